@@ -1,0 +1,195 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { defaultDataDir } from './data-dir'
+import { APP_NAME, APP_VERSION } from './version'
+
+/** Exit codes every otw command keeps: scripts rely on them. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
+
+export interface CliIo {
+  stdout(text: string): void
+  stderr(text: string): void
+  /** Resolves when the user asks a long-running command to stop (Ctrl+C). */
+  untilInterrupted(): Promise<void>
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  untilInterrupted: () =>
+    new Promise((resolveStop) => {
+      process.once('SIGINT', () => resolveStop())
+      process.once('SIGTERM', () => resolveStop())
+    }),
+}
+
+const HELP = `${APP_NAME} ${APP_VERSION} — otw, the command line
+
+Usage: otw <command> [options]
+
+Commands:
+  serve     Run the workstation in browser mode (headless host + demo plant)
+            --host <addr>        bind address (default 127.0.0.1)
+            --port <n>           HTTP/WebSocket port (default 7420, 0 = any free port)
+            --data-dir <dir>     where databases and certificates live (default: ${defaultDataDir()})
+            --no-demo            do not start the embedded demo plant
+            --demo-ports auto    let the demo plant pick free ports instead of 4840/5020/1883
+            --seed <n>           demo plant seed (default 1)
+  sim       Run the demo plant alone for UaExpert, mbpoll, mosquitto_sub, ...
+            --host <addr>        bind address (default 127.0.0.1)
+            --opcua-port <n>     OPC UA port (default 4840)
+            --modbus-port <n>    Modbus TCP port (default 5020)
+            --mqtt-port <n>      MQTT port (default 1883)
+            --seed <n>           seed that makes a run repeatable (default 1)
+            --data-dir <dir>     where the simulator keeps its OPC UA certificate
+  oee       Compute OEE and losses from a CSV recording (otw oee --help)
+
+Options:
+  -h, --help       show this help
+  -v, --version    print the version
+
+Exit codes: 0 ok, 1 the operation failed (stderr says what and why), 2 usage error.
+`
+
+class UsageError extends Error {}
+
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+function intOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be an integer 0..65535, got "${value}"`)
+  return n
+}
+
+const rendererDir = (): string => resolve(fileURLToPath(new URL('.', import.meta.url)), '../out/renderer')
+
+async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  const values = parse(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'no-demo': { type: 'boolean' },
+    'demo-ports': { type: 'string' },
+    seed: { type: 'string' },
+  })
+  const demoPorts = values['demo-ports'] ?? 'default'
+  if (demoPorts !== 'auto' && demoPorts !== 'default') throw new UsageError(`--demo-ports must be "auto" or "default", got "${demoPorts}"`)
+  const { createWorkbench } = await import('./workbench')
+  const { startHeadlessHost } = await import('./serve')
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
+  const workbench = createWorkbench({
+    dataDir,
+    host: 'browser',
+    demoPlant: values['no-demo'] ? false : { seed: intOption(values.seed, 'seed', 1), ports: demoPorts },
+  })
+  let host
+  try {
+    host = await startHeadlessHost({
+      router: workbench.router,
+      staticDir: rendererDir(),
+      host: values.host ?? '127.0.0.1',
+      port: intOption(values.port, 'port', 7420),
+    })
+  } catch (error) {
+    await workbench.stop()
+    throw error
+  }
+  await workbench.start()
+  io.stdout(`${APP_NAME} ${APP_VERSION} — browser mode\n`)
+  io.stdout(`Data folder: ${dataDir}\n`)
+  io.stdout(`Open ${host.url}\n`)
+  io.stdout(`(the token in this URL is new for every start; anyone with it can use this workstation)\n`)
+  await io.untilInterrupted()
+  io.stdout('Stopping…\n')
+  await host.close()
+  await workbench.stop()
+  return EXIT.ok
+}
+
+async function simCommand(args: string[], io: CliIo): Promise<number> {
+  const values = parse(args, {
+    host: { type: 'string' },
+    'opcua-port': { type: 'string' },
+    'modbus-port': { type: 'string' },
+    'mqtt-port': { type: 'string' },
+    seed: { type: 'string' },
+    'data-dir': { type: 'string' },
+  })
+  const { startDemoPlant } = await import('./simulator')
+  const plant = await startDemoPlant({
+    host: values.host ?? '127.0.0.1',
+    opcuaPort: intOption(values['opcua-port'], 'opcua-port', 4840),
+    modbusPort: intOption(values['modbus-port'], 'modbus-port', 5020),
+    mqttPort: intOption(values['mqtt-port'], 'mqtt-port', 1883),
+    seed: intOption(values.seed, 'seed', 1),
+    dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
+  })
+  io.stdout(`Demo plant running (seed ${intOption(values.seed, 'seed', 1)}):\n`)
+  io.stdout(`  OPC UA       ${plant.endpoints.opcua}\n`)
+  io.stdout(`  Modbus TCP   ${plant.endpoints.modbus.host}:${plant.endpoints.modbus.port} unit ${plant.endpoints.modbus.unitId}\n`)
+  io.stdout(`  MQTT         ${plant.endpoints.mqtt}\n`)
+  io.stdout('Press Ctrl+C to stop.\n')
+  await io.untilInterrupted()
+  await plant.stop()
+  return EXIT.ok
+}
+
+async function oeeCommand(args: string[], io: CliIo): Promise<number> {
+  const { readFile } = await import('node:fs/promises')
+  const { runOeeCommand } = await import('./oee/cli-oee')
+  return runOeeCommand(args, { stdout: io.stdout, stderr: io.stderr, readFile: (p) => readFile(p, 'utf8') })
+}
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  serve: serveCommand,
+  sim: simCommand,
+  oee: oeeCommand,
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.stdout(HELP)
+    return command === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (command === '-v' || command === '--version') {
+    io.stdout(`${APP_VERSION}\n`)
+    return EXIT.ok
+  }
+  const run = COMMANDS[command]
+  if (!run) {
+    io.stderr(`otw: unknown command "${command}" — run \`otw --help\` for the list\n`)
+    return EXIT.usage
+  }
+  if (command !== 'oee' && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(HELP)
+    return EXIT.ok
+  }
+  try {
+    return await run(rest, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`otw ${command}: ${error.message}\nRun \`otw --help\` for usage.\n`)
+      return EXIT.usage
+    }
+    io.stderr(`otw ${command}: ${error instanceof Error ? error.message : String(error)}\n`)
+    return EXIT.failed
+  }
+}
+
+// Run directly (tsx main/cli.ts …) as well as through bin/otw.mjs.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code
+    // Servers are closed by then; leave no lingering handle from libraries.
+    setTimeout(() => process.exit(code), 200).unref()
+  })
+}

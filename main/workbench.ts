@@ -1,0 +1,141 @@
+import { mkdirSync } from 'node:fs'
+import type { ConnectionStatus, DemoPlantStatus, TagInfo } from '../preload/contract'
+import { WorkbenchError } from '../preload/contract'
+import type { Connector } from './connectors/connector'
+import type { Handlers } from './ipc/handlers'
+import { createRouter, type Router } from './ipc/router'
+import { LiveBus } from './live/live-bus'
+import { NoticeCenter } from './notices'
+import type { EmbeddedDemoPlant } from './demo-plant-connection'
+import { APP_NAME, APP_VERSION } from './version'
+
+export interface WorkbenchOptions {
+  dataDir: string
+  host: 'desktop' | 'browser'
+  /** The embedded demo plant: on by default; `ports: 'auto'` picks free ports (tests). */
+  demoPlant?: false | { seed?: number; ports?: 'default' | 'auto' | { opcua: number; modbus: number; mqtt: number } }
+}
+
+/** The application core without Electron: both hosts and the CLI wrap it. */
+export interface Workbench {
+  readonly router: Router
+  readonly handlers: Handlers
+  readonly live: LiveBus
+  readonly notices: NoticeCenter
+  start(): Promise<void>
+  stop(): Promise<void>
+  connections(): Connector[]
+}
+
+export function createWorkbench(options: WorkbenchOptions): Workbench {
+  mkdirSync(options.dataDir, { recursive: true })
+  const startedAt = Date.now()
+  const live = new LiveBus()
+  const notices = new NoticeCenter()
+  const connectors = new Map<string, Connector>()
+  const statusListeners = new Set<(all: ConnectionStatus[]) => void>()
+  const detach: Array<() => void> = []
+  let demo: EmbeddedDemoPlant | undefined
+  let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
+
+  const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())
+  const allTags = (): TagInfo[] => [...connectors.values()].flatMap((c) => c.tags())
+
+  const addConnector = (connector: Connector): void => {
+    connectors.set(connector.id, connector)
+    detach.push(connector.onValues((values) => live.publish(values)))
+    detach.push(
+      connector.onStatus((status) => {
+        if (status.state === 'reconnecting' || status.state === 'disconnected') {
+          live.markStale(connector.tags().map((t) => t.id), `${status.name}: ${status.state}`)
+        }
+        const all = allStatus()
+        for (const listener of statusListeners) listener(all)
+      }),
+    )
+  }
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      host: options.host,
+      dataDir: options.dataDir,
+      platform: process.platform,
+      startedAt,
+    }),
+    'plant.status': () => demoStatus,
+    'connections.list': () => allStatus(),
+    'tags.list': (input) => {
+      const search = input?.search?.toLowerCase()
+      let tags = allTags()
+      if (input?.connectionId) tags = tags.filter((t) => t.connectionId === input.connectionId)
+      if (search) {
+        tags = tags.filter((t) => t.id.toLowerCase().includes(search) || t.name.toLowerCase().includes(search) || (t.description ?? '').toLowerCase().includes(search))
+      }
+      return tags.slice(0, input?.limit ?? 100_000)
+    },
+    'tags.read': (input) => {
+      const known = new Set(allTags().map((t) => t.id))
+      const unknown = input.tagIds.filter((id) => !known.has(id))
+      if (unknown.length > 0) {
+        throw new WorkbenchError('NOT_FOUND', `Unknown tag ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} — check the tag list`, { unknown })
+      }
+      return live.lastValues(input.tagIds)
+    },
+    'live.values': (input, sink) => {
+      const subscription = live.subscribe({
+        tagIds: input.tagIds,
+        intervalMs: input.intervalMs ?? 100,
+        listener: (batch) => sink.emit(batch),
+        congested: () => sink.congested(),
+      })
+      return () => subscription.close()
+    },
+    'connections.status': (_input, sink) => {
+      const listener = (all: ConnectionStatus[]): void => sink.emit(all)
+      statusListeners.add(listener)
+      sink.emit(allStatus())
+      return () => statusListeners.delete(listener)
+    },
+    notices: (_input, sink) => {
+      for (const notice of notices.list()) sink.emit(notice)
+      return notices.subscribe((notice) => sink.emit(notice))
+    },
+  }
+
+  return {
+    router: createRouter(handlers),
+    handlers,
+    live,
+    notices,
+    connections: () => [...connectors.values()],
+    async start() {
+      if (options.demoPlant === false) return
+      try {
+        // Loaded on demand: the OPC UA, Modbus and MQTT servers stay out of a workbench that does not run them.
+        const { startEmbeddedDemoPlant } = await import('./demo-plant-connection')
+        demo = await startEmbeddedDemoPlant({
+          dataDir: options.dataDir,
+          seed: options.demoPlant?.seed,
+          ports: options.demoPlant?.ports ?? 'default',
+          notices,
+        })
+        demoStatus = demo.status
+        addConnector(demo.connector)
+        await demo.connector.connect()
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        demoStatus = { running: false, message: `Demo plant did not start: ${message}` }
+        notices.post('error', demoStatus.message ?? message, 'DEMO_PLANT')
+      }
+    },
+    async stop() {
+      for (const off of detach.splice(0)) off()
+      await Promise.allSettled([...connectors.values()].map((c) => c.disconnect()))
+      connectors.clear()
+      await demo?.stop()
+      demo = undefined
+    },
+  }
+}

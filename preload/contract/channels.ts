@@ -1,0 +1,86 @@
+import { z } from 'zod'
+import {
+  appInfoSchema,
+  connectionStatusSchema,
+  demoPlantStatusSchema,
+  noticeSchema,
+  tagIdSchema,
+  tagInfoSchema,
+  tagValueSchema,
+} from './schemas'
+
+/** A request/response channel: one input, one output. */
+export interface RequestChannel<I extends z.ZodType, O extends z.ZodType> {
+  kind: 'request'
+  input: I
+  output: O
+}
+
+/** An event stream: one input to open it, then events until either side closes it. */
+export interface StreamChannel<I extends z.ZodType, E extends z.ZodType> {
+  kind: 'stream'
+  input: I
+  event: E
+}
+
+const request = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): RequestChannel<I, O> => ({
+  kind: 'request',
+  input,
+  output,
+})
+const stream = <I extends z.ZodType, E extends z.ZodType>(input: I, event: E): StreamChannel<I, E> => ({
+  kind: 'stream',
+  input,
+  event,
+})
+
+const none = z.object({}).strict().optional()
+
+export const channels = {
+  'app.info': request(none, appInfoSchema),
+  'plant.status': request(none, demoPlantStatusSchema),
+  'connections.list': request(none, z.array(connectionStatusSchema)),
+  'tags.list': request(
+    z
+      .object({
+        search: z.string().max(200).optional(),
+        connectionId: z.string().max(200).optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
+    z.array(tagInfoSchema),
+  ),
+  'tags.read': request(
+    z.object({ tagIds: z.array(tagIdSchema).min(1).max(10_000) }).strict(),
+    z.array(tagValueSchema),
+  ),
+  /** Live values in coalesced batches (at most one batch per interval), never one message per sample. */
+  'live.values': stream(
+    z
+      .object({
+        tagIds: z.array(tagIdSchema).max(50_000).optional(),
+        intervalMs: z.number().int().min(50).max(10_000).optional(),
+      })
+      .strict(),
+    z.array(tagValueSchema),
+  ),
+  'connections.status': stream(none, z.array(connectionStatusSchema)),
+  notices: stream(none, noticeSchema),
+} as const
+
+export type Channels = typeof channels
+export type ChannelName = keyof Channels
+export type RequestName = {
+  [K in ChannelName]: Channels[K] extends RequestChannel<z.ZodType, z.ZodType> ? K : never
+}[ChannelName]
+export type StreamName = {
+  [K in ChannelName]: Channels[K] extends StreamChannel<z.ZodType, z.ZodType> ? K : never
+}[ChannelName]
+
+export type InputOf<K extends ChannelName> = z.input<Channels[K]['input']>
+export type ParsedInputOf<K extends ChannelName> = z.output<Channels[K]['input']>
+export type OutputOf<K extends RequestName> =
+  Channels[K] extends RequestChannel<z.ZodType, infer O> ? z.output<O> : never
+export type EventOf<K extends StreamName> =
+  Channels[K] extends StreamChannel<z.ZodType, infer E> ? z.output<E> : never

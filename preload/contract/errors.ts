@@ -1,0 +1,48 @@
+import { z } from 'zod'
+
+/** Every failure that crosses the contract is one of these codes. */
+export const errorCodes = [
+  'UNKNOWN_CHANNEL',
+  'INVALID_INPUT',
+  'PAYLOAD_TOO_LARGE',
+  'MALFORMED_MESSAGE',
+  'NOT_FOUND',
+  'PORT_IN_USE',
+  'CONNECTION_FAILED',
+  'TIMEOUT',
+  'WRITE_REFUSED',
+  'UNAVAILABLE',
+  'CANCELLED',
+  'INTERNAL',
+] as const
+
+export const errorCodeSchema = z.enum(errorCodes)
+export type ErrorCode = z.infer<typeof errorCodeSchema>
+
+export const workbenchErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  details: z.unknown().optional(),
+})
+export type WorkbenchErrorShape = z.infer<typeof workbenchErrorSchema>
+
+/** An error that knows its contract code; services throw it, the ipc wrapper passes it on as is. */
+export class WorkbenchError extends Error {
+  readonly code: ErrorCode
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message)
+    this.name = 'WorkbenchError'
+    this.code = code
+    this.details = details
+  }
+
+  toJSON(): WorkbenchErrorShape {
+    return { code: this.code, message: this.message, details: this.details }
+  }
+}
+
+export function isWorkbenchErrorShape(value: unknown): value is WorkbenchErrorShape {
+  return workbenchErrorSchema.safeParse(value).success
+}

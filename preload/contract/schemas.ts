@@ -1,0 +1,96 @@
+import { z } from 'zod'
+
+export const qualitySchema = z.object({
+  status: z.enum(['good', 'uncertain', 'bad']),
+  reason: z.string().optional(),
+})
+export type Quality = z.infer<typeof qualitySchema>
+
+/** One value of one tag, with the quality and the two times that travel with it. */
+export const tagValueSchema = z.object({
+  tagId: z.string(),
+  value: z.union([z.number(), z.boolean(), z.string(), z.null()]),
+  quality: qualitySchema,
+  sourceTime: z.number(),
+  receiveTime: z.number(),
+  stale: z.boolean().optional(),
+})
+export type TagValue = z.infer<typeof tagValueSchema>
+
+export const protocolSchema = z.enum(['opcua', 'modbus', 'mqtt'])
+export type Protocol = z.infer<typeof protocolSchema>
+
+export const connectionStateSchema = z.enum([
+  'connecting',
+  'connected',
+  'degraded',
+  'reconnecting',
+  'disconnected',
+])
+export type ConnectionState = z.infer<typeof connectionStateSchema>
+
+export const connectionStatusSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  protocol: protocolSchema,
+  endpoint: z.string(),
+  state: connectionStateSchema,
+  lastError: z.string().optional(),
+  since: z.number(),
+  counters: z.object({
+    messages: z.number(),
+    errors: z.number(),
+    reconnects: z.number(),
+  }),
+})
+export type ConnectionStatus = z.infer<typeof connectionStatusSchema>
+
+export const tagInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.array(z.string()),
+  connectionId: z.string(),
+  address: z.string(),
+  dataType: z.string(),
+  unit: z.string().optional(),
+  range: z.object({ low: z.number(), high: z.number() }).optional(),
+  access: z.enum(['read', 'read-write']),
+  description: z.string().optional(),
+})
+export type TagInfo = z.infer<typeof tagInfoSchema>
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: z.enum(['desktop', 'browser']),
+  dataDir: z.string(),
+  platform: z.string(),
+  startedAt: z.number(),
+})
+export type AppInfo = z.infer<typeof appInfoSchema>
+
+export const demoPlantStatusSchema = z.object({
+  running: z.boolean(),
+  seed: z.number().optional(),
+  endpoints: z
+    .object({
+      opcua: z.string(),
+      modbus: z.string(),
+      mqtt: z.string(),
+    })
+    .optional(),
+  message: z.string().optional(),
+})
+export type DemoPlantStatus = z.infer<typeof demoPlantStatusSchema>
+
+export const noticeSchema = z.object({
+  id: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  code: z.string().optional(),
+  message: z.string(),
+  time: z.number(),
+})
+export type Notice = z.infer<typeof noticeSchema>
+
+/** A tag id as the contract accepts it: bounded so nobody sends a megabyte of name. */
+export const tagIdSchema = z.string().min(1).max(512)

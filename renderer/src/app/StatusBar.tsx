@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'react'
+import { useQuery } from '@tanstack/react-query'
+import type { ConnectionStatus } from '../../../preload/contract'
+import type { LinkState } from '../bridge/link'
+import { useClient } from './client-context'
+import { useUi } from './ui-store'
+
+export function useConnectionStatus(): ConnectionStatus[] {
+  const client = useClient()
+  const [status, setStatus] = useState<ConnectionStatus[]>([])
+  useEffect(() => client.subscribe('connections.status', undefined, setStatus), [client])
+  return status
+}
+
+export function StatusBar(): React.JSX.Element {
+  const client = useClient()
+  const theme = useUi((s) => s.theme)
+  const toggleTheme = useUi((s) => s.toggleTheme)
+  const connections = useConnectionStatus()
+  const info = useQuery({ queryKey: ['app.info'], queryFn: () => client.call('app.info') })
+  const [link, setLink] = useState<LinkState>(client.link.state())
+  useEffect(() => client.link.onState((state) => setLink(state)), [client])
+  return (
+    <footer className="statusbar" aria-label="Status bar">
+      <span className={`link link-${link}`} role="status" aria-label="Host link">
+        {link === 'open' ? (client.link.kind === 'ipc' ? 'Desktop' : 'Browser mode') : link === 'refused' ? 'Host refused' : 'Host offline — reconnecting'}
+      </span>
+      <span className="connections" aria-label="Connection health">
+        {connections.length === 0 && <span className="muted">No connections</span>}
+        {connections.map((c) => (
+          <span key={c.id} className={`health health-${c.state}`} title={c.lastError ?? `${c.endpoint} — ${c.state}`}>
+            <span className="dot" aria-hidden="true" />
+            {c.name}: {c.state}
+          </span>
+        ))}
+      </span>
+      <span className="spacer" />
+      {info.data && (
+        <span className="muted">
+          {info.data.name} {info.data.version}
+        </span>
+      )}
+      <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+        {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+      </button>
+    </footer>
+  )
+}
