@@ -62,27 +62,27 @@ export function totalizeCounter(samples: readonly Sample[], options: TotalizeOpt
   return { times: times.subarray(0, k), cumulative: cumulative.subarray(0, k), rollovers, resets };
 }
 
-function firstIndexAtOrAfter(times: Float64Array, t: number): number {
+function firstIndexAfter(times: Float64Array, t: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (times[mid] < t) lo = mid + 1;
+    if (times[mid] <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** Cumulative count strictly before time t. */
-export function countBefore(inc: CounterIncrements, t: number): number {
-  const i = firstIndexAtOrAfter(inc.times, t);
+/** Cumulative count of readings taken at or before time t. */
+export function countAtOrBefore(inc: CounterIncrements, t: number): number {
+  const i = firstIndexAfter(inc.times, t);
   return i === 0 ? 0 : inc.cumulative[i - 1];
 }
 
-/** Units counted with a timestamp in [start, end). */
+/** Units counted by readings in (start, end]: a reading at t holds the units made up to t. */
 export function countBetween(inc: CounterIncrements, start: number, end: number): number {
   if (end <= start) return 0;
-  return countBefore(inc, end) - countBefore(inc, start);
+  return countAtOrBefore(inc, end) - countAtOrBefore(inc, start);
 }
 
 /** An empty counter, used when a counter tag has no samples. */

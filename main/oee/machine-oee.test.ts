@@ -36,7 +36,7 @@ function run(series: TagSeries, opts: { calendar?: ShiftCalendarInput; m?: Parti
 }
 
 /** Fault 07:00–07:30, a 60 s idle at 08:00 (minor), setup 09:00–09:20; 11205 units, 105 rejects of which 5 at start-up. */
-export const baseScenario: TagSeries = {
+const baseScenario: TagSeries = {
   state: steps([
     ['2024-01-10T06:00:00Z', STATE.running],
     ['2024-01-10T07:00:00Z', STATE.faulted],
