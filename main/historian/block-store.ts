@@ -1,0 +1,139 @@
+// Prepared SQL for blocks and rollups, and reading a tag's samples back (blocks merged with its unflushed buffer).
+import { decodeBlock, encodeBlock, summarize } from './codec/block';
+import { QualityRuns } from './codec/quality-runs';
+import type { RollupAggregate } from './rollups';
+import type { Database, Statement } from './sqlite';
+import type { TagBuffer } from './tag-buffer';
+import type { RawSeries } from './types';
+
+export interface SampleRange {
+  t: Float64Array;
+  v: Float64Array;
+  runs: QualityRuns;
+}
+
+export class BlockStore {
+  readonly insertBlock: Statement;
+  readonly selectRange: Statement<unknown[]>;
+  readonly selectChain: Statement<{ id: number; data: Uint8Array }>;
+  readonly deleteChain: Statement;
+  readonly upsertRollup: Statement;
+  readonly selectRollup: Statement<{ count: number; vmin: number | null; vmax: number | null; vsum: number | null; vfirst: number | null; vlast: number | null }>;
+  readonly selectRollups: Statement<unknown[]>;
+  readonly selectAtOrAfter: Statement<unknown[]>;
+  readonly selectBefore: Statement<unknown[]>;
+
+  constructor(readonly db: Database) {
+    this.insertBlock = db.prepare(
+      'INSERT INTO blocks (tag_id, t_first, t_last, count, value_count, vmin, vmax, vsum, sealed, data) VALUES (?,?,?,?,?,?,?,?,?,?)',
+    );
+    this.selectRange = db
+      .prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first <= ? ORDER BY t_last, id')
+      .raw(true);
+    this.selectChain = db.prepare('SELECT id, data FROM blocks WHERE tag_id = ? AND sealed = 0 AND id >= ? ORDER BY id');
+    this.deleteChain = db.prepare('DELETE FROM blocks WHERE tag_id = ? AND sealed = 0 AND id >= ? AND id <= ?');
+    this.upsertRollup = db.prepare(
+      'INSERT OR REPLACE INTO rollups (tag_id, width_ms, bucket, count, vmin, vmax, vsum, vfirst, vlast) VALUES (?,?,?,?,?,?,?,?,?)',
+    );
+    this.selectRollup = db.prepare(
+      'SELECT count, vmin, vmax, vsum, vfirst, vlast FROM rollups WHERE tag_id = ? AND width_ms = ? AND bucket = ?',
+    );
+    this.selectRollups = db
+      .prepare('SELECT bucket, count, vmin, vmax, vsum, vfirst, vlast FROM rollups WHERE tag_id = ? AND width_ms = ? AND bucket >= ? AND bucket < ? ORDER BY bucket')
+      .raw(true);
+    this.selectAtOrAfter = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? ORDER BY t_last, id LIMIT 2').raw(true);
+    this.selectBefore = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last < ? ORDER BY t_last DESC, id DESC LIMIT 1').raw(true);
+  }
+
+  /** Encodes samples [start, end) into one block row; returns its row id. */
+  writeBlock(tagDbId: number, t: Float64Array, v: Float64Array, runs: QualityRuns, start: number, end: number, sealed: boolean): number {
+    const localRuns = start === 0 && end >= (runs.length > 0 ? runs.start[runs.length - 1] + 1 : 0) ? runs : runs.slice(start, end);
+    const data = encodeBlock(t, v, localRuns, start, end);
+    const s = summarize(t, v, start, end);
+    const r = this.insertBlock.run(tagDbId, s.tFirst, s.tLast, s.count, s.valueCount, s.min, s.max, s.sum, sealed ? 1 : 0, data);
+    return Number(r.lastInsertRowid);
+  }
+
+  writeRollup(tagDbId: number, width: number, a: RollupAggregate): void {
+    const none = a.count === 0;
+    this.upsertRollup.run(tagDbId, width, a.bucket, a.count, none ? null : a.min, none ? null : a.max, none ? null : a.sum, none ? null : a.first, none ? null : a.last);
+  }
+
+  loadRollup(tagDbId: number, width: number, bucket: number): RollupAggregate | null {
+    const r = this.selectRollup.get(tagDbId, width, bucket);
+    if (!r) return null;
+    return {
+      bucket,
+      count: r.count,
+      min: r.vmin ?? Number.NaN,
+      max: r.vmax ?? Number.NaN,
+      sum: r.vsum ?? 0,
+      first: r.vfirst ?? Number.NaN,
+      last: r.vlast ?? Number.NaN,
+    };
+  }
+
+  /** Samples of one tag with from <= t <= to, from blocks then the unflushed buffer. */
+  readRange(tagDbId: number | null, buffer: TagBuffer | undefined, from: number, to: number): SampleRange {
+    const parts: SampleRange[] = [];
+    if (tagDbId !== null) {
+      for (const row of this.selectRange.iterate(tagDbId, from, to)) {
+        const b = decodeBlock(row[0] as Uint8Array);
+        parts.push(clip(b.t, b.v, b.runs, b.t.length, from, to));
+      }
+    }
+    if (buffer && buffer.length > 0) parts.push(clip(buffer.t, buffer.v, buffer.runs, buffer.length, from, to));
+    return concat(parts);
+  }
+
+  /** Decoded samples near `t`: the block before, the blocks at/after it, then the buffer. */
+  readAround(tagDbId: number | null, buffer: TagBuffer | undefined, t: number): SampleRange {
+    const parts: SampleRange[] = [];
+    if (tagDbId !== null) {
+      for (const row of this.selectBefore.all(tagDbId, t)) parts.push(decodeBlock(row[0] as Uint8Array));
+      for (const row of this.selectAtOrAfter.all(tagDbId, t)) parts.push(decodeBlock(row[0] as Uint8Array));
+    }
+    if (buffer && buffer.length > 0) parts.push(clip(buffer.t, buffer.v, buffer.runs, buffer.length, -Infinity, Infinity));
+    return concat(parts);
+  }
+}
+
+function lowerBound(t: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function clip(t: Float64Array, v: Float64Array, runs: QualityRuns, n: number, from: number, to: number): SampleRange {
+  const s = lowerBound(t, n, from);
+  const e = lowerBound(t, n, to + 0.5); // timestamps are integers: first index with t > to
+  return { t: t.slice(s, Math.max(s, e)), v: v.slice(s, Math.max(s, e)), runs: runs.slice(s, Math.max(s, e)) };
+}
+
+function concat(parts: SampleRange[]): SampleRange {
+  if (parts.length === 1) return parts[0];
+  let n = 0;
+  for (const p of parts) n += p.t.length;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  const runs = new QualityRuns();
+  let off = 0;
+  for (const p of parts) {
+    t.set(p.t, off);
+    v.set(p.v, off);
+    runs.appendShifted(p.runs, off);
+    off += p.t.length;
+  }
+  return { t, v, runs };
+}
+
+export function toRawSeries(tagId: string, r: SampleRange): RawSeries {
+  const n = r.t.length;
+  const qualityChanges = r.runs.start.map((s, i) => ({ t: r.t[s], quality: r.runs.quality[i], reason: r.runs.reason[i] }));
+  return { tagId, t: r.t, v: r.v, q: r.runs.expand(n), qualityChanges };
+}

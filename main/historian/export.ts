@@ -1,0 +1,131 @@
+// Streams a time range of tags to CSV (long or wide) or JSON lines in chunks, with progress and cancellation.
+import { createWriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import type { RawSeries } from './types';
+
+export type ExportFormat = 'csv-long' | 'csv-wide' | 'jsonl';
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+  /** Samples per second so far. */
+  rate: number;
+  etaMs: number;
+}
+
+export interface ExportOptions {
+  tagIds: string[];
+  from: number;
+  to: number;
+  format: ExportFormat;
+  /** A stream (left open) or a file path (created; deleted again if the export is cancelled or fails). */
+  out: Writable | string;
+  /** Time covered per read (default 1 h); bounds memory. */
+  chunkMs?: number;
+  /** 'iso' (default) or 'epoch-ms'. */
+  timeFormat?: 'iso' | 'epoch-ms';
+  onProgress?: (p: ExportProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExportResult {
+  samples: number;
+  rows: number;
+  bytes: number;
+}
+
+export interface ExportSource {
+  queryRaw(tagIds: readonly string[], from: number, to: number): RawSeries[];
+  estimateSamples(tagIds: readonly string[], from: number, to: number): number;
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function num(v: number): string {
+  return Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v);
+}
+
+function write(out: Writable, text: string, signal?: AbortSignal): Promise<void> | undefined {
+  if (out.write(text)) return undefined;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal?.reason ?? new Error('Export cancelled'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    out.once('drain', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
+export async function exportRange(source: ExportSource, o: ExportOptions): Promise<ExportResult> {
+  const out = typeof o.out === 'string' ? createWriteStream(o.out) : o.out;
+  const ownsFile = typeof o.out === 'string';
+  const chunkMs = o.chunkMs ?? 3_600_000;
+  const time = o.timeFormat === 'epoch-ms' ? (t: number) => String(t) : (t: number) => new Date(t).toISOString();
+  const total = source.estimateSamples(o.tagIds, o.from, o.to);
+  const started = performance.now();
+  let done = 0;
+  let rows = 0;
+  let bytes = 0;
+  const emit = async (text: string) => {
+    bytes += Buffer.byteLength(text);
+    await write(out, text, o.signal);
+  };
+  try {
+    if (o.format === 'csv-long') await emit('time,tag,value,quality\n');
+    if (o.format === 'csv-wide') await emit(['time', ...o.tagIds].map(csvField).join(',') + '\n');
+    for (let cs = o.from; cs <= o.to; cs += chunkMs) {
+      o.signal?.throwIfAborted();
+      const ce = Math.min(o.to, cs + chunkMs - 1);
+      const series = source.queryRaw(o.tagIds, cs, ce);
+      const lines: string[] = [];
+      if (o.format === 'csv-wide') {
+        const pos = series.map(() => 0);
+        for (;;) {
+          let tMin = Infinity;
+          for (let k = 0; k < series.length; k++) if (pos[k] < series[k].t.length && series[k].t[pos[k]] < tMin) tMin = series[k].t[pos[k]];
+          if (tMin === Infinity) break;
+          const cells = [time(tMin)];
+          for (let k = 0; k < series.length; k++) {
+            const s = series[k];
+            if (pos[k] < s.t.length && s.t[pos[k]] === tMin) {
+              cells.push(num(s.v[pos[k]++]));
+              done++;
+            } else cells.push('');
+          }
+          lines.push(cells.join(','));
+          rows++;
+        }
+      } else {
+        for (const s of series) {
+          const tag = o.format === 'jsonl' ? JSON.stringify(s.tagId) : csvField(s.tagId);
+          for (let i = 0; i < s.t.length; i++) {
+            const v = s.v[i];
+            lines.push(
+              o.format === 'jsonl'
+                ? `{"t":${o.timeFormat === 'epoch-ms' ? s.t[i] : `"${time(s.t[i])}"`},"tag":${tag},"v":${Number.isFinite(v) ? num(v) : `"${num(v)}"`},"q":${s.q[i]}}`
+                : `${time(s.t[i])},${tag},${num(v)},${s.q[i]}`,
+            );
+          }
+          done += s.t.length;
+          rows += s.t.length;
+        }
+      }
+      if (lines.length > 0) await emit(lines.join('\n') + '\n');
+      const elapsed = (performance.now() - started) / 1000;
+      const rate = elapsed > 0 ? done / elapsed : 0;
+      o.onProgress?.({ done, total: Math.max(total, done), rate, etaMs: rate > 0 ? (Math.max(0, total - done) / rate) * 1000 : 0 });
+    }
+    if (ownsFile) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    return { samples: done, rows, bytes };
+  } catch (e) {
+    if (ownsFile) {
+      out.destroy();
+      await unlink(o.out as string).catch(() => undefined);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,102 @@
+// Bucketed range queries: one bucket per pixel, drawn from the coarsest rollup that still has more buckets than pixels.
+import type { BlockStore } from './block-store';
+import type { TagBuffer } from './tag-buffer';
+import type { BucketSeries } from './types';
+
+export interface BucketQueryOptions {
+  /** Force reading raw samples (exact bucket edges) instead of rollups. */
+  exact?: boolean;
+}
+
+/** Coarsest width with more buckets over [from, to] than `buckets`, or null for raw samples. */
+export function chooseRollupWidth(widths: readonly number[], from: number, to: number, buckets: number): number | null {
+  const sorted = [...widths].sort((a, b) => b - a);
+  for (const w of sorted) if ((to - from) / w > buckets) return w;
+  return null;
+}
+
+function newSeries(tagId: string, from: number, to: number, buckets: number, source: number | 'raw'): BucketSeries {
+  const nan = () => new Float64Array(buckets).fill(Number.NaN);
+  return {
+    tagId, from, to, bucketMs: (to - from) / buckets, source,
+    count: new Float64Array(buckets), min: nan(), max: nan(), avg: new Float64Array(buckets), first: nan(), last: nan(),
+  };
+}
+
+function bucketIndex(s: BucketSeries, t: number, n: number): number {
+  const i = Math.floor((t - s.from) / s.bucketMs);
+  return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
+
+function addRaw(s: BucketSeries, sums: Float64Array, t: Float64Array, v: Float64Array, n: number): void {
+  const buckets = s.count.length;
+  for (let k = 0; k < t.length; k++) {
+    const x = v[k];
+    if (x !== x || t[k] < s.from || t[k] > s.to) continue;
+    const i = bucketIndex(s, t[k], buckets);
+    if (s.count[i] === 0) {
+      s.min[i] = x;
+      s.max[i] = x;
+      s.first[i] = x;
+    } else {
+      if (x < s.min[i]) s.min[i] = x;
+      if (x > s.max[i]) s.max[i] = x;
+    }
+    s.last[i] = x;
+    sums[i] += x;
+    s.count[i]++;
+  }
+  void n;
+}
+
+function finish(s: BucketSeries, sums: Float64Array): BucketSeries {
+  for (let i = 0; i < s.count.length; i++) s.avg[i] = s.count[i] > 0 ? sums[i] / s.count[i] : Number.NaN;
+  return s;
+}
+
+export function queryBucketsForTag(
+  store: BlockStore,
+  widths: readonly number[],
+  tagId: string,
+  tagDbId: number | null,
+  buffer: TagBuffer | undefined,
+  from: number,
+  to: number,
+  buckets: number,
+  options: BucketQueryOptions = {},
+): BucketSeries {
+  if (!(buckets >= 1) || !Number.isInteger(buckets)) throw new RangeError(`Historian bucket query for ${tagId}: buckets must be a positive integer, got ${buckets}.`);
+  if (!(to > from)) throw new RangeError(`Historian bucket query for ${tagId}: 'to' (${to}) must be after 'from' (${from}).`);
+  const width = options.exact ? null : chooseRollupWidth(widths, from, to, buckets);
+  const s = newSeries(tagId, from, to, buckets, width ?? 'raw');
+  const sums = new Float64Array(buckets);
+  if (width === null) {
+    const r = store.readRange(tagDbId, buffer, from, to);
+    addRaw(s, sums, r.t, r.v, r.t.length);
+    return finish(s, sums);
+  }
+  // Rollup buckets are placed by their start time: edges are exact when from and bucketMs are multiples of the width.
+  if (tagDbId !== null) {
+    for (const row of store.selectRollups.iterate(tagDbId, width, from, to)) {
+      const count = row[1] as number;
+      if (count === 0) continue;
+      const i = bucketIndex(s, row[0] as number, buckets);
+      const min = row[2] as number;
+      const max = row[3] as number;
+      if (s.count[i] === 0) {
+        s.min[i] = min;
+        s.max[i] = max;
+        s.first[i] = row[5] as number;
+      } else {
+        if (min < s.min[i]) s.min[i] = min;
+        if (max > s.max[i]) s.max[i] = max;
+      }
+      s.last[i] = row[6] as number;
+      sums[i] += row[4] as number;
+      s.count[i] += count;
+    }
+  }
+  // Unflushed samples are not in the rollups yet.
+  if (buffer && buffer.length > 0) addRaw(s, sums, buffer.t.subarray(0, buffer.length), buffer.v, buffer.length);
+  return finish(s, sums);
+}
