@@ -123,7 +123,11 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
     return { samples: done, rows, bytes };
   } catch (e) {
     if (ownsFile) {
-      out.destroy();
+      // The file opens asynchronously: wait until the stream is closed before removing it.
+      await new Promise<void>((resolve) => {
+        out.once('close', () => resolve());
+        out.destroy();
+      });
       await unlink(o.out as string).catch(() => undefined);
     }
     throw e;

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { describe, it, expect } from 'vitest';
+import { openHistorian, type ExportProgress } from './index';
+import { tempDir } from './test-helpers';
+
+const T0 = Date.UTC(2024, 0, 1);
+
+function setup() {
+  const d = tempDir();
+  const h = openHistorian({ file: d.file('e.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0 });
+  for (let i = 0; i < 10; i++) {
+    h.append('L1.Speed', T0 + i * 1000, i * 1.5);
+    if (i % 2 === 0) h.append('L1,"Odd"', T0 + i * 1000, i === 4 ? Number.NaN : -i, i === 6 ? 2 : 0);
+  }
+  h.flush();
+  return { d, h };
+}
+
+describe('export', () => {
+  it('writes long CSV to a file in chunks with progress', async () => {
+    const { d, h } = setup();
+    const progress: ExportProgress[] = [];
+    const r = await h.exportRange({ tagIds: ['L1.Speed'], from: T0, to: T0 + 9000, format: 'csv-long', out: d.file('long.csv'), chunkMs: 2000, onProgress: (p) => progress.push(p) });
+    const lines = readFileSync(d.file('long.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('time,tag,value,quality');
+    expect(lines[1]).toBe('2024-01-01T00:00:00.000Z,L1.Speed,0,0');
+    expect(lines.length).toBe(11);
+    expect(r.samples).toBe(10);
+    expect(progress.length).toBe(5);
+    expect(progress[progress.length - 1]).toMatchObject({ done: 10, total: 10, etaMs: 0 });
+    h.close();
+    d.remove();
+  });
+
+  it('writes wide CSV with one column per tag, empty cells where a tag has no sample', async () => {
+    const { d, h } = setup();
+    let text = '';
+    const out = new Writable({ write(chunk, _enc, cb) { text += chunk; cb(); } });
+    await h.exportRange({ tagIds: ['L1.Speed', 'L1,"Odd"'], from: T0, to: T0 + 3000, format: 'csv-wide', out, timeFormat: 'epoch-ms' });
+    expect(text.trim().split('\n')).toEqual(['time,L1.Speed,"L1,""Odd"""', `${T0},0,0`, `${T0 + 1000},1.5,`, `${T0 + 2000},3,-2`, `${T0 + 3000},4.5,`]);
+    h.close();
+    d.remove();
+  });
+
+  it('writes JSON lines, non-finite values as strings', async () => {
+    const { d, h } = setup();
+    let text = '';
+    const out = new Writable({ write(chunk, _enc, cb) { text += chunk; cb(); } });
+    await h.exportRange({ tagIds: ['L1,"Odd"'], from: T0, to: T0 + 9000, format: 'jsonl', out, timeFormat: 'epoch-ms' });
+    const rows = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows[2]).toEqual({ t: T0 + 4000, tag: 'L1,"Odd"', v: 'NaN', q: 0 });
+    expect(rows[3]).toEqual({ t: T0 + 6000, tag: 'L1,"Odd"', v: -6, q: 2 });
+    h.close();
+    d.remove();
+  });
+
+  it('stops on abort and removes the partial file', async () => {
+    const { d, h } = setup();
+    const ac = new AbortController();
+    const p = h.exportRange({
+      tagIds: ['L1.Speed'], from: T0, to: T0 + 9000, format: 'csv-long', out: d.file('x.csv'), chunkMs: 1000, signal: ac.signal,
+      onProgress: (pr) => { if (pr.done >= 3) ac.abort(); },
+    });
+    await expect(p).rejects.toThrow(/abort/i);
+    expect(existsSync(d.file('x.csv'))).toBe(false);
+    h.close();
+    d.remove();
+  });
+});
