@@ -94,7 +94,9 @@ export async function startOpcUaServer(options: DemoOpcUaServerOptions): Promise
   const server = new OPCUAServer({
     port,
     host,
-    hostname: host === '127.0.0.1' || host === '::1' ? 'localhost' : host,
+    hostname: isLoopback(host) ? 'localhost' : host,
+    // Also advertise the address clients are given, so opc.tcp://127.0.0.1:port matches an endpoint.
+    alternateHostname: isLoopback(host) ? [host] : [],
     serverCertificateManager,
     userCertificateManager,
     allowAnonymous: true,
@@ -207,6 +209,10 @@ function buildAddressSpace(server: OPCUAServer, model: PlantModel, minimumSampli
     }
     return { signal, variable };
   });
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
 }
 
 async function shutdownQuietly(server: OPCUAServer): Promise<void> {
