@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import type { TagInfo } from '../../../../preload/contract'
+import { useUi } from '../../app/ui-store'
 import { liveSeries, useLive } from '../../live/live-store'
 
 const COLORS = ['#4cc9f0', '#f72585', '#90be6d', '#f9c74f', '#f8961e', '#b5179e', '#43aa8b', '#577590']
@@ -29,16 +30,20 @@ export function LiveChart({ tags, windowS }: { tags: readonly TagInfo[]; windowS
   const host = useRef<HTMLDivElement>(null)
   const plot = useRef<uPlot | null>(null)
   const version = useLive((s) => s.version)
+  // Canvas colours come from the theme, so the plot is rebuilt when the theme changes.
+  const theme = useUi((s) => s.theme)
 
   useEffect(() => {
     const element = host.current
     if (!element) return
+    const css = getComputedStyle(document.documentElement)
+    const axis = { stroke: css.getPropertyValue('--muted').trim() || '#888', grid: { stroke: css.getPropertyValue('--border').trim() || '#333' } }
     const options: uPlot.Options = {
       width: element.clientWidth || 800,
       height: 360,
       scales: { x: { time: true } },
-      series: [{}, ...tags.map((t, i) => ({ label: `${t.name}${t.unit ? ` [${t.unit}]` : ''}`, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: false }))],
-      axes: [{ stroke: 'var(--muted)' as unknown as string }, { stroke: 'var(--muted)' as unknown as string }],
+      series: [{}, ...tags.map((t, i) => ({ label: `${t.path.at(-1) ?? ''} ${t.name}${t.unit ? ` [${t.unit}]` : ''}`, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: false }))],
+      axes: [axis, axis],
       legend: { live: true },
     }
     plot.current = new uPlot(options, align(tags, windowS), element)
@@ -49,7 +54,7 @@ export function LiveChart({ tags, windowS }: { tags: readonly TagInfo[]; windowS
       plot.current?.destroy()
       plot.current = null
     }
-  }, [tags, windowS])
+  }, [tags, windowS, theme])
 
   useEffect(() => {
     const frame = requestAnimationFrame(() => plot.current?.setData(align(tags, windowS)))

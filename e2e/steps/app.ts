@@ -1,0 +1,24 @@
+import { expect, type Page } from '@playwright/test'
+import type { Workstation } from '../fixtures/workstation'
+
+/** Scenario steps a person takes; specs compose them. */
+export async function openWorkstation(page: Page, workstation: Workstation): Promise<void> {
+  await page.goto(workstation.url)
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
+}
+
+export async function goTo(page: Page, view: 'Connections' | 'Tags' | 'Trends' | 'OEE' | 'Vision' | 'Deploy'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view }).click()
+  await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible()
+}
+
+/** The text of a tag's value cell in the Tags table, found by its row. */
+export function tagValueCell(page: Page, machine: string, tagName: string) {
+  return page
+    .getByRole('table', { name: 'Live tag values' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: tagName, exact: true }) })
+    .filter({ has: page.getByRole('cell', { name: `Line1 / ${machine}` }) })
+    .getByRole('cell')
+    .nth(2)
+}
