@@ -1,19 +1,19 @@
-import type { Sample } from './machine-state';
+import type { Sample } from './machine-state'
 
-export type CounterBitWidth = 16 | 32 | 'none';
+export type CounterBitWidth = 16 | 32 | 'none'
 
 /** Counter increments as columns: times[i] is when cumulative[i] units had been counted (since the first sample). */
 export interface CounterIncrements {
-  times: Float64Array;
-  cumulative: Float64Array;
-  rollovers: number;
-  resets: number;
+  times: Float64Array
+  cumulative: Float64Array
+  rollovers: number
+  resets: number
 }
 
 export interface TotalizeOptions {
-  bitWidth: CounterBitWidth;
+  bitWidth: CounterBitWidth
   /** Largest increase believable for a gap of dtMs; a wrap larger than this is treated as a reset. */
-  maxStep?: (dtMs: number) => number;
+  maxStep?: (dtMs: number) => number
 }
 
 /**
@@ -22,67 +22,67 @@ export interface TotalizeOptions {
  * is (the counter restarted from zero).
  */
 export function totalizeCounter(samples: readonly Sample[], options: TotalizeOptions): CounterIncrements {
-  const modulus = options.bitWidth === 'none' ? 0 : 2 ** options.bitWidth;
-  const n = samples.length;
-  const times = new Float64Array(n);
-  const cumulative = new Float64Array(n);
-  let rollovers = 0;
-  let resets = 0;
-  let k = 0;
-  let sum = 0;
-  let prev = NaN;
-  let prevT = 0;
+  const modulus = options.bitWidth === 'none' ? 0 : 2 ** options.bitWidth
+  const n = samples.length
+  const times = new Float64Array(n)
+  const cumulative = new Float64Array(n)
+  let rollovers = 0
+  let resets = 0
+  let k = 0
+  let sum = 0
+  let prev = NaN
+  let prevT = 0
   for (let i = 0; i < n; i++) {
-    const { t, v } = samples[i];
-    if (!Number.isFinite(v)) continue;
+    const { t, v } = samples[i]
+    if (!Number.isFinite(v)) continue
     if (prev !== prev) {
-      prev = v;
-      prevT = t;
-      continue;
+      prev = v
+      prevT = t
+      continue
     }
-    let step = v - prev;
+    let step = v - prev
     if (step < 0) {
-      const wrapped = step + modulus;
+      const wrapped = step + modulus
       if (modulus > 0 && wrapped < modulus / 2 && (!options.maxStep || wrapped <= options.maxStep(t - prevT))) {
-        step = wrapped;
-        rollovers++;
+        step = wrapped
+        rollovers++
       } else {
-        step = v;
-        resets++;
+        step = v
+        resets++
       }
     }
-    prev = v;
-    prevT = t;
-    if (step === 0) continue;
-    sum += step;
-    times[k] = t;
-    cumulative[k] = sum;
-    k++;
+    prev = v
+    prevT = t
+    if (step === 0) continue
+    sum += step
+    times[k] = t
+    cumulative[k] = sum
+    k++
   }
-  return { times: times.subarray(0, k), cumulative: cumulative.subarray(0, k), rollovers, resets };
+  return { times: times.subarray(0, k), cumulative: cumulative.subarray(0, k), rollovers, resets }
 }
 
 function firstIndexAfter(times: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = times.length;
+  let lo = 0
+  let hi = times.length
   while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] <= t) lo = mid + 1;
-    else hi = mid;
+    const mid = (lo + hi) >> 1
+    if (times[mid] <= t) lo = mid + 1
+    else hi = mid
   }
-  return lo;
+  return lo
 }
 
 /** Cumulative count of readings taken at or before time t. */
 export function countAtOrBefore(inc: CounterIncrements, t: number): number {
-  const i = firstIndexAfter(inc.times, t);
-  return i === 0 ? 0 : inc.cumulative[i - 1];
+  const i = firstIndexAfter(inc.times, t)
+  return i === 0 ? 0 : inc.cumulative[i - 1]
 }
 
 /** Units counted by readings in (start, end]: a reading at t holds the units made up to t. */
 export function countBetween(inc: CounterIncrements, start: number, end: number): number {
-  if (end <= start) return 0;
-  return countAtOrBefore(inc, end) - countAtOrBefore(inc, start);
+  if (end <= start) return 0
+  return countAtOrBefore(inc, end) - countAtOrBefore(inc, start)
 }
 
 /** An empty counter, used when a counter tag has no samples. */
@@ -91,4 +91,4 @@ export const NO_INCREMENTS: CounterIncrements = {
   cumulative: new Float64Array(0),
   rollovers: 0,
   resets: 0,
-};
+}

@@ -1,12 +1,12 @@
-import type { DowntimeEvent } from './downtime-event';
-import { reasonLabel, type ReasonTree } from './reason-tree';
+import type { DowntimeEvent } from './downtime-event'
+import { reasonLabel, type ReasonTree } from './reason-tree'
 
 export interface ReasonRanking {
-  categoryId: string | null;
-  category: string;
-  minutes: number;
-  events: number;
-  reasons: { reasonId: string | null; reason: string; minutes: number; events: number }[];
+  categoryId: string | null
+  category: string
+  minutes: number
+  events: number
+  reasons: { reasonId: string | null; reason: string; minutes: number; events: number }[]
 }
 
 /**
@@ -14,24 +14,24 @@ export interface ReasonRanking {
  * performance loss); uncoded events form their own "Uncoded" category so nothing disappears.
  */
 export function rankDowntimeByReason(events: readonly DowntimeEvent[], reasons: ReasonTree, options: { includeMinor?: boolean } = {}): ReasonRanking[] {
-  const byCategory = new Map<string, ReasonRanking>();
+  const byCategory = new Map<string, ReasonRanking>()
   for (const e of events) {
-    if (e.minor && !options.includeMinor) continue;
-    if (e.state === 'running' || e.state === 'planned-stop') continue;
-    const label = e.reason ? reasonLabel(reasons, e.reason) : { category: 'Uncoded', reason: 'Uncoded' };
-    const key = e.reason?.categoryId ?? '\u0000uncoded';
-    let cat = byCategory.get(key);
-    if (!cat) byCategory.set(key, (cat = { categoryId: e.reason?.categoryId ?? null, category: label.category, minutes: 0, events: 0, reasons: [] }));
-    const reasonId = e.reason?.reasonId ?? null;
-    let r = cat.reasons.find((x) => x.reasonId === reasonId);
-    if (!r) cat.reasons.push((r = { reasonId, reason: label.reason, minutes: 0, events: 0 }));
-    const minutes = e.durationS / 60;
-    cat.minutes += minutes;
-    cat.events++;
-    r.minutes += minutes;
-    r.events++;
+    if (e.minor && !options.includeMinor) continue
+    if (e.state === 'running' || e.state === 'planned-stop') continue
+    const label = e.reason ? reasonLabel(reasons, e.reason) : { category: 'Uncoded', reason: 'Uncoded' }
+    const key = e.reason?.categoryId ?? '\u0000uncoded'
+    let cat = byCategory.get(key)
+    if (!cat) byCategory.set(key, (cat = { categoryId: e.reason?.categoryId ?? null, category: label.category, minutes: 0, events: 0, reasons: [] }))
+    const reasonId = e.reason?.reasonId ?? null
+    let r = cat.reasons.find((x) => x.reasonId === reasonId)
+    if (!r) cat.reasons.push((r = { reasonId, reason: label.reason, minutes: 0, events: 0 }))
+    const minutes = e.durationS / 60
+    cat.minutes += minutes
+    cat.events++
+    r.minutes += minutes
+    r.events++
   }
-  const ranked = [...byCategory.values()].sort((a, b) => b.minutes - a.minutes);
-  for (const c of ranked) c.reasons.sort((a, b) => b.minutes - a.minutes);
-  return ranked;
+  const ranked = [...byCategory.values()].sort((a, b) => b.minutes - a.minutes)
+  for (const c of ranked) c.reasons.sort((a, b) => b.minutes - a.minutes)
+  return ranked
 }

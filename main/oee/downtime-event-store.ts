@@ -1,25 +1,25 @@
-import type { DowntimeEvent } from './downtime-event';
-import type { ReasonRule } from './reason-rules';
-import { EMPTY_REASON_TREE, type ReasonTree } from './reason-tree';
+import type { DowntimeEvent } from './downtime-event'
+import type { ReasonRule } from './reason-rules'
+import { EMPTY_REASON_TREE, type ReasonTree } from './reason-tree'
 
-export type EventAction = 'detected' | 'extended' | 'auto-coded' | 'coded' | 'uncoded' | 'commented' | 'split' | 'split-from' | 'merged' | 'merged-into';
+export type EventAction = 'detected' | 'extended' | 'auto-coded' | 'coded' | 'uncoded' | 'commented' | 'split' | 'split-from' | 'merged' | 'merged-into'
 
 /** One change to one event: who, when, and the event before and after (null when created or removed). */
 export interface EventHistoryEntry {
-  eventId: string;
-  at: number;
-  who: string;
-  action: EventAction;
-  before: DowntimeEvent | null;
-  after: DowntimeEvent | null;
+  eventId: string
+  at: number
+  who: string
+  action: EventAction
+  before: DowntimeEvent | null
+  after: DowntimeEvent | null
 }
 
 export interface EventQuery {
-  machine?: string;
+  machine?: string
   /** Events ending after this time (epoch ms). */
-  from?: number;
+  from?: number
   /** Events starting before this time (epoch ms). */
-  to?: number;
+  to?: number
 }
 
 /**
@@ -27,33 +27,33 @@ export interface EventQuery {
  * and transaction() must make split and merge all-or-nothing.
  */
 export interface DowntimeEventStore {
-  getEvent(id: string): DowntimeEvent | undefined;
+  getEvent(id: string): DowntimeEvent | undefined
   /** Sorted by start time. */
-  listEvents(query?: EventQuery): DowntimeEvent[];
-  putEvent(event: DowntimeEvent): void;
-  deleteEvent(id: string): void;
-  appendHistory(entry: EventHistoryEntry): void;
+  listEvents(query?: EventQuery): DowntimeEvent[]
+  putEvent(event: DowntimeEvent): void
+  deleteEvent(id: string): void
+  appendHistory(entry: EventHistoryEntry): void
   /** Oldest first. */
-  listHistory(eventId: string): EventHistoryEntry[];
-  getReasonTree(): ReasonTree;
-  putReasonTree(tree: ReasonTree): void;
-  getRules(): ReasonRule[];
-  putRules(rules: ReasonRule[]): void;
-  transaction<T>(work: () => T): T;
+  listHistory(eventId: string): EventHistoryEntry[]
+  getReasonTree(): ReasonTree
+  putReasonTree(tree: ReasonTree): void
+  getRules(): ReasonRule[]
+  putRules(rules: ReasonRule[]): void
+  transaction<T>(work: () => T): T
 }
 
-const copy = <T>(x: T): T => structuredClone(x);
+const copy = <T>(x: T): T => structuredClone(x)
 
 /** Keeps everything in maps; copies on the way in and out so callers cannot change stored data by accident. */
 export class InMemoryDowntimeEventStore implements DowntimeEventStore {
-  private events = new Map<string, DowntimeEvent>();
-  private history: EventHistoryEntry[] = [];
-  private tree: ReasonTree = EMPTY_REASON_TREE;
-  private rules: ReasonRule[] = [];
+  private events = new Map<string, DowntimeEvent>()
+  private history: EventHistoryEntry[] = []
+  private tree: ReasonTree = EMPTY_REASON_TREE
+  private rules: ReasonRule[] = []
 
   getEvent(id: string) {
-    const e = this.events.get(id);
-    return e && copy(e);
+    const e = this.events.get(id)
+    return e && copy(e)
   }
 
   listEvents(query: EventQuery = {}) {
@@ -65,48 +65,48 @@ export class InMemoryDowntimeEventStore implements DowntimeEventStore {
           (query.to === undefined || e.start < query.to),
       )
       .sort((a, b) => a.start - b.start || a.machine.localeCompare(b.machine))
-      .map(copy);
+      .map(copy)
   }
 
   putEvent(event: DowntimeEvent) {
-    this.events.set(event.id, copy(event));
+    this.events.set(event.id, copy(event))
   }
 
   deleteEvent(id: string) {
-    this.events.delete(id);
+    this.events.delete(id)
   }
 
   appendHistory(entry: EventHistoryEntry) {
-    this.history.push(copy(entry));
+    this.history.push(copy(entry))
   }
 
   listHistory(eventId: string) {
-    return this.history.filter((h) => h.eventId === eventId).map(copy);
+    return this.history.filter((h) => h.eventId === eventId).map(copy)
   }
 
   getReasonTree() {
-    return copy(this.tree);
+    return copy(this.tree)
   }
 
   putReasonTree(tree: ReasonTree) {
-    this.tree = copy(tree);
+    this.tree = copy(tree)
   }
 
   getRules() {
-    return copy(this.rules);
+    return copy(this.rules)
   }
 
   putRules(rules: ReasonRule[]) {
-    this.rules = copy(rules);
+    this.rules = copy(rules)
   }
 
   transaction<T>(work: () => T): T {
-    const saved = { events: new Map(this.events), history: [...this.history], tree: this.tree, rules: this.rules };
+    const saved = { events: new Map(this.events), history: [...this.history], tree: this.tree, rules: this.rules }
     try {
-      return work();
+      return work()
     } catch (err) {
-      Object.assign(this, saved);
-      throw err;
+      Object.assign(this, saved)
+      throw err
     }
   }
 }

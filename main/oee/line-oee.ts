@@ -1,20 +1,20 @@
-import { DateTime } from 'luxon';
-import { OeeConfigSchema, type OeeConfig, type OeeConfigInput } from './machine-config';
-import { calendarContext, computeMachinePeriod, prepareMachine } from './machine-oee';
-import type { TagSeries, TimeRange } from './machine-state';
-import type { Bottleneck, LineOeeReport, LinePeriodResult, MachineOeeResult } from './oee-result';
-import { reportingPeriods, type PeriodKind } from './shift-calendar';
+import { DateTime } from 'luxon'
+import { OeeConfigSchema, type OeeConfig, type OeeConfigInput } from './machine-config'
+import { calendarContext, computeMachinePeriod, prepareMachine } from './machine-oee'
+import type { TagSeries, TimeRange } from './machine-state'
+import type { Bottleneck, LineOeeReport, LinePeriodResult, MachineOeeResult } from './oee-result'
+import { reportingPeriods, type PeriodKind } from './shift-calendar'
 
 export interface LineOeeRequest {
-  config: OeeConfig | OeeConfigInput;
-  series: TagSeries;
-  range: TimeRange;
-  by?: PeriodKind;
+  config: OeeConfig | OeeConfigInput
+  series: TagSeries
+  range: TimeRange
+  by?: PeriodKind
 }
 
 /** Loss a machine causes itself; blocked/starved and quality are left out because others or later steps cause them. */
 export function ownLossMinutes(r: MachineOeeResult): number {
-  return r.lossMin.breakdowns + r.lossMin.setupAndAdjustments + r.lossMin.minorStops + r.lossMin.reducedSpeed;
+  return r.lossMin.breakdowns + r.lossMin.setupAndAdjustments + r.lossMin.minorStops + r.lossMin.reducedSpeed
 }
 
 /**
@@ -22,32 +22,32 @@ export function ownLossMinutes(r: MachineOeeResult): number {
  * speed); on a tie the slower machine (longer ideal cycle), then the earlier one in the line.
  */
 export function findBottleneck(results: readonly MachineOeeResult[]): Bottleneck | null {
-  let best: MachineOeeResult | null = null;
+  let best: MachineOeeResult | null = null
   for (const r of results) {
-    if (r.plannedProductionS <= 0) continue;
+    if (r.plannedProductionS <= 0) continue
     if (!best) {
-      best = r;
-      continue;
+      best = r
+      continue
     }
-    const d = ownLossMinutes(r) - ownLossMinutes(best);
-    if (d > 1e-9 || (Math.abs(d) <= 1e-9 && (r.idealCycleS ?? 0) > (best.idealCycleS ?? 0))) best = r;
+    const d = ownLossMinutes(r) - ownLossMinutes(best)
+    if (d > 1e-9 || (Math.abs(d) <= 1e-9 && (r.idealCycleS ?? 0) > (best.idealCycleS ?? 0))) best = r
   }
-  return best ? { machine: best.machine, ownLossMin: ownLossMinutes(best) } : null;
+  return best ? { machine: best.machine, ownLossMin: ownLossMinutes(best) } : null
 }
 
 /** OEE for every machine of the line and the line itself, per reporting period. */
 export function computeLineOee(request: LineOeeRequest): LineOeeReport {
-  const config = OeeConfigSchema.parse(request.config);
-  const { range } = request;
-  const by = request.by ?? 'range';
-  if (!(range.to > range.from)) throw new RangeError(`OEE range is empty: to (${range.to}) must be after from (${range.from})`);
-  const prepared = config.line.machines.map((m) => prepareMachine(m, request.series, range));
-  const cal = calendarContext(config.calendar, range);
+  const config = OeeConfigSchema.parse(request.config)
+  const { range } = request
+  const by = request.by ?? 'range'
+  if (!(range.to > range.from)) throw new RangeError(`OEE range is empty: to (${range.to}) must be after from (${range.from})`)
+  const prepared = config.line.machines.map((m) => prepareMachine(m, request.series, range))
+  const cal = calendarContext(config.calendar, range)
   const periods: LinePeriodResult[] = reportingPeriods(config.calendar, range, by).map((period) => {
-    const machines = prepared.map((m) => computeMachinePeriod(m, cal, period));
-    const bottleneck = findBottleneck(machines);
-    const at = machines.find((m) => m.machine === bottleneck?.machine);
-    const last = machines[machines.length - 1];
+    const machines = prepared.map((m) => computeMachinePeriod(m, cal, period))
+    const bottleneck = findBottleneck(machines)
+    const at = machines.find((m) => m.machine === bottleneck?.machine)
+    const last = machines[machines.length - 1]
     return {
       period,
       machines,
@@ -60,9 +60,9 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport {
         oee: at?.oee ?? null,
       },
       output: { total: last.counts.total, good: last.counts.good },
-    };
-  });
-  const zone = config.calendar.timeZone;
+    }
+  })
+  const zone = config.calendar.timeZone
   return {
     line: config.line.name,
     timeZone: zone,
@@ -74,5 +74,5 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport {
     periods,
     events: prepared.flatMap((m) => m.events.filter((e) => e.end > range.from && e.start < range.to)),
     warnings: prepared.flatMap((m) => m.warnings),
-  };
+  }
 }

@@ -1,8 +1,8 @@
-import { z } from 'zod';
-import { MachineStateSchema } from './machine-state';
-import { ShiftCalendarSchema } from './shift-calendar';
+import { z } from 'zod'
+import { MachineStateSchema } from './machine-state'
+import { ShiftCalendarSchema } from './shift-calendar'
 
-const tagName = z.string().min(1, 'tag name must not be empty');
+const tagName = z.string().min(1, 'tag name must not be empty')
 
 /** State from one enum tag: each numeric value (as a string key) maps to a machine state. */
 export const EnumStateSourceSchema = z.object({
@@ -10,7 +10,7 @@ export const EnumStateSourceSchema = z.object({
   tag: tagName,
   map: z.record(z.string(), MachineStateSchema),
   faultCodeTag: tagName.optional(),
-});
+})
 
 /** State derived from bits: fault > running (speed above minimum) > blocked > starved > setup > idle. */
 export const BitStateSourceSchema = z.object({
@@ -23,9 +23,9 @@ export const BitStateSourceSchema = z.object({
   blockedTag: tagName.optional(),
   starvedTag: tagName.optional(),
   setupTag: tagName.optional(),
-});
+})
 
-export const StateSourceSchema = z.discriminatedUnion('kind', [EnumStateSourceSchema, BitStateSourceSchema]);
+export const StateSourceSchema = z.discriminatedUnion('kind', [EnumStateSourceSchema, BitStateSourceSchema])
 
 export const CounterConfigSchema = z
   .object({
@@ -37,7 +37,7 @@ export const CounterConfigSchema = z
   })
   .refine((c) => [c.totalTag, c.goodTag, c.rejectTag].filter(Boolean).length >= 2, {
     message: 'counters need at least two of totalTag, goodTag, rejectTag (the third is derived)',
-  });
+  })
 
 export const IdealSpeedSchema = z
   .object({
@@ -46,7 +46,7 @@ export const IdealSpeedSchema = z
   })
   .refine((s) => !(s.idealCycleS !== undefined && s.idealRatePerMin !== undefined), {
     message: 'give idealCycleS or idealRatePerMin, not both',
-  });
+  })
 
 export const MachineConfigSchema = z
   .object({
@@ -65,38 +65,38 @@ export const MachineConfigSchema = z
   })
   .superRefine((m, ctx) => {
     if (m.idealCycleS !== undefined && m.idealRatePerMin !== undefined)
-      ctx.addIssue({ code: 'custom', message: `machine ${m.id}: give idealCycleS or idealRatePerMin, not both` });
-    const hasDefault = m.idealCycleS !== undefined || m.idealRatePerMin !== undefined;
-    const hasProducts = Object.values(m.products).some((p) => p.idealCycleS ?? p.idealRatePerMin);
+      ctx.addIssue({ code: 'custom', message: `machine ${m.id}: give idealCycleS or idealRatePerMin, not both` })
+    const hasDefault = m.idealCycleS !== undefined || m.idealRatePerMin !== undefined
+    const hasProducts = Object.values(m.products).some((p) => p.idealCycleS ?? p.idealRatePerMin)
     if (!hasDefault && !(m.productTag && hasProducts))
       ctx.addIssue({
         code: 'custom',
         message: `machine ${m.id}: no ideal speed — set idealCycleS or idealRatePerMin, or productTag with products`,
-      });
-  });
+      })
+  })
 
 export const LineConfigSchema = z.object({
   name: z.string().min(1),
   // Order is material flow: first machine is the infeed, last is the line output.
   machines: z.array(MachineConfigSchema).min(1),
-});
+})
 
 /** What `otw oee --config` reads: the plant calendar and one line of machines. */
 export const OeeConfigSchema = z.object({
   calendar: ShiftCalendarSchema,
   line: LineConfigSchema,
-});
+})
 
-export type MachineConfigInput = z.input<typeof MachineConfigSchema>;
-export type MachineConfig = z.output<typeof MachineConfigSchema>;
-export type LineConfig = z.output<typeof LineConfigSchema>;
-export type OeeConfigInput = z.input<typeof OeeConfigSchema>;
-export type OeeConfig = z.output<typeof OeeConfigSchema>;
-export type StateSource = z.output<typeof StateSourceSchema>;
+export type MachineConfigInput = z.input<typeof MachineConfigSchema>
+export type MachineConfig = z.output<typeof MachineConfigSchema>
+export type LineConfig = z.output<typeof LineConfigSchema>
+export type OeeConfigInput = z.input<typeof OeeConfigSchema>
+export type OeeConfig = z.output<typeof OeeConfigSchema>
+export type StateSource = z.output<typeof StateSourceSchema>
 
 /** Ideal cycle time in seconds per unit from either form of ideal speed. */
 export function idealCycleSeconds(speed: { idealCycleS?: number; idealRatePerMin?: number }): number | undefined {
-  if (speed.idealCycleS !== undefined) return speed.idealCycleS;
-  if (speed.idealRatePerMin !== undefined) return 60 / speed.idealRatePerMin;
-  return undefined;
+  if (speed.idealCycleS !== undefined) return speed.idealCycleS
+  if (speed.idealRatePerMin !== undefined) return 60 / speed.idealRatePerMin
+  return undefined
 }

@@ -1,133 +1,111 @@
-import {
-  NO_INCREMENTS,
-  countBetween,
-  totalizeCounter,
-  type CounterIncrements,
-} from './counter-totalizer';
-import { detectDowntimeEvents, type DowntimeEvent } from './downtime-event';
-import { idealCycleSeconds, type MachineConfig } from './machine-config';
-import { MACHINE_STATES, type MachineState, type Sample, type TagSeries, type TimeRange } from './machine-state';
-import type { MachineOeeResult, MachineOeeReport, OeeFlag, SixBigLosses } from './oee-result';
-import {
-  calendarPlannedStops,
-  expandShifts,
-  reportingPeriods,
-  type Period,
-  type PeriodKind,
-  type ShiftCalendar,
-} from './shift-calendar';
-import { buildStateTimeline, timelineSpan, type StateSegment } from './state-timeline';
-import {
-  type Interval,
-  intersectIntervals,
-  normalizeIntervals,
-  overlapMs,
-  subtractIntervals,
-  totalLengthMs,
-} from './time-intervals';
+import { NO_INCREMENTS, countBetween, totalizeCounter, type CounterIncrements } from './counter-totalizer'
+import { detectDowntimeEvents, type DowntimeEvent } from './downtime-event'
+import { idealCycleSeconds, type MachineConfig } from './machine-config'
+import { MACHINE_STATES, type MachineState, type Sample, type TagSeries, type TimeRange } from './machine-state'
+import type { MachineOeeResult, MachineOeeReport, OeeFlag, SixBigLosses } from './oee-result'
+import { calendarPlannedStops, expandShifts, reportingPeriods, type Period, type PeriodKind, type ShiftCalendar } from './shift-calendar'
+import { buildStateTimeline, timelineSpan, type StateSegment } from './state-timeline'
+import { type Interval, intersectIntervals, normalizeIntervals, overlapMs, subtractIntervals, totalLengthMs } from './time-intervals'
 
 interface ProductSpan extends Interval {
-  idealCycleS: number | undefined;
+  idealCycleS: number | undefined
 }
 
 /** Everything about one machine that does not depend on the reporting period. */
 interface PreparedMachine {
-  config: MachineConfig;
-  segments: StateSegment[];
-  events: DowntimeEvent[];
+  config: MachineConfig
+  segments: StateSegment[]
+  events: DowntimeEvent[]
   /** Per segment: whether it is a minor stop (segments and events share start times). */
-  minor: Uint8Array;
-  total?: CounterIncrements;
-  good?: CounterIncrements;
-  reject?: CounterIncrements;
-  products: ProductSpan[];
-  defaultIdealCycleS: number | undefined;
-  startupWindows: Interval[];
-  warnings: string[];
+  minor: Uint8Array
+  total?: CounterIncrements
+  good?: CounterIncrements
+  reject?: CounterIncrements
+  products: ProductSpan[]
+  defaultIdealCycleS: number | undefined
+  startupWindows: Interval[]
+  warnings: string[]
 }
 
 function sortedSeries(series: TagSeries, tag: string | undefined, warnings: string[]): Sample[] | undefined {
-  if (!tag) return undefined;
-  const s = series[tag];
+  if (!tag) return undefined
+  const s = series[tag]
   if (!s) {
-    warnings.push(`tag ${tag}: no samples in the data — check the tag name in the machine config`);
-    return [];
+    warnings.push(`tag ${tag}: no samples in the data — check the tag name in the machine config`)
+    return []
   }
-  for (let i = 1; i < s.length; i++) if (s[i].t < s[i - 1].t) return [...s].sort((a, b) => a.t - b.t);
-  return s;
+  for (let i = 1; i < s.length; i++) if (s[i].t < s[i - 1].t) return [...s].sort((a, b) => a.t - b.t)
+  return s
 }
 
 function productSpans(config: MachineConfig, samples: Sample[] | undefined, span: TimeRange, warnings: string[]): ProductSpan[] {
-  const fallback = idealCycleSeconds(config);
-  if (!config.productTag || !samples || samples.length === 0) return [{ start: span.from, end: span.to, idealCycleS: fallback }];
-  const unknown = new Set<number>();
+  const fallback = idealCycleSeconds(config)
+  if (!config.productTag || !samples || samples.length === 0) return [{ start: span.from, end: span.to, idealCycleS: fallback }]
+  const unknown = new Set<number>()
   const lookup = (v: number) => {
-    const p = config.products[String(v)];
-    const ict = p ? idealCycleSeconds(p) : undefined;
-    if (ict === undefined && fallback === undefined) unknown.add(v);
-    return ict ?? fallback;
-  };
-  const out: ProductSpan[] = [];
-  let start = span.from;
-  let current = samples[0].t <= span.from ? lookup(samples[0].v) : fallback;
+    const p = config.products[String(v)]
+    const ict = p ? idealCycleSeconds(p) : undefined
+    if (ict === undefined && fallback === undefined) unknown.add(v)
+    return ict ?? fallback
+  }
+  const out: ProductSpan[] = []
+  let start = span.from
+  let current = samples[0].t <= span.from ? lookup(samples[0].v) : fallback
   for (const s of samples) {
     if (s.t <= span.from) {
-      current = lookup(s.v);
-      continue;
+      current = lookup(s.v)
+      continue
     }
-    if (s.t >= span.to) break;
-    const ict = lookup(s.v);
-    if (ict === current) continue;
-    out.push({ start, end: s.t, idealCycleS: current });
-    start = s.t;
-    current = ict;
+    if (s.t >= span.to) break
+    const ict = lookup(s.v)
+    if (ict === current) continue
+    out.push({ start, end: s.t, idealCycleS: current })
+    start = s.t
+    current = ict
   }
-  out.push({ start, end: span.to, idealCycleS: current });
-  for (const v of unknown)
-    warnings.push(`machine ${config.id}: product ${v} has no ideal speed and there is no default — its counts add no ideal time`);
-  return out;
+  out.push({ start, end: span.to, idealCycleS: current })
+  for (const v of unknown) warnings.push(`machine ${config.id}: product ${v} has no ideal speed and there is no default — its counts add no ideal time`)
+  return out
 }
 
 export function prepareMachine(config: MachineConfig, series: TagSeries, range: TimeRange): PreparedMachine {
-  const warnings: string[] = [];
-  const span = timelineSpan(config.state, series, range);
-  const stateSeries: TagSeries = {};
-  const src = config.state;
-  const stateTagNames = src.kind === 'enum'
-    ? [src.tag, src.faultCodeTag]
-    : [src.runningTag, src.faultTag, src.faultCodeTag, src.speedTag, src.blockedTag, src.starvedTag, src.setupTag];
+  const warnings: string[] = []
+  const span = timelineSpan(config.state, series, range)
+  const stateSeries: TagSeries = {}
+  const src = config.state
+  const stateTagNames =
+    src.kind === 'enum'
+      ? [src.tag, src.faultCodeTag]
+      : [src.runningTag, src.faultTag, src.faultCodeTag, src.speedTag, src.blockedTag, src.starvedTag, src.setupTag]
   for (const tag of stateTagNames) {
-    const s = sortedSeries(series, tag, warnings);
-    if (tag && s) stateSeries[tag] = s;
+    const s = sortedSeries(series, tag, warnings)
+    if (tag && s) stateSeries[tag] = s
   }
-  const segments = buildStateTimeline(src, stateSeries, span);
-  const events = detectDowntimeEvents(config.id, segments, config.minorStopThresholdS);
-  const minor = new Uint8Array(segments.length);
+  const segments = buildStateTimeline(src, stateSeries, span)
+  const events = detectDowntimeEvents(config.id, segments, config.minorStopThresholdS)
+  const minor = new Uint8Array(segments.length)
   for (let i = 0, e = 0; i < segments.length; i++) {
-    if (segments[i].state === 'running') continue;
-    minor[i] = events[e++].minor ? 1 : 0;
+    if (segments[i].state === 'running') continue
+    minor[i] = events[e++].minor ? 1 : 0
   }
   const counterOptions = {
     bitWidth: config.counters.bitWidth,
     // At most 10× the fastest ideal rate (plus slack) is believable; anything larger after a drop is a reset.
     maxStep: maxStepFor(config),
-  };
+  }
   const counter = (tag: string | undefined, label: string) => {
-    const s = sortedSeries(series, tag, warnings);
-    if (!tag || !s) return undefined;
-    if (s.length === 0) return NO_INCREMENTS;
-    const inc = totalizeCounter(s, counterOptions);
-    if (inc.resets > 0) warnings.push(`machine ${config.id}: ${label} counter ${tag} was reset ${inc.resets} time(s) (PLC restart?) — jumps not counted`);
-    return inc;
-  };
-  const products = productSpans(config, sortedSeries(series, config.productTag, warnings), span, warnings);
-  const startupWindows = config.startupWindowS > 0
-    ? normalizeIntervals(
-        events
-          .filter((e) => !e.minor && e.end < span.to)
-          .map((e) => ({ start: e.end, end: e.end + config.startupWindowS * 1000 })),
-      )
-    : [];
+    const s = sortedSeries(series, tag, warnings)
+    if (!tag || !s) return undefined
+    if (s.length === 0) return NO_INCREMENTS
+    const inc = totalizeCounter(s, counterOptions)
+    if (inc.resets > 0) warnings.push(`machine ${config.id}: ${label} counter ${tag} was reset ${inc.resets} time(s) (PLC restart?) — jumps not counted`)
+    return inc
+  }
+  const products = productSpans(config, sortedSeries(series, config.productTag, warnings), span, warnings)
+  const startupWindows =
+    config.startupWindowS > 0
+      ? normalizeIntervals(events.filter((e) => !e.minor && e.end < span.to).map((e) => ({ start: e.end, end: e.end + config.startupWindowS * 1000 })))
+      : []
   return {
     config,
     segments,
@@ -140,49 +118,47 @@ export function prepareMachine(config: MachineConfig, series: TagSeries, range: 
     defaultIdealCycleS: idealCycleSeconds(config),
     startupWindows,
     warnings,
-  };
+  }
 }
 
 function maxStepFor(config: MachineConfig): ((dtMs: number) => number) | undefined {
-  const cycles = [idealCycleSeconds(config), ...Object.values(config.products).map(idealCycleSeconds)].filter(
-    (c): c is number => c !== undefined,
-  );
-  if (cycles.length === 0) return undefined;
-  const fastest = Math.min(...cycles);
-  return (dtMs) => (10 * dtMs) / 1000 / fastest + 100;
+  const cycles = [idealCycleSeconds(config), ...Object.values(config.products).map(idealCycleSeconds)].filter((c): c is number => c !== undefined)
+  if (cycles.length === 0) return undefined
+  const fastest = Math.min(...cycles)
+  return (dtMs) => (10 * dtMs) / 1000 / fastest + 100
 }
 
 interface Counts {
-  total: number;
-  good: number;
-  reject: number;
+  total: number
+  good: number
+  reject: number
 }
 
 function countsIn(m: PreparedMachine, intervals: readonly Interval[]): Counts {
   const sum = (inc: CounterIncrements | undefined) => {
-    if (!inc) return undefined;
-    let n = 0;
-    for (const i of intervals) n += countBetween(inc, i.start, i.end);
-    return n;
-  };
-  const total = sum(m.total);
-  const good = sum(m.good);
-  const reject = sum(m.reject);
+    if (!inc) return undefined
+    let n = 0
+    for (const i of intervals) n += countBetween(inc, i.start, i.end)
+    return n
+  }
+  const total = sum(m.total)
+  const good = sum(m.good)
+  const reject = sum(m.reject)
   // Schema guarantees at least two of the three; the missing one is derived.
-  if (total === undefined) return { total: good! + reject!, good: good!, reject: reject! };
-  if (good === undefined) return { total, good: total - reject!, reject: reject! };
-  return { total, good, reject: reject ?? total - good };
+  if (total === undefined) return { total: good! + reject!, good: good!, reject: reject! }
+  if (good === undefined) return { total, good: total - reject!, reject: reject! }
+  return { total, good, reject: reject ?? total - good }
 }
 
 function firstSegmentEndingAfter(segments: readonly StateSegment[], t: number): number {
-  let lo = 0;
-  let hi = segments.length;
+  let lo = 0
+  let hi = segments.length
   while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (segments[mid].end <= t) lo = mid + 1;
-    else hi = mid;
+    const mid = (lo + hi) >> 1
+    if (segments[mid].end <= t) lo = mid + 1
+    else hi = mid
   }
-  return lo;
+  return lo
 }
 
 const zeroLosses = (): SixBigLosses => ({
@@ -192,105 +168,105 @@ const zeroLosses = (): SixBigLosses => ({
   reducedSpeed: 0,
   processDefects: 0,
   startupRejects: 0,
-});
+})
 
 export interface CalendarContext {
   /** Shift time (clipped to nothing yet), normalized. */
-  shifts: Interval[];
+  shifts: Interval[]
   /** Breaks, holidays and planned stops, normalized. */
-  plannedStops: Interval[];
+  plannedStops: Interval[]
 }
 
 export function calendarContext(calendar: ShiftCalendar, range: TimeRange): CalendarContext {
-  const shifts = expandShifts(calendar, range);
+  const shifts = expandShifts(calendar, range)
   return {
     shifts: normalizeIntervals(shifts),
     plannedStops: normalizeIntervals([...shifts.flatMap((s) => s.breaks), ...calendarPlannedStops(calendar)]),
-  };
+  }
 }
 
 export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, period: Period): MachineOeeResult {
-  const cfg = m.config;
-  const scheduled = intersectIntervals(cal.shifts, [period]);
-  const available = subtractIntervals(scheduled, cal.plannedStops);
-  const availableMs = totalLengthMs(available);
-  const stateMs = Object.fromEntries(MACHINE_STATES.map((s) => [s, 0])) as Record<MachineState, number>;
-  let minorMs = 0;
-  let breakdownMs = 0;
-  let blockedStarvedLossMs = 0;
-  let excludedMs = 0;
+  const cfg = m.config
+  const scheduled = intersectIntervals(cal.shifts, [period])
+  const available = subtractIntervals(scheduled, cal.plannedStops)
+  const availableMs = totalLengthMs(available)
+  const stateMs = Object.fromEntries(MACHINE_STATES.map((s) => [s, 0])) as Record<MachineState, number>
+  let minorMs = 0
+  let breakdownMs = 0
+  let blockedStarvedLossMs = 0
+  let excludedMs = 0
   for (let i = firstSegmentEndingAfter(m.segments, period.start); i < m.segments.length; i++) {
-    const seg = m.segments[i];
-    if (seg.start >= period.end) break;
-    const ms = overlapMs(available, seg.start, seg.end);
-    if (ms === 0) continue;
-    stateMs[seg.state] += ms;
+    const seg = m.segments[i]
+    if (seg.start >= period.end) break
+    const ms = overlapMs(available, seg.start, seg.end)
+    if (ms === 0) continue
+    stateMs[seg.state] += ms
     switch (seg.state) {
       case 'running':
       case 'setup':
-        break;
+        break
       case 'planned-stop':
-        excludedMs += ms;
-        break;
+        excludedMs += ms
+        break
       case 'blocked':
       case 'starved':
-        if (!cfg.blockedStarvedAgainstAvailability) excludedMs += ms;
-        else if (m.minor[i]) minorMs += ms;
-        else blockedStarvedLossMs += ms;
-        break;
+        if (!cfg.blockedStarvedAgainstAvailability) excludedMs += ms
+        else if (m.minor[i]) minorMs += ms
+        else blockedStarvedLossMs += ms
+        break
       default:
-        if (m.minor[i]) minorMs += ms;
-        else breakdownMs += ms;
+        if (m.minor[i]) minorMs += ms
+        else breakdownMs += ms
     }
   }
-  const pptMs = availableMs - excludedMs;
-  const netRunMs = stateMs.running;
-  const runMs = netRunMs + minorMs;
+  const pptMs = availableMs - excludedMs
+  const netRunMs = stateMs.running
+  const runMs = netRunMs + minorMs
 
-  const counts = countsIn(m, available);
-  const outside = countsIn(m, subtractIntervals([period], available));
-  const startupReject = countsIn(m, intersectIntervals(m.startupWindows, available)).reject;
+  const counts = countsIn(m, available)
+  const outside = countsIn(m, subtractIntervals([period], available))
+  const startupReject = countsIn(m, intersectIntervals(m.startupWindows, available)).reject
 
-  let idealMs = 0;
+  let idealMs = 0
   for (const p of m.products) {
-    if (p.idealCycleS === undefined) continue;
-    const slice = intersectIntervals(available, [p]);
-    if (slice.length > 0) idealMs += countsIn(m, slice).total * p.idealCycleS * 1000;
+    if (p.idealCycleS === undefined) continue
+    const slice = intersectIntervals(available, [p])
+    if (slice.length > 0) idealMs += countsIn(m, slice).total * p.idealCycleS * 1000
   }
-  const fallbackIct = m.defaultIdealCycleS ?? m.products.find((p) => p.idealCycleS !== undefined)?.idealCycleS;
-  const ict = counts.total > 0 && idealMs > 0 ? idealMs / 1000 / counts.total : (fallbackIct ?? null);
+  const fallbackIct = m.defaultIdealCycleS ?? m.products.find((p) => p.idealCycleS !== undefined)?.idealCycleS
+  const ict = counts.total > 0 && idealMs > 0 ? idealMs / 1000 / counts.total : (fallbackIct ?? null)
 
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-  const availability = ratio(runMs, pptMs);
-  const performance = ratio(idealMs, runMs);
-  const quality = ratio(counts.good, counts.total);
-  const oee = availability !== null && performance !== null && quality !== null ? availability * performance * quality : null;
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : null)
+  const availability = ratio(runMs, pptMs)
+  const performance = ratio(idealMs, runMs)
+  const quality = ratio(counts.good, counts.total)
+  const oee = availability !== null && performance !== null && quality !== null ? availability * performance * quality : null
 
-  const lossMin = zeroLosses();
-  lossMin.breakdowns = breakdownMs / 60_000;
-  lossMin.setupAndAdjustments = stateMs.setup / 60_000;
-  lossMin.minorStops = minorMs / 60_000;
-  lossMin.reducedSpeed = (netRunMs - idealMs) / 60_000;
-  const ictMin = (ict ?? 0) / 60;
-  lossMin.processDefects = (counts.reject - startupReject) * ictMin;
-  lossMin.startupRejects = startupReject * ictMin;
-  const lossUnits = zeroLosses();
+  const lossMin = zeroLosses()
+  lossMin.breakdowns = breakdownMs / 60_000
+  lossMin.setupAndAdjustments = stateMs.setup / 60_000
+  lossMin.minorStops = minorMs / 60_000
+  lossMin.reducedSpeed = (netRunMs - idealMs) / 60_000
+  const ictMin = (ict ?? 0) / 60
+  lossMin.processDefects = (counts.reject - startupReject) * ictMin
+  lossMin.startupRejects = startupReject * ictMin
+  const lossUnits = zeroLosses()
   if (ict) {
-    lossUnits.breakdowns = (lossMin.breakdowns * 60) / ict;
-    lossUnits.setupAndAdjustments = (lossMin.setupAndAdjustments * 60) / ict;
-    lossUnits.minorStops = (lossMin.minorStops * 60) / ict;
-    lossUnits.reducedSpeed = (lossMin.reducedSpeed * 60) / ict;
+    lossUnits.breakdowns = (lossMin.breakdowns * 60) / ict
+    lossUnits.setupAndAdjustments = (lossMin.setupAndAdjustments * 60) / ict
+    lossUnits.minorStops = (lossMin.minorStops * 60) / ict
+    lossUnits.reducedSpeed = (lossMin.reducedSpeed * 60) / ict
   }
-  lossUnits.processDefects = counts.reject - startupReject;
-  lossUnits.startupRejects = startupReject;
+  lossUnits.processDefects = counts.reject - startupReject
+  lossUnits.startupRejects = startupReject
 
-  const flags: OeeFlag[] = [];
-  if (performance !== null && performance > 1) flags.push('performance-above-100');
-  if (pptMs <= 0) flags.push('no-planned-production-time');
-  if (counts.total === 0 && pptMs > 0) flags.push('no-counts');
+  const flags: OeeFlag[] = []
+  if (performance !== null && performance > 1) flags.push('performance-above-100')
+  if (pptMs <= 0) flags.push('no-planned-production-time')
+  if (counts.total === 0 && pptMs > 0) flags.push('no-counts')
 
-  const blockedStarvedMs = stateMs.blocked + stateMs.starved;
-  for (const s of MACHINE_STATES) stateMs[s] /= 1000;
+  const blockedStarvedMs = stateMs.blocked + stateMs.starved
+  for (const s of MACHINE_STATES) stateMs[s] /= 1000
   return {
     machine: cfg.id,
     period,
@@ -302,6 +278,7 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
     netRunS: netRunMs / 1000,
     blockedStarvedS: blockedStarvedMs / 1000,
     blockedStarvedAgainstAvailability: cfg.blockedStarvedAgainstAvailability,
+    blockedStarvedLossMin: blockedStarvedLossMs / 60_000,
     stateS: stateMs,
     counts: { ...counts, startupReject, outsidePlannedTime: outside.total },
     idealProductionS: idealMs / 1000,
@@ -313,7 +290,7 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
     lossMin,
     lossUnits,
     flags,
-  };
+  }
 }
 
 /** OEE of one machine for every reporting period of the range, plus its downtime events overlapping the range. */
@@ -324,13 +301,13 @@ export function computeMachineOee(
   range: TimeRange,
   by: PeriodKind = 'range',
 ): MachineOeeReport {
-  const prepared = prepareMachine(config, series, range);
-  const cal = calendarContext(calendar, range);
-  const periods = reportingPeriods(calendar, range, by).map((p) => computeMachinePeriod(prepared, cal, p));
+  const prepared = prepareMachine(config, series, range)
+  const cal = calendarContext(calendar, range)
+  const periods = reportingPeriods(calendar, range, by).map((p) => computeMachinePeriod(prepared, cal, p))
   return {
     machine: config.id,
     periods,
     events: prepared.events.filter((e) => e.end > range.from && e.start < range.to),
     warnings: prepared.warnings,
-  };
+  }
 }

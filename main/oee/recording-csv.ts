@@ -1,10 +1,10 @@
-import { parse } from 'csv-parse/sync';
-import type { Sample, TagSeries } from './machine-state';
+import { parse } from 'csv-parse/sync'
+import type { Sample, TagSeries } from './machine-state'
 
 /** One malformed row: its 1-based line number in the file and what is wrong with it. */
 export interface RecordingCsvProblem {
-  line: number;
-  message: string;
+  line: number
+  message: string
 }
 
 export class RecordingCsvError extends Error {
@@ -12,36 +12,36 @@ export class RecordingCsvError extends Error {
     readonly source: string,
     readonly problems: RecordingCsvProblem[],
   ) {
-    const shown = problems.slice(0, 10).map((p) => `  line ${p.line}: ${p.message}`);
-    const more = problems.length > 10 ? [`  … and ${problems.length - 10} more`] : [];
+    const shown = problems.slice(0, 10).map((p) => `  line ${p.line}: ${p.message}`)
+    const more = problems.length > 10 ? [`  … and ${problems.length - 10} more`] : []
     super(
       `${source}: ${problems.length} malformed row(s) — expected "time,tag,value" with time in ISO 8601 (with Z or an offset) or epoch ms, value a number, true or false\n${[...shown, ...more].join('\n')}`,
-    );
-    this.name = 'RecordingCsvError';
+    )
+    this.name = 'RecordingCsvError'
   }
 }
 
 // Offset or Z is required: a local time without a zone would be guessed, and guessing is wrong twice a year.
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
 function parseTime(raw: string): number | string {
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw)
   if (!ISO_WITH_ZONE.test(raw)) {
     return /^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(raw)
       ? `time "${raw}" has no time zone — add Z or an offset such as +01:00`
-      : `time "${raw}" is neither ISO 8601 (2024-03-31T06:00:00Z) nor epoch milliseconds`;
+      : `time "${raw}" is neither ISO 8601 (2024-03-31T06:00:00Z) nor epoch milliseconds`
   }
-  const t = Date.parse(raw);
-  return Number.isNaN(t) ? `time "${raw}" is not a valid date` : t;
+  const t = Date.parse(raw)
+  return Number.isNaN(t) ? `time "${raw}" is not a valid date` : t
 }
 
 function parseValue(raw: string): number | undefined {
-  const lower = raw.toLowerCase();
-  if (lower === 'true') return 1;
-  if (lower === 'false') return 0;
-  if (raw.trim() === '') return undefined;
-  const v = Number(raw);
-  return Number.isFinite(v) ? v : undefined;
+  const lower = raw.toLowerCase()
+  if (lower === 'true') return 1
+  if (lower === 'false') return 0
+  if (raw.trim() === '') return undefined
+  const v = Number(raw)
+  return Number.isFinite(v) ? v : undefined
 }
 
 /**
@@ -49,61 +49,60 @@ function parseValue(raw: string): number | undefined {
  * All malformed rows are collected and reported together, each with its line number.
  */
 export function parseRecordingCsv(text: string, source = 'recording.csv'): TagSeries {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; info: { lines: number } }[]
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, info: true, comment: '#' }) as unknown as typeof records;
+    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, info: true, comment: '#' }) as unknown as typeof records
   } catch (err) {
-    const e = err as { lines?: number; message: string };
-    throw new RecordingCsvError(source, [{ line: e.lines ?? 0, message: `not readable as CSV (${e.message})` }]);
+    const e = err as { lines?: number; message: string }
+    throw new RecordingCsvError(source, [{ line: e.lines ?? 0, message: `not readable as CSV (${e.message})` }])
   }
-  const series: TagSeries = {};
-  const problems: RecordingCsvProblem[] = [];
+  const series: TagSeries = {}
+  const problems: RecordingCsvProblem[] = []
   records.forEach(({ record, info }, index) => {
-    const line = info.lines;
+    const line = info.lines
     if (index === 0 && record[0]?.toLowerCase() === 'time') {
-      if (record.join(',').toLowerCase() !== 'time,tag,value')
-        problems.push({ line, message: `header is "${record.join(',')}", expected "time,tag,value"` });
-      return;
+      if (record.join(',').toLowerCase() !== 'time,tag,value') problems.push({ line, message: `header is "${record.join(',')}", expected "time,tag,value"` })
+      return
     }
     if (record.length !== 3) {
-      problems.push({ line, message: `has ${record.length} column(s), expected 3 (time,tag,value)` });
-      return;
+      problems.push({ line, message: `has ${record.length} column(s), expected 3 (time,tag,value)` })
+      return
     }
-    const [rawTime, tag, rawValue] = record;
-    const t = parseTime(rawTime);
+    const [rawTime, tag, rawValue] = record
+    const t = parseTime(rawTime)
     if (typeof t === 'string') {
-      problems.push({ line, message: t });
-      return;
+      problems.push({ line, message: t })
+      return
     }
     if (tag === '') {
-      problems.push({ line, message: 'tag is empty' });
-      return;
+      problems.push({ line, message: 'tag is empty' })
+      return
     }
-    const v = parseValue(rawValue);
+    const v = parseValue(rawValue)
     if (v === undefined) {
-      problems.push({ line, message: `value "${rawValue}" for tag ${tag} is not a number, true or false` });
-      return;
+      problems.push({ line, message: `value "${rawValue}" for tag ${tag} is not a number, true or false` })
+      return
     }
-    (series[tag] ??= []).push({ t, v });
-  });
-  if (problems.length > 0) throw new RecordingCsvError(source, problems);
-  for (const samples of Object.values(series)) sortStable(samples);
-  return series;
+    ;(series[tag] ??= []).push({ t, v })
+  })
+  if (problems.length > 0) throw new RecordingCsvError(source, problems)
+  for (const samples of Object.values(series)) sortStable(samples)
+  return series
 }
 
 function sortStable(samples: Sample[]): void {
   for (let i = 1; i < samples.length; i++) {
     if (samples[i].t < samples[i - 1].t) {
-      samples.sort((a, b) => a.t - b.t);
-      return;
+      samples.sort((a, b) => a.t - b.t)
+      return
     }
   }
 }
 
 /** Writes series back to the long format (used by tests and to export what the engine saw). */
 export function formatRecordingCsv(series: TagSeries): string {
-  const rows: [number, string, number][] = [];
-  for (const [tag, samples] of Object.entries(series)) for (const s of samples) rows.push([s.t, tag, s.v]);
-  rows.sort((a, b) => a[0] - b[0]);
-  return ['time,tag,value', ...rows.map(([t, tag, v]) => `${new Date(t).toISOString()},${tag},${v}`)].join('\n') + '\n';
+  const rows: [number, string, number][] = []
+  for (const [tag, samples] of Object.entries(series)) for (const s of samples) rows.push([s.t, tag, s.v])
+  rows.sort((a, b) => a[0] - b[0])
+  return ['time,tag,value', ...rows.map(([t, tag, v]) => `${new Date(t).toISOString()},${tag},${v}`)].join('\n') + '\n'
 }
