@@ -1,0 +1,107 @@
+import { DateTime } from 'luxon'
+import { parseArgs } from 'node:util'
+import { computeLineOee } from './line-oee'
+import { OeeConfigSchema } from './machine-config'
+import { formatOeeTable } from './oee-report-table'
+import { parseRecordingCsv } from './recording-csv'
+import type { PeriodKind } from './shift-calendar'
+
+export interface OeeCommandIo {
+  stdout(s: string): void
+  stderr(s: string): void
+  readFile(p: string): Promise<string>
+}
+
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const
+
+export const OEE_USAGE = `Usage: otw oee --config machine.json --data recording.csv --from <ISO> --to <ISO> [--json] [--by shift|day|week]
+
+  --config  line and shift calendar (JSON, see main/oee/examples/machine.json)
+  --data    recording in long format: time,tag,value (see main/oee/README.md)
+  --from    start of the range, ISO 8601; without an offset it is plant local time
+  --to      end of the range (exclusive)
+  --by      one result per shift, production day or ISO week (default: the whole range)
+  --json    print the full report as JSON instead of a table
+`
+
+class UsageError extends Error {}
+
+function usage(io: OeeCommandIo, message: string): number {
+  io.stderr(`otw oee: ${message}\n\n${OEE_USAGE}`)
+  return EXIT.usage
+}
+
+function parseCommandLine(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      data: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      by: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) return { help: true as const }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+  for (const name of ['config', 'data', 'from', 'to'] as const) if (!values[name]) throw new UsageError(`--${name} is required`)
+  const by = values.by ?? 'range'
+  if (!['shift', 'day', 'week', 'range'].includes(by)) throw new UsageError(`--by must be shift, day or week, not "${by}"`)
+  for (const name of ['from', 'to'] as const)
+    if (!DateTime.fromISO(values[name]!).isValid)
+      throw new UsageError(`--${name} "${values[name]}" is not an ISO 8601 date-time (e.g. 2024-01-10T06:00 or 2024-01-10T06:00:00+01:00)`)
+  return { help: false as const, config: values.config!, data: values.data!, from: values.from!, to: values.to!, by: by as PeriodKind, json: values.json! }
+}
+
+async function read(io: OeeCommandIo, path: string, what: string): Promise<string> {
+  try {
+    return await io.readFile(path)
+  } catch (err) {
+    throw new Error(`cannot read ${what} ${path}: ${(err as Error).message} — check the path`)
+  }
+}
+
+/** `otw oee`: exit 0 when the report was printed, 1 when reading or computing failed, 2 on a usage error. */
+export async function runOeeCommand(argv: string[], io: OeeCommandIo): Promise<number> {
+  let args: ReturnType<typeof parseCommandLine>
+  try {
+    args = parseCommandLine(argv)
+  } catch (err) {
+    return usage(io, (err as Error).message)
+  }
+  if (args.help) {
+    io.stdout(OEE_USAGE)
+    return EXIT.ok
+  }
+  try {
+    const configText = await read(io, args.config, 'config')
+    let json: unknown
+    try {
+      json = JSON.parse(configText)
+    } catch (err) {
+      throw new Error(`config ${args.config} is not valid JSON: ${(err as Error).message}`)
+    }
+    const parsed = OeeConfigSchema.safeParse(json)
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')
+      throw new Error(`config ${args.config} is not a valid OEE configuration — fix these fields:\n${issues}`)
+    }
+    const config = parsed.data
+    const zone = config.calendar.timeZone
+    const from = DateTime.fromISO(args.from, { zone }).toMillis()
+    const to = DateTime.fromISO(args.to, { zone }).toMillis()
+    if (!(to > from)) return usage(io, `--to (${args.to}) must be after --from (${args.from})`)
+    const series = parseRecordingCsv(await read(io, args.data, 'recording'), args.data)
+    const report = computeLineOee({ config, series, range: { from, to }, by: args.by })
+    for (const w of report.warnings) io.stderr(`warning: ${w}\n`)
+    io.stdout(args.json ? JSON.stringify(report, null, 2) + '\n' : formatOeeTable(report))
+    return EXIT.ok
+  } catch (err) {
+    io.stderr(`otw oee failed: ${(err as Error).message}\n`)
+    return EXIT.failed
+  }
+}
