@@ -7,6 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import {
   AttributeIds,
   BrowseDirection,
+  DataType,
   makeBrowsePath,
   MessageSecurityMode,
   OPCUACertificateManager,
@@ -147,6 +148,22 @@ describe('demo plant over real protocols', { timeout: 30_000 }, () => {
 
       const sampling = await session.read({ nodeId: signal.opcua.nodeId, attributeId: AttributeIds.MinimumSamplingInterval });
       expect(sampling.value.value).toBe(100);
+    });
+
+    it('accepts a speed setpoint write and the model applies it, clamped', async () => {
+      const nodeId = findSignal('Line1.Labeler.SpeedSetpoint')!.opcua.nodeId;
+      const status = await session.write({
+        nodeId,
+        attributeId: AttributeIds.Value,
+        value: { value: { dataType: DataType.Double, value: 310 } },
+      });
+      expect(status.isGood()).toBe(true);
+      expect(plant.model.machine('Labeler').speedSetpointBpm).toBe(310);
+      await session.write({ nodeId, attributeId: AttributeIds.Value, value: { value: { dataType: DataType.Double, value: 9999 } } });
+      expect(plant.model.machine('Labeler').speedSetpointBpm).toBe(450);
+      await advance(100);
+      const readBack = await session.read({ nodeId, attributeId: AttributeIds.Value });
+      expect(readBack.value.value).toBe(450);
     });
 
     it('serves counters as UInt32 and bits as Boolean', async () => {
