@@ -1,0 +1,71 @@
+import type { Sample, TagSeries } from './machine-state'
+
+export interface SyntheticHistoryOptions {
+  machine: string
+  from: number
+  days: number
+  /** Seed for the deterministic random generator, so runs are repeatable. */
+  seed: number
+  idealCycleS: number
+}
+
+/** State values written by the synthetic PLC (an enum tag). */
+export const SYNTHETIC_STATE_MAP = { '1': 'running', '2': 'idle', '3': 'faulted', '4': 'setup', '6': 'blocked', '7': 'starved' } as const
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * 1 Hz history of one machine, every second sampled (the worst case for the engine): an enum state tag with runs,
+ * minor stops, faults, setups, blocked/starved; a 16-bit total counter that wraps; and a reject counter.
+ */
+export function syntheticMachineHistory(o: SyntheticHistoryOptions): TagSeries {
+  const rnd = mulberry32(o.seed)
+  const n = o.days * 86_400
+  const state: Sample[] = new Array(n)
+  const total: Sample[] = new Array(n)
+  const reject: Sample[] = new Array(n)
+  let current = 1
+  let remaining = 0
+  let count = Math.floor(rnd() * 60_000)
+  let rejects = 0
+  let credit = 0
+  const speed = 0.8 + rnd() * 0.15
+  for (let i = 0; i < n; i++) {
+    if (remaining <= 0) {
+      if (current !== 1) {
+        current = 1
+        remaining = 600 + Math.floor(rnd() * 5400)
+      } else {
+        const r = rnd()
+        if (r < 0.5) [current, remaining] = [2, 20 + Math.floor(rnd() * 90)]
+        else if (r < 0.75) [current, remaining] = [3, 120 + Math.floor(rnd() * 2400)]
+        else if (r < 0.82) [current, remaining] = [4, 600 + Math.floor(rnd() * 1800)]
+        else if (r < 0.91) [current, remaining] = [6, 30 + Math.floor(rnd() * 600)]
+        else [current, remaining] = [7, 30 + Math.floor(rnd() * 600)]
+      }
+    }
+    remaining--
+    const t = o.from + i * 1000
+    if (current === 1) {
+      credit += speed / o.idealCycleS
+      while (credit >= 1) {
+        credit -= 1
+        count = (count + 1) % 65_536
+        if (rnd() < 0.01) rejects++
+      }
+    }
+    state[i] = { t, v: current }
+    total[i] = { t, v: count }
+    reject[i] = { t, v: rejects }
+  }
+  return { [`${o.machine}.State`]: state, [`${o.machine}.Total`]: total, [`${o.machine}.Reject`]: reject }
+}
