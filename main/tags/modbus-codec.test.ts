@@ -1,16 +1,8 @@
-import { describe, it, expect } from 'vitest';
-import {
-  decodeRegisters,
-  decodeTagValue,
-  encodeRegisters,
-  encodeTagValue,
-  registerCount,
-  setBitInRegister,
-  type RawValue,
-} from './modbus-codec';
-import { BYTE_ORDERS, DATA_TYPES, type ByteOrder, type DataType } from './tag';
+import { describe, it, expect } from 'vitest'
+import { decodeRegisters, decodeTagValue, encodeRegisters, encodeTagValue, registerCount, setBitInRegister, type RawValue } from './modbus-codec'
+import { BYTE_ORDERS, DATA_TYPES, type ByteOrder, type DataType } from './tag'
 
-type Vectors = Record<ByteOrder, number[]>;
+type Vectors = Record<ByteOrder, number[]>
 const cases: { dataType: DataType; value: RawValue; words: Vectors; stringLength?: number }[] = [
   {
     dataType: 'float32',
@@ -93,137 +85,137 @@ const cases: { dataType: DataType; value: RawValue; words: Vectors; stringLength
     value: true,
     words: { ABCD: [1], BADC: [1], CDAB: [1], DCBA: [1] },
   },
-];
+]
 
 describe('modbus codec: hand-written vectors, every type × byte order', () => {
   for (const c of cases) {
     for (const byteOrder of BYTE_ORDERS) {
-      const format = { dataType: c.dataType, byteOrder, stringLength: c.stringLength };
+      const format = { dataType: c.dataType, byteOrder, stringLength: c.stringLength }
       it(`${c.dataType} ${String(c.value)} ${byteOrder}`, () => {
-        expect(encodeRegisters(c.value, format)).toEqual(c.words[byteOrder]);
-        expect(decodeRegisters(c.words[byteOrder], format)).toEqual(c.value);
-      });
+        expect(encodeRegisters(c.value, format)).toEqual(c.words[byteOrder])
+        expect(decodeRegisters(c.words[byteOrder], format)).toEqual(c.value)
+      })
     }
   }
 
   it('covers every data type', () => {
-    expect(new Set(cases.map((c) => c.dataType))).toEqual(new Set(DATA_TYPES));
-  });
+    expect(new Set(cases.map((c) => c.dataType))).toEqual(new Set(DATA_TYPES))
+  })
 
   it('accepts the 64-bit byte order names through the tag schema', async () => {
-    const { ByteOrder } = await import('./tag');
-    expect(ByteOrder.parse('GHEFCDAB')).toBe('CDAB');
-    expect(ByteOrder.parse('hgfedcba')).toBe('DCBA');
-  });
-});
+    const { ByteOrder } = await import('./tag')
+    expect(ByteOrder.parse('GHEFCDAB')).toBe('CDAB')
+    expect(ByteOrder.parse('hgfedcba')).toBe('DCBA')
+  })
+})
 
 // Small deterministic PRNG so failures reproduce.
 function random(seed: number): () => number {
-  let state = seed >>> 0;
+  let state = seed >>> 0
   return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
+    state = (state * 1664525 + 1013904223) >>> 0
+    return state / 2 ** 32
+  }
 }
 
 function randomValue(dataType: DataType, next: () => number): RawValue {
-  const word = () => Math.floor(next() * 65536);
-  const big = (words: number) => Array.from({ length: words }, word).reduce((acc, w) => (acc << 16n) | BigInt(w), 0n);
+  const word = () => Math.floor(next() * 65536)
+  const big = (words: number) => Array.from({ length: words }, word).reduce((acc, w) => (acc << 16n) | BigInt(w), 0n)
   switch (dataType) {
     case 'bool':
-      return next() < 0.5;
+      return next() < 0.5
     case 'int16':
-      return word() - 32768;
+      return word() - 32768
     case 'uint16':
-      return word();
+      return word()
     case 'int32':
-      return word() * 65536 + word() - 2 ** 31;
+      return word() * 65536 + word() - 2 ** 31
     case 'uint32':
-      return word() * 65536 + word();
+      return word() * 65536 + word()
     case 'int64':
-      return BigInt.asIntN(64, big(4));
+      return BigInt.asIntN(64, big(4))
     case 'uint64':
-      return big(4);
+      return big(4)
     case 'float32':
-      return Math.fround((next() - 0.5) * 10 ** Math.floor(next() * 60 - 30));
+      return Math.fround((next() - 0.5) * 10 ** Math.floor(next() * 60 - 30))
     case 'float64':
-      return (next() - 0.5) * 10 ** Math.floor(next() * 600 - 300);
+      return (next() - 0.5) * 10 ** Math.floor(next() * 600 - 300)
     case 'string':
-      return Array.from({ length: Math.floor(next() * 9) }, () => String.fromCharCode(32 + Math.floor(next() * 200))).join('');
+      return Array.from({ length: Math.floor(next() * 9) }, () => String.fromCharCode(32 + Math.floor(next() * 200))).join('')
   }
 }
 
 describe('modbus codec: decode ∘ encode is the identity on random values', () => {
-  const next = random(42);
+  const next = random(42)
   for (const dataType of DATA_TYPES) {
     for (const byteOrder of BYTE_ORDERS) {
       it(`${dataType} ${byteOrder}`, () => {
-        const format = { dataType, byteOrder, stringLength: 5 };
+        const format = { dataType, byteOrder, stringLength: 5 }
         for (let i = 0; i < 200; i++) {
-          const value = randomValue(dataType, next);
-          const words = encodeRegisters(value, format);
-          expect(words).toHaveLength(registerCount(format));
-          expect(decodeRegisters(words, format)).toEqual(value);
+          const value = randomValue(dataType, next)
+          const words = encodeRegisters(value, format)
+          expect(words).toHaveLength(registerCount(format))
+          expect(decodeRegisters(words, format)).toEqual(value)
         }
-      });
+      })
     }
   }
 
   it('NaN and infinities survive float round trips', () => {
     for (const value of [NaN, Infinity, -Infinity]) {
-      expect(decodeRegisters(encodeRegisters(value, { dataType: 'float32' }), { dataType: 'float32' })).toEqual(value);
-      expect(decodeRegisters(encodeRegisters(value, { dataType: 'float64', byteOrder: 'DCBA' }), { dataType: 'float64', byteOrder: 'DCBA' })).toEqual(value);
+      expect(decodeRegisters(encodeRegisters(value, { dataType: 'float32' }), { dataType: 'float32' })).toEqual(value)
+      expect(decodeRegisters(encodeRegisters(value, { dataType: 'float64', byteOrder: 'DCBA' }), { dataType: 'float64', byteOrder: 'DCBA' })).toEqual(value)
     }
-  });
-});
+  })
+})
 
 describe('modbus codec: range checks for writes', () => {
   it('rejects values that do not fit, saying the valid range', () => {
-    expect(() => encodeRegisters(70000, { dataType: 'uint16' })).toThrow('value 70000 does not fit uint16 (0..65535)');
-    expect(() => encodeRegisters(-1, { dataType: 'uint32' })).toThrow('value -1 does not fit uint32 (0..4294967295)');
-    expect(() => encodeRegisters(32768, { dataType: 'int16' })).toThrow('does not fit int16 (-32768..32767)');
-    expect(() => encodeRegisters(2n ** 63n, { dataType: 'int64' })).toThrow('does not fit int64');
-    expect(() => encodeRegisters(1e39, { dataType: 'float32' })).toThrow('does not fit float32');
-    expect(() => encodeRegisters(1.5, { dataType: 'int32' })).toThrow('not a whole number');
-    expect(() => encodeRegisters('abc', { dataType: 'int16' })).toThrow('not a whole number');
+    expect(() => encodeRegisters(70000, { dataType: 'uint16' })).toThrow('value 70000 does not fit uint16 (0..65535)')
+    expect(() => encodeRegisters(-1, { dataType: 'uint32' })).toThrow('value -1 does not fit uint32 (0..4294967295)')
+    expect(() => encodeRegisters(32768, { dataType: 'int16' })).toThrow('does not fit int16 (-32768..32767)')
+    expect(() => encodeRegisters(2n ** 63n, { dataType: 'int64' })).toThrow('does not fit int64')
+    expect(() => encodeRegisters(1e39, { dataType: 'float32' })).toThrow('does not fit float32')
+    expect(() => encodeRegisters(1.5, { dataType: 'int32' })).toThrow('not a whole number')
+    expect(() => encodeRegisters('abc', { dataType: 'int16' })).toThrow('not a whole number')
     expect(() => encodeRegisters('toolong', { dataType: 'string', stringLength: 3 })).toThrow(
       'text of 7 characters does not fit string of 3 registers (6 characters)',
-    );
-    expect(() => encodeRegisters('€', { dataType: 'string', stringLength: 1 })).toThrow('not Latin-1');
-  });
+    )
+    expect(() => encodeRegisters('€', { dataType: 'string', stringLength: 1 })).toThrow('not Latin-1')
+  })
 
   it('accepts limits exactly and 64-bit values as decimal strings', () => {
-    expect(encodeRegisters(65535, { dataType: 'uint16' })).toEqual([0xffff]);
-    expect(encodeRegisters(-32768, { dataType: 'int16' })).toEqual([0x8000]);
-    expect(encodeRegisters('18446744073709551615', { dataType: 'uint64' })).toEqual([0xffff, 0xffff, 0xffff, 0xffff]);
-  });
+    expect(encodeRegisters(65535, { dataType: 'uint16' })).toEqual([0xffff])
+    expect(encodeRegisters(-32768, { dataType: 'int16' })).toEqual([0x8000])
+    expect(encodeRegisters('18446744073709551615', { dataType: 'uint64' })).toEqual([0xffff, 0xffff, 0xffff, 0xffff])
+  })
 
   it('rejects register blocks of the wrong size or with non-16-bit words', () => {
-    expect(() => decodeRegisters([1], { dataType: 'int32' })).toThrow('int32 needs 2 register(s), got 1');
-    expect(() => decodeRegisters([70000], { dataType: 'uint16' })).toThrow('not a 16-bit word');
-  });
-});
+    expect(() => decodeRegisters([1], { dataType: 'int32' })).toThrow('int32 needs 2 register(s), got 1')
+    expect(() => decodeRegisters([70000], { dataType: 'uint16' })).toThrow('not a 16-bit word')
+  })
+})
 
 describe('modbus codec: bits, coils and tags', () => {
   it('reads and writes a bit in a register without touching the others', () => {
-    expect(decodeRegisters([0b1000], { dataType: 'bool', bit: 3 })).toBe(true);
-    expect(decodeRegisters([0b1000], { dataType: 'bool', bit: 2 })).toBe(false);
-    expect(setBitInRegister(0xff00, 3, true)).toBe(0xff08);
-    expect(setBitInRegister(0xffff, 15, false)).toBe(0x7fff);
-    expect(() => encodeRegisters(true, { dataType: 'bool', bit: 3 })).toThrow('setBitInRegister');
-  });
+    expect(decodeRegisters([0b1000], { dataType: 'bool', bit: 3 })).toBe(true)
+    expect(decodeRegisters([0b1000], { dataType: 'bool', bit: 2 })).toBe(false)
+    expect(setBitInRegister(0xff00, 3, true)).toBe(0xff08)
+    expect(setBitInRegister(0xffff, 15, false)).toBe(0x7fff)
+    expect(() => encodeRegisters(true, { dataType: 'bool', bit: 3 })).toThrow('setBitInRegister')
+  })
 
-  const base = { name: 'Speed', byteOrder: 'ABCD' as const, stringLength: undefined, range: undefined, scaling: undefined };
+  const base = { name: 'Speed', byteOrder: 'ABCD' as const, stringLength: undefined, range: undefined, scaling: undefined }
 
   it('decodes coils, bits and scaled registers for a tag', () => {
-    expect(decodeTagValue([true], { ...base, address: 'co:5', dataType: 'bool' })).toBe(true);
-    expect(decodeTagValue([0], { ...base, address: '10001', dataType: 'bool' })).toBe(false);
-    expect(decodeTagValue([0x0010], { ...base, address: '40001.4', dataType: 'bool' })).toBe(true);
-    const scaled = { ...base, address: 'hr:0', dataType: 'uint16' as const, scaling: { rawLow: 0, rawHigh: 4000, engLow: 0, engHigh: 100 } };
-    expect(decodeTagValue([2000], scaled)).toBe(50);
-    expect(decodeTagValue([0xffff, 0xffff, 0xffff, 0xffff], { ...base, address: 'hr:0', dataType: 'uint64' })).toBe('18446744073709551615');
-    expect(decodeTagValue([0, 0, 0, 7], { ...base, address: 'hr:0', dataType: 'int64' })).toBe(7);
-  });
+    expect(decodeTagValue([true], { ...base, address: 'co:5', dataType: 'bool' })).toBe(true)
+    expect(decodeTagValue([0], { ...base, address: '10001', dataType: 'bool' })).toBe(false)
+    expect(decodeTagValue([0x0010], { ...base, address: '40001.4', dataType: 'bool' })).toBe(true)
+    const scaled = { ...base, address: 'hr:0', dataType: 'uint16' as const, scaling: { rawLow: 0, rawHigh: 4000, engLow: 0, engHigh: 100 } }
+    expect(decodeTagValue([2000], scaled)).toBe(50)
+    expect(decodeTagValue([0xffff, 0xffff, 0xffff, 0xffff], { ...base, address: 'hr:0', dataType: 'uint64' })).toBe('18446744073709551615')
+    expect(decodeTagValue([0, 0, 0, 7], { ...base, address: 'hr:0', dataType: 'int64' })).toBe(7)
+  })
 
   it('encodes writes for a tag with scaling, range and bit', () => {
     const scaled = {
@@ -231,14 +223,14 @@ describe('modbus codec: bits, coils and tags', () => {
       address: 'hr:0',
       dataType: 'uint16' as const,
       scaling: { rawLow: 0, rawHigh: 4000, engLow: 0, engHigh: 100 },
-    };
-    expect(encodeTagValue(50, scaled)).toEqual([2000]);
-    expect(encodeTagValue(12.3456, scaled)).toEqual([494]);
-    expect(() => encodeTagValue(2000, scaled)).toThrow('tag "Speed" (hr:0): value 2000 is raw 80000 after scaling: value 80000 does not fit uint16 (0..65535)');
-    const ranged = { ...base, address: 'hr:0', dataType: 'int16' as const, range: { low: 0, high: 100 } };
-    expect(() => encodeTagValue(150, ranged)).toThrow('outside the engineering range 0..100');
-    expect(encodeTagValue(true, { ...base, address: 'hr:0.3', dataType: 'bool' }, 0x0100)).toEqual([0x0108]);
-    expect(() => encodeTagValue(true, { ...base, address: 'hr:0.3', dataType: 'bool' })).toThrow("current value");
-    expect(encodeTagValue(false, { ...base, address: '00001', dataType: 'bool' })).toEqual([0]);
-  });
-});
+    }
+    expect(encodeTagValue(50, scaled)).toEqual([2000])
+    expect(encodeTagValue(12.3456, scaled)).toEqual([494])
+    expect(() => encodeTagValue(2000, scaled)).toThrow('tag "Speed" (hr:0): value 2000 is raw 80000 after scaling: value 80000 does not fit uint16 (0..65535)')
+    const ranged = { ...base, address: 'hr:0', dataType: 'int16' as const, range: { low: 0, high: 100 } }
+    expect(() => encodeTagValue(150, ranged)).toThrow('outside the engineering range 0..100')
+    expect(encodeTagValue(true, { ...base, address: 'hr:0.3', dataType: 'bool' }, 0x0100)).toEqual([0x0108])
+    expect(() => encodeTagValue(true, { ...base, address: 'hr:0.3', dataType: 'bool' })).toThrow('current value')
+    expect(encodeTagValue(false, { ...base, address: '00001', dataType: 'bool' })).toEqual([0])
+  })
+})
