@@ -30,7 +30,7 @@ function reference(t: number[], v: number[], from: number, to: number, n: number
 
 describe('bucketed range queries', () => {
   const d = tempDir();
-  const h = openHistorian({ file: d.file('b.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0, blockSamples: 512 });
+  const h = openHistorian({ file: d.file('b.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0, blockSamples: 512, rollupWidthsMs: [1000, 60_000, 3_600_000] });
   const r = seededRandom(11);
   const t: number[] = [];
   const v: number[] = [];

@@ -18,6 +18,8 @@ import type {
 import { valueAtForTag } from './value-at';
 
 const TIME_LIMIT = 2 ** 46; // epoch ms within ±2,200 years keeps every codec intermediate exact
+/** 1 min and 1 h by default: at 10 Hz a 1 s rollup row costs more bytes than the samples it summarises (opt in with rollupWidthsMs). */
+export const DEFAULT_ROLLUP_WIDTHS_MS = [60_000, 3_600_000];
 
 interface TagRow {
   id: number;
@@ -58,7 +60,7 @@ export class Historian {
 
   constructor(private readonly opts: HistorianOptions) {
     this.file = opts.file;
-    this.widths = [...(opts.rollupWidthsMs ?? [1000, 60_000, 3_600_000])].sort((a, b) => a - b);
+    this.widths = [...(opts.rollupWidthsMs ?? DEFAULT_ROLLUP_WIDTHS_MS)].sort((a, b) => a - b);
     this.blockSamples = opts.blockSamples ?? 4096;
     this.flushAtSamples = opts.flushAtSamples ?? 500_000;
     this.maxPendingSamples = opts.maxPendingSamples ?? 20_000_000;
@@ -245,6 +247,24 @@ export class Historian {
     return written;
   }
 
+  /** Compacts every tag's small per-flush blocks so the file at rest holds full blocks only. */
+  private sealAllChains(): void {
+    try {
+      this.db.transaction(() => {
+        for (const b of this.buffers.values()) {
+          if (b.dbId !== null && b.chainFirstId !== null && b.chainSamples > 0) this.seal(b.dbId, b.chainFirstId);
+        }
+      })();
+      for (const b of this.buffers.values()) {
+        b.chainFirstId = null;
+        b.chainSamples = 0;
+      }
+    } catch (cause) {
+      // Compaction is an optimisation: the small blocks stay valid and are sealed on a later run.
+      this.report(describeFailure('flush', this.file, cause, 0, 0));
+    }
+  }
+
   private flushIfDue(): void {
     if (this.closed || this.buffered === 0 || Date.now() < this.pausedUntil) return;
     this.flush();
@@ -363,6 +383,7 @@ export class Historian {
     if (this.closed) return;
     const r = this.flush();
     if (!r.ok) throw new Error(r.error?.message ?? `Historian close failed on ${this.file}: the final flush did not complete.`);
+    this.sealAllChains();
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.retention.stop();

@@ -9,7 +9,7 @@ describe('retention', () => {
   it('deletes raw blocks and 1 s rollups older than the per-tag or global age, in batches', async () => {
     const d = tempDir();
     let now = T0 + 10 * HOUR;
-    const h = openHistorian({ file: d.file('r.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0, blockSamples: 64, retentionBatchRows: 3, now: () => now });
+    const h = openHistorian({ file: d.file('r.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0, blockSamples: 64, retentionBatchRows: 3, now: () => now, rollupWidthsMs: [1000, 60_000, 3_600_000] });
     h.setTagConfig('Short', { retentionMs: 2 * HOUR });
     for (let i = 0; i < 10 * 360; i++) {
       h.append('Short', T0 + i * 10_000, i);

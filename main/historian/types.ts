@@ -103,7 +103,7 @@ export interface HistorianOptions {
   maxPendingSamples?: number;
   /** Samples per sealed block (default 4096). */
   blockSamples?: number;
-  /** Rollup widths in ms (default [1000, 60000, 3600000]). */
+  /** Rollup widths in ms (default [60000, 3600000]; add 1000 for 1 s rollups of fast tags). */
   rollupWidthsMs?: number[];
   /** Background retention period (default 10,000 ms); 0 disables it. */
   retentionIntervalMs?: number;
