@@ -38,6 +38,7 @@ export async function startMqttBroker(options: DemoMqttBrokerOptions): Promise<D
   try {
     port = await listen(server, host, options.port);
   } catch (error) {
+    server.close();
     await closeBroker(broker);
     throw isAddressInUse(error) ? new PortInUseError('MQTT', host, options.port) : error;
   }

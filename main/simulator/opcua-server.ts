@@ -2,7 +2,7 @@
 import path from 'node:path';
 import {
   DataType,
-  DataValue,
+  type DataValue,
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAServer,

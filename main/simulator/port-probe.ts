@@ -11,7 +11,7 @@ export function probePort(protocol: DemoPlantProtocol, host: string, port: numbe
     const probe = createServer();
     probe.unref();
     probe.once('error', (error) => {
-      reject(isAddressInUse(error) ? new PortInUseError(protocol, host, port) : error);
+      probe.close(() => reject(isAddressInUse(error) ? new PortInUseError(protocol, host, port) : error));
     });
     probe.listen({ host, port, exclusive: true }, () => {
       const address = probe.address();
