@@ -294,7 +294,10 @@ export function decodeTagValue(data: readonly (number | boolean)[], tag: CodecTa
     if (tag.dataType !== 'bool') {
       throw new ModbusCodecError(`tag "${tag.name}": ${tag.address} is a single bit, so its data type must be bool, not ${tag.dataType}`)
     }
-    return decodeBit(data[0] ?? false)
+    if (data.length !== 1) {
+      throw new ModbusCodecError(`tag "${tag.name}": ${tag.address} needs exactly 1 bit, got ${data.length} — check the poll slice`)
+    }
+    return decodeBit(data[0]!)
   }
   const raw = decodeRegisters(data as number[], format)
   if (tag.scaling && typeof raw !== 'boolean' && typeof raw !== 'string') {

@@ -175,6 +175,8 @@ describe('poll plan: concrete cases', () => {
     expect(() => planPolls([point('c', 'co:0', 'int16')])).toThrow('data type must be bool, not int16')
     expect(() => planPolls([point('f', 'hr:65535', 'float32')])).toThrow('run past the last address 65535')
     expect(() => planPolls([point('a', 'hr:0'), point('a', 'hr:1')])).toThrow('"a" appears twice')
+    expect(() => planPolls([point('u', 'hr:0', 'uint16', { unitId: 256 })])).toThrow('unit id 256 is outside 0..255')
+    expect(() => planPolls([point('r', 'hr:0', 'uint16', { scanRateMs: 0 })])).toThrow('scan rate 0 ms must be above 0')
     expect(() => planPolls([], { maxRegistersPerRead: 200 })).toThrow('1..125 (the Modbus limit)')
   })
 

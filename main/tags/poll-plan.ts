@@ -81,6 +81,9 @@ export function planPolls(points: readonly PollPoint[], options: PollPlanOptions
   for (const point of points) {
     if (seen.has(point.id)) throw new PollPlanError(`poll point "${point.id}" appears twice — ids must be unique`)
     seen.add(point.id)
+    if (!Number.isInteger(point.unitId) || point.unitId < 0 || point.unitId > 255) {
+      throw new PollPlanError(`poll point "${point.id}": unit id ${point.unitId} is outside 0..255`)
+    }
     if (!(point.scanRateMs > 0)) {
       throw new PollPlanError(`poll point "${point.id}": scan rate ${point.scanRateMs} ms must be above 0`)
     }

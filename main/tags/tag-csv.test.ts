@@ -253,3 +253,48 @@ describe('tag CSV: dialect address parsers', () => {
     expect(result.errors[0]!.message).toContain('"Long" is int32 in Kepware but int64 in Ignition')
   })
 })
+
+describe('tag CSV: random round trips', () => {
+  function random(seed: number): () => number {
+    let state = seed >>> 0
+    return () => {
+      state = (state * 1664525 + 1013904223) >>> 0
+      return state / 2 ** 32
+    }
+  }
+  const next = random(99)
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!
+  const maybe = <T>(value: T) => (next() < 0.5 ? value : undefined)
+  const text = () => Array.from({ length: Math.floor(next() * 12) }, () => pick(['a', 'Z', ' ', ',', '"', '\n', 'é', '°', ';', '/', '%', '0'])).join('')
+
+  it('export → import → export is identical for random tags', () => {
+    for (let round = 0; round < 20; round++) {
+      const randomTags = Array.from({ length: 15 }, (_, i) => {
+        const dataType = pick(['bool', 'int16', 'uint32', 'int64', 'float32', 'float64', 'string'] as const)
+        const low = Math.round(next() * 1000) / 10 - 50
+        return Tag.parse({
+          id: `t${round}-${i}`,
+          name: `${text().replace(/[\n/]/g, '')}x`,
+          path: Array.from({ length: Math.floor(next() * 4) }, () => `${text().replace(/\//g, '')}f`),
+          connectionId: pick(['plc1', 'opc, main', 'mqtt "edge"']),
+          address: pick(['hr:0', '40001.3', 'ns=2;s=A,B', 'devices/x/telemetry']),
+          dataType,
+          byteOrder: pick(['ABCD', 'BADC', 'CDAB', 'DCBA']),
+          engineeringUnit: maybe(text()),
+          range: maybe({ low, high: low + 0.1 + next() * 1e6 }),
+          scaling: maybe({ rawLow: 0, rawHigh: 1 + Math.floor(next() * 65535), engLow: -next(), engHigh: next() * 1e-3 + 1 }),
+          deadband: maybe({ mode: 'absolute' as const, value: next() }),
+          access: pick(['read', 'read-write']),
+          description: text(),
+          stringLength: dataType === 'string' ? 1 + Math.floor(next() * 40) : undefined,
+          scanRateMs: maybe(1 + Math.floor(next() * 10000)),
+        })
+      })
+      const exported = exportTags(randomTags)
+      const imported = importTags(exported, OTW_MAPPING)
+      expect(imported.errors).toEqual([])
+      expect(imported.tags).toEqual(randomTags.map((t) => ({ ...t, engineeringUnit: t.engineeringUnit || undefined })))
+      expect(exportTags(imported.tags)).toBe(exported)
+    }
+  })
+})

@@ -62,24 +62,26 @@ export type Deadband = z.infer<typeof Deadband>
 export const TagAccess = z.enum(['read', 'read-write'])
 export type TagAccess = z.infer<typeof TagAccess>
 
-// Folder names are joined with '/' in CSV and UI, so they cannot contain one.
+// Folder names are joined with '/' in CSV and UI, so they cannot contain one; names are trimmed so
+// hand-edited CSVs and exported ones agree.
 const PathSegment = z
   .string()
+  .trim()
   .min(1, 'path folders cannot be empty')
   .refine((s) => !s.includes('/'), { message: "path folders cannot contain '/'" })
 
 export const Tag = z
   .object({
-    id: z.string().min(1),
-    name: z.string().min(1),
+    id: z.string().trim().min(1),
+    name: z.string().trim().min(1),
     /** ISA-95 folders: enterprise / site / area / line / work cell. */
     path: z.array(PathSegment).default([]),
-    connectionId: z.string().min(1),
+    connectionId: z.string().trim().min(1),
     /** Protocol specific: `hr:99` for Modbus, a NodeId for OPC UA, a topic for MQTT. */
-    address: z.string().min(1),
+    address: z.string().trim().min(1),
     dataType: DataType,
     byteOrder: ByteOrder.default('ABCD'),
-    engineeringUnit: z.string().optional(),
+    engineeringUnit: z.string().trim().optional(),
     range: EngineeringRange.optional(),
     scaling: LinearScaling.optional(),
     deadband: Deadband.optional(),
