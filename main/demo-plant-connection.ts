@@ -1,6 +1,7 @@
 import type { DemoPlantStatus, TagInfo } from '../preload/contract'
 import { MqttConnector } from './connectors/mqtt/mqtt-connector'
 import type { NoticeCenter } from './notices'
+import { FAULT_TEXTS, MACHINE_STATE_NAMES } from './simulator/plant-model'
 import { SIGNALS, type SignalDefinition } from './simulator/signals'
 import { startDemoPlant, type DemoPlant } from './simulator'
 
@@ -26,8 +27,12 @@ function signalTag(signal: SignalDefinition): TagInfo {
     range: signal.range,
     access: 'read',
     description: signal.description,
+    enumLabels: signal.name === 'State' ? labels(MACHINE_STATE_NAMES) : signal.name === 'FaultCode' ? labels(FAULT_TEXTS) : undefined,
   }
 }
+
+const labels = (names: Readonly<Record<number, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(names).map(([code, name]) => [code, name]))
 
 const isPortInUse = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === 'PORT_IN_USE'
 

@@ -1,6 +1,12 @@
 import type { ConnectionState, ConnectionStatus, Protocol, TagInfo, TagValue } from '../../preload/contract'
 
-/** What every protocol driver (Modbus, OPC UA, MQTT) implements; connectors never import each other. */
+/** A value as a connector writes it (64-bit integers travel as bigint). */
+export type WriteValue = number | boolean | string | bigint
+
+/**
+ * What every protocol driver (Modbus, OPC UA, MQTT) implements; connectors never import each other.
+ * The optional members are capabilities: a connector that lacks one says so by not having it.
+ */
 export interface Connector {
   readonly id: string
   readonly protocol: Protocol
@@ -13,4 +19,11 @@ export interface Connector {
   tags(): TagInfo[]
   onValues(listener: (values: TagValue[]) => void): () => void
   onStatus(listener: (status: ConnectionStatus) => void): () => void
+  /** Reads the current values from the device itself (not the last polled/subscribed value). */
+  read?(tagIds: readonly string[]): Promise<TagValue[]>
+  /**
+   * Writes one value to the device. Arming, confirmation, range checks and the audit log are the
+   * write guard's job (main/writes); a connector only encodes and sends, and throws on failure.
+   */
+  write?(tagId: string, value: WriteValue): Promise<void>
 }

@@ -56,6 +56,8 @@ export const tagInfoSchema = z.object({
   range: z.object({ low: z.number(), high: z.number() }).optional(),
   access: z.enum(['read', 'read-write']),
   description: z.string().optional(),
+  /** Names of the values of an enumerated tag (machine states, fault codes), shown beside the number. */
+  enumLabels: z.record(z.string(), z.string()).optional(),
 })
 export type TagInfo = z.infer<typeof tagInfoSchema>
 

@@ -1,7 +1,8 @@
 import type { TagValue } from '../../../preload/contract'
 
-export function formatValue(value: TagValue['value'] | undefined, unit?: string): string {
+export function formatValue(value: TagValue['value'] | undefined, unit?: string, enumLabels?: Record<string, string>): string {
   if (value === undefined || value === null) return '—'
+  if (enumLabels && typeof value === 'number' && enumLabels[String(value)]) return `${enumLabels[String(value)]} (${value})`
   if (typeof value === 'number') {
     const text = Number.isInteger(value) ? String(value) : Math.abs(value) >= 100 ? value.toFixed(1) : value.toFixed(2)
     return unit ? `${text} ${unit}` : text

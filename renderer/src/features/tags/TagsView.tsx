@@ -33,7 +33,7 @@ function TagRow({ tag, selected, onSelect }: { tag: TagInfo; selected: boolean; 
       <td>{tag.name}</td>
       <td className="path muted">{tag.path.slice(-2).join(' / ')}</td>
       <td className="num" data-tag-value={tag.id}>
-        {formatValue(value?.value, tag.unit)}
+        {formatValue(value?.value, tag.unit, tag.enumLabels)}
       </td>
       <td>
         <span className={`quality quality-${quality}`}>{quality}</span>
@@ -50,7 +50,7 @@ function TagDetail({ tag }: { tag: TagInfo }): React.JSX.Element {
       <h2>{tag.name}</h2>
       <dl>
         <dt>Value</dt>
-        <dd className="big">{formatValue(value?.value, tag.unit)}</dd>
+        <dd className="big">{formatValue(value?.value, tag.unit, tag.enumLabels)}</dd>
         <dt>Quality</dt>
         <dd>
           {value ? (value.stale ? 'stale (last known)' : value.quality.status) : 'waiting'}
