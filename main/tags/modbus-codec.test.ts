@@ -194,6 +194,10 @@ describe('modbus codec: range checks for writes', () => {
     expect(encodeRegisters('18446744073709551615', { dataType: 'uint64' })).toEqual([0xffff, 0xffff, 0xffff, 0xffff])
   })
 
+  it('rejects byte orders that were not normalised', () => {
+    expect(() => decodeRegisters([0, 0, 0, 0], { dataType: 'int64', byteOrder: 'GHEFCDAB' as 'CDAB' })).toThrow('byte order "GHEFCDAB" is not one of ABCD')
+  })
+
   it('rejects register blocks of the wrong size or with non-16-bit words', () => {
     expect(() => decodeRegisters([1], { dataType: 'int32' })).toThrow('int32 needs 2 register(s), got 1')
     expect(() => decodeRegisters([70000], { dataType: 'uint16' })).toThrow('not a 16-bit word')

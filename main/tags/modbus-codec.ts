@@ -1,6 +1,6 @@
 import { engineeringToRaw, rawToEngineering } from './scaling'
 import { isRegisterTable, parseModbusAddress } from './modbus-address'
-import { bigintToScalar, type ByteOrder, type DataType, type Tag, type TagScalar } from './tag'
+import { BYTE_ORDERS, bigintToScalar, type ByteOrder, type DataType, type Tag, type TagScalar } from './tag'
 
 // Register words (uint16[]) ↔ typed values for every data type and byte order; no protocol library.
 
@@ -58,6 +58,10 @@ export function registerCount(format: Pick<RegisterFormat, 'dataType' | 'stringL
 }
 
 function swapsOf(order: ByteOrder = 'ABCD'): { swapBytes: boolean; swapWords: boolean } {
+  // Unvalidated input (e.g. a 64-bit name) would otherwise decode silently as ABCD.
+  if (!(BYTE_ORDERS as readonly string[]).includes(order)) {
+    throw new ModbusCodecError(`byte order "${order}" is not one of ${BYTE_ORDERS.join(', ')} — parse the tag with the Tag schema to map 64-bit names`)
+  }
   return { swapBytes: order === 'BADC' || order === 'DCBA', swapWords: order === 'CDAB' || order === 'DCBA' }
 }
 
