@@ -384,6 +384,7 @@ export class Historian {
     const r = this.flush();
     if (!r.ok) throw new Error(r.error?.message ?? `Historian close failed on ${this.file}: the final flush did not complete.`);
     this.sealAllChains();
+    this.db.pragma('incremental_vacuum'); // give the pages of compacted small blocks back to the disk
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.retention.stop();
