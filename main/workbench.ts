@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { ConnectionStatus, DemoPlantStatus, TagInfo } from '../preload/contract'
 import { WorkbenchError } from '../preload/contract'
 import type { Connector } from './connectors/connector'
@@ -7,6 +8,9 @@ import { createRouter, type Router } from './ipc/router'
 import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
+import { openHistorian, type Historian } from './historian'
+import { historyHandlers } from './history/history-handlers'
+import { recordLiveValues } from './history/live-recorder'
 import { APP_NAME, APP_VERSION } from './version'
 
 export interface WorkbenchOptions {
@@ -14,6 +18,8 @@ export interface WorkbenchOptions {
   host: 'desktop' | 'browser'
   /** The embedded demo plant: on by default; `ports: 'auto'` picks free ports (tests). */
   demoPlant?: false | { seed?: number; ports?: 'default' | 'auto' | { opcua: number; modbus: number; mqtt: number } }
+  /** The project's historian file; every live value is recorded there (default `<dataDir>/historian/default.otwh`). */
+  historianFile?: string
 }
 
 /** The application core without Electron: both hosts and the CLI wrap it. */
@@ -22,6 +28,7 @@ export interface Workbench {
   readonly handlers: Handlers
   readonly live: LiveBus
   readonly notices: NoticeCenter
+  readonly historian: Historian
   start(): Promise<void>
   stop(): Promise<void>
   connections(): Connector[]
@@ -36,6 +43,19 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const statusListeners = new Set<(all: ConnectionStatus[]) => void>()
   const detach: Array<() => void> = []
   let demo: EmbeddedDemoPlant | undefined
+  const historianFile = options.historianFile ?? join(options.dataDir, 'historian', 'default.otwh')
+  mkdirSync(join(historianFile, '..'), { recursive: true })
+  let lastHistorianError = 0
+  const historian = openHistorian({
+    file: historianFile,
+    onError: (event) => {
+      // One notice per minute is enough: the historian keeps buffering and retries by itself.
+      if (Date.now() - lastHistorianError < 60_000) return
+      lastHistorianError = Date.now()
+      notices.post('error', `${event.message} (${event.pendingSamples} samples held in memory, retrying in ${Math.round(event.retryInMs / 1000)} s)`, event.code ?? 'HISTORIAN')
+    },
+  })
+  detach.push(live.onRaw((values) => recordLiveValues(historian, values)).close)
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 
   const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())
@@ -102,6 +122,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       for (const notice of notices.list()) sink.emit(notice)
       return notices.subscribe((notice) => sink.emit(notice))
     },
+    ...historyHandlers(historian),
   }
 
   return {
@@ -109,6 +130,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     handlers,
     live,
     notices,
+    historian,
     connections: () => [...connectors.values()],
     async start() {
       if (options.demoPlant === false) return
@@ -136,6 +158,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       connectors.clear()
       await demo?.stop()
       demo = undefined
+      try {
+        historian.close()
+      } catch (error) {
+        notices.post('error', `Historian ${historianFile} could not write its last samples on close: ${error instanceof Error ? error.message : String(error)}`, 'HISTORIAN')
+      }
     },
   }
 }

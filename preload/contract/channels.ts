@@ -8,6 +8,7 @@ import {
   tagInfoSchema,
   tagValueSchema,
 } from './schemas'
+import { historyRequests } from './history'
 
 /** A request/response channel: one input, one output. */
 export interface RequestChannel<I extends z.ZodType, O extends z.ZodType> {
@@ -35,6 +36,12 @@ const stream = <I extends z.ZodType, E extends z.ZodType>(input: I, event: E): S
 })
 
 const none = z.object({}).strict().optional()
+
+/** Turns a feature's `{ input, output }` table into request channels. */
+const requests = <T extends Record<string, { input: z.ZodType; output: z.ZodType }>>(table: T) =>
+  Object.fromEntries(Object.entries(table).map(([name, c]) => [name, request(c.input, c.output)])) as {
+    [K in keyof T]: RequestChannel<T[K]['input'], T[K]['output']>
+  }
 
 export const channels = {
   'app.info': request(none, appInfoSchema),
@@ -67,6 +74,7 @@ export const channels = {
   ),
   'connections.status': stream(none, z.array(connectionStatusSchema)),
   notices: stream(none, noticeSchema),
+  ...requests(historyRequests),
 } as const
 
 export type Channels = typeof channels

@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { tagIdSchema } from './schemas'
+
+/** JSON has no NaN: empty buckets and NaN samples travel as null. */
+const numbers = z.array(z.number().nullable())
+
+export const historyBucketsSchema = z.object({
+  tagId: z.string(),
+  /** Rollup width used (ms), or 'raw'. */
+  source: z.union([z.number(), z.literal('raw')]),
+  from: z.number(),
+  bucketMs: z.number(),
+  /** Start time of each bucket (epoch ms). */
+  t: z.array(z.number()),
+  count: numbers,
+  min: numbers,
+  max: numbers,
+  avg: numbers,
+  first: numbers,
+  last: numbers,
+})
+export type HistoryBuckets = z.infer<typeof historyBucketsSchema>
+
+export const historyRawSchema = z.object({
+  tagId: z.string(),
+  t: z.array(z.number()),
+  v: numbers,
+  /** 0 good, 1 uncertain, 2 bad. */
+  q: z.array(z.number()),
+  truncated: z.boolean(),
+})
+export type HistoryRaw = z.infer<typeof historyRawSchema>
+
+export const historianStatsSchema = z.object({
+  file: z.string(),
+  tags: z.number(),
+  storedSamples: z.number(),
+  bufferedSamples: z.number(),
+  fileBytes: z.number(),
+  flushes: z.number(),
+  failedFlushes: z.number(),
+  paused: z.boolean(),
+  lastError: z.string().nullable(),
+})
+export type HistorianStatsInfo = z.infer<typeof historianStatsSchema>
+
+const range = {
+  tagIds: z.array(tagIdSchema).min(1).max(20),
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+}
+const ordered = (input: { from: number; to: number }): boolean => input.from < input.to
+
+export const historyRequests = {
+  /** One bucket per pixel (min/max/avg/first/last/count), from the coarsest level that still has enough buckets. */
+  'history.buckets': {
+    input: z.object({ ...range, buckets: z.number().int().min(1).max(10_000) }).strict().refine(ordered, { message: '"from" must be before "to"' }),
+    output: z.array(historyBucketsSchema),
+  },
+  'history.raw': {
+    input: z.object({ ...range, limit: z.number().int().min(1).max(1_000_000).optional() }).strict().refine(ordered, { message: '"from" must be before "to"' }),
+    output: z.array(historyRawSchema),
+  },
+  'history.stats': { input: z.object({}).strict().optional(), output: historianStatsSchema },
+} as const
