@@ -1,0 +1,102 @@
+// The dataset model every format imports to and exports from; zod so files from elsewhere are checked once at the edge.
+import { z } from 'zod'
+
+export const REVIEW_STATUSES = ['unlabeled', 'labeled', 'reviewed', 'rejected'] as const
+export const ReviewStatusSchema = z.enum(REVIEW_STATUSES)
+export type ReviewStatus = z.infer<typeof ReviewStatusSchema>
+
+export const SPLITS = ['train', 'val', 'test'] as const
+export const SplitSchema = z.enum(SPLITS)
+export type Split = z.infer<typeof SplitSchema>
+
+const classId = z.number().int().nonnegative()
+
+/** Axis-aligned box in pixels; x, y is the top-left corner. */
+export const BoxSchema = z.object({
+  classId,
+  x: z.number().nonnegative(),
+  y: z.number().nonnegative(),
+  w: z.number().positive(),
+  h: z.number().positive(),
+  /** Set on model predictions and pre-labels. */
+  confidence: z.number().min(0).max(1).optional(),
+  /** A pre-label nobody has confirmed yet; exports leave drafts out unless asked. */
+  draft: z.boolean().optional(),
+})
+export type Box = z.infer<typeof BoxSchema>
+
+export const PolygonSchema = z.object({
+  classId,
+  /** [x, y] vertices in pixels, at least three. */
+  points: z.array(z.tuple([z.number(), z.number()])).min(3),
+  draft: z.boolean().optional(),
+})
+export type Polygon = z.infer<typeof PolygonSchema>
+
+export const ImageLabelsSchema = z.object({
+  /** Image-level classes (classification), e.g. "stain" anywhere on the part. */
+  classes: z.array(classId).default([]),
+  boxes: z.array(BoxSchema).default([]),
+  polygons: z.array(PolygonSchema).default([]),
+  status: ReviewStatusSchema.default('unlabeled'),
+})
+export type ImageLabels = z.infer<typeof ImageLabelsSchema>
+
+export const DatasetImageSchema = z.object({
+  id: z.string().min(1),
+  /** Path relative to the dataset root, with forward slashes. */
+  file: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** ISO 8601; absent when the source format does not carry it (YOLO, class folders). */
+  captureTime: z.string().optional(),
+  /** What was true on the line when the picture was taken: recipe, shift, camera, speed... */
+  context: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
+  split: SplitSchema.optional(),
+  labels: ImageLabelsSchema.default({ classes: [], boxes: [], polygons: [], status: 'unlabeled' }),
+})
+export type DatasetImage = z.infer<typeof DatasetImageSchema>
+
+export const DatasetSchema = z
+  .object({
+    name: z.string().min(1),
+    classes: z.array(z.string().min(1)).min(1),
+    images: z.array(DatasetImageSchema),
+  })
+  .superRefine((dataset, ctx) => {
+    const ids = new Set<string>()
+    dataset.images.forEach((image, i) => {
+      if (ids.has(image.id)) ctx.addIssue({ code: 'custom', path: ['images', i, 'id'], message: `duplicate image id "${image.id}"` })
+      ids.add(image.id)
+      const check = (id: number, where: (string | number)[]) => {
+        if (id >= dataset.classes.length)
+          ctx.addIssue({ code: 'custom', path: ['images', i, 'labels', ...where], message: `class id ${id} on image "${image.id}" is beyond the ${dataset.classes.length} classes — add the class or fix the label` })
+      }
+      image.labels.classes.forEach((c, j) => check(c, ['classes', j]))
+      image.labels.boxes.forEach((b, j) => {
+        check(b.classId, ['boxes', j, 'classId'])
+        // Half a pixel of slack: formats round to pixel centres or to 6 decimals.
+        if (b.x + b.w > image.width + 0.5 || b.y + b.h > image.height + 0.5)
+          ctx.addIssue({ code: 'custom', path: ['images', i, 'labels', 'boxes', j], message: `box ${j} on image "${image.id}" (${b.x},${b.y} ${b.w}×${b.h}) leaves the ${image.width}×${image.height} image` })
+      })
+      image.labels.polygons.forEach((p, j) => check(p.classId, ['polygons', j, 'classId']))
+    })
+  })
+export type Dataset = z.infer<typeof DatasetSchema>
+
+/** Parses a dataset and turns zod issues into one readable message per problem. */
+export function parseDataset(input: unknown, source = 'dataset'): Dataset {
+  const result = DatasetSchema.safeParse(input)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n')
+  throw new Error(`Invalid ${source}:\n${problems}\nFix these fields and load it again.`)
+}
+
+/** The labels an export writes: confirmed ones, plus drafts only on request. */
+export function exportableBoxes(image: DatasetImage, includeDrafts = false): Box[] {
+  return image.labels.boxes.filter((b) => includeDrafts || !b.draft)
+}
+
+export function exportablePolygons(image: DatasetImage, includeDrafts = false): Polygon[] {
+  return image.labels.polygons.filter((p) => includeDrafts || !p.draft)
+}

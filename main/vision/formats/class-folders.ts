@@ -1,0 +1,66 @@
+// Image classification layout (ImageNet/Ultralytics classify): <split>/<class name>/<image>, one class per image.
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { type Dataset, type DatasetImage, parseDataset, SPLITS } from '../annotations'
+import { copyInto, imageSize, listFolders, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../dataset-files'
+
+export interface ClassFoldersExportOptions extends LongTaskOptions {
+  sourceRoot: string
+  outDir: string
+  /** Class for labelled images without an image-level class (e.g. "good"); without it they are an error. */
+  backgroundClass?: string
+}
+
+export async function exportClassFolders(input: Dataset, options: ClassFoldersExportOptions): Promise<{ files: string[] }> {
+  const dataset = parseDataset(input)
+  const classes = [...dataset.classes]
+  if (options.backgroundClass && !classes.includes(options.backgroundClass)) classes.push(options.backgroundClass)
+  // Unlabeled and rejected images have no class to file them under.
+  const images = dataset.images.filter((i) => i.labels.status === 'labeled' || i.labels.status === 'reviewed')
+  const names = uniqueBaseNames(images, 'Class-folder')
+  const files: string[] = []
+  const splits = new Set(images.map((i) => i.split ?? 'train'))
+  // Every split gets every class folder, because classifiers infer the class list from the folders.
+  for (const split of splits) for (const name of classes) await mkdir(path.join(options.outDir, split, name), { recursive: true })
+  for (const [done, image] of images.entries()) {
+    options.signal?.throwIfAborted()
+    const ids = image.labels.classes
+    if (ids.length > 1)
+      throw new Error(`Class-folder export: image "${image.id}" has ${ids.length} classes (${ids.map((c) => dataset.classes[c]).join(', ')}) — this layout holds one class per image; use COCO or YOLO`)
+    const className = ids.length === 1 ? dataset.classes[ids[0]] : options.backgroundClass
+    if (!className) throw new Error(`Class-folder export: image "${image.id}" is labelled but has no image-level class — set one, or pass a background class such as "good"`)
+    const out = `${image.split ?? 'train'}/${className}/${names.get(image.id)}`
+    await copyInto(path.join(options.sourceRoot, image.file), path.join(options.outDir, out))
+    files.push(out)
+    options.onProgress?.({ done: done + 1, total: images.length })
+  }
+  return { files: files.sort() }
+}
+
+/** Class ids are the sorted folder names, as classifier trainers number them. */
+export async function importClassFolders(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
+  const present = (await listFolders(dir)).filter((f): f is (typeof SPLITS)[number] => (SPLITS as readonly string[]).includes(f))
+  const roots = present.length > 0 ? present.map((split) => ({ split, folder: split })) : [{ split: undefined, folder: '' }]
+  const classSet = new Set<string>()
+  for (const root of roots) for (const c of await listFolders(path.join(dir, root.folder))) classSet.add(c)
+  const classes = [...classSet].sort()
+  if (classes.length === 0) throw new Error(`Class-folder import: no class folders in ${dir} — expected <split>/<class>/<image> or <class>/<image>`)
+  const found: { file: string; classId: number; split: (typeof SPLITS)[number] | undefined }[] = []
+  for (const root of roots)
+    for (const [classId, className] of classes.entries())
+      for (const name of await listImages(path.join(dir, root.folder, className))) found.push({ file: path.posix.join(root.folder, className, name), classId, split: root.split })
+  const images: DatasetImage[] = []
+  for (const [done, item] of found.entries()) {
+    options.signal?.throwIfAborted()
+    images.push({
+      id: stem(item.file),
+      file: item.file,
+      ...(await imageSize(path.join(dir, item.file))),
+      context: {},
+      ...(item.split ? { split: item.split } : {}),
+      labels: { classes: [item.classId], boxes: [], polygons: [], status: 'labeled' },
+    })
+    options.onProgress?.({ done: done + 1, total: found.length })
+  }
+  return parseDataset({ name: options.name ?? path.basename(path.resolve(dir)), classes, images }, `class-folder dataset ${dir}`)
+}

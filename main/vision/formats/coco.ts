@@ -1,0 +1,186 @@
+// COCO detection JSON: annotations.json + images/; our extra fields are prefixed "otw_" so other tools ignore them.
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { z } from 'zod'
+import { type Dataset, type DatasetImage, exportableBoxes, exportablePolygons, parseDataset, type Polygon } from '../annotations'
+import { copyInto, exists, LabelFileError, type LongTaskOptions, stem, uniqueBaseNames } from '../dataset-files'
+
+export interface CocoExportOptions extends LongTaskOptions {
+  sourceRoot: string
+  outDir: string
+  includeDrafts?: boolean
+}
+
+const CocoFileSchema = z.object({
+  info: z.object({ description: z.string().optional() }).loose().optional(),
+  images: z.array(
+    z
+      .object({
+        id: z.number(),
+        file_name: z.string(),
+        width: z.number().int().positive(),
+        height: z.number().int().positive(),
+        date_captured: z.string().optional(),
+        otw_id: z.string().optional(),
+        otw_context: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+        otw_status: z.enum(['unlabeled', 'labeled', 'reviewed', 'rejected']).optional(),
+        otw_split: z.enum(['train', 'val', 'test']).optional(),
+        otw_classes: z.array(z.number().int().nonnegative()).optional(),
+      })
+      .loose(),
+  ),
+  annotations: z.array(
+    z
+      .object({
+        id: z.number(),
+        image_id: z.number(),
+        category_id: z.number(),
+        bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+        segmentation: z.unknown().optional(),
+        otw_confidence: z.number().optional(),
+        otw_draft: z.boolean().optional(),
+      })
+      .loose(),
+  ),
+  categories: z.array(z.object({ id: z.number(), name: z.string() }).loose()).min(1),
+})
+
+function polygonArea(points: Polygon['points']): number {
+  let twice = 0
+  for (let i = 0; i < points.length; i++) {
+    const [x0, y0] = points[i]
+    const [x1, y1] = points[(i + 1) % points.length]
+    twice += x0 * y1 - x1 * y0
+  }
+  return Math.abs(twice) / 2
+}
+
+export async function exportCoco(input: Dataset, options: CocoExportOptions): Promise<{ files: string[] }> {
+  const dataset = parseDataset(input)
+  const names = uniqueBaseNames(dataset.images, 'COCO')
+  const files: string[] = []
+  const images: unknown[] = []
+  const annotations: unknown[] = []
+  for (const [index, image] of dataset.images.entries()) {
+    options.signal?.throwIfAborted()
+    const imageId = index + 1
+    const name = names.get(image.id)!
+    await copyInto(path.join(options.sourceRoot, image.file), path.join(options.outDir, 'images', name))
+    files.push(`images/${name}`)
+    images.push({
+      id: imageId,
+      file_name: name,
+      width: image.width,
+      height: image.height,
+      ...(image.captureTime !== undefined ? { date_captured: image.captureTime } : {}),
+      otw_id: image.id,
+      otw_context: image.context,
+      otw_status: image.labels.status,
+      ...(image.split ? { otw_split: image.split } : {}),
+      otw_classes: image.labels.classes,
+    })
+    for (const box of exportableBoxes(image, options.includeDrafts)) {
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: imageId,
+        category_id: box.classId + 1,
+        bbox: [box.x, box.y, box.w, box.h],
+        area: box.w * box.h,
+        iscrowd: 0,
+        segmentation: [],
+        ...(box.confidence !== undefined ? { otw_confidence: box.confidence } : {}),
+        ...(box.draft ? { otw_draft: true } : {}),
+      })
+    }
+    for (const polygon of exportablePolygons(image, options.includeDrafts)) {
+      const xs = polygon.points.map((p) => p[0])
+      const ys = polygon.points.map((p) => p[1])
+      const x = Math.min(...xs)
+      const y = Math.min(...ys)
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: imageId,
+        category_id: polygon.classId + 1,
+        bbox: [x, y, Math.max(...xs) - x, Math.max(...ys) - y],
+        area: polygonArea(polygon.points),
+        iscrowd: 0,
+        segmentation: [polygon.points.flat()],
+        ...(polygon.draft ? { otw_draft: true } : {}),
+      })
+    }
+    options.onProgress?.({ done: index + 1, total: dataset.images.length })
+  }
+  const coco = {
+    info: { description: dataset.name },
+    images,
+    annotations,
+    categories: dataset.classes.map((name, i) => ({ id: i + 1, name, supercategory: 'defect' })),
+  }
+  await mkdir(options.outDir, { recursive: true })
+  await writeFile(path.join(options.outDir, 'annotations.json'), JSON.stringify(coco, null, 2) + '\n')
+  files.push('annotations.json')
+  return { files: files.sort() }
+}
+
+export async function importCoco(dir: string, options: LongTaskOptions & { annotationsFile?: string; imagesFolder?: string } = {}): Promise<Dataset> {
+  const file = path.join(dir, options.annotationsFile ?? 'annotations.json')
+  const imagesFolder = options.imagesFolder ?? 'images'
+  if (!(await exists(file))) throw new Error(`COCO import: ${file} not found — pass the folder holding annotations.json (or name the file)`)
+  let raw: unknown
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    throw new LabelFileError(file, undefined, `not valid JSON: ${(error as Error).message}`)
+  }
+  const parsed = CocoFileSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new LabelFileError(file, undefined, `${issue.path.join('.')}: ${issue.message} (${parsed.error.issues.length} problem(s)) — fix the COCO file`)
+  }
+  const coco = parsed.data
+  // Category ids may have gaps (COCO's own do); class ids are their rank.
+  const categories = [...coco.categories].sort((a, b) => a.id - b.id)
+  const classOf = new Map(categories.map((c, i) => [c.id, i]))
+  const byImageId = new Map<number, DatasetImage>()
+  const images: DatasetImage[] = []
+  for (const [done, entry] of coco.images.entries()) {
+    options.signal?.throwIfAborted()
+    if (byImageId.has(entry.id)) throw new LabelFileError(file, undefined, `images[${done}]: duplicate image id ${entry.id}`)
+    const image: DatasetImage = {
+      id: entry.otw_id ?? stem(entry.file_name),
+      file: path.posix.join(imagesFolder, entry.file_name),
+      width: entry.width,
+      height: entry.height,
+      ...(entry.date_captured !== undefined ? { captureTime: entry.date_captured } : {}),
+      context: entry.otw_context ?? {},
+      ...(entry.otw_split ? { split: entry.otw_split } : {}),
+      labels: { classes: entry.otw_classes ?? [], boxes: [], polygons: [], status: entry.otw_status ?? 'labeled' },
+    }
+    byImageId.set(entry.id, image)
+    images.push(image)
+    options.onProgress?.({ done: done + 1, total: coco.images.length })
+  }
+  coco.annotations.forEach((a, i) => {
+    const where = `annotations[${i}] (id ${a.id})`
+    const image = byImageId.get(a.image_id)
+    if (!image) throw new LabelFileError(file, undefined, `${where}: image_id ${a.image_id} is not in "images"`)
+    const classId = classOf.get(a.category_id)
+    if (classId === undefined) throw new LabelFileError(file, undefined, `${where}: category_id ${a.category_id} is not in "categories"`)
+    const draft = a.otw_draft ? { draft: true } : {}
+    if (Array.isArray(a.segmentation) && a.segmentation.length > 0) {
+      for (const ring of a.segmentation) {
+        if (!Array.isArray(ring) || ring.length < 6 || ring.length % 2 !== 0 || !ring.every((v) => typeof v === 'number'))
+          throw new LabelFileError(file, undefined, `${where}: segmentation must be lists of x,y numbers with at least 3 points`)
+        const points: [number, number][] = []
+        for (let k = 0; k < ring.length; k += 2) points.push([ring[k], ring[k + 1]])
+        image.labels.polygons.push({ classId, points, ...draft })
+      }
+    } else if (a.segmentation !== undefined && !Array.isArray(a.segmentation)) {
+      throw new LabelFileError(file, undefined, `${where}: RLE masks are not supported — convert them to polygons`)
+    } else {
+      const [x, y, w, h] = a.bbox
+      image.labels.boxes.push({ classId, x, y, w, h, ...(a.otw_confidence !== undefined ? { confidence: a.otw_confidence } : {}), ...draft })
+    }
+  })
+  return parseDataset({ name: coco.info?.description ?? path.basename(path.resolve(dir)), classes: categories.map((c) => c.name), images }, `COCO file ${file}`)
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import type { Dataset } from './annotations'
+import { splitDataset } from './split'
+
+function dataset(): Dataset {
+  const images = Array.from({ length: 100 }, (_, i) => ({
+    id: `img-${i}`,
+    file: `images/img-${i}.png`,
+    width: 10,
+    height: 10,
+    context: {},
+    // 10 rare (class 1), 30 common (class 0), 60 good.
+    labels: { classes: [], boxes: i < 10 ? [{ classId: 1, x: 0, y: 0, w: 1, h: 1 }, { classId: 0, x: 0, y: 0, w: 1, h: 1 }] : i < 40 ? [{ classId: 0, x: 0, y: 0, w: 1, h: 1 }] : [], polygons: [], status: 'labeled' as const },
+  }))
+  return { name: 't', classes: ['common', 'rare'], images }
+}
+
+describe('splitDataset', () => {
+  it('keeps every class in proportion in every split', () => {
+    const out = splitDataset(dataset(), { seed: 3, ratios: { train: 0.6, val: 0.2, test: 0.2 } })
+    const count = (split: string, pick: (i: number) => boolean) => out.images.filter((img, i) => img.split === split && pick(i)).length
+    expect([count('train', (i) => i < 10), count('val', (i) => i < 10), count('test', (i) => i < 10)]).toEqual([6, 2, 2])
+    expect([count('train', (i) => i >= 10 && i < 40), count('val', (i) => i >= 10 && i < 40), count('test', (i) => i >= 10 && i < 40)]).toEqual([18, 6, 6])
+    expect([count('train', (i) => i >= 40), count('val', (i) => i >= 40), count('test', (i) => i >= 40)]).toEqual([36, 12, 12])
+  })
+
+  it('is repeatable for a seed, independent of image order, and differs for another seed', () => {
+    const a = splitDataset(dataset(), { seed: 3 })
+    const reversed = dataset()
+    reversed.images.reverse()
+    const b = splitDataset(reversed, { seed: 3 })
+    const bySplit = (d: Dataset) => Object.fromEntries(d.images.map((i) => [i.id, i.split]))
+    expect(bySplit(b)).toEqual(bySplit(a))
+    expect(bySplit(splitDataset(dataset(), { seed: 4 }))).not.toEqual(bySplit(a))
+  })
+
+  it('keeps a frozen split when asked', () => {
+    const d = dataset()
+    d.images[0].split = 'test'
+    expect(splitDataset(d, { keepExisting: true }).images[0].split).toBe('test')
+  })
+})
