@@ -1,0 +1,44 @@
+// Intersection over union and per-class non-maximum suppression, the last step of every detector.
+
+/** Axis-aligned box in pixels, x, y = top-left. */
+export interface BoxGeometry {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+export interface Detection extends BoxGeometry {
+  classId: number
+  confidence: number
+}
+
+export function iou(a: BoxGeometry, b: BoxGeometry): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x))
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y))
+  const intersection = ix * iy
+  const union = a.w * a.h + b.w * b.h - intersection
+  return union > 0 ? intersection / union : 0
+}
+
+export interface NmsOptions {
+  /** Boxes overlapping a kept box by more than this are dropped. */
+  iouThreshold?: number
+  /** Suppress across classes too (one object, one label). */
+  classAgnostic?: boolean
+  maxDetections?: number
+}
+
+/** Greedy NMS, highest confidence first; ties keep input order so results are repeatable. */
+export function nonMaxSuppression(detections: readonly Detection[], options: NmsOptions = {}): Detection[] {
+  const threshold = options.iouThreshold ?? 0.45
+  const max = options.maxDetections ?? 300
+  const order = detections.map((d, i) => ({ d, i })).sort((a, b) => b.d.confidence - a.d.confidence || a.i - b.i)
+  const kept: Detection[] = []
+  for (const { d } of order) {
+    if (kept.length >= max) break
+    const suppressed = kept.some((k) => (options.classAgnostic || k.classId === d.classId) && iou(k, d) > threshold)
+    if (!suppressed) kept.push(d)
+  }
+  return kept
+}
