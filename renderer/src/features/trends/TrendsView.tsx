@@ -1,51 +1,271 @@
-import { useMemo, useState } from 'react'
-import { useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { useMemo, useRef, useState } from 'react'
+import type uPlot from 'uplot'
+import type { TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
-import { LiveChart } from './LiveChart'
+import { formatTime, formatValue } from '../../app/format'
+import { TrendChart, type AlignedData } from './TrendChart'
+import { alignPens, bucketsToPoints, isStepped, rawToPoints, toCsv, type PenPoints } from './trend-series'
+import { COMPARE_OFFSETS, LIVE_SPANS, MAX_PENS, PEN_COLORS, useTrend, windowOf } from './trend-store'
 
-const WINDOWS = [
-  { label: '1 min', s: 60 },
-  { label: '5 min', s: 300 },
-]
+/** Ranges up to this span are drawn from raw samples (with their quality); longer ones from buckets. */
+const RAW_SPAN_MS = 10 * 60_000
+const QUALITY = ['good', 'uncertain', 'bad'] as const
 
-/** Live trends of any numeric tag; history from the historian joins these pens when it is recorded. */
+function download(name: string, href: string): void {
+  const a = document.createElement('a')
+  a.href = href
+  a.download = name
+  a.click()
+}
+
+function PenPicker({ tags }: { tags: TagInfo[] }): React.JSX.Element {
+  const [search, setSearch] = useState('')
+  const penIds = useTrend((s) => s.penIds)
+  const addPen = useTrend((s) => s.addPen)
+  const needle = search.trim().toLowerCase()
+  const matches = tags.filter((t) => !penIds.includes(t.id) && (!needle || t.id.toLowerCase().includes(needle))).slice(0, 200)
+  return (
+    <section className="panel pen-panel" aria-label="Add pens">
+      <h1>Trends</h1>
+      <input type="search" aria-label="Find a tag to add as a pen" placeholder="Find a tag…" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <p className="muted small">Click + or drag a tag onto the chart. Up to {MAX_PENS} pens.</p>
+      <ul className="pen-list" aria-label="Tags">
+        {matches.map((t) => (
+          <li key={t.id} draggable onDragStart={(e) => e.dataTransfer.setData('text/x-otw-tag', t.id)}>
+            <button type="button" className="ghost" aria-label={`Add ${t.id}`} disabled={penIds.length >= MAX_PENS} onClick={() => addPen(t.id)}>
+              +
+            </button>
+            <span>{t.id}</span>
+            {t.unit && <span className="muted"> [{t.unit}]</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+/** Pens from the tag list, a live or fixed window, history at the chart's resolution, a cursor readout. */
 export function TrendsView(): React.JSX.Element {
   const client = useClient()
-  const tags = useQuery({ queryKey: ['tags.list'], queryFn: () => client.call('tags.list') })
-  const numeric = useMemo(() => (tags.data ?? []).filter((t) => t.dataType !== 'string'), [tags.data])
-  const [penIds, setPenIds] = useState<string[]>([])
-  const [windowS, setWindowS] = useState(60)
-  const defaultPens = useMemo(() => numeric.filter((t) => /speed/i.test(t.name)).slice(0, 3).map((t) => t.id), [numeric])
-  const activeIds = penIds.length > 0 ? penIds : defaultPens
-  const pens = useMemo(() => numeric.filter((t) => activeIds.includes(t.id)), [numeric, activeIds])
-  const toggle = (id: string): void => setPenIds((ids) => {
-    const base = ids.length > 0 ? ids : defaultPens
-    return base.includes(id) ? base.filter((x) => x !== id) : base.length >= 20 ? base : [...base, id]
+  const tagsQuery = useQuery({ queryKey: ['tags.list'], queryFn: () => client.call('tags.list') })
+  const tags = useMemo(() => (tagsQuery.data ?? []).filter((t) => t.dataType !== 'string'), [tagsQuery.data])
+  const { penIds, range, compareMs, fixedScale, saved, addPen, removePen, setRange, setCompare, setFixedScale, saveView, loadView } = useTrend()
+  const pens = useMemo(() => penIds.map((id) => tags.find((t) => t.id === id)).filter((t): t is TagInfo => t !== undefined), [penIds, tags])
+  const [cursor, setCursor] = useState<number | null>(null)
+  const [viewName, setViewName] = useState('')
+  const plot = useRef<uPlot | null>(null)
+  const width = Math.max(200, Math.min(4000, plot.current?.bbox.width ? Math.round(plot.current.bbox.width / devicePixelRatio) : 1200))
+
+  const now = Date.now()
+  const window = windowOf(range, range.mode === 'live' ? now : 0)
+  const span = window.to - window.from
+  const history = useQuery({
+    queryKey: ['trend', penIds, range, compareMs, width],
+    enabled: penIds.length > 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: range.mode === 'live' ? 1000 : false,
+    queryFn: async () => {
+      const w = windowOf(range, Date.now())
+      const load = async (from: number, to: number, shift: number): Promise<(PenPoints & { q?: number[] })[]> => {
+        if (to - from <= RAW_SPAN_MS) {
+          const raw = await client.call('history.raw', { tagIds: penIds, from, to })
+          return penIds.map((id) => {
+            const s = raw.find((r) => r.tagId === id)
+            const points = s ? rawToPoints(s.t, s.v, s.q) : { x: [], y: [], q: [] }
+            return { ...points, x: points.x.map((x) => x + shift / 1000) }
+          })
+        }
+        const buckets = await client.call('history.buckets', { tagIds: penIds, from, to, buckets: width })
+        return penIds.map((id, i) => {
+          const s = buckets.find((b) => b.tagId === id)
+          const points = s ? bucketsToPoints(s, isStepped(pens[i] ?? { dataType: 'float64' })) : { x: [], y: [] }
+          return { ...points, x: points.x.map((x) => x + shift / 1000) }
+        })
+      }
+      const current = await load(w.from, w.to, 0)
+      const ghosts = compareMs > 0 ? await load(w.from - compareMs, w.to - compareMs, compareMs) : []
+      const aligned = alignPens([...current, ...ghosts]) as AlignedData
+      // Quality per pen, on the shared x axis (raw ranges only; buckets summarise it away).
+      const qualities = current.map((pen) => {
+        const byTime = new Map(pen.x.map((x, i) => [x, pen.q?.[i]]))
+        return aligned[0].map((x) => byTime.get(x))
+      })
+      return { aligned, qualities, raw: w.to - w.from <= RAW_SPAN_MS, window: w }
+    },
   })
+
+  // While the pens change, the previous answer (kept to avoid a blank chart) may have other columns: draw nothing then.
+  const columns = 1 + pens.length * (compareMs > 0 ? 2 : 1)
+  const data: AlignedData =
+    history.data && history.data.aligned.length === columns ? history.data.aligned : ([[], ...Array.from({ length: columns - 1 }, () => [])] as AlignedData)
+  const shownWindow = range.mode === 'live' ? (history.data?.window ?? window) : window
+  const readoutIndex = cursor ?? (data[0].length > 0 ? data[0].length - 1 : null)
+  const valueAt = (column: (number | null | undefined)[] | undefined, index: number | null): number | null | undefined => {
+    if (!column || index === null) return undefined
+    for (let i = index; i >= 0; i--) if (column[i] !== undefined) return column[i]
+    return undefined
+  }
+
+  const exportCsv = (): void => {
+    const names = pens.map((p) => p.id)
+    const visible = data.slice(0, pens.length + 1) as AlignedData
+    download(`trend-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`, URL.createObjectURL(new Blob([toCsv(names, visible)], { type: 'text/csv' })))
+  }
+  const exportPng = (): void => {
+    const canvas = plot.current?.ctx.canvas
+    if (canvas) download(`trend-${new Date().toISOString().replace(/[:.]/g, '-')}.png`, canvas.toDataURL('image/png'))
+  }
+
   return (
     <div className="trends-view">
-      <section className="panel pen-panel" aria-label="Pens">
-        <h1>Trends</h1>
-        <p className="muted">Pick up to 20 pens. Live values draw as they arrive; zooming into recorded history comes with the historian.</p>
-        <ul className="pen-list">
-          {numeric.map((t) => (
-            <li key={t.id}>
-              <label>
-                <input type="checkbox" checked={activeIds.includes(t.id)} onChange={() => toggle(t.id)} /> {t.id}
-              </label>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section className="panel chart-panel" aria-label="Trend chart">
-        <div className="toolbar" role="group" aria-label="Time range">
-          {WINDOWS.map((w) => (
-            <button key={w.s} type="button" className={w.s === windowS ? 'active' : undefined} aria-pressed={w.s === windowS} onClick={() => setWindowS(w.s)}>
-              Last {w.label}
+      <PenPicker tags={tags} />
+      <section
+        className="panel chart-panel"
+        aria-label="Trend chart"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          const id = e.dataTransfer.getData('text/x-otw-tag')
+          if (id) addPen(id)
+        }}
+      >
+        <div className="toolbar wrap" role="toolbar" aria-label="Time range">
+          {LIVE_SPANS.map((s) => (
+            <button
+              key={s.ms}
+              type="button"
+              className={range.mode === 'live' && range.spanMs === s.ms ? 'active' : undefined}
+              aria-pressed={range.mode === 'live' && range.spanMs === s.ms}
+              onClick={() => setRange({ mode: 'live', spanMs: s.ms })}
+            >
+              Last {s.label}
             </button>
           ))}
+          <label>
+            Compare{' '}
+            <select aria-label="Compare with" value={compareMs} onChange={(e) => setCompare(Number(e.target.value))}>
+              {COMPARE_OFFSETS.map((c) => (
+                <option key={c.ms} value={c.ms}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="spacer" />
+          <button type="button" onClick={exportCsv} disabled={pens.length === 0}>
+            Export CSV
+          </button>
+          <button type="button" onClick={exportPng} disabled={pens.length === 0}>
+            Export PNG
+          </button>
         </div>
-        {pens.length > 0 ? <LiveChart tags={pens} windowS={windowS} /> : <p className="empty">Choose a pen on the left.</p>}
+        <div className="toolbar wrap">
+          <span role="status" aria-label="Range">
+            {range.mode === 'live' ? <strong className="live-badge">● Live</strong> : <strong>History</strong>} {formatTime(shownWindow.from)} → {formatTime(shownWindow.to)}{' '}
+            <span className="muted">
+              ({Math.round(span / 1000)} s{history.data ? `, ${history.data.raw ? 'raw samples' : 'buckets'}` : ''})
+            </span>
+          </span>
+          {range.mode === 'fixed' && (
+            <button type="button" onClick={() => setRange({ mode: 'live', spanMs: LIVE_SPANS[0].ms })}>
+              Back to live (L)
+            </button>
+          )}
+          <label>
+            From{' '}
+            <input
+              type="datetime-local"
+              aria-label="Custom range from"
+              onChange={(e) => {
+                const from = new Date(e.target.value).getTime()
+                if (Number.isFinite(from)) setRange({ mode: 'fixed', from, to: Math.max(from + 1000, range.mode === 'fixed' ? range.to : Date.now()) })
+              }}
+            />
+          </label>
+          <span className="spacer" />
+          <input type="text" aria-label="View name" placeholder="View name" value={viewName} onChange={(e) => setViewName(e.target.value)} style={{ minWidth: 120 }} />
+          <button type="button" disabled={!viewName || pens.length === 0} onClick={() => saveView(viewName)}>
+            Save view
+          </button>
+          {saved.length > 0 && (
+            <select aria-label="Saved views" value="" onChange={(e) => loadView(e.target.value)}>
+              <option value="">Open a saved view…</option>
+              {saved.map((v) => (
+                <option key={v.name} value={v.name}>
+                  {v.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </div>
+        {history.isError && (
+          <p role="alert" className="error-text">
+            History could not be read: {history.error.message}
+          </p>
+        )}
+        {pens.length === 0 ? (
+          <p className="empty">Add a pen: find a tag on the left and click +, or drag it onto this area.</p>
+        ) : (
+          <>
+            <TrendChart
+              pens={pens}
+              data={data}
+              ghosts={compareMs > 0}
+              window={shownWindow}
+              fixedScale={fixedScale}
+              onWindow={(w) => setRange({ mode: 'fixed', ...w })}
+              onCursor={setCursor}
+              onLive={() => setRange({ mode: 'live', spanMs: range.mode === 'live' ? range.spanMs : LIVE_SPANS[0].ms })}
+              chartRef={(u) => (plot.current = u)}
+            />
+            <p className="muted small">Wheel: zoom · Shift+wheel or ←/→: pan · drag: zoom to selection · double-click or L: live · +/−: zoom</p>
+            <table className="grid readout" aria-label="Cursor readout">
+              <thead>
+                <tr>
+                  <th>Pen</th>
+                  <th className="num">Value</th>
+                  <th>Quality</th>
+                  <th>At</th>
+                  <th>Scale</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {pens.map((pen, i) => {
+                  const v = valueAt(data[i + 1], readoutIndex)
+                  const q = readoutIndex === null ? undefined : history.data?.qualities[i]?.[readoutIndex]
+                  const at = readoutIndex !== null ? data[0][readoutIndex] * 1000 : undefined
+                  const unit = pen.unit ?? ''
+                  return (
+                    <tr key={pen.id}>
+                      <td>
+                        <span className="swatch" style={{ background: PEN_COLORS[i % PEN_COLORS.length] }} /> {pen.id}
+                      </td>
+                      <td className="num">{formatValue(v ?? null, pen.unit, pen.enumLabels)}</td>
+                      <td>{q !== undefined ? QUALITY[q] : v === null ? 'gap' : history.data?.raw ? '—' : 'bucket'}</td>
+                      <td className="muted">{formatTime(at)}</td>
+                      <td>
+                        <label>
+                          <input
+                            type="checkbox"
+                            checked={fixedScale[unit] !== undefined}
+                            onChange={(e) => setFixedScale(unit, e.target.checked ? { min: pen.range?.low ?? 0, max: pen.range?.high ?? 100 } : undefined)}
+                          />{' '}
+                          fixed {pen.range ? `${pen.range.low}…${pen.range.high}` : ''}
+                        </label>
+                      </td>
+                      <td>
+                        <button type="button" className="ghost" aria-label={`Remove ${pen.id}`} onClick={() => removePen(pen.id)}>
+                          ×
+                        </button>
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </>
+        )}
       </section>
     </div>
   )

@@ -1,0 +1,37 @@
+import { expect, test } from './fixtures/workstation'
+import { goTo, openWorkstation } from './steps/app'
+import { addPen, readoutRow, trendChart } from './steps/trends'
+
+test('trends: add two pens from the demo plant, see them move, zoom into the past, read the cursor values', async ({ page, workstation }) => {
+  await openWorkstation(page, workstation)
+  await goTo(page, 'Trends')
+  await addPen(page, 'Line1.Filler.Speed')
+  await addPen(page, 'Line1.Capper.GoodCount')
+  await expect(page.getByRole('status', { name: 'Range' })).toContainText('Live')
+
+  // Live: the counter pen's readout keeps growing as the historian records the plant.
+  const counter = readoutRow(page, 'Line1.Capper.GoodCount').getByRole('cell').nth(1)
+  await expect(counter).toHaveText(/\d+ bottles/)
+  const first = Number((await counter.innerText()).replace(/\D/g, ''))
+  await expect.poll(async () => Number((await counter.innerText()).replace(/\D/g, '')), { timeout: 20_000 }).toBeGreaterThan(first)
+  await expect(readoutRow(page, 'Line1.Filler.Speed')).toContainText('bpm')
+  await expect(readoutRow(page, 'Line1.Filler.Speed')).toContainText('good')
+
+  // Zoom into the past with the mouse wheel: the view leaves live mode and shows recorded history.
+  const chart = trendChart(page)
+  const box = (await chart.boundingBox())!
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2)
+  await page.mouse.wheel(0, -400)
+  await expect(page.getByRole('status', { name: 'Range' })).toContainText('History')
+  await expect(page.getByRole('button', { name: /Back to live/ })).toBeVisible()
+
+  // The cursor readout follows the mouse over recorded samples.
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2)
+  await expect(readoutRow(page, 'Line1.Filler.Speed').getByRole('cell').nth(1)).toHaveText(/\d+(\.\d+)? bpm/)
+  await page.screenshot({ path: 'test-results/screens/trends-zoomed.png' })
+
+  // Keyboard: L goes back to live.
+  await chart.focus()
+  await page.keyboard.press('l')
+  await expect(page.getByRole('status', { name: 'Range' })).toContainText('Live')
+})
