@@ -1,0 +1,15 @@
+import { AttributeIds, type ClientSession, resolveNodeId } from 'node-opcua'
+import type { TagValue } from '../../../preload/contract'
+import { toTagValue } from './data-value-to-tag-value'
+
+/** Reads current values from the device itself (maxAge 0), all in one request. */
+export async function readNodeValues(session: ClientSession, items: readonly { tagId: string; nodeId: string }[]): Promise<TagValue[]> {
+  if (items.length === 0) return []
+  const dataValues = await session.read(
+    items.map((item) => ({ nodeId: resolveNodeId(item.nodeId), attributeId: AttributeIds.Value })),
+    0,
+  )
+  const receiveTime = Date.now()
+  return dataValues.map((dataValue, index) => toTagValue(items[index].tagId, dataValue, receiveTime))
+}
+
