@@ -1,0 +1,56 @@
+// Image classifier pipeline: resize → ONNX Runtime → softmax (skipped when the model already outputs probabilities).
+import * as ort from 'onnxruntime-node'
+import type { ModelDescription } from './model-description'
+import { type ImageInput, letterboxImage } from './preprocess'
+
+/** Numerically stable softmax (subtracts the max first). */
+export function softmax(logits: ArrayLike<number>): number[] {
+  let max = -Infinity
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i])
+  const exps = Array.from(logits, (v) => Math.exp(v - max))
+  const sum = exps.reduce((a, b) => a + b, 0)
+  return exps.map((e) => e / sum)
+}
+
+/** Ultralytics classifiers end in a softmax; applying a second one would flatten the scores. */
+export function looksLikeProbabilities(values: ArrayLike<number>): boolean {
+  let sum = 0
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < 0 || values[i] > 1) return false
+    sum += values[i]
+  }
+  return Math.abs(sum - 1) < 1e-3
+}
+
+export interface Classification {
+  classId: number
+  className: string
+  confidence: number
+  probabilities: number[]
+}
+
+export interface Classifier {
+  readonly description: ModelDescription
+  classify(image: ImageInput, options?: { source?: string }): Promise<Classification>
+  release(): Promise<void>
+}
+
+export function createClassifier(session: ort.InferenceSession, description: ModelDescription): Classifier {
+  if (description.kind !== 'classifier') throw new Error(`Model is a ${description.kind}, not a classifier — open it with the matching pipeline`)
+  const { width, height } = description.inputSize
+  return {
+    description,
+    async classify(image, options = {}) {
+      const prepared = await letterboxImage(image, { width, height }, { source: options.source })
+      const output = (await session.run({ [description.inputName]: new ort.Tensor('float32', prepared.tensor, [1, 3, height, width]) }))[description.outputNames[0]]
+      const raw = output.data as Float32Array
+      const probabilities = looksLikeProbabilities(raw) ? Array.from(raw) : softmax(raw)
+      let classId = 0
+      probabilities.forEach((p, i) => {
+        if (p > probabilities[classId]) classId = i
+      })
+      return { classId, className: description.classNames[classId] ?? `class${classId}`, confidence: probabilities[classId], probabilities }
+    },
+    release: () => session.release(),
+  }
+}

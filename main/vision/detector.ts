@@ -1,0 +1,70 @@
+// YOLO detector pipeline: letterbox → ONNX Runtime → decode [1, 4+C, N] → confidence filter → per-class NMS → image coordinates.
+import * as ort from 'onnxruntime-node'
+import type { LongTaskOptions } from './dataset-files'
+import type { ModelDescription } from './model-description'
+import { type Detection, nonMaxSuppression, type NmsOptions } from './nms'
+import { type ImageInput, letterboxImage, unletterboxBox } from './preprocess'
+
+export interface DetectOptions extends NmsOptions {
+  confidenceThreshold?: number
+}
+
+export interface NamedDetection extends Detection {
+  className: string
+}
+
+/**
+ * Decodes Ultralytics output: channel-major [1, 4+C, N], rows cx, cy, w, h then one score per class.
+ * Boxes come back in model-input pixels, after NMS.
+ */
+export function decodeYoloOutput(data: Float32Array, dims: readonly number[], options: DetectOptions = {}): Detection[] {
+  if (dims.length !== 3 || dims[0] !== 1 || dims[1] < 5) throw new Error(`YOLO output has shape [${dims.join(', ')}]; expected [1, 4 + classes, boxes]`)
+  const threshold = options.confidenceThreshold ?? 0.25
+  const channels = dims[1]
+  const n = dims[2]
+  const candidates: Detection[] = []
+  for (let i = 0; i < n; i++) {
+    let best = 4
+    for (let c = 5; c < channels; c++) if (data[c * n + i] > data[best * n + i]) best = c
+    const confidence = data[best * n + i]
+    if (!(confidence >= threshold)) continue
+    const w = data[2 * n + i]
+    const h = data[3 * n + i]
+    candidates.push({ classId: best - 4, confidence, x: data[i] - w / 2, y: data[n + i] - h / 2, w, h })
+  }
+  return nonMaxSuppression(candidates, options)
+}
+
+export interface Detector {
+  readonly description: ModelDescription
+  detect(image: ImageInput, options?: DetectOptions & { source?: string }): Promise<NamedDetection[]>
+  detectMany(images: readonly ImageInput[], options?: DetectOptions & LongTaskOptions): Promise<NamedDetection[][]>
+  release(): Promise<void>
+}
+
+export function createDetector(session: ort.InferenceSession, description: ModelDescription): Detector {
+  if (description.kind !== 'yolo-detector') throw new Error(`Model is a ${description.kind}, not a YOLO detector — open it with the matching pipeline`)
+  const { width, height } = description.inputSize
+  const outputName = description.outputNames[0]
+  const detect = async (image: ImageInput, options: DetectOptions & { source?: string } = {}): Promise<NamedDetection[]> => {
+    const prepared = await letterboxImage(image, { width, height }, { source: options.source })
+    const feeds = { [description.inputName]: new ort.Tensor('float32', prepared.tensor, [1, 3, height, width]) }
+    const output = (await session.run(feeds))[outputName]
+    const boxes = decodeYoloOutput(output.data as Float32Array, output.dims, options)
+    return boxes.map((b) => ({ ...unletterboxBox(b, prepared.letterbox), className: description.classNames[b.classId] ?? `class${b.classId}` }))
+  }
+  return {
+    description,
+    detect,
+    async detectMany(images, options = {}) {
+      const out: NamedDetection[][] = []
+      for (const [i, image] of images.entries()) {
+        options.signal?.throwIfAborted()
+        out.push(await detect(image, options))
+        options.onProgress?.({ done: i + 1, total: images.length })
+      }
+      return out
+    },
+    release: () => session.release(),
+  }
+}
