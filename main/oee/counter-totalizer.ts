@@ -24,26 +24,32 @@ export interface TotalizeOptions {
 export function totalizeCounter(samples: readonly Sample[], options: TotalizeOptions): CounterIncrements {
   const modulus = options.bitWidth === 'none' ? 0 : 2 ** options.bitWidth
   const n = samples.length
-  const times = new Float64Array(n)
-  const cumulative = new Float64Array(n)
+  // Grown on demand: a reject counter changes rarely, and big unused buffers make V8 collect garbage early.
+  let times = new Float64Array(Math.min(n, 1024))
+  let cumulative = new Float64Array(Math.min(n, 1024))
   let rollovers = 0
   let resets = 0
   let k = 0
   let sum = 0
   let prev = NaN
-  let prevT = 0
+  let lastT = -Infinity
   for (let i = 0; i < n; i++) {
-    const { t, v } = samples[i]
-    if (!Number.isFinite(v)) continue
+    // Only the value is read for unchanged samples: at 1 Hz most samples repeat, and reading t costs a memory load.
+    const s = samples[i]
+    const v = s.v
+    if (v === prev || !Number.isFinite(v)) continue
+    const t = s.t
+    if (t < lastT) return totalizeCounter(sortByTime(samples), options)
+    lastT = t
     if (prev !== prev) {
       prev = v
-      prevT = t
       continue
     }
     let step = v - prev
     if (step < 0) {
       const wrapped = step + modulus
-      if (modulus > 0 && wrapped < modulus / 2 && (!options.maxStep || wrapped <= options.maxStep(t - prevT))) {
+      const dt = i > 0 ? t - samples[i - 1].t : 0
+      if (modulus > 0 && wrapped < modulus / 2 && (!options.maxStep || wrapped <= options.maxStep(dt))) {
         step = wrapped
         rollovers++
       } else {
@@ -52,14 +58,26 @@ export function totalizeCounter(samples: readonly Sample[], options: TotalizeOpt
       }
     }
     prev = v
-    prevT = t
-    if (step === 0) continue
     sum += step
+    if (k === times.length) {
+      const bigger = Math.min(n, times.length * 2)
+      const t2 = new Float64Array(bigger)
+      t2.set(times)
+      times = t2
+      const c2 = new Float64Array(bigger)
+      c2.set(cumulative)
+      cumulative = c2
+    }
     times[k] = t
     cumulative[k] = sum
     k++
   }
   return { times: times.subarray(0, k), cumulative: cumulative.subarray(0, k), rollovers, resets }
+}
+
+/** Series should arrive sorted (the CSV parser sorts); a disordered one is sorted here rather than miscounted. */
+export function sortByTime(samples: readonly Sample[]): Sample[] {
+  return [...samples].sort((a, b) => a.t - b.t)
 }
 
 function firstIndexAfter(times: Float64Array, t: number): number {

@@ -118,6 +118,11 @@ describe('machine OEE, hand-computed day shift (UTC, 06–14 with a 15 min break
     expect(r2.lossMin.minorStops).toBe(0)
   })
 
+  it('gives the same result when the series arrive out of order', () => {
+    const shuffled = Object.fromEntries(Object.entries(baseScenario).map(([tag, samples]) => [tag, [...samples].reverse()]))
+    expect(run(shuffled)).toEqual(run(baseScenario))
+  })
+
   it('derives total from good + reject when the total counter is missing', () => {
     const series = {
       ...baseScenario,

@@ -1,4 +1,4 @@
-import { NO_INCREMENTS, countBetween, totalizeCounter, type CounterIncrements } from './counter-totalizer'
+import { NO_INCREMENTS, countBetween, sortByTime, totalizeCounter, type CounterIncrements } from './counter-totalizer'
 import { detectDowntimeEvents, type DowntimeEvent } from './downtime-event'
 import { idealCycleSeconds, type MachineConfig } from './machine-config'
 import { MACHINE_STATES, type MachineState, type Sample, type TagSeries, type TimeRange } from './machine-state'
@@ -27,19 +27,20 @@ interface PreparedMachine {
   warnings: string[]
 }
 
-function sortedSeries(series: TagSeries, tag: string | undefined, warnings: string[]): Sample[] | undefined {
+function seriesOf(series: TagSeries, tag: string | undefined, warnings: string[]): Sample[] | undefined {
   if (!tag) return undefined
   const s = series[tag]
   if (!s) {
     warnings.push(`tag ${tag}: no samples in the data — check the tag name in the machine config`)
     return []
   }
-  for (let i = 1; i < s.length; i++) if (s[i].t < s[i - 1].t) return [...s].sort((a, b) => a.t - b.t)
+  // Disorder is detected and fixed where the series is read (timeline, totalizer), without an extra pass here.
   return s
 }
 
 function productSpans(config: MachineConfig, samples: Sample[] | undefined, span: TimeRange, warnings: string[]): ProductSpan[] {
   const fallback = idealCycleSeconds(config)
+  if (samples?.some((x, i, all) => i > 0 && x.t < all[i - 1].t)) samples = sortByTime(samples)
   if (!config.productTag || !samples || samples.length === 0) return [{ start: span.from, end: span.to, idealCycleS: fallback }]
   const unknown = new Set<number>()
   const lookup = (v: number) => {
@@ -78,7 +79,7 @@ export function prepareMachine(config: MachineConfig, series: TagSeries, range: 
       ? [src.tag, src.faultCodeTag]
       : [src.runningTag, src.faultTag, src.faultCodeTag, src.speedTag, src.blockedTag, src.starvedTag, src.setupTag]
   for (const tag of stateTagNames) {
-    const s = sortedSeries(series, tag, warnings)
+    const s = seriesOf(series, tag, warnings)
     if (tag && s) stateSeries[tag] = s
   }
   const segments = buildStateTimeline(src, stateSeries, span)
@@ -94,14 +95,14 @@ export function prepareMachine(config: MachineConfig, series: TagSeries, range: 
     maxStep: maxStepFor(config),
   }
   const counter = (tag: string | undefined, label: string) => {
-    const s = sortedSeries(series, tag, warnings)
+    const s = seriesOf(series, tag, warnings)
     if (!tag || !s) return undefined
     if (s.length === 0) return NO_INCREMENTS
     const inc = totalizeCounter(s, counterOptions)
     if (inc.resets > 0) warnings.push(`machine ${config.id}: ${label} counter ${tag} was reset ${inc.resets} time(s) (PLC restart?) — jumps not counted`)
     return inc
   }
-  const products = productSpans(config, sortedSeries(series, config.productTag, warnings), span, warnings)
+  const products = productSpans(config, seriesOf(series, config.productTag, warnings), span, warnings)
   const startupWindows =
     config.startupWindowS > 0
       ? normalizeIntervals(events.filter((e) => !e.minor && e.end < span.to).map((e) => ({ start: e.end, end: e.end + config.startupWindowS * 1000 })))

@@ -1,3 +1,4 @@
+import { sortByTime } from './counter-totalizer'
 import type { StateSource } from './machine-config'
 import { MACHINE_STATES, type MachineState, type TagSeries, type TimeRange } from './machine-state'
 
@@ -88,20 +89,54 @@ export function buildStateTimeline(source: StateSource, series: TagSeries, span:
     curStart = t
   }
   emit(span.from)
-  for (;;) {
-    let next = Infinity
-    for (let j = 0; j < k; j++) if (idx[j] < arrays[j].length && arrays[j][idx[j]].t < next) next = arrays[j][idx[j]].t
-    if (next >= span.to) break
-    for (let j = 0; j < k; j++) {
-      const a = arrays[j]
-      let i = idx[j]
-      while (i < a.length && a[i].t === next) values[j] = a[i++].v
-      idx[j] = i
+  const same = (a: number, b: number) => a === b || (a !== a && b !== b)
+  const live = arrays.map((a, j) => j).filter((j) => idx[j] < arrays[j].length)
+  if (live.length === 1) {
+    // Fast path (one enum tag): only a changed value can change the state, so t is read only at changes.
+    const j = live[0]
+    const a = arrays[j]
+    let lastT = -Infinity
+    for (let i = idx[j]; i < a.length; i++) {
+      const s = a[i]
+      const v = s.v
+      if (same(v, values[j])) continue
+      const t = s.t
+      if (t < lastT) return buildStateTimeline(source, sortedCopy(series, tags), span)
+      lastT = t
+      if (t >= span.to) break
+      values[j] = v
+      emit(t)
     }
-    emit(next)
+  } else {
+    let lastMergedT = -Infinity
+    for (;;) {
+      let next = Infinity
+      for (let j = 0; j < k; j++) if (idx[j] < arrays[j].length && arrays[j][idx[j]].t < next) next = arrays[j][idx[j]].t
+      if (next >= span.to) break
+      if (next < lastMergedT) return buildStateTimeline(source, sortedCopy(series, tags), span)
+      lastMergedT = next
+      let changed = false
+      for (let j = 0; j < k; j++) {
+        const a = arrays[j]
+        let i = idx[j]
+        while (i < a.length && a[i].t === next) {
+          const v = a[i++].v
+          if (!same(v, values[j])) changed = true
+          values[j] = v
+        }
+        idx[j] = i
+      }
+      if (changed) emit(next)
+    }
   }
   if (span.to > curStart) segments.push(segment(curStart, span.to, curState, curCode))
   return mergeAdjacent(segments)
+}
+
+function sortedCopy(series: TagSeries, tags: (string | undefined)[]): TagSeries {
+  const out: TagSeries = { ...series }
+  for (const tag of tags) if (tag && series[tag]) out[tag] = sortByTime(series[tag])
+  return out
 }
 
 function segment(start: number, end: number, state: number, code: number): StateSegment {

@@ -30,9 +30,9 @@ function mulberry32(seed: number): () => number {
 export function syntheticMachineHistory(o: SyntheticHistoryOptions): TagSeries {
   const rnd = mulberry32(o.seed)
   const n = o.days * 86_400
-  const state: Sample[] = new Array(n)
-  const total: Sample[] = new Array(n)
-  const reject: Sample[] = new Array(n)
+  const stateCol = new Uint8Array(n)
+  const totalCol = new Float64Array(n)
+  const rejectCol = new Float64Array(n)
   let current = 1
   let remaining = 0
   let count = Math.floor(rnd() * 60_000)
@@ -54,7 +54,6 @@ export function syntheticMachineHistory(o: SyntheticHistoryOptions): TagSeries {
       }
     }
     remaining--
-    const t = o.from + i * 1000
     if (current === 1) {
       credit += speed / o.idealCycleS
       while (credit >= 1) {
@@ -63,9 +62,18 @@ export function syntheticMachineHistory(o: SyntheticHistoryOptions): TagSeries {
         if (rnd() < 0.01) rejects++
       }
     }
-    state[i] = { t, v: current }
-    total[i] = { t, v: count }
-    reject[i] = { t, v: rejects }
+    stateCol[i] = current
+    totalCol[i] = count
+    rejectCol[i] = rejects
   }
+  // One tag after the other, as a historian query would return them (not interleaved in memory).
+  const series = (col: ArrayLike<number>): Sample[] => {
+    const out: Sample[] = new Array(n)
+    for (let i = 0; i < n; i++) out[i] = { t: o.from + i * 1000, v: col[i] }
+    return out
+  }
+  const state = series(stateCol)
+  const total = series(totalCol)
+  const reject = series(rejectCol)
   return { [`${o.machine}.State`]: state, [`${o.machine}.Total`]: total, [`${o.machine}.Reject`]: reject }
 }
