@@ -63,7 +63,7 @@ for (let i = 0; i < MACHINES; i++) {
   // One untimed warm-up on the first machine: JIT compilation and heap growth are start-up costs, not per-month costs.
   if (i === 0) computeMachinePeriod(prepareMachine(config, series, range), cal, wholeRange)
   collectGarbage()
-  let c0 = cpu()
+  const c0 = cpu()
   let t0 = performance.now()
   const m = prepareMachine(config, series, range)
   const prepareS = (performance.now() - t0) / 1000
