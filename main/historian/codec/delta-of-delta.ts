@@ -54,6 +54,8 @@ export function encodeDeltaOfDelta(w: BitWriter, values: ArrayLike<number>, star
   }
 }
 
+const DOD_BUCKET_BITS = [7, 9, 12, 20] as const;
+
 /** Decodes `count` values into `out[offset..]`. */
 export function decodeDeltaOfDelta(r: BitReader, count: number, out: Float64Array, offset = 0): void {
   if (count <= 0) return;
@@ -63,12 +65,14 @@ export function decodeDeltaOfDelta(r: BitReader, count: number, out: Float64Arra
   for (let i = 1; i < count; i++) {
     let dod = 0;
     if (r.readBit() === 1) {
-      let z: number;
-      if (r.readBit() === 0) z = r.readBits(7);
-      else if (r.readBit() === 0) z = r.readBits(9);
-      else if (r.readBit() === 0) z = r.readBits(12);
-      else if (r.readBit() === 0) z = r.readBits(20);
-      else z = Number.NaN;
+      // Each 1 bit of the prefix moves to the next wider bucket; four 1s mean a full 64-bit value follows.
+      let z = Number.NaN;
+      for (let bucket = 0; bucket < DOD_BUCKET_BITS.length; bucket++) {
+        if (r.readBit() === 0) {
+          z = r.readBits(DOD_BUCKET_BITS[bucket]);
+          break;
+        }
+      }
       if (Number.isNaN(z)) dod = readSigned64(r);
       else dod = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
     }
