@@ -77,7 +77,8 @@ export class ModbusSession {
     const { transport } = this.options
     try {
       if (transport.kind === 'tcp') await client.connectTCP(transport.host, { port: transport.port })
-      else if (transport.kind === 'rtu-over-tcp') await client.connectTcpRTUBuffered(transport.host, { port: transport.port })
+      // modbus-serial's connectTcpRTUBuffered still frames with MBAP; its telnet port sends raw RTU frames with CRC, as serial gateways expect.
+      else if (transport.kind === 'rtu-over-tcp') await client.connectTelnet(transport.host, { port: transport.port })
       else {
         await client.connectRTUBuffered(transport.path, {
           baudRate: transport.baudRate,
