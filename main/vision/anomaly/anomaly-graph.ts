@@ -1,0 +1,74 @@
+// Writes the fitted anomaly model as an ONNX graph, so it is stored, versioned and run like any imported model.
+import { encodeModel, floatTensor, floatValueInfo, int64Tensor, node } from '../onnx-graph'
+import { FEATURE_COUNT, FEATURE_NAMES, featureNodes, gridSize, type PoolGeometry } from './feature-graph'
+
+export interface AnomalyGraphSpec {
+  input: { width: number; height: number }
+  pool: PoolGeometry
+  /** [K, gridH·gridW] */
+  mean: Float32Array
+  /** [K, K, gridH·gridW] */
+  whitening: Float32Array
+  threshold: number
+  trainedOn: number
+  name?: string
+}
+
+/** Only the feature extractor: used while fitting, so fit and model share every node. */
+export function encodeFeatureModel(input: { width: number; height: number }, pool: PoolGeometry): Uint8Array {
+  const { gridWidth, gridHeight } = gridSize(input, pool)
+  const features = featureNodes(pool)
+  return encodeModel({
+    name: 'anomaly-features',
+    nodes: features.nodes,
+    initializers: features.initializers,
+    inputs: [floatValueInfo('images', [1, 3, input.height, input.width])],
+    outputs: [floatValueInfo('features', [1, FEATURE_COUNT, gridHeight, gridWidth])],
+  })
+}
+
+/**
+ * images → Conv(fixed kernels) → Abs → AveragePool → features
+ * → (features − mean) → per-cell whitening (Mul + ReduceSum) → square-sum over features → Sqrt → score_map [1,1,gh,gw]
+ * → ReduceMax → score [1].
+ */
+export function encodeAnomalyModel(spec: AnomalyGraphSpec): Uint8Array {
+  const { gridWidth, gridHeight } = gridSize(spec.input, spec.pool)
+  const k = FEATURE_COUNT
+  const features = featureNodes(spec.pool)
+  return encodeModel({
+    name: spec.name ?? 'anomaly',
+    docString: 'Anomaly model fitted on good parts only: fixed filters, per-cell Gaussian, Mahalanobis distance per cell.',
+    nodes: [
+      ...features.nodes,
+      node('Sub', ['features', 'cell_mean'], ['centred']),
+      node('Unsqueeze', ['centred', 'axis_1'], ['centred_5d']),
+      node('Mul', ['centred_5d', 'cell_whitening'], ['whitening_terms']),
+      node('ReduceSum', ['whitening_terms', 'axis_2'], ['whitened'], { keepdims: 0 }),
+      node('Mul', ['whitened', 'whitened'], ['squared']),
+      node('ReduceSum', ['squared', 'axis_1'], ['distance_squared'], { keepdims: 1 }),
+      node('Sqrt', ['distance_squared'], ['score_map']),
+      node('ReduceMax', ['score_map'], ['score_4d'], { keepdims: 1 }),
+      node('Reshape', ['score_4d', 'shape_1'], ['score']),
+    ],
+    initializers: [
+      ...features.initializers,
+      floatTensor('cell_mean', [1, k, gridHeight, gridWidth], spec.mean),
+      floatTensor('cell_whitening', [1, k, k, gridHeight, gridWidth], spec.whitening),
+      int64Tensor('axis_1', [1], [1]),
+      int64Tensor('axis_2', [1], [2]),
+      int64Tensor('shape_1', [1], [1]),
+    ],
+    inputs: [floatValueInfo('images', [1, 3, spec.input.height, spec.input.width])],
+    outputs: [floatValueInfo('score_map', [1, 1, gridHeight, gridWidth]), floatValueInfo('score', [1])],
+    metadata: {
+      otw_kind: 'anomaly',
+      otw_threshold: String(spec.threshold),
+      otw_pool: JSON.stringify(spec.pool),
+      otw_features: FEATURE_NAMES.join(','),
+      otw_trained_on: String(spec.trainedOn),
+      imgsz: `[${spec.input.height}, ${spec.input.width}]`,
+      names: "{0: 'good', 1: 'anomalous'}",
+    },
+  })
+}
