@@ -44,6 +44,14 @@ Commands:
             --seed <n>           seed that makes a run repeatable (default 1)
             --data-dir <dir>     where the simulator keeps its OPC UA certificate
   oee       Compute OEE and losses from a CSV recording (otw oee --help)
+  read      Read from a device:  otw read modbus://127.0.0.1:5020?unit=1 40001 --type float32 --order CDAB
+                                 otw read opc.tcp://127.0.0.1:4840 "ns=1;s=Line1.Filler.Speed"
+  write     Write to a device (needs --yes; prints old and new value):
+                                 otw write modbus://127.0.0.1:5020?unit=1 40003 300 --type uint16 --yes
+  browse    Browse a server:     otw browse opc.tcp://127.0.0.1:4840 [--node <nodeId>] [--depth n]
+                                 otw browse mqtt://127.0.0.1:1883 --topic "#" [--seconds 3]
+  scan      Scan a Modbus device: otw scan modbus://127.0.0.1:5020 --units 1-10 | --range 30001-30300
+            read, write, browse and scan take --json for scripts.
 
 Options:
   -h, --help       show this help
@@ -148,10 +156,40 @@ async function oeeCommand(args: string[], io: CliIo): Promise<number> {
   return runOeeCommand(args, { stdout: io.stdout, stderr: io.stderr, readFile: (p) => readFile(p, 'utf8') })
 }
 
+type DeviceCommand = 'read' | 'write' | 'browse' | 'scan'
+
+/** read/write/browse/scan go to the driver the URL names; each driver parses its own arguments. */
+async function deviceCommand(command: DeviceCommand, args: string[], io: CliIo): Promise<number> {
+  const [url, ...rest] = args
+  if (!url) throw new UsageError(`otw ${command} needs a URL: modbus://host:port?unit=1, opc.tcp://host:port or mqtt://host:port`)
+  const scheme = url.slice(0, url.indexOf(':'))
+  if (scheme === 'modbus' || scheme === 'modbus-tcp' || scheme === 'modbus-rtu' || scheme === 'rtu') {
+    const modbus = await import('./connectors/modbus/cli-modbus')
+    if (command === 'read') return modbus.runModbusRead(url, rest, io)
+    if (command === 'write') return modbus.runModbusWrite(url, rest, io)
+    if (command === 'scan') return modbus.runModbusScan(url, rest, io)
+  } else if (scheme === 'opc.tcp') {
+    const opcua = await import('./connectors/opcua/cli-opcua')
+    if (command === 'read') return opcua.runOpcUaRead(url, rest, io)
+    if (command === 'write') return opcua.runOpcUaWrite(url, rest, io)
+    if (command === 'browse') return opcua.runOpcUaBrowse(url, rest, io)
+  } else if (scheme === 'mqtt' || scheme === 'mqtts') {
+    const { runMqttBrowse } = await import('./connectors/mqtt/cli-mqtt')
+    if (command === 'browse') return runMqttBrowse(url, rest, io)
+  } else {
+    throw new UsageError(`"${url}" is not a device URL: use modbus://, opc.tcp:// or mqtt://`)
+  }
+  throw new UsageError(`otw ${command} does not apply to ${scheme}:// (read/write: modbus, opc.tcp; browse: opc.tcp, mqtt; scan: modbus)`)
+}
+
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   serve: serveCommand,
   sim: simCommand,
   oee: oeeCommand,
+  read: (args, io) => deviceCommand('read', args, io),
+  write: (args, io) => deviceCommand('write', args, io),
+  browse: (args, io) => deviceCommand('browse', args, io),
+  scan: (args, io) => deviceCommand('scan', args, io),
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -169,7 +207,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr(`otw: unknown command "${command}" — run \`otw --help\` for the list\n`)
     return EXIT.usage
   }
-  if (command !== 'oee' && (rest.includes('--help') || rest.includes('-h'))) {
+  if ((command === 'serve' || command === 'sim') && (rest.includes('--help') || rest.includes('-h'))) {
     io.stdout(HELP)
     return EXIT.ok
   }
