@@ -83,7 +83,10 @@ describe('ModbusConnector against pymodbus', () => {
     await c.connect()
     const values = await c.read(typedTags.map((t) => t.id))
     expect(values.map((v) => v.value)).toEqual(REGISTER_MAP.values.map((e) => e.value))
-    const rx = c.trafficLog().entries().find((f) => f.direction === 'rx' && f.result === 'ok')!
+    const rx = c
+      .trafficLog()
+      .entries()
+      .find((f) => f.direction === 'rx' && f.result === 'ok')!
     const bytes = Uint8Array.from(rx.hex.split(' ').map((h) => parseInt(h, 16)))
     expect(bytes[0]).toBe(1)
     const crc = crc16(bytes.subarray(0, -2))
@@ -98,15 +101,25 @@ describe('ModbusConnector against pymodbus', () => {
     await c.connect()
     await vi.waitFor(() => expect(latest.size).toBe(typedTags.length), { timeout: 5000 })
     expect([...latest.values()].every((v) => v.quality.status === 'good')).toBe(true)
-    const tx = c.trafficLog().entries().filter((f) => f.direction === 'tx')
+    const tx = c
+      .trafficLog()
+      .entries()
+      .filter((f) => f.direction === 'tx')
     // MBAP (7 bytes) + FC 03, start 0000, count 007C: the float64 at 124..127 would not fit in 125.
     expect(tx.map((f) => f.hex.slice(6))).toEqual(
-      expect.arrayContaining(['00 00 00 06 01 04 00 00 00 03', '00 00 00 06 01 03 00 00 00 7C', '00 00 00 06 01 03 00 7C 00 04', '00 00 00 06 01 03 00 C8 00 05']),
+      expect.arrayContaining([
+        '00 00 00 06 01 04 00 00 00 03',
+        '00 00 00 06 01 03 00 00 00 7C',
+        '00 00 00 06 01 03 00 7C 00 04',
+        '00 00 00 06 01 03 00 C8 00 05',
+      ]),
     )
   })
 
   it('on exception 2 re-splits the merged read: only the missing register goes bad, the rest keep updating', async () => {
-    const holes = [...REGISTER_MAP.holes.present, REGISTER_MAP.holes.missing].map((offset) => tag({ id: `h${offset}`, address: `hr:${offset}`, dataType: 'uint16' }))
+    const holes = [...REGISTER_MAP.holes.present, REGISTER_MAP.holes.missing].map((offset) =>
+      tag({ id: `h${offset}`, address: `hr:${offset}`, dataType: 'uint16' }),
+    )
     const c = connector({ endpoint: `modbus://127.0.0.1:${py.tcpPort}?unit=1`, tags: holes })
     const { latest, updates } = watch(c)
     await c.connect()
@@ -209,7 +222,11 @@ describe('ModbusConnector against pymodbus', () => {
       w_scaled: 42.3,
       w_coil: true,
     })
-    const functions = c.trafficLog().entries().filter((f) => f.direction === 'tx').map((f) => f.functionCode)
+    const functions = c
+      .trafficLog()
+      .entries()
+      .filter((f) => f.direction === 'tx')
+      .map((f) => f.functionCode)
     expect(new Set(functions)).toEqual(new Set([1, 3, 5, 6, 16]))
     await expect(c.write('ro', 1)).rejects.toThrow(/read-only in the tag list/)
     await expect(c.write('w_u16', 70000)).rejects.toThrow(/does not fit uint16/)
@@ -255,7 +272,9 @@ describe('ModbusConnector against the demo plant', () => {
     expect(latest.get('vibration')!.value as number).toBeGreaterThanOrEqual(0)
     expect(latest.get('vibration')!.value as number).toBeLessThan(50)
     expect(latest.get('good')!.quality.status).toBe('good')
-    expect(latest.get('unmapped')!.quality.reason).toBe(`Modbus 127.0.0.1:${demo.port} unit 1: illegal data address 40006 (exception 2) — check the register map`)
+    expect(latest.get('unmapped')!.quality.reason).toBe(
+      `Modbus 127.0.0.1:${demo.port} unit 1: illegal data address 40006 (exception 2) — check the register map`,
+    )
     await c.write('setpoint', 250)
     const [setpoint] = await c.read(['setpoint'])
     expect(setpoint!.value).toBe(250)

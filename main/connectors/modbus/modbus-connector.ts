@@ -191,7 +191,8 @@ export class ModbusConnector implements Connector {
     const { tag, unitId, address } = this.requireBinding(tagId)
     const where = `Modbus ${this.where} unit ${unitId}: tag "${tag.name}" (${formatBoth(address)})`
     if (tag.access !== 'read-write') throw new Error(`${where} is read-only in the tag list — set access to read-write to allow writes`)
-    if (address.table === 'di' || address.table === 'ir') throw new Error(`${where}: discrete inputs and input registers cannot be written (use a coil or holding register)`)
+    if (address.table === 'di' || address.table === 'ir')
+      throw new Error(`${where}: discrete inputs and input registers cannot be written (use a coil or holding register)`)
     const session = this.requireSession('write')
     if (address.table === 'co') {
       const [bit] = encodeTagValue(value, tag)
@@ -219,7 +220,10 @@ export class ModbusConnector implements Connector {
   private requireSession(what: 'read' | 'write'): ModbusSession {
     const session = this.session
     if (!session?.isOpen) {
-      throw new ModbusRequestError(`Modbus ${this.where}: cannot ${what}, the connection is ${this.tracker.status.state} — wait for it to reconnect`, 'disconnected')
+      throw new ModbusRequestError(
+        `Modbus ${this.where}: cannot ${what}, the connection is ${this.tracker.status.state} — wait for it to reconnect`,
+        'disconnected',
+      )
     }
     return session
   }
@@ -322,7 +326,9 @@ export class ModbusConnector implements Connector {
       if (error.kind === 'timeout') this.consecutiveTimeouts++
       if (mode.track) this.settle(job.key, error.message)
       const receiveTime = Date.now()
-      const values = [...job.slices.keys()].map((tagId) => this.record({ tagId, value: null, quality: { status: 'bad', reason: error.message }, sourceTime: receiveTime, receiveTime, stale: false }))
+      const values = [...job.slices.keys()].map((tagId) =>
+        this.record({ tagId, value: null, quality: { status: 'bad', reason: error.message }, sourceTime: receiveTime, receiveTime, stale: false }),
+      )
       if (mode.track && this.consecutiveTimeouts >= (this.options.maxConsecutiveTimeouts ?? 5)) {
         this.emit(values)
         this.onDropped(session, `${error.message} (${this.consecutiveTimeouts} in a row, reopening the connection)`)
@@ -337,7 +343,14 @@ export class ModbusConnector implements Connector {
     try {
       return this.record({ tagId, value: decodeTagValue(data, tag), quality: { status: 'good' }, sourceTime: receiveTime, receiveTime, stale: false })
     } catch (error) {
-      return this.record({ tagId, value: null, quality: { status: 'bad', reason: (error as Error).message }, sourceTime: receiveTime, receiveTime, stale: false })
+      return this.record({
+        tagId,
+        value: null,
+        quality: { status: 'bad', reason: (error as Error).message },
+        sourceTime: receiveTime,
+        receiveTime,
+        stale: false,
+      })
     }
   }
 

@@ -41,21 +41,38 @@ export class ModbusRequestError extends Error {
 
   static exception(where: string, unitId: number, code: number, subject: string): ModbusRequestError {
     const advice = EXCEPTION_ADVICE[code]
-    return new ModbusRequestError(`Modbus ${where} unit ${unitId}: ${exceptionName(code)} ${subject} (exception ${code})${advice ? ` — ${advice}` : ''}`, 'exception', code)
+    return new ModbusRequestError(
+      `Modbus ${where} unit ${unitId}: ${exceptionName(code)} ${subject} (exception ${code})${advice ? ` — ${advice}` : ''}`,
+      'exception',
+      code,
+    )
   }
 }
 
 /** Maps what modbus-serial rejects with (err.modbusCode, errno, message) onto a ModbusRequestError. */
-export function classifyModbusError(error: unknown, where: string, unitId: number, verb: 'reading' | 'writing', subject: string, timeoutMs: number): ModbusRequestError {
+export function classifyModbusError(
+  error: unknown,
+  where: string,
+  unitId: number,
+  verb: 'reading' | 'writing',
+  subject: string,
+  timeoutMs: number,
+): ModbusRequestError {
   if (error instanceof ModbusRequestError) return error
   const e = (error ?? {}) as { modbusCode?: unknown; errno?: unknown; code?: unknown; message?: unknown; name?: unknown }
   const message = typeof e.message === 'string' ? e.message : String(error)
   if (typeof e.modbusCode === 'number') return ModbusRequestError.exception(where, unitId, e.modbusCode, subject)
   if (e.errno === 'ETIMEDOUT' || message === 'Timed out') {
-    return new ModbusRequestError(`Modbus ${where} unit ${unitId}: timeout after ${timeoutMs} ms ${verb} ${subject} — check the unit id, wiring and that the device is powered`, 'timeout')
+    return new ModbusRequestError(
+      `Modbus ${where} unit ${unitId}: timeout after ${timeoutMs} ms ${verb} ${subject} — check the unit id, wiring and that the device is powered`,
+      'timeout',
+    )
   }
   if (message.includes('CRC error')) {
-    return new ModbusRequestError(`Modbus ${where} unit ${unitId}: CRC error in the reply ${verb} ${subject} — check baud rate, parity, termination and shielding`, 'crc')
+    return new ModbusRequestError(
+      `Modbus ${where} unit ${unitId}: CRC error in the reply ${verb} ${subject} — check baud rate, parity, termination and shielding`,
+      'crc',
+    )
   }
   if (e.name === 'PortNotOpenError' || e.errno === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'EPIPE' || message === 'Port Not Open') {
     return new ModbusRequestError(`Modbus ${where} unit ${unitId}: connection lost ${verb} ${subject} (${message}) — reconnecting`, 'disconnected')

@@ -90,7 +90,10 @@ export class ModbusSession {
     } catch (error) {
       destroyQuietly(client)
       const reason = (error as Error)?.message ?? String(error)
-      throw new ModbusRequestError(`Modbus ${this.where}: cannot connect (${reason}) — check the address, port and that the device is on the network`, 'disconnected')
+      throw new ModbusRequestError(
+        `Modbus ${this.where}: cannot connect (${reason}) — check the address, port and that the device is on the network`,
+        'disconnected',
+      )
     }
     this.client = client
     client.on('close', () => this.onClosed(`Modbus ${this.where}: connection closed by the device or network`))
@@ -179,19 +182,37 @@ export class ModbusSession {
     const { unitId, functionCode, verb, subject, requestPdu } = inFlight
     const client = this.client
     if (!client || this.closed || !client.isOpen) {
-      throw new ModbusRequestError(`Modbus ${this.where} unit ${unitId}: not connected, ${verb} ${subject} skipped — waiting for the connection`, 'disconnected')
+      throw new ModbusRequestError(
+        `Modbus ${this.where} unit ${unitId}: not connected, ${verb} ${subject} skipped — waiting for the connection`,
+        'disconnected',
+      )
     }
     const transactionId = this.nextTransactionId(client)
     client.setID(unitId)
     this.counters.request()
-    this.traffic.add({ time: Date.now(), direction: 'tx', unitId, functionCode, hex: toHex(frames.frame(this.framing, unitId, requestPdu, transactionId)), result: 'sent' })
+    this.traffic.add({
+      time: Date.now(),
+      direction: 'tx',
+      unitId,
+      functionCode,
+      hex: toHex(frames.frame(this.framing, unitId, requestPdu, transactionId)),
+      result: 'sent',
+    })
     const started = performance.now()
     try {
       const aborted = new Promise<never>((_, reject) => (this.rejectInFlight = reject))
       const { value, replyPdu } = await Promise.race([call(client), aborted])
       const rttMs = performance.now() - started
       this.counters.answered('response', rttMs)
-      this.traffic.add({ time: Date.now(), direction: 'rx', unitId, functionCode, hex: toHex(frames.frame(this.framing, unitId, replyPdu, transactionId)), result: 'ok', rttMs })
+      this.traffic.add({
+        time: Date.now(),
+        direction: 'rx',
+        unitId,
+        functionCode,
+        hex: toHex(frames.frame(this.framing, unitId, replyPdu, transactionId)),
+        result: 'ok',
+        rttMs,
+      })
       return value
     } catch (raw) {
       const rttMs = performance.now() - started
