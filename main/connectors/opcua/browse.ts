@@ -50,10 +50,24 @@ function parseNodeId(nodeId: string | NodeId): NodeId {
 }
 
 /** Follows continuation points so a node with thousands of children is listed completely. */
-async function browseAll(session: ClientSession, nodeId: NodeId, referenceTypeId: number, browseDirection = BrowseDirection.Forward): Promise<ReferenceDescription[]> {
-  const result = await session.browse({ nodeId, browseDirection, referenceTypeId: resolveNodeId(referenceTypeId), includeSubtypes: true, nodeClassMask: 0, resultMask: 0x3f })
+async function browseAll(
+  session: ClientSession,
+  nodeId: NodeId,
+  referenceTypeId: number,
+  browseDirection = BrowseDirection.Forward,
+): Promise<ReferenceDescription[]> {
+  const result = await session.browse({
+    nodeId,
+    browseDirection,
+    referenceTypeId: resolveNodeId(referenceTypeId),
+    includeSubtypes: true,
+    nodeClassMask: 0,
+    resultMask: 0x3f,
+  })
   if (result.statusCode.value === StatusCodes.BadNodeIdUnknown.value) {
-    throw new WorkbenchError('NOT_FOUND', `OPC UA ${nodeId.toString()}: no such node on this server — check the NodeId or browse for it`, { nodeId: nodeId.toString() })
+    throw new WorkbenchError('NOT_FOUND', `OPC UA ${nodeId.toString()}: no such node on this server — check the NodeId or browse for it`, {
+      nodeId: nodeId.toString(),
+    })
   }
   const references = [...(result.references ?? [])]
   let continuationPoint = result.continuationPoint
@@ -72,10 +86,15 @@ export async function browseChildren(session: ClientSession, nodeId: string | No
   const ids = references.map((reference) => reference.nodeId)
   const variables = references.map((reference, index) => ({ reference, index })).filter(({ reference }) => reference.nodeClass === NodeClass.Variable)
   const [dataTypeIds, childCounts] = await Promise.all([
-    variables.length > 0 ? session.read(variables.map(({ reference }) => ({ nodeId: reference.nodeId, attributeId: AttributeIds.DataType }))) : Promise.resolve([]),
+    variables.length > 0
+      ? session.read(variables.map(({ reference }) => ({ nodeId: reference.nodeId, attributeId: AttributeIds.DataType })))
+      : Promise.resolve([]),
     hasHierarchicalChildren(session, ids as NodeId[]),
   ])
-  const dataTypeNames = await readDataTypeNames(session, dataTypeIds.map((value) => (value.statusCode.isGood() ? (value.value.value as NodeId) : undefined)))
+  const dataTypeNames = await readDataTypeNames(
+    session,
+    dataTypeIds.map((value) => (value.statusCode.isGood() ? (value.value.value as NodeId) : undefined)),
+  )
   const dataTypeByIndex = new Map(variables.map(({ index }, position) => [index, dataTypeNames[position]]))
   return references.map((reference, index) => ({
     nodeId: reference.nodeId.toString(),
@@ -144,7 +163,13 @@ export async function readNodeAttributes(session: ClientSession, nodeId: string 
     const raw: unknown = dataValue.value?.value
     let value: NodeAttribute['value'] = plainValue(dataValue.value)
     if (attributeId === AttributeIds.NodeClass && typeof raw === 'number') value = NodeClass[raw]
-    else if (raw && typeof raw === 'object' && 'toString' in raw && (attributeId === AttributeIds.NodeId || attributeId === AttributeIds.DataType || attributeId === AttributeIds.BrowseName)) value = String(raw)
+    else if (
+      raw &&
+      typeof raw === 'object' &&
+      'toString' in raw &&
+      (attributeId === AttributeIds.NodeId || attributeId === AttributeIds.DataType || attributeId === AttributeIds.BrowseName)
+    )
+      value = String(raw)
     attributes.push({ name, value, status: dataValue.statusCode.name })
   })
   return attributes
@@ -155,7 +180,9 @@ export async function readNodeReferences(session: ClientSession, nodeId: string 
   const references = await browseAll(session, parseNodeId(nodeId), ReferenceTypeIds.References, BrowseDirection.Both)
   const typeIds = [...new Set(references.map((reference) => reference.referenceTypeId.toString()))]
   const typeNames = await session.read(typeIds.map((id) => ({ nodeId: resolveNodeId(id), attributeId: AttributeIds.BrowseName })))
-  const nameById = new Map(typeIds.map((id, index) => [id, typeNames[index].statusCode.isGood() ? String((typeNames[index].value.value as { name?: string }).name) : id]))
+  const nameById = new Map(
+    typeIds.map((id, index) => [id, typeNames[index].statusCode.isGood() ? String((typeNames[index].value.value as { name?: string }).name) : id]),
+  )
   return references.map((reference) => ({
     referenceType: nameById.get(reference.referenceTypeId.toString()) ?? reference.referenceTypeId.toString(),
     isForward: reference.isForward,
@@ -201,7 +228,14 @@ export async function searchByBrowseName(session: ClientSession, text: string, o
       const display = reference.displayName.text ?? name
       const childPath = [...path, display]
       if (needle && (name.toLowerCase().includes(needle) || display.toLowerCase().includes(needle))) {
-        matches.push({ nodeId: id, browseName: reference.browseName.toString(), displayName: display, nodeClass: NodeClass[reference.nodeClass], hasChildren: true, path: childPath })
+        matches.push({
+          nodeId: id,
+          browseName: reference.browseName.toString(),
+          displayName: display,
+          nodeClass: NodeClass[reference.nodeClass],
+          hasChildren: true,
+          path: childPath,
+        })
         if (matches.length >= maxResults) break
       }
       if (reference.nodeClass === NodeClass.Object || reference.nodeClass === NodeClass.Variable) queue.push({ nodeId: id, path: childPath })

@@ -82,7 +82,12 @@ export class OpcUaCertificateStore {
   private async move(thumbprint: string, to: CertificateTrust): Promise<StoredCertificate> {
     const wanted = normaliseThumbprint(thumbprint)
     const found = (await this.list()).find((certificate) => certificate.thumbprint === wanted)
-    if (!found) throw new WorkbenchError('NOT_FOUND', `OPC UA certificates: no server certificate with thumbprint ${wanted} in ${this.rootFolder} — connect once so it is recorded`, { thumbprint: wanted })
+    if (!found)
+      throw new WorkbenchError(
+        'NOT_FOUND',
+        `OPC UA certificates: no server certificate with thumbprint ${wanted} in ${this.rootFolder} — connect once so it is recorded`,
+        { thumbprint: wanted },
+      )
     if (found.trust === to) return found
     const manager = await this.open()
     const der = firstCertificateDer(await readFile(found.file))

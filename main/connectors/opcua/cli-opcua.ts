@@ -41,7 +41,8 @@ function parseArgs(args: readonly string[]): ParsedArgs {
 
 class UsageError extends Error {}
 
-const COMMON_USAGE = '[--data-dir <dir>] [--policy None|Basic256Sha256|Aes128_Sha256_RsaOaep|Aes256_Sha256_RsaPss] [--mode None|Sign|SignAndEncrypt] [--user <name> --password <pw>] [--json]'
+const COMMON_USAGE =
+  '[--data-dir <dir>] [--policy None|Basic256Sha256|Aes128_Sha256_RsaOaep|Aes256_Sha256_RsaPss] [--mode None|Sign|SignAndEncrypt] [--user <name> --password <pw>] [--json]'
 
 function endpointOptions(url: string, parsed: ParsedArgs): OpcUaEndpointOptions {
   if (!/^opc\.tcp:\/\//i.test(url)) throw new UsageError(`"${url}" is not an OPC UA address — write it like opc.tcp://127.0.0.1:4840`)
@@ -105,7 +106,8 @@ export async function runOpcUaRead(url: string, args: string[], io: CliIo): Prom
         io.stdout(`${row.tagId}  ${formatValue(row.value)}${unit}  ${quality}  ${new Date(row.sourceTime).toISOString()}${range}\n`)
       }
     }
-    if (rows.some((row) => row.quality.status === 'bad')) throw new Error(`OPC UA ${url}: ${rows.filter((row) => row.quality.status === 'bad').length} value(s) read with bad quality`)
+    if (rows.some((row) => row.quality.status === 'bad'))
+      throw new Error(`OPC UA ${url}: ${rows.filter((row) => row.quality.status === 'bad').length} value(s) read with bad quality`)
   })
 }
 

@@ -9,7 +9,11 @@ export interface HistoryReadOptions {
   maxValues?: number
 }
 
-const NOT_SUPPORTED = new Set([StatusCodes.BadHistoryOperationUnsupported.value, StatusCodes.BadHistoryOperationInvalid.value, StatusCodes.BadNotReadable.value])
+const NOT_SUPPORTED = new Set([
+  StatusCodes.BadHistoryOperationUnsupported.value,
+  StatusCodes.BadHistoryOperationInvalid.value,
+  StatusCodes.BadNotReadable.value,
+])
 
 /** Raw history of one node from the server's own historian, when it has one. */
 export async function readRawHistory(session: ClientSession, nodeId: string, options: HistoryReadOptions): Promise<TagValue[]> {
@@ -29,7 +33,10 @@ export async function readRawHistory(session: ClientSession, nodeId: string, opt
     throw notSupported(nodeId, result.statusCode.name)
   }
   if (result.statusCode.isBad()) {
-    throw new WorkbenchError('UNAVAILABLE', `OPC UA ${nodeId}: history read failed (${result.statusCode.name}) — check the NodeId and the time range`, { nodeId, statusCode: result.statusCode.name })
+    throw new WorkbenchError('UNAVAILABLE', `OPC UA ${nodeId}: history read failed (${result.statusCode.name}) — check the NodeId and the time range`, {
+      nodeId,
+      statusCode: result.statusCode.name,
+    })
   }
   const receiveTime = Date.now()
   const values = ((result.historyData as HistoryData | null)?.dataValues ?? []).map((dataValue) => toTagValue(nodeId, dataValue, receiveTime))

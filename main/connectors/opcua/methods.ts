@@ -39,18 +39,26 @@ export async function callMethod(session: ClientSession, objectId: string, metho
   const definition = await session.getArgumentDefinition(resolveNodeId(methodId))
   if (inputs.length !== definition.inputArguments.length) {
     const names = definition.inputArguments.map((argument) => argument.name).join(', ') || 'none'
-    throw new WorkbenchError('INVALID_INPUT', `OPC UA ${methodId}: the method takes ${definition.inputArguments.length} input(s) (${names}), got ${inputs.length}`)
+    throw new WorkbenchError(
+      'INVALID_INPUT',
+      `OPC UA ${methodId}: the method takes ${definition.inputArguments.length} input(s) (${names}), got ${inputs.length}`,
+    )
   }
   const inputArguments = definition.inputArguments.map((argument, index) => {
     const typeId = argument.dataType
     if (typeId.namespace !== 0 || typeof typeId.value !== 'number' || argument.valueRank > 0) {
-      throw new WorkbenchError('INVALID_INPUT', `OPC UA ${methodId}: input ${argument.name} has type ${typeId.toString()}, which the workbench cannot enter yet`)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `OPC UA ${methodId}: input ${argument.name} has type ${typeId.toString()}, which the workbench cannot enter yet`,
+      )
     }
     return toWriteVariant(`${methodId} input ${argument.name}`, typeId.value as DataType, inputs[index])
   })
   const result = await session.call({ objectId: resolveNodeId(objectId), methodId: resolveNodeId(methodId), inputArguments })
   if (result.statusCode.isBad()) {
-    const inputErrors = (result.inputArgumentResults ?? []).map((status, index) => (status.isBad() ? `${definition.inputArguments[index]?.name}: ${status.name}` : '')).filter(Boolean)
+    const inputErrors = (result.inputArgumentResults ?? [])
+      .map((status, index) => (status.isBad() ? `${definition.inputArguments[index]?.name}: ${status.name}` : ''))
+      .filter(Boolean)
     throw new WorkbenchError(
       'UNAVAILABLE',
       `OPC UA ${methodId}: the call failed (${result.statusCode.name})${inputErrors.length ? ` — ${inputErrors.join(', ')}` : ''}`,

@@ -5,7 +5,9 @@ import { WorkbenchError } from '../../../preload/contract'
 export async function readNodeDataType(session: ClientSession, nodeId: string | NodeId): Promise<DataType> {
   const dataValue = await session.read({ nodeId: resolveNodeId(nodeId), attributeId: AttributeIds.DataType })
   if (!dataValue.statusCode.isGood()) {
-    throw new WorkbenchError('NOT_FOUND', `OPC UA ${nodeId.toString()}: cannot read the data type (${dataValue.statusCode.name}) — check the NodeId`, { nodeId: nodeId.toString() })
+    throw new WorkbenchError('NOT_FOUND', `OPC UA ${nodeId.toString()}: cannot read the data type (${dataValue.statusCode.name}) — check the NodeId`, {
+      nodeId: nodeId.toString(),
+    })
   }
   return findBasicDataType(session, dataValue.value.value as NodeId)
 }

@@ -1,11 +1,4 @@
-import {
-  AttributeIds,
-  type ClientMonitoredItemGroup,
-  type ClientSubscription,
-  type DataType,
-  resolveNodeId,
-  TimestampsToReturn,
-} from 'node-opcua'
+import { AttributeIds, type ClientMonitoredItemGroup, type ClientSubscription, type DataType, resolveNodeId, TimestampsToReturn } from 'node-opcua'
 import { type ConnectionStatus, type TagInfo, type TagValue, WorkbenchError } from '../../../preload/contract'
 import type { Connector, WriteValue } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
@@ -58,7 +51,8 @@ export class OpcUaConnector implements Connector {
   constructor(private readonly options: OpcUaConnectorOptions) {
     this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 'opcua', endpoint: options.endpointUrl })
     for (const tag of options.tags) {
-      if (this.tagsById.has(tag.id)) throw new WorkbenchError('INVALID_INPUT', `OPC UA ${options.endpointUrl}: tag id ${tag.id} is configured twice — tag ids must be unique`)
+      if (this.tagsById.has(tag.id))
+        throw new WorkbenchError('INVALID_INPUT', `OPC UA ${options.endpointUrl}: tag id ${tag.id} is configured twice — tag ids must be unique`)
       this.tagsById.set(tag.id, tag)
     }
   }
@@ -204,7 +198,8 @@ export class OpcUaConnector implements Connector {
       if (this.handle === handle) this.tracker.set('connected')
     })
     session.on('keepalive_failure', () => {
-      if (this.handle === handle && this.tracker.status.state === 'connected') this.tracker.set('degraded', `OPC UA ${this.endpoint}: the server stopped answering keep-alives`)
+      if (this.handle === handle && this.tracker.status.state === 'connected')
+        this.tracker.set('degraded', `OPC UA ${this.endpoint}: the server stopped answering keep-alives`)
     })
     session.on('session_restored', () => {
       if (this.handle === handle) this.tracker.set('connected')
@@ -240,7 +235,10 @@ export class OpcUaConnector implements Connector {
 
   private requireTag(tagId: string): OpcUaTagConfig {
     const tag = this.tagsById.get(tagId)
-    if (!tag) throw new WorkbenchError('NOT_FOUND', `OPC UA ${this.endpoint}: no tag ${tagId} on connection ${this.options.name} — add it to the tag list first`, { tagId })
+    if (!tag)
+      throw new WorkbenchError('NOT_FOUND', `OPC UA ${this.endpoint}: no tag ${tagId} on connection ${this.options.name} — add it to the tag list first`, {
+        tagId,
+      })
     return tag
   }
 

@@ -131,10 +131,14 @@ describe('OPC UA against a Basic256Sha256/SignAndEncrypt-only server', () => {
       await server.restart()
       batches.length = 0
       const resumed = new Set<string>()
-      await waitFor(() => {
-        for (const batch of batches.splice(0)) for (const value of batch) if (!value.stale) resumed.add(value.tagId)
-        return resumed.size === VARIABLES && connector.state() === 'connected'
-      }, 'values from all 500 variables after the restart', 45_000)
+      await waitFor(
+        () => {
+          for (const batch of batches.splice(0)) for (const value of batch) if (!value.stale) resumed.add(value.tagId)
+          return resumed.size === VARIABLES && connector.state() === 'connected'
+        },
+        'values from all 500 variables after the restart',
+        45_000,
+      )
       const afterConnected = states.lastIndexOf('connected')
       const reconnecting = states.indexOf('reconnecting')
       expect(reconnecting).toBeGreaterThan(states.indexOf('connected'))

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { type ClientSession, MessageSecurityMode, OPCUAClient, SecurityPolicy, type UserIdentityInfo, UserTokenType } from 'node-opcua'
+import { type ClientSession, MessageSecurityMode, OPCUAClient, type SecurityPolicy, type UserIdentityInfo, UserTokenType } from 'node-opcua'
 import { WorkbenchError } from '../../../preload/contract'
 import { firstCertificateDer } from './certificate-info'
 import { OpcUaCertificateStore } from './certificate-store'
@@ -40,7 +40,10 @@ function resolveSecurity(options: OpcUaEndpointOptions): { policy: SecurityPolic
   const policyName = options.securityPolicy ?? 'None'
   const modeName = options.securityMode ?? (policyName === 'None' ? 'None' : 'SignAndEncrypt')
   if ((policyName === 'None') !== (modeName === 'None')) {
-    throw new WorkbenchError('INVALID_INPUT', `OPC UA ${options.endpointUrl}: security policy ${policyName} cannot be used with mode ${modeName} — pick None with None, or a policy with Sign/SignAndEncrypt`)
+    throw new WorkbenchError(
+      'INVALID_INPUT',
+      `OPC UA ${options.endpointUrl}: security policy ${policyName} cannot be used with mode ${modeName} — pick None with None, or a policy with Sign/SignAndEncrypt`,
+    )
   }
   return { policy: toSecurityPolicy(policyName), mode: toSecurityMode(modeName) }
 }

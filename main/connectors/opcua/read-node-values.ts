@@ -12,4 +12,3 @@ export async function readNodeValues(session: ClientSession, items: readonly { t
   const receiveTime = Date.now()
   return dataValues.map((dataValue, index) => toTagValue(items[index].tagId, dataValue, receiveTime))
 }
-

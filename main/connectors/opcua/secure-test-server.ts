@@ -30,8 +30,14 @@ export async function startSecureTestServer(options: { dataDir: string; variable
   let running: { server: OPCUAServer; timer: NodeJS.Timeout; managers: OPCUACertificateManager[] } | undefined
 
   const start = async () => {
-    const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(options.dataDir, 'pki', 'test-server'), automaticallyAcceptUnknownCertificate: true })
-    const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(options.dataDir, 'pki', 'test-user'), automaticallyAcceptUnknownCertificate: true })
+    const serverCertificateManager = new OPCUACertificateManager({
+      rootFolder: join(options.dataDir, 'pki', 'test-server'),
+      automaticallyAcceptUnknownCertificate: true,
+    })
+    const userCertificateManager = new OPCUACertificateManager({
+      rootFolder: join(options.dataDir, 'pki', 'test-user'),
+      automaticallyAcceptUnknownCertificate: true,
+    })
     const server = new OPCUAServer({
       port,
       hostname: 'localhost',
@@ -40,7 +46,11 @@ export async function startSecureTestServer(options: { dataDir: string; variable
       securityPolicies: [SecurityPolicy.Basic256Sha256],
       securityModes: [MessageSecurityMode.SignAndEncrypt],
       allowAnonymous: true,
-      serverInfo: { applicationUri: 'urn:ot-workbench:secure-test-server', productUri: 'urn:ot-workbench:secure-test-server', applicationName: { text: 'OTW secure test server' } },
+      serverInfo: {
+        applicationUri: 'urn:ot-workbench:secure-test-server',
+        productUri: 'urn:ot-workbench:secure-test-server',
+        applicationName: { text: 'OTW secure test server' },
+      },
     })
     await server.initialize()
     const addressSpace = server.engine.addressSpace!
@@ -48,7 +58,15 @@ export async function startSecureTestServer(options: { dataDir: string; variable
     const folder = namespace.addFolder(addressSpace.rootFolder.objects, { browseName: 'Bulk', nodeId: 's=Bulk' })
     const variables: UAVariable[] = []
     for (let index = 0; index < options.variableCount; index += 1) {
-      variables.push(namespace.addVariable({ componentOf: folder, browseName: `V${index}`, nodeId: `s=Bulk.V${index}`, dataType: DataType.Double, minimumSamplingInterval: 50 }))
+      variables.push(
+        namespace.addVariable({
+          componentOf: folder,
+          browseName: `V${index}`,
+          nodeId: `s=Bulk.V${index}`,
+          dataType: DataType.Double,
+          minimumSamplingInterval: 50,
+        }),
+      )
     }
     const device = namespace.addObject({ organizedBy: addressSpace.rootFolder.objects, browseName: 'Device', nodeId: 's=Device' })
     const add = namespace.addMethod(device, {
@@ -70,7 +88,9 @@ export async function startSecureTestServer(options: { dataDir: string; variable
     const publish = () => {
       tick += 1
       const now = new Date()
-      variables.forEach((variable, index) => variable.setValueFromSource(new Variant({ dataType: DataType.Double, value: index * 1000 + tick }), StatusCodes.Good, now))
+      variables.forEach((variable, index) =>
+        variable.setValueFromSource(new Variant({ dataType: DataType.Double, value: index * 1000 + tick }), StatusCodes.Good, now),
+      )
     }
     publish()
     await server.start()

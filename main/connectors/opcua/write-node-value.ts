@@ -11,7 +11,10 @@ export async function writeNodeValue(session: ClientSession, nodeId: string, val
   const statusCode = await session.write({ nodeId: resolveNodeId(nodeId), attributeId: AttributeIds.Value, value: { value: variant } })
   if (!statusCode.isGood()) {
     const hint = /BadNotWritable|BadUserAccessDenied/.test(statusCode.name) ? 'the node is read-only for this user' : 'check the value and the node'
-    throw new WorkbenchError('WRITE_REFUSED', `OPC UA ${nodeId}: the server refused the write of ${String(value)} (${statusCode.name}) — ${hint}`, { nodeId, statusCode: statusCode.name })
+    throw new WorkbenchError('WRITE_REFUSED', `OPC UA ${nodeId}: the server refused the write of ${String(value)} (${statusCode.name}) — ${hint}`, {
+      nodeId,
+      statusCode: statusCode.name,
+    })
   }
   return dataType
 }

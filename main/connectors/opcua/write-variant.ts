@@ -13,7 +13,11 @@ const INTEGER_RANGES: Partial<Record<DataType, [number, number]>> = {
 
 /** Converts what a person typed or the write guard passed to the node's own DataType, refusing what would not fit. */
 export function toWriteVariant(nodeId: string, dataType: DataType, value: WriteValue): Variant {
-  const refuse = (why: string) => new WorkbenchError('WRITE_REFUSED', `OPC UA ${nodeId}: cannot write ${String(value)} to a ${DataType[dataType]} — ${why}`, { nodeId, dataType: DataType[dataType] })
+  const refuse = (why: string) =>
+    new WorkbenchError('WRITE_REFUSED', `OPC UA ${nodeId}: cannot write ${String(value)} to a ${DataType[dataType]} — ${why}`, {
+      nodeId,
+      dataType: DataType[dataType],
+    })
   switch (dataType) {
     case DataType.Boolean: {
       if (typeof value === 'boolean') return new Variant({ dataType, value })
