@@ -24,9 +24,18 @@ export interface TotalizeOptions {
 export function totalizeCounter(samples: readonly Sample[], options: TotalizeOptions): CounterIncrements {
   const modulus = options.bitWidth === 'none' ? 0 : 2 ** options.bitWidth
   const n = samples.length
-  // Grown on demand: a reject counter changes rarely, and big unused buffers make V8 collect garbage early.
-  let times = new Float64Array(Math.min(n, 1024))
-  let cumulative = new Float64Array(Math.min(n, 1024))
+  // Sized exactly by a cheap first pass over values: no growth copies, so no garbage that makes V8 collect early.
+  let changes = 0
+  let last = NaN
+  for (let i = 0; i < n; i++) {
+    const v = samples[i].v
+    if (v !== last) {
+      changes++
+      last = v
+    }
+  }
+  const times = new Float64Array(changes)
+  const cumulative = new Float64Array(changes)
   let rollovers = 0
   let resets = 0
   let k = 0
@@ -59,15 +68,6 @@ export function totalizeCounter(samples: readonly Sample[], options: TotalizeOpt
     }
     prev = v
     sum += step
-    if (k === times.length) {
-      const bigger = Math.min(n, times.length * 2)
-      const t2 = new Float64Array(bigger)
-      t2.set(times)
-      times = t2
-      const c2 = new Float64Array(bigger)
-      c2.set(cumulative)
-      cumulative = c2
-    }
     times[k] = t
     cumulative[k] = sum
     k++
