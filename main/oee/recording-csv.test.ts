@@ -28,6 +28,10 @@ describe('recording CSV', () => {
     })
   })
 
+  it('keeps # inside tag names; only lines starting with # are comments', () => {
+    expect(parseRecordingCsv('# header comment\n5,PLC#1.State,3\n')).toEqual({ 'PLC#1.State': [{ t: 5, v: 3 }] })
+  })
+
   it('reports every malformed row with its line number and what is wrong', () => {
     const problems = problemsOf(
       [

@@ -51,7 +51,13 @@ function parseValue(raw: string): number | undefined {
 export function parseRecordingCsv(text: string, source = 'recording.csv'): TagSeries {
   let records: { record: string[]; info: { lines: number } }[]
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, info: true, comment: '#' }) as unknown as typeof records
+    // Comment lines are blanked rather than using csv-parse's comment option, which would also cut tags like "PLC#1.State".
+    records = parse(text.replace(/^[ \t]*#.*$/gm, ''), {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as unknown as typeof records
   } catch (err) {
     const e = err as { lines?: number; message: string }
     throw new RecordingCsvError(source, [{ line: e.lines ?? 0, message: `not readable as CSV (${e.message})` }])

@@ -119,6 +119,16 @@ describe('shift calendar in Europe/Berlin', () => {
     expect(days[1].performance).toBeCloseTo(15000 / (340 * 60), 12)
   })
 
+  it('production days can start at the first shift', () => {
+    const cal = ShiftCalendarSchema.parse({ ...berlin3x8, productionDayStart: '06:00' })
+    const days = reportingPeriods(cal, { from: ms('2024-01-10T00:00:00Z'), to: ms('2024-01-11T12:00:00Z') }, 'day')
+    expect(days.map((d) => [d.label, new Date(d.start).toISOString(), new Date(d.end).toISOString()])).toEqual([
+      ['2024-01-09', '2024-01-10T00:00:00.000Z', '2024-01-10T05:00:00.000Z'],
+      ['2024-01-10', '2024-01-10T05:00:00.000Z', '2024-01-11T05:00:00.000Z'],
+      ['2024-01-11', '2024-01-11T05:00:00.000Z', '2024-01-11T12:00:00.000Z'],
+    ])
+  })
+
   it('breaks belong to shifts, including a break after midnight in a night shift', () => {
     const cal = ShiftCalendarSchema.parse({
       timeZone: 'Europe/Berlin',
