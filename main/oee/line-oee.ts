@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { OeeConfigSchema, type OeeConfig, type OeeConfigInput } from './machine-config'
-import { calendarContext, computeMachinePeriod, prepareMachine } from './machine-oee'
+import { calendarContext, computeMachinePeriod, prepareMachine, reportableEvents } from './machine-oee'
 import type { TagSeries, TimeRange } from './machine-state'
 import type { Bottleneck, LineOeeReport, LinePeriodResult, MachineOeeResult } from './oee-result'
 import { reportingPeriods, type PeriodKind } from './shift-calendar'
@@ -72,7 +72,7 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport {
     },
     by,
     periods,
-    events: prepared.flatMap((m) => m.events.filter((e) => e.end > range.from && e.start < range.to)),
+    events: prepared.flatMap((m) => reportableEvents(m.events, cal, range)),
     warnings: prepared.flatMap((m) => m.warnings),
   }
 }

@@ -294,6 +294,15 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
   }
 }
 
+/**
+ * Events overlapping the range. A no-data ('unknown') stretch is only reported when it overlaps planned calendar
+ * time: a gap before the first sample at night is not a stop anyone needs to code.
+ */
+export function reportableEvents(events: readonly DowntimeEvent[], cal: CalendarContext, range: TimeRange): DowntimeEvent[] {
+  const planned = subtractIntervals(intersectIntervals(cal.shifts, [{ start: range.from, end: range.to }]), cal.plannedStops)
+  return events.filter((e) => e.end > range.from && e.start < range.to && (e.state !== 'unknown' || overlapMs(planned, e.start, e.end) > 0))
+}
+
 /** OEE of one machine for every reporting period of the range, plus its downtime events overlapping the range. */
 export function computeMachineOee(
   config: MachineConfig,
@@ -308,7 +317,7 @@ export function computeMachineOee(
   return {
     machine: config.id,
     periods,
-    events: prepared.events.filter((e) => e.end > range.from && e.start < range.to),
+    events: reportableEvents(prepared.events, cal, range),
     warnings: prepared.warnings,
   }
 }
