@@ -232,6 +232,14 @@ describe('ModbusConnector against pymodbus', () => {
     await expect(c.write('w_u16', 70000)).rejects.toThrow(/does not fit uint16/)
   })
 
+  it('keeps retrying a serial port that cannot be opened and says why', async () => {
+    const c = connector({ endpoint: 'modbus+rtu:///dev/otw-no-such-port?baud=19200&parity=even&unit=3', tags: [typedTags[0]!] })
+    await c.connect()
+    expect(c.state()).toBe('reconnecting')
+    expect(c.status().lastError).toMatch(/^Modbus \/dev\/otw-no-such-port 19200 8E1: cannot connect \(.+\) — .* — retrying in 100 ms$/)
+    await expect(c.read([typedTags[0]!.id])).rejects.toThrow(/cannot read, the connection is reconnecting/)
+  })
+
   it('exports the traffic log as text and CSV', async () => {
     const c = connector({ endpoint: `modbus://127.0.0.1:${py.tcpPort}?unit=1`, tags: typedTags.slice(0, 1), defaultScanRateMs: 60_000, trafficLogSize: 4 })
     await c.connect()

@@ -253,8 +253,11 @@ export class ModbusSession {
 }
 
 function destroyQuietly(client: Client): void {
+  // Serial ports have no destroy in modbus-serial; ModbusRTU.destroy would then leave the port open.
+  const port = (client as unknown as { _port?: { destroy?: unknown } })._port
   try {
-    client.destroy(() => undefined)
+    if (typeof port?.destroy === 'function') client.destroy(() => undefined)
+    else client.close(() => undefined)
   } catch {
     // Already gone: nothing left to release.
   }
