@@ -170,6 +170,8 @@ async function deviceCommand(command: DeviceCommand, args: string[], io: CliIo):
     if (command === 'scan') return modbus.runModbusScan(url, rest, io)
   } else if (scheme === 'opc.tcp') {
     const opcua = await import('./connectors/opcua/cli-opcua')
+    // The app's own certificate and trust lists live in the data folder, so the CLI trusts what the app trusts.
+    if (!rest.includes('--data-dir')) rest.push('--data-dir', defaultDataDir())
     if (command === 'read') return opcua.runOpcUaRead(url, rest, io)
     if (command === 'write') return opcua.runOpcUaWrite(url, rest, io)
     if (command === 'browse') return opcua.runOpcUaBrowse(url, rest, io)
