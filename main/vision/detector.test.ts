@@ -53,6 +53,22 @@ describe('YOLO detector pipeline', () => {
     await detector.release()
   })
 
+  it('detectMany gives the same boxes as detect, in order, with progress, and stops on abort', async () => {
+    const registry = createModelRegistry(path.join(tmp.dir, 'models'))
+    const model = await registry.get('bottle-defects', 1)
+    const detector = createDetector(await registry.openSession(model), model)
+    const image = await sharp({ create: { width: 128, height: 96, channels: 3, background: '#808080' } }).png().toBuffer()
+    const progress: number[] = []
+    const many = await detector.detectMany([image, image, image, image], { onProgress: (p) => progress.push(p.done) })
+    expect(many).toHaveLength(4)
+    for (const found of many) expect(found).toEqual(await detector.detect(image))
+    expect(progress).toEqual([1, 2, 3, 4])
+    const controller = new AbortController()
+    controller.abort()
+    await expect(detector.detectMany([image], { signal: controller.signal })).rejects.toThrow()
+    await detector.release()
+  })
+
   it('versions models by content', async () => {
     const registry = createModelRegistry(path.join(tmp.dir, 'models'))
     const modelFile = path.join(tmp.dir, 'bottle-defects.onnx')

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node'
 import type { LongTaskOptions } from './dataset-files'
 import type { ModelDescription } from './model-description'
 import { type Detection, nonMaxSuppression, type NmsOptions } from './nms'
-import { type ImageInput, letterboxImage, unletterboxBox } from './preprocess'
+import { type ImageInput, letterboxImage, type PreparedImage, unletterboxBox } from './preprocess'
 
 export interface DetectOptions extends NmsOptions {
   confidenceThreshold?: number
@@ -46,8 +46,8 @@ export function createDetector(session: ort.InferenceSession, description: Model
   if (description.kind !== 'yolo-detector') throw new Error(`Model is a ${description.kind}, not a YOLO detector — open it with the matching pipeline`)
   const { width, height } = description.inputSize
   const outputName = description.outputNames[0]
-  const detect = async (image: ImageInput, options: DetectOptions & { source?: string } = {}): Promise<NamedDetection[]> => {
-    const prepared = await letterboxImage(image, { width, height }, { source: options.source })
+  const prepare = (image: ImageInput, source?: string) => letterboxImage(image, { width, height }, { source })
+  const infer = async (prepared: PreparedImage, options: DetectOptions): Promise<NamedDetection[]> => {
     const feeds = { [description.inputName]: new ort.Tensor('float32', prepared.tensor, [1, 3, height, width]) }
     const output = (await session.run(feeds))[outputName]
     const boxes = decodeYoloOutput(output.data as Float32Array, output.dims, options)
@@ -55,12 +55,24 @@ export function createDetector(session: ort.InferenceSession, description: Model
   }
   return {
     description,
-    detect,
+    detect: async (image, options = {}) => infer(await prepare(image, options.source), options),
     async detectMany(images, options = {}) {
+      // Decoding and resizing (sharp's thread pool) of the next images overlaps inference of this one.
+      const lookahead = 2
+      const pending: (Promise<PreparedImage> | undefined)[] = []
+      const start = (i: number) => {
+        if (i >= images.length || pending[i]) return
+        const job = prepare(images[i])
+        job.catch(() => undefined)
+        pending[i] = job // awaited in order below; this only silences the early-rejection warning
+      }
       const out: NamedDetection[][] = []
-      for (const [i, image] of images.entries()) {
+      for (let i = 0; i < images.length; i++) {
         options.signal?.throwIfAborted()
-        out.push(await detect(image, options))
+        for (let k = 0; k <= lookahead; k++) start(i + k)
+        const prepared = await pending[i]!
+        pending[i] = undefined
+        out.push(await infer(prepared, options))
         options.onProgress?.({ done: i + 1, total: images.length })
       }
       return out

@@ -1,5 +1,5 @@
 // Letterbox to the model size (aspect kept, grey padding as Ultralytics trains with), then RGB float32 CHW in 0..1.
-import sharp, { type Sharp } from 'sharp'
+import sharp from 'sharp'
 import { ImageDecodeError } from './image-codec'
 import type { BoxGeometry } from './nms'
 import type { RgbImage } from './raster'
@@ -29,11 +29,6 @@ function describe(input: ImageInput, source?: string): string {
   return source ?? (typeof input === 'string' ? input : 'image buffer')
 }
 
-function open(input: ImageInput): Sharp {
-  if (typeof input === 'string' || Buffer.isBuffer(input)) return sharp(input)
-  return sharp(Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength), { raw: { width: input.width, height: input.height, channels: 3 } })
-}
-
 export function planLetterbox(originalWidth: number, originalHeight: number, targetWidth: number, targetHeight: number): Letterbox {
   const scale = Math.min(targetWidth / originalWidth, targetHeight / originalHeight)
   const resizedWidth = Math.max(1, Math.round(originalWidth * scale))
@@ -61,29 +56,44 @@ export function rgbToChw(rgb: Uint8Array, width: number, height: number, out = n
   return out
 }
 
+/** Writes an RGB image into a padded planar float32 tensor in one pass (padding and CHW conversion fused, no extra image copy). */
+export function padIntoChw(rgb: Uint8Array, lb: Letterbox, padValue: number): Float32Array {
+  const { targetWidth: tw, targetHeight: th, resizedWidth: rw, resizedHeight: rh, padLeft, padTop } = lb
+  const plane = tw * th
+  const out = new Float32Array(3 * plane).fill(padValue / 255)
+  for (let y = 0; y < rh; y++) {
+    const row = (y + padTop) * tw + padLeft
+    for (let x = 0, i = y * rw * 3; x < rw; x++, i += 3) {
+      out[row + x] = rgb[i] / 255
+      out[plane + row + x] = rgb[i + 1] / 255
+      out[2 * plane + row + x] = rgb[i + 2] / 255
+    }
+  }
+  return out
+}
+
+async function decodeToRgb(input: ImageInput): Promise<{ data: Uint8Array; width: number; height: number }> {
+  if (!(typeof input === 'string' || Buffer.isBuffer(input))) return input
+  const { data, info } = await sharp(input).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
+  if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`)
+  return { data, width: info.width, height: info.height }
+}
+
+/** Decode once, resize only when the scale is not 1, then pad and convert in JS. */
 export async function letterboxImage(input: ImageInput, target: { width: number; height: number }, options: { source?: string; padValue?: number } = {}): Promise<PreparedImage> {
   const pad = options.padValue ?? 114
   try {
-    const base = open(input)
-    const meta = typeof input === 'string' || Buffer.isBuffer(input) ? await base.metadata() : { width: input.width, height: input.height, autoOrient: undefined }
-    if (!meta.width || !meta.height) throw new Error('no width/height in the header')
-    const plan = planLetterbox(meta.width, meta.height, target.width, target.height)
-    const { data, info } = await base
-      .removeAlpha()
-      .toColourspace('srgb')
-      .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' })
-      .extend({
-        left: plan.padLeft,
-        top: plan.padTop,
-        right: target.width - plan.resizedWidth - plan.padLeft,
-        bottom: target.height - plan.resizedHeight - plan.padTop,
-        background: { r: pad, g: pad, b: pad },
-      })
-      .raw()
-      .toBuffer({ resolveWithObject: true })
-    if (info.width !== target.width || info.height !== target.height || info.channels !== 3)
-      throw new Error(`resized to ${info.width}×${info.height}×${info.channels}, expected ${target.width}×${target.height}×3`)
-    return { tensor: rgbToChw(data, target.width, target.height), letterbox: plan }
+    const decoded = await decodeToRgb(input)
+    const plan = planLetterbox(decoded.width, decoded.height, target.width, target.height)
+    let pixels = decoded.data
+    if (plan.resizedWidth !== decoded.width || plan.resizedHeight !== decoded.height) {
+      pixels = await sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
+        .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' })
+        .raw()
+        .toBuffer()
+    }
+    if (pixels.length !== plan.resizedWidth * plan.resizedHeight * 3) throw new Error(`resized to ${pixels.length} bytes, expected ${plan.resizedWidth}×${plan.resizedHeight}×3`)
+    return { tensor: padIntoChw(pixels, plan, pad), letterbox: plan }
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error
     throw new ImageDecodeError(describe(input, options.source), error)
