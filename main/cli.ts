@@ -167,7 +167,17 @@ async function deviceCommand(command: DeviceCommand, args: string[], io: CliIo):
     const modbus = await import('./connectors/modbus/cli-modbus')
     if (command === 'read') return modbus.runModbusRead(url, rest, io)
     if (command === 'write') return modbus.runModbusWrite(url, rest, io)
-    if (command === 'scan') return modbus.runModbusScan(url, rest, io)
+    if (command === 'scan') {
+      // Ctrl+C stops a long scan cleanly and still prints what was found.
+      const cancel = new AbortController()
+      const onInterrupt = (): void => cancel.abort()
+      process.once('SIGINT', onInterrupt)
+      try {
+        return await modbus.runModbusScan(url, rest, io, cancel.signal)
+      } finally {
+        process.off('SIGINT', onInterrupt)
+      }
+    }
   } else if (scheme === 'opc.tcp') {
     const opcua = await import('./connectors/opcua/cli-opcua')
     // The app's own certificate and trust lists live in the data folder, so the CLI trusts what the app trusts.
