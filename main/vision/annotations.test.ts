@@ -9,7 +9,13 @@ describe('dataset schema', () => {
   })
 
   it('names every problem: unknown class, box outside the image, duplicate id', () => {
-    const image = (id: string) => ({ id, file: `${id}.png`, width: 10, height: 8, labels: { boxes: [{ classId: 3, x: 5, y: 0, w: 8, h: 2 }], status: 'labeled' } })
+    const image = (id: string) => ({
+      id,
+      file: `${id}.png`,
+      width: 10,
+      height: 8,
+      labels: { boxes: [{ classId: 3, x: 5, y: 0, w: 8, h: 2 }], status: 'labeled' },
+    })
     expect(() => parseDataset({ name: 'd', classes: ['scratch'], images: [image('a'), image('a')] }, 'demo.json')).toThrow(
       /Invalid demo.json:[\s\S]*class id 3 on image "a" is beyond the 1 classes[\s\S]*box 0 on image "a" \(5,0 8×2\) leaves the 10×8 image[\s\S]*duplicate image id "a"/,
     )

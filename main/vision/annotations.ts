@@ -70,14 +70,22 @@ export const DatasetSchema = z
       ids.add(image.id)
       const check = (id: number, where: (string | number)[]) => {
         if (id >= dataset.classes.length)
-          ctx.addIssue({ code: 'custom', path: ['images', i, 'labels', ...where], message: `class id ${id} on image "${image.id}" is beyond the ${dataset.classes.length} classes — add the class or fix the label` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['images', i, 'labels', ...where],
+            message: `class id ${id} on image "${image.id}" is beyond the ${dataset.classes.length} classes — add the class or fix the label`,
+          })
       }
       image.labels.classes.forEach((c, j) => check(c, ['classes', j]))
       image.labels.boxes.forEach((b, j) => {
         check(b.classId, ['boxes', j, 'classId'])
         // Half a pixel of slack: formats round to pixel centres or to 6 decimals.
         if (b.x + b.w > image.width + 0.5 || b.y + b.h > image.height + 0.5)
-          ctx.addIssue({ code: 'custom', path: ['images', i, 'labels', 'boxes', j], message: `box ${j} on image "${image.id}" (${b.x},${b.y} ${b.w}×${b.h}) leaves the ${image.width}×${image.height} image` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['images', i, 'labels', 'boxes', j],
+            message: `box ${j} on image "${image.id}" (${b.x},${b.y} ${b.w}×${b.h}) leaves the ${image.width}×${image.height} image`,
+          })
       })
       image.labels.polygons.forEach((p, j) => check(p.classId, ['polygons', j, 'classId']))
     })

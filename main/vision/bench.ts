@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   const pngs = (await camera.captureMany(count)).map((c) => c.png)
   const { description, session } = await describeOnnxModel(benchModel(), 'bench-detector')
   const detector = createDetector(session, description)
-  const tensors = await Promise.all(pngs.map(async (png) => new ort.Tensor('float32', (await letterboxImage(png, { width: SIZE, height: SIZE })).tensor, [1, 3, SIZE, SIZE])))
+  const tensors = await Promise.all(
+    pngs.map(async (png) => new ort.Tensor('float32', (await letterboxImage(png, { width: SIZE, height: SIZE })).tensor, [1, 3, SIZE, SIZE])),
+  )
 
   // Warm up both paths so the first-run allocations are not timed.
   for (let i = 0; i < 5; i++) {
@@ -82,11 +84,21 @@ async function main(): Promise<void> {
   const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
   const bare = median(bareRates)
   const pipeline = median(pipelineRates)
-  console.log(`model: ${SIZE}×${SIZE} input, [1, ${4 + CLASSES}, ${(SIZE / 4) ** 2}] output; ${count} demo images 320×240 PNG; median of ${rounds} alternating rounds`)
+  console.log(
+    `model: ${SIZE}×${SIZE} input, [1, ${4 + CLASSES}, ${(SIZE / 4) ** 2}] output; ${count} demo images 320×240 PNG; median of ${rounds} alternating rounds`,
+  )
   console.log(`bare session.run on preprocessed tensors: ${bare.toFixed(1)} images/s`)
   console.log(`pipeline (PNG decode, letterbox, run, decode, NMS, un-letterbox): ${pipeline.toFixed(1)} images/s, ${boxes} boxes`)
   console.log(`preprocessing alone (PNG decode + letterbox + CHW): ${median(preprocessRates).toFixed(1)} images/s`)
-  console.log(JSON.stringify({ images: count, rounds, bare_images_per_s: Number(bare.toFixed(2)), pipeline_images_per_s: Number(pipeline.toFixed(2)), pipeline_efficiency: Number((pipeline / bare).toFixed(3)) }))
+  console.log(
+    JSON.stringify({
+      images: count,
+      rounds,
+      bare_images_per_s: Number(bare.toFixed(2)),
+      pipeline_images_per_s: Number(pipeline.toFixed(2)),
+      pipeline_efficiency: Number((pipeline / bare).toFixed(3)),
+    }),
+  )
 }
 
 main().catch((error: unknown) => {

@@ -15,11 +15,19 @@ describe('classifier', () => {
   })
 
   it('classifies through ONNX Runtime with names from metadata', async () => {
-    const bytes = constantOutputModel({ inputShape: [1, 3, 32, 32], outputName: 'output0', outputShape: [1, 3], values: [0, Math.log(3), 0], metadata: { names: "{0: 'good', 1: 'stain', 2: 'dent'}" } })
+    const bytes = constantOutputModel({
+      inputShape: [1, 3, 32, 32],
+      outputName: 'output0',
+      outputShape: [1, 3],
+      values: [0, Math.log(3), 0],
+      metadata: { names: "{0: 'good', 1: 'stain', 2: 'dent'}" },
+    })
     const { description, session } = await describeOnnxModel(bytes, 'memory')
     expect(description.kind).toBe('classifier')
     const classifier = createClassifier(session, description)
-    const image = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#000' } }).png().toBuffer()
+    const image = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer()
     const result = await classifier.classify(image)
     expect(result.className).toBe('stain')
     expect(result.confidence).toBeCloseTo(0.6, 6)

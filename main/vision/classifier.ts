@@ -42,7 +42,9 @@ export function createClassifier(session: ort.InferenceSession, description: Mod
     description,
     async classify(image, options = {}) {
       const prepared = await letterboxImage(image, { width, height }, { source: options.source })
-      const output = (await session.run({ [description.inputName]: new ort.Tensor('float32', prepared.tensor, [1, 3, height, width]) }))[description.outputNames[0]]
+      const output = (await session.run({ [description.inputName]: new ort.Tensor('float32', prepared.tensor, [1, 3, height, width]) }))[
+        description.outputNames[0]
+      ]
       const raw = output.data as Float32Array
       const probabilities = looksLikeProbabilities(raw) ? Array.from(raw) : softmax(raw)
       let classId = 0

@@ -29,7 +29,10 @@ describe('otw vision', () => {
     const back = await otw('import', '--format', 'yolo', '--in', path.join(tmp.dir, 'yolo'), '--out', path.join(tmp.dir, 'back.json'), '--json')
     expect(back.code).toBe(0)
     const original = JSON.parse(await readFile(path.join(demo, 'dataset.json'), 'utf8'))
-    expect(JSON.parse(back.stdout)).toMatchObject({ images: 8, boxes: original.images.reduce((n: number, i: { labels: { boxes: unknown[] } }) => n + i.labels.boxes.length, 0) })
+    expect(JSON.parse(back.stdout)).toMatchObject({
+      images: 8,
+      boxes: original.images.reduce((n: number, i: { labels: { boxes: unknown[] } }) => n + i.labels.boxes.length, 0),
+    })
   })
 
   it('infer and eval a detector: a model that finds exactly the labelled box scores mAP 1', async () => {
@@ -39,7 +42,11 @@ describe('otw vision', () => {
     await writeFile(path.join(dir, 'part.png'), png)
     // 320×240 letterboxed into 64×64: scale 0.2, 8 px on top. Box 100,50 40×20 → centre (24, 20), size 8×4.
     await writeFile(path.join(dir, 'model.onnx'), constantYoloModel([[24, 20, 8, 4, 0.9, 0.1]], 64, { names: "{0: 'scratch', 1: 'dent'}" }))
-    const dataset = { name: 'one', classes: ['scratch', 'dent'], images: [{ id: 'part', file: 'part.png', width: 320, height: 240, labels: { boxes: [{ classId: 0, x: 100, y: 50, w: 40, h: 20 }], status: 'labeled' } }] }
+    const dataset = {
+      name: 'one',
+      classes: ['scratch', 'dent'],
+      images: [{ id: 'part', file: 'part.png', width: 320, height: 240, labels: { boxes: [{ classId: 0, x: 100, y: 50, w: 40, h: 20 }], status: 'labeled' } }],
+    }
     await writeFile(path.join(dir, 'dataset.json'), JSON.stringify(dataset))
     const inferred = await otw('infer', '--model', path.join(dir, 'model.onnx'), path.join(dir, 'part.png'), '--json')
     expect(inferred.code).toBe(0)
@@ -71,7 +78,10 @@ describe('otw vision', () => {
     expect((await otw()).code).toBe(2)
     expect(await otw('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') })
     expect(await otw('export', '--format', 'yolo')).toMatchObject({ code: 2, stderr: expect.stringContaining('--dataset is required') })
-    expect(await otw('export', '--dataset', 'd.json', '--format', 'png', '--out', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be one of yolo, coco, voc, class-folders') })
+    expect(await otw('export', '--dataset', 'd.json', '--format', 'png', '--out', 'x')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--format must be one of yolo, coco, voc, class-folders'),
+    })
     expect(await otw('import', '--bogus')).toMatchObject({ code: 2 })
     const missing = await otw('eval', '--model', path.join(tmp.dir, 'nope.onnx'), '--dataset', path.join(tmp.dir, 'nope.json'))
     expect(missing.code).toBe(1)

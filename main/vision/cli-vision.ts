@@ -117,7 +117,15 @@ function summarise(dataset: Dataset): Record<string, unknown> {
 
 function metricsTable(m: DetectionMetrics): string {
   const rows = m.classes.map((c) =>
-    [c.name.padEnd(16), String(c.groundTruthCount).padStart(5), c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), Number.isNaN(c.ap50) ? '  -  ' : c.ap50.toFixed(3), Number.isNaN(c.ap50to95) ? '  -  ' : c.ap50to95.toFixed(3)].join('  '),
+    [
+      c.name.padEnd(16),
+      String(c.groundTruthCount).padStart(5),
+      c.precision.toFixed(3),
+      c.recall.toFixed(3),
+      c.f1.toFixed(3),
+      Number.isNaN(c.ap50) ? '  -  ' : c.ap50.toFixed(3),
+      Number.isNaN(c.ap50to95) ? '  -  ' : c.ap50to95.toFixed(3),
+    ].join('  '),
   )
   return [
     `${'class'.padEnd(16)}  truth  P      R      F1     AP50   AP50-95`,
@@ -148,7 +156,8 @@ async function run(command: string, values: Values, positionals: string[], io: V
       const defectRate = number(values, 'defect-rate', 0.3, (n) => n >= 0 && n <= 1, 'between 0 and 1')
       const seed = number(values, 'seed', 1, Number.isInteger, 'a whole number')
       const ratios = (values.split ?? '0.7,0.2,0.1').split(',').map(Number)
-      if (ratios.length !== 3 || ratios.some((r) => !(r >= 0))) throw new UsageError(`--split "${values.split}" must be three ratios train,val,test such as 0.7,0.2,0.1`)
+      if (ratios.length !== 3 || ratios.some((r) => !(r >= 0)))
+        throw new UsageError(`--split "${values.split}" must be three ratios train,val,test such as 0.7,0.2,0.1`)
       const raw = await writeDemoDataset(values.out!, { count, defectRate, seed, onProgress: progress('rendered') })
       const dataset = splitDataset(raw, { seed, ratios: { train: ratios[0], val: ratios[1], test: ratios[2] } })
       await writeFile(path.join(values.out!, 'dataset.json'), JSON.stringify(dataset, null, 2) + '\n')
@@ -182,7 +191,10 @@ async function run(command: string, values: Values, positionals: string[], io: V
         await writeFile(values.out, JSON.stringify(dataset, null, 2) + '\n')
       }
       const summary = summarise(dataset)
-      print(values.out ? { ...summary, written: values.out } : dataset, `${summary.images} images, ${summary.boxes} boxes, classes: ${dataset.classes.join(', ')}${values.out ? ` → ${values.out}` : ''}\n`)
+      print(
+        values.out ? { ...summary, written: values.out } : dataset,
+        `${summary.images} images, ${summary.boxes} boxes, classes: ${dataset.classes.join(', ')}${values.out ? ` → ${values.out}` : ''}\n`,
+      )
       return EXIT.ok
     }
     case 'infer': {
@@ -199,7 +211,9 @@ async function run(command: string, values: Values, positionals: string[], io: V
           for (const image of positionals) {
             const found = await detector.detect(image, { confidenceThreshold: conf, iouThreshold: iou })
             results.push({ image, result: found })
-            lines.push(`${image}: ${found.length} object(s)${found.map((d) => `\n  ${d.className} ${d.confidence.toFixed(3)} at ${Math.round(d.x)},${Math.round(d.y)} ${Math.round(d.w)}×${Math.round(d.h)}`).join('')}`)
+            lines.push(
+              `${image}: ${found.length} object(s)${found.map((d) => `\n  ${d.className} ${d.confidence.toFixed(3)} at ${Math.round(d.x)},${Math.round(d.y)} ${Math.round(d.w)}×${Math.round(d.h)}`).join('')}`,
+            )
           }
         } else if (description.kind === 'classifier') {
           const classifier = createClassifier(session, description)
@@ -212,7 +226,10 @@ async function run(command: string, values: Values, positionals: string[], io: V
           const detector = createAnomalyDetector(session, description)
           for (const image of positionals) {
             const r = await detector.score(image)
-            results.push({ image, result: { score: r.score, threshold: r.threshold, anomalous: r.anomalous, gridWidth: r.gridWidth, gridHeight: r.gridHeight } })
+            results.push({
+              image,
+              result: { score: r.score, threshold: r.threshold, anomalous: r.anomalous, gridWidth: r.gridWidth, gridHeight: r.gridHeight },
+            })
             lines.push(`${image}: ${r.anomalous ? 'ANOMALOUS' : 'good'} (score ${r.score.toFixed(2)}, threshold ${r.threshold.toFixed(2)})`)
           }
         }
@@ -230,7 +247,8 @@ async function run(command: string, values: Values, positionals: string[], io: V
       const dataset = await loadDataset(values.dataset!)
       const sourceRoot = values.source ?? path.dirname(values.dataset!)
       const images = dataset.images.filter((i) => (i.labels.status === 'labeled' || i.labels.status === 'reviewed') && (!split || i.split === split))
-      if (images.length === 0) throw new Error(`dataset ${values.dataset} has no labelled images${split ? ` in split "${split}"` : ''} — label some or choose another split`)
+      if (images.length === 0)
+        throw new Error(`dataset ${values.dataset} has no labelled images${split ? ` in split "${split}"` : ''} — label some or choose another split`)
       const { description, session } = await openModel(values.model!, { ...values, kind: values.kind ?? 'yolo-detector' })
       const detector = createDetector(session, description)
       const evaluation = []
@@ -256,7 +274,10 @@ async function run(command: string, values: Values, positionals: string[], io: V
       const filesIn = async (dir: string | undefined) => (dir ? (await listImages(dir)).map((f) => path.join(dir, f)) : [])
       const good = await filesIn(values.good)
       if (good.length < 2) throw new Error(`${values.good} holds ${good.length} image(s); anomaly training needs at least 2 good images (20+ recommended)`)
-      const validation = [...(await filesIn(values['val-good'])).map((image) => ({ image, anomalous: false })), ...(await filesIn(values['val-defective'])).map((image) => ({ image, anomalous: true }))]
+      const validation = [
+        ...(await filesIn(values['val-good'])).map((image) => ({ image, anomalous: false })),
+        ...(await filesIn(values['val-defective'])).map((image) => ({ image, anomalous: true })),
+      ]
       const trained = await trainAnomalyModel({
         good,
         validation,
@@ -309,4 +330,3 @@ export async function runVisionCommand(argv: string[], io: VisionCommandIo): Pro
     return EXIT.failed
   }
 }
-

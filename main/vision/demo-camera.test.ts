@@ -38,6 +38,35 @@ describe('demo camera', () => {
     expect(boxes.every((b) => b.className === 'scratch' && b.classId === 0)).toBe(true)
   })
 
+  it('each box is exactly the extent of the pixels its defect changed', () => {
+    // Same seed and frame: background, bottle and label come out identical; only the defect differs.
+    const clean = createDemoCamera({ seed: 13, defectRate: 0, noise: 0, width: 160, height: 120 })
+    const faulty = createDemoCamera({ seed: 13, defectRate: 1, noise: 0, width: 160, height: 120, defects: ['scratch', 'dent', 'stain', 'missing_label'] })
+    let checked = 0
+    for (let i = 0; i < 30; i++) {
+      const part = faulty.render(i)
+      if (part.boxes.length !== 1) continue
+      const before = clean.render(i).image.data
+      let minX = Infinity,
+        minY = Infinity,
+        maxX = -1,
+        maxY = -1
+      for (let p = 0; p < before.length; p += 3)
+        if (before[p] !== part.image.data[p] || before[p + 1] !== part.image.data[p + 1] || before[p + 2] !== part.image.data[p + 2]) {
+          const x = (p / 3) % 160,
+            y = Math.floor(p / 3 / 160)
+          minX = Math.min(minX, x)
+          maxX = Math.max(maxX, x)
+          minY = Math.min(minY, y)
+          maxY = Math.max(maxY, y)
+        }
+      const { x, y, w, h } = part.boxes[0]
+      expect({ x, y, w, h }, `frame ${i} ${part.boxes[0].className}`).toEqual({ x: minX, y: minY, w: maxX - minX + 1, h: maxY - minY + 1 })
+      checked++
+    }
+    expect(checked).toBeGreaterThan(15)
+  })
+
   it('a missing label leaves the body colour where the label would be', () => {
     const camera = createDemoCamera({ seed: 11, defectRate: 1, defects: ['missing_label'], noise: 0 })
     const part = camera.render(0)

@@ -49,7 +49,10 @@ export interface DemoCamera {
   /** Same index, same seed → same pixels and boxes, in any order. */
   render(index: number): DemoPart
   capture(index: number): Promise<DemoCapture>
-  captureMany(count: number, options?: { first?: number; onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal }): Promise<DemoCapture[]>
+  captureMany(
+    count: number,
+    options?: { first?: number; onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal },
+  ): Promise<DemoCapture[]>
 }
 
 const SURFACE_DEFECTS: readonly DemoDefectClass[] = ['scratch', 'dent', 'stain']
@@ -73,7 +76,8 @@ export function createDemoCamera(options: DemoCameraOptions = {}): DemoCamera {
   const noise = options.noise ?? 3
   if (!(defectRate >= 0 && defectRate <= 1)) throw new Error(`Demo camera: defectRate ${defectRate} is outside 0..1 — pass a probability`)
   if (width < 64 || height < 48) throw new Error(`Demo camera: ${width}×${height} is too small — use at least 64×48`)
-  if (allowed.length === 0 && defectRate > 0) throw new Error('Demo camera: defectRate > 0 but no defect classes allowed — pass at least one class in `defects`')
+  if (allowed.length === 0 && defectRate > 0)
+    throw new Error('Demo camera: defectRate > 0 but no defect classes allowed — pass at least one class in `defects`')
 
   // One product per camera, as on a real line: the stripe colour depends on the seed only.
   const stripeColour: Rgb = createSeededRandom(seed).chance(0.5) ? [200, 40, 40] : [40, 70, 180]
@@ -209,7 +213,7 @@ export function createDemoCamera(options: DemoCameraOptions = {}): DemoCamera {
     const [cx, cy] = randomPointOnBody(g, random, Math.max(rx, ry) + 2)
     // Lit from the upper left: the dent is dark on that side and bright on the other.
     return fillEllipse(image, cx, cy, rx, ry, (px, py, old) => {
-      const k = 0.45 + 0.9 * ((px + 0.5 - cx) / rx + (py + 0.5 - cy) / ry + 2) / 4
+      const k = 0.45 + (0.9 * ((px + 0.5 - cx) / rx + (py + 0.5 - cy) / ry + 2)) / 4
       return [old[0] * k, old[1] * k, old[2] * k]
     })
   }

@@ -39,9 +39,18 @@ describe('YOLO detector pipeline', () => {
     await writeFile(modelFile, constantYoloModel(ANCHORS, 64, { names: "{0: 'scratch', 1: 'dent'}", task: 'detect' }))
     const registry = createModelRegistry(path.join(tmp.dir, 'models'))
     const model = await registry.importModel(modelFile)
-    expect(model).toMatchObject({ name: 'bottle-defects', version: 1, kind: 'yolo-detector', classNames: ['scratch', 'dent'], inputName: 'images', inputSize: { width: 64, height: 64 } })
+    expect(model).toMatchObject({
+      name: 'bottle-defects',
+      version: 1,
+      kind: 'yolo-detector',
+      classNames: ['scratch', 'dent'],
+      inputName: 'images',
+      inputSize: { width: 64, height: 64 },
+    })
     // 128×96 letterboxed into 64×64: scale 0.5, resized 64×48, 8 px of padding on top.
-    const image = await sharp({ create: { width: 128, height: 96, channels: 3, background: '#808080' } }).png().toBuffer()
+    const image = await sharp({ create: { width: 128, height: 96, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer()
     const detector = createDetector(await registry.openSession(model), model)
     const found = await detector.detect(image)
     expect(found.map(({ classId, className, x, y, w, h }) => ({ classId, className, x, y, w, h }))).toEqual([
@@ -57,7 +66,9 @@ describe('YOLO detector pipeline', () => {
     const registry = createModelRegistry(path.join(tmp.dir, 'models'))
     const model = await registry.get('bottle-defects', 1)
     const detector = createDetector(await registry.openSession(model), model)
-    const image = await sharp({ create: { width: 128, height: 96, channels: 3, background: '#808080' } }).png().toBuffer()
+    const image = await sharp({ create: { width: 128, height: 96, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer()
     const progress: number[] = []
     const many = await detector.detectMany([image, image, image, image], { onProgress: (p) => progress.push(p.done) })
     expect(many).toHaveLength(4)
@@ -89,7 +100,9 @@ describe('YOLO detector pipeline', () => {
     expect((await registry.importModel(modelFile)).classNames).toEqual(['class0', 'class1'])
     expect((await registry.importModel(modelFile, { namesFile: path.join(tmp.dir, 'names.txt') })).classNames).toEqual(['scratch', 'dent'])
     await writeFile(path.join(tmp.dir, 'names3.txt'), 'a\nb\nc\n')
-    await expect(registry.importModel(modelFile, { namesFile: path.join(tmp.dir, 'names3.txt') })).rejects.toThrow(/has 2 class scores but 3 class names were given/)
+    await expect(registry.importModel(modelFile, { namesFile: path.join(tmp.dir, 'names3.txt') })).rejects.toThrow(
+      /has 2 class scores but 3 class names were given/,
+    )
   })
 
   it('says clearly when a file is not an ONNX model', async () => {
@@ -104,7 +117,9 @@ describe('YOLO detector pipeline', () => {
     const grey = path.join(tmp.dir, 'grey.onnx')
     await writeFile(grey, constantOutputModel({ inputShape: [1, 1, 64, 64], outputName: 'output0', outputShape: [1, 6, 1], values: [1, 1, 1, 1, 1, 1] }))
     const registry = createModelRegistry(path.join(tmp.dir, 'models'))
-    await expect(registry.importModel(grey)).rejects.toThrow(/grey.onnx: input "images" has 1 channels \(\[1, 1, 64, 64\]\); the pipeline feeds RGB, 3 channels — re-export/)
+    await expect(registry.importModel(grey)).rejects.toThrow(
+      /grey.onnx: input "images" has 1 channels \(\[1, 1, 64, 64\]\); the pipeline feeds RGB, 3 channels — re-export/,
+    )
   })
 
   it('says which image is corrupt', async () => {
@@ -112,7 +127,9 @@ describe('YOLO detector pipeline', () => {
     const model = await registry.get('bottle-defects')
     const detector = createDetector(await registry.openSession(model), model)
     const broken = path.join(tmp.dir, 'broken.png')
-    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#fff' } }).png().toBuffer()
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer()
     await writeFile(broken, png.subarray(0, 40))
     await expect(detector.detect(broken)).rejects.toThrow(ImageDecodeError)
     await expect(detector.detect(broken)).rejects.toThrow(new RegExp(`Cannot decode image ${broken}: .* check that the file is a complete`))

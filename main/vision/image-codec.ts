@@ -15,7 +15,9 @@ export class ImageDecodeError extends Error {
     readonly source: string,
     cause: unknown,
   ) {
-    super(`Cannot decode image ${source}: ${cause instanceof Error ? cause.message : String(cause)} — check that the file is a complete PNG/JPEG/WebP/TIFF image`)
+    super(
+      `Cannot decode image ${source}: ${cause instanceof Error ? cause.message : String(cause)} — check that the file is a complete PNG/JPEG/WebP/TIFF image`,
+    )
     this.name = 'ImageDecodeError'
   }
 }

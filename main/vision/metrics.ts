@@ -78,7 +78,10 @@ function matchClass(images: readonly EvaluationImage[], classId: number, iouThre
     }
   }
   // Stable sort keeps image order among equal confidences, so results are repeatable.
-  return marks.map((m, i) => ({ m, i })).sort((a, b) => b.m.confidence - a.m.confidence || a.i - b.i).map(({ m }) => m)
+  return marks
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => b.m.confidence - a.m.confidence || a.i - b.i)
+    .map(({ m }) => m)
 }
 
 export function precisionRecallCurve(marks: readonly { confidence: number; tp: boolean }[], groundTruthCount: number): PrPoint[] {

@@ -39,7 +39,10 @@ export async function readNamesFile(file: string): Promise<string[]> {
   if (/\.ya?ml$/i.test(file)) {
     const names = (YAML.parse(text) as { names?: unknown } | null)?.names
     if (Array.isArray(names)) return names.map(String)
-    if (names && typeof names === 'object') return Object.entries(names).sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => String(v))
+    if (names && typeof names === 'object')
+      return Object.entries(names)
+        .sort((a, b) => Number(a[0]) - Number(b[0]))
+        .map(([, v]) => String(v))
     throw new Error(`Names file ${file}: no "names" list or map — add one as in a YOLO data.yaml`)
   }
   if (/\.json$/i.test(file) || text.trim().startsWith('{') || text.trim().startsWith('[')) {
@@ -108,7 +111,9 @@ export function createModelRegistry(root: string): ModelRegistry {
       const versions = await versionsOf(name)
       const wanted = version ?? versions.at(-1)
       if (wanted === undefined || !versions.includes(wanted))
-        throw new Error(`Model "${name}"${version !== undefined ? ` version ${version}` : ''} is not in the registry at ${root} — import it first (known versions: ${versions.join(', ') || 'none'})`)
+        throw new Error(
+          `Model "${name}"${version !== undefined ? ` version ${version}` : ''} is not in the registry at ${root} — import it first (known versions: ${versions.join(', ') || 'none'})`,
+        )
       return load(name, wanted)
     },
     async openSession(model, options) {

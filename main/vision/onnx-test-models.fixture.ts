@@ -13,7 +13,11 @@ export function constantOutputModel(options: {
   const inputName = options.inputName ?? 'images'
   return encodeModel({
     name: 'constant-output',
-    nodes: [node('ReduceSum', [inputName], ['sum'], { keepdims: 0 }), node('Mul', ['sum', 'zero'], ['zeroed']), node('Add', ['zeroed', 'answer'], [options.outputName])],
+    nodes: [
+      node('ReduceSum', [inputName], ['sum'], { keepdims: 0 }),
+      node('Mul', ['sum', 'zero'], ['zeroed']),
+      node('Add', ['zeroed', 'answer'], [options.outputName]),
+    ],
     initializers: [floatTensor('zero', [], [0]), floatTensor('answer', options.outputShape, options.values)],
     inputs: [floatValueInfo(inputName, options.inputShape)],
     outputs: [floatValueInfo(options.outputName, options.outputShape)],

@@ -18,7 +18,9 @@ describe('preprocess', () => {
   it('letterboxes with grey padding and keeps content where the plan says', async () => {
     const image = createImage(128, 96, [0, 0, 0])
     fillRect(image, 0, 0, 128, 96, [255, 0, 0])
-    const png = await sharp(Buffer.from(image.data), { raw: { width: 128, height: 96, channels: 3 } }).png().toBuffer()
+    const png = await sharp(Buffer.from(image.data), { raw: { width: 128, height: 96, channels: 3 } })
+      .png()
+      .toBuffer()
     const { tensor, letterbox } = await letterboxImage(png, { width: 64, height: 64 })
     expect(letterbox).toMatchObject({ resizedWidth: 64, resizedHeight: 48, padTop: 8, padLeft: 0 })
     const plane = 64 * 64

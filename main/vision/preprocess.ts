@@ -80,19 +80,26 @@ async function decodeToRgb(input: ImageInput): Promise<{ data: Uint8Array; width
 }
 
 /** Decode once, resize only when the scale is not 1, then pad and convert in JS. */
-export async function letterboxImage(input: ImageInput, target: { width: number; height: number }, options: { source?: string; padValue?: number } = {}): Promise<PreparedImage> {
+export async function letterboxImage(
+  input: ImageInput,
+  target: { width: number; height: number },
+  options: { source?: string; padValue?: number } = {},
+): Promise<PreparedImage> {
   const pad = options.padValue ?? 114
   try {
     const decoded = await decodeToRgb(input)
     const plan = planLetterbox(decoded.width, decoded.height, target.width, target.height)
     let pixels = decoded.data
     if (plan.resizedWidth !== decoded.width || plan.resizedHeight !== decoded.height) {
-      pixels = await sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
+      pixels = await sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), {
+        raw: { width: decoded.width, height: decoded.height, channels: 3 },
+      })
         .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' })
         .raw()
         .toBuffer()
     }
-    if (pixels.length !== plan.resizedWidth * plan.resizedHeight * 3) throw new Error(`resized to ${pixels.length} bytes, expected ${plan.resizedWidth}×${plan.resizedHeight}×3`)
+    if (pixels.length !== plan.resizedWidth * plan.resizedHeight * 3)
+      throw new Error(`resized to ${pixels.length} bytes, expected ${plan.resizedWidth}×${plan.resizedHeight}×3`)
     return { tensor: padIntoChw(pixels, plan, pad), letterbox: plan }
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error

@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { createImage, drawLine, fillEllipse, fillRotatedRect, type PixelBox, type RgbImage } from './raster'
 
 function changedExtent(before: RgbImage, after: RgbImage): PixelBox | undefined {
-  let minX = Infinity, minY = Infinity, maxX = -1, maxY = -1
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -1,
+    maxY = -1
   for (let y = 0; y < after.height; y++)
     for (let x = 0; x < after.width; x++) {
       const i = (y * after.width + x) * 3
       if (before.data[i] !== after.data[i] || before.data[i + 1] !== after.data[i + 1] || before.data[i + 2] !== after.data[i + 2]) {
-        minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y)
+        minX = Math.min(minX, x)
+        maxX = Math.max(maxX, x)
+        minY = Math.min(minY, y)
+        maxY = Math.max(maxY, y)
       }
     }
   return maxX < 0 ? undefined : { x: minX, y: minY, w: maxX - minX + 1, h: maxY - minY + 1 }

@@ -106,12 +106,7 @@ export function fillEllipse(
   colour: Rgb | ((px: number, py: number, old: Rgb) => Rgb),
 ): PixelBox | undefined {
   const shade = typeof colour === 'function' ? colour : solid(colour)
-  return paintWhere(
-    image,
-    { x0: cx - rx, y0: cy - ry, x1: cx + rx, y1: cy + ry },
-    (px, py) => ((px - cx) / rx) ** 2 + ((py - cy) / ry) ** 2 <= 1,
-    shade,
-  )
+  return paintWhere(image, { x0: cx - rx, y0: cy - ry, x1: cx + rx, y1: cy + ry }, (px, py) => ((px - cx) / rx) ** 2 + ((py - cy) / ry) ** 2 <= 1, shade)
 }
 
 /** A thick line segment: pixels within thickness/2 of the segment. */

@@ -10,7 +10,20 @@ function dataset(): Dataset {
     height: 10,
     context: {},
     // 10 rare (class 1), 30 common (class 0), 60 good.
-    labels: { classes: [], boxes: i < 10 ? [{ classId: 1, x: 0, y: 0, w: 1, h: 1 }, { classId: 0, x: 0, y: 0, w: 1, h: 1 }] : i < 40 ? [{ classId: 0, x: 0, y: 0, w: 1, h: 1 }] : [], polygons: [], status: 'labeled' as const },
+    labels: {
+      classes: [],
+      boxes:
+        i < 10
+          ? [
+              { classId: 1, x: 0, y: 0, w: 1, h: 1 },
+              { classId: 0, x: 0, y: 0, w: 1, h: 1 },
+            ]
+          : i < 40
+            ? [{ classId: 0, x: 0, y: 0, w: 1, h: 1 }]
+            : [],
+      polygons: [],
+      status: 'labeled' as const,
+    },
   }))
   return { name: 't', classes: ['common', 'rare'], images }
 }

@@ -11,7 +11,8 @@ export interface SplitOptions {
 
 /** The class that decides an image's stratum: its rarest class, else "none" for good parts. */
 function strataKeys(images: readonly DatasetImage[]): Map<string, string> {
-  const classesOf = (image: DatasetImage) => new Set([...image.labels.classes, ...image.labels.boxes.map((b) => b.classId), ...image.labels.polygons.map((p) => p.classId)])
+  const classesOf = (image: DatasetImage) =>
+    new Set([...image.labels.classes, ...image.labels.boxes.map((b) => b.classId), ...image.labels.polygons.map((p) => p.classId)])
   const frequency = new Map<number, number>()
   for (const image of images) for (const c of classesOf(image)) frequency.set(c, (frequency.get(c) ?? 0) + 1)
   const keys = new Map<string, string>()
@@ -25,7 +26,8 @@ function strataKeys(images: readonly DatasetImage[]): Map<string, string> {
 export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Dataset {
   const ratios = options.ratios ?? { train: 0.7, val: 0.2, test: 0.1 }
   const total = ratios.train + ratios.val + ratios.test
-  if (!(total > 0) || ratios.train < 0 || ratios.val < 0 || ratios.test < 0) throw new Error(`Split: ratios ${JSON.stringify(ratios)} must be ≥ 0 and not all 0`)
+  if (!(total > 0) || ratios.train < 0 || ratios.val < 0 || ratios.test < 0)
+    throw new Error(`Split: ratios ${JSON.stringify(ratios)} must be ≥ 0 and not all 0`)
   const target: [Split, number][] = [
     ['train', ratios.train / total],
     ['val', ratios.val / total],

@@ -16,7 +16,8 @@ export interface PoolGeometry {
 export function gridSize(input: { width: number; height: number }, pool: PoolGeometry): { gridWidth: number; gridHeight: number } {
   const gridWidth = Math.floor((input.width - pool.cell) / pool.stride) + 1
   const gridHeight = Math.floor((input.height - pool.cell) / pool.stride) + 1
-  if (gridWidth < 1 || gridHeight < 1) throw new Error(`Anomaly model: input ${input.width}×${input.height} is smaller than one ${pool.cell}-pixel cell — use a larger input or smaller cell`)
+  if (gridWidth < 1 || gridHeight < 1)
+    throw new Error(`Anomaly model: input ${input.width}×${input.height} is smaller than one ${pool.cell}-pixel cell — use a larger input or smaller cell`)
   return { gridWidth, gridHeight }
 }
 

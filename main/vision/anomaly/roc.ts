@@ -5,7 +5,7 @@ export function auroc(scores: readonly number[], anomalous: readonly boolean[]):
   const ranked = scores.map((s, i) => ({ s, a: anomalous[i] })).sort((x, y) => x.s - y.s)
   let rankSum = 0
   let positives = 0
-  for (let i = 0; i < ranked.length; ) {
+  for (let i = 0; i < ranked.length;) {
     let j = i
     while (j < ranked.length && ranked[j].s === ranked[i].s) j++
     const averageRank = (i + 1 + j) / 2
@@ -17,7 +17,8 @@ export function auroc(scores: readonly number[], anomalous: readonly boolean[]):
     i = j
   }
   const negatives = ranked.length - positives
-  if (positives === 0 || negatives === 0) throw new Error(`AUROC needs both good and anomalous parts (got ${negatives} good, ${positives} anomalous) — label a few of each`)
+  if (positives === 0 || negatives === 0)
+    throw new Error(`AUROC needs both good and anomalous parts (got ${negatives} good, ${positives} anomalous) — label a few of each`)
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives)
 }
 
@@ -47,7 +48,13 @@ export function chooseThreshold(scores: readonly number[], anomalous: readonly b
     })
     const precision = tp + fp > 0 ? tp / (tp + fp) : 1
     const recall = positives > 0 ? tp / positives : 0
-    return { threshold, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, falsePositiveRate: negatives > 0 ? fp / negatives : 0 }
+    return {
+      threshold,
+      precision,
+      recall,
+      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+      falsePositiveRate: negatives > 0 ? fp / negatives : 0,
+    }
   }
   const all = candidates.map(evaluate)
   if (rule.rule === 'max-f1') return all.reduce((best, c) => (c.f1 > best.f1 ? c : best))

@@ -38,7 +38,8 @@ export async function trainAnomalyModel(options: TrainAnomalyOptions): Promise<T
   const input = options.input ?? { width: 160, height: 120 }
   const pool = options.pool ?? { cell: 8, stride: 4 }
   const { gridWidth, gridHeight } = gridSize(input, pool)
-  if (options.good.length < 2) throw new Error(`Anomaly training: ${options.good.length} good image(s); at least 2 are needed (20+ recommended) — add good parts`)
+  if (options.good.length < 2)
+    throw new Error(`Anomaly training: ${options.good.length} good image(s); at least 2 are needed (20+ recommended) — add good parts`)
   const validation = options.validation ?? []
   const total = options.good.length + validation.length
   let done = 0
@@ -88,7 +89,8 @@ export async function trainAnomalyModel(options: TrainAnomalyOptions): Promise<T
     )
     const hasBoth = labels.includes(true) && labels.includes(false)
     const rule = options.thresholdRule ?? (hasBoth ? { rule: 'max-f1' as const } : { rule: 'false-positive-rate' as const, rate: 0 })
-    if (rule.rule === 'max-f1' && !hasBoth) throw new Error('Anomaly training: max-F1 needs good and anomalous validation images — add anomalous ones or use a false-positive-rate rule')
+    if (rule.rule === 'max-f1' && !hasBoth)
+      throw new Error('Anomaly training: max-F1 needs good and anomalous validation images — add anomalous ones or use a false-positive-rate rule')
     thresholdChoice = chooseThreshold(scores, labels, rule)
     threshold = thresholdChoice.threshold
     if (hasBoth) validationAuroc = auroc(scores, labels)

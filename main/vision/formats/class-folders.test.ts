@@ -29,6 +29,8 @@ describe('class folders', () => {
   })
 
   it('explains what to do with a labelled image that has no class', async () => {
-    await expect(exportClassFolders(dataset, { sourceRoot: path.join(tmp.dir, 'source'), outDir: path.join(tmp.dir, 'cf-c') })).rejects.toThrow(/has no image-level class — set one, or pass a background class/)
+    await expect(exportClassFolders(dataset, { sourceRoot: path.join(tmp.dir, 'source'), outDir: path.join(tmp.dir, 'cf-c') })).rejects.toThrow(
+      /has no image-level class — set one, or pass a background class/,
+    )
   })
 })

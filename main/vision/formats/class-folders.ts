@@ -26,9 +26,12 @@ export async function exportClassFolders(input: Dataset, options: ClassFoldersEx
     options.signal?.throwIfAborted()
     const ids = image.labels.classes
     if (ids.length > 1)
-      throw new Error(`Class-folder export: image "${image.id}" has ${ids.length} classes (${ids.map((c) => dataset.classes[c]).join(', ')}) — this layout holds one class per image; use COCO or YOLO`)
+      throw new Error(
+        `Class-folder export: image "${image.id}" has ${ids.length} classes (${ids.map((c) => dataset.classes[c]).join(', ')}) — this layout holds one class per image; use COCO or YOLO`,
+      )
     const className = ids.length === 1 ? dataset.classes[ids[0]] : options.backgroundClass
-    if (!className) throw new Error(`Class-folder export: image "${image.id}" is labelled but has no image-level class — set one, or pass a background class such as "good"`)
+    if (!className)
+      throw new Error(`Class-folder export: image "${image.id}" is labelled but has no image-level class — set one, or pass a background class such as "good"`)
     const out = `${image.split ?? 'train'}/${className}/${names.get(image.id)}`
     await copyInto(path.join(options.sourceRoot, image.file), path.join(options.outDir, out))
     files.push(out)
@@ -48,7 +51,8 @@ export async function importClassFolders(dir: string, options: LongTaskOptions &
   const found: { file: string; classId: number; split: (typeof SPLITS)[number] | undefined }[] = []
   for (const root of roots)
     for (const [classId, className] of classes.entries())
-      for (const name of await listImages(path.join(dir, root.folder, className))) found.push({ file: path.posix.join(root.folder, className, name), classId, split: root.split })
+      for (const name of await listImages(path.join(dir, root.folder, className)))
+        found.push({ file: path.posix.join(root.folder, className, name), classId, split: root.split })
   const images: DatasetImage[] = []
   for (const [done, item] of found.entries()) {
     options.signal?.throwIfAborted()

@@ -10,7 +10,14 @@ let dataset: Dataset
 beforeAll(async () => {
   tmp = await makeTempDir()
   dataset = await smallDemoDataset(path.join(tmp.dir, 'source'))
-  dataset.images[0].labels.polygons.push({ classId: 2, points: [[10, 10], [30, 12], [20, 25.5]] })
+  dataset.images[0].labels.polygons.push({
+    classId: 2,
+    points: [
+      [10, 10],
+      [30, 12],
+      [20, 25.5],
+    ],
+  })
   dataset.images[1].labels.boxes.push({ classId: 1, x: 1.5, y: 2.25, w: 10, h: 12, confidence: 0.87, draft: true })
 })
 afterAll(() => tmp.cleanup())

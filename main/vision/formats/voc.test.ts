@@ -38,7 +38,8 @@ describe('Pascal VOC format', () => {
 
   it('reports malformed XML with file and line, and unknown classes by name', async () => {
     expect(() => parseVocXml('<annotation>\n<size><width>3</width>\n</annotation>', 'a.xml', ['x'], false)).toThrow(/^a.xml:\d+: not well-formed XML/)
-    const xml = '<annotation><filename>a.png</filename><size><width>10</width><height>10</height></size><object><name>dust</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></object></annotation>'
+    const xml =
+      '<annotation><filename>a.png</filename><size><width>10</width><height>10</height></size><object><name>dust</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></object></annotation>'
     expect(() => parseVocXml(xml, 'a.xml', ['scratch'], false)).toThrow('a.xml: <object> #1: class "dust" is not in classes.txt')
     const file = path.join(tmp.dir, 'voc-a', 'Annotations', `${dataset.images[0].id}.xml`)
     await writeFile(file, xml.replace('<xmax>2</xmax>', '<xmax>oops</xmax>').replace('dust', 'scratch'))

@@ -34,7 +34,12 @@ export function formatVocXml(image: DatasetImage, fileName: string, boxes: reado
   return `<?xml version="1.0" encoding="UTF-8"?>\n${xml}`
 }
 
-export function parseVocXml(text: string, file: string, classes: string[], addUnknownClasses: boolean): { fileName: string; width: number; height: number; boxes: Box[] } {
+export function parseVocXml(
+  text: string,
+  file: string,
+  classes: string[],
+  addUnknownClasses: boolean,
+): { fileName: string; width: number; height: number; boxes: Box[] } {
   const valid = XMLValidator.validate(text)
   if (valid !== true) throw new LabelFileError(file, valid.err.line, `not well-formed XML: ${valid.err.msg}`)
   const doc = parser.parse(text) as { annotation?: Record<string, unknown> }
@@ -56,8 +61,10 @@ export function parseVocXml(text: string, file: string, classes: string[], addUn
     }
     const bndbox = o.bndbox as Record<string, string> | undefined
     const [xmin, ymin, xmax, ymax] = ['xmin', 'ymin', 'xmax', 'ymax'].map((k) => Number(bndbox?.[k]))
-    if (![xmin, ymin, xmax, ymax].every(Number.isFinite)) throw new LabelFileError(file, undefined, `${where} "${name}": <bndbox> needs numeric xmin, ymin, xmax, ymax`)
-    if (xmax < xmin || ymax < ymin) throw new LabelFileError(file, undefined, `${where} "${name}": xmax/ymax (${xmax},${ymax}) lie before xmin/ymin (${xmin},${ymin})`)
+    if (![xmin, ymin, xmax, ymax].every(Number.isFinite))
+      throw new LabelFileError(file, undefined, `${where} "${name}": <bndbox> needs numeric xmin, ymin, xmax, ymax`)
+    if (xmax < xmin || ymax < ymin)
+      throw new LabelFileError(file, undefined, `${where} "${name}": xmax/ymax (${xmax},${ymax}) lie before xmin/ymin (${xmin},${ymin})`)
     return { classId, x: xmin - 1, y: ymin - 1, w: xmax - xmin + 1, h: ymax - ymin + 1 }
   })
   return { fileName: String(root.filename ?? ''), width, height, boxes }
@@ -97,7 +104,12 @@ export async function exportVoc(input: Dataset, options: VocExportOptions): Prom
 export async function importVoc(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
   const classesFile = path.join(dir, 'classes.txt')
   const hasClassList = await exists(classesFile)
-  const classes = hasClassList ? (await readFile(classesFile, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : []
+  const classes = hasClassList
+    ? (await readFile(classesFile, 'utf8'))
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : []
   const splitOf = new Map<string, Split>()
   for (const split of SPLITS) {
     const listFile = path.join(dir, 'ImageSets', 'Main', `${split}.txt`)

@@ -17,7 +17,9 @@ export interface YoloExportOptions extends LongTaskOptions {
 /** One label line per box; polygons and image-level classes have no place in a detection label file. */
 export function formatYoloLabels(boxes: readonly Box[], width: number, height: number): string {
   return boxes
-    .map((b) => [String(b.classId), fixed6((b.x + b.w / 2) / width), fixed6((b.y + b.h / 2) / height), fixed6(b.w / width), fixed6(b.h / height)].join(' ') + '\n')
+    .map(
+      (b) => [String(b.classId), fixed6((b.x + b.w / 2) / width), fixed6((b.y + b.h / 2) / height), fixed6(b.w / width), fixed6(b.h / height)].join(' ') + '\n',
+    )
     .join('')
 }
 
@@ -31,7 +33,11 @@ export function parseYoloLabels(text: string, file: string, width: number, heigh
     const lineNo = index + 1
     const fields = line.split(/\s+/)
     if (fields.length !== 5)
-      throw new LabelFileError(file, lineNo, `expected 5 fields "class cx cy w h", found ${fields.length} ("${line}") — segmentation or prediction files are not detection labels`)
+      throw new LabelFileError(
+        file,
+        lineNo,
+        `expected 5 fields "class cx cy w h", found ${fields.length} ("${line}") — segmentation or prediction files are not detection labels`,
+      )
     const numbers = fields.map(Number)
     const bad = fields.findIndex((f, i) => f === '' || !Number.isFinite(numbers[i]))
     if (bad >= 0) throw new LabelFileError(file, lineNo, `field ${bad + 1} "${fields[bad]}" is not a number`)
@@ -103,7 +109,11 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
   try {
     doc = YAML.parse(await readFile(yamlFile, 'utf8'))
   } catch (error) {
-    throw new LabelFileError(yamlFile, (error as { linePos?: { line: number }[] }).linePos?.[0]?.line, `not valid YAML: ${(error as Error).message.split('\n')[0]}`)
+    throw new LabelFileError(
+      yamlFile,
+      (error as { linePos?: { line: number }[] }).linePos?.[0]?.line,
+      `not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    )
   }
   const classes = readNames(doc, yamlFile)
   const found: { split: Split; imageRel: string; labelRel: string }[] = []
@@ -113,7 +123,12 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
     // Ultralytics finds labels by swapping the last "images" folder for "labels".
     const parts = imagesDir.split('/')
     const last = parts.lastIndexOf('images')
-    if (last < 0) throw new LabelFileError(yamlFile, undefined, `${split}: "${imagesDir}" has no "images" folder, so its labels folder cannot be found — use the images/<split> layout`)
+    if (last < 0)
+      throw new LabelFileError(
+        yamlFile,
+        undefined,
+        `${split}: "${imagesDir}" has no "images" folder, so its labels folder cannot be found — use the images/<split> layout`,
+      )
     parts[last] = 'labels'
     const labelsDir = parts.join('/')
     for (const name of await listImages(path.join(dir, imagesDir))) {
