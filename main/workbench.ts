@@ -10,6 +10,7 @@ import { NoticeCenter } from './notices'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
 import { openHistorian, type Historian } from './historian'
 import { historyHandlers } from './history/history-handlers'
+import { connectionHandlers, openConnectivity, type SecretBox } from './connections'
 import { recordLiveValues } from './history/live-recorder'
 import { APP_NAME, APP_VERSION } from './version'
 
@@ -20,6 +21,10 @@ export interface WorkbenchOptions {
   demoPlant?: false | { seed?: number; ports?: 'default' | 'auto' | { opcua: number; modbus: number; mqtt: number } }
   /** The project's historian file; every live value is recorded there (default `<dataDir>/historian/default.otwh`). */
   historianFile?: string
+  /** Seals connection secrets; default AES-256-GCM under <dataDir>/secret.key (the Electron host may pass a safeStorage one). */
+  secretBox?: SecretBox
+  /** Who the write audit log names; default the OS user. */
+  user?: string
 }
 
 /** The application core without Electron: both hosts and the CLI wrap it. */
@@ -75,6 +80,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     )
   }
 
+  const connectivity = openConnectivity({
+    ...options,
+    register: addConnector,
+    unregister: (id) => connectors.delete(id),
+    connector: (id) => connectors.get(id),
+  })
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: APP_NAME,
@@ -123,6 +135,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       return notices.subscribe((notice) => sink.emit(notice))
     },
     ...historyHandlers(historian),
+    ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
   }
 
   return {
@@ -155,6 +168,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     async stop() {
       for (const off of detach.splice(0)) off()
       await Promise.allSettled([...connectors.values()].map((c) => c.disconnect()))
+      await connectivity.close()
       connectors.clear()
       await demo?.stop()
       demo = undefined

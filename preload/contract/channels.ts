@@ -9,6 +9,7 @@ import {
   tagValueSchema,
 } from './schemas'
 import { historyRequests } from './history'
+import { connectionRequests } from './connections'
 
 /** A request/response channel: one input, one output. */
 export interface RequestChannel<I extends z.ZodType, O extends z.ZodType> {
@@ -75,6 +76,7 @@ export const channels = {
   'connections.status': stream(none, z.array(connectionStatusSchema)),
   notices: stream(none, noticeSchema),
   ...requests(historyRequests),
+  ...requests(connectionRequests),
 } as const
 
 export type Channels = typeof channels

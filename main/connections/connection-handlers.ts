@@ -1,0 +1,42 @@
+import type { ConnectionDetail } from '../../preload/contract'
+import type { WriteAuditLog } from '../writes/audit-log'
+import type { WriteGuard } from '../writes/write-guard'
+import type { ConnectionManager } from './connection-manager'
+
+/** The connection, write and audit channels of the contract. */
+export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard, audit: WriteAuditLog) {
+  const withArm = (detail: ConnectionDetail): ConnectionDetail => ({ ...detail, armedUntil: guard.armedUntil(detail.id) })
+  return {
+    'connections.add': async (input: { config: Parameters<ConnectionManager['add']>[0]; connect?: boolean }) =>
+      withArm(await manager.add(input.config, input.connect)),
+    'connections.update': async (input: { id: string; config: Parameters<ConnectionManager['update']>[1] }) =>
+      withArm(await manager.update(input.id, input.config)),
+    'connections.remove': async (input: { id: string }) => {
+      guard.disarm(input.id)
+      await manager.remove(input.id)
+      return { ok: true as const }
+    },
+    'connections.connect': async (input: { id: string }) => withArm(await manager.connect(input.id)),
+    'connections.disconnect': async (input: { id: string }) => {
+      guard.disarm(input.id)
+      return withArm(await manager.disconnect(input.id))
+    },
+    'connections.get': (input: { id: string }) => withArm(manager.detail(input.id)),
+    'connections.managed': () => manager.list().map(withArm),
+    'connections.discover': (input: { endpointUrl: string }) => manager.discover(input.endpointUrl),
+    'connections.browse': (input: { id: string; nodeId?: string }) => manager.browse(input.id, input.nodeId),
+    'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
+      withArm(await manager.addTags(input.id, input.tags)),
+    'connections.removeTags': async (input: { id: string; names: string[] }) => withArm(await manager.removeTags(input.id, input.names)),
+    'connections.arm': (input: { id: string; minutes?: number }) => guard.arm(input.id, input.minutes),
+    'connections.disarm': (input: { id: string }) => guard.disarm(input.id),
+    'writes.armed': () => guard.armedList(),
+    'writes.prepare': (input: { tagId: string; value: number | boolean | string }) => guard.prepare(input.tagId, input.value),
+    'writes.commit': (input: { id: string }) => guard.commit(input.id),
+    'audit.list': (input?: { connectionId?: string; limit?: number }) => audit.list(input ?? {}),
+    'certificates.list': () => manager.listCertificates(),
+    'certificates.trust': (input: { thumbprint: string }) => manager.trustCertificate(input.thumbprint),
+    'certificates.reject': (input: { thumbprint: string }) => manager.rejectCertificate(input.thumbprint),
+    'modbus.traffic': (input: { id: string; limit?: number }) => manager.traffic(input.id, input.limit),
+  }
+}

@@ -1,0 +1,306 @@
+import { z } from 'zod'
+import { connectionStatusSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
+
+// Connections a person adds by hand (Modbus TCP/RTU, OPC UA, MQTT), their tags, armed writes and the audit log.
+
+const id = z.string().min(1).max(200)
+const name = z.string().trim().min(1).max(120)
+const text = (max: number) => z.string().max(max)
+/** A secret as typed; `undefined` on update keeps the stored one. It never comes back in an output. */
+const secret = z.string().max(4096)
+
+export const MODBUS_DATA_TYPES = ['bool', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'string'] as const
+export const MODBUS_BYTE_ORDERS = ['ABCD', 'BADC', 'CDAB', 'DCBA'] as const
+export const OPCUA_SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const
+export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const
+
+const range = z.object({ low: z.number(), high: z.number() }).refine((r) => r.low < r.high, { message: 'range low must be below range high' })
+const access = z.enum(['read', 'read-write'])
+
+export const modbusTagConfigSchema = z
+  .object({
+    name,
+    /** `hr:4`, `40005`, `co:0`, `hr:10.3`: both 0-based and Modicon notations are accepted. */
+    address: z.string().trim().min(1).max(40),
+    dataType: z.enum(MODBUS_DATA_TYPES),
+    byteOrder: z.enum(MODBUS_BYTE_ORDERS).default('ABCD'),
+    access: access.default('read'),
+    unit: text(40).optional(),
+    range: range.optional(),
+    stringLength: z.number().int().min(1).max(123).optional(),
+    scanRateMs: z.number().int().min(50).max(3_600_000).optional(),
+    description: text(500).optional(),
+  })
+  .strict()
+export type ModbusTagConfig = z.infer<typeof modbusTagConfigSchema>
+
+export const opcuaTagConfigSchema = z
+  .object({
+    name,
+    nodeId: z.string().trim().min(1).max(1000),
+    dataType: text(80).optional(),
+    /** Left out when adding from the browse tree: the node's AccessLevel decides. */
+    access: access.optional(),
+    unit: text(40).optional(),
+    range: range.optional(),
+    samplingIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
+    description: text(500).optional(),
+  })
+  .strict()
+export type OpcUaTagConfig = z.infer<typeof opcuaTagConfigSchema>
+
+export const mqttTagConfigSchema = z
+  .object({
+    name,
+    topic: z.string().trim().min(1).max(1000),
+    /** A field of a JSON payload (`temp` or `a.b`); the whole payload when absent. */
+    jsonPath: text(200).optional(),
+    dataType: text(40).optional(),
+    unit: text(40).optional(),
+    range: range.optional(),
+    description: text(500).optional(),
+  })
+  .strict()
+export type MqttTagConfig = z.infer<typeof mqttTagConfigSchema>
+
+const tagList = <T extends z.ZodType>(tag: T) => z.array(tag).max(5000).default([])
+const host = z.string().trim().min(1).max(253)
+const port = z.number().int().min(1).max(65535)
+const unitId = z.number().int().min(0).max(255)
+const timeoutMs = z.number().int().min(50).max(60_000).default(1000)
+
+export const modbusTcpConfigSchema = z
+  .object({
+    protocol: z.literal('modbus-tcp'),
+    name,
+    host,
+    port: port.default(502),
+    unitId: unitId.default(1),
+    timeoutMs,
+    scanRateMs: z.number().int().min(50).max(3_600_000).default(1000),
+    tags: tagList(modbusTagConfigSchema),
+  })
+  .strict()
+
+export const modbusRtuConfigSchema = z
+  .object({
+    protocol: z.literal('modbus-rtu'),
+    name,
+    serialPath: z.string().trim().min(1).max(200),
+    baudRate: z.number().int().min(50).max(4_000_000).default(9600),
+    parity: z.enum(['none', 'even', 'odd', 'mark', 'space']).default('none'),
+    dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+    stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+    unitId: unitId.default(1),
+    timeoutMs,
+    scanRateMs: z.number().int().min(50).max(3_600_000).default(1000),
+    tags: tagList(modbusTagConfigSchema),
+  })
+  .strict()
+
+export const opcuaIdentitySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('anonymous') }).strict(),
+  z.object({ kind: z.literal('username'), username: z.string().min(1).max(200), password: secret.optional() }).strict(),
+])
+
+const opcuaEndpointUrl = z
+  .string()
+  .trim()
+  .max(1000)
+  .regex(/^opc\.tcp:\/\/[^\s]+$/i, 'an OPC UA endpoint looks like opc.tcp://host:4840')
+
+export const opcuaConfigSchema = z
+  .object({
+    protocol: z.literal('opcua'),
+    name,
+    endpointUrl: opcuaEndpointUrl,
+    securityPolicy: z.enum(OPCUA_SECURITY_POLICIES).default('None'),
+    securityMode: z.enum(OPCUA_SECURITY_MODES).default('None'),
+    identity: opcuaIdentitySchema.default({ kind: 'anonymous' }),
+    tags: tagList(opcuaTagConfigSchema),
+  })
+  .strict()
+  .refine((c) => (c.securityPolicy === 'None') === (c.securityMode === 'None'), {
+    message: 'security policy None goes with mode None, and a real policy with Sign or SignAndEncrypt',
+    path: ['securityMode'],
+  })
+
+export const mqttConfigSchema = z
+  .object({
+    protocol: z.literal('mqtt'),
+    name,
+    url: z
+      .string()
+      .trim()
+      .max(1000)
+      .regex(/^(mqtts?|wss?):\/\/[^\s]+$/i, 'an MQTT broker URL looks like mqtt://host:1883'),
+    username: z.string().max(200).optional(),
+    password: secret.optional(),
+    clientId: z.string().max(200).optional(),
+    tags: tagList(mqttTagConfigSchema),
+  })
+  .strict()
+
+export const connectionConfigSchema = z.union([modbusTcpConfigSchema, modbusRtuConfigSchema, opcuaConfigSchema, mqttConfigSchema])
+export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
+export type ConnectionConfigInput = z.input<typeof connectionConfigSchema>
+export type ConnectionKind = ConnectionConfig['protocol']
+
+const tagConfigSchema = z.union([modbusTagConfigSchema, opcuaTagConfigSchema, mqttTagConfigSchema])
+
+/** A stored connection as it goes back to the UI: secrets are replaced by `has…` flags. */
+export const connectionDetailSchema = z.object({
+  id: z.string(),
+  /** The configuration without secrets (passwords are blank). */
+  config: z.record(z.string(), z.unknown()),
+  kind: z.enum(['modbus-tcp', 'modbus-rtu', 'opcua', 'mqtt']),
+  hasSecrets: z.boolean(),
+  status: connectionStatusSchema,
+  tags: z.array(tagInfoSchema),
+  armedUntil: z.number().nullable(),
+  /** Set when the last connect failed on an untrusted OPC UA server certificate. */
+  untrustedCertificate: z
+    .object({ subject: z.string(), thumbprint: z.string(), notBefore: z.string(), notAfter: z.string(), applicationUri: z.string().optional() })
+    .optional(),
+})
+export type ConnectionDetail = z.infer<typeof connectionDetailSchema>
+
+export const discoveredEndpointSchema = z.object({
+  endpointUrl: z.string(),
+  securityPolicy: z.string(),
+  securityMode: z.string(),
+  securityLevel: z.number(),
+  userTokens: z.array(z.object({ type: z.string(), policyId: z.string() })),
+  serverName: z.string(),
+  certificate: z.object({ subject: z.string(), thumbprint: z.string(), notBefore: z.string(), notAfter: z.string() }).optional(),
+})
+export type DiscoveredEndpointInfo = z.infer<typeof discoveredEndpointSchema>
+
+export const browseNodeSchema = z.object({
+  nodeId: z.string(),
+  browseName: z.string(),
+  displayName: z.string(),
+  nodeClass: z.string(),
+  dataType: z.string().optional(),
+  hasChildren: z.boolean(),
+})
+export type BrowseNodeInfo = z.infer<typeof browseNodeSchema>
+
+export const armStatusSchema = z.object({ connectionId: z.string(), armedUntil: z.number().nullable() })
+export type ArmStatus = z.infer<typeof armStatusSchema>
+
+const writeValue = z.union([z.number(), z.boolean(), z.string().max(1000)])
+
+export const writeCheckSchema = z.object({ name: z.string(), ok: z.boolean(), message: z.string() })
+export const preparedWriteSchema = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  tag: tagInfoSchema,
+  oldValue: tagValueSchema.shape.value,
+  newValue: writeValue,
+  checks: z.array(writeCheckSchema),
+  /** All checks passed: commit will send it (if the connection is still armed). */
+  ok: z.boolean(),
+  expiresAt: z.number(),
+})
+export type PreparedWrite = z.infer<typeof preparedWriteSchema>
+
+export const writeResultSchema = z.object({
+  tagId: z.string(),
+  oldValue: tagValueSchema.shape.value,
+  newValue: writeValue,
+  /** Read back from the device after the write. */
+  readBack: tagValueSchema.shape.value,
+  auditId: z.number(),
+})
+export type WriteResult = z.infer<typeof writeResultSchema>
+
+export const auditEntrySchema = z.object({
+  id: z.number(),
+  time: z.number(),
+  user: z.string(),
+  connectionId: z.string(),
+  connectionName: z.string(),
+  tagId: z.string(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+  result: z.enum(['ok', 'refused', 'failed']),
+  message: z.string(),
+})
+export type AuditEntry = z.infer<typeof auditEntrySchema>
+
+export const certificateSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  thumbprint: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  applicationUri: z.string().optional(),
+  trust: z.enum(['trusted', 'rejected']),
+})
+export type CertificateEntry = z.infer<typeof certificateSchema>
+
+export const trafficFrameSchema = z.object({
+  seq: z.number(),
+  time: z.number(),
+  direction: z.enum(['tx', 'rx']),
+  unitId: z.number(),
+  functionCode: z.number(),
+  hex: z.string(),
+  result: z.string(),
+  rttMs: z.number().optional(),
+})
+export const modbusTrafficSchema = z.object({
+  frames: z.array(trafficFrameSchema),
+  counters: z.object({
+    requests: z.number(),
+    responses: z.number(),
+    timeouts: z.number(),
+    exceptions: z.number(),
+    crcErrors: z.number(),
+    rtt: z.object({ min: z.number().nullable(), avg: z.number().nullable(), max: z.number().nullable(), last: z.number().nullable() }),
+  }),
+})
+export type ModbusTraffic = z.infer<typeof modbusTrafficSchema>
+
+const byId = z.object({ id }).strict()
+const thumbprint = z.object({ thumbprint: z.string().min(1).max(200) }).strict()
+const ok = z.object({ ok: z.literal(true) })
+
+export const connectionRequests = {
+  /** Saves a new connection (not connected yet). */
+  'connections.add': { input: z.object({ config: connectionConfigSchema, connect: z.boolean().optional() }).strict(), output: connectionDetailSchema },
+  /** Replaces the configuration; omitted secrets keep their stored value. Reconnects when it was connected. */
+  'connections.update': { input: z.object({ id, config: connectionConfigSchema }).strict(), output: connectionDetailSchema },
+  'connections.remove': { input: byId, output: ok },
+  'connections.connect': { input: byId, output: connectionDetailSchema },
+  'connections.disconnect': { input: byId, output: connectionDetailSchema },
+  'connections.get': { input: byId, output: connectionDetailSchema },
+  /** Every connection added by hand (the demo plant's own feed is not one). */
+  'connections.managed': { input: z.object({}).strict().optional(), output: z.array(connectionDetailSchema) },
+  /** OPC UA GetEndpoints: policies, modes, user tokens and the server certificate. */
+  'connections.discover': { input: z.object({ endpointUrl: opcuaEndpointUrl }).strict(), output: z.array(discoveredEndpointSchema) },
+  /** OPC UA: the children of a node (Objects when omitted). Other protocols have nothing to browse. */
+  'connections.browse': { input: z.object({ id, nodeId: z.string().max(1000).optional() }).strict(), output: z.array(browseNodeSchema) },
+  'connections.addTags': { input: z.object({ id, tags: z.array(tagConfigSchema).min(1).max(1000) }).strict(), output: connectionDetailSchema },
+  'connections.removeTags': { input: z.object({ id, names: z.array(name).min(1).max(5000) }).strict(), output: connectionDetailSchema },
+  /** Allows writes for `minutes` (default 5); disarms by itself afterwards. */
+  'connections.arm': { input: z.object({ id, minutes: z.number().min(0.05).max(240).optional() }).strict(), output: armStatusSchema },
+  'connections.disarm': { input: byId, output: armStatusSchema },
+  'writes.armed': { input: z.object({}).strict().optional(), output: z.array(armStatusSchema) },
+  /** Step 1: reads the current value, checks type and range; nothing is sent. */
+  'writes.prepare': { input: z.object({ tagId: tagIdSchema, value: writeValue }).strict(), output: preparedWriteSchema },
+  /** Step 2: the person confirmed; sends the prepared value and reads it back. */
+  'writes.commit': { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: writeResultSchema },
+  'audit.list': {
+    input: z
+      .object({ connectionId: id.optional(), limit: z.number().int().min(1).max(10_000).optional() })
+      .strict()
+      .optional(),
+    output: z.array(auditEntrySchema),
+  },
+  'certificates.list': { input: z.object({}).strict().optional(), output: z.array(certificateSchema) },
+  'certificates.trust': { input: thumbprint, output: certificateSchema },
+  'certificates.reject': { input: thumbprint, output: certificateSchema },
+  'modbus.traffic': { input: z.object({ id, limit: z.number().int().min(1).max(2000).optional() }).strict(), output: modbusTrafficSchema },
+} as const
