@@ -16,7 +16,7 @@ function benchModel(): Uint8Array {
   const random = createSeededRandom(42)
   const weights = (n: number, scale: number) => Array.from({ length: n }, () => random.gaussian() * scale)
   const anchors = (SIZE / 4) ** 2
-  const headBias = [...Array(4).fill(0), ...Array(CLASSES).fill(-3)]
+  const headBias = [...Array(4).fill(0), ...Array(CLASSES).fill(-2)]
   return encodeModel({
     name: 'bench-detector',
     nodes: [

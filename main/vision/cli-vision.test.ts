@@ -57,6 +57,11 @@ describe('otw vision', () => {
     const evaluated = await otw('eval', '--model', path.join(dir, 'model.onnx'), '--dataset', path.join(dir, 'dataset.json'), '--json')
     expect(evaluated.code).toBe(0)
     expect(JSON.parse(evaluated.stdout)).toMatchObject({ map50: 1, map50to95: 1 })
+    const renamed = { ...dataset, classes: ['dent', 'crack'] }
+    await writeFile(path.join(dir, 'renamed.json'), JSON.stringify(renamed))
+    const mismatch = await otw('eval', '--model', path.join(dir, 'model.onnx'), '--dataset', path.join(dir, 'renamed.json'))
+    expect(mismatch.code).toBe(1)
+    expect(mismatch.stderr).toMatch(/predicts classes the dataset does not have \(scratch; dataset: dent, crack\)/)
     const table = await otw('eval', '--model', path.join(dir, 'model.onnx'), '--dataset', path.join(dir, 'dataset.json'))
     expect(table.stdout).toMatch(/mAP@0.5 1.000 {3}mAP@0.5:0.95 1.000/)
   })

@@ -135,6 +135,18 @@ function metricsTable(m: DetectionMetrics): string {
   ].join('\n')
 }
 
+/** Model class id → dataset class id, by name; models without names (class0, class1…) are taken to share the dataset's order. */
+function classMapping(modelClasses: readonly string[], datasetClasses: readonly string[], modelFile: string): (id: number) => number {
+  if (modelClasses.every((name, i) => name === `class${i}`)) return (id) => id
+  const missing = modelClasses.filter((name) => !datasetClasses.includes(name))
+  if (missing.length > 0)
+    throw new Error(
+      `model ${modelFile} predicts classes the dataset does not have (${missing.join(', ')}; dataset: ${datasetClasses.join(', ')}) — evaluate on a dataset labelled with the same classes, or pass --names`,
+    )
+  const ids = modelClasses.map((name) => datasetClasses.indexOf(name))
+  return (id) => ids[id]
+}
+
 async function openModel(file: string, values: Values) {
   const bytes = await readFile(file).catch((error: Error) => {
     throw new Error(`cannot read model ${file}: ${error.message} — check the path`)
@@ -251,11 +263,15 @@ async function run(command: string, values: Values, positionals: string[], io: V
         throw new Error(`dataset ${values.dataset} has no labelled images${split ? ` in split "${split}"` : ''} — label some or choose another split`)
       const { description, session } = await openModel(values.model!, { ...values, kind: values.kind ?? 'yolo-detector' })
       const detector = createDetector(session, description)
+      const toDatasetClass = classMapping(description.classNames, dataset.classes, values.model!)
       const evaluation = []
       try {
         for (const [i, image] of images.entries()) {
           // Keep low-confidence boxes: AP needs the whole ranking; P/R/F1 apply --conf afterwards.
-          const predictions = await detector.detect(path.join(sourceRoot, image.file), { confidenceThreshold: 0.001 })
+          const predictions = (await detector.detect(path.join(sourceRoot, image.file), { confidenceThreshold: 0.001 })).map((p) => ({
+            ...p,
+            classId: toDatasetClass(p.classId),
+          }))
           evaluation.push({ groundTruth: image.labels.boxes.filter((b) => !b.draft), predictions })
           progress('evaluated')({ done: i + 1, total: images.length })
         }
