@@ -12,6 +12,8 @@ import { openHistorian, type Historian } from './historian'
 import { historyHandlers } from './history/history-handlers'
 import { connectionHandlers, openConnectivity, type SecretBox } from './connections'
 import { recordLiveValues } from './history/live-recorder'
+import { OeeService } from './production/oee-service'
+import { oeeHandlers } from './production/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
 
 export interface WorkbenchOptions {
@@ -61,6 +63,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
   })
   detach.push(live.onRaw((values) => recordLiveValues(historian, values)).close)
+  const oee = new OeeService({ dataDir: options.dataDir, historian })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 
   const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())
@@ -135,6 +138,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       return notices.subscribe((notice) => sink.emit(notice))
     },
     ...historyHandlers(historian),
+    ...oeeHandlers(oee),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
   }
 
@@ -172,6 +176,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       connectors.clear()
       await demo?.stop()
       demo = undefined
+      oee.close()
       try {
         historian.close()
       } catch (error) {

@@ -9,6 +9,7 @@ import {
   tagValueSchema,
 } from './schemas'
 import { historyRequests } from './history'
+import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
 
 /** A request/response channel: one input, one output. */
@@ -76,6 +77,7 @@ export const channels = {
   'connections.status': stream(none, z.array(connectionStatusSchema)),
   notices: stream(none, noticeSchema),
   ...requests(historyRequests),
+  ...requests(oeeRequests),
   ...requests(connectionRequests),
 } as const
 

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openHistorian, type Historian } from '../historian'
+import { formatRecordingCsv, OeeConfigSchema, runOeeCommand, type LineOeeReport, type OeeConfig, type TagSeries } from '../oee'
+import { openDatabase } from '../historian/sqlite'
+import { migrateProductionDb, productionDbVersion } from './production-db'
+import { OeeService, queryStart } from './oee-service'
+
+const T = (iso: string): number => Date.parse(iso)
+
+// One machine, a 24 h shift in UTC, ideal 60 units/min (1 s per unit).
+const configInput = {
+  calendar: { timeZone: 'UTC', shifts: [{ name: 'Day', start: '00:00', end: '00:00' }] },
+  line: {
+    name: 'Test line',
+    machines: [
+      {
+        id: 'M1',
+        state: { kind: 'enum', tag: 'M1.State', faultCodeTag: 'M1.FaultCode', map: { '1': 'running', '2': 'idle', '5': 'faulted', '6': 'planned-stop' } },
+        counters: { goodTag: 'M1.Good', rejectTag: 'M1.Reject', bitWidth: 32 },
+        idealRatePerMin: 60,
+      },
+    ],
+  },
+}
+
+// 06:00–07:00: running, a 15 min fault (101) from 06:10, running again; 2,400 good and 100 rejects.
+const SERIES: TagSeries = {
+  'M1.State': [
+    { t: T('2024-01-10T05:59:00Z'), v: 1 },
+    { t: T('2024-01-10T06:10:00Z'), v: 5 },
+    { t: T('2024-01-10T06:25:00Z'), v: 1 },
+  ],
+  'M1.FaultCode': [
+    { t: T('2024-01-10T05:59:00Z'), v: 0 },
+    { t: T('2024-01-10T06:10:00Z'), v: 101 },
+    { t: T('2024-01-10T06:25:00Z'), v: 0 },
+  ],
+  'M1.Good': [
+    { t: T('2024-01-10T05:59:00Z'), v: 0 },
+    { t: T('2024-01-10T06:59:59Z'), v: 2400 },
+  ],
+  'M1.Reject': [
+    { t: T('2024-01-10T05:59:00Z'), v: 0 },
+    { t: T('2024-01-10T06:59:59Z'), v: 100 },
+  ],
+}
+const FROM = T('2024-01-10T06:00:00Z')
+const TO = T('2024-01-10T07:00:00Z')
+
+describe('OeeService on a historian', () => {
+  let dir: string
+  let historian: Historian
+  let service: OeeService
+  const config: OeeConfig = OeeConfigSchema.parse(configInput)
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'otw-production-'))
+    historian = openHistorian({ file: join(dir, 'h.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0 })
+    for (const [tag, samples] of Object.entries(SERIES)) for (const s of samples) historian.append(tag, s.t, s.v)
+    service = new OeeService({ dataDir: dir, historian, config, now: () => T('2024-01-11T00:00:00Z') })
+  })
+  afterEach(() => {
+    service.close()
+    historian.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('computes A, P, Q and OEE exactly from the recorded samples', () => {
+    const report = service.report({ from: FROM, to: TO, by: 'shift' })
+    const m = report.summary.machines[0]
+    expect(m.availability).toBeCloseTo(45 / 60, 12)
+    expect(m.performance).toBeCloseTo(2500 / 2700, 12)
+    expect(m.quality).toBeCloseTo(2400 / 2500, 12)
+    expect(m.oee).toBeCloseTo(2400 / 3600, 12)
+    expect(m.lossMin.breakdowns).toBeCloseTo(15, 9)
+    expect(m.fullyProductiveMin).toBeCloseTo(40, 9)
+    expect(report.summary.bottleneck?.machine).toBe('M1')
+    expect(report.timeline[0].segments.map((s) => s.state)).toEqual(['running', 'faulted', 'running'])
+  })
+
+  it('stores detected stops, coded by the fault-code rules', () => {
+    const [fault] = service.listEvents({ from: FROM, to: TO })
+    expect(fault).toMatchObject({ machine: 'M1', state: 'faulted', faultCode: 101, durationS: 900, minor: false })
+    // The default fault-code rules code 101 as a jam.
+    expect(fault.reason).toEqual({ categoryId: 'mechanical', reasonId: 'jam' })
+    expect(fault.reasonLabel).toBe('Mechanical / Jam')
+  })
+
+  it('keeps codes and comments when the report is computed again, for another range too', () => {
+    service.report({ from: FROM, to: TO, by: 'shift' })
+    const [fault] = service.listEvents({ from: FROM, to: TO })
+    service.code([fault.id], { categoryId: 'organisational', reasonId: 'no-operator' })
+    service.comment(fault.id, 'nobody at the line')
+    service.report({ from: FROM, to: TO, by: 'shift' })
+    service.report({ from: T('2024-01-10T06:05:00Z'), to: T('2024-01-10T06:20:00Z'), by: 'day' })
+    const events = service.listEvents({ from: T('2024-01-10T00:00:00Z'), to: TO, states: ['faulted'] })
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ id: fault.id, reason: { categoryId: 'organisational', reasonId: 'no-operator' }, comment: 'nobody at the line' })
+    expect(events[0].reasonLabel).toBe('Organisational / No operator')
+    expect(service.listEvents({ from: FROM, to: TO, uncodedOnly: true })).toHaveLength(0)
+    const pareto = service.pareto({ from: FROM, to: TO })
+    expect(pareto).toMatchObject([{ category: 'Organisational', minutes: 15, events: 1 }])
+  })
+
+  it('gives the same numbers as otw oee on the same samples written as a recording CSV', async () => {
+    const live = service.report({ from: FROM, to: TO, by: 'shift' })
+    let out = ''
+    const files: Record<string, string> = { 'machine.json': JSON.stringify(configInput), 'rec.csv': formatRecordingCsv(SERIES) }
+    const code = await runOeeCommand(['--config', 'machine.json', '--data', 'rec.csv', '--from', '2024-01-10T06:00:00Z', '--to', '2024-01-10T07:00:00Z', '--json'], {
+      stdout: (s) => (out += s),
+      stderr: () => {},
+      readFile: async (p) => files[p],
+    })
+    expect(code).toBe(0)
+    const cli = JSON.parse(out) as LineOeeReport
+    const a = cli.periods[0].machines[0]
+    const b = live.summary.machines[0]
+    expect([b.availability, b.performance, b.quality, b.oee]).toEqual([a.availability, a.performance, a.quality, a.oee])
+    expect(b.lossMin).toEqual(a.lossMin)
+    expect(live.summary.line.oee).toBe(cli.periods[0].line.oee)
+  })
+
+  it('lists a no-data stretch in planned time as an uncoded stop with an id that does not depend on the range', () => {
+    const early = service.listEvents({ from: T('2024-01-10T03:00:00Z'), to: TO, uncodedOnly: true })
+    const unknown = early.find((e) => e.state === 'unknown')!
+    expect(unknown.start).toBe(queryStart(T('2024-01-10T03:00:00Z')))
+    expect(unknown.end).toBe(T('2024-01-10T05:59:00Z'))
+    const later = service.listEvents({ from: T('2024-01-10T04:00:00Z'), to: TO, uncodedOnly: true })
+    expect(later.filter((e) => e.state === 'unknown').map((e) => e.id)).toEqual([unknown.id])
+  })
+})
+
+describe('production.db migrations', () => {
+  it('go up and down', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otw-production-db-'))
+    const db = openDatabase(join(dir, 'production.db'))
+    try {
+      expect(migrateProductionDb(db)).toBe(1)
+      expect(productionDbVersion(db)).toBe(1)
+      expect(migrateProductionDb(db, 0)).toBe(0)
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'downtime_events'").get()).toBeUndefined()
+      expect(migrateProductionDb(db)).toBe(1)
+    } finally {
+      db.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
