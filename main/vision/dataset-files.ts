@@ -90,10 +90,6 @@ export function stem(file: string): string {
   return path.posix.basename(file, path.posix.extname(file))
 }
 
-export function toPosix(p: string): string {
-  return p.split(path.sep).join('/')
-}
-
 /** Six decimals, as YOLO tools write, without a trailing "-0". */
 export function fixed6(value: number): string {
   const s = value.toFixed(6)
