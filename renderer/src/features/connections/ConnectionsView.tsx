@@ -1,14 +1,29 @@
+import { useState } from 'react'
 import { useQuery } from '@tanstack/react-query'
+import type { ConnectionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 import { useConnectionStatus } from '../../app/StatusBar'
+import { AddConnectionDialog } from './AddConnectionDialog'
+import { AuditLogPanel } from './AuditLogPanel'
+import { ConnectionDetailPanel } from './ConnectionDetailPanel'
+import { useArmed } from './use-armed'
+import './connections.css'
 
-const PROTOCOL_NAMES = { opcua: 'OPC UA', modbus: 'Modbus TCP', mqtt: 'MQTT' } as const
+const PROTOCOL_NAMES = { opcua: 'OPC UA', modbus: 'Modbus', mqtt: 'MQTT' } as const
 
 export function ConnectionsView(): React.JSX.Element {
   const client = useClient()
   const connections = useConnectionStatus()
   const plant = useQuery({ queryKey: ['plant.status'], queryFn: () => client.call('plant.status'), refetchInterval: 5000 })
+  const managed = useQuery({ queryKey: ['connections.managed'], queryFn: () => client.call('connections.managed'), refetchInterval: 1000 })
+  const armed = useArmed()
+  const [adding, setAdding] = useState(false)
+  const [selectedId, setSelectedId] = useState<string>()
+  const managedIds = new Set((managed.data ?? []).map((m) => m.id))
+  // Managed connections come from the polled list (fresh counters); the rest (demo plant feed) from the status stream.
+  const rows: ConnectionStatus[] = [...connections.filter((c) => !managedIds.has(c.id)), ...(managed.data ?? []).map((m) => m.status)]
+  const selected = managed.data?.find((m) => m.id === selectedId)
   return (
     <div className="page">
       <h1>Connections</h1>
@@ -17,8 +32,8 @@ export function ConnectionsView(): React.JSX.Element {
         {plant.data?.running ? (
           <>
             <p>
-              A packaging line (Filler → Capper → Labeler) simulated on this machine, served over three protocols so the app has live data on first start and so you
-              can try UaExpert, mbpoll or mosquitto_sub against it.
+              A packaging line (Filler → Capper → Labeler) simulated on this machine, served over three protocols so the app has live data on first start and so
+              you can try UaExpert, mbpoll or mosquitto_sub against it.
             </p>
             <dl className="endpoints">
               <dt>OPC UA</dt>
@@ -34,14 +49,21 @@ export function ConnectionsView(): React.JSX.Element {
         )}
       </section>
       <section className="panel" aria-label="Connection list">
-        <h2>Connections</h2>
-        <table className="grid">
+        <div className="toolbar">
+          <h2>Connections</h2>
+          <span className="spacer" />
+          <button type="button" onClick={() => setAdding(true)}>
+            Add connection
+          </button>
+        </div>
+        <table className="grid" aria-label="Connections">
           <thead>
             <tr>
               <th>Name</th>
               <th>Protocol</th>
               <th>Endpoint</th>
               <th>State</th>
+              <th>Writes</th>
               <th className="num">Messages</th>
               <th className="num">Errors</th>
               <th className="num">Reconnects</th>
@@ -49,9 +71,22 @@ export function ConnectionsView(): React.JSX.Element {
             </tr>
           </thead>
           <tbody>
-            {connections.map((c) => (
-              <tr key={c.id}>
-                <td>{c.name}</td>
+            {rows.map((c) => (
+              <tr
+                key={c.id}
+                className={c.id === selectedId ? 'selected' : undefined}
+                aria-selected={c.id === selectedId}
+                onClick={() => managedIds.has(c.id) && setSelectedId(c.id)}
+              >
+                <td>
+                  {managedIds.has(c.id) ? (
+                    <button type="button" className="ghost" onClick={() => setSelectedId(c.id)}>
+                      {c.name}
+                    </button>
+                  ) : (
+                    c.name
+                  )}
+                </td>
                 <td>{PROTOCOL_NAMES[c.protocol]}</td>
                 <td className="mono">{c.endpoint}</td>
                 <td>
@@ -61,6 +96,7 @@ export function ConnectionsView(): React.JSX.Element {
                   </span>{' '}
                   <span className="muted">for {formatDuration(Date.now() - c.since)}</span>
                 </td>
+                <td>{armed.has(c.id) ? 'armed' : 'read-only'}</td>
                 <td className="num">{c.counters.messages}</td>
                 <td className="num">{c.counters.errors}</td>
                 <td className="num">{c.counters.reconnects}</td>
@@ -69,11 +105,18 @@ export function ConnectionsView(): React.JSX.Element {
             ))}
           </tbody>
         </table>
-        <p className="muted">
-          Adding your own Modbus TCP/RTU, OPC UA and MQTT connections (with endpoint discovery, certificates, armed writes and the audit log) arrives with the
-          connectivity work; until then the demo plant's MQTT feed is the live source.
-        </p>
       </section>
+      {selected && <ConnectionDetailPanel detail={selected} armedUntil={armed.get(selected.id)} onRemoved={() => setSelectedId(undefined)} />}
+      <AuditLogPanel />
+      {adding && (
+        <AddConnectionDialog
+          onClose={() => setAdding(false)}
+          onAdded={(id) => {
+            setAdding(false)
+            setSelectedId(id)
+          }}
+        />
+      )}
     </div>
   )
 }

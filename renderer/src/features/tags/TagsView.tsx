@@ -6,8 +6,20 @@ import { formatTime, formatValue } from '../../app/format'
 import { useUi } from '../../app/ui-store'
 import { useLive } from '../../live/live-store'
 import { buildFolderTree, inFolder, type FolderNode } from './tag-tree'
+import { useArmed } from '../connections/use-armed'
+import { WriteDialog } from './WriteDialog'
 
-function FolderTree({ node, selected, onSelect, depth = 0 }: { node: FolderNode; selected: string[]; onSelect(path: string[]): void; depth?: number }): React.JSX.Element {
+function FolderTree({
+  node,
+  selected,
+  onSelect,
+  depth = 0,
+}: {
+  node: FolderNode
+  selected: string[]
+  onSelect(path: string[]): void
+  depth?: number
+}): React.JSX.Element {
   const isSelected = node.path.join('/') === selected.join('/')
   return (
     <li role="treeitem" aria-selected={isSelected} aria-expanded={node.folders.length > 0 ? true : undefined}>
@@ -45,9 +57,20 @@ function TagRow({ tag, selected, onSelect }: { tag: TagInfo; selected: boolean; 
 
 function TagDetail({ tag }: { tag: TagInfo }): React.JSX.Element {
   const value = useLive((s) => s.values[tag.id])
+  const armed = useArmed()
+  const [writing, setWriting] = useState(false)
   return (
     <aside className="detail" aria-label="Tag details">
       <h2>{tag.name}</h2>
+      {tag.access === 'read-write' &&
+        (armed.has(tag.connectionId) ? (
+          <button type="button" onClick={() => setWriting(true)}>
+            Write…
+          </button>
+        ) : (
+          <p className="muted small">Read-write tag: arm its connection in Connections to write.</p>
+        ))}
+      {writing && <WriteDialog tag={tag} onClose={() => setWriting(false)} />}
       <dl>
         <dt>Value</dt>
         <dd className="big">{formatValue(value?.value, tag.unit, tag.enumLabels)}</dd>
@@ -112,7 +135,13 @@ export function TagsView(): React.JSX.Element {
       </section>
       <section className="panel table-panel" aria-label="Tag values">
         <div className="toolbar">
-          <input type="search" placeholder="Search tags by name or description" aria-label="Search tags" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <input
+            type="search"
+            placeholder="Search tags by name or description"
+            aria-label="Search tags"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
           <span className="muted">
             {visible.length} of {all.length} tags
           </span>
@@ -122,7 +151,9 @@ export function TagsView(): React.JSX.Element {
             Could not load tags: {tags.error.message}
           </p>
         )}
-        {tags.data && all.length === 0 && <p className="empty">No tags yet. The demo plant adds its tags when it has started; add your own connections in Connections.</p>}
+        {tags.data && all.length === 0 && (
+          <p className="empty">No tags yet. The demo plant adds its tags when it has started; add your own connections in Connections.</p>
+        )}
         <div className="table-scroll">
           <table className="grid" aria-label="Live tag values">
             <thead>

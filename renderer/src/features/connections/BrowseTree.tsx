@@ -1,0 +1,99 @@
+import { useState } from 'react'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import type { BrowseNodeInfo } from '../../../../preload/contract'
+import { useClient } from '../../app/client-context'
+
+function BrowseNode({
+  connectionId,
+  node,
+  tagNodeIds,
+  depth,
+}: {
+  connectionId: string
+  node: BrowseNodeInfo
+  tagNodeIds: Set<string>
+  depth: number
+}): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const [open, setOpen] = useState(false)
+  const addTag = useMutation({
+    mutationFn: () => client.call('connections.addTags', { id: connectionId, tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId }] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['connections.managed'] }),
+  })
+  const isVariable = node.nodeClass === 'Variable'
+  return (
+    <li role="treeitem" aria-expanded={node.hasChildren ? open : undefined} aria-label={node.displayName}>
+      <div className="tree-row" style={{ paddingLeft: 8 + depth * 14 }}>
+        {node.hasChildren ? (
+          <button type="button" className="ghost" aria-label={`${open ? 'Collapse' : 'Expand'} ${node.displayName}`} onClick={() => setOpen(!open)}>
+            {open ? '▾' : '▸'}
+          </button>
+        ) : (
+          <span aria-hidden="true">•</span>
+        )}{' '}
+        {node.displayName} <span className="muted">{isVariable ? `${node.dataType ?? ''} ${node.nodeId}` : node.nodeClass}</span>
+        {isVariable &&
+          (tagNodeIds.has(node.nodeId) ? (
+            <span className="muted"> (tag)</span>
+          ) : (
+            <button type="button" className="small" aria-label={`Add ${node.displayName} as tag`} disabled={addTag.isPending} onClick={() => addTag.mutate()}>
+              Add as tag
+            </button>
+          ))}
+        {addTag.isError && (
+          <span role="alert" className="error-text">
+            {' '}
+            {addTag.error.message}
+          </span>
+        )}
+      </div>
+      {open && <BrowseChildren connectionId={connectionId} nodeId={node.nodeId} tagNodeIds={tagNodeIds} depth={depth + 1} />}
+    </li>
+  )
+}
+
+function BrowseChildren({
+  connectionId,
+  nodeId,
+  tagNodeIds,
+  depth,
+}: {
+  connectionId: string
+  nodeId?: string
+  tagNodeIds: Set<string>
+  depth: number
+}): React.JSX.Element {
+  const client = useClient()
+  const children = useQuery({
+    queryKey: ['connections.browse', connectionId, nodeId ?? ''],
+    queryFn: () => client.call('connections.browse', { id: connectionId, nodeId }),
+    staleTime: 60_000,
+  })
+  if (children.isPending) return <p className="muted">Browsing…</p>
+  if (children.isError)
+    return (
+      <p role="alert" className="error-text">
+        {children.error.message}
+      </p>
+    )
+  return (
+    <ul role="group">
+      {children.data.map((child) => (
+        <BrowseNode key={child.nodeId} connectionId={connectionId} node={child} tagNodeIds={tagNodeIds} depth={depth} />
+      ))}
+    </ul>
+  )
+}
+
+/** The server's address space, fetched one level at a time as nodes are expanded. */
+export function BrowseTree({ connectionId, tagNodeIds }: { connectionId: string; tagNodeIds: Set<string> }): React.JSX.Element {
+  return (
+    <section aria-label="Address space">
+      <h3>Address space</h3>
+      <div role="tree" aria-label="OPC UA address space" className="tree">
+        <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} />
+      </div>
+    </section>
+  )
+}

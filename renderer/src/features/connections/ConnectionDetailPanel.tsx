@@ -1,0 +1,177 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import type { ConnectionDetail } from '../../../../preload/contract'
+import { useClient } from '../../app/client-context'
+import { BrowseTree } from './BrowseTree'
+import { ModbusTagForm } from './ModbusTagForm'
+import { formatCountdown, useCountdown } from './use-armed'
+
+function ArmToggle({ detail, armedUntil }: { detail: ConnectionDetail; armedUntil: number | undefined }): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const left = useCountdown(armedUntil)
+  const toggle = useMutation({
+    mutationFn: () => (armedUntil ? client.call('connections.disarm', { id: detail.id }) : client.call('connections.arm', { id: detail.id, minutes: 5 })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['writes.armed'] }),
+  })
+  if (detail.kind === 'mqtt') return <p className="muted">MQTT connections are read-only here.</p>
+  return (
+    <div className="toolbar">
+      <button
+        type="button"
+        role="switch"
+        aria-checked={Boolean(armedUntil)}
+        aria-label="Arm writes"
+        onClick={() => toggle.mutate()}
+        disabled={toggle.isPending}
+      >
+        {armedUntil ? 'Disarm writes' : 'Arm writes (5 min)'}
+      </button>
+      <span role="status" aria-label="Write arming" className={armedUntil ? 'armed' : 'muted'}>
+        {armedUntil ? `Armed for writes — disarms in ${formatCountdown(left)}` : 'Read-only (writes disarmed)'}
+      </span>
+      {toggle.isError && (
+        <span role="alert" className="error-text">
+          {toggle.error.message}
+        </span>
+      )}
+    </div>
+  )
+}
+
+function UntrustedCertificate({ detail }: { detail: ConnectionDetail }): React.JSX.Element | null {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const certificate = detail.untrustedCertificate
+  const trust = useMutation({
+    mutationFn: async () => {
+      await client.call('certificates.trust', { thumbprint: certificate!.thumbprint })
+      return client.call('connections.connect', { id: detail.id })
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['connections.managed'] }),
+  })
+  if (!certificate) return null
+  return (
+    <div role="alert" aria-label="Untrusted server certificate" className="banner banner-warning">
+      <p>The server certificate is not trusted yet. Compare the thumbprint with the one the server shows, then trust it.</p>
+      <dl className="endpoints">
+        <dt>Subject</dt>
+        <dd>{certificate.subject}</dd>
+        <dt>Thumbprint</dt>
+        <dd className="mono">{certificate.thumbprint}</dd>
+        <dt>Valid</dt>
+        <dd>
+          {certificate.notBefore.slice(0, 10)} … {certificate.notAfter.slice(0, 10)}
+        </dd>
+      </dl>
+      <button type="button" onClick={() => trust.mutate()} disabled={trust.isPending}>
+        Trust certificate
+      </button>
+      {trust.isError && <p className="error-text">{trust.error.message}</p>}
+    </div>
+  )
+}
+
+function ModbusTraffic({ id }: { id: string }): React.JSX.Element {
+  const client = useClient()
+  const traffic = useQuery({ queryKey: ['modbus.traffic', id], queryFn: () => client.call('modbus.traffic', { id, limit: 20 }), refetchInterval: 2000 })
+  const c = traffic.data?.counters
+  return (
+    <section aria-label="Modbus traffic">
+      <h3>Traffic</h3>
+      {c && (
+        <p className="small">
+          {c.requests} requests · {c.responses} responses · {c.timeouts} timeouts · {c.exceptions} exceptions · rtt{' '}
+          {c.rtt.avg === null ? '—' : `${c.rtt.avg.toFixed(1)} ms`}
+        </p>
+      )}
+      <pre className="mono small traffic">
+        {(traffic.data?.frames ?? [])
+          .slice(-10)
+          .map((f) => `${f.direction.toUpperCase()} FC${f.functionCode} ${f.hex} ${f.result}`)
+          .join('\n')}
+      </pre>
+    </section>
+  )
+}
+
+/** One connection: connect, arm, certificate, its tags, and where to find more (browse tree or register form). */
+export function ConnectionDetailPanel({
+  detail,
+  armedUntil,
+  onRemoved,
+}: {
+  detail: ConnectionDetail
+  armedUntil?: number
+  onRemoved(): void
+}): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+  const connected = detail.status.state !== 'disconnected'
+  const connect = useMutation({
+    mutationFn: () => (connected ? client.call('connections.disconnect', { id: detail.id }) : client.call('connections.connect', { id: detail.id })),
+    onSettled: refresh,
+  })
+  const remove = useMutation({ mutationFn: () => client.call('connections.remove', { id: detail.id }), onSuccess: onRemoved, onSettled: refresh })
+  const removeTag = useMutation({ mutationFn: (name: string) => client.call('connections.removeTags', { id: detail.id, names: [name] }), onSettled: refresh })
+  const isModbus = detail.kind === 'modbus-tcp' || detail.kind === 'modbus-rtu'
+  return (
+    <section className="panel" aria-label={`Connection ${detail.status.name}`}>
+      <h2>{detail.status.name}</h2>
+      <p className="mono">{detail.status.endpoint}</p>
+      <div className="toolbar">
+        <button type="button" onClick={() => connect.mutate()} disabled={connect.isPending}>
+          {connected ? 'Disconnect' : 'Connect'}
+        </button>
+        <button type="button" className="ghost" onClick={() => remove.mutate()}>
+          Remove connection
+        </button>
+        <span className={`health health-${detail.status.state}`}>
+          <span className="dot" aria-hidden="true" />
+          {detail.status.state}
+        </span>
+      </div>
+      {(connect.error ?? detail.status.lastError) && !detail.untrustedCertificate && (
+        <p role="alert" className="error-text">
+          {connect.error?.message ?? detail.status.lastError}
+        </p>
+      )}
+      <UntrustedCertificate detail={detail} />
+      <ArmToggle detail={detail} armedUntil={armedUntil} />
+      <h3>Tags</h3>
+      {detail.tags.length === 0 ? (
+        <p className="muted">No tags yet.</p>
+      ) : (
+        <table className="grid" aria-label="Connection tags">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Address</th>
+              <th>Type</th>
+              <th>Access</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {detail.tags.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td className="mono">{t.address}</td>
+                <td>{t.dataType}</td>
+                <td>{t.access}</td>
+                <td>
+                  <button type="button" className="ghost small" aria-label={`Remove tag ${t.name}`} onClick={() => removeTag.mutate(t.name)}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {detail.kind === 'opcua' && <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />}
+      {isModbus && <ModbusTagForm connectionId={detail.id} />}
+      {isModbus && connected && <ModbusTraffic id={detail.id} />}
+    </section>
+  )
+}

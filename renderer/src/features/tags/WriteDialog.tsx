@@ -1,0 +1,115 @@
+import { useState } from 'react'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import type { PreparedWrite, TagInfo } from '../../../../preload/contract'
+import { useClient } from '../../app/client-context'
+import { formatValue } from '../../app/format'
+import '../connections/connections.css'
+
+const parseInput = (tag: TagInfo, text: string): number | boolean | string => {
+  const type = tag.dataType.toLowerCase()
+  if (type === 'bool' || type === 'boolean') return text.trim().toLowerCase() === 'true' || text.trim() === '1'
+  if (type === 'string') return text
+  const n = Number(text)
+  return text.trim() === '' || Number.isNaN(n) ? text : n
+}
+
+/** Two steps: prepare (the host reads the old value and checks the new one), then the person confirms and sees the result. */
+export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void }): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const [text, setText] = useState('')
+  const [prepared, setPrepared] = useState<PreparedWrite>()
+  const prepare = useMutation({ mutationFn: () => client.call('writes.prepare', { tagId: tag.id, value: parseInput(tag, text) }), onSuccess: setPrepared })
+  const commit = useMutation({
+    mutationFn: () => client.call('writes.commit', { id: prepared!.id }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['audit.list'] }),
+  })
+  return (
+    <div className="dialog-backdrop">
+      <div role="dialog" aria-modal="true" aria-label={`Write ${tag.name}`} className="dialog">
+        <h2>Write {tag.name}</h2>
+        {!prepared && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault()
+              prepare.mutate()
+            }}
+          >
+            <label className="form-field">
+              <span>New value</span>
+              <input type="text" value={text} autoFocus onChange={(e) => setText(e.target.value)} />
+            </label>
+            <p className="muted small">
+              {tag.dataType}
+              {tag.range ? `, range ${tag.range.low} … ${tag.range.high}` : ''} {tag.unit ?? ''}
+            </p>
+            {prepare.isError && (
+              <p role="alert" className="error-text">
+                {prepare.error.message}
+              </p>
+            )}
+            <div className="toolbar">
+              <span className="spacer" />
+              <button type="button" className="ghost" onClick={onClose}>
+                Cancel
+              </button>
+              <button type="submit" disabled={prepare.isPending}>
+                Check
+              </button>
+            </div>
+          </form>
+        )}
+        {prepared && !commit.isSuccess && (
+          <>
+            <dl className="endpoints" aria-label="Write to confirm">
+              <dt>Tag</dt>
+              <dd className="mono">{prepared.tag.id}</dd>
+              <dt>Old value</dt>
+              <dd aria-label="Old value">{formatValue(prepared.oldValue, tag.unit, tag.enumLabels)}</dd>
+              <dt>New value</dt>
+              <dd aria-label="New value">{formatValue(prepared.newValue, tag.unit, tag.enumLabels)}</dd>
+            </dl>
+            <ul aria-label="Checks">
+              {prepared.checks.map((c) => (
+                <li key={c.name} className={c.ok ? 'check-ok' : 'check-failed'}>
+                  {c.ok ? '✓' : '✗'} {c.name}: {c.message}
+                </li>
+              ))}
+            </ul>
+            {commit.isError && (
+              <p role="alert" className="error-text">
+                {commit.error.message}
+              </p>
+            )}
+            <div className="toolbar">
+              <span className="spacer" />
+              <button type="button" className="ghost" onClick={onClose}>
+                Cancel
+              </button>
+              <button type="button" className="ghost" onClick={() => setPrepared(undefined)}>
+                Change value
+              </button>
+              <button type="button" disabled={!prepared.ok || commit.isPending} onClick={() => commit.mutate()}>
+                Confirm write
+              </button>
+            </div>
+          </>
+        )}
+        {commit.isSuccess && (
+          <>
+            <p role="status">
+              Written: {formatValue(commit.data.oldValue, tag.unit)} → {formatValue(commit.data.newValue, tag.unit)}; the device now reads{' '}
+              {formatValue(commit.data.readBack, tag.unit)}.
+            </p>
+            <div className="toolbar">
+              <span className="spacer" />
+              <button type="button" onClick={onClose}>
+                Close
+              </button>
+            </div>
+          </>
+        )}
+      </div>
+    </div>
+  )
+}
