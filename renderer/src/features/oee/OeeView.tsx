@@ -1,21 +1,215 @@
-import { ComingView } from '../../components/ComingView'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import type { OeeEvent, OeeReport } from '../../../../preload/contract'
+import { useClient } from '../../app/client-context'
+import { ChartPanel, Gauge, Pareto, StateTimeline, TrendBars, Waterfall } from './OeeCharts'
+import { csvCell, downloadText, mins, pct, PRESETS, presetRange, toLocalInput, type RangePreset } from './oee-range'
+import { UncodedQueue } from './UncodedQueue'
+import './oee.css'
 
+function eventsCsv(events: OeeEvent[]): string {
+  const head = 'id,machine,start,end,duration_s,state,fault_code,minor,reason,comment'
+  const rows = events.map((e) =>
+    [e.id, e.machine, new Date(e.start).toISOString(), new Date(e.end).toISOString(), e.durationS, e.state, e.faultCode, e.minor, e.reasonLabel, e.comment].map(csvCell).join(','),
+  )
+  return [head, ...rows].join('\n') + '\n'
+}
+
+function reportCsv(r: OeeReport): string {
+  const head = 'period,start,end,machine,availability,performance,quality,oee,planned_min,run_min,good,reject,breakdowns_min,setup_min,minor_stops_min,reduced_speed_min,defects_min,startup_rejects_min,bottleneck'
+  const rows = [r.summary, ...r.periods].flatMap((p) =>
+    [...p.machines.map((m) => ({ ...m, name: m.machine })), { name: 'LINE', ...p.line, plannedProductionMin: '', runMin: '', counts: p.output, lossMin: null }].map((m) =>
+      [
+        p.label,
+        new Date(p.start).toISOString(),
+        new Date(p.end).toISOString(),
+        m.name,
+        m.availability,
+        m.performance,
+        m.quality,
+        m.oee,
+        m.plannedProductionMin,
+        m.runMin,
+        m.counts.good,
+        'reject' in m.counts ? m.counts.reject : '',
+        ...(m.lossMin ? [m.lossMin.breakdowns, m.lossMin.setupAndAdjustments, m.lossMin.minorStops, m.lossMin.reducedSpeed, m.lossMin.processDefects, m.lossMin.startupRejects] : ['', '', '', '', '', '']),
+        p.bottleneck?.machine,
+      ]
+        .map(csvCell)
+        .join(','),
+    ),
+  )
+  return [head, ...rows].join('\n') + '\n'
+}
+
+/** OEE of the demo line from the historian: numbers, gauges, trend, losses, Pareto, state timeline and the uncoded-stops queue. */
 export function OeeView(): React.JSX.Element {
+  const client = useClient()
+  const [preset, setPreset] = useState<RangePreset>('shift')
+  const [custom, setCustom] = useState(() => presetRange('24h', Date.now()))
+  const [by, setBy] = useState<'shift' | 'day' | 'week'>('shift')
+  const [paretoBy, setParetoBy] = useState<'minutes' | 'count'>('minutes')
+  const [waterfallMachine, setWaterfallMachine] = useState<string | null>(null)
+  const range = (): { from: number; to: number } => (preset === 'custom' ? custom : presetRange(preset, Date.now()))
+  const live = preset !== 'custom'
+
+  const report = useQuery({
+    queryKey: ['oee', 'report', preset, custom, by],
+    queryFn: () => client.call('oee.report', { ...range(), by }),
+    placeholderData: keepPreviousData,
+    refetchInterval: live ? 10_000 : false,
+  })
+  const r = report.data
+  const window = r ? { from: r.from, to: r.to } : range()
+  const uncoded = useQuery({
+    queryKey: ['oee', 'uncoded', preset, custom],
+    queryFn: () => client.call('oee.events', { ...range(), uncodedOnly: true }),
+    placeholderData: keepPreviousData,
+    refetchInterval: live ? 10_000 : false,
+  })
+  const pareto = useQuery({
+    queryKey: ['oee', 'pareto', window.from, window.to, uncoded.dataUpdatedAt],
+    queryFn: () => client.call('oee.pareto', window),
+    placeholderData: keepPreviousData,
+    enabled: uncoded.isSuccess,
+  })
+  const reasons = useQuery({ queryKey: ['oee', 'reasons'], queryFn: () => client.call('oee.reasons') })
+  const exportEvents = async (): Promise<void> => downloadText('oee-events.csv', eventsCsv(await client.call('oee.events', { ...window, includeMinor: true })))
+
+  const summary = r?.summary
+  const wfMachine = summary?.machines.find((m) => m.machine === (waterfallMachine ?? summary.bottleneck?.machine)) ?? summary?.machines[0]
+
   return (
-    <ComingView
-      title="OEE"
-      intro="Availability, performance, quality and OEE per machine and line, computed to the standard definitions from recorded or live tags."
-      features={[
-        'A, P, Q and OEE gauges per machine and for the line, per shift, day, week or any range — with the bottleneck machine named',
-        'Loss waterfall from planned time to fully productive time (the six big losses, in minutes and units)',
-        'Downtime Pareto by minutes lost and by count, with a two-level reason tree',
-        'Machine state timeline aligned with trends, and a queue of uncoded stops to code with the keyboard',
-        'Exports to CSV and PNG',
-      ]}
-      meanwhile={[
-        'Watch the demo plant machine states and counters live in Tags (Line1 → Filler / Capper / Labeler → State, GoodCount, RejectCount).',
-        'Compute OEE from a CSV recording on the command line: otw oee --config machine.json --data recording.csv --from … --to … --json',
-      ]}
-    />
+    <div className="oee-view">
+      <header className="oee-toolbar panel">
+        <h1>OEE</h1>
+        <div role="group" aria-label="Range">
+          {PRESETS.map((p) => (
+            <button key={p.id} type="button" className={preset === p.id ? 'active' : undefined} aria-pressed={preset === p.id} onClick={() => setPreset(p.id)}>
+              {p.label}
+            </button>
+          ))}
+        </div>
+        {preset === 'custom' && (
+          <span>
+            <input type="datetime-local" aria-label="From" value={toLocalInput(custom.from)} onChange={(e) => e.target.value && setCustom((c) => ({ ...c, from: new Date(e.target.value).getTime() }))} />
+            <input type="datetime-local" aria-label="To" value={toLocalInput(custom.to)} onChange={(e) => e.target.value && setCustom((c) => ({ ...c, to: new Date(e.target.value).getTime() }))} />
+          </span>
+        )}
+        <label>
+          Trend per{' '}
+          <select aria-label="Trend per" value={by} onChange={(e) => setBy(e.target.value as typeof by)}>
+            <option value="shift">shift</option>
+            <option value="day">day</option>
+            <option value="week">week</option>
+          </select>
+        </label>
+        <button type="button" disabled={!r} onClick={() => r && downloadText('oee-report.csv', reportCsv(r))}>
+          Export report CSV
+        </button>
+        <button type="button" onClick={() => void exportEvents()}>
+          Export events CSV
+        </button>
+        <span className="muted" role="status" aria-label="OEE range">
+          {r ? `${new Date(r.from).toLocaleString()} – ${new Date(r.to).toLocaleString()} (${r.timeZone})` : 'Computing…'}
+        </span>
+      </header>
+      {report.error && <p role="alert">OEE could not be computed: {report.error.message}</p>}
+      {summary && (
+        <section className="panel" aria-label="Overview">
+          <table className="oee-table oee-overview" aria-label="OEE per machine and line">
+            <thead>
+              <tr>
+                <th>Machine</th>
+                <th>Availability</th>
+                <th>Performance</th>
+                <th>Quality</th>
+                <th>OEE</th>
+                <th>Good / reject</th>
+                <th>Blocked+starved</th>
+                <th>Flags</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.machines.map((m) => (
+                <tr key={m.machine}>
+                  <th scope="row">
+                    {m.name}
+                    {summary.bottleneck?.machine === m.machine && <span className="oee-badge">bottleneck</span>}
+                  </th>
+                  {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
+                    <td key={k}>
+                      <Gauge label={`${m.name} ${k}`} value={m[k]} size={48} /> <span>{pct(m[k])}</span>
+                    </td>
+                  ))}
+                  <td>
+                    {m.counts.good} / {m.counts.reject}
+                  </td>
+                  <td>{mins(m.blockedStarvedMin)}</td>
+                  <td>{m.flags.join(', ')}</td>
+                </tr>
+              ))}
+              <tr className="oee-line-row">
+                <th scope="row">Line {summary.bottleneck ? `(at ${summary.bottleneck.machine.replace(/^.*\./, '')})` : ''}</th>
+                {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
+                  <td key={k}>
+                    <Gauge label={`Line ${k}`} value={summary.line[k]} size={56} /> <strong>{pct(summary.line[k])}</strong>
+                  </td>
+                ))}
+                <td>
+                  {summary.output.good} good of {summary.output.total}
+                </td>
+                <td colSpan={2}>Bottleneck: {summary.bottleneck ? `${summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)` : '—'}</td>
+              </tr>
+            </tbody>
+          </table>
+          {r.warnings.length > 0 && <p className="muted small">{r.warnings.join(' · ')}</p>}
+        </section>
+      )}
+      {r && summary && (
+        <div className="oee-grid">
+          <ChartPanel title={`OEE trend per ${by}`} file="oee-trend.png">
+            {(ref) => <TrendBars periods={r.periods} svgRef={ref} />}
+          </ChartPanel>
+          {wfMachine && (
+            <ChartPanel
+              title="Loss waterfall"
+              file="oee-waterfall.png"
+              extra={
+                <select aria-label="Waterfall machine" value={wfMachine.machine} onChange={(e) => setWaterfallMachine(e.target.value)}>
+                  {summary.machines.map((m) => (
+                    <option key={m.machine} value={m.machine}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+              }
+            >
+              {(ref) => <Waterfall m={wfMachine} svgRef={ref} />}
+            </ChartPanel>
+          )}
+          <ChartPanel
+            title="Downtime Pareto"
+            file="oee-pareto.png"
+            extra={
+              <div role="group" aria-label="Pareto by">
+                <button type="button" aria-pressed={paretoBy === 'minutes'} className={paretoBy === 'minutes' ? 'active' : undefined} onClick={() => setParetoBy('minutes')}>
+                  Minutes
+                </button>
+                <button type="button" aria-pressed={paretoBy === 'count'} className={paretoBy === 'count' ? 'active' : undefined} onClick={() => setParetoBy('count')}>
+                  Count
+                </button>
+              </div>
+            }
+          >
+            {(ref) => <Pareto data={pareto.data ?? []} by={paretoBy} svgRef={ref} />}
+          </ChartPanel>
+          <ChartPanel title="Machine states" file="oee-states.png">
+            {(ref) => <StateTimeline report={r} svgRef={ref} />}
+          </ChartPanel>
+        </div>
+      )}
+      {reasons.data && <UncodedQueue events={uncoded.data ?? []} tree={reasons.data} />}
+    </div>
   )
 }

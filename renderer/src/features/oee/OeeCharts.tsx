@@ -1,0 +1,216 @@
+import { useRef } from 'react'
+import type { OeeMachineResult, OeePareto, OeePeriod, OeeReport } from '../../../../preload/contract'
+import { downloadSvgAsPng, mins, pct, STATE_COLORS } from './oee-range'
+
+/** A chart panel with a PNG download of its SVG. */
+export function ChartPanel({ title, children, file, extra }: { title: string; children: (ref: React.RefObject<SVGSVGElement | null>) => React.ReactNode; file: string; extra?: React.ReactNode }): React.JSX.Element {
+  const ref = useRef<SVGSVGElement | null>(null)
+  return (
+    <section className="panel oee-chart" aria-label={title}>
+      <div className="oee-chart-head">
+        <h2>{title}</h2>
+        {extra}
+        <button type="button" aria-label={`Download ${title} as PNG`} onClick={() => ref.current && downloadSvgAsPng(ref.current, file)}>
+          PNG
+        </button>
+      </div>
+      {children(ref)}
+    </section>
+  )
+}
+
+export function Gauge({ label, value, size = 64 }: { label: string; value: number | null; size?: number }): React.JSX.Element {
+  const r = size / 2 - 6
+  const c = 2 * Math.PI * r
+  const v = value === null ? 0 : Math.max(0, Math.min(1, value))
+  const color = value === null ? 'var(--muted)' : v >= 0.85 ? 'var(--good)' : v >= 0.6 ? 'var(--warn)' : 'var(--bad)'
+  return (
+    <svg width={size} height={size} role="img" aria-label={`${label} ${pct(value)}`} className="oee-gauge">
+      <circle cx={size / 2} cy={size / 2} r={r} fill="none" stroke="var(--border)" strokeWidth={6} />
+      <circle
+        cx={size / 2}
+        cy={size / 2}
+        r={r}
+        fill="none"
+        stroke={color}
+        strokeWidth={6}
+        strokeDasharray={`${c * v} ${c}`}
+        transform={`rotate(-90 ${size / 2} ${size / 2})`}
+      />
+      <text x="50%" y="50%" dominantBaseline="central" textAnchor="middle" fontSize={size / 5} fill="var(--text)">
+        {value === null ? '—' : `${Math.round(v * 100)}`}
+      </text>
+    </svg>
+  )
+}
+
+export function TrendBars({ periods, svgRef }: { periods: OeePeriod[]; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
+  const w = 560
+  const h = 160
+  const n = Math.max(1, periods.length)
+  const bw = Math.min(60, (w - 40) / n - 4)
+  return (
+    <svg ref={svgRef} viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`Line OEE per period: ${periods.map((p) => `${p.label} ${pct(p.line.oee)}`).join(', ')}`}>
+      <line x1={30} y1={h - 30} x2={w} y2={h - 30} stroke="var(--border)" />
+      {[0, 0.5, 1].map((g) => (
+        <text key={g} x={0} y={h - 30 - g * (h - 50) + 4} fontSize={10} fill="var(--muted)">
+          {g * 100}%
+        </text>
+      ))}
+      {periods.map((p, i) => {
+        const v = p.line.oee ?? 0
+        const bh = v * (h - 50)
+        const x = 36 + i * ((w - 40) / n)
+        return (
+          <g key={p.label}>
+            <rect x={x} y={h - 30 - bh} width={bw} height={bh} fill="var(--accent)">
+              <title>{`${p.label}: ${pct(p.line.oee)}`}</title>
+            </rect>
+            <text x={x + bw / 2} y={h - 30 - bh - 3} fontSize={10} textAnchor="middle" fill="var(--text)">
+              {pct(p.line.oee)}
+            </text>
+            <text x={x + bw / 2} y={h - 14} fontSize={9} textAnchor="middle" fill="var(--muted)">
+              {p.label.length > 16 ? p.label.slice(5) : p.label}
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
+/** Planned production time → six big losses → fully productive time. */
+export function Waterfall({ m, svgRef }: { m: OeeMachineResult; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
+  const steps: { label: string; value: number; kind: 'total' | 'loss' }[] = [
+    { label: 'Planned', value: m.plannedProductionMin, kind: 'total' },
+    { label: 'Breakdowns', value: m.lossMin.breakdowns, kind: 'loss' },
+    { label: 'Setup', value: m.lossMin.setupAndAdjustments, kind: 'loss' },
+    { label: 'Blocked/starved', value: m.blockedStarvedLossMin, kind: 'loss' },
+    { label: 'Minor stops', value: m.lossMin.minorStops, kind: 'loss' },
+    { label: 'Reduced speed', value: m.lossMin.reducedSpeed, kind: 'loss' },
+    { label: 'Defects', value: m.lossMin.processDefects, kind: 'loss' },
+    { label: 'Start-up rejects', value: m.lossMin.startupRejects, kind: 'loss' },
+    { label: 'Fully productive', value: m.fullyProductiveMin, kind: 'total' },
+  ]
+  const w = 560
+  const h = 180
+  const max = Math.max(1e-9, m.plannedProductionMin, ...steps.map((s) => s.value))
+  const scale = (h - 50) / max
+  const bw = (w - 20) / steps.length - 6
+  let level = m.plannedProductionMin
+  return (
+    <svg ref={svgRef} viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`Loss waterfall for ${m.name}: ${steps.map((s) => `${s.label} ${mins(s.value)}`).join(', ')}`}>
+      {steps.map((s, i) => {
+        const x = 10 + i * (bw + 6)
+        let top: number
+        let height: number
+        if (s.kind === 'total') {
+          top = h - 30 - s.value * scale
+          height = s.value * scale
+        } else {
+          const after = level - s.value
+          top = h - 30 - Math.max(level, after) * scale
+          height = Math.abs(s.value) * scale
+          level = after
+        }
+        return (
+          <g key={s.label}>
+            <rect x={x} y={top} width={bw} height={Math.max(0.5, height)} fill={s.kind === 'total' ? 'var(--accent)' : 'var(--bad)'} />
+            <text x={x + bw / 2} y={top - 3} fontSize={9} textAnchor="middle" fill="var(--text)">
+              {s.value.toFixed(1)}
+            </text>
+            <text x={x + bw / 2} y={h - 16} fontSize={8.5} textAnchor="middle" fill="var(--muted)">
+              {s.label}
+            </text>
+          </g>
+        )
+      })}
+      <text x={10} y={h - 3} fontSize={9} fill="var(--muted)">
+        minutes
+      </text>
+    </svg>
+  )
+}
+
+export function Pareto({ data, by, svgRef }: { data: OeePareto; by: 'minutes' | 'count'; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
+  const rows = [...data].map((c) => ({ label: c.category, value: by === 'minutes' ? c.minutes : c.events })).sort((a, b) => b.value - a.value)
+  const total = rows.reduce((a, r) => a + r.value, 0)
+  const w = 560
+  const rowH = 22
+  const h = Math.max(60, rows.length * rowH + 20)
+  const max = Math.max(1e-9, ...rows.map((r) => r.value))
+  let cum = 0
+  return (
+    <svg
+      ref={svgRef}
+      viewBox={`0 0 ${w} ${h}`}
+      width="100%"
+      height={h}
+      role="img"
+      aria-label={`Downtime Pareto by ${by}: ${rows.map((r) => `${r.label} ${by === 'minutes' ? mins(r.value) : `${r.value} stops`}`).join(', ') || 'no stops'}`}
+    >
+      {rows.length === 0 && (
+        <text x={10} y={30} fill="var(--muted)">
+          No stops in this range
+        </text>
+      )}
+      {rows.map((r, i) => {
+        cum += r.value
+        const bw = (r.value / max) * (w - 260)
+        return (
+          <g key={r.label} transform={`translate(0 ${10 + i * rowH})`}>
+            <text x={0} y={14} fontSize={11} fill="var(--text)">
+              {r.label}
+            </text>
+            <rect x={120} y={3} width={Math.max(1, bw)} height={14} fill={r.label === 'Uncoded' ? 'var(--muted)' : 'var(--warn)'} />
+            <text x={126 + bw} y={14} fontSize={10} fill="var(--text)">
+              {by === 'minutes' ? mins(r.value) : `${r.value}`} · {total ? Math.round((cum / total) * 100) : 0}% cum.
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
+export function StateTimeline({ report, svgRef }: { report: OeeReport; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
+  const w = 900
+  const rowH = 24
+  const left = 80
+  const h = report.timeline.length * rowH + 44
+  const span = Math.max(1, report.to - report.from)
+  const x = (t: number): number => left + ((t - report.from) / span) * (w - left - 10)
+  const states = Object.keys(STATE_COLORS)
+  return (
+    <svg ref={svgRef} viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`Machine state timeline from ${new Date(report.from).toLocaleString()} to ${new Date(report.to).toLocaleString()}`}>
+      {report.timeline.map((row, i) => (
+        <g key={row.machine} transform={`translate(0 ${i * rowH})`}>
+          <text x={0} y={16} fontSize={11} fill="var(--text)">
+            {row.machine.replace(/^.*\./, '')}
+          </text>
+          {row.segments.map((s) => (
+            <rect key={s.start} x={x(s.start)} y={4} width={Math.max(0.5, x(s.end) - x(s.start))} height={rowH - 8} fill={STATE_COLORS[s.state]}>
+              <title>{`${s.state}${s.faultCode ? ` (fault ${s.faultCode})` : ''}: ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}`}</title>
+            </rect>
+          ))}
+        </g>
+      ))}
+      <text x={left} y={report.timeline.length * rowH + 12} fontSize={9} fill="var(--muted)">
+        {new Date(report.from).toLocaleString()}
+      </text>
+      <text x={w - 10} y={report.timeline.length * rowH + 12} fontSize={9} textAnchor="end" fill="var(--muted)">
+        {new Date(report.to).toLocaleString()}
+      </text>
+      <g transform={`translate(${left} ${report.timeline.length * rowH + 22})`} aria-label="Legend">
+        {states.map((s, i) => (
+          <g key={s} transform={`translate(${i * 95} 0)`}>
+            <rect width={10} height={10} fill={STATE_COLORS[s]} />
+            <text x={14} y={9} fontSize={10} fill="var(--text)">
+              {s}
+            </text>
+          </g>
+        ))}
+      </g>
+    </svg>
+  )
+}
