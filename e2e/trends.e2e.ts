@@ -17,17 +17,33 @@ test('trends: add two pens from the demo plant, see them move, zoom into the pas
   await expect(readoutRow(page, 'Line1.Filler.Speed')).toContainText('bpm')
   await expect(readoutRow(page, 'Line1.Filler.Speed')).toContainText('good')
 
+  // Export the recorded history of both pens: progress, then where the file is.
+  await page.getByRole('group', { name: 'Export history' }).getByRole('combobox', { name: 'Export format' }).selectOption('csv-long')
+  await page.getByRole('button', { name: 'Export history' }).click()
+  await expect(page.getByRole('group', { name: 'Export history' }).getByRole('status')).toContainText(/Exported [\d,]+ rows .* to .*history-.*\.csv/)
+
   // Zoom into the past with the mouse wheel: the view leaves live mode and shows recorded history.
   const chart = trendChart(page)
   const box = (await chart.boundingBox())!
-  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2)
+  // Zoom around the newest samples (near the right edge) so the zoomed window still holds this short recording.
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2)
   await page.mouse.wheel(0, -400)
   await expect(page.getByRole('status', { name: 'Range' })).toContainText('History')
   await expect(page.getByRole('button', { name: /Back to live/ })).toBeVisible()
 
-  // The cursor readout follows the mouse over recorded samples.
-  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2)
-  await expect(readoutRow(page, 'Line1.Filler.Speed').getByRole('cell').nth(1)).toHaveText(/\d+(\.\d+)? bpm/)
+  // The cursor readout follows the mouse over recorded samples (a person moves along the line until it shows a value).
+  const speed = readoutRow(page, 'Line1.Filler.Speed').getByRole('cell').nth(1)
+  let x = 0.99
+  await expect
+    .poll(
+      async () => {
+        await page.mouse.move(box.x + box.width * x, box.y + box.height / 2)
+        x = x > 0.5 ? x - 0.02 : 0.99
+        return speed.innerText()
+      },
+      { timeout: 20_000 },
+    )
+    .toMatch(/\d+(\.\d+)? bpm/)
   await page.screenshot({ path: 'test-results/screens/trends-zoomed.png' })
 
   // Keyboard: L goes back to live.

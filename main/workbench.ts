@@ -137,7 +137,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       for (const notice of notices.list()) sink.emit(notice)
       return notices.subscribe((notice) => sink.emit(notice))
     },
-    ...historyHandlers(historian),
+    ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
   }

@@ -1,11 +1,44 @@
-import type { HistoryBuckets, HistoryRaw, HistorianStatsInfo } from '../../preload/contract'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { HistoryBuckets, HistoryExportEvent, HistoryRaw, HistorianStatsInfo } from '../../preload/contract'
 import type { Historian } from '../historian/historian'
+import type { StreamSink } from '../ipc/handlers'
 
 const nullable = (values: Float64Array): (number | null)[] => Array.from(values, (v) => (Number.isFinite(v) ? v : null))
 
-/** The history channels of the contract, answered from one historian. */
-export function historyHandlers(historian: Historian) {
+const EXTENSIONS = { 'csv-long': 'csv', 'csv-wide': 'csv', jsonl: 'jsonl' } as const
+
+/** The history channels of the contract, answered from one historian; exports land in `exportsDir`. */
+export function historyHandlers(historian: Historian, exportsDir: string) {
   return {
+    'history.export': (
+      input: { tagIds: string[]; from: number; to: number; format: 'csv-long' | 'csv-wide' | 'jsonl' },
+      sink: StreamSink<HistoryExportEvent>,
+    ): (() => void) => {
+      const cancel = new AbortController()
+      mkdirSync(exportsDir, { recursive: true })
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+      const file = join(exportsDir, `history-${stamp}-${input.format}.${EXTENSIONS[input.format]}`)
+      let lastProgress = 0
+      historian
+        .exportRange({
+          ...input,
+          out: file,
+          signal: cancel.signal,
+          onProgress: (p) => {
+            // A few progress events a second are plenty for a progress bar.
+            if (Date.now() - lastProgress < 200 && p.done < p.total) return
+            lastProgress = Date.now()
+            sink.emit({ kind: 'progress', done: p.done, total: p.total, rate: Number.isFinite(p.rate) ? p.rate : 0, etaMs: Number.isFinite(p.etaMs) ? p.etaMs : 0 })
+          },
+        })
+        .then((result) => {
+          sink.emit({ kind: 'done', file, ...result })
+          sink.end()
+        })
+        .catch((error: unknown) => sink.end(cancel.signal.aborted ? { code: 'CANCELLED', message: 'Export cancelled; the partial file was removed' } : error))
+      return () => cancel.abort()
+    },
     'history.buckets': (input: { tagIds: string[]; from: number; to: number; buckets: number }): HistoryBuckets[] =>
       historian.queryBuckets(input.tagIds, input.from, input.to, input.buckets).map((series) => ({
         tagId: series.tagId,

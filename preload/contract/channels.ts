@@ -8,7 +8,7 @@ import {
   tagInfoSchema,
   tagValueSchema,
 } from './schemas'
-import { historyRequests } from './history'
+import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
 
@@ -77,6 +77,8 @@ export const channels = {
   'connections.status': stream(none, z.array(connectionStatusSchema)),
   notices: stream(none, noticeSchema),
   ...requests(historyRequests),
+  /** Streams progress of a history export, then where the file was written. */
+  'history.export': stream(historyExportInputSchema, historyExportEventSchema),
   ...requests(oeeRequests),
   ...requests(connectionRequests),
 } as const

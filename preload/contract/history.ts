@@ -63,3 +63,17 @@ export const historyRequests = {
   },
   'history.stats': { input: z.object({}).strict().optional(), output: historianStatsSchema },
 } as const
+
+export const exportFormatSchema = z.enum(['csv-long', 'csv-wide', 'jsonl'])
+
+/** Opens an export of recorded history into the data folder's exports/; closing the stream cancels it. */
+export const historyExportInputSchema = z
+  .object({ ...range, tagIds: z.array(tagIdSchema).min(1).max(10_000), format: exportFormatSchema })
+  .strict()
+  .refine(ordered, { message: '"from" must be before "to"' })
+
+export const historyExportEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number() }),
+  z.object({ kind: z.literal('done'), file: z.string(), samples: z.number(), rows: z.number(), bytes: z.number() }),
+])
+export type HistoryExportEvent = z.infer<typeof historyExportEventSchema>

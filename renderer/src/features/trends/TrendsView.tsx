@@ -4,6 +4,7 @@ import type uPlot from 'uplot'
 import type { TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime, formatValue } from '../../app/format'
+import { HistoryExport } from './HistoryExport'
 import { TrendChart, type AlignedData } from './TrendChart'
 import { alignPens, bucketsToPoints, isStepped, rawToPoints, toCsv, type PenPoints } from './trend-series'
 import { COMPARE_OFFSETS, LIVE_SPANS, MAX_PENS, PEN_COLORS, useTrend, windowOf } from './trend-store'
@@ -219,6 +220,7 @@ export function TrendsView(): React.JSX.Element {
               chartRef={(u) => (plot.current = u)}
             />
             <p className="muted small">Wheel: zoom · Shift+wheel or ←/→: pan · drag: zoom to selection · double-click or L: live · +/−: zoom</p>
+            <HistoryExport tagIds={penIds} window={shownWindow} />
             <table className="grid readout" aria-label="Cursor readout">
               <thead>
                 <tr>

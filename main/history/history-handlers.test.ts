@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { HistoryExportEvent } from '../../preload/contract'
+import { openHistorian } from '../historian'
+import { historyHandlers } from './history-handlers'
+
+describe('history channels', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otw-history-'))
+  const historian = openHistorian({ file: join(dir, 'h.otwh'), flushIntervalMs: 0 })
+  for (let i = 0; i < 100; i++) historian.append('A', 1000 + i * 100, i, i === 50 ? 2 : 0)
+  historian.append('B', 1000, Number.NaN, 2, 'comm lost')
+  historian.flush()
+  const handlers = historyHandlers(historian, join(dir, 'exports'))
+  afterAll(() => historian.close())
+
+  it('answers buckets with nulls for empty buckets and NaN, and raw samples with their quality', () => {
+    const [a, b] = handlers['history.buckets']({ tagIds: ['A', 'B'], from: 0, to: 20_000, buckets: 20 })
+    expect(a.count.reduce<number>((x, y) => x + (y ?? 0), 0)).toBe(100)
+    expect(a.min[0]).toBeNull()
+    expect(a.t[1] - a.t[0]).toBe(a.bucketMs)
+    expect(b.avg.every((v) => v === null)).toBe(true)
+    const [raw] = handlers['history.raw']({ tagIds: ['A'], from: 0, to: 20_000, limit: 60 })
+    expect(raw.t).toHaveLength(60)
+    expect(raw.truncated).toBe(true)
+    expect(raw.q[50]).toBe(2)
+  })
+
+  it('streams an export with progress, then the file it wrote', async () => {
+    const events: HistoryExportEvent[] = []
+    const ended = await new Promise<unknown>((resolve) => {
+      handlers['history.export'](
+        { tagIds: ['A'], from: 0, to: 20_000, format: 'csv-long' },
+        { emit: (e) => events.push(e), end: (error) => resolve(error ?? 'ok'), congested: () => false },
+      )
+    })
+    expect(ended).toBe('ok')
+    const done = events.at(-1)
+    expect(done?.kind).toBe('done')
+    if (done?.kind !== 'done') return
+    expect(done.rows).toBe(100)
+    expect(readFileSync(done.file, 'utf8').trim().split('\n')).toHaveLength(101)
+  })
+})
