@@ -50,6 +50,7 @@ Commands:
                                  otw write modbus://127.0.0.1:5020?unit=1 40003 300 --type uint16 --yes
   browse    Browse a server:     otw browse opc.tcp://127.0.0.1:4840 [--node <nodeId>] [--depth n]
                                  otw browse mqtt://127.0.0.1:1883 --topic "#" [--seconds 3]
+  vision    Datasets, labels and models: otw vision demo|export|import|infer|eval|train-anomaly (otw vision --help)
   scan      Scan a Modbus device: otw scan modbus://127.0.0.1:5020 --units 1-10 | --range 30001-30300
             read, write, browse and scan take --json for scripts.
 
@@ -202,6 +203,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   write: (args, io) => deviceCommand('write', args, io),
   browse: (args, io) => deviceCommand('browse', args, io),
   scan: (args, io) => deviceCommand('scan', args, io),
+  vision: async (args, io) => (await import('./vision/cli-vision')).runVisionCommand(args, io),
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {

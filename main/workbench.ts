@@ -142,6 +142,26 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
   }
 
+  const startDemo = async (demoOptions: Exclude<WorkbenchOptions['demoPlant'], false>): Promise<void> => {
+    try {
+      // Loaded on demand: the OPC UA, Modbus and MQTT servers stay out of a workbench that does not run them.
+      const { startEmbeddedDemoPlant } = await import('./demo-plant-connection')
+      demo = await startEmbeddedDemoPlant({
+        dataDir: options.dataDir,
+        seed: demoOptions?.seed,
+        ports: demoOptions?.ports ?? 'default',
+        notices,
+      })
+      demoStatus = demo.status
+      addConnector(demo.connector)
+      await demo.connector.connect()
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      demoStatus = { running: false, message: `Demo plant did not start: ${message}` }
+      notices.post('error', demoStatus.message ?? message, 'DEMO_PLANT')
+    }
+  }
+
   return {
     router: createRouter(handlers),
     handlers,
@@ -150,24 +170,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     historian,
     connections: () => [...connectors.values()],
     async start() {
-      if (options.demoPlant === false) return
-      try {
-        // Loaded on demand: the OPC UA, Modbus and MQTT servers stay out of a workbench that does not run them.
-        const { startEmbeddedDemoPlant } = await import('./demo-plant-connection')
-        demo = await startEmbeddedDemoPlant({
-          dataDir: options.dataDir,
-          seed: options.demoPlant?.seed,
-          ports: options.demoPlant?.ports ?? 'default',
-          notices,
-        })
-        demoStatus = demo.status
-        addConnector(demo.connector)
-        await demo.connector.connect()
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        demoStatus = { running: false, message: `Demo plant did not start: ${message}` }
-        notices.post('error', demoStatus.message ?? message, 'DEMO_PLANT')
-      }
+      if (options.demoPlant !== false) await startDemo(options.demoPlant)
+      // Connections saved in earlier sessions come back and reconnect (with backoff while a device is away).
+      connectivity.manager.connectAll()
     },
     async stop() {
       for (const off of detach.splice(0)) off()
