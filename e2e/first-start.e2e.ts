@@ -32,7 +32,9 @@ test.describe('first start', () => {
     await page.screenshot({ path: 'test-results/screens/connections.png' })
     await goTo(page, 'Trends')
     await expect(page.getByText('Add a pen')).toBeVisible()
-    for (const view of ['OEE', 'Vision', 'Deploy'] as const) {
+    await goTo(page, 'OEE')
+    await expect(page.getByRole('img').first()).toBeVisible()
+    for (const view of ['Vision', 'Deploy'] as const) {
       await goTo(page, view)
       await expect(page.getByRole('heading', { name: 'What this view will hold' })).toBeVisible()
     }
