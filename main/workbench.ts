@@ -15,6 +15,8 @@ import { recordLiveValues } from './history/live-recorder'
 import { OeeService } from './production/oee-service'
 import { oeeHandlers } from './production/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
+import { VisionService } from './vision-service/vision-service'
+import { visionHandlers } from './vision-service/vision-handlers'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -64,6 +66,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   })
   detach.push(live.onRaw((values) => recordLiveValues(historian, values)).close)
   const oee = new OeeService({ dataDir: options.dataDir, historian })
+  const vision = new VisionService({ dataDir: options.dataDir })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 
   const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())
@@ -140,6 +143,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
+    ...visionHandlers(vision),
   }
 
   const startDemo = async (demoOptions: Exclude<WorkbenchOptions['demoPlant'], false>): Promise<void> => {
@@ -182,6 +186,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       await demo?.stop()
       demo = undefined
       oee.close()
+      await vision.close()
       try {
         historian.close()
       } catch (error) {

@@ -11,6 +11,7 @@ import {
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
+import { visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
 
 /** A request/response channel: one input, one output. */
 export interface RequestChannel<I extends z.ZodType, O extends z.ZodType> {
@@ -81,6 +82,10 @@ export const channels = {
   'history.export': stream(historyExportInputSchema, historyExportEventSchema),
   ...requests(oeeRequests),
   ...requests(connectionRequests),
+  ...requests(visionRequests),
+  /** Progress, then the result: a YOLO export into <dataDir>/vision/exports/, or an anomaly model fitted on the good images. */
+  'vision.exportYolo': stream(visionExportInputSchema, visionExportEventSchema),
+  'vision.trainAnomaly': stream(visionTrainInputSchema, visionTrainEventSchema),
 } as const
 
 export type Channels = typeof channels

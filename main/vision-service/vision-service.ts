@@ -1,0 +1,284 @@
+// Datasets under <dataDir>/vision/: demo images, labels, thumbnails, YOLO export and the built-in anomaly model, for the Vision view.
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import sharp from 'sharp'
+import { WorkbenchError, type VisionBox, type VisionDataset, type VisionImage, type VisionStatus } from '../../preload/contract'
+import { type Dataset, type DatasetImage, parseDataset } from '../vision/annotations'
+import { createAnomalyDetector, type AnomalyDetector } from '../vision/anomaly/anomaly-detector'
+import type { PoolGeometry } from '../vision/anomaly/feature-graph'
+import { overlayHeatmap, scoreMapToImage } from '../vision/anomaly/heatmap'
+import { trainAnomalyModel } from '../vision/anomaly/train-anomaly'
+import { DEMO_DEFECT_CLASSES } from '../vision/demo-camera'
+import { writeDemoDataset } from '../vision/demo-dataset'
+import { exportYolo } from '../vision/formats/yolo'
+import { decodeRgb, encodePng } from '../vision/image-codec'
+import { describeOnnxModel } from '../vision/model-description'
+
+export interface TaskProgress {
+  done: number
+  total: number
+}
+
+interface LongTask {
+  onProgress?: (progress: TaskProgress) => void
+  signal?: AbortSignal
+}
+
+/** What sits beside dataset.json: ground truth kept aside, and the anomaly model's facts. */
+interface DatasetSidecar {
+  reference: Record<string, VisionBox[]>
+  anomalyModel: { threshold: number; trainedOn: number; trainedAt: string; pool: PoolGeometry } | null
+  demoFrames: number
+}
+
+interface OpenDataset {
+  id: string
+  dataset: Dataset
+  sidecar: DatasetSidecar
+}
+
+const THUMB_WIDTH = 120
+const dataUrl = (mime: string, bytes: Buffer): string => `data:${mime};base64,${bytes.toString('base64')}`
+
+export class VisionService {
+  private readonly root: string
+  private readonly open = new Map<string, OpenDataset>()
+  private readonly detectors = new Map<string, AnomalyDetector>()
+  /** Writes to one dataset run one after another, so two saves never interleave. */
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(options: { dataDir: string }) {
+    this.root = path.join(options.dataDir, 'vision')
+  }
+
+  private datasetDir(id: string): string {
+    return path.join(this.root, 'datasets', id)
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work)
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  async listDatasets(): Promise<VisionDataset[]> {
+    const ids = await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[])
+    const out: VisionDataset[] = []
+    for (const id of ids.sort()) {
+      const loaded = await this.load(id).catch(() => undefined)
+      if (loaded) out.push(this.summary(loaded))
+    }
+    return out
+  }
+
+  createDataset(name: string): Promise<VisionDataset> {
+    return this.serial(async () => {
+      const base =
+        name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-+|-+$/g, '')
+          .slice(0, 60) || 'dataset'
+      const existing = new Set(await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[]))
+      let id = base
+      for (let n = 2; existing.has(id); n++) id = `${base}-${n}`
+      const opened: OpenDataset = { id, dataset: { name, classes: [...DEMO_DEFECT_CLASSES], images: [] }, sidecar: { reference: {}, anomalyModel: null, demoFrames: 0 } }
+      await mkdir(this.datasetDir(id), { recursive: true })
+      await this.save(opened)
+      this.open.set(id, opened)
+      return this.summary(opened)
+    })
+  }
+
+  /** Adds demo-camera parts; without `keepLabels` their ground truth is kept aside and the images start unlabeled. */
+  addDemoImages(datasetId: string, count: number, keepLabels: boolean, task: LongTask = {}): Promise<VisionDataset> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const first = opened.sidecar.demoFrames
+      const shot = await writeDemoDataset(this.datasetDir(datasetId), { count, first, seed: 7, ...task })
+      for (const image of shot.images) {
+        if (!keepLabels) {
+          opened.sidecar.reference[image.id] = image.labels.boxes.map(({ classId, x, y, w, h }) => ({ classId, x, y, w, h }))
+          image.labels = { classes: [], boxes: [], polygons: [], status: 'unlabeled' }
+        }
+        opened.dataset.images.push(image)
+      }
+      opened.sidecar.demoFrames = first + count
+      await this.save(opened)
+      return this.summary(opened)
+    })
+  }
+
+  async listImages(datasetId: string, status?: VisionStatus): Promise<VisionImage[]> {
+    const opened = await this.load(datasetId)
+    return opened.dataset.images.filter((i) => !status || i.labels.status === status).map((i) => this.imageInfo(opened, i))
+  }
+
+  async thumbnails(datasetId: string, imageIds: string[]): Promise<{ id: string; url: string }[]> {
+    const opened = await this.load(datasetId)
+    const cacheDir = path.join(this.datasetDir(datasetId), 'thumbs')
+    await mkdir(cacheDir, { recursive: true })
+    return Promise.all(
+      imageIds.map(async (imageId) => {
+        const image = this.image(opened, imageId)
+        const cached = path.join(cacheDir, `${image.id}.jpg`)
+        let bytes = await readFile(cached).catch(() => undefined)
+        if (!bytes) {
+          bytes = await sharp(path.join(this.datasetDir(datasetId), image.file)).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
+          await writeFile(cached, bytes)
+        }
+        return { id: image.id, url: dataUrl('image/jpeg', bytes) }
+      }),
+    )
+  }
+
+  async fullImage(datasetId: string, imageId: string): Promise<{ url: string; image: VisionImage }> {
+    const opened = await this.load(datasetId)
+    const image = this.image(opened, imageId)
+    const bytes = await readFile(path.join(this.datasetDir(datasetId), image.file))
+    return { url: dataUrl(image.file.endsWith('.png') ? 'image/png' : 'image/jpeg', bytes), image: this.imageInfo(opened, image) }
+  }
+
+  saveLabels(datasetId: string, imageId: string, labels: { boxes: VisionBox[]; classes: number[]; status: VisionStatus }): Promise<VisionImage> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const image = this.image(opened, imageId)
+      const classCount = opened.dataset.classes.length
+      for (const id of [...labels.boxes.map((b) => b.classId), ...labels.classes]) {
+        if (id >= classCount) throw new WorkbenchError('INVALID_INPUT', `Class ${id} on image ${imageId}: dataset "${opened.dataset.name}" has ${classCount} classes — pick one of them`)
+      }
+      // Boxes dragged past the edge are clipped to the image rather than refused.
+      const boxes = labels.boxes
+        .map((b) => {
+          const x = Math.max(0, Math.min(b.x, image.width))
+          const y = Math.max(0, Math.min(b.y, image.height))
+          return { classId: b.classId, x, y, w: Math.min(b.w, image.width - x), h: Math.min(b.h, image.height - y) }
+        })
+        .filter((b) => b.w > 0 && b.h > 0)
+      image.labels = { classes: [...new Set(labels.classes)].sort((a, b) => a - b), boxes, polygons: image.labels.polygons, status: labels.status }
+      await this.save(opened)
+      return this.imageInfo(opened, image)
+    })
+  }
+
+  /** Exports the dataset as YOLO into <dataDir>/vision/exports/<dataset>-<time>/ and returns that folder. */
+  async exportYolo(datasetId: string, task: LongTask = {}): Promise<{ dir: string; images: number }> {
+    const opened = await this.load(datasetId)
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    const dir = path.join(this.root, 'exports', `${datasetId}-yolo-${stamp}`)
+    const labelled = { ...opened.dataset, images: opened.dataset.images.filter((i) => i.labels.status !== 'unlabeled') }
+    if (labelled.images.length === 0) throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
+    const { files } = await exportYolo(labelled, { sourceRoot: this.datasetDir(datasetId), outDir: dir, ...task })
+    return { dir, images: files.filter((f) => f.startsWith('images/')).length }
+  }
+
+  /** Fits the anomaly model on the confirmed good images (labelled or reviewed, no boxes, no image classes). */
+  async trainAnomaly(datasetId: string, task: LongTask = {}): Promise<{ threshold: number; trainedOn: number }> {
+    const opened = await this.load(datasetId)
+    const good = opened.dataset.images.filter(
+      (i) => (i.labels.status === 'labeled' || i.labels.status === 'reviewed') && i.labels.boxes.length === 0 && i.labels.classes.length === 0,
+    )
+    if (good.length < 2)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `Dataset "${opened.dataset.name}" has ${good.length} confirmed good image(s); the anomaly model needs at least 2 (20+ recommended) — label good parts without boxes`,
+      )
+    const trained = await trainAnomalyModel({ good: good.map((i) => path.join(this.datasetDir(datasetId), i.file)), name: opened.dataset.name, ...task })
+    const file = path.join(this.datasetDir(datasetId), 'anomaly.onnx')
+    await writeFile(`${file}.tmp`, trained.bytes)
+    await rename(`${file}.tmp`, file)
+    await this.detectors.get(datasetId)?.release()
+    this.detectors.delete(datasetId)
+    await this.serial(async () => {
+      opened.sidecar.anomalyModel = { threshold: trained.threshold, trainedOn: trained.trainedOn, trainedAt: new Date().toISOString(), pool: trained.pool }
+      await this.save(opened)
+    })
+    return { threshold: trained.threshold, trainedOn: trained.trainedOn }
+  }
+
+  async runAnomaly(datasetId: string, imageId: string): Promise<{ score: number; threshold: number; anomalous: boolean; overlay: string }> {
+    const opened = await this.load(datasetId)
+    const model = opened.sidecar.anomalyModel
+    if (!model) throw new WorkbenchError('NOT_FOUND', `Dataset "${opened.dataset.name}" has no anomaly model yet — train one first`)
+    const image = this.image(opened, imageId)
+    let detector = this.detectors.get(datasetId)
+    if (!detector) {
+      const file = path.join(this.datasetDir(datasetId), 'anomaly.onnx')
+      const { description, session } = await describeOnnxModel(await readFile(file), file, { kind: 'anomaly' })
+      detector = createAnomalyDetector(session, description)
+      this.detectors.set(datasetId, detector)
+    }
+    const rgb = await decodeRgb(path.join(this.datasetDir(datasetId), image.file))
+    const result = await detector.score(rgb, { source: image.file })
+    const overlay = overlayHeatmap(rgb, scoreMapToImage(result, model.pool), result.threshold)
+    return { score: result.score, threshold: result.threshold, anomalous: result.anomalous, overlay: dataUrl('image/png', await encodePng(overlay)) }
+  }
+
+  async close(): Promise<void> {
+    await this.queue
+    await Promise.allSettled([...this.detectors.values()].map((d) => d.release()))
+    this.detectors.clear()
+    this.open.clear()
+  }
+
+  private async load(id: string): Promise<OpenDataset> {
+    const cached = this.open.get(id)
+    if (cached) return cached
+    const dir = this.datasetDir(id)
+    const text = await readFile(path.join(dir, 'dataset.json'), 'utf8').catch(() => {
+      throw new WorkbenchError('NOT_FOUND', `Vision dataset "${id}" does not exist in ${path.join(this.root, 'datasets')} — create it first`)
+    })
+    const dataset = parseDataset(JSON.parse(text), path.join(dir, 'dataset.json'))
+    const sidecar: DatasetSidecar = await readFile(path.join(dir, 'workbench.json'), 'utf8')
+      .then((t) => JSON.parse(t) as DatasetSidecar)
+      .catch(() => ({ reference: {}, anomalyModel: null, demoFrames: dataset.images.length }))
+    const opened = { id, dataset, sidecar }
+    this.open.set(id, opened)
+    return opened
+  }
+
+  private async save(opened: OpenDataset): Promise<void> {
+    const dir = this.datasetDir(opened.id)
+    // Write then rename: a crash mid-save never leaves half a dataset file.
+    for (const [name, value] of [
+      ['dataset.json', opened.dataset],
+      ['workbench.json', opened.sidecar],
+    ] as const) {
+      await writeFile(path.join(dir, `${name}.tmp`), JSON.stringify(value, null, 1))
+      await rename(path.join(dir, `${name}.tmp`), path.join(dir, name))
+    }
+  }
+
+  private image(opened: OpenDataset, imageId: string): DatasetImage {
+    const image = opened.dataset.images.find((i) => i.id === imageId)
+    if (!image) throw new WorkbenchError('NOT_FOUND', `Image "${imageId}" is not in dataset "${opened.dataset.name}" — refresh the image list`)
+    return image
+  }
+
+  private imageInfo(opened: OpenDataset, image: DatasetImage): VisionImage {
+    const reference = opened.sidecar.reference[image.id]
+    return {
+      id: image.id,
+      width: image.width,
+      height: image.height,
+      status: image.labels.status,
+      boxes: image.labels.boxes.map(({ classId, x, y, w, h }) => ({ classId, x, y, w, h })),
+      classes: image.labels.classes,
+      ...(reference ? { reference } : {}),
+    }
+  }
+
+  private summary(opened: OpenDataset): VisionDataset {
+    const byStatus: Record<string, number> = { unlabeled: 0, labeled: 0, reviewed: 0, rejected: 0 }
+    for (const image of opened.dataset.images) byStatus[image.labels.status]++
+    const model = opened.sidecar.anomalyModel
+    return {
+      id: opened.id,
+      name: opened.dataset.name,
+      classes: opened.dataset.classes,
+      images: opened.dataset.images.length,
+      byStatus,
+      anomalyModel: model ? { threshold: model.threshold, trainedOn: model.trainedOn, trainedAt: model.trainedAt } : null,
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod'
+
+export const visionStatuses = ['unlabeled', 'labeled', 'reviewed', 'rejected'] as const
+export const visionStatusSchema = z.enum(visionStatuses)
+export type VisionStatus = z.infer<typeof visionStatusSchema>
+
+const datasetId = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'dataset ids are lower-case letters, digits and dashes')
+const imageId = z.string().min(1).max(200)
+
+/** Pixels; x, y is the top-left corner. */
+export const visionBoxSchema = z
+  .object({ classId: z.number().int().min(0).max(99), x: z.number().min(0), y: z.number().min(0), w: z.number().positive(), h: z.number().positive() })
+  .strict()
+export type VisionBox = z.infer<typeof visionBoxSchema>
+
+export const visionDatasetSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  classes: z.array(z.string()),
+  images: z.number(),
+  byStatus: z.record(z.string(), z.number()),
+  /** Set once an anomaly model was trained on this dataset. */
+  anomalyModel: z.object({ threshold: z.number(), trainedOn: z.number(), trainedAt: z.string() }).nullable(),
+})
+export type VisionDataset = z.infer<typeof visionDatasetSchema>
+
+export const visionImageSchema = z.object({
+  id: z.string(),
+  width: z.number(),
+  height: z.number(),
+  status: visionStatusSchema,
+  boxes: z.array(visionBoxSchema),
+  classes: z.array(z.number()),
+  /** Ground truth of the demo camera, kept aside when images were added unlabeled (for checking, never exported). */
+  reference: z.array(visionBoxSchema).optional(),
+})
+export type VisionImage = z.infer<typeof visionImageSchema>
+
+export const visionRequests = {
+  'vision.datasets': { input: z.object({}).strict().optional(), output: z.array(visionDatasetSchema) },
+  'vision.createDataset': { input: z.object({ name: z.string().trim().min(1).max(80) }).strict(), output: visionDatasetSchema },
+  /** Adds demo-camera parts; `keepLabels: false` hides the ground truth so a person labels them. */
+  'vision.addDemoImages': {
+    input: z.object({ datasetId, count: z.number().int().min(1).max(500), keepLabels: z.boolean().default(false) }).strict(),
+    output: visionDatasetSchema,
+  },
+  'vision.images': { input: z.object({ datasetId, status: visionStatusSchema.optional() }).strict(), output: z.array(visionImageSchema) },
+  /** Small JPEG thumbnails as data: URLs (cached on disk). */
+  'vision.thumbnails': {
+    input: z.object({ datasetId, imageIds: z.array(imageId).min(1).max(200) }).strict(),
+    output: z.array(z.object({ id: z.string(), url: z.string() })),
+  },
+  /** The full image as a PNG data: URL. */
+  'vision.image': { input: z.object({ datasetId, imageId }).strict(), output: z.object({ url: z.string(), image: visionImageSchema }) },
+  'vision.saveLabels': {
+    input: z.object({ datasetId, imageId, boxes: z.array(visionBoxSchema).max(1000), classes: z.array(z.number().int().min(0)).max(100), status: visionStatusSchema }).strict(),
+    output: visionImageSchema,
+  },
+  /** Scores an image with the dataset's anomaly model; `overlay` is the heat map over the image as a PNG data: URL. */
+  'vision.runAnomaly': {
+    input: z.object({ datasetId, imageId }).strict(),
+    output: z.object({ score: z.number(), threshold: z.number(), anomalous: z.boolean(), overlay: z.string() }),
+  },
+} as const
+
+const progressEvent = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number() })
+
+export const visionExportInputSchema = z.object({ datasetId }).strict()
+export const visionExportEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), dir: z.string(), images: z.number() })])
+export type VisionExportEvent = z.infer<typeof visionExportEventSchema>
+
+export const visionTrainInputSchema = z.object({ datasetId }).strict()
+export const visionTrainEventSchema = z.discriminatedUnion('kind', [
+  progressEvent,
+  z.object({ kind: z.literal('done'), threshold: z.number(), trainedOn: z.number() }),
+])
+export type VisionTrainEvent = z.infer<typeof visionTrainEventSchema>
