@@ -7,6 +7,8 @@ export class TagBuffer {
   v: Float64Array;
   runs = new QualityRuns();
   length = 0;
+  /** Quality of the last run in `runs` (valid while length > 0): lets push skip the run list on the common path. */
+  runQ = 0;
   /** Integer id in the tags table, once written. */
   dbId: number | null;
   lastT = Number.NEGATIVE_INFINITY;
@@ -34,7 +36,10 @@ export class TagBuffer {
     const i = this.length++;
     this.t[i] = t;
     this.v[i] = v;
-    this.runs.note(i, quality, reason);
+    if (i === 0 || quality !== this.runQ || reason !== null) {
+      this.runs.note(i, quality, reason);
+      this.runQ = quality;
+    }
     this.lastT = t;
   }
 
