@@ -1,5 +1,5 @@
 // Prepared SQL for blocks and rollups, and reading a tag's samples back (blocks merged with its unflushed buffer).
-import { decodeBlock, encodeBlock, summarize } from './codec/block';
+import { decodeBlock, encodeBlockView, summarize } from './codec/block';
 import { QualityRuns } from './codec/quality-runs';
 import type { RollupAggregate } from './rollups';
 import type { Database, Statement } from './sqlite';
@@ -48,7 +48,7 @@ export class BlockStore {
   /** Encodes samples [start, end) into one block row; returns its row id. */
   writeBlock(tagDbId: number, t: Float64Array, v: Float64Array, runs: QualityRuns, start: number, end: number, sealed: boolean): number {
     const localRuns = start === 0 && end >= (runs.length > 0 ? runs.start[runs.length - 1] + 1 : 0) ? runs : runs.slice(start, end);
-    const data = encodeBlock(t, v, localRuns, start, end);
+    const data = encodeBlockView(t, v, localRuns, start, end); // SQLite copies the bound blob
     const s = summarize(t, v, start, end);
     const r = this.insertBlock.run(tagDbId, s.tFirst, s.tLast, s.count, s.valueCount, s.min, s.max, s.sum, sealed ? 1 : 0, data);
     return Number(r.lastInsertRowid);

@@ -1,7 +1,9 @@
 // Appends bit fields MSB-first into a growable byte buffer; no per-call allocation.
+// Bits gather in a 32-bit accumulator and leave as whole big-endian words, so most calls are one shift and one or.
 export class BitWriter {
   private buf: Uint8Array;
   private pos = 0;
+  /** Pending bits, right-aligned; `accBits` of them (0..31). */
   private acc = 0;
   private accBits = 0;
 
@@ -11,30 +13,48 @@ export class BitWriter {
 
   /** Writes the low `n` bits (0..32) of `value`. */
   writeBits(value: number, n: number): void {
-    if (n > 24) {
-      // Split so the accumulator (at most 7 pending bits) never exceeds 31 bits.
-      this.writeBits(Math.floor((value >>> 0) / 65536), n - 16);
-      this.writeBits(value & 0xffff, 16);
+    if (n <= 0) return;
+    const bits = (value & (0xffffffff >>> (32 - n))) >>> 0;
+    const free = 32 - this.accBits;
+    if (n < free) {
+      this.acc = (this.acc << n) | bits;
+      this.accBits += n;
       return;
     }
-    if (n === 0) return;
-    this.acc = (this.acc << n) | (value & ((1 << n) - 1));
-    this.accBits += n;
-    while (this.accBits >= 8) {
-      this.accBits -= 8;
-      if (this.pos >= this.buf.length) this.grow(1);
-      this.buf[this.pos++] = (this.acc >>> this.accBits) & 0xff;
-    }
-    this.acc &= (1 << this.accBits) - 1;
+    // Fill the word with the top `free` bits, emit it, keep the remaining low bits.
+    const rest = n - free;
+    const word = free === 32 ? bits : ((this.acc << free) | (bits >>> rest)) >>> 0;
+    if (this.pos + 4 > this.buf.length) this.grow(4);
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = word >>> 24;
+    buf[p + 1] = word >>> 16;
+    buf[p + 2] = word >>> 8;
+    buf[p + 3] = word;
+    this.pos = p + 4;
+    this.acc = rest === 0 ? 0 : bits & ((1 << rest) - 1);
+    this.accBits = rest;
   }
 
   writeBit(bit: number): void {
     this.writeBits(bit, 1);
   }
 
-  /** Pads the current byte with zeros so byte-oriented fields can follow. */
+  /** Pads the current byte with zeros so byte-oriented fields can follow (pending whole bytes are written out). */
   alignToByte(): void {
-    if (this.accBits > 0) this.writeBits(0, 8 - this.accBits);
+    let n = this.accBits;
+    if (n === 0) return;
+    let acc = this.acc;
+    const pad = (8 - (n & 7)) & 7;
+    acc = (acc << pad) >>> 0;
+    n += pad;
+    if (this.pos + 4 > this.buf.length) this.grow(4);
+    while (n > 0) {
+      n -= 8;
+      this.buf[this.pos++] = (acc >>> n) & 0xff;
+    }
+    this.acc = 0;
+    this.accBits = 0;
   }
 
   writeByte(b: number): void {
@@ -64,6 +84,12 @@ export class BitWriter {
   finish(): Uint8Array {
     this.alignToByte();
     return this.buf.slice(0, this.pos);
+  }
+
+  /** Like finish() but returns a view of the internal buffer, valid only until the next write or reset. */
+  finishView(): Uint8Array {
+    this.alignToByte();
+    return this.buf.subarray(0, this.pos);
   }
 
   reset(): void {

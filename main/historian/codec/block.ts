@@ -48,6 +48,20 @@ export function encodeBlock(
   start: number,
   end: number,
 ): Uint8Array {
+  return encodeBlockView(t, v, runs, start, end).slice();
+}
+
+/**
+ * encodeBlock without the copy: a view of a shared buffer, valid only until the next encode.
+ * For handing straight to SQLite (which copies bound blobs).
+ */
+export function encodeBlockView(
+  t: ArrayLike<number>,
+  v: ArrayLike<number>,
+  runs: QualityRuns,
+  start: number,
+  end: number,
+): Uint8Array {
   const w = sharedWriter;
   w.reset();
   const count = end - start;
@@ -73,7 +87,7 @@ export function encodeBlock(
       w.writeBytes(bytes);
     }
   }
-  return w.finish();
+  return w.finishView();
 }
 
 export function summarize(t: ArrayLike<number>, v: ArrayLike<number>, start: number, end: number): BlockSummary {
