@@ -34,7 +34,9 @@ test.describe('first start', () => {
     await expect(page.getByText('Add a pen')).toBeVisible()
     await goTo(page, 'OEE')
     await expect(page.getByRole('img').first()).toBeVisible()
-    for (const view of ['Vision', 'Deploy'] as const) {
+    await goTo(page, 'Vision')
+    await expect(page.getByRole('button', { name: 'Create dataset' })).toBeVisible()
+    for (const view of ['Deploy'] as const) {
       await goTo(page, view)
       await expect(page.getByRole('heading', { name: 'What this view will hold' })).toBeVisible()
     }

@@ -32,15 +32,22 @@ export function visionHandlers(service: VisionService) {
   return {
     'vision.datasets': () => service.listDatasets(),
     'vision.createDataset': (input: InputOf<'vision.createDataset'>) => service.createDataset(input.name),
-    'vision.addDemoImages': (input: { datasetId: string; count: number; keepLabels: boolean }) => service.addDemoImages(input.datasetId, input.count, input.keepLabels),
+    'vision.addDemoImages': (input: { datasetId: string; count: number; keepLabels: boolean }) =>
+      service.addDemoImages(input.datasetId, input.count, input.keepLabels),
     'vision.images': (input: InputOf<'vision.images'>) => service.listImages(input.datasetId, input.status),
     'vision.thumbnails': (input: InputOf<'vision.thumbnails'>) => service.thumbnails(input.datasetId, input.imageIds),
     'vision.image': (input: InputOf<'vision.image'>) => service.fullImage(input.datasetId, input.imageId),
     'vision.saveLabels': (input: InputOf<'vision.saveLabels'>) => service.saveLabels(input.datasetId, input.imageId, input),
     'vision.runAnomaly': (input: InputOf<'vision.runAnomaly'>) => service.runAnomaly(input.datasetId, input.imageId),
     'vision.exportYolo': (input: { datasetId: string }, sink: StreamSink<VisionExportEvent>) =>
-      longTask(sink, async (signal) => ({ kind: 'done' as const, ...(await service.exportYolo(input.datasetId, { signal, onProgress: progressReporter(sink) })) })),
+      longTask(sink, async (signal) => ({
+        kind: 'done' as const,
+        ...(await service.exportYolo(input.datasetId, { signal, onProgress: progressReporter(sink) })),
+      })),
     'vision.trainAnomaly': (input: { datasetId: string }, sink: StreamSink<VisionTrainEvent>) =>
-      longTask(sink, async (signal) => ({ kind: 'done' as const, ...(await service.trainAnomaly(input.datasetId, { signal, onProgress: progressReporter(sink) })) })),
+      longTask(sink, async (signal) => ({
+        kind: 'done' as const,
+        ...(await service.trainAnomaly(input.datasetId, { signal, onProgress: progressReporter(sink) })),
+      })),
   }
 }

@@ -27,7 +27,9 @@ describe('VisionService', () => {
 
     const saved = await service.saveLabels(created.id, images[0].id, { boxes: [{ classId: 1, x: 300, y: 10, w: 50, h: 20 }], classes: [], status: 'labeled' })
     expect(saved.boxes).toEqual([{ classId: 1, x: 300, y: 10, w: 20, h: 20 }]) // clipped to the 320 px image
-    await expect(service.saveLabels(created.id, images[0].id, { boxes: [{ classId: 9, x: 0, y: 0, w: 5, h: 5 }], classes: [], status: 'labeled' })).rejects.toThrow(/5 classes/)
+    await expect(
+      service.saveLabels(created.id, images[0].id, { boxes: [{ classId: 9, x: 0, y: 0, w: 5, h: 5 }], classes: [], status: 'labeled' }),
+    ).rejects.toThrow(/5 classes/)
     await service.close()
 
     const again = new VisionService({ dataDir })

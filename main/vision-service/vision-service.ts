@@ -82,7 +82,11 @@ export class VisionService {
       const existing = new Set(await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[]))
       let id = base
       for (let n = 2; existing.has(id); n++) id = `${base}-${n}`
-      const opened: OpenDataset = { id, dataset: { name, classes: [...DEMO_DEFECT_CLASSES], images: [] }, sidecar: { reference: {}, anomalyModel: null, demoFrames: 0 } }
+      const opened: OpenDataset = {
+        id,
+        dataset: { name, classes: [...DEMO_DEFECT_CLASSES], images: [] },
+        sidecar: { reference: {}, anomalyModel: null, demoFrames: 0 },
+      }
       await mkdir(this.datasetDir(id), { recursive: true })
       await this.save(opened)
       this.open.set(id, opened)
@@ -124,7 +128,10 @@ export class VisionService {
         const cached = path.join(cacheDir, `${image.id}.jpg`)
         let bytes = await readFile(cached).catch(() => undefined)
         if (!bytes) {
-          bytes = await sharp(path.join(this.datasetDir(datasetId), image.file)).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
+          bytes = await sharp(path.join(this.datasetDir(datasetId), image.file))
+            .resize({ width: THUMB_WIDTH })
+            .jpeg({ quality: 70 })
+            .toBuffer()
           await writeFile(cached, bytes)
         }
         return { id: image.id, url: dataUrl('image/jpeg', bytes) }
@@ -145,7 +152,11 @@ export class VisionService {
       const image = this.image(opened, imageId)
       const classCount = opened.dataset.classes.length
       for (const id of [...labels.boxes.map((b) => b.classId), ...labels.classes]) {
-        if (id >= classCount) throw new WorkbenchError('INVALID_INPUT', `Class ${id} on image ${imageId}: dataset "${opened.dataset.name}" has ${classCount} classes — pick one of them`)
+        if (id >= classCount)
+          throw new WorkbenchError(
+            'INVALID_INPUT',
+            `Class ${id} on image ${imageId}: dataset "${opened.dataset.name}" has ${classCount} classes — pick one of them`,
+          )
       }
       // Boxes dragged past the edge are clipped to the image rather than refused.
       const boxes = labels.boxes
@@ -167,7 +178,8 @@ export class VisionService {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-')
     const dir = path.join(this.root, 'exports', `${datasetId}-yolo-${stamp}`)
     const labelled = { ...opened.dataset, images: opened.dataset.images.filter((i) => i.labels.status !== 'unlabeled') }
-    if (labelled.images.length === 0) throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
+    if (labelled.images.length === 0)
+      throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
     const { files } = await exportYolo(labelled, { sourceRoot: this.datasetDir(datasetId), outDir: dir, ...task })
     return { dir, images: files.filter((f) => f.startsWith('images/')).length }
   }

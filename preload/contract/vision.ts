@@ -57,7 +57,9 @@ export const visionRequests = {
   /** The full image as a PNG data: URL. */
   'vision.image': { input: z.object({ datasetId, imageId }).strict(), output: z.object({ url: z.string(), image: visionImageSchema }) },
   'vision.saveLabels': {
-    input: z.object({ datasetId, imageId, boxes: z.array(visionBoxSchema).max(1000), classes: z.array(z.number().int().min(0)).max(100), status: visionStatusSchema }).strict(),
+    input: z
+      .object({ datasetId, imageId, boxes: z.array(visionBoxSchema).max(1000), classes: z.array(z.number().int().min(0)).max(100), status: visionStatusSchema })
+      .strict(),
     output: visionImageSchema,
   },
   /** Scores an image with the dataset's anomaly model; `overlay` is the heat map over the image as a PNG data: URL. */

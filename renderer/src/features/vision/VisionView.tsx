@@ -1,18 +1,163 @@
-import { ComingView } from '../../components/ComingView'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import { visionStatuses, type VisionImage, type VisionStatus } from '../../../../preload/contract'
+import { useClient } from '../../app/client-context'
+import type { LabelState } from './label-history'
+import { LabelingPanel } from './LabelingPanel'
+import { ThumbnailGrid } from './ThumbnailGrid'
+import { VisionTasks } from './VisionTasks'
+import './vision.css'
 
+/** Vision: datasets of part images, labeling with boxes, YOLO export and the built-in anomaly model. */
 export function VisionView(): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const [datasetId, setDatasetId] = useState<string | null>(null)
+  const [newName, setNewName] = useState('Demo bottles')
+  const [count, setCount] = useState(12)
+  const [keepLabels, setKeepLabels] = useState(false)
+  const [filter, setFilter] = useState<VisionStatus | 'all'>('all')
+  const [current, setCurrent] = useState<string | null>(null)
+  const [activeClass, setActiveClass] = useState(0)
+
+  const datasets = useQuery({ queryKey: ['vision', 'datasets'], queryFn: () => client.call('vision.datasets') })
+  const dataset = datasets.data?.find((d) => d.id === datasetId) ?? datasets.data?.[0]
+  const images = useQuery({
+    queryKey: ['vision', 'images', dataset?.id, filter],
+    queryFn: () => client.call('vision.images', { datasetId: dataset!.id, status: filter === 'all' ? undefined : filter }),
+    enabled: !!dataset,
+  })
+  const list = images.data ?? []
+  const open = useQuery({
+    queryKey: ['vision', 'image', dataset?.id, current],
+    queryFn: () => client.call('vision.image', { datasetId: dataset!.id, imageId: current! }),
+    enabled: !!dataset && !!current,
+    staleTime: Infinity,
+  })
+  useEffect(() => {
+    if (!current && list.length > 0) setCurrent(list[0].id)
+  }, [current, list])
+
+  const refresh = (): void => {
+    void queryClient.invalidateQueries({ queryKey: ['vision', 'datasets'] })
+    void queryClient.invalidateQueries({ queryKey: ['vision', 'images'] })
+  }
+  const create = useMutation({
+    mutationFn: (name: string) => client.call('vision.createDataset', { name }),
+    onSuccess: (created) => {
+      setDatasetId(created.id)
+      setCurrent(null)
+      refresh()
+    },
+  })
+  const addDemo = useMutation({
+    mutationFn: (id: string) => client.call('vision.addDemoImages', { datasetId: id, count, keepLabels }),
+    onSuccess: refresh,
+  })
+
+  const save = async (imageId: string, labels: LabelState): Promise<void> => {
+    const saved: VisionImage = await client.call('vision.saveLabels', { datasetId: dataset!.id, imageId, ...labels })
+    queryClient.setQueryData(['vision', 'image', dataset!.id, imageId], (old: { url: string; image: VisionImage } | undefined) =>
+      old ? { ...old, image: saved } : old,
+    )
+    refresh()
+  }
+  const step = (direction: -1 | 1): void => {
+    const index = list.findIndex((i) => i.id === current)
+    const next = list[Math.max(0, Math.min(list.length - 1, index + direction))]
+    if (next) setCurrent(next.id)
+  }
+  const position = `${list.findIndex((i) => i.id === current) + 1} of ${list.length}`
+  const mutationError = create.error ?? addDemo.error
+
   return (
-    <ComingView
-      title="Vision"
-      intro="Label defect images, build datasets, run ONNX models locally and check whether a model is good enough for the line."
-      features={[
-        'Datasets from folders, drag and drop, or the demo plant camera — with the process context (machine, speed, temperature) kept beside each image',
-        'Labeling with classes, boxes and polygons; hotkeys 1–9, undo/redo, review status',
-        'Export and import YOLO, COCO, Pascal VOC and class folders',
-        'Model registry and batch inference with onnxruntime (pre-labels, evaluation with mAP, confusion matrix, PR curve)',
-        'A built-in anomaly model trained from good images only, with a heat-map overlay',
-      ]}
-      meanwhile={['Nothing to set up yet: the demo camera and the labeling views land with the vision work.']}
-    />
+    <div className="vision-view">
+      <header className="panel vision-toolbar">
+        <h1>Vision</h1>
+        <select
+          aria-label="Dataset"
+          value={dataset?.id ?? ''}
+          onChange={(e) => {
+            setDatasetId(e.target.value)
+            setCurrent(null)
+          }}
+        >
+          {(datasets.data ?? []).length === 0 && <option value="">No dataset yet</option>}
+          {datasets.data?.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.images} images)
+            </option>
+          ))}
+        </select>
+        <input aria-label="New dataset name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+        <button type="button" onClick={() => create.mutate(newName)} disabled={!newName.trim() || create.isPending}>
+          Create dataset
+        </button>
+        <span className="vision-sep" />
+        <input
+          aria-label="Number of demo images"
+          type="number"
+          min={1}
+          max={500}
+          value={count}
+          onChange={(e) => setCount(Math.max(1, Math.min(500, Number(e.target.value) || 1)))}
+        />
+        <label>
+          <input type="checkbox" checked={keepLabels} onChange={(e) => setKeepLabels(e.target.checked)} /> Keep ground truth as labels
+        </label>
+        <button type="button" onClick={() => dataset && addDemo.mutate(dataset.id)} disabled={!dataset || addDemo.isPending}>
+          {addDemo.isPending ? 'Adding…' : 'Add demo images'}
+        </button>
+        {dataset && (
+          <span className="muted" role="status" aria-label="Dataset summary">
+            {dataset.images} images · {visionStatuses.map((s) => `${dataset.byStatus[s] ?? 0} ${s}`).join(' · ')}
+          </span>
+        )}
+        {mutationError && (
+          <span role="alert" className="error-text">
+            {mutationError.message}
+          </span>
+        )}
+      </header>
+      {!dataset ? (
+        <p className="panel muted">Create a dataset, then add images from the demo camera to label them.</p>
+      ) : (
+        <>
+          <section className="panel vision-browser" aria-label="Image browser">
+            <div className="vision-browser-bar">
+              <select aria-label="Status filter" value={filter} onChange={(e) => setFilter(e.target.value as VisionStatus | 'all')}>
+                <option value="all">All statuses</option>
+                {visionStatuses.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
+              </select>
+              <span className="muted">{list.length} shown</span>
+            </div>
+            <ThumbnailGrid datasetId={dataset.id} images={list} current={current} onOpen={setCurrent} />
+          </section>
+          {open.data && open.data.image.id === current && (
+            <LabelingPanel
+              key={`${dataset.id}/${current}`}
+              image={open.data.image}
+              url={open.data.url}
+              classes={dataset.classes}
+              activeClass={activeClass}
+              onActiveClass={setActiveClass}
+              save={(labels) => save(open.data.image.id, labels)}
+              onStep={step}
+              position={position}
+            />
+          )}
+          {open.error && (
+            <p role="alert" className="error-text">
+              {open.error.message}
+            </p>
+          )}
+          <VisionTasks dataset={dataset} imageId={current} />
+        </>
+      )}
+    </div>
   )
 }

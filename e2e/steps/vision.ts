@@ -1,0 +1,47 @@
+import { expect, type Page } from '@playwright/test'
+
+/** Scenario steps for the Vision view. */
+export async function createDatasetWithDemoImages(page: Page, name: string, count: number): Promise<void> {
+  await page.getByRole('textbox', { name: 'New dataset name' }).fill(name)
+  await page.getByRole('button', { name: 'Create dataset' }).click()
+  await expect(page.getByRole('combobox', { name: 'Dataset' })).toContainText(name)
+  await addDemoImages(page, count, false)
+}
+
+export async function addDemoImages(page: Page, count: number, keepGroundTruth: boolean): Promise<void> {
+  const before = Number((await page.getByRole('status', { name: 'Dataset summary' }).textContent())?.match(/^(\d+) images/)?.[1] ?? 0)
+  await page.getByRole('spinbutton', { name: 'Number of demo images' }).fill(String(count))
+  await page.getByRole('checkbox', { name: 'Keep ground truth as labels' }).setChecked(keepGroundTruth)
+  await page.getByRole('button', { name: 'Add demo images' }).click()
+  await expect(page.getByRole('status', { name: 'Dataset summary' })).toContainText(`${before + count} images`)
+}
+
+export function labelingCanvas(page: Page) {
+  return page.getByRole('img', { name: /^Labeling canvas for / })
+}
+
+export function boxList(page: Page) {
+  return page.getByRole('list', { name: 'Boxes' }).getByRole('listitem')
+}
+
+/** Drags a box on the canvas between two points given as fractions of its size. */
+export async function drawBox(page: Page, from: [number, number], to: [number, number]): Promise<void> {
+  const area = await labelingCanvas(page).boundingBox()
+  if (!area) throw new Error('labeling canvas is not visible')
+  await page.mouse.move(area.x + area.width * from[0], area.y + area.height * from[1])
+  await page.mouse.down()
+  await page.mouse.move(area.x + area.width * ((from[0] + to[0]) / 2), area.y + area.height * ((from[1] + to[1]) / 2), { steps: 4 })
+  await page.mouse.move(area.x + area.width * to[0], area.y + area.height * to[1], { steps: 4 })
+  await page.mouse.up()
+}
+
+/** Labels the open image with one box of class `hotkey` (1–9), then N saves it and opens the next one. */
+export async function labelAndNext(page: Page, hotkey: number, from: [number, number], to: [number, number]): Promise<string> {
+  const name = (await labelingCanvas(page).getAttribute('aria-label'))?.match(/^Labeling canvas for (\S+):/)?.[1] ?? ''
+  await page.keyboard.press(String(hotkey))
+  await drawBox(page, from, to)
+  await expect(boxList(page)).toHaveCount(1)
+  await page.keyboard.press('n')
+  await expect(labelingCanvas(page)).not.toHaveAttribute('aria-label', new RegExp(`^Labeling canvas for ${name}:`))
+  return name
+}

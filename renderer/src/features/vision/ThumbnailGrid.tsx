@@ -1,0 +1,92 @@
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
+import type { VisionImage } from '../../../../preload/contract'
+import { useClient } from '../../app/client-context'
+import { visibleRows } from './label-history'
+
+const CELL_WIDTH = 132
+const ROW_HEIGHT = 118
+
+function ThumbnailRow({
+  datasetId,
+  images,
+  top,
+  current,
+  onOpen,
+}: {
+  datasetId: string
+  images: VisionImage[]
+  top: number
+  current: string | null
+  onOpen: (id: string) => void
+}) {
+  const client = useClient()
+  const ids = images.map((i) => i.id)
+  const thumbs = useQuery({
+    queryKey: ['vision', 'thumbs', datasetId, ids.join(',')],
+    queryFn: () => client.call('vision.thumbnails', { datasetId, imageIds: ids }),
+    staleTime: Infinity,
+  })
+  const url = new Map(thumbs.data?.map((t) => [t.id, t.url]))
+  return (
+    <div className="vision-grid-row" style={{ top, height: ROW_HEIGHT }}>
+      {images.map((image) => (
+        <div role="listitem" key={image.id}>
+          <button
+            type="button"
+            className={`vision-thumb status-${image.status}`}
+            aria-pressed={image.id === current}
+            aria-label={`Image ${image.id}, ${image.status}, ${image.boxes.length} box${image.boxes.length === 1 ? '' : 'es'}`}
+            onClick={() => onOpen(image.id)}
+          >
+            {url.get(image.id) ? <img src={url.get(image.id)} alt="" width={120} height={90} /> : <span className="vision-thumb-empty" />}
+            <span className="vision-thumb-caption">
+              {image.id.replace(/^part-0*(?=\d)/, '#')} · {image.status}
+              {image.boxes.length > 0 ? ` · ${image.boxes.length}▢` : ''}
+            </span>
+          </button>
+        </div>
+      ))}
+    </div>
+  )
+}
+
+/** Thumbnails in rows; only the rows in view are in the DOM, so thousands of images scroll smoothly. */
+export function ThumbnailGrid({
+  datasetId,
+  images,
+  current,
+  onOpen,
+}: {
+  datasetId: string
+  images: VisionImage[]
+  current: string | null
+  onOpen: (id: string) => void
+}): React.JSX.Element {
+  const viewport = useRef<HTMLDivElement>(null)
+  const [size, setSize] = useState({ width: 600, height: 240 })
+  const [scrollTop, setScrollTop] = useState(0)
+  useEffect(() => {
+    const element = viewport.current
+    if (!element) return
+    const observer = new ResizeObserver(() => setSize({ width: element.clientWidth, height: element.clientHeight }))
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [])
+  const columns = Math.max(1, Math.floor(size.width / CELL_WIDTH))
+  const rowCount = Math.ceil(images.length / columns)
+  const { first, last } = visibleRows(scrollTop, size.height, ROW_HEIGHT, rowCount)
+  const rows: React.JSX.Element[] = []
+  for (let r = first; r <= last; r++) {
+    const slice = images.slice(r * columns, (r + 1) * columns)
+    rows.push(<ThumbnailRow key={`${r}:${slice[0]?.id}`} datasetId={datasetId} images={slice} top={r * ROW_HEIGHT} current={current} onOpen={onOpen} />)
+  }
+  return (
+    <div className="vision-grid" ref={viewport} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div role="list" aria-label="Images" style={{ height: rowCount * ROW_HEIGHT, position: 'relative' }}>
+        {rows}
+      </div>
+      {images.length === 0 && <p className="muted">No images with this status.</p>}
+    </div>
+  )
+}
