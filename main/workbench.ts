@@ -5,6 +5,7 @@ import { WorkbenchError } from '../preload/contract'
 import type { Connector } from './connectors/connector'
 import type { Handlers } from './ipc/handlers'
 import { createRouter, type Router } from './ipc/router'
+import { exploreBroker } from './connectors/mqtt/mqtt-explorer'
 import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
@@ -140,6 +141,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       for (const notice of notices.list()) sink.emit(notice)
       return notices.subscribe((notice) => sink.emit(notice))
     },
+    'mqtt.explore': (input, sink) => exploreBroker({ ...input, intervalMs: input.intervalMs ?? 250, onBatch: (batch) => sink.emit(batch) }),
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),

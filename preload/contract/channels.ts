@@ -11,6 +11,7 @@ import {
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
+import { mqttExploreBatchSchema, mqttExploreInputSchema } from './mqtt-explorer'
 import { visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
 
 /** A request/response channel: one input, one output. */
@@ -80,6 +81,8 @@ export const channels = {
   ...requests(historyRequests),
   /** Streams progress of a history export, then where the file was written. */
   'history.export': stream(historyExportInputSchema, historyExportEventSchema),
+  /** A live MQTT topic tree (like MQTT Explorer) of any broker, in coalesced batches of changed topics. */
+  'mqtt.explore': stream(mqttExploreInputSchema, mqttExploreBatchSchema),
   ...requests(oeeRequests),
   ...requests(connectionRequests),
   ...requests(visionRequests),

@@ -7,6 +7,7 @@ import { useConnectionStatus } from '../../app/StatusBar'
 import { AddConnectionDialog } from './AddConnectionDialog'
 import { AuditLogPanel } from './AuditLogPanel'
 import { ConnectionDetailPanel } from './ConnectionDetailPanel'
+import { MqttExplorer } from './MqttExplorer'
 import { useArmed } from './use-armed'
 import './connections.css'
 
@@ -107,6 +108,7 @@ export function ConnectionsView(): React.JSX.Element {
         </table>
       </section>
       {selected && <ConnectionDetailPanel detail={selected} armedUntil={armed.get(selected.id)} onRemoved={() => setSelectedId(undefined)} />}
+      <MqttExplorer defaultUrl={plant.data?.endpoints?.mqtt} />
       <AuditLogPanel />
       {adding && (
         <AddConnectionDialog
