@@ -1,7 +1,7 @@
 // The historian: buffered ingest, one-transaction flushes into compressed blocks and rollups, queries, retention, export.
 import { statSync } from 'node:fs';
 import { BlockStore, toRawSeries } from './block-store';
-import { decodeBlock } from './codec/block';
+import { blockCount, decodeBlockInto } from './codec/block';
 import { QualityRuns } from './codec/quality-runs';
 import { exportRange, type ExportOptions, type ExportResult } from './export';
 import { describeFailure } from './flush-error';
@@ -223,19 +223,14 @@ export class Historian {
   private seal(dbId: number, chainFirst: number): number {
     const rows = this.store.selectChain.all(dbId, chainFirst);
     if (rows.length === 0) return 0;
-    const decoded = rows.map((r) => decodeBlock(r.data));
+    // Decode every small block straight into one pair of arrays (no per-block arrays, no copies).
     let n = 0;
-    for (const d of decoded) n += d.t.length;
+    for (let i = 0; i < rows.length; i++) n += blockCount(rows[i].data);
     const t = new Float64Array(n);
     const v = new Float64Array(n);
     const runs = new QualityRuns();
     let off = 0;
-    for (const d of decoded) {
-      t.set(d.t, off);
-      v.set(d.v, off);
-      runs.appendShifted(d.runs, off);
-      off += d.t.length;
-    }
+    for (let i = 0; i < rows.length; i++) off += decodeBlockInto(rows[i].data, t, v, off, runs);
     const pieces = Math.max(1, Math.round(n / this.blockSamples));
     const size = Math.ceil(n / pieces);
     let written = 0;

@@ -116,19 +116,38 @@ export function summarize(t: ArrayLike<number>, v: ArrayLike<number>, start: num
 }
 
 export function decodeBlock(data: Uint8Array): DecodedBlock {
-  const r = new BitReader(data);
+  const count = blockCount(data);
+  const t = new Float64Array(count);
+  const v = new Float64Array(count);
+  const runs = new QualityRuns();
+  decodeBlockInto(data, t, v, 0, runs);
+  return { t, v, runs };
+}
+
+function readHeader(r: BitReader): number {
   const version = r.readByte();
   if (version !== FORMAT_VERSION) {
     throw new Error(`Historian block has format version ${version}, this build reads ${FORMAT_VERSION}. Open the file with a newer OT Workbench.`);
   }
-  const count = r.readVarUint();
+  return r.readVarUint();
+}
+
+/** Number of samples in an encoded block (reads the header only). */
+export function blockCount(data: Uint8Array): number {
+  return readHeader(new BitReader(data));
+}
+
+/**
+ * Decodes a block into `t`/`v` at `offset` and appends its quality runs to `runs` shifted by `offset`
+ * (a run continuing the previous block's merges). Returns the sample count.
+ */
+export function decodeBlockInto(data: Uint8Array, t: Float64Array, v: Float64Array, offset: number, runs: QualityRuns): number {
+  const r = new BitReader(data);
+  const count = readHeader(r);
   const mode = r.readByte();
-  const t = new Float64Array(count);
-  const v = new Float64Array(count);
-  decodeDeltaOfDelta(r, count, t);
-  if (mode === VALUES_INTEGER) decodeDeltaOfDelta(r, count, v);
-  else decodeGorilla(r, count, v);
-  const runs = new QualityRuns();
+  decodeDeltaOfDelta(r, count, t, offset);
+  if (mode === VALUES_INTEGER) decodeDeltaOfDelta(r, count, v, offset);
+  else decodeGorilla(r, count, v, offset);
   const nRuns = r.readVarUint();
   let prevStart = 0;
   for (let i = 0; i < nRuns; i++) {
@@ -136,9 +155,13 @@ export function decodeBlock(data: Uint8Array): DecodedBlock {
     const quality = r.readByte();
     const len = r.readVarUint();
     const reason = len === 0 ? null : utf8Decoder.decode(r.readBytes(len - 1));
-    runs.start.push(prevStart);
-    runs.quality.push(quality);
-    runs.reason.push(reason);
+    if (offset === 0) {
+      runs.start.push(prevStart);
+      runs.quality.push(quality);
+      runs.reason.push(reason);
+    } else {
+      runs.note(prevStart + offset, quality, reason);
+    }
   }
-  return { t, v, runs };
+  return count;
 }
