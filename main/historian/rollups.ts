@@ -44,14 +44,22 @@ export function foldIntoBuckets(
 ): RollupAggregate | null {
   let cur = open;
   let touched = false;
+  // Samples are time-ordered: a bucket change is a range test, the division only runs when it fires.
+  let lo = cur === null ? Number.POSITIVE_INFINITY : cur.bucket;
+  let hi = cur === null ? Number.NEGATIVE_INFINITY : cur.bucket + width;
   for (let i = 0; i < n; i++) {
-    const b = Math.floor(t[i] / width) * width;
-    if (cur === null || b !== cur.bucket) {
-      if (cur !== null && touched) emit(cur);
-      cur = emptyAggregate(b);
+    const ti = t[i];
+    if (!(ti >= lo && ti < hi)) {
+      const b = Math.floor(ti / width) * width;
+      if (cur === null || b !== cur.bucket) {
+        if (cur !== null && touched) emit(cur);
+        cur = emptyAggregate(b);
+      }
+      lo = b;
+      hi = b + width;
     }
     touched = true;
-    addValue(cur, v[i]);
+    addValue(cur as RollupAggregate, v[i]);
   }
   if (cur !== null && touched) emit(cur);
   return cur;
