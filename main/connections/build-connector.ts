@@ -59,6 +59,8 @@ export function buildConnector(id: string, config: ConnectionConfig, dataDir: st
           name: config.name,
           endpointUrl: config.endpointUrl,
           dataDir,
+          // Live views want changes within a frame or two; the server batches whatever changed per interval.
+          publishingIntervalMs: 100,
           securityPolicy: config.securityPolicy,
           securityMode: config.securityMode,
           identity:
