@@ -17,6 +17,13 @@ test('trends: add two pens from the demo plant, see them move, zoom into the pas
   await expect(readoutRow(page, 'Line1.Filler.Speed')).toContainText('bpm')
   await expect(readoutRow(page, 'Line1.Filler.Speed')).toContainText('good')
 
+  // The recording's retention is set where the history is looked at.
+  const recording = page.getByRole('region', { name: 'Recording' })
+  await expect(recording.getByRole('status', { name: 'Historian' })).toContainText('samples')
+  await recording.getByRole('spinbutton', { name: 'Keep raw history (days)' }).fill('30')
+  await recording.getByRole('button', { name: 'Save retention' }).click()
+  await expect(recording.getByText('Saved')).toBeVisible()
+
   // Export the recorded history of both pens: progress, then where the file is.
   await page.getByRole('group', { name: 'Export history' }).getByRole('combobox', { name: 'Export format' }).selectOption('csv-long')
   await page.getByRole('button', { name: 'Export history' }).click()

@@ -310,6 +310,10 @@ export class Historian {
     return { unit: r.unit, dataType: r.data_type, deadband: r.deadband, onChange: r.on_change === 1, retentionMs: r.retention_ms };
   }
 
+  getRetention(): RetentionPolicy {
+    return this.retention.getPolicy();
+  }
+
   setRetention(policy: RetentionPolicy): void {
     this.assertOpen();
     this.retention.setPolicy(policy);

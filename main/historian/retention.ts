@@ -32,6 +32,10 @@ export class RetentionWorker {
     if (ctx.intervalMs > 0) this.schedule();
   }
 
+  getPolicy(): RetentionPolicy {
+    return { ...this.policy };
+  }
+
   setPolicy(policy: RetentionPolicy): void {
     this.policy = { ...policy };
     this.db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('retention', ?)").run(JSON.stringify(this.policy));

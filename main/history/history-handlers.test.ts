@@ -42,4 +42,13 @@ describe('history channels', () => {
     expect(done.rows).toBe(100)
     expect(readFileSync(done.file, 'utf8').trim().split('\n')).toHaveLength(101)
   })
+
+  it('keeps the retention policy and per-tag recording settings', () => {
+    expect(handlers['history.retention']()).toEqual({ maxAgeMs: null, maxBytes: null })
+    handlers['history.setRetention']({ maxAgeMs: 30 * 86_400_000, maxBytes: null })
+    expect(handlers['history.retention']()).toEqual({ maxAgeMs: 30 * 86_400_000, maxBytes: null })
+    expect(handlers['history.tagConfig']({ tagId: 'A' })).toEqual({ deadband: null, onChange: false, retentionMs: null })
+    handlers['history.setTagConfig']({ tagId: 'A', deadband: 0.5, onChange: false, retentionMs: null })
+    expect(handlers['history.tagConfig']({ tagId: 'A' }).deadband).toBe(0.5)
+  })
 })

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { HistoryBuckets, HistoryExportEvent, HistoryRaw, HistorianStatsInfo } from '../../preload/contract'
+import type { HistoryBuckets, HistoryExportEvent, HistoryRaw, HistorianStatsInfo, RetentionSettings, TagRecording } from '../../preload/contract'
 import type { Historian } from '../historian/historian'
 import type { StreamSink } from '../ipc/handlers'
 
@@ -65,6 +65,22 @@ export function historyHandlers(historian: Historian, exportsDir: string) {
           truncated: series.t.length > limit,
         }
       })
+    },
+    'history.retention': (): RetentionSettings => {
+      const policy = historian.getRetention()
+      return { maxAgeMs: policy.maxAgeMs ?? null, maxBytes: policy.maxBytes ?? null }
+    },
+    'history.setRetention': (input: RetentionSettings): RetentionSettings => {
+      historian.setRetention({ ...historian.getRetention(), maxAgeMs: input.maxAgeMs, maxBytes: input.maxBytes })
+      return input
+    },
+    'history.tagConfig': (input: { tagId: string }): TagRecording => {
+      const config = historian.getTagConfig(input.tagId)
+      return { deadband: config?.deadband ?? null, onChange: config?.onChange ?? false, retentionMs: config?.retentionMs ?? null }
+    },
+    'history.setTagConfig': (input: TagRecording & { tagId: string }): TagRecording => {
+      historian.setTagConfig(input.tagId, { deadband: input.deadband, onChange: input.onChange, retentionMs: input.retentionMs })
+      return { deadband: input.deadband, onChange: input.onChange, retentionMs: input.retentionMs }
     },
     'history.stats': (): HistorianStatsInfo => {
       const s = historian.stats()

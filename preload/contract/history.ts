@@ -44,6 +44,21 @@ export const historianStatsSchema = z.object({
 })
 export type HistorianStatsInfo = z.infer<typeof historianStatsSchema>
 
+const DAY_MS = 86_400_000
+
+export const retentionSchema = z.object({
+  maxAgeMs: z.number().int().min(60_000).max(3650 * DAY_MS).nullable(),
+  maxBytes: z.number().int().min(1024 * 1024).max(2 ** 50).nullable(),
+})
+export type RetentionSettings = z.infer<typeof retentionSchema>
+
+export const tagRecordingSchema = z.object({
+  deadband: z.number().min(0).max(1e12).nullable(),
+  onChange: z.boolean(),
+  retentionMs: z.number().int().min(60_000).max(3650 * DAY_MS).nullable(),
+})
+export type TagRecording = z.infer<typeof tagRecordingSchema>
+
 const range = {
   tagIds: z.array(tagIdSchema).min(1).max(20),
   from: z.number().int().nonnegative(),
@@ -62,6 +77,12 @@ export const historyRequests = {
     output: z.array(historyRawSchema),
   },
   'history.stats': { input: z.object({}).strict().optional(), output: historianStatsSchema },
+  /** Global retention of raw samples: by age and by file size (null = keep). Enforced in the background. */
+  'history.retention': { input: z.object({}).strict().optional(), output: retentionSchema },
+  'history.setRetention': { input: retentionSchema.strict(), output: retentionSchema },
+  /** Per tag: absolute deadband, record-on-change only, and its own retention (null = the global one). */
+  'history.tagConfig': { input: z.object({ tagId: tagIdSchema }).strict(), output: tagRecordingSchema },
+  'history.setTagConfig': { input: tagRecordingSchema.extend({ tagId: tagIdSchema }).strict(), output: tagRecordingSchema },
 } as const
 
 export const exportFormatSchema = z.enum(['csv-long', 'csv-wide', 'jsonl'])

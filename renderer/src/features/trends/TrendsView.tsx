@@ -5,6 +5,7 @@ import type { TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime, formatValue } from '../../app/format'
 import { HistoryExport } from './HistoryExport'
+import { RecordingPanel } from './RecordingPanel'
 import { TrendChart, type AlignedData } from './TrendChart'
 import { alignPens, bucketsToPoints, isStepped, rawToPoints, toCsv, type PenPoints } from './trend-series'
 import { COMPARE_OFFSETS, LIVE_SPANS, MAX_PENS, PEN_COLORS, useTrend, windowOf } from './trend-store'
@@ -42,6 +43,7 @@ function PenPicker({ tags }: { tags: TagInfo[] }): React.JSX.Element {
           </li>
         ))}
       </ul>
+      <RecordingPanel />
     </section>
   )
 }
