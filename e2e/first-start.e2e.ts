@@ -22,6 +22,10 @@ test.describe('first start', () => {
     await expect(detail).toContainText('Line1.Capper.Vibration')
     await expect(detail).toContainText('mm/s')
     await expect(detail).toContainText('good')
+    // Record this tag only beyond a deadband.
+    await detail.getByRole('spinbutton', { name: 'Recording deadband' }).fill('0.05')
+    await detail.getByRole('button', { name: 'Save recording' }).click()
+    await expect(detail.getByText('Saved')).toBeVisible()
   })
 
   test('every view says what it holds, and the theme switches', async ({ page, workstation }) => {

@@ -5,6 +5,7 @@ import { useClient } from '../../app/client-context'
 import { formatTime, formatValue } from '../../app/format'
 import { useUi } from '../../app/ui-store'
 import { useLive } from '../../live/live-store'
+import { TagRecording } from './TagRecording'
 import { buildFolderTree, inFolder, type FolderNode } from './tag-tree'
 import { useArmed } from '../connections/use-armed'
 import { WriteDialog } from './WriteDialog'
@@ -106,6 +107,7 @@ function TagDetail({ tag }: { tag: TagInfo }): React.JSX.Element {
           </>
         )}
       </dl>
+      <TagRecording tagId={tag.id} unit={tag.unit} />
     </aside>
   )
 }
