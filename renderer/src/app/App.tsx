@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { Suspense, lazy, useEffect, type ComponentType } from 'react'
 import { useClient } from './client-context'
 import { Nav } from './Nav'
 import { HostLinkBanner } from './HostLinkBanner'
@@ -6,20 +6,17 @@ import { NoticeArea } from './NoticeArea'
 import { StatusBar } from './StatusBar'
 import { useUi, type View } from './ui-store'
 import { createFrameApplier, useLive } from '../live/live-store'
-import { ConnectionsView } from '../features/connections/ConnectionsView'
 import { TagsView } from '../features/tags/TagsView'
-import { TrendsView } from '../features/trends/TrendsView'
-import { OeeView } from '../features/oee/OeeView'
-import { VisionView } from '../features/vision/VisionView'
-import { DeployView } from '../features/deploy/DeployView'
 
-const VIEW_COMPONENTS: Record<View, () => React.JSX.Element> = {
-  connections: ConnectionsView,
+/** The first screen (Tags) is in the main bundle; every other view loads when first opened (uPlot, labeling, OEE charts). */
+const view = (load: () => Promise<ComponentType>) => lazy(async () => ({ default: await load() }))
+const VIEW_COMPONENTS: Record<View, ComponentType> = {
+  connections: view(async () => (await import('../features/connections/ConnectionsView')).ConnectionsView),
   tags: TagsView,
-  trends: TrendsView,
-  oee: OeeView,
-  vision: VisionView,
-  deploy: DeployView,
+  trends: view(async () => (await import('../features/trends/TrendsView')).TrendsView),
+  oee: view(async () => (await import('../features/oee/OeeView')).OeeView),
+  vision: view(async () => (await import('../features/vision/VisionView')).VisionView),
+  deploy: view(async () => (await import('../features/deploy/DeployView')).DeployView),
 }
 
 /** Feeds the live store and the notice area from the host for as long as the app is open. */
@@ -52,7 +49,9 @@ export function App(): React.JSX.Element {
       <Nav />
       <main className="view" aria-label={`${view} view`}>
         <HostLinkBanner />
-        <Current />
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Current />
+        </Suspense>
       </main>
       <StatusBar />
       <NoticeArea />
