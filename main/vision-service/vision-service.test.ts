@@ -42,6 +42,39 @@ describe('VisionService', () => {
     await again.close()
   })
 
+  it('saves polygons and draft pre-labels with their confidence and reads them back after a restart', async () => {
+    const { dataDir, service } = open()
+    const { id } = await service.createDataset('shapes')
+    await service.addDemoImages(id, 2, false)
+    const [first] = await service.listImages(id)
+    expect(first.polygons).toEqual([])
+    const saved = await service.saveLabels(id, first.id, {
+      boxes: [
+        { classId: 0, x: 10, y: 10, w: 20, h: 20 },
+        { classId: 2, x: 50, y: 40, w: 30, h: 10, confidence: 0.62, draft: true },
+      ],
+      polygons: [
+        { classId: 1, points: [[5, 5], [400, 5], [40, 60]] },
+        { classId: 3, points: [[100, 100], [120, 100], [110, 130]], confidence: 0.9, draft: true },
+      ],
+      classes: [4, 4, 1],
+      status: 'labeled',
+    })
+    expect(saved.polygons[0].points).toEqual([[5, 5], [320, 5], [40, 60]]) // clipped to the 320 px image
+    expect(saved.polygons[1]).toEqual({ classId: 3, points: [[100, 100], [120, 100], [110, 130]], confidence: 0.9, draft: true })
+    expect(saved.boxes[1]).toEqual({ classId: 2, x: 50, y: 40, w: 30, h: 10, confidence: 0.62, draft: true })
+    expect(saved.classes).toEqual([1, 4])
+    await expect(
+      service.saveLabels(id, first.id, { boxes: [], polygons: [{ classId: 7, points: [[0, 0], [1, 0], [0, 1]] }], classes: [], status: 'labeled' }),
+    ).rejects.toThrow(/5 classes/)
+    await service.close()
+    const again = new VisionService({ dataDir })
+    const [back] = await again.listImages(id, 'labeled')
+    expect(back.polygons).toEqual(saved.polygons)
+    expect(back.boxes).toEqual(saved.boxes)
+    await again.close()
+  })
+
   it('exports labelled images as YOLO with progress into vision/exports', async () => {
     const { service } = open()
     const { id } = await service.createDataset('export')

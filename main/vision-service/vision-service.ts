@@ -2,8 +2,8 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import { WorkbenchError, type VisionBox, type VisionDataset, type VisionImage, type VisionStatus } from '../../preload/contract'
-import { type Dataset, type DatasetImage, parseDataset } from '../vision/annotations'
+import { WorkbenchError, type VisionBox, type VisionDataset, type VisionImage, type VisionPolygon, type VisionStatus } from '../../preload/contract'
+import { type Box, type Dataset, type DatasetImage, type Polygon, parseDataset } from '../vision/annotations'
 import { createAnomalyDetector, type AnomalyDetector } from '../vision/anomaly/anomaly-detector'
 import type { PoolGeometry } from '../vision/anomaly/feature-graph'
 import { overlayHeatmap, scoreMapToImage } from '../vision/anomaly/heatmap'
@@ -39,6 +39,26 @@ interface OpenDataset {
 
 const THUMB_WIDTH = 120
 const dataUrl = (mime: string, bytes: Buffer): string => `data:${mime};base64,${bytes.toString('base64')}`
+
+/** Core and contract shapes differ only in which optional keys may be present; keep `confidence` and `draft` only when set. */
+function toCoreBox(b: VisionBox): Box {
+  return { classId: b.classId, x: b.x, y: b.y, w: b.w, h: b.h, ...markers(b) }
+}
+function toCorePolygon(p: VisionPolygon): Polygon {
+  return { classId: p.classId, points: p.points.map(([x, y]) => [x, y] as [number, number]), ...markers(p) }
+}
+function toContractBox(b: Box): VisionBox {
+  return { classId: b.classId, x: b.x, y: b.y, w: b.w, h: b.h, ...markers(b) }
+}
+function toContractPolygon(p: Polygon): VisionPolygon {
+  return { classId: p.classId, points: p.points.map(([x, y]) => [x, y] as [number, number]), ...markers(p) }
+}
+function markers(label: { confidence?: number; draft?: boolean }): { confidence?: number; draft?: boolean } {
+  return {
+    ...(label.confidence !== undefined ? { confidence: label.confidence } : {}),
+    ...(label.draft ? { draft: true } : {}),
+  }
+}
 
 export class VisionService {
   private readonly root: string
@@ -146,27 +166,38 @@ export class VisionService {
     return { url: dataUrl(image.file.endsWith('.png') ? 'image/png' : 'image/jpeg', bytes), image: this.imageInfo(opened, image) }
   }
 
-  saveLabels(datasetId: string, imageId: string, labels: { boxes: VisionBox[]; classes: number[]; status: VisionStatus }): Promise<VisionImage> {
+  saveLabels(
+    datasetId: string,
+    imageId: string,
+    labels: { boxes: VisionBox[]; polygons?: VisionPolygon[]; classes: number[]; status: VisionStatus },
+  ): Promise<VisionImage> {
     return this.serial(async () => {
       const opened = await this.load(datasetId)
       const image = this.image(opened, imageId)
       const classCount = opened.dataset.classes.length
-      for (const id of [...labels.boxes.map((b) => b.classId), ...labels.classes]) {
+      const polygons = labels.polygons ?? []
+      for (const id of [...labels.boxes.map((b) => b.classId), ...polygons.map((p) => p.classId), ...labels.classes]) {
         if (id >= classCount)
           throw new WorkbenchError(
             'INVALID_INPUT',
             `Class ${id} on image ${imageId}: dataset "${opened.dataset.name}" has ${classCount} classes — pick one of them`,
           )
       }
-      // Boxes dragged past the edge are clipped to the image rather than refused.
+      // Boxes dragged past the edge are clipped to the image rather than refused; so are polygon vertices.
       const boxes = labels.boxes
         .map((b) => {
           const x = Math.max(0, Math.min(b.x, image.width))
           const y = Math.max(0, Math.min(b.y, image.height))
-          return { classId: b.classId, x, y, w: Math.min(b.w, image.width - x), h: Math.min(b.h, image.height - y) }
+          return toCoreBox({ ...b, x, y, w: Math.min(b.w, image.width - x), h: Math.min(b.h, image.height - y) })
         })
         .filter((b) => b.w > 0 && b.h > 0)
-      image.labels = { classes: [...new Set(labels.classes)].sort((a, b) => a - b), boxes, polygons: image.labels.polygons, status: labels.status }
+      const clippedPolygons = polygons.map((p) =>
+        toCorePolygon({
+          ...p,
+          points: p.points.map(([x, y]) => [Math.max(0, Math.min(x, image.width)), Math.max(0, Math.min(y, image.height))] as [number, number]),
+        }),
+      )
+      image.labels = { classes: [...new Set(labels.classes)].sort((a, b) => a - b), boxes, polygons: clippedPolygons, status: labels.status }
       await this.save(opened)
       return this.imageInfo(opened, image)
     })
@@ -274,7 +305,8 @@ export class VisionService {
       width: image.width,
       height: image.height,
       status: image.labels.status,
-      boxes: image.labels.boxes.map(({ classId, x, y, w, h }) => ({ classId, x, y, w, h })),
+      boxes: image.labels.boxes.map(toContractBox),
+      polygons: image.labels.polygons.map(toContractPolygon),
       classes: image.labels.classes,
       ...(reference ? { reference } : {}),
     }

@@ -29,6 +29,8 @@ export const PolygonSchema = z.object({
   classId,
   /** [x, y] vertices in pixels, at least three. */
   points: z.array(z.tuple([z.number(), z.number()])).min(3),
+  /** Set on model predictions and pre-labels. */
+  confidence: z.number().min(0).max(1).optional(),
   draft: z.boolean().optional(),
 })
 export type Polygon = z.infer<typeof PolygonSchema>

@@ -11,11 +11,33 @@ const datasetId = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'dataset ids are lower-case letters, digits and dashes')
 const imageId = z.string().min(1).max(200)
 
-/** Pixels; x, y is the top-left corner. */
+/** A model's score on a pre-label or prediction, 0–1. */
+const confidence = z.number().min(0).max(1)
+
+/** Pixels; x, y is the top-left corner. `draft` marks a model's pre-label nobody has accepted yet (exports leave drafts out). */
 export const visionBoxSchema = z
-  .object({ classId: z.number().int().min(0).max(99), x: z.number().min(0), y: z.number().min(0), w: z.number().positive(), h: z.number().positive() })
+  .object({
+    classId: z.number().int().min(0).max(99),
+    x: z.number().min(0),
+    y: z.number().min(0),
+    w: z.number().positive(),
+    h: z.number().positive(),
+    confidence: confidence.optional(),
+    draft: z.boolean().optional(),
+  })
   .strict()
 export type VisionBox = z.infer<typeof visionBoxSchema>
+
+/** A closed outline in pixels: [x, y] vertices, at least three. */
+export const visionPolygonSchema = z
+  .object({
+    classId: z.number().int().min(0).max(99),
+    points: z.array(z.tuple([z.number().min(0), z.number().min(0)])).min(3).max(2000),
+    confidence: confidence.optional(),
+    draft: z.boolean().optional(),
+  })
+  .strict()
+export type VisionPolygon = z.infer<typeof visionPolygonSchema>
 
 export const visionDatasetSchema = z.object({
   id: z.string(),
@@ -34,6 +56,8 @@ export const visionImageSchema = z.object({
   height: z.number(),
   status: visionStatusSchema,
   boxes: z.array(visionBoxSchema),
+  polygons: z.array(visionPolygonSchema),
+  /** Image-level classes. */
   classes: z.array(z.number()),
   /** Ground truth of the demo camera, kept aside when images were added unlabeled (for checking, never exported). */
   reference: z.array(visionBoxSchema).optional(),
@@ -58,7 +82,14 @@ export const visionRequests = {
   'vision.image': { input: z.object({ datasetId, imageId }).strict(), output: z.object({ url: z.string(), image: visionImageSchema }) },
   'vision.saveLabels': {
     input: z
-      .object({ datasetId, imageId, boxes: z.array(visionBoxSchema).max(1000), classes: z.array(z.number().int().min(0)).max(100), status: visionStatusSchema })
+      .object({
+        datasetId,
+        imageId,
+        boxes: z.array(visionBoxSchema).max(5000),
+        polygons: z.array(visionPolygonSchema).max(1000).default([]),
+        classes: z.array(z.number().int().min(0)).max(100),
+        status: visionStatusSchema,
+      })
       .strict(),
     output: visionImageSchema,
   },
