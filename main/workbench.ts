@@ -12,6 +12,7 @@ import type { EmbeddedDemoPlant } from './demo-plant-connection'
 import { openHistorian, type Historian } from './historian'
 import { historyHandlers } from './history/history-handlers'
 import { connectionHandlers, openConnectivity, type SecretBox } from './connections'
+import { connectionToolHandlers } from './connections/connection-tool-handlers'
 import { recordLiveValues } from './history/live-recorder'
 import { OeeService } from './production/oee-service'
 import { oeeHandlers } from './production/oee-handlers'
@@ -145,6 +146,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
+    ...connectionToolHandlers(connectivity.manager, allTags),
     ...visionHandlers(vision),
   }
 

@@ -8,6 +8,7 @@ import {
   type DiscoveredEndpointInfo,
   type ModbusTraffic,
   type OpcUaTagConfig,
+  type OwnCertificate,
 } from '../../preload/contract'
 import type { Connector } from '../connectors/connector'
 import { ModbusConnector } from '../connectors/modbus/modbus-connector'
@@ -202,9 +203,30 @@ export class ConnectionManager {
   }
 
   traffic(id: string, limit = 200): ModbusTraffic {
-    const driver = this.require(id).connector.inner
-    if (!(driver instanceof ModbusConnector)) throw new WorkbenchError('INVALID_INPUT', `Connection ${id} is not Modbus: it has no traffic log`)
+    const driver = this.modbusDriver(id)
     return { frames: driver.trafficLog().entries().slice(-limit), counters: driver.counters() }
+  }
+
+  /** The Modbus driver of a connection, for scans and the traffic log. */
+  modbusDriver(id: string): ModbusConnector {
+    const driver = this.require(id).connector.inner
+    if (!(driver instanceof ModbusConnector)) throw new WorkbenchError('INVALID_INPUT', `Connection ${id} is not Modbus: it has no traffic log or scans`)
+    return driver
+  }
+
+  async ownCertificate(): Promise<OwnCertificate> {
+    const { subjectFull: _full, ...c } = await this.certificates.ownCertificate()
+    return { ...c, pkiFolder: this.certificates.rootFolder }
+  }
+
+  async regenerateOwnCertificate(): Promise<OwnCertificate> {
+    const { subjectFull: _full, ...c } = await this.certificates.regenerateOwnCertificate()
+    return { ...c, pkiFolder: this.certificates.rootFolder }
+  }
+
+  async removeCertificate(thumbprint: string): Promise<void> {
+    const removed = await this.certificates.remove(thumbprint)
+    for (const [id, details] of this.untrusted) if (details.thumbprint === removed.thumbprint) this.untrusted.delete(id)
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
+import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { mqttExploreBatchSchema, mqttExploreInputSchema } from './mqtt-explorer'
 import { visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
 
@@ -85,6 +86,9 @@ export const channels = {
   'mqtt.explore': stream(mqttExploreInputSchema, mqttExploreBatchSchema),
   ...requests(oeeRequests),
   ...requests(connectionRequests),
+  ...requests(connectionToolRequests),
+  /** Modbus unit-id and register-range scans: progress and results as they come; closing the stream cancels. */
+  ...connectionToolStreams,
   ...requests(visionRequests),
   /** Progress, then the result: a YOLO export into <dataDir>/vision/exports/, or an anomaly model fitted on the good images. */
   'vision.exportYolo': stream(visionExportInputSchema, visionExportEventSchema),

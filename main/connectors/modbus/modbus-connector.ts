@@ -138,6 +138,11 @@ export class ModbusConnector implements Connector {
   trafficLog(): TrafficLog {
     return this.traffic
   }
+  /** The open link, for scans that share it with the polls (their frames show in the same traffic log and counters). */
+  scanSession(): ModbusSession {
+    return this.requireSession('read')
+  }
+
   /** How many reads one poll cycle of every group sends (after any exception-2 splits). */
   requestsPerCycle(): number {
     let count = 0

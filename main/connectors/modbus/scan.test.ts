@@ -60,6 +60,19 @@ describe('scanRegisterRange', () => {
     expect(progress.at(-1)).toMatchObject({ done: 16, total: 16 })
   })
 
+  it('hands over the words of every block that answered, so a scan shows values', async () => {
+    const data = new Map<number, number | boolean>()
+    await scanRegisterRange(session, {
+      unitId: 1,
+      table: 'hr',
+      from: 495,
+      to: 510,
+      onData: (offset, words) => words.forEach((w, i) => data.set(offset + i, w)),
+    })
+    // The fixture's holes: each present register holds its own offset.
+    expect([...data.entries()].sort((a, b) => a[0] - b[0])).toEqual(REGISTER_MAP.holes.present.map((o) => [o, o]))
+  })
+
   it('scans coils too and can be cancelled', async () => {
     const controller = new AbortController()
     const report = await scanRegisterRange(session, {

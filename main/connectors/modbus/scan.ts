@@ -26,6 +26,8 @@ export interface UnitScanOptions {
   probe?: { table: ModbusTable; offset: number }
   signal?: AbortSignal
   onProgress?: (progress: ScanProgress) => void
+  /** Each unit's result as soon as it is known. */
+  onResult?: (result: UnitScanResult) => void
 }
 
 export interface UnitScanResult {
@@ -53,6 +55,8 @@ export interface RangeScanOptions {
   timeoutMs?: number
   signal?: AbortSignal
   onProgress?: (progress: ScanProgress) => void
+  /** The data of every block that answered (register words or bits), as it arrives. */
+  onData?: (offset: number, data: readonly (number | boolean)[]) => void
 }
 
 export interface AddressRange {
@@ -117,6 +121,7 @@ export async function scanUnitIds(session: ScanSession, options: UnitScanOptions
           results.push({ unitId, status: 'silent', detail: error.kind === 'exception' ? `${exceptionName(code!)} (exception ${code})` : error.kind })
         }
       }
+      options.onResult?.(results.at(-1)!)
       meter.advance(1)
     }
   } finally {
@@ -148,8 +153,9 @@ export async function scanRegisterRange(session: ScanSession, options: RangeScan
       return
     }
     try {
-      await probeRead(session, unitId, table, offset, count)
+      const data = (await probeRead(session, unitId, table, offset, count)) as (number | boolean)[]
       statuses.push({ offset, count, status: 'answers' })
+      options.onData?.(offset, data.slice(0, count))
       meter.advance(count)
     } catch (error) {
       if (!(error instanceof ModbusRequestError) || error.kind === 'disconnected') throw error

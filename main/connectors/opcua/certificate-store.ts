@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { getHostname, makeSubject, type OPCUACertificateManager } from 'node-opcua'
 import { WorkbenchError } from '../../../preload/contract'
@@ -30,7 +30,7 @@ export class OpcUaCertificateStore {
   /** The certificate the workbench presents to servers; created on first use (slow: RSA key generation). */
   async ownCertificate(): Promise<CertificateInfo> {
     const manager = await this.open()
-    const file = join(manager.rootDir, 'own', 'certs', 'client_certificate.pem')
+    const file = this.ownCertificateFile(manager)
     if (!existsSync(file)) {
       await manager.createSelfSignedCertificate({
         applicationUri: clientApplicationUri(),
@@ -42,6 +42,27 @@ export class OpcUaCertificateStore {
       })
     }
     return describeCertificate(await readFile(file))
+  }
+
+  /**
+   * A new self-signed certificate (same key pair, new serial and validity) for when the old one expires or was
+   * compromised; every server that trusted the old one has to trust the new one.
+   */
+  async regenerateOwnCertificate(): Promise<CertificateInfo> {
+    const manager = await this.open()
+    await rm(this.ownCertificateFile(manager), { force: true })
+    return this.ownCertificate()
+  }
+
+  /** Forgets a server certificate (trusted or rejected); the next connect records it as rejected again. */
+  async remove(thumbprint: string): Promise<StoredCertificate> {
+    const wanted = normaliseThumbprint(thumbprint)
+    const found = (await this.list()).find((certificate) => certificate.thumbprint === wanted)
+    if (!found) throw new WorkbenchError('NOT_FOUND', `OPC UA certificates: no server certificate with thumbprint ${wanted} in ${this.rootFolder}`, { thumbprint: wanted })
+    await rm(found.file, { force: true })
+    // The manager caches trust decisions by thumbprint; a fresh one rereads the folders.
+    await this.close()
+    return found
   }
 
   async list(): Promise<StoredCertificate[]> {
@@ -77,6 +98,10 @@ export class OpcUaCertificateStore {
     this.manager = undefined
     this.initialising = undefined
     if (manager) await manager.dispose()
+  }
+
+  private ownCertificateFile(manager: OPCUACertificateManager): string {
+    return join(manager.rootDir, 'own', 'certs', 'client_certificate.pem')
   }
 
   private async move(thumbprint: string, to: CertificateTrust): Promise<StoredCertificate> {

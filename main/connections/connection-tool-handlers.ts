@@ -1,0 +1,175 @@
+import { stringify } from 'csv-stringify/sync'
+import {
+  WorkbenchError,
+  type EventOf,
+  type ModbusRangeScanEvent,
+  type ModbusUnitScanEvent,
+  type ParsedInputOf,
+  type TagCsvMapping,
+  type TagCsvSource,
+  type TagInfo,
+} from '../../preload/contract'
+import { scanRegisterRange, scanUnitIds, type ScanProgress } from '../connectors/modbus/scan'
+import type { StreamSink } from '../ipc/handlers'
+import { TAG_CSV_COLUMNS } from '../tags/tag-csv'
+import type { ConnectionManager } from './connection-manager'
+import { convertCsv, previewCsv, readCsvSource } from './tag-csv-import'
+
+// Handlers of connection-tools.ts: tag CSV import/export, Modbus scans and traffic log, OPC UA certificates.
+
+const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+
+function progressEvent(p: ScanProgress): { kind: 'progress'; done: number; total: number; rate: number; etaMs: number | null } {
+  return { kind: 'progress', done: p.done, total: p.total, rate: p.rate, etaMs: Number.isFinite(p.etaMs) ? p.etaMs : null }
+}
+
+/** At most one progress event per 100 ms, so a fast scan does not flood the renderer. */
+function throttled(emit: (p: ScanProgress) => void): (p: ScanProgress) => void {
+  let last = 0
+  return (p) => {
+    const now = Date.now()
+    if (now - last >= 100 || p.done === p.total) {
+      last = now
+      emit(p)
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export function connectionToolHandlers(manager: ConnectionManager, allTags: () => TagInfo[]) {
+  const targetConfig = (connectionId: string | undefined) => (connectionId === undefined ? undefined : manager.config(connectionId))
+
+  const exportTags = (input?: { tagIds?: string[] }) => {
+    const wanted = input?.tagIds ? new Set(input.tagIds) : undefined
+    const tags = allTags().filter((t) => !wanted || wanted.has(t.id))
+    const configs = new Map<string, Record<string, unknown>[]>()
+    for (const id of manager.ids()) configs.set(id, manager.config(id).tags as unknown as Record<string, unknown>[])
+    const rows = tags.map((tag) => {
+      // Tags of hand-made connections carry more than TagInfo shows (byte order, scan rate, string length).
+      const stored = configs.get(tag.connectionId)?.find((t) => `${tag.connectionId}:${String(t.name)}` === tag.id) ?? {}
+      const text = (value: unknown) => (value === undefined || value === null ? '' : String(value as string | number))
+      return [
+        tag.id,
+        tag.name,
+        tag.path.join('/'),
+        tag.connectionId,
+        tag.address,
+        tag.dataType,
+        text(stored.byteOrder ?? (/^(hr|ir):/.test(tag.address) ? 'ABCD' : '')),
+        text(tag.unit),
+        text(tag.range?.low),
+        text(tag.range?.high),
+        '',
+        '',
+        '',
+        '',
+        '',
+        tag.access,
+        text(stored.scanRateMs),
+        text(stored.stringLength),
+        tag.description ?? '',
+      ]
+    })
+    return { fileName: `tags-${stamp()}.csv`, csv: stringify([[...TAG_CSV_COLUMNS], ...rows]), count: rows.length }
+  }
+
+  return {
+    'tags.csvPreview': async (input: { source: TagCsvSource; mapping?: TagCsvMapping; connectionId?: string; previewRows?: number }) =>
+      previewCsv(await readCsvSource(input.source), { mapping: input.mapping, target: targetConfig(input.connectionId), previewRows: input.previewRows }),
+
+    'tags.csvImport': async (input: { source: TagCsvSource; mapping: TagCsvMapping; connectionId: string; skipErrors: boolean }) => {
+      const file = await readCsvSource(input.source)
+      const target = manager.config(input.connectionId)
+      const converted = convertCsv(file.text, input.mapping, target)
+      if (converted.errors.length > 0 && !input.skipErrors) {
+        const first = converted.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`)
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `Tag CSV ${file.fileName}: ${converted.errors.length} of ${converted.rowCount} rows have errors (${first.join('; ')}) — nothing was imported; fix the file or the mapping, or leave those rows out`,
+          { errors: converted.errors.slice(0, 500) },
+        )
+      }
+      if (converted.tags.length === 0) throw new WorkbenchError('INVALID_INPUT', `Tag CSV ${file.fileName}: no row can be imported — nothing was imported`)
+      // One update: the connection is rebuilt with every new tag or, on any failure, left as it was.
+      await manager.addTags(input.connectionId, converted.tags)
+      return { connectionId: input.connectionId, imported: converted.tags.length, skipped: converted.rowCount - converted.tags.length }
+    },
+
+    'tags.csvExport': exportTags,
+
+    'certificates.own': () => manager.ownCertificate(),
+    'certificates.regenerate': () => manager.regenerateOwnCertificate(),
+    'certificates.remove': async (input: { thumbprint: string }) => {
+      await manager.removeCertificate(input.thumbprint)
+      return { ok: true as const }
+    },
+
+    'modbus.trafficExport': (input: { id: string; format: 'text' | 'csv' }) => {
+      const log = manager.modbusDriver(input.id).trafficLog()
+      const frames = log.entries().length
+      return input.format === 'csv'
+        ? { fileName: `modbus-traffic-${input.id}-${stamp()}.csv`, content: log.exportCsv(), frames }
+        : { fileName: `modbus-traffic-${input.id}-${stamp()}.txt`, content: log.exportText(), frames }
+    },
+    'modbus.trafficClear': (input: { id: string }) => {
+      manager.modbusDriver(input.id).trafficLog().clear()
+      return { ok: true as const }
+    },
+
+    'modbus.scanUnits': (input: ParsedInputOf<'modbus.scanUnits'>, sink: StreamSink<EventOf<'modbus.scanUnits'>>) => {
+      const abort = new AbortController()
+      const emit = (event: ModbusUnitScanEvent) => sink.emit(event)
+      void (async () => {
+        const session = manager.modbusDriver(input.id).scanSession()
+        let reported = 0
+        const report = await scanUnitIds(session, {
+          from: input.from,
+          to: input.to,
+          timeoutMs: input.timeoutMs,
+          probe: { table: input.table, offset: input.offset },
+          signal: abort.signal,
+          onProgress: throttled((p) => emit(progressEvent(p))),
+          onResult: (result) => {
+            reported++
+            emit({ kind: 'unit', ...result })
+          },
+        })
+        for (const result of report.results.slice(reported)) emit({ kind: 'unit', ...result })
+        emit({ kind: 'done', found: report.found, cancelled: report.cancelled })
+        sink.end()
+      })().catch((error: unknown) => sink.end(new WorkbenchError('UNAVAILABLE', `Modbus unit scan on ${input.id}: ${describeError(error)}`)))
+      return () => abort.abort()
+    },
+
+    'modbus.scanRange': (input: ParsedInputOf<'modbus.scanRange'>, sink: StreamSink<EventOf<'modbus.scanRange'>>) => {
+      const abort = new AbortController()
+      const emit = (event: ModbusRangeScanEvent) => sink.emit(event)
+      void (async () => {
+        const session = manager.modbusDriver(input.id).scanSession()
+        const report = await scanRegisterRange(session, {
+          unitId: input.unitId,
+          table: input.table,
+          from: input.start,
+          to: input.start + input.count - 1,
+          blockSize: input.blockSize,
+          timeoutMs: input.timeoutMs,
+          signal: abort.signal,
+          onProgress: throttled((p) => emit(progressEvent(p))),
+          onData: (offset, data) => emit({ kind: 'data', offset, values: [...data] }),
+        })
+        emit({
+          kind: 'done',
+          answered: report.answered,
+          rejected: report.rejected,
+          cancelled: report.cancelled,
+          ranges: report.ranges.map((r) => ({ from: r.from, to: r.to, status: r.status })),
+        })
+        sink.end()
+      })().catch((error: unknown) => sink.end(new WorkbenchError('UNAVAILABLE', `Modbus register scan on ${input.id}: ${describeError(error)}`)))
+      return () => abort.abort()
+    },
+  }
+}

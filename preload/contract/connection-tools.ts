@@ -1,0 +1,181 @@
+import { z } from 'zod'
+
+// The tools around connections: tag CSV import (with a column-mapping step) and export, Modbus scans and the traffic
+// log, and the OPC UA certificate manager.
+
+const id = z.string().min(1).max(200)
+const thumbprint = z.object({ thumbprint: z.string().min(1).max(200) }).strict()
+
+/** Fields a CSV column can feed (the tag model's columns plus Kepware's scaling switch). */
+export const TAG_CSV_FIELDS = [
+  'name',
+  'path',
+  'connectionId',
+  'address',
+  'dataType',
+  'byteOrder',
+  'engineeringUnit',
+  'rangeLow',
+  'rangeHigh',
+  'rawLow',
+  'rawHigh',
+  'engLow',
+  'engHigh',
+  'scalingType',
+  'access',
+  'scanRateMs',
+  'stringLength',
+  'description',
+] as const
+export type TagCsvFieldName = (typeof TAG_CSV_FIELDS)[number]
+export const TAG_CSV_FORMATS = ['otw', 'kepware', 'ignition', 'unknown'] as const
+
+/** The file: its text as read in the page (file input, drag and drop), or a path on the host. */
+export const tagCsvSourceSchema = z.union([
+  z.object({ kind: z.literal('text'), fileName: z.string().max(500), text: z.string().max(3_500_000) }).strict(),
+  z.object({ kind: z.literal('path'), path: z.string().trim().min(1).max(2000) }).strict(),
+])
+export type TagCsvSource = z.infer<typeof tagCsvSourceSchema>
+
+export const tagCsvMappingSchema = z
+  .object({
+    format: z.enum(TAG_CSV_FORMATS),
+    /** Field → header of the column that feeds it; absent = not imported. */
+    columns: z.partialRecord(z.enum(TAG_CSV_FIELDS), z.string().max(200)),
+    byteOrder: z.enum(['ABCD', 'BADC', 'CDAB', 'DCBA']).optional(),
+    /** Ignition devices set to zero-based addressing. */
+    ignitionZeroBased: z.boolean().optional(),
+  })
+  .strict()
+export type TagCsvMapping = z.infer<typeof tagCsvMappingSchema>
+
+export const tagCsvPreviewRowSchema = z.object({
+  /** Line in the file (header = 1). */
+  line: z.number(),
+  cells: z.array(z.string()),
+  /** The tag this row becomes, or why it cannot. */
+  tag: z
+    .object({ name: z.string(), address: z.string(), dataType: z.string(), access: z.string(), unit: z.string().optional(), byteOrder: z.string() })
+    .optional(),
+  error: z.string().optional(),
+})
+
+export const tagCsvPreviewSchema = z.object({
+  fileName: z.string(),
+  headers: z.array(z.string()),
+  /** Which tool wrote the file, from its header row. */
+  detectedFormat: z.enum(TAG_CSV_FORMATS),
+  /** The mapping used for this preview: the suggested one unless one was given. */
+  mapping: tagCsvMappingSchema,
+  rowCount: z.number(),
+  okCount: z.number(),
+  errors: z.array(z.object({ line: z.number(), message: z.string() })),
+  /** The first rows, each with the tag it becomes or its error. */
+  rows: z.array(tagCsvPreviewRowSchema),
+})
+export type TagCsvPreview = z.infer<typeof tagCsvPreviewSchema>
+
+export const ownCertificateSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  thumbprint: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  applicationUri: z.string().optional(),
+  /** Where the PKI folders (own, trusted, rejected) are. */
+  pkiFolder: z.string(),
+})
+export type OwnCertificate = z.infer<typeof ownCertificateSchema>
+
+export const connectionToolRequests = {
+  /** Reads a tag CSV and shows what the mapping makes of it; nothing is imported. */
+  'tags.csvPreview': {
+    input: z
+      .object({
+        source: tagCsvSourceSchema,
+        mapping: tagCsvMappingSchema.optional(),
+        /** The target: rows are also checked against it (address form, names already taken). */
+        connectionId: id.optional(),
+        previewRows: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    output: tagCsvPreviewSchema,
+  },
+  /** Imports all rows into one connection, or nothing; with skipErrors the rows with errors are left out. */
+  'tags.csvImport': {
+    input: z.object({ source: tagCsvSourceSchema, mapping: tagCsvMappingSchema, connectionId: id, skipErrors: z.boolean().default(false) }).strict(),
+    output: z.object({ connectionId: z.string(), imported: z.number(), skipped: z.number() }),
+  },
+  /** The tags (all, or the given ids) in the app's own CSV columns. */
+  'tags.csvExport': {
+    input: z
+      .object({ tagIds: z.array(z.string().min(1).max(512)).max(100_000).optional() })
+      .strict()
+      .optional(),
+    output: z.object({ fileName: z.string(), csv: z.string(), count: z.number() }),
+  },
+  /** The app's own OPC UA certificate (made on first use). */
+  'certificates.own': { input: z.object({}).strict().optional(), output: ownCertificateSchema },
+  'certificates.regenerate': { input: z.object({}).strict().optional(), output: ownCertificateSchema },
+  /** Forgets a server certificate; the next connect records it as untrusted again. */
+  'certificates.remove': { input: thumbprint, output: z.object({ ok: z.literal(true) }) },
+  /** The whole traffic log of a Modbus connection as text (bus-monitor lines) or CSV. */
+  'modbus.trafficExport': {
+    input: z.object({ id, format: z.enum(['text', 'csv']) }).strict(),
+    output: z.object({ fileName: z.string(), content: z.string(), frames: z.number() }),
+  },
+  'modbus.trafficClear': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
+} as const
+
+const progress = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number().nullable() })
+
+export const modbusUnitScanInputSchema = z
+  .object({
+    id,
+    from: z.number().int().min(0).max(255).default(1),
+    to: z.number().int().min(0).max(255).default(247),
+    timeoutMs: z.number().int().min(20).max(10_000).default(300),
+    table: z.enum(['hr', 'ir', 'co', 'di']).default('hr'),
+    offset: z.number().int().min(0).max(65535).default(0),
+  })
+  .strict()
+  .refine((s) => s.from <= s.to, { message: 'the first unit id must not be above the last', path: ['to'] })
+export const modbusUnitScanEventSchema = z.discriminatedUnion('kind', [
+  progress,
+  z.object({ kind: z.literal('unit'), unitId: z.number(), status: z.enum(['answered', 'exception', 'silent']), detail: z.string() }),
+  z.object({ kind: z.literal('done'), found: z.array(z.number()), cancelled: z.boolean() }),
+])
+export type ModbusUnitScanEvent = z.infer<typeof modbusUnitScanEventSchema>
+
+export const modbusRangeScanInputSchema = z
+  .object({
+    id,
+    unitId: z.number().int().min(0).max(255),
+    table: z.enum(['hr', 'ir', 'co', 'di']),
+    /** First 0-based offset. */
+    start: z.number().int().min(0).max(65535),
+    count: z.number().int().min(1).max(65536),
+    blockSize: z.number().int().min(1).max(2000).optional(),
+    timeoutMs: z.number().int().min(20).max(10_000).optional(),
+  })
+  .strict()
+  .refine((s) => s.start + s.count - 1 <= 65535, { message: 'start + count goes past offset 65535', path: ['count'] })
+export const modbusRangeScanEventSchema = z.discriminatedUnion('kind', [
+  progress,
+  /** Values that answered: register words (0..65535) or bits. */
+  z.object({ kind: z.literal('data'), offset: z.number(), values: z.array(z.union([z.number(), z.boolean()])) }),
+  z.object({
+    kind: z.literal('done'),
+    answered: z.number(),
+    rejected: z.number(),
+    cancelled: z.boolean(),
+    ranges: z.array(z.object({ from: z.number(), to: z.number(), status: z.string() })),
+  }),
+])
+export type ModbusRangeScanEvent = z.infer<typeof modbusRangeScanEventSchema>
+
+/** Streams: progress and results as they come; closing the stream cancels the scan. */
+export const connectionToolStreams = {
+  'modbus.scanUnits': { kind: 'stream' as const, input: modbusUnitScanInputSchema, event: modbusUnitScanEventSchema },
+  'modbus.scanRange': { kind: 'stream' as const, input: modbusRangeScanInputSchema, event: modbusRangeScanEventSchema },
+}
