@@ -1,4 +1,4 @@
-import type { InputOf, VisionExportEvent, VisionTrainEvent } from '../../preload/contract'
+import type { InputOf, VisionExportAsEvent, VisionExportEvent, VisionImportEvent, VisionTrainEvent } from '../../preload/contract'
 import type { StreamSink } from '../ipc/handlers'
 import type { TaskProgress, VisionService } from './vision-service'
 
@@ -38,11 +38,30 @@ export function visionHandlers(service: VisionService) {
     'vision.thumbnails': (input: InputOf<'vision.thumbnails'>) => service.thumbnails(input.datasetId, input.imageIds),
     'vision.image': (input: InputOf<'vision.image'>) => service.fullImage(input.datasetId, input.imageId),
     'vision.saveLabels': (input: InputOf<'vision.saveLabels'>) => service.saveLabels(input.datasetId, input.imageId, input),
+    'vision.datasetSettings': (input: InputOf<'vision.datasetSettings'>) => service.setImageClassMode(input.datasetId, input.imageClassMode),
     'vision.runAnomaly': (input: InputOf<'vision.runAnomaly'>) => service.runAnomaly(input.datasetId, input.imageId),
     'vision.exportYolo': (input: { datasetId: string }, sink: StreamSink<VisionExportEvent>) =>
       longTask(sink, async (signal) => ({
         kind: 'done' as const,
         ...(await service.exportYolo(input.datasetId, { signal, onProgress: progressReporter(sink) })),
+      })),
+    'vision.exportAs': (
+      input: { datasetId: string; format: 'yolo' | 'coco' | 'voc' | 'class-folders'; dir?: string; backgroundClass?: string },
+      sink: StreamSink<VisionExportAsEvent>,
+    ) =>
+      longTask(sink, async (signal) => ({
+        kind: 'done' as const,
+        ...(await service.exportAs(input.datasetId, input.format, {
+          ...(input.dir ? { dir: input.dir } : {}),
+          ...(input.backgroundClass ? { backgroundClass: input.backgroundClass } : {}),
+          signal,
+          onProgress: progressReporter(sink),
+        })),
+      })),
+    'vision.import': (input: { format: 'yolo' | 'coco' | 'voc' | 'class-folders'; dir: string; name: string }, sink: StreamSink<VisionImportEvent>) =>
+      longTask(sink, async (signal) => ({
+        kind: 'done' as const,
+        dataset: await service.importDataset(input.format, input.dir, input.name, { signal, onProgress: progressReporter(sink) }),
       })),
     'vision.trainAnomaly': (input: { datasetId: string }, sink: StreamSink<VisionTrainEvent>) =>
       longTask(sink, async (signal) => ({

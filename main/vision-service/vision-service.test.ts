@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -104,6 +104,127 @@ describe('VisionService', () => {
     expect(result.score).toBeLessThanOrEqual(result.threshold)
     expect(result.overlay).toMatch(/^data:image\/png;base64,/)
     expect((await service.listDatasets())[0].anomalyModel?.trainedOn).toBe(good.length)
+    await service.close()
+  })
+
+  it('exports COCO, VOC, class folders and YOLO into a chosen folder and imports each back as a new dataset with the same labels', async () => {
+    const { dataDir, service } = open()
+    const created = await service.createDataset('round trip')
+    const id = created.id
+    await service.addDemoImages(id, 5, true)
+    const images = await service.listImages(id)
+    await service.setImageClassMode(id, 'single')
+    for (const [k, image] of images.entries()) await service.saveLabels(id, image.id, { boxes: image.boxes, classes: [k % 2], status: image.status })
+    await service.saveLabels(id, images[0].id, {
+      boxes: images[0].boxes,
+      polygons: [{ classId: 2, points: [[10, 10], [60, 12], [30, 50]] }],
+      classes: [0],
+      status: 'reviewed',
+    })
+    const original = await service.listImages(id)
+    for (const format of ['coco', 'voc', 'class-folders', 'yolo'] as const) {
+      const dir = path.join(dataDir, 'out', format)
+      const progress: number[] = []
+      const exported = await service.exportAs(id, format, { dir, onProgress: (p) => progress.push(p.done) })
+      expect(exported).toMatchObject({ dir, images: 5 })
+      expect(progress.at(-1)).toBe(5)
+      expect(readdirSync(path.join(dataDir, 'out')).filter((f) => f.includes('.partial-'))).toEqual([])
+      const imported = await service.importDataset(format, dir, `back ${format}`)
+      expect(imported.images).toBe(5)
+      const back = await service.listImages(imported.id)
+      // YOLO stores normalised centres with 6 decimals, so compare at 1/1000 px.
+      const sortBoxes = (boxes: { classId: number; x: number; y: number; w: number; h: number }[]) =>
+        [...boxes]
+          .sort((a, b) => a.x - b.x || a.y - b.y)
+          .map((b) => ({ ...b, x: Math.round(b.x * 1000), y: Math.round(b.y * 1000), w: Math.round(b.w * 1000), h: Math.round(b.h * 1000) }))
+      for (const image of original) {
+        const twin = back.find((b) => b.id === image.id)!
+        // Class folders number classes by sorted folder name, so compare names.
+        if (format === 'class-folders') expect(twin.classes.map((c) => imported.classes[c])).toEqual(image.classes.map((c) => created.classes[c]))
+        else expect(sortBoxes(twin.boxes), `${format} ${image.id}`).toEqual(sortBoxes(image.boxes))
+        if (format === 'coco') {
+          expect(twin.polygons).toEqual(image.polygons)
+          expect(twin.status).toBe(image.status)
+        }
+      }
+    }
+    await expect(service.exportAs(id, 'coco', { dir: path.join(dataDir, 'out', 'coco') })).rejects.toThrow(/is not empty .* choose an empty or new folder/)
+    await service.close()
+  })
+
+  it('refuses malformed import folders with a clear error and imports nothing', async () => {
+    const { dataDir, service } = open()
+    const before = () => readdirSync(path.join(dataDir, 'vision', 'datasets')).sort()
+    await service.createDataset('keep')
+    await expect(service.importDataset('coco', path.join(dataDir, 'missing'), 'x')).rejects.toThrow(/does not exist — enter the dataset's root folder/)
+
+    // COCO: valid JSON, but an annotation points at a category that does not exist.
+    const { id } = await service.createDataset('source')
+    await service.addDemoImages(id, 3, true)
+    const coco = path.join(dataDir, 'coco')
+    await service.exportAs(id, 'coco', { dir: coco })
+    const json = JSON.parse(readFileSync(path.join(coco, 'annotations.json'), 'utf8')) as { annotations: { category_id: number }[] }
+    json.annotations[0].category_id = 99
+    writeFileSync(path.join(coco, 'annotations.json'), JSON.stringify(json))
+    const listed = before()
+    await expect(service.importDataset('coco', coco, 'broken coco')).rejects.toThrow(/COCO JSON import of .* failed, nothing was imported: .*99/)
+    writeFileSync(path.join(coco, 'annotations.json'), '{"images": [')
+    await expect(service.importDataset('coco', coco, 'broken coco')).rejects.toThrow(/nothing was imported/)
+
+    // VOC: one annotation file is not XML that describes an object.
+    const voc = path.join(dataDir, 'voc')
+    await service.exportAs(id, 'voc', { dir: voc })
+    const xml = readdirSync(path.join(voc, 'Annotations'))[0]
+    writeFileSync(path.join(voc, 'Annotations', xml), '<annotation><size><width>oops</width></size>')
+    await expect(service.importDataset('voc', voc, 'broken voc')).rejects.toThrow(new RegExp(`Pascal VOC import .* failed, nothing was imported: .*${xml}`))
+
+    // YOLO: a label line with a class beyond data.yaml.
+    const yolo = path.join(dataDir, 'yolo')
+    await service.exportAs(id, 'yolo', { dir: yolo })
+    const labelDir = path.join(yolo, 'labels', 'train')
+    const labelFile = readdirSync(labelDir)[0]
+    writeFileSync(path.join(labelDir, labelFile), '42 0.5 0.5 0.1 0.1\n')
+    await expect(service.importDataset('yolo', yolo, 'broken yolo')).rejects.toThrow(new RegExp(`${labelFile}:1`))
+
+    // Class folders: an empty folder has no classes.
+    mkdirSync(path.join(dataDir, 'empty'))
+    await expect(service.importDataset('class-folders', path.join(dataDir, 'empty'), 'empty')).rejects.toThrow(/no class folders/)
+
+    expect(before()).toEqual(listed)
+    expect((await service.listDatasets()).map((d) => d.name)).toEqual(['keep', 'source'])
+    await service.close()
+  })
+
+  it('cancelling an import or export leaves nothing behind', async () => {
+    const { dataDir, service } = open()
+    const { id } = await service.createDataset('cancel me')
+    await service.addDemoImages(id, 4, true)
+    const cancel = new AbortController()
+    const out = path.join(dataDir, 'cancelled')
+    await expect(
+      service.exportAs(id, 'coco', { dir: out, signal: cancel.signal, onProgress: (p) => p.done === 2 && cancel.abort() }),
+    ).rejects.toThrow()
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('cancelled'))).toEqual([])
+    const source = path.join(dataDir, 'src')
+    await service.exportAs(id, 'coco', { dir: source })
+    const again = new AbortController()
+    await expect(
+      service.importDataset('coco', source, 'half', { signal: again.signal, onProgress: (p) => p.done === 6 && again.abort() }),
+    ).rejects.toThrow()
+    expect(readdirSync(path.join(dataDir, 'vision', 'datasets'))).toEqual(['cancel-me'])
+    await service.close()
+  })
+
+  it('keeps one image class in single-label datasets', async () => {
+    const { service } = open()
+    const { id } = await service.createDataset('classify')
+    await service.addDemoImages(id, 2, false)
+    const [image] = await service.listImages(id)
+    await service.saveLabels(id, image.id, { boxes: [], classes: [1, 3], status: 'labeled' })
+    await expect(service.setImageClassMode(id, 'single')).rejects.toThrow(/several image-level classes .* reduce them to one/)
+    await service.saveLabels(id, image.id, { boxes: [], classes: [3], status: 'labeled' })
+    expect((await service.setImageClassMode(id, 'single')).imageClassMode).toBe('single')
+    await expect(service.saveLabels(id, image.id, { boxes: [], classes: [1, 3], status: 'labeled' })).rejects.toThrow(/single-label/)
     await service.close()
   })
 })

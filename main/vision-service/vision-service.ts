@@ -1,8 +1,17 @@
 // Datasets under <dataDir>/vision/: demo images, labels, thumbnails, YOLO export and the built-in anomaly model, for the Vision view.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import { WorkbenchError, type VisionBox, type VisionDataset, type VisionImage, type VisionPolygon, type VisionStatus } from '../../preload/contract'
+import {
+  WorkbenchError,
+  type VisionBox,
+  type VisionDataset,
+  type VisionExchangeFormat,
+  type VisionImage,
+  type VisionImageClassMode,
+  type VisionPolygon,
+  type VisionStatus,
+} from '../../preload/contract'
 import { type Box, type Dataset, type DatasetImage, type Polygon, parseDataset } from '../vision/annotations'
 import { createAnomalyDetector, type AnomalyDetector } from '../vision/anomaly/anomaly-detector'
 import type { PoolGeometry } from '../vision/anomaly/feature-graph'
@@ -10,7 +19,11 @@ import { overlayHeatmap, scoreMapToImage } from '../vision/anomaly/heatmap'
 import { trainAnomalyModel } from '../vision/anomaly/train-anomaly'
 import { DEMO_DEFECT_CLASSES } from '../vision/demo-camera'
 import { writeDemoDataset } from '../vision/demo-dataset'
-import { exportYolo } from '../vision/formats/yolo'
+import { copyInto } from '../vision/dataset-files'
+import { exportClassFolders, importClassFolders } from '../vision/formats/class-folders'
+import { exportCoco, importCoco } from '../vision/formats/coco'
+import { exportVoc, importVoc } from '../vision/formats/voc'
+import { exportYolo, importYolo } from '../vision/formats/yolo'
 import { decodeRgb, encodePng } from '../vision/image-codec'
 import { describeOnnxModel } from '../vision/model-description'
 
@@ -29,6 +42,8 @@ interface DatasetSidecar {
   reference: Record<string, VisionBox[]>
   anomalyModel: { threshold: number; trainedOn: number; trainedAt: string; pool: PoolGeometry } | null
   demoFrames: number
+  /** Absent in datasets written before the setting existed: multi-label. */
+  imageClassMode?: VisionImageClassMode
 }
 
 interface OpenDataset {
@@ -38,6 +53,10 @@ interface OpenDataset {
 }
 
 const THUMB_WIDTH = 120
+
+const FORMAT_NAMES: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco: 'COCO JSON', voc: 'Pascal VOC', 'class-folders': 'class folders' }
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 const dataUrl = (mime: string, bytes: Buffer): string => `data:${mime};base64,${bytes.toString('base64')}`
 
 /** Core and contract shapes differ only in which optional keys may be present; keep `confidence` and `draft` only when set. */
@@ -84,7 +103,7 @@ export class VisionService {
   async listDatasets(): Promise<VisionDataset[]> {
     const ids = await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[])
     const out: VisionDataset[] = []
-    for (const id of ids.sort()) {
+    for (const id of ids.filter((i) => !i.startsWith('.')).sort()) {
       const loaded = await this.load(id).catch(() => undefined)
       if (loaded) out.push(this.summary(loaded))
     }
@@ -93,15 +112,7 @@ export class VisionService {
 
   createDataset(name: string): Promise<VisionDataset> {
     return this.serial(async () => {
-      const base =
-        name
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, '-')
-          .replace(/^-+|-+$/g, '')
-          .slice(0, 60) || 'dataset'
-      const existing = new Set(await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[]))
-      let id = base
-      for (let n = 2; existing.has(id); n++) id = `${base}-${n}`
+      const id = await this.newId(name)
       const opened: OpenDataset = {
         id,
         dataset: { name, classes: [...DEMO_DEFECT_CLASSES], images: [] },
@@ -110,6 +121,37 @@ export class VisionService {
       await mkdir(this.datasetDir(id), { recursive: true })
       await this.save(opened)
       this.open.set(id, opened)
+      return this.summary(opened)
+    })
+  }
+
+  private async newId(name: string): Promise<string> {
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 60) || 'dataset'
+    const existing = new Set(await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[]))
+    let id = base
+    for (let n = 2; existing.has(id); n++) id = `${base}-${n}`
+    return id
+  }
+
+  setImageClassMode(datasetId: string, mode: VisionImageClassMode): Promise<VisionDataset> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      if (mode === 'single') {
+        // Refused rather than silently dropping classes: the person decides which class each of those images keeps.
+        const several = opened.dataset.images.filter((i) => i.labels.classes.length > 1)
+        if (several.length > 0)
+          throw new WorkbenchError(
+            'INVALID_INPUT',
+            `Dataset "${opened.dataset.name}": ${several.length} image(s) have several image-level classes (first: ${several[0].id}) — reduce them to one before switching to single-label`,
+          )
+      }
+      opened.sidecar.imageClassMode = mode
+      await this.save(opened)
       return this.summary(opened)
     })
   }
@@ -183,6 +225,11 @@ export class VisionService {
             `Class ${id} on image ${imageId}: dataset "${opened.dataset.name}" has ${classCount} classes — pick one of them`,
           )
       }
+      if ((opened.sidecar.imageClassMode ?? 'multi') === 'single' && new Set(labels.classes).size > 1)
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `Image ${imageId}: dataset "${opened.dataset.name}" is single-label, but ${new Set(labels.classes).size} image classes were given — keep one, or switch the dataset to multi-label`,
+        )
       // Boxes dragged past the edge are clipped to the image rather than refused; so are polygon vertices.
       const boxes = labels.boxes
         .map((b) => {
@@ -213,6 +260,110 @@ export class VisionService {
       throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
     const { files } = await exportYolo(labelled, { sourceRoot: this.datasetDir(datasetId), outDir: dir, ...task })
     return { dir, images: files.filter((f) => f.startsWith('images/')).length }
+  }
+
+  /**
+   * Exports the labelled images (not unlabeled, not rejected where the format says so) in `format`. The files are written
+   * into a sibling folder first and renamed into place at the end, so a failed or cancelled export leaves nothing behind.
+   */
+  async exportAs(
+    datasetId: string,
+    format: VisionExchangeFormat,
+    options: { dir?: string; backgroundClass?: string } & LongTask = {},
+  ): Promise<{ dir: string; images: number; files: number }> {
+    const opened = await this.load(datasetId)
+    const formatName = FORMAT_NAMES[format]
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    const dir = options.dir ? path.resolve(options.dir) : path.join(this.root, 'exports', `${datasetId}-${format}-${stamp}`)
+    const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} export: cannot use ${dir} (${error.code ?? message(error)}) — choose an empty or new folder`)
+    })
+    if (existing && existing.length > 0)
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} export: folder ${dir} is not empty (${existing.length} entries) — choose an empty or new folder`)
+    const labelled = { ...opened.dataset, images: opened.dataset.images.filter((i) => i.labels.status !== 'unlabeled') }
+    if (labelled.images.length === 0)
+      throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
+    const partial = `${dir}.partial-${stamp}`
+    const common = { sourceRoot: this.datasetDir(datasetId), outDir: partial, signal: options.signal, onProgress: options.onProgress }
+    try {
+      await mkdir(partial, { recursive: true })
+      const { files } =
+        format === 'yolo'
+          ? await exportYolo(labelled, common)
+          : format === 'coco'
+            ? await exportCoco(labelled, common)
+            : format === 'voc'
+              ? await exportVoc(labelled, common)
+              : await exportClassFolders(labelled, { ...common, ...(options.backgroundClass ? { backgroundClass: options.backgroundClass } : {}) })
+      if (existing) await rmdir(dir)
+      await rename(partial, dir)
+      const imageFile = /\.(png|jpe?g|bmp|webp|tiff?)$/i
+      return { dir, images: files.filter((f) => imageFile.test(f)).length, files: files.length }
+    } catch (error) {
+      await rm(partial, { recursive: true, force: true })
+      if (options.signal?.aborted || error instanceof WorkbenchError) throw error
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} export of "${opened.dataset.name}" failed: ${message(error)}`)
+    }
+  }
+
+  /**
+   * Imports a folder in `format` as a new dataset. Every label file is parsed and checked before anything is written; the
+   * images are copied into a hidden folder that becomes the dataset only when all went well — nothing is imported half-way.
+   */
+  async importDataset(format: VisionExchangeFormat, dir: string, name: string, task: LongTask = {}): Promise<VisionDataset> {
+    const formatName = FORMAT_NAMES[format]
+    const source = path.resolve(dir)
+    const info = await stat(source).catch(() => undefined)
+    if (!info?.isDirectory())
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} import: ${source} ${info ? 'is a file, not a folder' : 'does not exist'} — enter the dataset's root folder`)
+    let total = 0
+    const parseProgress = (p: TaskProgress): void => {
+      total = p.total
+      task.onProgress?.({ done: p.done, total: p.total * 2 })
+    }
+    const options = { name, signal: task.signal, onProgress: parseProgress }
+    let dataset: Dataset
+    try {
+      dataset =
+        format === 'yolo'
+          ? await importYolo(source, options)
+          : format === 'coco'
+            ? await importCoco(source, options)
+            : format === 'voc'
+              ? await importVoc(source, options)
+              : await importClassFolders(source, options)
+    } catch (error) {
+      if (task.signal?.aborted) throw error
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`)
+    }
+    dataset = { ...dataset, name }
+    if (dataset.images.length === 0) throw new WorkbenchError('INVALID_INPUT', `${formatName} import: no images found in ${source} — check the format and folder`)
+    total = dataset.images.length
+    return this.serial(async () => {
+      const id = await this.newId(name)
+      const staging = path.join(this.root, 'datasets', `.importing-${id}-${Date.now()}`)
+      try {
+        for (const [done, image] of dataset.images.entries()) {
+          task.signal?.throwIfAborted()
+          await copyInto(path.join(source, image.file), path.join(staging, image.file))
+          task.onProgress?.({ done: total + done + 1, total: total * 2 })
+        }
+        const opened: OpenDataset = {
+          id,
+          dataset,
+          sidecar: { reference: {}, anomalyModel: null, demoFrames: 0, imageClassMode: format === 'class-folders' ? 'single' : 'multi' },
+        }
+        await this.writeFiles(staging, opened)
+        await rename(staging, this.datasetDir(id))
+        this.open.set(id, opened)
+        return this.summary(opened)
+      } catch (error) {
+        await rm(staging, { recursive: true, force: true })
+        if (task.signal?.aborted || error instanceof WorkbenchError) throw error
+        throw new WorkbenchError('INVALID_INPUT', `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`)
+      }
+    })
   }
 
   /** Fits the anomaly model on the confirmed good images (labelled or reviewed, no boxes, no image classes). */
@@ -280,8 +431,11 @@ export class VisionService {
     return opened
   }
 
-  private async save(opened: OpenDataset): Promise<void> {
-    const dir = this.datasetDir(opened.id)
+  private save(opened: OpenDataset): Promise<void> {
+    return this.writeFiles(this.datasetDir(opened.id), opened)
+  }
+
+  private async writeFiles(dir: string, opened: OpenDataset): Promise<void> {
     // Write then rename: a crash mid-save never leaves half a dataset file.
     for (const [name, value] of [
       ['dataset.json', opened.dataset],
@@ -320,6 +474,7 @@ export class VisionService {
       id: opened.id,
       name: opened.dataset.name,
       classes: opened.dataset.classes,
+      imageClassMode: opened.sidecar.imageClassMode ?? 'multi',
       images: opened.dataset.images.length,
       byStatus,
       anomalyModel: model ? { threshold: model.threshold, trainedOn: model.trainedOn, trainedAt: model.trainedAt } : null,

@@ -39,10 +39,16 @@ export const visionPolygonSchema = z
   .strict()
 export type VisionPolygon = z.infer<typeof visionPolygonSchema>
 
+/** Image-level classes: one per image (classification) or any number (multi-label). */
+export const visionImageClassModes = ['single', 'multi'] as const
+export const visionImageClassModeSchema = z.enum(visionImageClassModes)
+export type VisionImageClassMode = z.infer<typeof visionImageClassModeSchema>
+
 export const visionDatasetSchema = z.object({
   id: z.string(),
   name: z.string(),
   classes: z.array(z.string()),
+  imageClassMode: visionImageClassModeSchema,
   images: z.number(),
   byStatus: z.record(z.string(), z.number()),
   /** Set once an anomaly model was trained on this dataset. */
@@ -93,6 +99,10 @@ export const visionRequests = {
       .strict(),
     output: visionImageSchema,
   },
+  'vision.datasetSettings': {
+    input: z.object({ datasetId, imageClassMode: visionImageClassModeSchema }).strict(),
+    output: visionDatasetSchema,
+  },
   /** Scores an image with the dataset's anomaly model; `overlay` is the heat map over the image as a PNG data: URL. */
   'vision.runAnomaly': {
     input: z.object({ datasetId, imageId }).strict(),
@@ -112,3 +122,39 @@ export const visionTrainEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('done'), threshold: z.number(), trainedOn: z.number() }),
 ])
 export type VisionTrainEvent = z.infer<typeof visionTrainEventSchema>
+
+export const visionExchangeFormats = ['yolo', 'coco', 'voc', 'class-folders'] as const
+export const visionExchangeFormatSchema = z.enum(visionExchangeFormats)
+export type VisionExchangeFormat = z.infer<typeof visionExchangeFormatSchema>
+
+const folderPath = z.string().trim().min(1, 'enter a folder path').max(1000)
+
+/** Export labelled images in a format; `dir` is an empty or new folder (default: a fresh folder under <dataDir>/vision/exports/). */
+export const visionExportAsInputSchema = z
+  .object({
+    datasetId,
+    format: visionExchangeFormatSchema,
+    dir: folderPath.optional(),
+    /** Class folders: where labelled images without an image-level class go, e.g. "good". */
+    backgroundClass: z.string().trim().min(1).max(80).optional(),
+  })
+  .strict()
+export const visionExportAsEventSchema = z.discriminatedUnion('kind', [
+  progressEvent,
+  z.object({ kind: z.literal('done'), dir: z.string(), images: z.number(), files: z.number() }),
+])
+export type VisionExportAsEvent = z.infer<typeof visionExportAsEventSchema>
+
+/** Import a dataset folder in a format as a new dataset; all files are checked before anything is written. */
+export const visionImportInputSchema = z.object({ format: visionExchangeFormatSchema, dir: folderPath, name: z.string().trim().min(1).max(80) }).strict()
+export const visionImportEventSchema = z.discriminatedUnion('kind', [
+  progressEvent,
+  z.object({ kind: z.literal('done'), dataset: visionDatasetSchema }),
+])
+export type VisionImportEvent = z.infer<typeof visionImportEventSchema>
+
+/** Export to / import from YOLO, COCO, Pascal VOC and class folders: progress, then the result; closing the stream cancels. */
+export const visionExchangeStreams = {
+  'vision.exportAs': { kind: 'stream' as const, input: visionExportAsInputSchema, event: visionExportAsEventSchema },
+  'vision.import': { kind: 'stream' as const, input: visionImportInputSchema, event: visionImportEventSchema },
+}
