@@ -13,7 +13,7 @@ import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { mqttExploreBatchSchema, mqttExploreInputSchema } from './mqtt-explorer'
-import { visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
+import { visionExchangeStreams, visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
 
 /** A request/response channel: one input, one output. */
 export interface RequestChannel<I extends z.ZodType, O extends z.ZodType> {
@@ -93,6 +93,7 @@ export const channels = {
   /** Progress, then the result: a YOLO export into <dataDir>/vision/exports/, or an anomaly model fitted on the good images. */
   'vision.exportYolo': stream(visionExportInputSchema, visionExportEventSchema),
   'vision.trainAnomaly': stream(visionTrainInputSchema, visionTrainEventSchema),
+  ...visionExchangeStreams,
 } as const
 
 export type Channels = typeof channels
