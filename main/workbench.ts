@@ -67,7 +67,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
   })
   detach.push(live.onRaw((values) => recordLiveValues(historian, values)).close)
-  const oee = new OeeService({ dataDir: options.dataDir, historian })
+  const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   const vision = new VisionService({ dataDir: options.dataDir })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 

@@ -74,7 +74,7 @@ export class DowntimeEventService {
 
   setRules(rules: ReasonRule[]): void {
     const t = this.store.getReasonTree()
-    rules.forEach((r) => tree.assertReasonExists(t, r.reason))
+    rules.forEach((r) => tree.assertReasonActive(t, r.reason))
     this.store.putRules(rules)
   }
 
@@ -83,7 +83,7 @@ export class DowntimeEventService {
   }
 
   code(id: string, reason: ReasonCode, who: string): DowntimeEvent {
-    tree.assertReasonExists(this.store.getReasonTree(), reason)
+    tree.assertReasonActive(this.store.getReasonTree(), reason)
     const before = this.get(id)
     return this.write(before, { ...before, reason: { ...reason } }, who, 'coded')
   }
@@ -126,6 +126,15 @@ export class DowntimeEventService {
     const events = ids.map((id) => this.get(id)).sort((a, b) => a.start - b.start)
     const machines = new Set(events.map((e) => e.machine))
     if (machines.size > 1) throw new DowntimeEventError(`cannot merge events of different machines (${[...machines].join(', ')}) — merge per machine`)
+    // Only neighbours merge: a stop of the machine between two picked ones would be swallowed unseen. Minor stops in
+    // between are taken in (they are part of the stretch a person calls one stop).
+    const between = this.store.listEvents({ machine: events[0].machine, from: events[0].start, to: events[events.length - 1].end }).filter((e) => !ids.includes(e.id))
+    const blocking = between.find((e) => !e.minor && events.some((a, i) => i > 0 && e.start >= events[i - 1].end && e.end <= a.start))
+    if (blocking)
+      throw new DowntimeEventError(
+        `cannot merge: the stops are not adjacent — ${blocking.state} stop ${blocking.id} lies between them; select it too or merge neighbours only`,
+      )
+    const absorbed = between.filter((e) => e.minor && e.start >= events[0].start && e.end <= events[events.length - 1].end)
     const [first] = events
     const longest = events.reduce((a, b) => (b.durationS > a.durationS ? b : a))
     const end = Math.max(...events.map((e) => e.end))
@@ -144,7 +153,7 @@ export class DowntimeEventService {
     const comments = events.map((e) => e.comment).filter(Boolean)
     if (comments.length) merged.comment = comments.join(' | ')
     return this.store.transaction(() => {
-      for (const e of events.slice(1)) {
+      for (const e of [...events.slice(1), ...absorbed]) {
         this.store.deleteEvent(e.id)
         this.store.appendHistory({ eventId: e.id, at: this.now(), who, action: 'merged-into', before: e, after: merged })
       }
@@ -174,6 +183,21 @@ export class DowntimeEventService {
 
   renameReason(code: ReasonCode, name: string): void {
     this.store.putReasonTree(tree.renameReason(this.store.getReasonTree(), code, name))
+  }
+
+  /** Retired reasons stay in the tree (coded history keeps its label) but are no longer offered or accepted for coding. */
+  retireReason(code: ReasonCode, retired = true): void {
+    const t = tree.setReasonRetired(this.store.getReasonTree(), code, retired)
+    if (retired && this.store.getRules().some((r) => r.reason.categoryId === code.categoryId && r.reason.reasonId === code.reasonId))
+      throw new DowntimeEventError(`reason "${code.reasonId}" is used by a fault-code rule — change the rule first, then retire the reason`)
+    this.store.putReasonTree(t)
+  }
+
+  retireCategory(categoryId: string, retired = true): void {
+    const t = tree.setCategoryRetired(this.store.getReasonTree(), categoryId, retired)
+    if (retired && this.store.getRules().some((r) => r.reason.categoryId === categoryId))
+      throw new DowntimeEventError(`category "${categoryId}" is used by a fault-code rule — change the rule first, then retire the category`)
+    this.store.putReasonTree(t)
   }
 
   removeReason(code: ReasonCode): void {

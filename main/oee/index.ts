@@ -30,3 +30,6 @@ export { ReasonTreeError, type ReasonTree, type ReasonCategory, type Reason } fr
 export { rankDowntimeByReason, type ReasonRanking } from './downtime-by-reason'
 export { parseRecordingCsv, formatRecordingCsv, RecordingCsvError, type RecordingCsvProblem } from './recording-csv'
 export { runOeeCommand, OEE_USAGE, type OeeCommandIo } from './cli-oee'
+export { totalizeColumns, type SampleColumns } from './counter-totalizer'
+export { checkShiftCalendar, CheckedShiftCalendarSchema, type CalendarProblem } from './calendar-checks'
+export { calendarRanges, type CalendarRanges, type NamedRange } from './calendar-ranges'

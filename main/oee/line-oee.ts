@@ -1,15 +1,20 @@
 import { DateTime } from 'luxon'
 import { OeeConfigSchema, type OeeConfig, type OeeConfigInput } from './machine-config'
 import { calendarContext, computeMachinePeriod, prepareMachine, reportableEvents } from './machine-oee'
+import type { SampleColumns } from './counter-totalizer'
 import type { TagSeries, TimeRange } from './machine-state'
 import type { Bottleneck, LineOeeReport, LinePeriodResult, MachineOeeResult } from './oee-result'
-import { reportingPeriods, type PeriodKind } from './shift-calendar'
+import { reportingPeriods, type Period, type PeriodKind } from './shift-calendar'
 
 export interface LineOeeRequest {
   config: OeeConfig | OeeConfigInput
   series: TagSeries
   range: TimeRange
   by?: PeriodKind
+  /** Counter tags as columns (a historian read): used instead of series[tag], with no sample objects built. */
+  counterColumns?: Record<string, SampleColumns>
+  /** More period kinds computed on the same prepared machines (one read, one preparation), in `alsoPeriods`. */
+  alsoBy?: PeriodKind[]
 }
 
 /** Loss a machine causes itself; blocked/starved and quality are left out because others or later steps cause them. */
@@ -36,14 +41,14 @@ export function findBottleneck(results: readonly MachineOeeResult[]): Bottleneck
 }
 
 /** OEE for every machine of the line and the line itself, per reporting period. */
-export function computeLineOee(request: LineOeeRequest): LineOeeReport {
+export function computeLineOee(request: LineOeeRequest): LineOeeReport & { alsoPeriods?: Partial<Record<PeriodKind, LinePeriodResult[]>> } {
   const config = OeeConfigSchema.parse(request.config)
   const { range } = request
   const by = request.by ?? 'range'
   if (!(range.to > range.from)) throw new RangeError(`OEE range is empty: to (${range.to}) must be after from (${range.from})`)
-  const prepared = config.line.machines.map((m) => prepareMachine(m, request.series, range))
+  const prepared = config.line.machines.map((m) => prepareMachine(m, request.series, range, request.counterColumns))
   const cal = calendarContext(config.calendar, range)
-  const periods: LinePeriodResult[] = reportingPeriods(config.calendar, range, by).map((period) => {
+  const linePeriod = (period: Period): LinePeriodResult => {
     const machines = prepared.map((m) => computeMachinePeriod(m, cal, period))
     const bottleneck = findBottleneck(machines)
     const at = machines.find((m) => m.machine === bottleneck?.machine)
@@ -61,7 +66,10 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport {
       },
       output: { total: last.counts.total, good: last.counts.good },
     }
-  })
+  }
+  const periods = reportingPeriods(config.calendar, range, by).map(linePeriod)
+  const alsoPeriods: Partial<Record<PeriodKind, LinePeriodResult[]>> = {}
+  for (const kind of request.alsoBy ?? []) alsoPeriods[kind] = reportingPeriods(config.calendar, range, kind).map(linePeriod)
   const zone = config.calendar.timeZone
   return {
     line: config.line.name,
@@ -74,5 +82,6 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport {
     periods,
     events: prepared.flatMap((m) => reportableEvents(m.events, cal, range)),
     warnings: prepared.flatMap((m) => m.warnings),
+    ...(request.alsoBy ? { alsoPeriods } : {}),
   }
 }

@@ -1,4 +1,4 @@
-import { NO_INCREMENTS, countBetween, sortByTime, totalizeCounter, type CounterIncrements } from './counter-totalizer'
+import { NO_INCREMENTS, countBetween, sortByTime, totalizeColumns, totalizeCounter, type CounterIncrements, type SampleColumns } from './counter-totalizer'
 import { detectDowntimeEvents, type DowntimeEvent } from './downtime-event'
 import { idealCycleSeconds, type MachineConfig } from './machine-config'
 import { MACHINE_STATES, type MachineState, type Sample, type TagSeries, type TimeRange } from './machine-state'
@@ -69,7 +69,7 @@ function productSpans(config: MachineConfig, samples: Sample[] | undefined, span
   return out
 }
 
-export function prepareMachine(config: MachineConfig, series: TagSeries, range: TimeRange): PreparedMachine {
+export function prepareMachine(config: MachineConfig, series: TagSeries, range: TimeRange, counterColumns?: Record<string, SampleColumns>): PreparedMachine {
   const warnings: string[] = []
   const span = timelineSpan(config.state, series, range)
   const stateSeries: TagSeries = {}
@@ -95,10 +95,11 @@ export function prepareMachine(config: MachineConfig, series: TagSeries, range: 
     maxStep: maxStepFor(config),
   }
   const counter = (tag: string | undefined, label: string) => {
-    const s = seriesOf(series, tag, warnings)
-    if (!tag || !s) return undefined
-    if (s.length === 0) return NO_INCREMENTS
-    const inc = totalizeCounter(s, counterOptions)
+    if (!tag) return undefined
+    const columns = counterColumns?.[tag]
+    const s = columns ? undefined : seriesOf(series, tag, warnings)
+    if (!columns && (!s || s.length === 0)) return NO_INCREMENTS
+    const inc = columns ? totalizeColumns(columns, counterOptions) : totalizeCounter(s!, counterOptions)
     if (inc.resets > 0) warnings.push(`machine ${config.id}: ${label} counter ${tag} was reset ${inc.resets} time(s) (PLC restart?) — jumps not counted`)
     return inc
   }

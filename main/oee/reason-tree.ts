@@ -3,12 +3,15 @@ import type { ReasonCode } from './downtime-event'
 export interface Reason {
   id: string
   name: string
+  /** Retired: kept so coded history still has its label, but not offered for new coding. */
+  retired?: boolean
 }
 
 export interface ReasonCategory {
   id: string
   name: string
   reasons: Reason[]
+  retired?: boolean
 }
 
 /** Two-level downtime reason tree: category → reason. Plain data; edits return a new tree. */
@@ -56,6 +59,35 @@ export function assertReasonExists(tree: ReasonTree, code: ReasonCode): void {
   const c = findCategory(tree, code.categoryId)
   if (!c.reasons.some((r) => r.id === code.reasonId))
     throw new ReasonTreeError(`reason "${code.reasonId}" is not in category "${c.id}" — known: ${c.reasons.map((r) => r.id).join(', ') || 'none'}`)
+}
+
+/** Like assertReasonExists, and refuses retired reasons and categories: they are history, not choices. */
+export function assertReasonActive(tree: ReasonTree, code: ReasonCode): void {
+  assertReasonExists(tree, code)
+  const c = findCategory(tree, code.categoryId)
+  if (c.retired) throw new ReasonTreeError(`reason category "${c.name}" is retired — restore it or pick another category`)
+  const r = c.reasons.find((x) => x.id === code.reasonId)!
+  if (r.retired) throw new ReasonTreeError(`reason "${r.name}" in "${c.name}" is retired — restore it or pick another reason`)
+}
+
+export function setReasonRetired(tree: ReasonTree, code: ReasonCode, retired: boolean): ReasonTree {
+  assertReasonExists(tree, code)
+  return mapCategory(tree, code.categoryId, (c) => ({
+    ...c,
+    reasons: c.reasons.map((r) => (r.id === code.reasonId ? withRetired(r, retired) : r)),
+  }))
+}
+
+export function setCategoryRetired(tree: ReasonTree, categoryId: string, retired: boolean): ReasonTree {
+  findCategory(tree, categoryId)
+  return mapCategory(tree, categoryId, (c) => withRetired(c, retired))
+}
+
+function withRetired<T extends { retired?: boolean }>(x: T, retired: boolean): T {
+  const copy = { ...x }
+  if (retired) copy.retired = true
+  else delete copy.retired
+  return copy
 }
 
 export function reasonLabel(tree: ReasonTree, code: ReasonCode): { category: string; reason: string } {

@@ -28,6 +28,19 @@ function mulberry32(seed: number): () => number {
  * minor stops, faults, setups, blocked/starved; a 16-bit total counter that wraps; and a reject counter.
  */
 export function syntheticMachineHistory(o: SyntheticHistoryOptions): TagSeries {
+  const cols = syntheticMachineColumns(o)
+  const n = o.days * 86_400
+  // One tag after the other, as a historian query would return them (not interleaved in memory).
+  const series = (col: ArrayLike<number>): Sample[] => {
+    const out: Sample[] = new Array(n)
+    for (let i = 0; i < n; i++) out[i] = { t: o.from + i * 1000, v: col[i] }
+    return out
+  }
+  return Object.fromEntries(Object.entries(cols.values).map(([tag, col]) => [tag, series(col)]))
+}
+
+/** The same history as columns, one value per second from `from`: what a PLC poll at 1 Hz would hand the recorder. */
+export function syntheticMachineColumns(o: SyntheticHistoryOptions): { from: number; values: Record<string, Float64Array> } {
   const rnd = mulberry32(o.seed)
   const n = o.days * 86_400
   const stateCol = new Uint8Array(n)
@@ -66,14 +79,5 @@ export function syntheticMachineHistory(o: SyntheticHistoryOptions): TagSeries {
     totalCol[i] = count
     rejectCol[i] = rejects
   }
-  // One tag after the other, as a historian query would return them (not interleaved in memory).
-  const series = (col: ArrayLike<number>): Sample[] => {
-    const out: Sample[] = new Array(n)
-    for (let i = 0; i < n; i++) out[i] = { t: o.from + i * 1000, v: col[i] }
-    return out
-  }
-  const state = series(stateCol)
-  const total = series(totalCol)
-  const reject = series(rejectCol)
-  return { [`${o.machine}.State`]: state, [`${o.machine}.Total`]: total, [`${o.machine}.Reject`]: reject }
+  return { from: o.from, values: { [`${o.machine}.State`]: Float64Array.from(stateCol), [`${o.machine}.Total`]: totalCol, [`${o.machine}.Reject`]: rejectCol } }
 }

@@ -7,6 +7,7 @@ import { formatRecordingCsv, OeeConfigSchema, runOeeCommand, type LineOeeReport,
 import { openDatabase } from '../historian/sqlite'
 import { migrateProductionDb, productionDbVersion } from './production-db'
 import { OeeService, queryStart } from './oee-service'
+import type { OeeSettingsError } from './oee-settings'
 
 const T = (iso: string): number => Date.parse(iso)
 
@@ -138,14 +139,136 @@ describe('production.db migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otw-production-db-'))
     const db = openDatabase(join(dir, 'production.db'))
     try {
-      expect(migrateProductionDb(db)).toBe(1)
-      expect(productionDbVersion(db)).toBe(1)
+      expect(migrateProductionDb(db)).toBe(2)
+      expect(productionDbVersion(db)).toBe(2)
+      expect(migrateProductionDb(db, 1)).toBe(1)
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'production_settings_history'").get()).toBeUndefined()
       expect(migrateProductionDb(db, 0)).toBe(0)
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'downtime_events'").get()).toBeUndefined()
-      expect(migrateProductionDb(db)).toBe(1)
+      expect(migrateProductionDb(db)).toBe(2)
     } finally {
       db.close()
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('OEE settings in production.db', () => {
+  let dir: string
+  let historian: Historian
+  let service: OeeService
+  const config: OeeConfig = OeeConfigSchema.parse(configInput)
+  const known = ['M1.State', 'M1.FaultCode', 'M1.Good', 'M1.Reject', 'M1.Total', 'M1.Product']
+  const open = () => new OeeService({ dataDir: dir, historian, config, now: () => T('2024-01-11T00:00:00Z'), knownTags: () => known })
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'otw-production-settings-'))
+    historian = openHistorian({ file: join(dir, 'h.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0 })
+    for (const [tag, samples] of Object.entries(SERIES)) for (const s of samples) historian.append(tag, s.t, s.v)
+    service = open()
+  })
+  afterEach(() => {
+    service.close()
+    historian.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('saves the machine configuration, keeps it after a restart, and recomputes with it', () => {
+    const before = service.report({ from: FROM, to: TO, by: 'shift' }).summary.machines[0]
+    expect(before.performance).toBeCloseTo(2500 / 2700, 12)
+    const machine = { ...configInput.line.machines[0], idealRatePerMin: 120, minorStopThresholdS: 1200 }
+    const saved = service.saveLine({ name: 'Test line', machines: [machine] }, 'anna')
+    expect(saved.line.machines[0]).toMatchObject({ idealRatePerMin: 120, minorStopThresholdS: 1200 })
+    expect(saved.changes.line).toEqual([{ at: T('2024-01-11T00:00:00Z'), who: 'anna' }])
+    service.close()
+    service = open()
+    expect(service.settings().line.machines[0].idealRatePerMin).toBe(120)
+    const after = service.report({ from: FROM, to: TO, by: 'shift' }).summary.machines[0]
+    // Ideal 2 units/s: performance halves; the 15 min fault is now a minor stop (threshold 20 min): run time is 60 min.
+    expect(after.performance).toBeCloseTo(1250 / 3600, 12)
+    expect(after.availability).toBe(1)
+    expect(service.listEvents({ from: FROM, to: TO })).toEqual([])
+    expect(service.listEvents({ from: FROM, to: TO, includeMinor: true })[0]).toMatchObject({ state: 'faulted', minor: true })
+  })
+
+  it('refuses unknown tags, duplicate ids and a state map without running, listing every problem', () => {
+    const m = configInput.line.machines[0]
+    expect(() => service.saveLine({ name: 'L', machines: [{ ...m, state: { ...m.state, tag: 'M1.Stat' } }] })).toThrow(
+      'Machine configuration not saved: machines.0.state.tag: M1: unknown tag "M1.Stat" — pick one from the tag list (is its connection up?)',
+    )
+    let problems: unknown
+    try {
+      service.saveLine({ name: 'L', machines: [{ ...m, state: { ...m.state, map: { '2': 'idle' } } }, { ...m }] })
+    } catch (error) {
+      problems = (error as OeeSettingsError).problems
+    }
+    expect(problems).toEqual([
+      { path: 'machines.0.state.map', message: 'M1: no value of M1.State means "running" — map the running value' },
+      { path: 'machines.1.id', message: 'machine id "M1" is used twice — ids must be unique' },
+    ])
+    expect(() => service.saveLine({ name: 'L', machines: [{ ...m, idealRatePerMin: undefined }] })).toThrow(/no ideal speed/)
+    // Nothing was saved.
+    expect(service.settings().line.machines).toHaveLength(1)
+    expect(service.settings().changes.line).toEqual([])
+  })
+
+  it('saves the calendar: a shorter shift changes planned time; overlapping shifts are refused', () => {
+    service.saveCalendar({ timeZone: 'UTC', shifts: [{ name: 'Day', start: '06:30', end: '18:00' }] }, 'ben')
+    const m = service.report({ from: FROM, to: TO, by: 'shift' }).summary.machines[0]
+    expect(m.plannedProductionMin).toBeCloseTo(30, 9)
+    expect(() => service.saveCalendar({ timeZone: 'UTC', shifts: [{ name: 'A', start: '06:00', end: '14:00' }, { name: 'B', start: '13:00', end: '22:00' }] })).toThrow(
+      /shifts "A" \(06:00–14:00\) and "B" \(13:00–22:00\) overlap/,
+    )
+    expect(() => service.saveCalendar({ timeZone: 'Mars/Olympus', shifts: [{ name: 'A', start: '06:00', end: '14:00' }] })).toThrow(/unknown IANA time zone/)
+    expect(service.ranges(T('2024-01-10T07:00:00Z')).currentShift).toMatchObject({ label: '2024-01-10 Day', from: T('2024-01-10T06:30:00Z') })
+  })
+
+  it('edits the reason tree: add, rename, retire; a retired reason is not accepted for coding', () => {
+    let tree = service.editReasons({ op: 'addCategory', name: 'Quality' }, 'anna')
+    tree = service.editReasons({ op: 'addReason', categoryId: 'quality', name: 'Foam in bottle' }, 'anna')
+    expect(tree.categories.at(-1)).toEqual({ id: 'quality', name: 'Quality', reasons: [{ id: 'foam-in-bottle', name: 'Foam in bottle' }] })
+    service.editReasons({ op: 'renameReason', reason: { categoryId: 'quality', reasonId: 'foam-in-bottle' }, name: 'Foaming' })
+    const [fault] = service.listEvents({ from: FROM, to: TO })
+    service.code([fault.id], { categoryId: 'quality', reasonId: 'foam-in-bottle' }, 'anna')
+    tree = service.editReasons({ op: 'retireReason', reason: { categoryId: 'quality', reasonId: 'foam-in-bottle' }, retired: true })
+    expect(tree.categories.at(-1)?.reasons[0]).toEqual({ id: 'foam-in-bottle', name: 'Foaming', retired: true })
+    // Coded history keeps its label; new coding with it is refused.
+    expect(service.listEvents({ from: FROM, to: TO })[0].reasonLabel).toBe('Quality / Foaming')
+    expect(() => service.code([fault.id], { categoryId: 'quality', reasonId: 'foam-in-bottle' })).toThrow(/retired/)
+    expect(() => service.editReasons({ op: 'addReason', categoryId: 'nope', name: 'x' })).toThrow(/does not exist/)
+    expect(() => service.editReasons({ op: 'retireReason', reason: { categoryId: 'mechanical', reasonId: 'jam' }, retired: true })).toThrow(/used by a fault-code rule/)
+    expect(service.settings().changes.reasons).toHaveLength(4)
+  })
+
+  it('saves fault-code rules and codes uncoded stops with them; a rule on a missing machine is refused', () => {
+    service.saveRules([], 'anna')
+    const [fault] = service.listEvents({ from: FROM, to: TO })
+    service.code([fault.id], null)
+    service.saveRules([{ faultCodes: [101], reason: { categoryId: 'electrical', reasonId: 'drive' } }], 'anna')
+    expect(service.listEvents({ from: FROM, to: TO })[0].reasonLabel).toBe('Electrical / Drive / motor')
+    expect(() => service.saveRules([{ machine: 'M9', reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/machine "M9" is not in the line/)
+    expect(() => service.saveRules([{ reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/no condition/)
+  })
+
+  it('splits and merges stops with their history; refuses a split outside the stop and a merge across a stop', () => {
+    const [fault] = service.listEvents({ from: FROM, to: TO })
+    expect(() => service.split(fault.id, T('2024-01-10T06:30:00Z'))).toThrow(/strictly between/)
+    const [a, b] = service.split(fault.id, T('2024-01-10T06:15:00Z'), 'anna')
+    expect([a.durationS, b.durationS]).toEqual([300, 600])
+    const [b1, c] = service.split(b.id, T('2024-01-10T06:20:00Z'), 'anna')
+    expect(() => service.merge([a.id, c.id], 'ben')).toThrow(/not adjacent — faulted stop .* lies between them/)
+    const merged = service.merge([a.id, b1.id, c.id], 'ben')
+    expect(merged).toMatchObject({ id: fault.id, durationS: 900 })
+    expect(service.history(fault.id).map((h) => [h.action, h.who])).toEqual([
+      ['detected', 'system'],
+      ['auto-coded', 'system'],
+      ['split', 'anna'],
+      ['merged', 'ben'],
+    ])
+    expect(service.history(c.id).map((h) => h.action)).toEqual(['split-from', 'merged-into'])
+    expect(() => service.history('nope')).toThrow(/does not exist/)
+    // A report after the edits keeps the merged stop as it is.
+    service.report({ from: FROM, to: TO, by: 'shift' })
+    expect(service.listEvents({ from: FROM, to: TO }).map((e) => e.id)).toEqual([fault.id])
   })
 })

@@ -1,9 +1,10 @@
-import type { OeeEvent, OeeMachineResult, OeePareto, OeePeriod, OeeReasonTree, OeeReport, OeeSegment } from '../../preload/contract/oee'
+import type { OeeEvent, OeeEventHistory, OeeMachineResult, OeePareto, OeePeriod, OeeReasonEdit, OeeReasonTree, OeeReport, OeeSegment, OeeSettings } from '../../preload/contract/oee'
 import type { Database } from '../historian/sqlite'
-import { computeLineOee, DowntimeEventService, rankDowntimeByReason, type DowntimeEvent, type LinePeriodResult, type MachineOeeResult, type OeeConfig, type PeriodKind, type TagSeries } from '../oee'
+import { calendarRanges, computeLineOee, DowntimeEventError, DowntimeEventService, type CalendarRanges, type ReasonRule, type SampleColumns, rankDowntimeByReason, type DowntimeEvent, type LinePeriodResult, type MachineOeeResult, type OeeConfig, type PeriodKind, type TagSeries } from '../oee'
 import { buildStateTimeline, timelineSpan } from '../oee/state-timeline'
 import { configTags, demoLineConfig } from './demo-line-config'
 import { DEFAULT_REASON_RULES, DEFAULT_REASON_TREE } from './default-reasons'
+import { checkCalendar, checkLine, checkRules } from './oee-settings'
 import { openProductionDb } from './production-db'
 import { SqliteDowntimeEventStore } from './sqlite-downtime-event-store'
 
@@ -22,6 +23,8 @@ export interface OeeServiceOptions {
   /** Line config to use the first time (default: the demo plant's Line1); stored in production.db afterwards. */
   config?: OeeConfig
   now?: () => number
+  /** Tag ids the workstation knows now (the tag list); settings naming other tags are refused. */
+  knownTags?: () => readonly string[]
 }
 
 export interface EventFilter {
@@ -34,6 +37,11 @@ export interface EventFilter {
 }
 
 const CONFIG_KEY = 'line-config'
+// History keys of production_settings_history (the config itself is one value under CONFIG_KEY).
+const LINE_KEY = 'machines'
+const CALENDAR_KEY = 'calendar'
+const RULES_KEY = 'reason-rules'
+const REASONS_KEY = 'reason-tree'
 const OPERATOR = 'operator'
 
 /**
@@ -48,7 +56,7 @@ const minutes = (s: number): number => s / 60
 
 /** OEE of the line from the historian on demand, with downtime events stored in production.db. */
 export class OeeService {
-  readonly config: OeeConfig
+  private current: OeeConfig
   private readonly db: Database
   private readonly store: SqliteDowntimeEventStore
   private readonly events: DowntimeEventService
@@ -64,39 +72,144 @@ export class OeeService {
       this.store.putRules(DEFAULT_REASON_RULES)
     }
     const stored = this.store.getSetting<OeeConfig>(CONFIG_KEY)
-    this.config = stored ?? options.config ?? demoLineConfig()
-    if (!stored) this.store.putSetting(CONFIG_KEY, this.config)
+    this.current = stored ?? options.config ?? demoLineConfig()
+    if (!stored) this.store.putSetting(CONFIG_KEY, this.current)
+  }
+
+  get config(): OeeConfig {
+    return this.current
+  }
+
+  settings(): OeeSettings {
+    const changes = (key: string) => this.store.settingsHistory(key, 5).map(({ at, who }) => ({ at, who }))
+    return {
+      line: this.current.line,
+      calendar: this.current.calendar,
+      rules: this.store.getRules(),
+      changes: { line: changes(LINE_KEY), calendar: changes(CALENDAR_KEY), rules: changes(RULES_KEY), reasons: changes(REASONS_KEY) },
+    }
+  }
+
+  /**
+   * Saves a new config (history kept). Stops nobody touched are detected again under it; coded, commented, split or
+   * merged ones stay as people left them. Every report after this computes with the new settings.
+   */
+  private saveConfig(next: OeeConfig, key: string, before: unknown, after: unknown, who: string): void {
+    this.store.transaction(() => {
+      this.store.putSetting(CONFIG_KEY, next)
+      this.store.recordSettingChange(key, before, after, this.now(), who)
+      this.store.discardUntouchedEvents(this.now(), who)
+    })
+    this.current = next
+  }
+
+  saveLine(input: unknown, who = OPERATOR): OeeSettings {
+    const known = this.options.knownTags ? new Set(this.options.knownTags()) : null
+    const line = checkLine(input, known, new Set(configTags(this.current)))
+    this.saveConfig({ ...this.current, line }, LINE_KEY, this.current.line, line, who)
+    return this.settings()
+  }
+
+  saveCalendar(input: unknown, who = OPERATOR): OeeSettings {
+    const calendar = checkCalendar(input)
+    this.saveConfig({ ...this.current, calendar }, CALENDAR_KEY, this.current.calendar, calendar, who)
+    return this.settings()
+  }
+
+  /** Saves the fault-code rules and codes every uncoded stop that a rule now matches. */
+  saveRules(rules: readonly ReasonRule[], who = OPERATOR): OeeSettings {
+    const checked = checkRules(rules, this.store.getReasonTree(), this.current.line.machines.map((m) => m.id))
+    this.store.transaction(() => {
+      this.store.recordSettingChange(RULES_KEY, this.store.getRules(), checked, this.now(), who)
+      this.store.putRules(checked)
+      this.events.applyRules()
+    })
+    return this.settings()
+  }
+
+  editReasons(edit: OeeReasonEdit, who = OPERATOR): OeeReasonTree {
+    this.store.transaction(() => {
+      const before = this.store.getReasonTree()
+      const e = this.events
+      if (edit.op === 'addCategory') e.addCategory(edit.name)
+      else if (edit.op === 'addReason') e.addReason(edit.categoryId, edit.name)
+      else if (edit.op === 'renameCategory') e.renameCategory(edit.categoryId, edit.name)
+      else if (edit.op === 'renameReason') e.renameReason(edit.reason, edit.name)
+      else if (edit.op === 'retireCategory') e.retireCategory(edit.categoryId, edit.retired)
+      else e.retireReason(edit.reason, edit.retired)
+      this.store.recordSettingChange(REASONS_KEY, before, this.store.getReasonTree(), this.now(), who)
+    })
+    return this.store.getReasonTree()
+  }
+
+  /** Shift, day and week ranges from the configured calendar, in the plant's time zone. */
+  ranges(now = this.now()): CalendarRanges {
+    return calendarRanges(this.current.calendar, now)
   }
 
   close(): void {
     if (this.db.open) this.db.close()
   }
 
-  /** Per-tag series from the grid-aligned query start to `to`, with the sample before it as the starting state. */
-  series(from: number, to: number): { series: TagSeries; start: number } {
+  /** The tags each machine's counters read: these come back as columns, never as one object per sample. */
+  private counterTags(): Set<string> {
+    return new Set(this.config.line.machines.flatMap((m) => [m.counters.totalTag, m.counters.goodTag, m.counters.rejectTag].filter((t): t is string => !!t)))
+  }
+
+  /**
+   * Per-tag series from the grid-aligned query start to `to`, with the sample before it as the starting state.
+   * Counter tags come as columns (`counterColumns`): a month at 1 Hz is millions of readings.
+   */
+  series(from: number, to: number): { series: TagSeries; counterColumns: Record<string, SampleColumns>; start: number } {
     const start = queryStart(from)
     const tags = configTags(this.config)
+    const counters = this.counterTags()
     const stateTags = new Set(this.config.line.machines.flatMap((m) => (m.state.kind === 'enum' ? [m.state.tag] : [m.state.runningTag])))
     const before = this.options.historian.valueAt(tags, start - 1, 'previous')
     const raw = this.options.historian.queryRaw(tags, start, to)
     const series: TagSeries = {}
+    const counterColumns: Record<string, SampleColumns> = {}
     tags.forEach((tag, i) => {
-      const samples: { t: number; v: number }[] = []
       const prev = before[i]
+      const r = raw.find((x) => x.tagId === tag)
+      if (counters.has(tag) && !stateTags.has(tag)) {
+        const head = prev && Number.isFinite(prev.v) ? 1 : 0
+        const n = r?.t.length ?? 0
+        const t = new Float64Array(head + n)
+        const v = new Float64Array(head + n)
+        if (head) {
+          t[0] = prev!.t
+          v[0] = prev!.v
+        }
+        if (r) {
+          t.set(r.t, head)
+          v.set(r.v, head)
+        }
+        counterColumns[tag] = { t, v }
+        return
+      }
+      const samples: { t: number; v: number }[] = []
       if (prev && Number.isFinite(prev.v)) samples.push({ t: prev.t, v: prev.v })
       else if (stateTags.has(tag)) samples.push({ t: start, v: Number.NaN }) // no data before: unknown from the grid start
-      const r = raw.find((x) => x.tagId === tag)
       if (r)
         for (let k = 0; k < r.t.length; k++) {
           const v = r.v[k]
-          // A counter gap is not a count; a state gap is kept (NaN is 'unknown').
+          // A gap is not a count; a state gap is kept (NaN is 'unknown').
           if (!Number.isFinite(v) && !stateTags.has(tag)) continue
           if (samples.length && samples[samples.length - 1].t === r.t[k]) samples[samples.length - 1] = { t: r.t[k], v }
           else samples.push({ t: r.t[k], v })
         }
       series[tag] = samples
     })
-    return { series, start }
+    return { series, counterColumns, start }
+  }
+
+  /** Reads the range from the historian and computes the line: the whole range, and per shift, day or week. */
+  compute(input: { from: number; to: number; by: Exclude<PeriodKind, 'range'> }) {
+    const range = this.clampRange(input.from, input.to)
+    const { series, counterColumns } = this.series(range.from, range.to)
+    const result = computeLineOee({ config: this.config, series, counterColumns, range, by: 'range', alsoBy: [input.by] })
+    return { range, series, result, trend: result.alsoPeriods?.[input.by] ?? [] }
   }
 
   private clampRange(from: number, to: number): { from: number; to: number } {
@@ -105,10 +218,7 @@ export class OeeService {
   }
 
   report(input: { from: number; to: number; by: Exclude<PeriodKind, 'range'> }): OeeReport {
-    const range = this.clampRange(input.from, input.to)
-    const { series } = this.series(range.from, range.to)
-    const whole = computeLineOee({ config: this.config, series, range, by: 'range' })
-    const trend = computeLineOee({ config: this.config, series, range, by: input.by })
+    const { range, series, result: whole, trend } = this.compute(input)
     this.upsertDetected(whole.events)
     const timeline = this.config.line.machines.map((m) => {
       const segments = buildStateTimeline(m.state, series, timelineSpan(m.state, series, range))
@@ -128,7 +238,7 @@ export class OeeService {
       to: range.to,
       by: input.by,
       summary: this.period(whole.periods[0]),
-      periods: trend.periods.map((p) => this.period(p)),
+      periods: trend.map((p) => this.period(p)),
       timeline,
       warnings: [...new Set([...whole.warnings])],
     }
@@ -185,7 +295,7 @@ export class OeeService {
         fresh.push(e)
         continue
       }
-      if (this.store.hasHistory(e.id)) continue
+      if (this.store.wasMergedAway(e.id)) continue
       const same = this.store.listEvents({ machine: e.machine, from: e.start, to: e.end }).find((x) => x.state === e.state && x.faultCode === e.faultCode)
       if (same) {
         if (e.end > same.end) fresh.push({ ...same, end: e.end, durationS: (e.end - same.start) / 1000, minor: same.minor && e.minor })
@@ -199,8 +309,8 @@ export class OeeService {
   /** Detects events in the range (so new stops appear) and lists the stored ones. */
   listEvents(filter: EventFilter): OeeEvent[] {
     const range = this.clampRange(filter.from, filter.to)
-    const { series } = this.series(range.from, range.to)
-    this.upsertDetected(computeLineOee({ config: this.config, series, range, by: 'range' }).events)
+    const { series, counterColumns } = this.series(range.from, range.to)
+    this.upsertDetected(computeLineOee({ config: this.config, series, counterColumns, range, by: 'range' }).events)
     return this.store
       .listEvents({ from: filter.from, to: filter.to, machine: filter.machine })
       .filter(
@@ -237,8 +347,11 @@ export class OeeService {
     return this.toContract(this.events.merge(ids, who))
   }
 
-  history(id: string) {
-    return this.events.history(id)
+  /** Every change to the event, oldest first (an id that was merged away still has its history). */
+  history(id: string): OeeEventHistory {
+    const entries = this.events.history(id)
+    if (entries.length === 0) throw new DowntimeEventError(`downtime event ${id} does not exist — list events to find it`)
+    return entries.map((h) => ({ ...h, before: h.before && this.toContract(h.before), after: h.after && this.toContract(h.after) }))
   }
 
   reasons(): OeeReasonTree {

@@ -66,9 +66,41 @@ export class SqliteDowntimeEventStore implements DowntimeEventStore {
       }))
   }
 
-  /** Whether the id ever existed (e.g. it was merged away): such ids are not re-created from detection. */
-  hasHistory(eventId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM downtime_event_history WHERE event_id = ? LIMIT 1').get(eventId) !== undefined
+  /** Whether a person merged the id away: such ids are not re-created from detection. */
+  wasMergedAway(eventId: string): boolean {
+    return this.db.prepare("SELECT 1 FROM downtime_event_history WHERE event_id = ? AND action = 'merged-into' LIMIT 1").get(eventId) !== undefined
+  }
+
+  /**
+   * Removes stored events nobody touched (only detected, extended or auto-coded) so the next computation detects
+   * them again under new settings; events a person coded, commented, split or merged stay. Returns how many.
+   */
+  discardUntouchedEvents(at: number, who: string): number {
+    const rows = this.db
+      .prepare<{ data: string }>(
+        "SELECT data FROM downtime_events WHERE id NOT IN (SELECT event_id FROM downtime_event_history WHERE action NOT IN ('detected', 'extended', 'auto-coded', 'discarded'))",
+      )
+      .all()
+    for (const r of rows) {
+      const e = JSON.parse(r.data) as DowntimeEvent
+      this.deleteEvent(e.id)
+      this.appendHistory({ eventId: e.id, at, who, action: 'discarded', before: e, after: null })
+    }
+    return rows.length
+  }
+
+  /** Records a settings change: who, when, before and after. */
+  recordSettingChange(key: string, before: unknown, after: unknown, at: number, who: string): void {
+    this.db
+      .prepare('INSERT INTO production_settings_history (key, at, who, before, after) VALUES (?, ?, ?, ?, ?)')
+      .run(key, at, who, before === undefined ? null : JSON.stringify(before), JSON.stringify(after))
+  }
+
+  settingsHistory(key: string, limit = 50): { at: number; who: string; before: unknown; after: unknown }[] {
+    return this.db
+      .prepare<{ at: number; who: string; before: string | null; after: string }>('SELECT at, who, before, after FROM production_settings_history WHERE key = ? ORDER BY seq DESC LIMIT ?')
+      .all(key, limit)
+      .map((r) => ({ at: r.at, who: r.who, before: r.before === null ? null : (JSON.parse(r.before) as unknown), after: JSON.parse(r.after) as unknown }))
   }
 
   getSetting<T>(key: string): T | undefined {

@@ -87,7 +87,15 @@ export const oeeEventSchema = z.object({
 export type OeeEvent = z.infer<typeof oeeEventSchema>
 
 export const oeeReasonTreeSchema = z.object({
-  categories: z.array(z.object({ id: z.string(), name: z.string(), reasons: z.array(z.object({ id: z.string(), name: z.string() })) })),
+  categories: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      /** Retired: kept for coded history, not offered for new coding. */
+      retired: z.boolean().optional(),
+      reasons: z.array(z.object({ id: z.string(), name: z.string(), retired: z.boolean().optional() })),
+    }),
+  ),
 })
 export type OeeReasonTree = z.infer<typeof oeeReasonTreeSchema>
 
@@ -101,6 +109,101 @@ export const oeeParetoSchema = z.array(
   }),
 )
 export type OeePareto = z.infer<typeof oeeParetoSchema>
+
+const tag = z.string().min(1, 'pick a tag').max(500)
+const hhmm = z.string().max(5)
+
+/** A machine as the settings screen edits it; main checks it again with the engine's schema and the tag list. */
+export const oeeMachineConfigSchema = z.object({
+  id: z.string().min(1, 'machine id is empty').max(200),
+  name: z.string().max(200).optional(),
+  state: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('enum'), tag, map: z.record(z.string().max(40), oeeMachineStateSchema), faultCodeTag: tag.optional() }),
+    z.object({
+      kind: z.literal('bits'),
+      runningTag: tag,
+      faultTag: tag,
+      faultCodeTag: tag.optional(),
+      speedTag: tag.optional(),
+      minRunningSpeed: z.number().optional(),
+      blockedTag: tag.optional(),
+      starvedTag: tag.optional(),
+      setupTag: tag.optional(),
+    }),
+  ]),
+  counters: z.object({ totalTag: tag.optional(), goodTag: tag.optional(), rejectTag: tag.optional(), bitWidth: z.union([z.literal(16), z.literal(32), z.literal('none')]).optional() }),
+  idealCycleS: z.number().optional(),
+  idealRatePerMin: z.number().optional(),
+  productTag: tag.optional(),
+  products: z.record(z.string().max(40), z.object({ idealCycleS: z.number().optional(), idealRatePerMin: z.number().optional() })).optional(),
+  minorStopThresholdS: z.number().optional(),
+  blockedStarvedAgainstAvailability: z.boolean().optional(),
+  startupWindowS: z.number().optional(),
+})
+export type OeeMachineConfig = z.infer<typeof oeeMachineConfigSchema>
+
+export const oeeLineConfigSchema = z.object({ name: z.string().min(1).max(200), machines: z.array(oeeMachineConfigSchema).min(1, 'a line needs at least one machine').max(100) })
+export type OeeLineConfig = z.infer<typeof oeeLineConfigSchema>
+
+export const oeeCalendarSchema = z.object({
+  timeZone: z.string().min(1).max(100),
+  shifts: z.array(z.object({ name: z.string().max(100), start: hhmm, end: hhmm, days: z.array(z.number().int()).max(7).optional() })).max(50),
+  breaks: z.array(z.object({ start: hhmm, durationMin: z.number(), shifts: z.array(z.string().max(100)).max(50).optional() })).max(200).optional(),
+  holidays: z.array(z.string().max(10)).max(1000).optional(),
+  plannedStops: z.array(z.object({ from: z.string().max(40), to: z.string().max(40), reason: z.string().max(200).optional() })).max(5000).optional(),
+  productionDayStart: hhmm.optional(),
+})
+export type OeeCalendar = z.infer<typeof oeeCalendarSchema>
+
+export const oeeReasonRuleSchema = z.object({
+  faultCodes: z.array(z.number().int()).max(1000).optional(),
+  machine: z.string().max(200).optional(),
+  state: oeeMachineStateSchema.optional(),
+  reason: z.object({ categoryId: z.string().min(1), reasonId: z.string().min(1) }),
+})
+export type OeeReasonRule = z.infer<typeof oeeReasonRuleSchema>
+
+const settingsChange = z.object({ at: z.number(), who: z.string() })
+export const oeeSettingsSchema = z.object({
+  line: oeeLineConfigSchema,
+  calendar: oeeCalendarSchema,
+  rules: z.array(oeeReasonRuleSchema),
+  /** The last changes per part (newest first). */
+  changes: z.object({ line: z.array(settingsChange), calendar: z.array(settingsChange), rules: z.array(settingsChange), reasons: z.array(settingsChange) }),
+})
+export type OeeSettings = z.infer<typeof oeeSettingsSchema>
+
+export const oeeEventHistorySchema = z.array(
+  z.object({ eventId: z.string(), at: z.number(), who: z.string(), action: z.string(), before: oeeEventSchema.nullable(), after: oeeEventSchema.nullable() }),
+)
+export type OeeEventHistory = z.infer<typeof oeeEventHistorySchema>
+
+const namedRange = z.object({ label: z.string(), from: z.number(), to: z.number() })
+export const oeeRangesSchema = z.object({
+  timeZone: z.string(),
+  now: z.number(),
+  /** The shift running now, or the last one that ended (weekends, holidays); null when the calendar has none. */
+  currentShift: namedRange.extend({ running: z.boolean() }).nullable(),
+  previousShift: namedRange.nullable(),
+  /** The production day and ISO week that contain now (they start at the calendar's production-day start). */
+  today: namedRange,
+  week: namedRange,
+  /** Shifts of the last 14 days, newest first, for picking one. */
+  shifts: z.array(namedRange),
+})
+export type OeeRanges = z.infer<typeof oeeRangesSchema>
+
+const reasonCode = z.object({ categoryId: z.string().min(1).max(200), reasonId: z.string().min(1).max(200) })
+const name = z.string().max(200)
+export const oeeReasonEditSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('addCategory'), name }),
+  z.object({ op: z.literal('addReason'), categoryId: z.string().min(1).max(200), name }),
+  z.object({ op: z.literal('renameCategory'), categoryId: z.string().min(1).max(200), name }),
+  z.object({ op: z.literal('renameReason'), reason: reasonCode, name }),
+  z.object({ op: z.literal('retireCategory'), categoryId: z.string().min(1).max(200), retired: z.boolean() }),
+  z.object({ op: z.literal('retireReason'), reason: reasonCode, retired: z.boolean() }),
+])
+export type OeeReasonEdit = z.infer<typeof oeeReasonEditSchema>
 
 const time = z.number().int().nonnegative()
 const range = { from: time, to: time }
@@ -142,6 +245,20 @@ export const oeeRequests = {
   'oee.split': { input: z.object({ eventId, at: time, who }).strict(), output: z.array(oeeEventSchema) },
   'oee.merge': { input: z.object({ eventIds: z.array(eventId).min(2).max(500), who }).strict(), output: oeeEventSchema },
   'oee.reasons': { input: z.object({}).strict().optional(), output: oeeReasonTreeSchema },
+  /** Every change to one event, oldest first: who, when, action, before and after. */
+  'oee.history': { input: z.object({ eventId }).strict(), output: oeeEventHistorySchema },
+  /** Machine configuration, shift calendar and fault-code rules, with who changed them last. */
+  'oee.settings': { input: z.object({}).strict().optional(), output: oeeSettingsSchema },
+  /** Saves the line's machines (checked against the tag list); OEE is recomputed from the next report on. */
+  'oee.saveLine': { input: z.object({ line: oeeLineConfigSchema, who }).strict(), output: oeeSettingsSchema },
+  /** Saves the shift calendar (no overlapping shifts, breaks inside their shifts, a known time zone). */
+  'oee.saveCalendar': { input: z.object({ calendar: oeeCalendarSchema, who }).strict(), output: oeeSettingsSchema },
+  /** Saves the fault-code → reason rules and codes uncoded stops with them. */
+  'oee.saveRules': { input: z.object({ rules: z.array(oeeReasonRuleSchema).max(2000), who }).strict(), output: oeeSettingsSchema },
+  /** One edit of the two-level reason tree: add, rename, retire or restore a category or reason. */
+  'oee.editReasons': { input: z.object({ edit: oeeReasonEditSchema, who }).strict(), output: oeeReasonTreeSchema },
+  /** Current and previous shift, production day, week and recent shifts from the calendar, in the plant's time zone. */
+  'oee.ranges': { input: z.object({ now: time.optional() }).strict().optional(), output: oeeRangesSchema },
   /** Downtime by reason category, ranked by minutes lost (minor and planned stops left out). */
   'oee.pareto': {
     input: z
