@@ -85,9 +85,14 @@ export function buildConnector(id: string, config: ConnectionConfig, dataDir: st
           id,
           name: config.name,
           url: config.url,
+          protocolVersion: config.protocolVersion,
           username: config.username,
           password: config.password,
           clientId: config.clientId,
+          cleanStart: config.cleanStart,
+          keepaliveSeconds: config.keepaliveSeconds,
+          tls: config.tls,
+          sparkplug: config.sparkplug,
           mappings: config.tags.map((tag) => {
             const info: TagInfo = {
               id: tagIdOf(id, tag.name),
@@ -101,7 +106,7 @@ export function buildConnector(id: string, config: ConnectionConfig, dataDir: st
               access: 'read',
               description: tag.description,
             }
-            return { tag: info, topic: tag.topic, jsonPath: tag.jsonPath }
+            return { tag: info, topic: tag.topic, jsonPath: tag.jsonPath, timePath: tag.timePath }
           }),
         })
     }

@@ -38,7 +38,7 @@ export class ConnectionStore {
     const previous = this.get(id)
     const split = splitSecrets(config)
     const secrets: ConnectionSecrets = { ...(previous ? splitSecrets(previous.config).secrets : {}), ...split.secrets }
-    const sealed = secrets.password === undefined ? null : this.box.seal(JSON.stringify(secrets))
+    const sealed = Object.keys(secrets).length === 0 ? null : this.box.seal(JSON.stringify(secrets))
     const now = Date.now()
     this.db
       .prepare(

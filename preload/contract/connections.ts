@@ -49,12 +49,16 @@ export const opcuaTagConfigSchema = z
   .strict()
 export type OpcUaTagConfig = z.infer<typeof opcuaTagConfigSchema>
 
+export const MQTT_TAG_DATA_TYPES = ['Double', 'Int64', 'Boolean', 'String', 'Json'] as const
+
 export const mqttTagConfigSchema = z
   .object({
     name,
     topic: z.string().trim().min(1).max(1000),
-    /** A field of a JSON payload (`temp` or `a.b`); the whole payload when absent. */
+    /** A field of a JSON payload (`$.speed.value`, `$.axes[0].temp`, or the older `a.b`); the whole payload when absent. */
     jsonPath: text(200).optional(),
+    /** Where the source time sits in the payload (epoch ms, epoch s or an ISO string); receive time when absent. */
+    timePath: text(200).optional(),
     dataType: text(40).optional(),
     unit: text(40).optional(),
     range: range.optional(),
@@ -125,6 +129,35 @@ export const opcuaConfigSchema = z
     path: ['securityMode'],
   })
 
+/** TLS for mqtts:// and wss://: each PEM is pasted text or a file path on this machine. */
+export const mqttTlsSchema = z
+  .object({
+    /** CA certificate(s) that signed the broker certificate; the system CAs when empty. */
+    ca: z.string().max(65_536).optional(),
+    /** Client certificate for brokers that require one. */
+    cert: z.string().max(65_536).optional(),
+    /** Its private key: a secret, sealed in storage and never sent back to the UI. */
+    key: z.string().max(65_536).optional(),
+    /** Off only for a test broker: anyone in the middle could then read and change the traffic. */
+    rejectUnauthorized: z.boolean().default(true),
+    /** Name the broker certificate must carry when it differs from the URL host. */
+    servername: z.string().max(253).optional(),
+  })
+  .strict()
+export type MqttTlsConfig = z.infer<typeof mqttTlsSchema>
+
+export const mqttSparkplugSchema = z
+  .object({
+    /** Subscribes to spBv1.0/<group>/# and turns every NBIRTH/DBIRTH metric into a tag. */
+    enabled: z.boolean().default(false),
+    /** One Sparkplug group, or every group when empty. */
+    groupId: z.string().max(200).optional(),
+    /** On a sequence gap, publish NCMD "Node Control/Rebirth" so the edge node births again. */
+    rebirthOnGap: z.boolean().default(false),
+  })
+  .strict()
+export type MqttSparkplugConfig = z.infer<typeof mqttSparkplugSchema>
+
 export const mqttConfigSchema = z
   .object({
     protocol: z.literal('mqtt'),
@@ -133,10 +166,17 @@ export const mqttConfigSchema = z
       .string()
       .trim()
       .max(1000)
-      .regex(/^(mqtts?|wss?):\/\/[^\s]+$/i, 'an MQTT broker URL looks like mqtt://host:1883'),
+      .regex(/^(mqtts?|wss?):\/\/[^\s]+$/i, 'an MQTT broker URL looks like mqtt://host:1883 (or mqtts://host:8883 with TLS)'),
+    /** 4 is MQTT 3.1.1, 5 is MQTT 5. */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
     username: z.string().max(200).optional(),
     password: secret.optional(),
     clientId: z.string().max(200).optional(),
+    /** Clean session (3.1.1) / clean start (5): the broker forgets subscriptions and queued messages of this client id. */
+    cleanStart: z.boolean().default(true),
+    keepaliveSeconds: z.number().int().min(0).max(65_535).default(60),
+    tls: mqttTlsSchema.optional(),
+    sparkplug: mqttSparkplugSchema.optional(),
     tags: tagList(mqttTagConfigSchema),
   })
   .strict()

@@ -1,15 +1,20 @@
-import mqtt, { type MqttClient } from 'mqtt'
-import type { ConnectionStatus, TagInfo, TagValue } from '../../../preload/contract'
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { WorkbenchError, type ConnectionStatus, type TagInfo, type TagValue } from '../../../preload/contract'
 import type { Connector } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
-import { readJsonPath } from './json-path'
+import { parseJsonPath, readJsonSteps, type JsonPathStep } from './json-path'
+import { explainMqttError } from './mqtt-error'
+import { loadMqttTls, type MqttTlsInput } from './mqtt-tls'
+import { coerceMqttValue, parseSourceTime } from './mqtt-value'
+import { encodeSparkplugPayload, parseSparkplugTopic } from './sparkplug/sparkplug-codec'
+import { SparkplugHost } from './sparkplug/sparkplug-host'
 
 /** A tag fed from a topic: the whole payload, or one field of a JSON payload. */
 export interface MqttTagMapping {
   tag: TagInfo
   topic: string
   jsonPath?: string
-  /** JSON field that carries the source time (epoch ms); receive time is used when absent. */
+  /** JSON field that carries the source time (epoch ms/s or ISO text); receive time is used when absent. */
   timePath?: string
 }
 
@@ -17,33 +22,59 @@ export interface MqttConnectorOptions {
   id: string
   name: string
   url: string
+  /** 4 = MQTT 3.1.1, 5 = MQTT 5. */
+  protocolVersion?: 4 | 5
   username?: string
   password?: string
   clientId?: string
+  cleanStart?: boolean
+  keepaliveSeconds?: number
+  tls?: MqttTlsInput
+  sparkplug?: { enabled: boolean; groupId?: string; rebirthOnGap?: boolean }
   mappings: MqttTagMapping[]
-  /** Marks the connection degraded when no message arrived for this long. */
-  silenceMs?: number
+  /** Sequence gaps and other things a person should know (the workbench's notices); the status shows them too. */
+  onNotice?(message: string): void
+  /** Mainly for tests: first and longest wait between reconnect attempts. */
+  reconnectMs?: { first: number; max: number }
 }
 
-function toValue(raw: unknown): TagValue['value'] {
-  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'string') return raw
-  if (raw === null || raw === undefined) return null
-  return JSON.stringify(raw)
+interface CompiledMapping extends MqttTagMapping {
+  steps?: JsonPathStep[]
+  timeSteps?: JsonPathStep[]
 }
 
 export class MqttConnector implements Connector {
   readonly protocol = 'mqtt' as const
   private client?: MqttClient
   private readonly tracker: ConnectionStatusTracker
-  private readonly byTopic = new Map<string, MqttTagMapping[]>()
+  private readonly byTopic = new Map<string, CompiledMapping[]>()
   private readonly valueListeners = new Set<(values: TagValue[]) => void>()
+  private readonly sparkplug?: SparkplugHost
+  private readonly rebirthAsked = new Map<string, number>()
+  private failures = 0
 
   constructor(private readonly options: MqttConnectorOptions) {
     this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 'mqtt', endpoint: options.url })
     for (const mapping of options.mappings) {
+      const compiled: CompiledMapping = { ...mapping }
+      try {
+        if (mapping.jsonPath !== undefined && mapping.jsonPath !== '') compiled.steps = parseJsonPath(mapping.jsonPath)
+        if (mapping.timePath) compiled.timeSteps = parseJsonPath(mapping.timePath)
+      } catch (error) {
+        throw new WorkbenchError('INVALID_INPUT', `MQTT tag "${mapping.tag.name}": ${error instanceof Error ? error.message : String(error)}`)
+      }
       const list = this.byTopic.get(mapping.topic) ?? []
-      list.push(mapping)
+      list.push(compiled)
       this.byTopic.set(mapping.topic, list)
+    }
+    if (options.sparkplug?.enabled) {
+      this.sparkplug = new SparkplugHost({
+        connectionId: options.id,
+        connectionName: options.name,
+        onValues: (values) => this.emit(values),
+        onNotice: (message) => this.notice(message),
+        onRebirthNeeded: (group, node, why) => this.requestRebirth(group, node, why),
+      })
     }
   }
 
@@ -60,45 +91,106 @@ export class MqttConnector implements Connector {
     return this.tracker.status
   }
   tags(): TagInfo[] {
-    return this.options.mappings.map((m) => m.tag)
+    const mapped = this.options.mappings.map((m) => m.tag)
+    return this.sparkplug ? [...mapped, ...this.sparkplug.tags()] : mapped
+  }
+  /** Sparkplug edge nodes and devices seen on this connection. */
+  sparkplugNodes() {
+    return this.sparkplug?.summary() ?? []
   }
 
+  private subscriptions(): string[] {
+    const topics = [...this.byTopic.keys()]
+    if (this.sparkplug) topics.push(`spBv1.0/${this.options.sparkplug?.groupId || '+'}/#`)
+    return topics
+  }
+
+  /** Resolves on the first CONNACK; rejects with a readable error when the first attempt fails (retries go on). */
   async connect(): Promise<void> {
     if (this.client) return
     this.tracker.set('connecting')
-    const client = mqtt.connect(this.options.url, {
-      clientId: this.options.clientId ?? `otw-${this.options.id}-${Math.random().toString(16).slice(2, 10)}`,
-      username: this.options.username,
-      password: this.options.password,
-      reconnectPeriod: 1000,
+    const version = this.options.protocolVersion ?? 4
+    let tls
+    try {
+      tls = await loadMqttTls(this.options.tls)
+    } catch (error) {
+      const message = `MQTT ${this.options.url}: ${error instanceof Error ? error.message : String(error)}`
+      this.tracker.set('disconnected', message)
+      throw new WorkbenchError('INVALID_INPUT', message)
+    }
+    const clean = this.options.cleanStart ?? true
+    const first = this.options.reconnectMs?.first ?? 1000
+    const clientOptions: IClientOptions = {
+      protocolVersion: version,
+      clientId: this.options.clientId || `otw-${this.options.id}-${Math.random().toString(16).slice(2, 10)}`,
+      username: this.options.username || undefined,
+      password: this.options.password || undefined,
+      clean,
+      keepalive: this.options.keepaliveSeconds ?? 60,
+      reconnectPeriod: first,
       connectTimeout: 5000,
-    })
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      rejectUnauthorized: tls.rejectUnauthorized,
+      servername: tls.servername,
+      // MQTT 5 ends a session with the connection unless told otherwise; a persistent session keeps it an hour.
+      properties: version === 5 && !clean ? { sessionExpiryInterval: 3600 } : undefined,
+    }
+    const client = mqtt.connect(this.options.url, clientOptions)
     this.client = client
+    this.failures = 0
+    const firstOutcome = new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve())
+      const fail = (error: unknown): void => reject(new WorkbenchError('CONNECTION_FAILED', explainMqttError(this.options.url, error, version)))
+      client.once('error', fail)
+      client.once('close', () => fail(this.tracker.status.lastError ? { message: this.tracker.status.lastError.replace(/^MQTT \S+: /, '') } : { message: 'connection closed before the broker answered (connack timeout)' }))
+    })
     client.on('connect', () => {
+      this.failures = 0
+      client.options.reconnectPeriod = first
       this.tracker.set('connected')
-      const topics = [...this.byTopic.keys()]
+      const topics = this.subscriptions()
       if (topics.length > 0) {
-        client.subscribe(topics, { qos: 0 }, (error) => {
-          if (error) this.tracker.set('degraded', `MQTT ${this.options.url}: subscribe failed: ${error.message}`)
+        client.subscribe(topics, { qos: 0 }, (error, granted) => {
+          const refused = (granted ?? []).filter((g) => g.qos === 128 || (g.qos as number) >= 0x80)
+          if (error || refused.length > 0) {
+            this.tracker.set(
+              'degraded',
+              `MQTT ${this.options.url}: subscribe to ${(refused.length > 0 ? refused.map((g) => g.topic) : topics).join(', ')} refused${error ? `: ${error.message}` : ''} — check the broker's access rules for this user`,
+            )
+          }
         })
       }
     })
     client.on('reconnect', () => this.tracker.set('reconnecting'))
     client.on('close', () => {
-      if (this.client === client && this.tracker.status.state === 'connected') this.tracker.set('reconnecting', `MQTT ${this.options.url}: connection closed`)
+      if (this.client !== client) return
+      // Backoff: 1 s, 2 s, 4 s … up to 30 s while the broker stays away or keeps refusing us.
+      this.failures += 1
+      client.options.reconnectPeriod = Math.min(first * 2 ** Math.min(this.failures - 1, 10), this.options.reconnectMs?.max ?? 30_000)
+      if (this.tracker.status.state === 'connected' || this.tracker.status.state === 'degraded') {
+        this.tracker.set('reconnecting', `MQTT ${this.options.url}: connection lost — reconnecting`)
+        this.markStale('broker connection lost')
+      }
     })
-    client.on('offline', () => this.tracker.set('reconnecting', `MQTT ${this.options.url}: broker unreachable — retrying every second`))
     client.on('error', (error) => {
       this.tracker.count('errors')
-      this.tracker.set(this.tracker.status.state === 'connected' ? 'degraded' : 'reconnecting', `MQTT ${this.options.url}: ${error.message}`)
+      this.tracker.set(this.tracker.status.state === 'connected' ? 'degraded' : 'reconnecting', explainMqttError(this.options.url, error, version))
+    })
+    client.on('disconnect', (packet) => {
+      // MQTT 5 brokers say why they hang up.
+      if (packet.reasonCode) this.tracker.set('reconnecting', explainMqttError(this.options.url, { code: packet.reasonCode }, 5))
     })
     client.on('message', (topic, payload) => this.onMessage(topic, payload))
+    return firstOutcome
   }
 
   async disconnect(): Promise<void> {
     const client = this.client
     this.client = undefined
     if (client) await client.endAsync(true)
+    this.markStale('disconnected')
     this.tracker.set('disconnected')
   }
 
@@ -111,41 +203,62 @@ export class MqttConnector implements Connector {
     return this.tracker.onChange(listener)
   }
 
+  private markStale(reason: string): void {
+    this.sparkplug?.markAllStale(reason)
+  }
+
+  private notice(message: string): void {
+    this.tracker.count('errors')
+    // The status keeps its state; the message shows as the connection's last error.
+    this.tracker.set(this.tracker.status.state, message)
+    this.options.onNotice?.(message)
+  }
+
+  private requestRebirth(groupId: string, edgeNodeId: string, why: string): void {
+    if (!this.options.sparkplug?.rebirthOnGap || !this.client?.connected) return
+    const key = `${groupId}/${edgeNodeId}`
+    // At most one request per node every 5 s, so a burst of gaps does not become a burst of rebirths.
+    if (Date.now() - (this.rebirthAsked.get(key) ?? 0) < 5000) return
+    this.rebirthAsked.set(key, Date.now())
+    const payload = encodeSparkplugPayload({ timestamp: Date.now(), metrics: [{ name: 'Node Control/Rebirth', datatype: 'Boolean', value: true }] })
+    this.client.publish(`spBv1.0/${groupId}/NCMD/${edgeNodeId}`, Buffer.from(payload), { qos: 0 })
+    this.options.onNotice?.(`Sparkplug ${key}: rebirth requested (${why})`)
+  }
+
   private onMessage(topic: string, payload: Buffer): void {
     this.tracker.count('messages')
+    const receiveTime = Date.now()
+    if (this.sparkplug && topic.startsWith('spBv1.0/')) {
+      const parsed = parseSparkplugTopic(topic)
+      if (parsed) this.sparkplug.handle(parsed, payload, receiveTime)
+    }
     const mappings = this.byTopic.get(topic)
     if (!mappings) return
-    const receiveTime = Date.now()
     const text = payload.toString('utf8')
     let document: unknown = text
-    const needsJson = mappings.some((m) => m.jsonPath !== undefined)
-    if (needsJson) {
+    let jsonError: string | undefined
+    if (mappings.some((m) => m.steps !== undefined || m.timeSteps !== undefined)) {
       try {
         document = JSON.parse(text)
       } catch {
-        this.tracker.count('errors')
-        this.emit(
-          mappings.map((m) => ({
-            tagId: m.tag.id,
-            value: null,
-            quality: { status: 'bad', reason: `Payload on ${topic} is not JSON` },
-            sourceTime: receiveTime,
-            receiveTime,
-          })),
-        )
-        return
+        jsonError = `payload is not JSON: ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`
       }
     }
     const values: TagValue[] = []
     for (const mapping of mappings) {
-      const raw = mapping.jsonPath !== undefined ? readJsonPath(document, mapping.jsonPath) : document
-      const time = mapping.timePath ? readJsonPath(document, mapping.timePath) : undefined
-      const sourceTime = typeof time === 'number' ? time : receiveTime
-      if (raw === undefined) {
-        values.push({ tagId: mapping.tag.id, value: null, quality: { status: 'bad', reason: `Field ${mapping.jsonPath} missing in payload on ${topic}` }, sourceTime, receiveTime })
-      } else {
-        values.push({ tagId: mapping.tag.id, value: toValue(raw), quality: { status: 'good' }, sourceTime, receiveTime })
+      const time = mapping.timeSteps && !jsonError ? parseSourceTime(readJsonSteps(document, mapping.timeSteps)) : undefined
+      const sourceTime = time ?? receiveTime
+      if (mapping.steps && jsonError) {
+        values.push({ tagId: mapping.tag.id, value: null, quality: { status: 'bad', reason: jsonError }, sourceTime, receiveTime })
+        continue
       }
+      const raw = mapping.steps ? readJsonSteps(document, mapping.steps) : text
+      if (raw === undefined) {
+        values.push({ tagId: mapping.tag.id, value: null, quality: { status: 'bad', reason: `path not found in payload: ${mapping.jsonPath}` }, sourceTime, receiveTime })
+        continue
+      }
+      const mapped = coerceMqttValue(raw, mapping.tag.dataType)
+      values.push({ tagId: mapping.tag.id, ...mapped, sourceTime, receiveTime })
     }
     this.emit(values)
   }
