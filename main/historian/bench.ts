@@ -41,6 +41,7 @@ async function benchIngest(dir: string) {
   const plant = new Plant();
   const steps = SIM_SECONDS * HZ;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let step = 0; step < steps; step++) {
     const t = T0 + step * (1000 / HZ);
     for (let i = 0; i < TAGS; i++) h.append(plant.names[i], t, plant.value(i));
@@ -49,12 +50,15 @@ async function benchIngest(dir: string) {
   }
   h.flush();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const points = steps * TAGS;
   const stats = h.stats();
-  const blocksBytes = (h.database.prepare('SELECT sum(length(data)) AS b FROM blocks').get() as { b: number }).b;
+  const sizes = h.database.prepare('SELECT sum(length(data)) AS b, sum(length(rollup)) AS r FROM blocks').get() as { b: number; r: number | null };
+  const tableRollups = h.database.prepare('SELECT count(*) AS n FROM rollups').get() as { n: number };
   h.close();
   const bytes = statSync(file).size;
-  return { points, seconds, bytes, blocksBytes, flushes: stats.flushes };
+  return { points, seconds, cpuSeconds, bytes, blocksBytes: sizes.b, blockRollupBytes: sizes.r ?? 0, tableRollupRows: tableRollups.n, flushes: stats.flushes };
 }
 
 async function benchQuery(dir: string) {
@@ -182,6 +186,10 @@ async function main() {
   try {
     log(`ingest: ${TAGS} tags × ${HZ} Hz × ${SIM_SECONDS} s of plant time`);
     const ingest = await benchIngest(dir);
+    if (process.env.BENCH_ONLY === 'ingest') {
+      process.stdout.write(JSON.stringify({ ingest_points_per_s: Math.round(ingest.points / ingest.seconds), ingest_points_per_cpu_s: Math.round(ingest.points / ingest.cpuSeconds), bytes_per_point: +(ingest.bytes / ingest.points).toFixed(3) }) + '\n');
+      return;
+    }
     log('query: 7 days at 10 Hz into 2000 buckets');
     const query = await benchQuery(dir);
     log(`postgres: ${PG_POINTS} points`);

@@ -1,6 +1,7 @@
 // Prepared SQL for blocks and rollups, and reading a tag's samples back (blocks merged with its unflushed buffer).
 import { decodeBlock, encodeBlockView, summarize } from './codec/block';
 import { QualityRuns } from './codec/quality-runs';
+import { encodeRollupView, foldBuckets, RollupScratch } from './codec/rollup-block';
 import type { RollupAggregate } from './rollups';
 import type { Database, Statement } from './sqlite';
 import type { TagBuffer } from './tag-buffer';
@@ -14,6 +15,9 @@ export interface SampleRange {
 
 export class BlockStore {
   readonly insertBlock: Statement;
+  /** Blocks with their fine rollup blob (NULL in blocks written before migration 4), for the fine rollup level. */
+  readonly selectRollupRange: Statement<unknown[]>;
+  private readonly scratch = new RollupScratch();
   readonly selectRange: Statement<unknown[]>;
   readonly selectChain: Statement<{ id: number; data: Uint8Array }>;
   readonly deleteChain: Statement;
@@ -22,11 +26,16 @@ export class BlockStore {
   readonly selectRollups: Statement<unknown[]>;
   readonly selectAtOrAfter: Statement<unknown[]>;
   readonly selectBefore: Statement<unknown[]>;
+  private readonly selectLastTime: Statement<{ t: number | null }>;
 
-  constructor(readonly db: Database) {
+  /** `blockRollupMs`: width of the rollup level stored inside each block (0 = none). */
+  constructor(readonly db: Database, readonly blockRollupMs = 0) {
     this.insertBlock = db.prepare(
-      'INSERT INTO blocks (tag_id, t_first, t_last, count, value_count, vmin, vmax, vsum, sealed, data) VALUES (?,?,?,?,?,?,?,?,?,?)',
+      'INSERT INTO blocks (tag_id, t_first, t_last, count, value_count, vmin, vmax, vsum, sealed, data, rollup) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
     );
+    this.selectRollupRange = db
+      .prepare('SELECT rollup, data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first < ? ORDER BY t_last, id')
+      .raw(true);
     this.selectRange = db
       .prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first <= ? ORDER BY t_last, id')
       .raw(true);
@@ -42,6 +51,7 @@ export class BlockStore {
       .prepare('SELECT bucket, count, vmin, vmax, vsum, vfirst, vlast FROM rollups WHERE tag_id = ? AND width_ms = ? AND bucket >= ? AND bucket < ? ORDER BY bucket')
       .raw(true);
     this.selectAtOrAfter = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? ORDER BY t_last, id LIMIT 2').raw(true);
+    this.selectLastTime = db.prepare('SELECT max(t_last) AS t FROM blocks WHERE tag_id = ?');
     this.selectBefore = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last < ? ORDER BY t_last DESC, id DESC LIMIT 1').raw(true);
   }
 
@@ -49,14 +59,24 @@ export class BlockStore {
   writeBlock(tagDbId: number, t: Float64Array, v: Float64Array, runs: QualityRuns, start: number, end: number, sealed: boolean): number {
     const localRuns = start === 0 && end >= (runs.length > 0 ? runs.start[runs.length - 1] + 1 : 0) ? runs : runs.slice(start, end);
     const data = encodeBlockView(t, v, localRuns, start, end); // SQLite copies the bound blob
+    let rollup: Uint8Array | null = null;
+    if (this.blockRollupMs > 0) {
+      foldBuckets(t, v, start, end, this.blockRollupMs, this.scratch);
+      rollup = encodeRollupView(this.scratch, this.blockRollupMs); // a second shared buffer, also copied by SQLite
+    }
     const s = summarize(t, v, start, end);
-    const r = this.insertBlock.run(tagDbId, s.tFirst, s.tLast, s.count, s.valueCount, s.min, s.max, s.sum, sealed ? 1 : 0, data);
+    const r = this.insertBlock.run(tagDbId, s.tFirst, s.tLast, s.count, s.valueCount, s.min, s.max, s.sum, sealed ? 1 : 0, data, rollup);
     return Number(r.lastInsertRowid);
   }
 
   writeRollup(tagDbId: number, width: number, a: RollupAggregate): void {
     const none = a.count === 0;
     this.upsertRollup.run(tagDbId, width, a.bucket, a.count, none ? null : a.min, none ? null : a.max, none ? null : a.sum, none ? null : a.first, none ? null : a.last);
+  }
+
+  /** Time of the tag's last stored sample, or null. */
+  lastTime(tagDbId: number): number | null {
+    return this.selectLastTime.get(tagDbId)?.t ?? null;
   }
 
   loadRollup(tagDbId: number, width: number, bucket: number): RollupAggregate | null {

@@ -8,7 +8,7 @@ import { describeFailure } from './flush-error';
 import { migrate } from './migrate';
 import { queryBucketsForTag, type BucketQueryOptions } from './query-buckets';
 import { RetentionWorker } from './retention';
-import { foldIntoBuckets, type RollupAggregate } from './rollups';
+import { addValue, emptyAggregate, foldClosedBuckets, mergeAggregate, type RollupAggregate } from './rollups';
 import { openDatabase, type Database } from './sqlite';
 import { TagBuffer } from './tag-buffer';
 import type {
@@ -18,8 +18,10 @@ import type {
 import { valueAtForTag } from './value-at';
 
 const TIME_LIMIT = 2 ** 46; // epoch ms within ±2,200 years keeps every codec intermediate exact
-/** 1 min and 1 h by default: at 10 Hz a 1 s rollup row costs more bytes than the samples it summarises (opt in with rollupWidthsMs). */
+/** Rollup levels kept in the rollups table: 1 min and 1 h. */
 export const DEFAULT_ROLLUP_WIDTHS_MS = [60_000, 3_600_000];
+/** The fine level (1 s) is stored compressed inside each block row, not as one table row per second. */
+export const DEFAULT_BLOCK_ROLLUP_MS = 1000;
 
 interface TagRow {
   id: number;
@@ -37,7 +39,10 @@ export class Historian {
   private readonly store: BlockStore;
   private readonly buffers = new Map<string, TagBuffer>();
   private readonly tagRows = new Map<string, TagRow>();
+  /** Rollup widths kept in the rollups table. */
   private readonly widths: number[];
+  /** Every rollup level the query planner may use: the block level (if any) plus the table widths. */
+  private readonly levels: number[];
   private readonly blockSamples: number;
   private readonly flushAtSamples: number;
   private readonly maxPendingSamples: number;
@@ -60,7 +65,13 @@ export class Historian {
 
   constructor(private readonly opts: HistorianOptions) {
     this.file = opts.file;
-    this.widths = [...(opts.rollupWidthsMs ?? DEFAULT_ROLLUP_WIDTHS_MS)].sort((a, b) => a - b);
+    const blockRollupMs = opts.blockRollupMs ?? DEFAULT_BLOCK_ROLLUP_MS;
+    if (!(Number.isInteger(blockRollupMs) && blockRollupMs >= 0)) {
+      throw new RangeError(`Historian ${opts.file}: blockRollupMs must be 0 (off) or a whole number of ms, got ${blockRollupMs}.`);
+    }
+    // A width asked for in rollupWidthsMs that the blocks already carry is not written twice.
+    this.widths = [...(opts.rollupWidthsMs ?? DEFAULT_ROLLUP_WIDTHS_MS)].filter((w) => w !== blockRollupMs).sort((a, b) => a - b);
+    this.levels = blockRollupMs > 0 ? [blockRollupMs, ...this.widths] : [...this.widths];
     this.blockSamples = opts.blockSamples ?? 4096;
     this.flushAtSamples = opts.flushAtSamples ?? 500_000;
     this.maxPendingSamples = opts.maxPendingSamples ?? 20_000_000;
@@ -74,7 +85,7 @@ export class Historian {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');
     migrate(this.db);
-    this.store = new BlockStore(this.db);
+    this.store = new BlockStore(this.db, blockRollupMs);
     this.insertTag = this.db.prepare('INSERT INTO tags (name, created_at) VALUES (?, ?)');
     this.updateTag = this.db.prepare('UPDATE tags SET unit = ?, data_type = ?, deadband = ?, on_change = ?, retention_ms = ? WHERE id = ?');
     for (const row of this.db.prepare<TagRow>('SELECT id, name, unit, data_type, deadband, on_change, retention_ms FROM tags').all()) {
@@ -91,6 +102,8 @@ export class Historian {
         b.chainFirstId = c.first;
         b.chainSamples = c.samples;
       }
+      // Time order holds across sessions too: a sample older than the stored ones would corrupt the rollups.
+      b.lastT = this.store.lastTime(row.id) ?? Number.NEGATIVE_INFINITY;
     }
     this.retention = new RetentionWorker(this.db, {
       widths: this.widths,
@@ -159,8 +172,7 @@ export class Historian {
         for (const b of dirty) blocks += this.writeTag(b, after);
       })();
     } catch (cause) {
-      // Rolled back: in-memory rollup state may be ahead of the file, so reload it on the next flush.
-      for (const b of dirty) b.openBuckets.fill(undefined);
+      // Rolled back: the in-memory open buckets were not touched (folds work on copies).
       this.failedFlushes++;
       this.consecutiveFailures++;
       const retryInMs = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (this.consecutiveFailures - 1));
@@ -180,6 +192,8 @@ export class Historian {
 
   private writeTag(b: TagBuffer, after: (() => void)[]): number {
     let dbId = b.dbId;
+    // Before this flush's blocks exist: a rebuilt open bucket must hold the stored samples only.
+    const opens = dbId === null ? b.openBuckets.map(() => null) : this.openBucketsOf(b, dbId);
     if (dbId === null) {
       dbId = Number(this.insertTag.run(b.name, Date.now()).lastInsertRowid);
       const id = dbId;
@@ -198,12 +212,12 @@ export class Historian {
       chainSamples += e - s;
       blocks++;
     }
+    // Table rollups: only buckets that closed are written; the open one stays in memory (see openBucketsOf).
+    const nextOpens: (RollupAggregate | null)[] = new Array(this.widths.length);
     for (let w = 0; w < this.widths.length; w++) {
       const width = this.widths[w];
-      let open = b.openBuckets[w];
-      if (open === undefined) open = this.store.loadRollup(dbId, width, Math.floor(b.t[0] / width) * width);
       const id = dbId;
-      b.openBuckets[w] = foldIntoBuckets(b.t, b.v, b.length, width, open, (a: RollupAggregate) => this.store.writeRollup(id, width, a));
+      nextOpens[w] = foldClosedBuckets(b.t, b.v, b.length, width, opens[w], (a: RollupAggregate) => this.store.writeRollup(id, width, a));
     }
     if (chainSamples >= this.blockSamples && chainFirst !== null) {
       blocks += this.seal(dbId, chainFirst);
@@ -215,8 +229,57 @@ export class Historian {
     after.push(() => {
       b.chainFirstId = first;
       b.chainSamples = count;
+      b.openBuckets = nextOpens;
     });
     return blocks;
+  }
+
+  /**
+   * The open (last, still filling) bucket of every table rollup width for a tag. Kept in memory between flushes;
+   * after opening a file (clean close or crash) it is rebuilt from what is stored: the finest width from the raw
+   * samples of its bucket, each coarser one from the closed buckets of the next finer width plus that width's open
+   * bucket (at most one minute of samples and 59 rows per tag with the default widths).
+   */
+  private openBucketsOf(b: TagBuffer, dbId: number): (RollupAggregate | null)[] {
+    if (b.openBuckets.every((o) => o !== undefined)) return b.openBuckets as (RollupAggregate | null)[];
+    const opens: (RollupAggregate | null)[] = new Array(this.widths.length).fill(null);
+    const lastT = this.store.lastTime(dbId);
+    if (lastT !== null) {
+      for (let w = 0; w < this.widths.length; w++) {
+        const width = this.widths[w];
+        const agg = emptyAggregate(Math.floor(lastT / width) * width);
+        const finer = w > 0 ? opens[w - 1] : null;
+        if (finer && width % this.widths[w - 1] === 0) {
+          for (const row of this.store.selectRollups.all(dbId, this.widths[w - 1], agg.bucket, finer.bucket)) {
+            const count = row[1] as number;
+            mergeAggregate(agg, {
+              bucket: row[0] as number, count, min: (row[2] as number | null) ?? Number.NaN, max: (row[3] as number | null) ?? Number.NaN,
+              sum: (row[4] as number | null) ?? 0, first: (row[5] as number | null) ?? Number.NaN, last: (row[6] as number | null) ?? Number.NaN,
+            });
+          }
+          mergeAggregate(agg, finer);
+        } else {
+          const r = this.store.readRange(dbId, undefined, agg.bucket, lastT);
+          for (let i = 0; i < r.v.length; i++) addValue(agg, r.v[i]);
+        }
+        opens[w] = agg;
+      }
+    }
+    b.openBuckets = opens;
+    return opens;
+  }
+
+  /** Writes every tag's open rollup buckets, so a cleanly closed file holds complete rollups. */
+  private writeOpenBuckets(): void {
+    this.db.transaction(() => {
+      for (const b of this.buffers.values()) {
+        if (b.dbId === null) continue;
+        for (let w = 0; w < this.widths.length; w++) {
+          const open = b.openBuckets[w];
+          if (open) this.store.writeRollup(b.dbId, this.widths[w], open);
+        }
+      }
+    })();
   }
 
   /** Re-encodes a tag's small per-flush blocks into full-size sealed blocks (better compression, fewer rows). */
@@ -272,7 +335,15 @@ export class Historian {
 
   queryBuckets(tagIds: readonly string[], from: number, to: number, buckets: number, options?: BucketQueryOptions): BucketSeries[] {
     this.assertOpen();
-    return tagIds.map((id) => queryBucketsForTag(this.store, this.widths, id, this.dbIdOf(id), this.buffers.get(id), from, to, buckets, options));
+    return tagIds.map((id) => {
+      const dbId = this.dbIdOf(id);
+      const b = this.buffers.get(id);
+      const open = (width: number): RollupAggregate | null => {
+        const w = this.widths.indexOf(width);
+        return w < 0 || dbId === null || !b ? null : this.openBucketsOf(b, dbId)[w];
+      };
+      return queryBucketsForTag(this.store, this.levels, id, dbId, b, from, to, buckets, options, open);
+    });
   }
 
   valueAt(tagIds: readonly string[], t: number, mode: ValueAtMode = 'previous'): (ValueAt | null)[] {
@@ -382,6 +453,12 @@ export class Historian {
     if (this.closed) return;
     const r = this.flush();
     if (!r.ok) throw new Error(r.error?.message ?? `Historian close failed on ${this.file}: the final flush did not complete.`);
+    try {
+      this.writeOpenBuckets();
+    } catch (cause) {
+      // Not lost: the open buckets are rebuilt from the samples when the file is opened again.
+      this.report(describeFailure('flush', this.file, cause, 0, 0));
+    }
     this.sealAllChains();
     this.db.pragma('incremental_vacuum'); // give the pages of compacted small blocks back to the disk
     this.closed = true;

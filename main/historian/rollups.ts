@@ -30,11 +30,29 @@ export function addValue(a: RollupAggregate, x: number): void {
   a.count++;
 }
 
+/** Adds aggregate `b` (later in time) into `a`. */
+export function mergeAggregate(a: RollupAggregate, b: RollupAggregate): void {
+  if (b.count === 0) return;
+  if (a.count === 0) {
+    a.min = b.min;
+    a.max = b.max;
+    a.first = b.first;
+  } else {
+    if (b.min < a.min) a.min = b.min;
+    if (b.max > a.max) a.max = b.max;
+  }
+  a.last = b.last;
+  a.sum += b.sum;
+  a.count += b.count;
+}
+
 /**
- * Folds samples [0, n) into buckets of `width`, continuing `open` (the last bucket already stored),
- * and calls `emit` for every touched bucket. Returns the last bucket, which stays open.
+ * Like foldIntoBuckets, but leaves `open` untouched (works on a copy, so a rolled-back flush changes nothing) and
+ * emits only the buckets that were closed, i.e. left for a later one. Returns the new open bucket.
+ * The open bucket lives in memory; it is written when it closes or when the historian closes, and rebuilt from the
+ * samples after a crash (see Historian.openBucketsOf).
  */
-export function foldIntoBuckets(
+export function foldClosedBuckets(
   t: Float64Array,
   v: Float64Array,
   n: number,
@@ -42,9 +60,7 @@ export function foldIntoBuckets(
   open: RollupAggregate | null,
   emit: (a: RollupAggregate) => void,
 ): RollupAggregate | null {
-  let cur = open;
-  let touched = false;
-  // Samples are time-ordered: a bucket change is a range test, the division only runs when it fires.
+  let cur = open === null ? null : { ...open };
   let lo = cur === null ? Number.POSITIVE_INFINITY : cur.bucket;
   let hi = cur === null ? Number.NEGATIVE_INFINITY : cur.bucket + width;
   for (let i = 0; i < n; i++) {
@@ -52,15 +68,13 @@ export function foldIntoBuckets(
     if (!(ti >= lo && ti < hi)) {
       const b = Math.floor(ti / width) * width;
       if (cur === null || b !== cur.bucket) {
-        if (cur !== null && touched) emit(cur);
+        if (cur !== null) emit(cur);
         cur = emptyAggregate(b);
       }
       lo = b;
       hi = b + width;
     }
-    touched = true;
     addValue(cur as RollupAggregate, v[i]);
   }
-  if (cur !== null && touched) emit(cur);
   return cur;
 }

@@ -103,8 +103,10 @@ export interface HistorianOptions {
   maxPendingSamples?: number;
   /** Samples per sealed block (default 4096). */
   blockSamples?: number;
-  /** Rollup widths in ms (default [60000, 3600000]; add 1000 for 1 s rollups of fast tags). */
+  /** Rollup widths in ms kept in the rollups table (default [60000, 3600000]). */
   rollupWidthsMs?: number[];
+  /** Width of the fine rollup level stored compressed inside every block (default 1000 ms; 0 turns it off). */
+  blockRollupMs?: number;
   /** Background retention period (default 10,000 ms); 0 disables it. */
   retentionIntervalMs?: number;
   /** Rows deleted per retention transaction (default 500). */
