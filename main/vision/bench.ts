@@ -1,104 +1,136 @@
-// Benchmark: detector pipeline (decode PNG → letterbox → ONNX → decode → NMS) vs bare session.run on the same tensors.
-// Run: tsx main/vision/bench.ts [images=60]. The last line is one JSON object.
+// Benchmark: the inference pipeline (PNG file → letterbox → ONNX → decode/NMS), as pre-labeling runs it, vs bare session.run on the same
+// preprocessed tensors, for a detector-shaped graph and the built-in anomaly model. Run: tsx main/vision/bench.ts [images=64]. The last line is one JSON object.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import * as ort from 'onnxruntime-node'
+import { trainAnomalyModel } from './anomaly/train-anomaly'
 import { createDemoCamera } from './demo-camera'
-import { createDetector } from './detector'
-import { describeOnnxModel } from './model-description'
-import { encodeModel, floatTensor, floatValueInfo, int64Tensor, node } from './onnx-graph'
+import { batchSizeFor, DEFAULT_INFERENCE_SETTINGS, runInference, sessionOptions } from './inference-runner'
+import { describeOnnxModel, type ModelDescription } from './model-description'
+import { benchDetectorModel } from './bench-models'
 import { letterboxImage } from './preprocess'
-import { createSeededRandom } from './seeded-random'
 
-const SIZE = 320
-const CLASSES = 5
+interface BenchCase {
+  name: string
+  description: ModelDescription
+  /** The session the app runs (sessionOptions: one core left for decoding). */
+  session: ort.InferenceSession
+  /** ONNX Runtime's defaults (every core), for reference: the bare rate the app could get with nothing else running. */
+  reference: ort.InferenceSession
+}
 
-/** A small real-compute YOLO-layout net (3 convs, stride 4 → 80×80 anchors) with seeded weights; class scores biased low as a trained model's mostly are. */
-function benchModel(): Uint8Array {
-  const random = createSeededRandom(42)
-  const weights = (n: number, scale: number) => Array.from({ length: n }, () => random.gaussian() * scale)
-  const anchors = (SIZE / 4) ** 2
-  const headBias = [...Array(4).fill(0), ...Array(CLASSES).fill(-2)]
-  return encodeModel({
-    name: 'bench-detector',
-    nodes: [
-      node('Conv', ['images', 'w1', 'b1'], ['c1'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] }),
-      node('Relu', ['c1'], ['r1']),
-      node('Conv', ['r1', 'w2', 'b2'], ['c2'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] }),
-      node('Relu', ['c2'], ['r2']),
-      node('Conv', ['r2', 'w3', 'b3'], ['c3'], { kernel_shape: [1, 1] }),
-      node('Sigmoid', ['c3'], ['s3']),
-      node('Mul', ['s3', 'scale'], ['scaled']),
-      node('Reshape', ['scaled', 'flat'], ['output0']),
-    ],
-    initializers: [
-      floatTensor('w1', [16, 3, 3, 3], weights(16 * 27, 0.3)),
-      floatTensor('b1', [16], weights(16, 0.1)),
-      floatTensor('w2', [32, 16, 3, 3], weights(32 * 144, 0.1)),
-      floatTensor('b2', [32], weights(32, 0.1)),
-      floatTensor('w3', [4 + CLASSES, 32, 1, 1], weights((4 + CLASSES) * 32, 0.2)),
-      floatTensor('b3', [4 + CLASSES], headBias),
-      // Box channels to pixels (sigmoid·SIZE), scores left as probabilities.
-      floatTensor('scale', [1, 4 + CLASSES, 1, 1], [SIZE, SIZE, SIZE / 4, SIZE / 4, ...Array(CLASSES).fill(1)]),
-      int64Tensor('flat', [3], [1, 4 + CLASSES, anchors]),
-    ],
-    inputs: [floatValueInfo('images', [1, 3, SIZE, SIZE])],
-    outputs: [floatValueInfo('output0', [1, 4 + CLASSES, anchors])],
-    metadata: { names: "{0: 'scratch', 1: 'dent', 2: 'stain', 3: 'missing_label', 4: 'skewed_label'}", task: 'detect' },
-  })
+interface Figures {
+  bare: number
+  bareDefaultThreads: number
+  pipeline: number
+  preprocess: number
+  batch: number
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
+
+/** Bare session.run over preprocessed tensors (same batch size as the pipeline) against the whole pipeline from PNG files, alternating. */
+async function measure(bench: BenchCase, files: string[], rounds: number): Promise<Figures> {
+  const { description, session, reference } = bench
+  const { width, height } = description.inputSize
+  const settings = { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 8 }
+  const batch = batchSizeFor(description, settings.batchSize)
+  const perImage = 3 * width * height
+  const tensors: ort.Tensor[] = []
+  for (let i = 0; i < files.length; i += batch) {
+    const chunk = files.slice(i, i + batch)
+    const data = new Float32Array(batch * perImage)
+    await Promise.all(chunk.map((file, b) => letterboxImage(file, { width, height }, { out: data, offset: b * perImage })))
+    const n = typeof description.inputShape[0] === 'number' ? batch : chunk.length
+    tensors.push(new ort.Tensor('float32', data.subarray(0, n * perImage), [n, 3, height, width]))
+  }
+  const items = files.map((file, i) => ({ id: String(i), image: file }))
+  // Warm up both paths so first-run allocations are not timed.
+  for (const tensor of tensors.slice(0, 2)) {
+    await session.run({ [description.inputName]: tensor })
+    await reference.run({ [description.inputName]: tensor })
+  }
+  await runInference(session, description, items.slice(0, 2 * batch), settings)
+  const bare: number[] = []
+  const bareDefault: number[] = []
+  const pipeline: number[] = []
+  const preprocess: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    let start = performance.now()
+    for (const tensor of tensors) await session.run({ [description.inputName]: tensor })
+    bare.push(files.length / ((performance.now() - start) / 1000))
+    start = performance.now()
+    for (const tensor of tensors) await reference.run({ [description.inputName]: tensor })
+    bareDefault.push(files.length / ((performance.now() - start) / 1000))
+    start = performance.now()
+    await runInference(session, description, items, settings)
+    pipeline.push(files.length / ((performance.now() - start) / 1000))
+    start = performance.now()
+    const out = new Float32Array(perImage)
+    for (const file of files) await letterboxImage(file, { width, height }, { out })
+    preprocess.push(files.length / ((performance.now() - start) / 1000))
+  }
+  return { bare: median(bare), bareDefaultThreads: median(bareDefault), pipeline: median(pipeline), preprocess: median(preprocess), batch }
 }
 
 async function main(): Promise<void> {
-  const count = Number(process.argv[2] ?? 60)
-  const camera = createDemoCamera({ seed: 7, defectRate: 0.3 })
-  const pngs = (await camera.captureMany(count)).map((c) => c.png)
-  const { description, session } = await describeOnnxModel(benchModel(), 'bench-detector')
-  const detector = createDetector(session, description)
-  const tensors = await Promise.all(
-    pngs.map(async (png) => new ort.Tensor('float32', (await letterboxImage(png, { width: SIZE, height: SIZE })).tensor, [1, 3, SIZE, SIZE])),
-  )
-
-  // Warm up both paths so the first-run allocations are not timed.
-  for (let i = 0; i < 5; i++) {
-    await session.run({ images: tensors[i % count] })
-    await detector.detect(pngs[i % count])
-  }
-  // Rounds alternate the two paths and the median is reported: the CPU is shared, so load drifts during a run.
+  const count = Number(process.argv[2] ?? 64)
   const rounds = 5
-  const bareRates: number[] = []
-  const pipelineRates: number[] = []
-  const preprocessRates: number[] = []
-  let boxes = 0
-  for (let round = 0; round < rounds; round++) {
-    let start = performance.now()
-    for (const tensor of tensors) await session.run({ images: tensor })
-    bareRates.push(count / ((performance.now() - start) / 1000))
-    start = performance.now()
-    const found = await detector.detectMany(pngs)
-    pipelineRates.push(count / ((performance.now() - start) / 1000))
-    boxes = found.reduce((n, f) => n + f.length, 0)
-    start = performance.now()
-    for (const png of pngs) await letterboxImage(png, { width: SIZE, height: SIZE })
-    preprocessRates.push(count / ((performance.now() - start) / 1000))
+  const dir = await mkdtemp(path.join(tmpdir(), 'otw-bench-vision-'))
+  try {
+    const camera = createDemoCamera({ seed: 7, defectRate: 0.3 })
+    const files: string[] = []
+    for (const shot of await camera.captureMany(count)) {
+      const file = path.join(dir, `part-${String(shot.index).padStart(5, '0')}.png`)
+      await writeFile(file, shot.png)
+      files.push(file)
+    }
+    const good = createDemoCamera({ seed: 8, defectRate: 0 })
+    const anomaly = await trainAnomalyModel({ good: (await good.captureMany(24)).map((s) => s.png), name: 'bench-anomaly' })
+    const cases: BenchCase[] = []
+    for (const [name, bytes] of [
+      ['detector', benchDetectorModel()],
+      ['anomaly', anomaly.bytes],
+    ] as const) {
+      const { description } = await describeOnnxModel(bytes, name)
+      const session = await ort.InferenceSession.create(bytes, sessionOptions('cpu'))
+      const reference = await ort.InferenceSession.create(bytes)
+      cases.push({ name, description, session, reference })
+    }
+    const figures: Record<string, Figures> = {}
+    for (const bench of cases) {
+      const f = await measure(bench, files, rounds)
+      figures[bench.name] = f
+      const d = bench.description
+      console.log(
+        `${bench.name}: input [${d.inputShape.join(', ')}] → ${d.outputShapes.map((s) => `[${s.join(', ')}]`).join(' ')}, batch ${f.batch}; ` +
+          `bare session.run ${f.bare.toFixed(1)} images/s, pipeline (PNG file → letterbox → run → decode) ${f.pipeline.toFixed(1)} images/s ` +
+          `(${((f.pipeline / f.bare) * 100).toFixed(0)} %), preprocessing alone ${f.preprocess.toFixed(1)} images/s; ` +
+          `bare with ONNX Runtime's default threads ${f.bareDefaultThreads.toFixed(1)} images/s`,
+      )
+      await bench.session.release()
+      await bench.reference.release()
+    }
+    console.log(`${count} demo images 320×240 PNG from files; median of ${rounds} alternating rounds; pipeline_efficiency = the lower of the two models`)
+    const efficiency = Math.min(...Object.values(figures).map((f) => f.pipeline / f.bare))
+    console.log(
+      JSON.stringify({
+        images: count,
+        rounds,
+        intra_op_threads: sessionOptions('cpu').intraOpNumThreads,
+        detector_bare_images_per_s: Number(figures.detector.bare.toFixed(2)),
+        detector_bare_default_threads_images_per_s: Number(figures.detector.bareDefaultThreads.toFixed(2)),
+        detector_pipeline_images_per_s: Number(figures.detector.pipeline.toFixed(2)),
+        anomaly_bare_images_per_s: Number(figures.anomaly.bare.toFixed(2)),
+        anomaly_pipeline_images_per_s: Number(figures.anomaly.pipeline.toFixed(2)),
+        anomaly_bare_default_threads_images_per_s: Number(figures.anomaly.bareDefaultThreads.toFixed(2)),
+        pipeline_efficiency: Number(efficiency.toFixed(3)),
+      }),
+    )
+  } finally {
+    await rm(dir, { recursive: true, force: true })
   }
-  await detector.release()
-
-  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
-  const bare = median(bareRates)
-  const pipeline = median(pipelineRates)
-  console.log(
-    `model: ${SIZE}×${SIZE} input, [1, ${4 + CLASSES}, ${(SIZE / 4) ** 2}] output; ${count} demo images 320×240 PNG; median of ${rounds} alternating rounds`,
-  )
-  console.log(`bare session.run on preprocessed tensors: ${bare.toFixed(1)} images/s`)
-  console.log(`pipeline (PNG decode, letterbox, run, decode, NMS, un-letterbox): ${pipeline.toFixed(1)} images/s, ${boxes} boxes`)
-  console.log(`preprocessing alone (PNG decode + letterbox + CHW): ${median(preprocessRates).toFixed(1)} images/s`)
-  console.log(
-    JSON.stringify({
-      images: count,
-      rounds,
-      bare_images_per_s: Number(bare.toFixed(2)),
-      pipeline_images_per_s: Number(pipeline.toFixed(2)),
-      pipeline_efficiency: Number((pipeline / bare).toFixed(3)),
-    }),
-  )
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
-// Letterbox to the model size (aspect kept, grey padding as Ultralytics trains with), then RGB float32 CHW in 0..1.
+// Letterbox to the model size (aspect kept, grey padding as Ultralytics trains with), then RGB float32 CHW in 0..1, into reusable buffers.
+import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
-import { ImageDecodeError } from './image-codec'
+import { decodePlainPng, ImageDecodeError, pngSize } from './image-codec'
 import type { BoxGeometry } from './nms'
 import type { RgbImage } from './raster'
 
@@ -56,51 +57,118 @@ export function rgbToChw(rgb: Uint8Array, width: number, height: number, out = n
   return out
 }
 
-/** Writes an RGB image into a padded planar float32 tensor in one pass (padding and CHW conversion fused, no extra image copy). */
-export function padIntoChw(rgb: Uint8Array, lb: Letterbox, padValue: number): Float32Array {
+/**
+ * Writes pixels into a padded planar float32 tensor in one pass (padding and CHW conversion fused, no extra image copy).
+ * `out`/`offset` let a batch share one reused buffer; `channels`, `rowStride` and `firstByte` read grey, RGBA or
+ * PNG rows (which carry a filter byte) without repacking them first.
+ */
+export function padIntoChw(
+  pixels: Uint8Array,
+  lb: Letterbox,
+  padValue: number,
+  out: Float32Array = new Float32Array(3 * lb.targetWidth * lb.targetHeight),
+  offset = 0,
+  layout: { channels?: number; rowStride?: number; firstByte?: number } = {},
+): Float32Array {
   const { targetWidth: tw, targetHeight: th, resizedWidth: rw, resizedHeight: rh, padLeft, padTop } = lb
+  const channels = layout.channels ?? 3
+  const rowStride = layout.rowStride ?? rw * channels
+  const firstByte = layout.firstByte ?? 0
   const plane = tw * th
-  const out = new Float32Array(3 * plane).fill(padValue / 255)
+  const r = offset
+  const g = offset + plane
+  const b = offset + 2 * plane
+  const padFloat = padValue / 255
+  // Only the padding is filled: the image area is overwritten below, so a reused buffer needs no clearing.
+  const fillPad = (from: number, to: number) => {
+    out.fill(padFloat, r + from, r + to)
+    out.fill(padFloat, g + from, g + to)
+    out.fill(padFloat, b + from, b + to)
+  }
+  fillPad(0, padTop * tw)
+  fillPad((padTop + rh) * tw, plane)
+  const grey = channels < 3
   for (let y = 0; y < rh; y++) {
-    const row = (y + padTop) * tw + padLeft
-    for (let x = 0, i = y * rw * 3; x < rw; x++, i += 3) {
-      out[row + x] = rgb[i] / 255
-      out[plane + row + x] = rgb[i + 1] / 255
-      out[2 * plane + row + x] = rgb[i + 2] / 255
+    const row = (y + padTop) * tw
+    fillPad(row, row + padLeft)
+    fillPad(row + padLeft + rw, row + tw)
+    const at = row + padLeft
+    for (let x = 0, i = firstByte + y * rowStride; x < rw; x++, i += channels) {
+      if (grey) {
+        const v = pixels[i] / 255
+        out[r + at + x] = v
+        out[g + at + x] = v
+        out[b + at + x] = v
+      } else {
+        out[r + at + x] = pixels[i] / 255
+        out[g + at + x] = pixels[i + 1] / 255
+        out[b + at + x] = pixels[i + 2] / 255
+      }
     }
   }
   return out
 }
 
-async function decodeToRgb(input: ImageInput): Promise<{ data: Uint8Array; width: number; height: number }> {
-  if (!(typeof input === 'string' || Buffer.isBuffer(input))) return input
+export interface LetterboxOptions {
+  source?: string
+  padValue?: number
+  /** Write into this buffer (a reused batch tensor) at `offset` instead of allocating one. */
+  out?: Float32Array
+  offset?: number
+}
+
+async function decodeToRgb(input: Buffer | string): Promise<{ data: Uint8Array; width: number; height: number }> {
   const { data, info } = await sharp(input).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
   if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`)
   return { data, width: info.width, height: info.height }
 }
 
-/** Decode once, resize only when the scale is not 1, then pad and convert in JS. */
-export async function letterboxImage(
-  input: ImageInput,
-  target: { width: number; height: number },
-  options: { source?: string; padValue?: number } = {},
-): Promise<PreparedImage> {
+const resizeRaw = (data: Uint8Array, width: number, height: number, plan: Letterbox): Promise<Buffer> =>
+  sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 3 } })
+    .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer()
+
+/**
+ * Letterboxes one image into the model tensor. Plain PNGs at the model's scale are decoded in JS straight into the
+ * tensor (inflate on libuv's pool); PNGs that need resizing decode and resize in one sharp pipeline; anything else
+ * decodes through sharp, then resizes only when the scale is not 1.
+ */
+export async function letterboxImage(input: ImageInput, target: { width: number; height: number }, options: LetterboxOptions = {}): Promise<PreparedImage> {
   const pad = options.padValue ?? 114
-  try {
-    const decoded = await decodeToRgb(input)
-    const plan = planLetterbox(decoded.width, decoded.height, target.width, target.height)
-    let pixels = decoded.data
-    if (plan.resizedWidth !== decoded.width || plan.resizedHeight !== decoded.height) {
-      pixels = await sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), {
-        raw: { width: decoded.width, height: decoded.height, channels: 3 },
-      })
-        .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' })
-        .raw()
-        .toBuffer()
-    }
-    if (pixels.length !== plan.resizedWidth * plan.resizedHeight * 3)
+  const offset = options.offset ?? 0
+  const into = (pixels: Uint8Array, plan: Letterbox, layout?: Parameters<typeof padIntoChw>[5]): PreparedImage => {
+    if (!layout && pixels.length !== plan.resizedWidth * plan.resizedHeight * 3)
       throw new Error(`resized to ${pixels.length} bytes, expected ${plan.resizedWidth}×${plan.resizedHeight}×3`)
-    return { tensor: padIntoChw(pixels, plan, pad), letterbox: plan }
+    return { tensor: padIntoChw(pixels, plan, pad, options.out, offset, layout), letterbox: plan }
+  }
+  try {
+    if (!(typeof input === 'string' || Buffer.isBuffer(input))) {
+      const plan = planLetterbox(input.width, input.height, target.width, target.height)
+      const same = plan.resizedWidth === input.width && plan.resizedHeight === input.height
+      return into(same ? input.data : await resizeRaw(input.data, input.width, input.height, plan), plan)
+    }
+    const bytes = typeof input === 'string' ? await readFile(input) : input
+    const size = pngSize(bytes)
+    if (size) {
+      const plan = planLetterbox(size.width, size.height, target.width, target.height)
+      if (plan.resizedWidth === size.width && plan.resizedHeight === size.height) {
+        const png = await decodePlainPng(bytes)
+        if (png) return into(png.rows, plan, { channels: png.channels, rowStride: png.stride, firstByte: 1 })
+      } else {
+        const pixels = await sharp(bytes)
+          .removeAlpha()
+          .toColourspace('srgb')
+          .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: 'linear' })
+          .raw()
+          .toBuffer()
+        return into(pixels, plan)
+      }
+    }
+    const decoded = await decodeToRgb(bytes)
+    const plan = planLetterbox(decoded.width, decoded.height, target.width, target.height)
+    const same = plan.resizedWidth === decoded.width && plan.resizedHeight === decoded.height
+    return into(same ? decoded.data : await resizeRaw(decoded.data, decoded.width, decoded.height, plan), plan)
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error
     throw new ImageDecodeError(describe(input, options.source), error)

@@ -1,0 +1,59 @@
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { decodePlainPng, pngSize } from './image-codec'
+import { letterboxImage } from './preprocess'
+import { createSeededRandom } from './seeded-random'
+
+/** A noisy gradient, so every PNG filter type gets chosen somewhere by the adaptive encoder. */
+function noisyPixels(width: number, height: number, channels: number): Buffer {
+  const random = createSeededRandom(3)
+  const data = Buffer.alloc(width * height * channels)
+  for (let i = 0; i < data.length; i++) data[i] = (i % 251) + random.int(0, 4)
+  return data
+}
+
+describe('plain PNG decoding', () => {
+  for (const channels of [1, 2, 3, 4] as const)
+    it(`decodes ${channels}-channel PNGs exactly as sharp does`, async () => {
+      const source = sharp(noisyPixels(37, 23, channels), { raw: { width: 37, height: 23, channels } })
+      // sharp writes grey input as RGB unless told the colour space.
+      const png = await (channels < 3 ? source.toColourspace('b-w') : source)
+        .png({ adaptiveFiltering: true, compressionLevel: 6 })
+        .toBuffer()
+      expect(pngSize(png)).toEqual({ width: 37, height: 23 })
+      const ours = await decodePlainPng(png)
+      expect(ours?.channels).toBe(channels)
+      const reference = await sharp(png).removeAlpha().toColourspace('srgb').raw().toBuffer()
+      const rgb: number[] = []
+      for (let y = 0; y < 23; y++)
+        for (let x = 0; x < 37; x++) {
+          const i = y * ours!.stride + 1 + x * channels
+          if (channels < 3) rgb.push(ours!.rows[i], ours!.rows[i], ours!.rows[i])
+          else rgb.push(ours!.rows[i], ours!.rows[i + 1], ours!.rows[i + 2])
+        }
+      expect(Buffer.from(rgb).equals(reference)).toBe(true)
+    })
+
+  it('leaves palette PNGs to sharp and letterboxes them the same way', async () => {
+    const raw = noisyPixels(40, 30, 3)
+    const palette = await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } })
+      .png({ palette: true })
+      .toBuffer()
+    expect(await decodePlainPng(palette)).toBeUndefined()
+    const viaSharp = await letterboxImage(palette, { width: 40, height: 40 })
+    const decoded = await sharp(palette).removeAlpha().toColourspace('srgb').raw().toBuffer()
+    const viaRaw = await letterboxImage({ width: 40, height: 30, data: decoded }, { width: 40, height: 40 })
+    expect(viaSharp.tensor).toEqual(viaRaw.tensor)
+  })
+
+  it('writes into a shared batch buffer at an offset and pads a reused buffer again', async () => {
+    const png = await sharp(noisyPixels(32, 24, 3), { raw: { width: 32, height: 24, channels: 3 } })
+      .png()
+      .toBuffer()
+    const single = await letterboxImage(png, { width: 32, height: 32 })
+    const batch = new Float32Array(2 * 3 * 32 * 32).fill(7)
+    await letterboxImage(png, { width: 32, height: 32 }, { out: batch, offset: 3 * 32 * 32 })
+    expect(batch.subarray(3 * 32 * 32)).toEqual(single.tensor)
+    expect(batch[0]).toBe(7)
+  })
+})

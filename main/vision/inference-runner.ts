@@ -1,0 +1,214 @@
+// Batch inference over many images for any registered model kind: preprocessing of the next batch (libuv threads) overlaps session.run of this one.
+import { availableParallelism } from 'node:os'
+import * as ort from 'onnxruntime-node'
+import { looksLikeProbabilities, softmax } from './classifier'
+import { decodeYoloOutput } from './detector'
+import type { ModelDescription } from './model-description'
+import { type ImageInput, type Letterbox, letterboxImage, unletterboxBox } from './preprocess'
+
+export const EXECUTION_PROVIDERS = ['cpu', 'dml'] as const
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number]
+
+export interface InferenceSettings {
+  /** 'dml' (DirectML) exists only in the Windows build of onnxruntime-node. */
+  executionProvider: ExecutionProvider
+  /** Detectors: boxes below this score are dropped. */
+  confidenceThreshold: number
+  /** Detectors: NMS IoU above which the weaker box of the same class is dropped. */
+  iouThreshold: number
+  /** Images per session.run when the model's batch dimension is dynamic; fixed-batch models run one at a time. */
+  batchSize: number
+}
+
+export const DEFAULT_INFERENCE_SETTINGS: InferenceSettings = { executionProvider: 'cpu', confidenceThreshold: 0.25, iouThreshold: 0.45, batchSize: 8 }
+
+export interface PredictedBox {
+  classId: number
+  className: string
+  confidence: number
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+export interface Region {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+export type Prediction =
+  | { kind: 'yolo-detector'; width: number; height: number; boxes: PredictedBox[] }
+  | { kind: 'classifier'; width: number; height: number; classId: number; className: string; confidence: number; probabilities: number[] }
+  | {
+      kind: 'anomaly'
+      width: number
+      height: number
+      score: number
+      threshold: number
+      anomalous: boolean
+      /** The image region whose cells score above the threshold, in image pixels; null when nothing does. */
+      region: Region | null
+    }
+
+export interface InferenceItem {
+  id: string
+  image: ImageInput
+}
+
+export interface ItemResult {
+  id: string
+  prediction?: Prediction
+  /** Set when this one image failed (unreadable file…); the rest of the run goes on. */
+  error?: string
+}
+
+export interface RunOptions {
+  signal?: AbortSignal
+  onProgress?: (progress: { done: number; total: number }) => void
+  /** Results of each batch as soon as it is done, in input order. */
+  onResults?: (results: ItemResult[]) => void
+}
+
+/** CPU sessions leave one core to decoding and letterboxing the next batch, which runs at the same time. */
+export function sessionOptions(provider: ExecutionProvider): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: provider === 'dml' ? ['dml', 'cpu'] : ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: Math.max(1, availableParallelism() - 1),
+  }
+}
+
+/** Dynamic batch dimension (a name or -1) → batches; a fixed 1 → one image per run. */
+export function batchSizeFor(description: ModelDescription, wanted: number): number {
+  const dim = description.inputShape[0]
+  return typeof dim === 'number' && dim > 0 ? dim : Math.max(1, Math.floor(wanted))
+}
+
+interface PreparedBatch {
+  items: InferenceItem[]
+  letterboxes: (Letterbox | undefined)[]
+  errors: (string | undefined)[]
+  buffer: Float32Array
+}
+
+/** The hot cells of an anomaly map as one box in image pixels (the cells' receptive fields mapped through the letterbox). */
+function anomalyRegion(map: Float32Array, gridW: number, gridH: number, threshold: number, lb: Letterbox): Region | null {
+  let x0 = Infinity
+  let y0 = Infinity
+  let x1 = -Infinity
+  let y1 = -Infinity
+  for (let gy = 0; gy < gridH; gy++)
+    for (let gx = 0; gx < gridW; gx++)
+      if (map[gy * gridW + gx] > threshold) {
+        x0 = Math.min(x0, gx)
+        y0 = Math.min(y0, gy)
+        x1 = Math.max(x1, gx + 1)
+        y1 = Math.max(y1, gy + 1)
+      }
+  if (x0 === Infinity) return null
+  const cellW = lb.targetWidth / gridW
+  const cellH = lb.targetHeight / gridH
+  const box = unletterboxBox({ x: x0 * cellW, y: y0 * cellH, w: (x1 - x0) * cellW, h: (y1 - y0) * cellH }, lb)
+  return box.w > 0 && box.h > 0 ? { x: box.x, y: box.y, w: box.w, h: box.h } : null
+}
+
+/** Turns the outputs of one batch into predictions, image by image. */
+function decodeBatch(description: ModelDescription, outputs: ort.InferenceSession.OnnxValueMapType, batch: PreparedBatch, settings: InferenceSettings): ItemResult[] {
+  const names = description.classNames
+  return batch.items.map((item, b): ItemResult => {
+    const lb = batch.letterboxes[b]
+    if (!lb) return { id: item.id, error: batch.errors[b] }
+    const size = { width: lb.originalWidth, height: lb.originalHeight }
+    if (description.kind === 'yolo-detector') {
+      const out = outputs[description.outputNames[0]]
+      const [, channels, n] = out.dims
+      const data = (out.data as Float32Array).subarray(b * channels * n, (b + 1) * channels * n)
+      const boxes = decodeYoloOutput(data, [1, channels, n], settings).map((d) => {
+        const box = unletterboxBox(d, lb)
+        return { classId: d.classId, className: names[d.classId] ?? `class${d.classId}`, confidence: d.confidence, x: box.x, y: box.y, w: box.w, h: box.h }
+      })
+      return { id: item.id, prediction: { kind: 'yolo-detector', ...size, boxes: boxes.filter((x) => x.w > 0 && x.h > 0) } }
+    }
+    if (description.kind === 'classifier') {
+      const out = outputs[description.outputNames[0]]
+      const classes = out.dims[out.dims.length - 1]
+      const raw = (out.data as Float32Array).subarray(b * classes, (b + 1) * classes)
+      const probabilities = looksLikeProbabilities(raw) ? Array.from(raw) : softmax(raw)
+      let classId = 0
+      probabilities.forEach((p, i) => {
+        if (p > probabilities[classId]) classId = i
+      })
+      return {
+        id: item.id,
+        prediction: { kind: 'classifier', ...size, classId, className: names[classId] ?? `class${classId}`, confidence: probabilities[classId], probabilities },
+      }
+    }
+    const threshold = Number(description.metadata.otw_threshold ?? NaN)
+    const score = (outputs.score.data as Float32Array)[b]
+    const dims = outputs.score_map.dims
+    const gridH = dims[dims.length - 2]
+    const gridW = dims[dims.length - 1]
+    const map = (outputs.score_map.data as Float32Array).subarray(b * gridW * gridH, (b + 1) * gridW * gridH)
+    return {
+      id: item.id,
+      prediction: { kind: 'anomaly', ...size, score, threshold, anomalous: score > threshold, region: anomalyRegion(map, gridW, gridH, threshold, lb) },
+    }
+  })
+}
+
+/**
+ * Runs `items` through the session in batches. While batch k runs, batch k+1 is decoded and letterboxed into the other
+ * of two reused tensor buffers, so decoding costs no extra wall time when inference is the slower side.
+ */
+export async function runInference(
+  session: ort.InferenceSession,
+  description: ModelDescription,
+  items: readonly InferenceItem[],
+  settings: InferenceSettings,
+  options: RunOptions = {},
+): Promise<ItemResult[]> {
+  if (description.kind === 'anomaly' && !Number.isFinite(Number(description.metadata.otw_threshold ?? NaN)))
+    throw new Error(`Anomaly model has no stored threshold (metadata otw_threshold) — train it in the app or add the metadata`)
+  const { width, height } = description.inputSize
+  const batchSize = batchSizeFor(description, settings.batchSize)
+  const perImage = 3 * width * height
+  const buffers = [new Float32Array(batchSize * perImage), new Float32Array(batchSize * perImage)]
+  const prepare = async (start: number, slot: number): Promise<PreparedBatch> => {
+    const chunk = items.slice(start, start + batchSize)
+    const batch: PreparedBatch = { items: chunk, letterboxes: [], errors: [], buffer: buffers[slot] }
+    await Promise.all(
+      chunk.map(async (item, b) => {
+        try {
+          batch.letterboxes[b] = (await letterboxImage(item.image, { width, height }, { source: item.id, out: batch.buffer, offset: b * perImage })).letterbox
+        } catch (error) {
+          batch.errors[b] = error instanceof Error ? error.message : String(error)
+          batch.buffer.fill(114 / 255, b * perImage, (b + 1) * perImage)
+        }
+      }),
+    )
+    return batch
+  }
+  const results: ItemResult[] = []
+  let slot = 0
+  let next: Promise<PreparedBatch> | undefined = items.length > 0 ? prepare(0, slot) : undefined
+  for (let start = 0; start < items.length; start += batchSize) {
+    options.signal?.throwIfAborted()
+    const batch = await next!
+    slot = 1 - slot
+    next = start + batchSize < items.length ? prepare(start + batchSize, slot) : undefined
+    // A failed preparation is awaited on the next turn; this only keeps Node from calling it unhandled meanwhile.
+    next?.catch(() => undefined)
+    const n = batch.items.length
+    // Fixed-batch models get exactly their batch; dynamic ones get the images present (the last batch may be short).
+    const runN = typeof description.inputShape[0] === 'number' && description.inputShape[0] > 0 ? batchSize : n
+    const feeds = { [description.inputName]: new ort.Tensor('float32', batch.buffer.subarray(0, runN * perImage), [runN, 3, height, width]) }
+    const decoded = batch.letterboxes.some(Boolean) ? decodeBatch(description, await session.run(feeds), batch, settings) : decodeBatch(description, {}, batch, settings)
+    results.push(...decoded)
+    options.onResults?.(decoded)
+    options.onProgress?.({ done: results.length, total: items.length })
+  }
+  return results
+}
