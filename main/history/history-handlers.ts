@@ -1,15 +1,21 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HistoryBuckets, HistoryExportEvent, HistoryRaw, HistorianStatsInfo, RetentionSettings, TagRecording } from '../../preload/contract'
-import type { Historian } from '../historian/historian'
 import type { StreamSink } from '../ipc/handlers'
+import type { ThreadedHistorian } from './threaded-historian'
 
 const nullable = (values: Float64Array): (number | null)[] => Array.from(values, (v) => (Number.isFinite(v) ? v : null))
 
 const EXTENSIONS = { 'csv-long': 'csv', 'csv-wide': 'csv', jsonl: 'jsonl' } as const
 
+/** What the history channels need of the historian (the writer thread answers them). */
+export type HistoryStore = Pick<
+  ThreadedHistorian,
+  'exportRange' | 'queryBuckets' | 'queryRaw' | 'getRetention' | 'setRetention' | 'getTagConfig' | 'setTagConfig' | 'stats'
+>
+
 /** The history channels of the contract, answered from one historian; exports land in `exportsDir`. */
-export function historyHandlers(historian: Historian, exportsDir: string) {
+export function historyHandlers(historian: HistoryStore, exportsDir: string) {
   return {
     'history.export': (
       input: { tagIds: string[]; from: number; to: number; format: 'csv-long' | 'csv-wide' | 'jsonl' },
@@ -39,8 +45,8 @@ export function historyHandlers(historian: Historian, exportsDir: string) {
         .catch((error: unknown) => sink.end(cancel.signal.aborted ? { code: 'CANCELLED', message: 'Export cancelled; the partial file was removed' } : error))
       return () => cancel.abort()
     },
-    'history.buckets': (input: { tagIds: string[]; from: number; to: number; buckets: number }): HistoryBuckets[] =>
-      historian.queryBuckets(input.tagIds, input.from, input.to, input.buckets).map((series) => ({
+    'history.buckets': async (input: { tagIds: string[]; from: number; to: number; buckets: number }): Promise<HistoryBuckets[]> =>
+      (await historian.queryBuckets(input.tagIds, input.from, input.to, input.buckets)).map((series) => ({
         tagId: series.tagId,
         source: series.source,
         from: series.from,
@@ -53,9 +59,9 @@ export function historyHandlers(historian: Historian, exportsDir: string) {
         first: nullable(series.first),
         last: nullable(series.last),
       })),
-    'history.raw': (input: { tagIds: string[]; from: number; to: number; limit?: number }): HistoryRaw[] => {
+    'history.raw': async (input: { tagIds: string[]; from: number; to: number; limit?: number }): Promise<HistoryRaw[]> => {
       const limit = input.limit ?? 200_000
-      return historian.queryRaw(input.tagIds, input.from, input.to).map((series) => {
+      return (await historian.queryRaw(input.tagIds, input.from, input.to)).map((series) => {
         const n = Math.min(series.t.length, limit)
         return {
           tagId: series.tagId,
@@ -66,24 +72,24 @@ export function historyHandlers(historian: Historian, exportsDir: string) {
         }
       })
     },
-    'history.retention': (): RetentionSettings => {
-      const policy = historian.getRetention()
+    'history.retention': async (): Promise<RetentionSettings> => {
+      const policy = await historian.getRetention()
       return { maxAgeMs: policy.maxAgeMs ?? null, maxBytes: policy.maxBytes ?? null }
     },
-    'history.setRetention': (input: RetentionSettings): RetentionSettings => {
-      historian.setRetention({ ...historian.getRetention(), maxAgeMs: input.maxAgeMs, maxBytes: input.maxBytes })
+    'history.setRetention': async (input: RetentionSettings): Promise<RetentionSettings> => {
+      await historian.setRetention({ ...(await historian.getRetention()), maxAgeMs: input.maxAgeMs, maxBytes: input.maxBytes })
       return input
     },
-    'history.tagConfig': (input: { tagId: string }): TagRecording => {
-      const config = historian.getTagConfig(input.tagId)
+    'history.tagConfig': async (input: { tagId: string }): Promise<TagRecording> => {
+      const config = await historian.getTagConfig(input.tagId)
       return { deadband: config?.deadband ?? null, onChange: config?.onChange ?? false, retentionMs: config?.retentionMs ?? null }
     },
-    'history.setTagConfig': (input: TagRecording & { tagId: string }): TagRecording => {
-      historian.setTagConfig(input.tagId, { deadband: input.deadband, onChange: input.onChange, retentionMs: input.retentionMs })
+    'history.setTagConfig': async (input: TagRecording & { tagId: string }): Promise<TagRecording> => {
+      await historian.setTagConfig(input.tagId, { deadband: input.deadband, onChange: input.onChange, retentionMs: input.retentionMs })
       return { deadband: input.deadband, onChange: input.onChange, retentionMs: input.retentionMs }
     },
-    'history.stats': (): HistorianStatsInfo => {
-      const s = historian.stats()
+    'history.stats': async (): Promise<HistorianStatsInfo> => {
+      const s = await historian.stats()
       return {
         file: s.file,
         tags: s.tags,
