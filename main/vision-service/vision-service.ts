@@ -408,6 +408,22 @@ export class VisionService {
     return { score: result.score, threshold: result.threshold, anomalous: result.anomalous, overlay: dataUrl('image/png', await encodePng(overlay)) }
   }
 
+  /** For the models side (main/vision-models): the dataset as stored and its folder; read only. */
+  async datasetForModels(datasetId: string): Promise<{ dataset: Dataset; dir: string }> {
+    const opened = await this.load(datasetId)
+    return { dataset: opened.dataset, dir: this.datasetDir(datasetId) }
+  }
+
+  /** For the models side: changes images (pre-labels, review decisions, splits) inside the write queue, then saves once. */
+  editForModels<T>(datasetId: string, edit: (dataset: Dataset) => T): Promise<T> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const result = edit(opened.dataset)
+      await this.save(opened)
+      return result
+    })
+  }
+
   async close(): Promise<void> {
     await this.queue
     await Promise.allSettled([...this.detectors.values()].map((d) => d.release()))
