@@ -5,7 +5,8 @@ import { blockCount, decodeBlockInto } from './codec/block';
 import { QualityRuns } from './codec/quality-runs';
 import { exportRange, type ExportOptions, type ExportResult } from './export';
 import { describeFailure } from './flush-error';
-import { migrate } from './migrate';
+import { migrate } from '../database/numbered-migrations';
+import { migrations, VERSION_TABLE } from './migrations/index';
 import { queryBucketsForTag, type BucketQueryOptions } from './query-buckets';
 import { RetentionWorker } from './retention';
 import { addValue, emptyAggregate, foldClosedBuckets, mergeAggregate, type RollupAggregate } from './rollups';
@@ -84,7 +85,7 @@ export class Historian {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');
-    migrate(this.db);
+    migrate(this.db, migrations, VERSION_TABLE);
     this.store = new BlockStore(this.db, blockRollupMs);
     this.insertTag = this.db.prepare('INSERT INTO tags (name, created_at) VALUES (?, ?)');
     this.updateTag = this.db.prepare('UPDATE tags SET unit = ?, data_type = ?, deadband = ?, on_change = ?, retention_ms = ? WHERE id = ?');

@@ -2,7 +2,8 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { encodeBlock } from './codec/block';
 import { QualityRuns } from './codec/quality-runs';
 import { openHistorian, type Historian } from './index';
-import { migrate } from './migrate';
+import { migrate } from '../database/numbered-migrations';
+import { migrations, VERSION_TABLE } from './migrations/index';
 import { openDatabase } from './sqlite';
 import { seededRandom, tempDir } from './test-helpers';
 
@@ -105,7 +106,7 @@ describe('rollup levels', () => {
     const { t, v } = signal(9, 20_000);
     // A version-3 file, blocks written the old way.
     const db = openDatabase(file);
-    migrate(db, 3);
+    migrate(db, migrations, VERSION_TABLE, 3);
     db.prepare("INSERT INTO tags (name, created_at) VALUES ('Old', 0)").run();
     const runs = new QualityRuns();
     runs.note(0, 0, null);

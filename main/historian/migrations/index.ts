@@ -1,16 +1,16 @@
-// The ordered list of schema migrations; add a new numbered file and list it here.
-import type { Database } from '../sqlite';
+// The ordered list of historian schema migrations, applied by the app's shared runner
+// (main/database/numbered-migrations.ts) with the version in the file's own `schema_version` table.
+// Add a new numbered file and list it here; never edit an applied one.
+import type { NumberedMigration } from '../../database/numbered-migrations';
 import * as m0001 from './0001_tags_blocks';
 import * as m0002 from './0002_rollups';
 import * as m0003 from './0003_settings';
 import * as m0004 from './0004_block_rollups';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database): void;
-  down(db: Database): void;
-}
+export type Migration = NumberedMigration;
+
+/** The table holding the historian file's schema version (the name historian files have always used). */
+export const VERSION_TABLE = 'schema_version';
 
 export const migrations: readonly Migration[] = [
   { name: '0001_tags_blocks', ...m0001 },
