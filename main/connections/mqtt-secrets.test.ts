@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connectionConfigSchema } from '../../preload/contract'
+import { mqttConfigSchema } from '../../preload/contract'
 import { ConnectionManager } from './connection-manager'
 import { KeyFileSecretBox } from './secret-box'
 import { openWorkbenchDb, type Database } from './workbench-db'
@@ -29,7 +29,7 @@ describe('MQTT connection settings', () => {
       return { db, manager }
     }
     const first = open()
-    const config = connectionConfigSchema.parse({
+    const config = mqttConfigSchema.parse({
       protocol: 'mqtt',
       name: 'Edge broker',
       url: 'mqtts://edge.local:8883',
@@ -49,8 +49,8 @@ describe('MQTT connection settings', () => {
     expect(added.tags[0]).toMatchObject({ id: `${added.id}:speed`, unit: 'bpm', dataType: 'Double', address: 'line1/filler/telemetry#$.speed.value' })
 
     // Edit without re-typing the secrets: they are kept.
-    const { password: _p, ...rest } = config as typeof config & { password?: string }
-    await first.manager.update(added.id, { ...rest, keepaliveSeconds: 45, tls: { ...config.tls!, key: undefined } } as typeof config)
+    const { password: _p, ...rest } = config
+    await first.manager.update(added.id, { ...rest, keepaliveSeconds: 45, tls: { ...config.tls!, key: undefined } })
     first.db.close()
 
     const raw = readFileSync(join(dataDir, 'workbench.db'))

@@ -2,19 +2,29 @@ import { z } from 'zod'
 
 export const mqttExploreInputSchema = z
   .object({
-    url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'an mqtt:// or mqtts:// URL'),
+    /** Explore a saved MQTT connection with its own settings (TLS, credentials, version)… */
+    connectionId: z.string().min(1).max(200).optional(),
+    /** …or any broker by URL. */
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'an mqtt:// or mqtts:// URL')
+      .optional(),
     filter: z.string().min(1).max(1024).default('#'),
     username: z.string().max(256).optional(),
     password: z.string().max(1024).optional(),
     intervalMs: z.number().int().min(100).max(10_000).optional(),
   })
   .strict()
+  .refine((input) => input.connectionId !== undefined || input.url !== undefined, { message: 'give a broker URL or a saved MQTT connection', path: ['url'] })
 
 export const topicStatsSchema = z.object({
   topic: z.string(),
   count: z.number(),
   bytes: z.number(),
+  /** The last payload as text (truncated); Sparkplug B payloads decoded to JSON, binary ones as hex. */
   lastPayload: z.string(),
+  /** How lastPayload was made from the bytes. */
+  format: z.enum(['text', 'json', 'sparkplug', 'binary']).optional(),
   lastTime: z.number(),
   retained: z.boolean(),
 })

@@ -1,4 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt'
+import { WorkbenchError, type ConnectionConfig } from '../../../preload/contract'
+import { explainMqttError } from './mqtt-error'
+import { loadMqttTls, type MqttTlsInput } from './mqtt-tls'
 import { TopicTree, type TopicStats } from './topic-tree'
 
 export interface ExplorerBatch {
@@ -10,38 +13,54 @@ export interface ExplorerBatch {
   error?: string
 }
 
+/** How to reach the broker: a URL alone, or everything a saved connection knows. */
+export interface ExplorerBrokerSettings {
+  url: string
+  username?: string
+  password?: string
+  protocolVersion?: 4 | 5
+  tls?: MqttTlsInput
+}
+
 /**
  * Subscribes to a broker like MQTT Explorer does and hands out coalesced batches of changed topics,
  * at most one per interval, so a busy `#` never floods the UI.
  */
-export function exploreBroker(options: {
-  url: string
-  filter: string
-  username?: string
-  password?: string
-  intervalMs: number
-  onBatch(batch: ExplorerBatch): void
-}): () => void {
+export function exploreBroker(options: ExplorerBrokerSettings & { filter: string; intervalMs: number; onBatch(batch: ExplorerBatch): void }): () => void {
   const tree = new TopicTree()
   let state: ExplorerBatch['state'] = 'connecting'
   let error: string | undefined
-  const client: MqttClient = mqtt.connect(options.url, {
-    username: options.username,
-    password: options.password,
-    connectTimeout: 5000,
-    reconnectPeriod: 2000,
-    clientId: `otw-explorer-${Math.random().toString(16).slice(2, 10)}`,
-  })
-  client.on('connect', () => {
-    state = 'connected'
-    error = undefined
-    client.subscribe(options.filter, { qos: 0 }, (e) => {
-      if (e) error = `Subscribe to "${options.filter}" refused: ${e.message}`
-    })
-  })
-  client.on('reconnect', () => (state = 'reconnecting'))
-  client.on('error', (e) => (error = `MQTT ${options.url}: ${e.message} — check the address, port and credentials`))
-  client.on('message', (topic, payload, packet) => tree.record(topic, payload, packet.retain))
+  let client: MqttClient | undefined
+  let stopped = false
+  loadMqttTls(options.tls).then(
+    (tls) => {
+      if (stopped) return
+      client = mqtt.connect(options.url, {
+        protocolVersion: options.protocolVersion ?? 4,
+        username: options.username || undefined,
+        password: options.password || undefined,
+        connectTimeout: 5000,
+        reconnectPeriod: 2000,
+        clientId: `otw-explorer-${Math.random().toString(16).slice(2, 10)}`,
+        ...tls,
+      })
+      const c = client
+      c.on('connect', () => {
+        state = 'connected'
+        error = undefined
+        c.subscribe(options.filter, { qos: 0 }, (e, granted) => {
+          if (e || (granted ?? []).some((g) => g.qos >= 128)) error = `Subscribe to "${options.filter}" refused${e ? `: ${e.message}` : ''} — check the broker's access rules for this user`
+        })
+      })
+      c.on('reconnect', () => (state = 'reconnecting'))
+      c.on('error', (e) => (error = explainMqttError(options.url, e, options.protocolVersion ?? 4)))
+      c.on('message', (topic, payload, packet) => tree.record(topic, payload, packet.retain))
+    },
+    (e: unknown) => {
+      state = 'closed'
+      error = `MQTT ${options.url}: ${e instanceof Error ? e.message : String(e)}`
+    },
+  )
   let lastState = ''
   const timer = setInterval(() => {
     const changes = tree.takeChanges()
@@ -51,7 +70,28 @@ export function exploreBroker(options: {
     options.onBatch({ changes, ...tree.totals(), state, error })
   }, options.intervalMs)
   return () => {
+    stopped = true
     clearInterval(timer)
-    client.end(true)
+    client?.end(true)
+  }
+}
+
+/** The `mqtt.explore` stream: a saved connection (with its TLS and credentials) or a bare URL. */
+export function mqttExplorerHandlers(savedConnection: (id: string) => ConnectionConfig) {
+  return {
+    'mqtt.explore': (
+      input: { connectionId?: string; url?: string; filter: string; username?: string; password?: string; intervalMs?: number },
+      sink: { emit(batch: ExplorerBatch): void },
+    ) => {
+      let settings: ExplorerBrokerSettings
+      if (input.connectionId) {
+        const config = savedConnection(input.connectionId)
+        if (config.protocol !== 'mqtt') throw new WorkbenchError('INVALID_INPUT', `Connection "${config.name}" is ${config.protocol}, not MQTT: there is no topic tree to explore`)
+        settings = { url: config.url, username: config.username, password: config.password, protocolVersion: config.protocolVersion, tls: config.tls }
+      } else {
+        settings = { url: input.url ?? '', username: input.username, password: input.password }
+      }
+      return exploreBroker({ ...settings, filter: input.filter, intervalMs: input.intervalMs ?? 250, onBatch: (batch) => sink.emit(batch) })
+    },
   }
 }

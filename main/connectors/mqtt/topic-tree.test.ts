@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { TopicTree } from './topic-tree'
+import { encodeSparkplugPayload } from './sparkplug/sparkplug-codec'
+import { describePayload, TopicTree } from './topic-tree'
 
 describe('MQTT explorer topic tree', () => {
   it('coalesces many messages per topic into one change with the last payload', () => {
@@ -18,5 +19,17 @@ describe('MQTT explorer topic tree', () => {
     for (let i = 0; i < 100; i++) tree.record(`t/${i}`, Buffer.alloc(100_000, 65), false)
     expect(tree.totals()).toEqual({ topics: 10, messages: 100, droppedTopics: 90 })
     expect(tree.takeChanges().every((c) => c.lastPayload.length <= 2048)).toBe(true)
+  })
+})
+
+describe('MQTT explorer payload display', () => {
+  it('shows JSON as JSON, Sparkplug B decoded, and binary as hex', () => {
+    expect(describePayload('a/b', Buffer.from('{"speed":{"value":1}}'))).toEqual({ text: '{"speed":{"value":1}}', format: 'json' })
+    expect(describePayload('a/b', Buffer.from('RUNNING'))).toEqual({ text: 'RUNNING', format: 'text' })
+    expect(describePayload('a/b', Buffer.from([0, 1, 0xff]))).toEqual({ text: '00 01 ff', format: 'binary' })
+    const sp = encodeSparkplugPayload({ timestamp: 0, seq: 1, metrics: [{ name: 'Speed', alias: 3, datatype: 'Float', value: 2.5 }] })
+    const shown = describePayload('spBv1.0/acme/DDATA/edge/filler', sp)
+    expect(shown.format).toBe('sparkplug')
+    expect(JSON.parse(shown.text)).toMatchObject({ seq: 1, metrics: [{ name: 'Speed', alias: 3, datatype: 'Float', value: 2.5 }] })
   })
 })
