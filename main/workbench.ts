@@ -9,11 +9,10 @@ import { mqttExplorerHandlers } from './connectors/mqtt/mqtt-explorer'
 import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
-import { openHistorian, type Historian } from './historian'
 import { historyHandlers } from './history/history-handlers'
 import { connectionHandlers, openConnectivity, type SecretBox } from './connections'
 import { connectionToolHandlers } from './connections/connection-tool-handlers'
-import { recordLiveValues } from './history/live-recorder'
+import { ThreadedHistorian } from './history/threaded-historian'
 import { OeeService } from './production/oee-service'
 import { oeeHandlers } from './production/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
@@ -39,7 +38,7 @@ export interface Workbench {
   readonly handlers: Handlers
   readonly live: LiveBus
   readonly notices: NoticeCenter
-  readonly historian: Historian
+  readonly historian: ThreadedHistorian
   start(): Promise<void>
   stop(): Promise<void>
   connections(): Connector[]
@@ -56,18 +55,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   let demo: EmbeddedDemoPlant | undefined
   const historianFile = options.historianFile ?? join(options.dataDir, 'historian', 'default.otwh')
   mkdirSync(join(historianFile, '..'), { recursive: true })
-  let lastHistorianError = 0
-  const historian = openHistorian({
-    file: historianFile,
-    onError: (event) => {
-      // One notice per minute is enough: the historian keeps buffering and retries by itself.
-      if (Date.now() - lastHistorianError < 60_000) return
-      lastHistorianError = Date.now()
-      notices.post('error', `${event.message} (${event.pendingSamples} samples held in memory, retrying in ${Math.round(event.retryInMs / 1000)} s)`, event.code ?? 'HISTORIAN')
-    },
-  })
-  detach.push(live.onRaw((values) => recordLiveValues(historian, values)).close)
-  const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
+  // Writes run on a worker thread so flushes never stall the live path; see main/history/threaded-historian.ts.
+  const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
+  detach.push(live.onRaw((values) => historian.record(values)).close)
+  const oee = new OeeService({ dataDir: options.dataDir, historian: historian.sync, knownTags: () => allTags().map((t) => t.id) })
   const vision = new VisionService({ dataDir: options.dataDir })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 
@@ -192,7 +183,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       oee.close()
       await vision.close()
       try {
-        historian.close()
+        await historian.close()
       } catch (error) {
         notices.post('error', `Historian ${historianFile} could not write its last samples on close: ${error instanceof Error ? error.message : String(error)}`, 'HISTORIAN')
       }
