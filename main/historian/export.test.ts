@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, it, expect } from 'vitest';
 import { openHistorian, type ExportProgress } from './index';
 import { tempDir } from './test-helpers';
@@ -64,6 +65,49 @@ describe('export', () => {
     });
     await expect(p).rejects.toThrow(/abort/i);
     expect(existsSync(d.file('x.csv'))).toBe(false);
+    h.close();
+    d.remove();
+  });
+});
+
+describe('parquet export', () => {
+  it('streams a Parquet file (one row group per chunk) that hyparquet reads back: times, tags, values incl. NaN, quality', async () => {
+    const { d, h } = setup();
+    const progress: ExportProgress[] = [];
+    const file = d.file('h.parquet');
+    const r = await h.exportRange({ tagIds: ['L1.Speed', 'L1,"Odd"'], from: T0, to: T0 + 9000, format: 'parquet', out: file, chunkMs: 4000, onProgress: (p) => progress.push(p) });
+    expect(r).toMatchObject({ samples: 15, rows: 15 });
+    expect(r.bytes).toBe(statSync(file).size);
+    expect(progress.map((p) => p.done)).toEqual([6, 12, 15]);
+    const buf = readFileSync(file);
+    const arrayBuffer = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+    const meta = parquetMetadata(arrayBuffer);
+    expect(meta.row_groups.length).toBe(3);
+    expect(meta.schema.map((s) => s.name)).toEqual(['root', 'time', 'tag', 'value', 'quality']);
+    const rows = (await parquetReadObjects({ file: arrayBuffer })) as { time: Date; tag: string; value: number; quality: number }[];
+    expect(rows.length).toBe(15);
+    // chunk 1 (T0..T0+3999): L1.Speed 0..3, then L1,"Odd" 0 and 2
+    expect(rows.slice(0, 6).map((x) => [x.time.getTime() - T0, x.tag, x.value, x.quality])).toEqual([
+      [0, 'L1.Speed', 0, 0], [1000, 'L1.Speed', 1.5, 0], [2000, 'L1.Speed', 3, 0], [3000, 'L1.Speed', 4.5, 0],
+      [0, 'L1,"Odd"', -0, 0], [2000, 'L1,"Odd"', -2, 0],
+    ]);
+    const odd = rows.filter((x) => x.tag === 'L1,"Odd"');
+    expect(odd.map((x) => x.time.getTime() - T0)).toEqual([0, 2000, 4000, 6000, 8000]);
+    expect(Number.isNaN(odd[2].value)).toBe(true); // NaN survives as an IEEE double
+    expect(odd[3]).toMatchObject({ value: -6, quality: 2 });
+    h.close();
+    d.remove();
+  });
+
+  it('removes the partial Parquet file when cancelled', async () => {
+    const { d, h } = setup();
+    const ac = new AbortController();
+    const p = h.exportRange({
+      tagIds: ['L1.Speed'], from: T0, to: T0 + 9000, format: 'parquet', out: d.file('x.parquet'), chunkMs: 1000, signal: ac.signal,
+      onProgress: (pr) => { if (pr.done >= 3) ac.abort(); },
+    });
+    await expect(p).rejects.toThrow(/abort/i);
+    expect(existsSync(d.file('x.parquet'))).toBe(false);
     h.close();
     d.remove();
   });

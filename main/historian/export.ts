@@ -1,10 +1,11 @@
-// Streams a time range of tags to CSV (long or wide) or JSON lines in chunks, with progress and cancellation.
+// Streams a time range of tags to CSV (long or wide), JSON lines or Parquet in chunks, with progress and cancellation.
 import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { RawSeries } from './types';
 
-export type ExportFormat = 'csv-long' | 'csv-wide' | 'jsonl';
+export type ExportFormat = 'csv-long' | 'csv-wide' | 'jsonl' | 'parquet';
 
 export interface ExportProgress {
   done: number;
@@ -48,7 +49,7 @@ function num(v: number): string {
   return Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : String(v);
 }
 
-function write(out: Writable, text: string, signal?: AbortSignal): Promise<void> | undefined {
+function write(out: Writable, text: string | Uint8Array, signal?: AbortSignal): Promise<void> | undefined {
   if (out.write(text)) return undefined;
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal?.reason ?? new Error('Export cancelled'));
@@ -58,6 +59,45 @@ function write(out: Writable, text: string, signal?: AbortSignal): Promise<void>
       resolve();
     });
   });
+}
+
+type ColumnSource = Parameters<ParquetWriter['write']>[0]['columnData'][number];
+
+/** Parquet long format, one row group per time chunk: time (TIMESTAMP_MILLIS), tag (UTF-8), value (DOUBLE), quality (INT32). */
+function parquetColumns(series: RawSeries[]): ColumnSource[] {
+  let n = 0;
+  for (const s of series) n += s.t.length;
+  const time = new Float64Array(n);
+  const tag = new Array<string>(n);
+  const value = new Float64Array(n);
+  const quality = new Int32Array(n);
+  let off = 0;
+  for (const s of series) {
+    time.set(s.t, off);
+    value.set(s.v, off); // NaN and ±Inf are plain IEEE doubles in Parquet
+    quality.set(s.q, off);
+    tag.fill(s.tagId, off, off + s.t.length);
+    off += s.t.length;
+  }
+  return [
+    { name: 'time', data: time, type: 'TIMESTAMP', nullable: false },
+    { name: 'tag', data: tag, type: 'STRING', nullable: false },
+    { name: 'value', data: value, type: 'DOUBLE', nullable: false },
+    { name: 'quality', data: quality, type: 'INT32', nullable: false },
+  ];
+}
+
+/** A hyparquet-writer Writer that hands each finished row group to `out`, waiting for drain (back-pressure). */
+function streamWriter(send: (bytes: Uint8Array) => Promise<void> | undefined): ByteWriter & { drain(): Promise<void> | undefined } {
+  const w = new ByteWriter(1 << 20) as ByteWriter & { index: number; drain(): Promise<void> | undefined; flush(): Promise<void> | undefined };
+  w.drain = () => {
+    if (w.index === 0) return undefined;
+    const bytes = Buffer.from(w.getBytes()); // a copy: the buffer is reused
+    w.index = 0;
+    return send(bytes);
+  };
+  w.flush = w.drain;
+  return w;
 }
 
 export async function exportRange(source: ExportSource, o: ExportOptions): Promise<ExportResult> {
@@ -74,6 +114,21 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
     bytes += Buffer.byteLength(text);
     await write(out, text, o.signal);
   };
+  const sendBytes = (chunk: Uint8Array): Promise<void> | undefined => {
+    bytes += chunk.length;
+    return write(out, chunk, o.signal);
+  };
+  let parquet: ParquetWriter | null = null;
+  let parquetSink: ReturnType<typeof streamWriter> | null = null;
+  if (o.format === 'parquet') {
+    parquetSink = streamWriter(sendBytes);
+    parquet = new ParquetWriter({
+      writer: parquetSink,
+      schema: schemaFromColumnData({ columnData: parquetColumns([]) }),
+      createdBy: 'OT Workbench historian export',
+      kvMetadata: [{ key: 'ot-workbench.quality', value: '0 good, 1 uncertain, 2 bad' }],
+    });
+  }
   try {
     if (o.format === 'csv-long') await emit('time,tag,value,quality\n');
     if (o.format === 'csv-wide') await emit(['time', ...o.tagIds].map(csvField).join(',') + '\n');
@@ -82,7 +137,13 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
       const ce = Math.min(o.to, cs + chunkMs - 1);
       const series = source.queryRaw(o.tagIds, cs, ce);
       const lines: string[] = [];
-      if (o.format === 'csv-wide') {
+      if (parquet !== null) {
+        const columns = parquetColumns(series);
+        const n = columns[0].data.length;
+        if (n > 0) await parquet.write({ columnData: columns, rowGroupSize: n });
+        done += n;
+        rows += n;
+      } else if (o.format === 'csv-wide') {
         const pos = series.map(() => 0);
         for (;;) {
           let tMin = Infinity;
@@ -118,6 +179,10 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
       const elapsed = (performance.now() - started) / 1000;
       const rate = elapsed > 0 ? done / elapsed : 0;
       o.onProgress?.({ done, total: Math.max(total, done), rate, etaMs: rate > 0 ? (Math.max(0, total - done) / rate) * 1000 : 0 });
+    }
+    if (parquet !== null && parquetSink !== null) {
+      await parquet.finish();
+      await parquetSink.drain();
     }
     if (ownsFile) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     return { samples: done, rows, bytes };

@@ -6,7 +6,7 @@ import type { ThreadedHistorian } from './threaded-historian'
 
 const nullable = (values: Float64Array): (number | null)[] => Array.from(values, (v) => (Number.isFinite(v) ? v : null))
 
-const EXTENSIONS = { 'csv-long': 'csv', 'csv-wide': 'csv', jsonl: 'jsonl' } as const
+const EXTENSIONS = { 'csv-long': 'csv', 'csv-wide': 'csv', jsonl: 'jsonl', parquet: 'parquet' } as const
 
 /** What the history channels need of the historian (the writer thread answers them). */
 export type HistoryStore = Pick<
@@ -18,7 +18,7 @@ export type HistoryStore = Pick<
 export function historyHandlers(historian: HistoryStore, exportsDir: string) {
   return {
     'history.export': (
-      input: { tagIds: string[]; from: number; to: number; format: 'csv-long' | 'csv-wide' | 'jsonl' },
+      input: { tagIds: string[]; from: number; to: number; format: keyof typeof EXTENSIONS },
       sink: StreamSink<HistoryExportEvent>,
     ): (() => void) => {
       const cancel = new AbortController()

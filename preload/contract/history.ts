@@ -85,7 +85,8 @@ export const historyRequests = {
   'history.setTagConfig': { input: tagRecordingSchema.extend({ tagId: tagIdSchema }).strict(), output: tagRecordingSchema },
 } as const
 
-export const exportFormatSchema = z.enum(['csv-long', 'csv-wide', 'jsonl'])
+/** Parquet is long format (time, tag, value, quality), one row group per hour of data. */
+export const exportFormatSchema = z.enum(['csv-long', 'csv-wide', 'jsonl', 'parquet'])
 
 /** Opens an export of recorded history into the data folder's exports/; closing the stream cancels it. */
 export const historyExportInputSchema = z

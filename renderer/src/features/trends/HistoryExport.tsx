@@ -12,7 +12,7 @@ type ExportState =
 /** Exports the pens' recorded history for the shown range, streamed with progress and a cancel button. */
 export function HistoryExport({ tagIds, window }: { tagIds: string[]; window: { from: number; to: number } }): React.JSX.Element {
   const client = useClient()
-  const [format, setFormat] = useState<'csv-long' | 'csv-wide' | 'jsonl'>('csv-wide')
+  const [format, setFormat] = useState<'csv-long' | 'csv-wide' | 'jsonl' | 'parquet'>('csv-wide')
   const [state, setState] = useState<ExportState>({ phase: 'idle' })
   const close = useRef<(() => void) | null>(null)
 
@@ -40,6 +40,7 @@ export function HistoryExport({ tagIds, window }: { tagIds: string[]; window: { 
         <option value="csv-wide">CSV, one column per tag</option>
         <option value="csv-long">CSV, time/tag/value rows</option>
         <option value="jsonl">JSON lines</option>
+        <option value="parquet">Parquet (time/tag/value/quality)</option>
       </select>
       {state.phase === 'running' ? (
         <>
