@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { ConnectionConfigInput, DiscoveredEndpointInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { DEFAULT_MQTT_SETTINGS, MqttConnectionFields, mqttConfigOf } from './MqttConnectionFields'
 
 type Kind = ConnectionConfigInput['protocol']
 const KIND_NAMES: Record<Kind, string> = { 'modbus-tcp': 'Modbus TCP', 'modbus-rtu': 'Modbus RTU (serial)', opcua: 'OPC UA', mqtt: 'MQTT' }
@@ -34,7 +35,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
   const [identity, setIdentity] = useState<'anonymous' | 'username'>('anonymous')
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
-  const [url, setUrl] = useState('mqtt://')
+  const [mqtt, setMqtt] = useState(DEFAULT_MQTT_SETTINGS)
 
   const discover = useMutation({ mutationFn: () => client.call('connections.discover', { endpointUrl: endpointUrl.trim() }), onSuccess: setEndpoints })
 
@@ -54,7 +55,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
         identity: identity === 'username' ? { kind: 'username', username, password } : { kind: 'anonymous' },
       }
     }
-    return { protocol: kind, name: n, url: url.trim(), username: username || undefined, password: password || undefined }
+    return mqttConfigOf(n, mqtt)
   }
 
   const add = useMutation({
@@ -170,12 +171,8 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
               </Field>
             </>
           )}
-          {kind === 'mqtt' && (
-            <Field label="Broker URL">
-              <input type="text" value={url} onChange={(e) => setUrl(e.target.value)} />
-            </Field>
-          )}
-          {((kind === 'opcua' && identity === 'username') || kind === 'mqtt') && (
+          {kind === 'mqtt' && <MqttConnectionFields value={mqtt} onChange={setMqtt} />}
+          {kind === 'opcua' && identity === 'username' && (
             <>
               <Field label="User name">
                 <input type="text" value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />
