@@ -13,6 +13,12 @@ describe('totalizeColumns', () => {
     expect([a.rollovers, a.resets]).toEqual([1, 1])
   })
 
+  it('takes the reading before the query as the baseline without copying the columns', () => {
+    const a = totalizeColumns({ t: [2000, 3000], v: [65_535, 4], before: { t: 1000, v: 65_530 } }, { bitWidth: 16 })
+    expect([...a.cumulative]).toEqual([5, 10])
+    expect(a.rollovers).toBe(1)
+  })
+
   it('sorts disordered columns instead of miscounting', () => {
     const a = totalizeColumns({ t: [2000, 1000, 3000], v: [5, 3, 9] }, { bitWidth: 'none' })
     expect([...a.cumulative]).toEqual([2, 6])

@@ -79,15 +79,17 @@ export function totalizeCounter(samples: readonly Sample[], options: TotalizeOpt
 export interface SampleColumns {
   t: ArrayLike<number>
   v: ArrayLike<number>
+  /** The reading before the first one (the baseline), so a query result is used as it is, without a copy. */
+  before?: Sample
 }
 
 /** totalizeCounter for columns, without building a sample object per reading (a month at 1 Hz is millions). */
 export function totalizeColumns(columns: SampleColumns, options: TotalizeOptions): CounterIncrements {
-  const { t: ts, v: vs } = columns
+  const { t: ts, v: vs, before } = columns
   const n = Math.min(ts.length, vs.length)
   for (let i = 1; i < n; i++) {
-    if (ts[i] < ts[i - 1]) {
-      const samples: Sample[] = []
+    if (ts[i] < ts[i - 1] || (i === 1 && before && ts[0] < before.t)) {
+      const samples: Sample[] = before ? [before] : []
       for (let k = 0; k < n; k++) samples.push({ t: ts[k], v: vs[k] })
       return totalizeCounter(samples, options)
     }
@@ -107,7 +109,7 @@ export function totalizeColumns(columns: SampleColumns, options: TotalizeOptions
   let resets = 0
   let k = 0
   let sum = 0
-  let prev = NaN
+  let prev = before && Number.isFinite(before.v) ? before.v : NaN
   for (let i = 0; i < n; i++) {
     const v = vs[i]
     if (v === prev || !Number.isFinite(v)) continue
@@ -119,7 +121,7 @@ export function totalizeColumns(columns: SampleColumns, options: TotalizeOptions
     let step = v - prev
     if (step < 0) {
       const wrapped = step + modulus
-      const dt = i > 0 ? t - ts[i - 1] : 0
+      const dt = i > 0 ? t - ts[i - 1] : before ? t - before.t : 0
       if (modulus > 0 && wrapped < modulus / 2 && (!options.maxStep || wrapped <= options.maxStep(dt))) {
         step = wrapped
         rollovers++

@@ -173,19 +173,8 @@ export class OeeService {
       const prev = before[i]
       const r = raw.find((x) => x.tagId === tag)
       if (counters.has(tag) && !stateTags.has(tag)) {
-        const head = prev && Number.isFinite(prev.v) ? 1 : 0
-        const n = r?.t.length ?? 0
-        const t = new Float64Array(head + n)
-        const v = new Float64Array(head + n)
-        if (head) {
-          t[0] = prev!.t
-          v[0] = prev!.v
-        }
-        if (r) {
-          t.set(r.t, head)
-          v.set(r.v, head)
-        }
-        counterColumns[tag] = { t, v }
+        const empty = new Float64Array(0)
+        counterColumns[tag] = { t: r?.t ?? empty, v: r?.v ?? empty, ...(prev && Number.isFinite(prev.v) ? { before: { t: prev.t, v: prev.v } } : {}) }
         return
       }
       const samples: { t: number; v: number }[] = []
