@@ -6,13 +6,16 @@ const [url, seconds, warmup] = [process.argv[2], Number(process.argv[3] ?? 20), 
 const ws = new WebSocket(url)
 const latencies: number[] = []
 const bySource: Record<'opcua' | 'modbus', number[]> = { opcua: [], modbus: [] }
+// The same run split at the main process: server change → driver (receiveTime) and driver → bridge.
+const toDriver: number[] = []
+const toBridge: number[] = []
 let start = 0
 ws.on('open', () => {
   ws.send(JSON.stringify({ kind: 'subscribe', id: 1, channel: 'live.values', input: { intervalMs: 50 } }))
   start = Date.now()
 })
 ws.on('message', (data) => {
-  const message = JSON.parse(String(data)) as { kind: string; data?: { tagId: string; value: unknown; stale?: boolean }[] }
+  const message = JSON.parse(String(data)) as { kind: string; data?: { tagId: string; value: unknown; receiveTime: number; stale?: boolean }[] }
   if (message.kind !== 'event' || !message.data) return
   const now = Date.now()
   if (now - start < warmup * 1000) return
@@ -20,12 +23,14 @@ ws.on('message', (data) => {
     if (typeof v.value !== 'number' || v.stale || v.value < 1e12) continue
     latencies.push(now - v.value)
     bySource[/r\d+$/.test(v.tagId) ? 'modbus' : 'opcua'].push(now - v.value)
+    toDriver.push(v.receiveTime - v.value)
+    toBridge.push(now - v.receiveTime)
   }
 })
 setTimeout(
   () => {
     const at = (list: number[], q: number): number => list[Math.min(list.length - 1, Math.floor(list.length * q))] ?? NaN
-    for (const list of [latencies, bySource.opcua, bySource.modbus]) list.sort((a, b) => a - b)
+    for (const list of [latencies, bySource.opcua, bySource.modbus, toDriver, toBridge]) list.sort((a, b) => a - b)
     process.stdout.write(
       JSON.stringify({
         values: latencies.length,
@@ -36,6 +41,10 @@ setTimeout(
         opcua_p99_ms: at(bySource.opcua, 0.99),
         modbus_p50_ms: at(bySource.modbus, 0.5),
         modbus_p99_ms: at(bySource.modbus, 0.99),
+        server_to_driver_p50_ms: at(toDriver, 0.5),
+        server_to_driver_p99_ms: at(toDriver, 0.99),
+        driver_to_bridge_p50_ms: at(toBridge, 0.5),
+        driver_to_bridge_p99_ms: at(toBridge, 0.99),
       }) + '\n',
     )
     ws.close()

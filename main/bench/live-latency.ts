@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { startHeadlessHost } from '../serve'
 import { createWorkbench } from '../workbench'
 
@@ -58,11 +59,16 @@ log(`connections added; warming up ${WARMUP} s, measuring ${SECONDS} s`)
 
 const bridge = child('main/bench/live-bridge.ts', [`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, String(SECONDS), String(WARMUP)])
 await new Promise((r) => setTimeout(r, WARMUP * 1000))
+const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+loopDelay.enable()
 const cpu0 = process.cpuUsage()
+const thread0 = process.threadCpuUsage()
 const t0 = performance.now()
 const measured = JSON.parse(await bridge.firstLine) as Record<string, number>
 const cpu = process.cpuUsage(cpu0)
+const thread = process.threadCpuUsage(thread0)
 const wallMs = performance.now() - t0
+loopDelay.disable()
 const status = (await call('connections.managed', {})) as { status: { name: string; state: string; counters: { messages: number } } }[]
 
 process.stdout.write(
@@ -70,7 +76,12 @@ process.stdout.write(
     opcua_items: OPCUA_ITEMS,
     modbus_registers: MODBUS_REGISTERS,
     ...measured,
+    // The whole main process (every thread, the historian writer included), and its main thread alone.
     main_cpu_share: Number(((cpu.user + cpu.system) / 1000 / wallMs).toFixed(3)),
+    main_thread_cpu_share: Number(((thread.user + thread.system) / 1000 / wallMs).toFixed(3)),
+    // How long the main thread's event loop was late (ms): stalls here delay every value behind them.
+    event_loop_delay_p99_ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
+    event_loop_delay_max_ms: Number((loopDelay.max / 1e6).toFixed(1)),
     connections: status.map((s) => `${s.status.name}:${s.status.state}`),
     targets: { p99_ms: 50, main_cpu_share: 0.3 },
   }) + '\n',

@@ -53,7 +53,9 @@ export class LiveBus {
   }
 
   /**
-   * Coalesced batches for one subscriber: the latest value per tag, at most once per interval.
+   * Coalesced batches for one subscriber: the latest value per tag, at most once per interval. A batch goes out as
+   * soon as values arrive when the last one left at least an interval ago (values that arrive in the same tick go
+   * together), otherwise when the interval is up: a value waits for the interval only while values keep coming.
    * While `congested()` says the link is full, values keep merging and nothing queues up.
    */
   subscribe(options: {
@@ -66,27 +68,51 @@ export class LiveBus {
   }): LiveSubscription {
     const filter = options.tagIds ? new Set(options.tagIds) : undefined
     let pending = new Map<string, TagValue>()
+    let lastSent = -Infinity
+    let timer: NodeJS.Timeout | undefined
+    let immediate: NodeJS.Immediate | undefined
+    let closed = false
+    const flush = (): void => {
+      timer = undefined
+      immediate = undefined
+      if (closed || pending.size === 0) return
+      if (options.congested?.()) {
+        schedule(options.intervalMs)
+        return
+      }
+      const batch = [...pending.values()]
+      pending = new Map()
+      lastSent = performance.now()
+      options.listener(batch)
+    }
+    const schedule = (delayMs: number): void => {
+      if (timer || immediate || closed) return
+      if (delayMs <= 0) immediate = setImmediate(flush)
+      else {
+        timer = setTimeout(flush, delayMs)
+        timer.unref?.()
+      }
+    }
+    const onValues: LiveListener = (batch) => {
+      let added = false
+      for (const value of batch) {
+        if (!filter || filter.has(value.tagId)) {
+          pending.set(value.tagId, value)
+          added = true
+        }
+      }
+      if (added) schedule(lastSent + options.intervalMs - performance.now())
+    }
     if (options.initial !== false) {
       for (const value of this.lastValues(options.tagIds)) pending.set(value.tagId, value)
     }
-    const onValues: LiveListener = (batch) => {
-      for (const value of batch) {
-        if (!filter || filter.has(value.tagId)) pending.set(value.tagId, value)
-      }
-    }
     this.raw.add(onValues)
-    const flush = (): void => {
-      if (pending.size === 0 || options.congested?.()) return
-      const batch = [...pending.values()]
-      pending = new Map()
-      options.listener(batch)
-    }
-    const timer = setInterval(flush, options.intervalMs)
-    timer.unref?.()
-    queueMicrotask(flush)
+    schedule(0)
     return {
       close: () => {
-        clearInterval(timer)
+        closed = true
+        clearTimeout(timer)
+        if (immediate) clearImmediate(immediate)
         this.raw.delete(onValues)
       },
     }
