@@ -18,6 +18,8 @@ import { oeeHandlers } from './production/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
 import { VisionService } from './vision-service/vision-service'
 import { visionHandlers } from './vision-service/vision-handlers'
+import { VisionModelsService } from './vision-models/vision-models-service'
+import { visionModelsHandlers } from './vision-models/vision-models-handlers'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -60,6 +62,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   detach.push(live.onRaw((values) => historian.record(values)).close)
   const oee = new OeeService({ dataDir: options.dataDir, historian: historian.sync, knownTags: () => allTags().map((t) => t.id) })
   const vision = new VisionService({ dataDir: options.dataDir })
+  const visionModels = new VisionModelsService({ dataDir: options.dataDir, datasets: vision, live })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 
   const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())
@@ -139,6 +142,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
     ...connectionToolHandlers(connectivity.manager, allTags),
     ...visionHandlers(vision),
+    ...visionModelsHandlers(visionModels),
   }
 
   const startDemo = async (demoOptions: Exclude<WorkbenchOptions['demoPlant'], false>): Promise<void> => {
@@ -181,6 +185,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       await demo?.stop()
       demo = undefined
       oee.close()
+      await visionModels.close()
       await vision.close()
       try {
         await historian.close()

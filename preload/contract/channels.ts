@@ -13,6 +13,7 @@ import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { mqttExploreBatchSchema, mqttExploreInputSchema } from './mqtt-explorer'
+import { visionModelsRequests, visionModelsStreams } from './vision-models'
 import { visionExchangeStreams, visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
 
 /** A request/response channel: one input, one output. */
@@ -94,6 +95,8 @@ export const channels = {
   'vision.exportYolo': stream(visionExportInputSchema, visionExportEventSchema),
   'vision.trainAnomaly': stream(visionTrainInputSchema, visionTrainEventSchema),
   ...visionExchangeStreams,
+  ...requests(visionModelsRequests),
+  ...visionModelsStreams,
 } as const
 
 export type Channels = typeof channels

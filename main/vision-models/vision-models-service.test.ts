@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LiveBus } from '../live/live-bus'
+import { constantOutputModel, constantYoloModel } from '../vision/onnx-test-models.fixture'
+import { VisionService } from '../vision-service/vision-service'
+import { INSPECTION_TAGS, VisionModelsService } from './vision-models-service'
+
+// 64×64 input: one scratch box (24, 28) 16×8 at 0.9 and a dent below any threshold. On a 320×240 image (scale 0.2, 8 px
+// of padding on top) the scratch lands at (120, 100) 80×40.
+const ANCHORS = [
+  [32, 32, 16, 8, 0.9, 0.1],
+  [10, 10, 4, 4, 0.1, 0.2],
+]
+const NAMES = { names: "{0: 'scratch', 1: 'dent'}" }
+
+describe('VisionModelsService', () => {
+  const dirs: string[] = []
+  const services: { close(): Promise<void> }[] = []
+  const open = () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'otw-vision-models-'))
+    dirs.push(dataDir)
+    const live = new LiveBus()
+    const vision = new VisionService({ dataDir })
+    const models = new VisionModelsService({ dataDir, datasets: vision, live })
+    services.push(models, vision)
+    const file = (name: string, bytes: Uint8Array | string) => {
+      const p = path.join(dataDir, name)
+      writeFileSync(p, bytes)
+      return p
+    }
+    return { dataDir, live, vision, models, file }
+  }
+  afterEach(async () => {
+    for (const s of services.splice(0)) await s.close()
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('imports a model by path or upload, shows its signature, keeps versions, refuses bad files clearly and deletes', async () => {
+    const { models, file } = open()
+    const detector = file('bottles.onnx', constantYoloModel(ANCHORS, 64, NAMES))
+    const inspected = await models.inspect({ path: detector })
+    expect(inspected).toMatchObject({
+      detectedKind: 'yolo-detector',
+      problem: null,
+      classNames: ['scratch', 'dent'],
+      inputs: [{ name: 'images', type: 'float32', shape: [1, 3, 64, 64] }],
+      outputs: [{ name: 'output0', type: 'float32', shape: [1, 6, 2] }],
+    })
+    const v1 = await models.importModel({ source: { path: detector } })
+    expect(v1).toMatchObject({ name: 'bottles', version: 1, kind: 'yolo-detector', classNames: ['scratch', 'dent'] })
+    // Same bytes: the same version; changed bytes under the same name: version 2.
+    expect((await models.importModel({ source: { path: detector } })).version).toBe(1)
+    const changed = constantYoloModel([[32, 32, 20, 8, 0.8, 0.1]], 64, NAMES)
+    const v2 = await models.importModel({ source: { upload: { fileName: 'bottles.onnx', base64: Buffer.from(changed).toString('base64') } } })
+    expect(v2.version).toBe(2)
+    expect((await models.list()).models.map((m) => `${m.name} v${m.version}`)).toEqual(['bottles v1', 'bottles v2'])
+
+    const notOnnx = file('notes.onnx', 'this is not a model')
+    await expect(models.importModel({ source: { path: notOnnx } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/notes\.onnx: not a usable ONNX model .* export the model to ONNX/),
+    })
+    const greyInput = file(
+      'grey.onnx',
+      constantOutputModel({ inputShape: [1, 1, 64, 64], outputName: 'output0', outputShape: [1, 6, 2], values: new Array(12).fill(0) }),
+    )
+    expect((await models.inspect({ path: greyInput })).problem).toMatch(/1 channels .* re-export the model for 3-channel RGB input/)
+    await expect(models.importModel({ source: { path: greyInput } })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/3 channels/) })
+    await expect(models.importModel({ source: { path: path.join(path.dirname(detector), 'missing.onnx') } })).rejects.toThrow(/does not exist/)
+    // Nothing else broke: the registry still lists both versions and runs.
+    expect((await models.list()).models).toHaveLength(2)
+
+    expect(await models.deleteModel('bottles', 1)).toEqual({ deleted: 1 })
+    expect((await models.list()).models.map((m) => m.version)).toEqual([2])
+    await expect(models.deleteModel('bottles', 7)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
+  it('pre-labels unlabeled images as drafts with confidence, and accepts or rejects them one by one or in bulk', async () => {
+    const { models, vision, file } = open()
+    const model = await models.importModel({ source: { path: file('bottles.onnx', constantYoloModel(ANCHORS, 64, NAMES)) } })
+    const dataset = await vision.createDataset('Drafts')
+    await vision.addDemoImages(dataset.id, 3, false)
+    const done = await models.prelabel(dataset.id, model)
+    expect(done).toMatchObject({ images: 3, drafts: 3, unmatched: [], failed: [] })
+    const drafts = await models.drafts(dataset.id)
+    expect(drafts).toHaveLength(3)
+    expect(drafts[0]).toMatchObject({ classId: 0, className: 'scratch', index: 0, x: 120, y: 100, w: 80, h: 40 })
+    expect(drafts[0].confidence).toBeCloseTo(0.9, 5)
+    const stored = await vision.listImages(dataset.id)
+    expect(stored[0].boxes[0]).toMatchObject({ draft: true, classId: 0 })
+
+    expect(await models.review(dataset.id, { accept: true, items: [{ imageId: drafts[0].imageId, index: 0 }] })).toEqual({ accepted: 1, rejected: 0 })
+    const accepted = (await vision.listImages(dataset.id)).find((i) => i.id === drafts[0].imageId)!
+    expect(accepted.status).toBe('labeled')
+    expect(accepted.boxes[0].draft).toBeUndefined()
+    // Bulk by class and confidence: nothing of class dent, nothing above 0.95; then every scratch at 0.5 or more.
+    expect(await models.review(dataset.id, { accept: false, classId: 1 })).toEqual({ accepted: 0, rejected: 0 })
+    expect(await models.review(dataset.id, { accept: false, minConfidence: 0.95 })).toEqual({ accepted: 0, rejected: 0 })
+    expect(await models.review(dataset.id, { accept: false, classId: 0, minConfidence: 0.5 })).toEqual({ accepted: 0, rejected: 2 })
+    expect(await models.drafts(dataset.id)).toEqual([])
+    expect((await vision.listImages(dataset.id, 'unlabeled')).every((i) => i.boxes.length === 0)).toBe(true)
+    // Pre-labeling again touches only the images still unlabeled.
+    expect((await models.prelabel(dataset.id, model)).drafts).toBe(2)
+  })
+
+  it('evaluates a detector on the reviewed test images with numbers that can be checked by hand', async () => {
+    const { models, vision, file } = open()
+    const model = await models.importModel({ source: { path: file('bottles.onnx', constantYoloModel(ANCHORS, 64, NAMES)) } })
+    const dataset = await vision.createDataset('Eval')
+    await vision.addDemoImages(dataset.id, 3, false)
+    // A: one scratch exactly where the model puts it. B: one dent elsewhere. C: reviewed but in train (left out).
+    await vision.editForModels(dataset.id, (d) => {
+      const [a, b, c] = d.images
+      a.labels = { classes: [], polygons: [], status: 'reviewed', boxes: [{ classId: 0, x: 120, y: 100, w: 80, h: 40 }] }
+      b.labels = { classes: [], polygons: [], status: 'reviewed', boxes: [{ classId: 1, x: 0, y: 0, w: 40, h: 40 }] }
+      c.labels = { classes: [], polygons: [], status: 'reviewed', boxes: [] }
+      a.split = 'test'
+      b.split = 'test'
+      c.split = 'train'
+    })
+    const result = await models.evaluate(dataset.id, model)
+    expect(result).toMatchObject({ kind: 'yolo-detector', images: 2, skipped: 0 })
+    const [scratch, dent] = result.classes
+    // scratch: the prediction on A is right, the one on B is a false alarm → P 1/2, R 1/1, F1 2/3; AP 1 (the hit ranks first).
+    expect(scratch).toMatchObject({ name: 'scratch', support: 1, truePositives: 1, falsePositives: 1, falseNegatives: 0, precision: 0.5, recall: 1, ap50: 1 })
+    expect(scratch.f1).toBeCloseTo(2 / 3, 10)
+    // dent: never predicted → missed.
+    expect(dent).toMatchObject({ name: 'dent', support: 1, truePositives: 0, falseNegatives: 1, recall: 0, ap50: 0 })
+    expect(result.map50).toBe(0.5)
+    // Exact boxes: AP is 1 at every IoU threshold for scratch, so mAP@0.5:0.95 is also (1 + 0) / 2.
+    expect(result.map50to95).toBe(0.5)
+    expect(result.confusion).toEqual({
+      labels: ['scratch', 'dent', 'background'],
+      matrix: [
+        [1, 0, 0],
+        [0, 0, 1],
+        [1, 0, 0],
+      ],
+    })
+    expect(result.mistakes.map((m) => [m.type, m.className, m.imageId])).toEqual([
+      ['false-positive', 'scratch', 'part-00001'],
+      ['missed', 'dent', 'part-00001'],
+    ])
+    expect(result.prCurves.map((c) => c.name)).toEqual(['scratch', 'dent'])
+    // Unreviewed test images are not truth unless asked.
+    await vision.editForModels(dataset.id, (d) => (d.images[1].labels.status = 'labeled'))
+    expect((await models.evaluate(dataset.id, model)).images).toBe(1)
+    expect((await models.evaluate(dataset.id, model, { includeLabeled: true })).images).toBe(2)
+  })
+
+  it('inspects demo-camera frames live and publishes result, score, class and reject count as tags', async () => {
+    const { models, live, file } = open()
+    const model = await models.importModel({ source: { path: file('bottles.onnx', constantYoloModel(ANCHORS, 64, NAMES)) } })
+    const published: string[] = []
+    live.onRaw((values) => published.push(...values.map((v) => v.tagId)))
+    await models.setLiveInspection({ enabled: true, model, intervalMs: 100 })
+    await expect.poll(() => live.lastValue(INSPECTION_TAGS.rejectCount)?.value, { timeout: 15_000 }).toBeGreaterThanOrEqual(2)
+    const status = await models.setLiveInspection({ enabled: false })
+    expect(status.running).toBe(false)
+    expect(status.rejects).toBe(status.inspected)
+    expect(live.lastValue(INSPECTION_TAGS.result)?.value).toBe('fail')
+    expect(live.lastValue(INSPECTION_TAGS.className)?.value).toBe('scratch')
+    expect(live.lastValue(INSPECTION_TAGS.score)?.value).toBeCloseTo(0.9, 5)
+    expect(new Set(published)).toEqual(new Set(Object.values(INSPECTION_TAGS)))
+  })
+
+  it('snapshots the chosen live tags as process context', async () => {
+    const { models, vision, live } = open()
+    const dataset = await vision.createDataset('Context')
+    await models.setContextTags(dataset.id, ['Line1.Filler.Speed', 'Line1.Filler.Running', 'Line1.Missing'])
+    live.publish([
+      { tagId: 'Line1.Filler.Speed', value: 412.5, quality: { status: 'good' }, sourceTime: 1, receiveTime: 1 },
+      { tagId: 'Line1.Filler.Running', value: true, quality: { status: 'good' }, sourceTime: 1, receiveTime: 1 },
+    ])
+    expect(await models.contextSnapshot(dataset.id)).toEqual({ 'Line1.Filler.Speed': 412.5, 'Line1.Filler.Running': 'true' })
+    expect((await models.contextTags(dataset.id)).tagIds).toHaveLength(3)
+    await expect(models.setContextTags('no-such-dataset', [])).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+})
