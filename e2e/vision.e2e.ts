@@ -1,5 +1,5 @@
 import { goTo, openWorkstation } from './steps/app'
-import { addDemoImages, boxList, createDatasetWithDemoImages, drawBox, labelAndNext, labelingCanvas } from './steps/vision'
+import { addDemoImages, shapeList, createDatasetWithDemoImages, drawBox, labelAndNext, labelingCanvas } from './steps/vision'
 import { expect, test } from './fixtures/workstation'
 
 test.describe('Vision', () => {
@@ -13,13 +13,13 @@ test.describe('Vision', () => {
 
     // Undo/redo and Delete on a box before the real labels.
     await drawBox(page, [0.1, 0.1], [0.2, 0.2])
-    await expect(boxList(page)).toHaveCount(1)
+    await expect(shapeList(page)).toHaveCount(1)
     await page.keyboard.press('Control+z')
-    await expect(boxList(page)).toHaveText(/No boxes/)
+    await expect(shapeList(page)).toHaveText(/No shapes/)
     await page.keyboard.press('Control+y')
-    await expect(boxList(page)).toHaveCount(1)
+    await expect(shapeList(page)).toHaveCount(1)
     await page.keyboard.press('Delete')
-    await expect(boxList(page)).toHaveText(/No boxes/)
+    await expect(shapeList(page)).toHaveText(/No shapes/)
 
     const labelled = [
       await labelAndNext(page, 1, [0.3, 0.3], [0.5, 0.45]),
@@ -28,7 +28,7 @@ test.describe('Vision', () => {
     ]
     for (const id of labelled) await expect(page.getByRole('button', { name: `Image ${id}, labeled, 1 box` })).toBeVisible()
     await page.getByRole('button', { name: `Image ${labelled[1]}, labeled, 1 box` }).click()
-    await expect(boxList(page)).toHaveText(/^dent at \d+,\d+ \d+×\d+/)
+    await expect(shapeList(page)).toHaveText(/^Box 1 · dent at \d+,\d+ \d+×\d+/)
     await page.screenshot({ path: 'test-results/screens/vision-labeling.png' })
 
     await page.getByRole('button', { name: 'Export YOLO' }).click()

@@ -20,12 +20,45 @@ export function labelingCanvas(page: Page) {
   return page.getByRole('img', { name: /^Labeling canvas for / })
 }
 
-export function boxList(page: Page) {
-  return page.getByRole('list', { name: 'Boxes' }).getByRole('listitem')
+/** The shapes (boxes, then polygons) listed beside the canvas. */
+export function shapeList(page: Page) {
+  return page.getByRole('list', { name: 'Shapes' }).getByRole('listitem')
+}
+
+/** Where a fraction of the canvas is on screen. */
+async function canvasPoint(page: Page, at: [number, number]): Promise<{ x: number; y: number }> {
+  const area = await labelingCanvas(page).boundingBox()
+  if (!area) throw new Error('labeling canvas is not visible')
+  return { x: area.x + area.width * at[0], y: area.y + area.height * at[1] }
+}
+
+/** With the polygon tool (P), clicks the vertices and closes the polygon with Enter. */
+export async function drawPolygon(page: Page, vertices: [number, number][]): Promise<void> {
+  await page.keyboard.press('p')
+  for (const v of vertices) {
+    const p = await canvasPoint(page, v)
+    await page.mouse.click(p.x, p.y)
+  }
+  await page.keyboard.press('Enter')
+}
+
+/** Presses at one point of the canvas and drags to another in small steps, as a hand does. */
+export async function dragOnCanvas(page: Page, from: [number, number], to: [number, number], steps = 8): Promise<void> {
+  const a = await canvasPoint(page, from)
+  const b = await canvasPoint(page, to)
+  await page.mouse.move(a.x, a.y)
+  await page.mouse.down()
+  await page.mouse.move(b.x, b.y, { steps })
+  await page.mouse.up()
+}
+
+export async function openedImageId(page: Page): Promise<string> {
+  return (await labelingCanvas(page).getAttribute('aria-label'))?.match(/^Labeling canvas for (\S+):/)?.[1] ?? ''
 }
 
 /** Drags a box on the canvas between two points given as fractions of its size. */
 export async function drawBox(page: Page, from: [number, number], to: [number, number]): Promise<void> {
+  await page.keyboard.press('b')
   const area = await labelingCanvas(page).boundingBox()
   if (!area) throw new Error('labeling canvas is not visible')
   await page.mouse.move(area.x + area.width * from[0], area.y + area.height * from[1])
@@ -37,10 +70,10 @@ export async function drawBox(page: Page, from: [number, number], to: [number, n
 
 /** Labels the open image with one box of class `hotkey` (1–9), then N saves it and opens the next one. */
 export async function labelAndNext(page: Page, hotkey: number, from: [number, number], to: [number, number]): Promise<string> {
-  const name = (await labelingCanvas(page).getAttribute('aria-label'))?.match(/^Labeling canvas for (\S+):/)?.[1] ?? ''
+  const name = await openedImageId(page)
   await page.keyboard.press(String(hotkey))
   await drawBox(page, from, to)
-  await expect(boxList(page)).toHaveCount(1)
+  await expect(shapeList(page)).toHaveCount(1)
   await page.keyboard.press('n')
   await expect(labelingCanvas(page)).not.toHaveAttribute('aria-label', new RegExp(`^Labeling canvas for ${name}:`))
   return name

@@ -1,52 +1,150 @@
-import { useEffect, useRef, useState } from 'react'
-import { visionStatuses, type VisionImage, type VisionStatus } from '../../../../preload/contract'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import {
+  visionStatuses,
+  type VisionBox,
+  type VisionImage,
+  type VisionImageClassMode,
+  type VisionPolygon,
+  type VisionStatus,
+} from '../../../../preload/contract'
+import { classColour, LabelCanvas } from './label-canvas'
 import { boxFromDrag, edit, redo, startHistory, undo, type LabelHistory, type LabelState } from './label-history'
+import {
+  acceptAllDrafts,
+  acceptDraft,
+  copyLabelsFrom,
+  draftCount,
+  dragShape,
+  grabAt,
+  hasLabels,
+  polygonFromClicks,
+  rejectAllDrafts,
+  removeShape,
+  replaceShape,
+  sameRef,
+  shapeOf,
+  toggleImageClass,
+  type Grab,
+  type Point,
+  type ShapeRef,
+} from './shapes'
 
-export const CLASS_COLOURS = ['#ff4d4f', '#faad14', '#40a9ff', '#b37feb', '#52c41a', '#13c2c2', '#eb2f96', '#a0d911', '#fa8c16']
+export { CLASS_COLOURS } from './label-canvas'
+
+type Tool = 'box' | 'polygon'
 
 interface Props {
   image: VisionImage
   url: string
   classes: string[]
+  imageClassMode: VisionImageClassMode
+  onImageClassMode: (mode: VisionImageClassMode) => void
   activeClass: number
   onActiveClass: (classId: number) => void
   save: (labels: LabelState) => Promise<void>
   /** Called after the labels were saved; -1 previous, +1 next. */
   onStep: (direction: -1 | 1) => void
   position: string
+  /** The image before this one in the list, for "copy previous labels". */
+  previous?: VisionImage
 }
+
+/** Every shortcut, shown in the "?" help and kept in one place so the help cannot drift from the handler. */
+export const SHORTCUTS: [string, string][] = [
+  ['B', 'Box tool: drag on the image to draw a box'],
+  ['P', 'Polygon tool: click to add vertices'],
+  ['Enter / click the first vertex', 'Close the polygon being drawn'],
+  ['Backspace', 'Remove the last vertex of the polygon being drawn (else delete the selected shape)'],
+  ['Esc', 'Cancel the polygon being drawn, else clear the selection'],
+  ['Click a shape', 'Select it; drag to move it, drag a corner or vertex to reshape it'],
+  ['Shift + drag / click', 'Draw even where a shape already is'],
+  ['1 – 9', 'Class for new shapes, and for the selected shape'],
+  ['Shift + 1 – 9', 'Toggle an image-level class (single-label: set or clear it)'],
+  ['Delete', 'Delete the selected shape'],
+  ['A / X', 'Accept / reject the selected draft'],
+  ['Shift + A / Shift + X', 'Accept / reject all drafts on this image'],
+  ['Ctrl + Shift + V', "Copy the previous image's labels"],
+  ['Ctrl + Z / Ctrl + Y (Ctrl + Shift + Z)', 'Undo / redo'],
+  ['Ctrl + S', 'Save'],
+  ['N or →', 'Save and open the next image'],
+  ['Shift + N or ←', 'Save and open the previous image'],
+  ['?', 'Show or hide this help'],
+]
 
 const typing = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || target.isContentEditable)
 
-/** Draw boxes with the mouse on one image; hotkeys 1–9 pick the class, Delete removes, Ctrl+Z/Y undo/redo, N/P or →/← save and move on. */
-export function LabelingPanel({ image, url, classes, activeClass, onActiveClass, save, onStep, position }: Props): React.JSX.Element {
-  const [history, setHistory] = useState<LabelHistory>(() => startHistory({ boxes: image.boxes, classes: image.classes, status: image.status }))
-  const [selected, setSelected] = useState<number | null>(null)
-  const [drag, setDrag] = useState<{ a: { x: number; y: number }; b: { x: number; y: number } } | null>(null)
-  const [saveState, setSaveState] = useState<{ saving: boolean; error?: string }>({ saving: false })
+/** A press on the canvas in progress: drawing a box, or moving/reshaping a shape. Kept in a ref so moves never re-render React. */
+type Interaction =
+  | { kind: 'draw'; a: Point; b: Point }
+  | { kind: 'edit'; grab: Grab; start: Point; original: VisionBox | VisionPolygon; current: VisionBox | VisionPolygon }
+
+const describeShape = (shape: VisionBox | VisionPolygon, classes: string[]): string => {
+  const name = classes[shape.classId] ?? `class ${shape.classId}`
+  const where = 'points' in shape ? `${name}, ${shape.points.length} points` : `${name} at ${shape.x},${shape.y} ${shape.w}×${shape.h}`
+  return `${where}${shape.draft ? ` · draft ${(shape.confidence ?? 0).toFixed(2)}` : shape.confidence !== undefined ? ` · ${shape.confidence.toFixed(2)}` : ''}`
+}
+
+/** Boxes, polygons and image-level classes on one image, with the mouse and the keyboard; drafts from models accepted or rejected. */
+export function LabelingPanel({
+  image,
+  url,
+  classes,
+  imageClassMode,
+  onImageClassMode,
+  activeClass,
+  onActiveClass,
+  save,
+  onStep,
+  position,
+  previous,
+}: Props): React.JSX.Element {
+  const [history, setHistory] = useState<LabelHistory>(() =>
+    startHistory({ boxes: image.boxes, polygons: image.polygons, classes: image.classes, status: image.status }),
+  )
+  const [selected, setSelected] = useState<ShapeRef | null>(null)
+  const [tool, setTool] = useState<Tool>('box')
+  const [drawing, setDrawing] = useState<Point[]>([])
+  const [help, setHelp] = useState(false)
+  const [saveState, setSaveState] = useState<{ saving: boolean; error?: string; savedAt?: number }>({ saving: false })
+  const [savedHistory, setSavedHistory] = useState<LabelState>(history.present)
   const surface = useRef<HTMLDivElement>(null)
+  const baseLayer = useRef<HTMLCanvasElement>(null)
+  const overlayLayer = useRef<HTMLCanvasElement>(null)
+  const canvas = useRef<LabelCanvas | null>(null)
+  const interaction = useRef<Interaction | null>(null)
+  const cursor = useRef<Point | null>(null)
   const labels = history.present
-  const dirty = history.past.length > 0
+  const dirty = labels !== savedHistory
+  const scale = Math.min(2, 720 / image.width)
+  const selectedShape = selected ? shapeOf(labels, selected) : undefined
+  const drafts = draftCount(labels)
 
   const apply = (next: LabelState): void => setHistory((h) => edit(h, next))
   const persist = async (state: LabelState): Promise<boolean> => {
     setSaveState({ saving: true })
     try {
       await save(state)
-      setSaveState({ saving: false })
+      setSavedHistory(state)
+      setSaveState({ saving: false, savedAt: Date.now() })
       return true
     } catch (error) {
       setSaveState({ saving: false, error: error instanceof Error ? error.message : String(error) })
       return false
     }
   }
-  /** Auto-save on leaving: an unlabeled image that got boxes becomes labeled. */
+  /** An unlabeled image that got confirmed labels becomes labeled when saved. */
+  const withStatus = (state: LabelState): LabelState => {
+    const confirmed = { boxes: state.boxes.filter((b) => !b.draft), polygons: state.polygons.filter((p) => !p.draft), classes: state.classes }
+    return state.status === 'unlabeled' && hasLabels(confirmed) ? { ...state, status: 'labeled' } : state
+  }
+  const saveNow = async (): Promise<boolean> => {
+    const state = withStatus(labels)
+    if (state !== labels) setHistory((h) => ({ ...h, present: state }))
+    return persist(state)
+  }
   const step = async (direction: -1 | 1): Promise<void> => {
-    if (dirty) {
-      const state = labels.status === 'unlabeled' && labels.boxes.length > 0 ? { ...labels, status: 'labeled' as const } : labels
-      if (!(await persist(state))) return
-    }
+    if (dirty && !(await saveNow())) return
     onStep(direction)
   }
   const setStatus = (status: VisionStatus): void => {
@@ -57,25 +155,66 @@ export function LabelingPanel({ image, url, classes, activeClass, onActiveClass,
   const setClass = (classId: number): void => {
     if (classId >= classes.length) return
     onActiveClass(classId)
-    if (selected !== null && labels.boxes[selected]) apply({ ...labels, boxes: labels.boxes.map((b, i) => (i === selected ? { ...b, classId } : b)) })
+    if (selected && selectedShape && selectedShape.classId !== classId) apply(replaceShape(labels, selected, { ...selectedShape, classId }))
   }
-  const remove = (index: number): void => {
-    apply({ ...labels, boxes: labels.boxes.filter((_, i) => i !== index) })
+  const remove = (ref: ShapeRef): void => {
+    apply(removeShape(labels, ref))
     setSelected(null)
+  }
+  const closePolygon = (points: Point[] = drawing): void => {
+    const polygon = polygonFromClicks(points, image, activeClass)
+    setDrawing([])
+    if (!polygon) return
+    apply({ ...labels, polygons: [...labels.polygons, polygon] })
+    setSelected({ kind: 'polygon', index: labels.polygons.length })
+  }
+  const acceptSelected = (): void => {
+    if (selected && selectedShape?.draft) apply(acceptDraft(labels, selected))
+  }
+  const rejectSelected = (): void => {
+    if (selected && selectedShape?.draft) remove(selected)
+  }
+  const copyPrevious = (): void => {
+    if (previous) apply(copyLabelsFrom(labels, previous, imageClassMode))
+  }
+  const chooseTool = (next: Tool): void => {
+    setTool(next)
+    setDrawing([])
   }
 
   const keys = useRef<(event: KeyboardEvent) => void>(() => undefined)
   keys.current = (event) => {
     if (typing(event.target)) return
     const key = event.key.toLowerCase()
-    if ((event.ctrlKey || event.metaKey) && key === 'z') setHistory((h) => (event.shiftKey ? redo(h) : undo(h)))
-    else if ((event.ctrlKey || event.metaKey) && key === 'y') setHistory(redo)
-    else if (event.ctrlKey || event.metaKey || event.altKey) return
-    else if (/^[1-9]$/.test(key)) setClass(Number(key) - 1)
-    else if ((key === 'delete' || key === 'backspace') && selected !== null) remove(selected)
-    else if (key === 'escape') setSelected(null)
-    else if (key === 'arrowright' || key === 'n') void step(1)
-    else if (key === 'arrowleft' || key === 'p') void step(-1)
+    const ctrl = event.ctrlKey || event.metaKey
+    const digit = /^Digit([1-9])$/.exec(event.code)?.[1] ?? (/^[1-9]$/.test(event.key) ? event.key : undefined)
+    if (event.key === '?') setHelp((h) => !h)
+    else if (ctrl && event.shiftKey && key === 'v') copyPrevious()
+    else if (ctrl && key === 'z') setHistory((h) => (event.shiftKey ? redo(h) : undo(h)))
+    else if (ctrl && key === 'y') setHistory(redo)
+    else if (ctrl && key === 's') void saveNow()
+    else if (ctrl || event.altKey) return
+    else if (digit && event.shiftKey) apply(toggleImageClass(labels, Number(digit) - 1, imageClassMode))
+    else if (digit) setClass(Number(digit) - 1)
+    else if (key === 'b') chooseTool('box')
+    else if (key === 'p') chooseTool('polygon')
+    else if (key === 'enter' && drawing.length > 0) closePolygon()
+    else if (key === 'backspace' && drawing.length > 0) setDrawing((d) => d.slice(0, -1))
+    else if ((key === 'delete' || key === 'backspace') && selected) remove(selected)
+    else if (key === 'escape') {
+      if (drawing.length > 0) setDrawing([])
+      else if (help) setHelp(false)
+      else setSelected(null)
+    } else if (key === 'a') {
+      if (event.shiftKey) apply(acceptAllDrafts(labels))
+      else acceptSelected()
+    } else if (key === 'x') {
+      if (event.shiftKey) {
+        apply(rejectAllDrafts(labels))
+        setSelected(null)
+      } else rejectSelected()
+    } else if (key === 'arrowright' || (key === 'n' && !event.shiftKey)) void step(1)
+    else if (key === 'arrowleft' || (key === 'n' && event.shiftKey)) void step(-1)
     else return
     event.preventDefault()
   }
@@ -85,35 +224,98 @@ export function LabelingPanel({ image, url, classes, activeClass, onActiveClass,
     return () => window.removeEventListener('keydown', listener)
   }, [])
 
-  const toImage = (event: React.PointerEvent): { x: number; y: number } => {
+  // The canvas layers: created once per image, the base redrawn when labels or the selection change.
+  const { width, height } = image
+  useLayoutEffect(() => {
+    const layers = new LabelCanvas(baseLayer.current!, overlayLayer.current!, { width, height })
+    layers.resize(scale)
+    canvas.current = layers
+    return () => layers.dispose()
+  }, [width, height, scale])
+  const overlayState = () => ({
+    ...(selected && selectedShape ? { active: { shape: selectedShape, ref: selected } } : {}),
+    ...(drawing.length > 0
+      ? { drawing: { points: drawing, cursor: cursor.current, classId: activeClass, closable: drawing.length >= 3 } }
+      : {}),
+  })
+  useLayoutEffect(() => {
+    canvas.current?.drawBase(labels, selectedShape ? selected : null)
+  }, [labels, selected, selectedShape])
+  useLayoutEffect(() => {
+    canvas.current?.drawOverlay(overlayState())
+  })
+
+  const toImage = (event: React.PointerEvent): Point => {
     const rect = surface.current!.getBoundingClientRect()
     return { x: ((event.clientX - rect.left) / rect.width) * image.width, y: ((event.clientY - rect.top) / rect.height) * image.height }
   }
+  /** Six screen pixels, in image pixels. */
+  const tolerance = 6 / scale
   const onPointerDown = (event: React.PointerEvent): void => {
     if (event.button !== 0) return
-    const hit = (event.target as Element).getAttribute('data-box')
-    if (hit !== null) {
-      setSelected(Number(hit))
+    surface.current?.focus({ preventScroll: true })
+    const p = toImage(event)
+    if (tool === 'polygon' && drawing.length > 0) {
+      const first = drawing[0]
+      if (drawing.length >= 3 && Math.abs(first.x - p.x) <= tolerance * 1.5 && Math.abs(first.y - p.y) <= tolerance * 1.5) closePolygon()
+      else setDrawing((d) => [...d, p])
       return
     }
-    const p = toImage(event)
-    surface.current?.setPointerCapture(event.pointerId)
+    const grab = event.shiftKey ? undefined : grabAt(labels, selected, p, tolerance)
+    if (grab) {
+      const shape = shapeOf(labels, grab.ref)!
+      setSelected(grab.ref)
+      interaction.current = { kind: 'edit', grab, start: p, original: shape, current: shape }
+      surface.current?.setPointerCapture(event.pointerId)
+      return
+    }
     setSelected(null)
-    setDrag({ a: p, b: p })
+    if (tool === 'polygon') {
+      setDrawing([p])
+      return
+    }
+    surface.current?.setPointerCapture(event.pointerId)
+    interaction.current = { kind: 'draw', a: p, b: p }
   }
   const onPointerMove = (event: React.PointerEvent): void => {
-    if (drag) setDrag({ a: drag.a, b: toImage(event) })
+    const now = interaction.current
+    const p = toImage(event)
+    if (now?.kind === 'edit') {
+      now.current = dragShape(now.original, now.grab, p.x - now.start.x, p.y - now.start.y, image)
+      canvas.current?.scheduleOverlay({ active: { shape: now.current, ref: now.grab.ref } })
+    } else if (now?.kind === 'draw') {
+      now.b = p
+      const preview = boxFromDrag(now.a, p, image, activeClass, 1)
+      canvas.current?.scheduleOverlay({ ...(preview ? { preview } : {}) })
+    } else if (drawing.length > 0) {
+      cursor.current = p
+      canvas.current?.scheduleOverlay({ drawing: { points: drawing, cursor: p, classId: activeClass, closable: drawing.length >= 3 } })
+    }
   }
   const onPointerUp = (event: React.PointerEvent): void => {
-    if (!drag) return
-    const box = boxFromDrag(drag.a, toImage(event), image, activeClass)
-    setDrag(null)
+    const now = interaction.current
+    interaction.current = null
+    if (!now) return
+    if (now.kind === 'edit') {
+      if (now.current !== now.original) apply(replaceShape(labels, now.grab.ref, now.current))
+      else canvas.current?.drawOverlay(overlayState())
+      return
+    }
+    const box = boxFromDrag(now.a, toImage(event), image, activeClass)
+    canvas.current?.drawOverlay({})
     if (!box) return
     apply({ ...labels, boxes: [...labels.boxes, box] })
-    setSelected(labels.boxes.length)
+    setSelected({ kind: 'box', index: labels.boxes.length })
   }
-  const preview = drag ? boxFromDrag(drag.a, drag.b, image, activeClass, 1) : undefined
-  const scale = Math.min(2, 720 / image.width)
+
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+  const hint =
+    tool === 'box'
+      ? `drag to draw a ${classes[activeClass]} box`
+      : drawing.length > 0
+        ? `drawing a ${classes[activeClass]} polygon, ${count(drawing.length, 'vertex', 'vertices')} — Enter closes`
+        : `click to start a ${classes[activeClass]} polygon`
+  const imageClassNames = labels.classes.map((c) => classes[c]).join(', ')
 
   return (
     <section className="panel vision-labeling" aria-label="Labeling">
@@ -134,11 +336,25 @@ export function LabelingPanel({ image, url, classes, activeClass, onActiveClass,
             </button>
           ))}
         </div>
+        <div role="group" aria-label="Tool" className="vision-status-buttons">
+          <button type="button" aria-pressed={tool === 'box'} onClick={() => chooseTool('box')}>
+            ▭ Box <kbd>B</kbd>
+          </button>
+          <button type="button" aria-pressed={tool === 'polygon'} onClick={() => chooseTool('polygon')}>
+            ⬠ Polygon <kbd>P</kbd>
+          </button>
+        </div>
         <button type="button" aria-label="Undo" disabled={history.past.length === 0} onClick={() => setHistory(undo)}>
           Undo
         </button>
         <button type="button" aria-label="Redo" disabled={history.future.length === 0} onClick={() => setHistory(redo)}>
           Redo
+        </button>
+        <button type="button" disabled={!previous} onClick={copyPrevious} title="Ctrl+Shift+V">
+          Copy previous labels
+        </button>
+        <button type="button" aria-label="Keyboard shortcuts" aria-expanded={help} onClick={() => setHelp((h) => !h)}>
+          ? Keys
         </button>
         <span role="status" className="muted" aria-label="Save state">
           {saveState.saving ? 'Saving…' : saveState.error ? '' : dirty ? 'Unsaved changes (saved on next/previous)' : 'Saved'}
@@ -149,76 +365,166 @@ export function LabelingPanel({ image, url, classes, activeClass, onActiveClass,
           </span>
         )}
       </div>
+      {help && (
+        <div role="dialog" aria-label="Keyboard shortcuts" className="vision-help">
+          <table>
+            <tbody>
+              {SHORTCUTS.map(([keysText, what]) => (
+                <tr key={keysText}>
+                  <th scope="row">
+                    <kbd>{keysText}</kbd>
+                  </th>
+                  <td>{what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" onClick={() => setHelp(false)}>
+            Close
+          </button>
+        </div>
+      )}
       <div className="vision-labeling-body">
-        <div className="vision-classes" role="radiogroup" aria-label="Classes">
-          {classes.map((name, classId) => (
-            <button
-              key={name}
-              type="button"
-              role="radio"
-              aria-checked={classId === activeClass}
-              aria-label={`${name} (hotkey ${classId + 1})`}
-              onClick={() => setClass(classId)}
-            >
-              <span className="vision-swatch" style={{ background: CLASS_COLOURS[classId % CLASS_COLOURS.length] }} />
-              <kbd>{classId + 1}</kbd> {name}
-            </button>
-          ))}
-        </div>
-        <div
-          ref={surface}
-          className="vision-canvas"
-          role="img"
-          aria-label={`Labeling canvas for ${image.id}: ${labels.boxes.length} box${labels.boxes.length === 1 ? '' : 'es'}; drag to draw a ${classes[activeClass]} box`}
-          style={{ width: image.width * scale, height: image.height * scale }}
-          onPointerDown={onPointerDown}
-          onPointerMove={onPointerMove}
-          onPointerUp={onPointerUp}
-        >
-          <img src={url} alt="" draggable={false} width={image.width * scale} height={image.height * scale} />
-          <svg viewBox={`0 0 ${image.width} ${image.height}`} width={image.width * scale} height={image.height * scale}>
-            {labels.boxes.map((b, i) => (
-              <rect
-                key={i}
-                data-box={i}
-                x={b.x}
-                y={b.y}
-                width={b.w}
-                height={b.h}
-                stroke={CLASS_COLOURS[b.classId % CLASS_COLOURS.length]}
-                strokeWidth={i === selected ? 2.5 : 1.2}
-                strokeDasharray={i === selected ? '4 2' : undefined}
-                fill={i === selected ? 'rgba(255,255,255,0.15)' : 'transparent'}
-              />
+        <div className="vision-side">
+          <div className="vision-classes" role="radiogroup" aria-label="Classes">
+            {classes.map((name, classId) => (
+              <button
+                key={name}
+                type="button"
+                role="radio"
+                aria-checked={classId === activeClass}
+                aria-label={`${name} (hotkey ${classId + 1})`}
+                onClick={() => setClass(classId)}
+              >
+                <span className="vision-swatch" style={{ background: classColour(classId) }} />
+                <kbd>{classId + 1}</kbd> {name}
+              </button>
             ))}
-            {preview && (
-              <rect
-                x={preview.x}
-                y={preview.y}
-                width={preview.w}
-                height={preview.h}
-                stroke={CLASS_COLOURS[activeClass % CLASS_COLOURS.length]}
-                strokeWidth={1}
-                fill="none"
-              />
-            )}
-          </svg>
+          </div>
+          <div role="group" aria-label="Image classes" className="vision-image-classes">
+            <label>
+              Image classes{' '}
+              <select aria-label="Image class mode" value={imageClassMode} onChange={(e) => onImageClassMode(e.target.value as VisionImageClassMode)}>
+                <option value="single">single-label</option>
+                <option value="multi">multi-label</option>
+              </select>
+            </label>
+            {classes.map((name, classId) => (
+              <button
+                key={name}
+                type="button"
+                aria-pressed={labels.classes.includes(classId)}
+                aria-label={`Image class ${name} (Shift+${classId + 1})`}
+                onClick={() => apply(toggleImageClass(labels, classId, imageClassMode))}
+              >
+                <span className="vision-swatch" style={{ background: classColour(classId) }} />
+                <kbd>⇧{classId + 1}</kbd> {name}
+              </button>
+            ))}
+          </div>
         </div>
-        <ol className="vision-box-list" aria-label="Boxes">
+        <div className="vision-canvas-column">
+          <div
+            ref={surface}
+            tabIndex={-1}
+            className={`vision-canvas tool-${tool}`}
+            role="img"
+            aria-label={`Labeling canvas for ${image.id}: ${count(labels.boxes.length, 'box', 'boxes')}, ${count(labels.polygons.length, 'polygon', 'polygons')}${imageClassNames ? `, image: ${imageClassNames}` : ''}; ${hint}`}
+            style={{ width: image.width * scale, height: image.height * scale }}
+            onPointerDown={onPointerDown}
+            onPointerMove={onPointerMove}
+            onPointerUp={onPointerUp}
+            onPointerCancel={() => {
+              interaction.current = null
+              canvas.current?.drawOverlay(overlayState())
+            }}
+          >
+            <img src={url} alt="" draggable={false} width={image.width * scale} height={image.height * scale} />
+            <canvas ref={baseLayer} style={{ width: image.width * scale, height: image.height * scale }} />
+            <canvas ref={overlayLayer} style={{ width: image.width * scale, height: image.height * scale }} />
+          </div>
+          {drafts > 0 && (
+            <div role="group" aria-label="Drafts" className="vision-drafts">
+              <span>{count(drafts, 'draft', 'drafts')} from a model (dashed)</span>
+              <button type="button" disabled={!selectedShape?.draft} onClick={acceptSelected}>
+                Accept <kbd>A</kbd>
+              </button>
+              <button type="button" disabled={!selectedShape?.draft} onClick={rejectSelected}>
+                Reject <kbd>X</kbd>
+              </button>
+              <button type="button" onClick={() => apply(acceptAllDrafts(labels))}>
+                Accept all <kbd>⇧A</kbd>
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  apply(rejectAllDrafts(labels))
+                  setSelected(null)
+                }}
+              >
+                Reject all <kbd>⇧X</kbd>
+              </button>
+            </div>
+          )}
+        </div>
+        <ol className="vision-box-list" aria-label="Shapes">
           {labels.boxes.map((b, i) => (
-            <li key={i} className={i === selected ? 'selected' : undefined}>
-              <button type="button" aria-pressed={i === selected} aria-label={`Select box ${i + 1}`} onClick={() => setSelected(i)}>
-                {classes[b.classId]} at {b.x},{b.y} {b.w}×{b.h}
-              </button>
-              <button type="button" aria-label={`Delete box ${i + 1}`} onClick={() => remove(i)}>
-                ✕
-              </button>
-            </li>
+            <ShapeRow
+              key={`b${i}`}
+              name={`box ${i + 1}`}
+              text={`Box ${i + 1} · ${describeShape(b, classes)}`}
+              colour={classColour(b.classId)}
+              selected={sameRef(selected, { kind: 'box', index: i })}
+              onSelect={() => setSelected({ kind: 'box', index: i })}
+              onDelete={() => remove({ kind: 'box', index: i })}
+            />
           ))}
-          {labels.boxes.length === 0 && <li className="muted">No boxes — a good part if marked labeled</li>}
+          {labels.polygons.map((p, i) => (
+            <ShapeRow
+              key={`p${i}`}
+              name={`polygon ${i + 1}`}
+              text={`Polygon ${i + 1} · ${describeShape(p, classes)}`}
+              colour={classColour(p.classId)}
+              selected={sameRef(selected, { kind: 'polygon', index: i })}
+              onSelect={() => setSelected({ kind: 'polygon', index: i })}
+              onDelete={() => remove({ kind: 'polygon', index: i })}
+            />
+          ))}
+          {labels.boxes.length + labels.polygons.length === 0 && <li className="muted">No shapes — a good part if marked labeled</li>}
         </ol>
       </div>
-      <p className="muted small">Drag to draw · 1–9 class · Delete removes the selected box · Ctrl+Z / Ctrl+Y · N/→ next, P/← previous (saves)</p>
+      <p className="muted small">
+        B box · P polygon · 1–9 class · Shift+1–9 image class · A/X accept/reject draft · Ctrl+Shift+V copy previous · N/→ next, Shift+N/← previous
+        (saves) · ? all keys
+      </p>
     </section>
+  )
+}
+
+function ShapeRow({
+  name,
+  text,
+  colour,
+  selected,
+  onSelect,
+  onDelete,
+}: {
+  name: string
+  text: string
+  colour: string
+  selected: boolean
+  onSelect: () => void
+  onDelete: () => void
+}): React.JSX.Element {
+  return (
+    <li className={selected ? 'selected' : undefined}>
+      <span className="vision-swatch" style={{ background: colour }} />
+      <button type="button" aria-pressed={selected} aria-label={`Select ${name}`} onClick={onSelect}>
+        {text}
+      </button>
+      <button type="button" aria-label={`Delete ${name}`} onClick={onDelete}>
+        ✕
+      </button>
+    </li>
   )
 }

@@ -7,6 +7,8 @@ import { visibleRows } from './label-history'
 const CELL_WIDTH = 132
 const ROW_HEIGHT = 118
 
+const drafts = (image: VisionImage): number => image.boxes.filter((b) => b.draft).length + image.polygons.filter((p) => p.draft).length
+
 function ThumbnailRow({
   datasetId,
   images,
@@ -36,13 +38,18 @@ function ThumbnailRow({
             type="button"
             className={`vision-thumb status-${image.status}`}
             aria-pressed={image.id === current}
-            aria-label={`Image ${image.id}, ${image.status}, ${image.boxes.length} box${image.boxes.length === 1 ? '' : 'es'}`}
+            aria-label={`Image ${image.id}, ${image.status}, ${image.boxes.length} box${image.boxes.length === 1 ? '' : 'es'}${
+              image.polygons.length > 0 ? `, ${image.polygons.length} polygon${image.polygons.length === 1 ? '' : 's'}` : ''
+            }${image.classes.length > 0 ? `, ${image.classes.length} image class${image.classes.length === 1 ? '' : 'es'}` : ''}${drafts(image) > 0 ? `, ${drafts(image)} drafts` : ''}`}
             onClick={() => onOpen(image.id)}
           >
             {url.get(image.id) ? <img src={url.get(image.id)} alt="" width={120} height={90} /> : <span className="vision-thumb-empty" />}
             <span className="vision-thumb-caption">
               {image.id.replace(/^part-0*(?=\d)/, '#')} · {image.status}
               {image.boxes.length > 0 ? ` · ${image.boxes.length}▢` : ''}
+              {image.polygons.length > 0 ? ` · ${image.polygons.length}⬠` : ''}
+              {image.classes.length > 0 ? ` · ${image.classes.length}◉` : ''}
+              {drafts(image) > 0 ? ` · ${drafts(image)}?` : ''}
             </span>
           </button>
         </div>
@@ -86,7 +93,7 @@ export function ThumbnailGrid({
       <div role="list" aria-label="Images" style={{ height: rowCount * ROW_HEIGHT, position: 'relative' }}>
         {rows}
       </div>
-      {images.length === 0 && <p className="muted">No images with this status.</p>}
+      {images.length === 0 && <p className="muted">No images match the filters.</p>}
     </div>
   )
 }

@@ -1,14 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
-import { visionStatuses, type VisionImage, type VisionStatus } from '../../../../preload/contract'
+import { useEffect, useMemo, useState } from 'react'
+import { visionStatuses, type VisionImage, type VisionImageClassMode, type VisionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import type { LabelState } from './label-history'
+import { ExchangePanel } from './ExchangePanel'
 import { LabelingPanel } from './LabelingPanel'
+import { matchesFilter, NO_FILTER, type ImageFilter } from './shapes'
 import { ThumbnailGrid } from './ThumbnailGrid'
 import { VisionTasks } from './VisionTasks'
 import './vision.css'
 
-/** Vision: datasets of part images, labeling with boxes, YOLO export and the built-in anomaly model. */
+/** Vision: datasets of part images, labeling with boxes, polygons and image classes, export/import and the built-in anomaly model. */
 export function VisionView(): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
@@ -16,18 +18,19 @@ export function VisionView(): React.JSX.Element {
   const [newName, setNewName] = useState('Demo bottles')
   const [count, setCount] = useState(12)
   const [keepLabels, setKeepLabels] = useState(false)
-  const [filter, setFilter] = useState<VisionStatus | 'all'>('all')
+  const [filter, setFilter] = useState<ImageFilter>(NO_FILTER)
   const [current, setCurrent] = useState<string | null>(null)
   const [activeClass, setActiveClass] = useState(0)
 
   const datasets = useQuery({ queryKey: ['vision', 'datasets'], queryFn: () => client.call('vision.datasets') })
   const dataset = datasets.data?.find((d) => d.id === datasetId) ?? datasets.data?.[0]
   const images = useQuery({
-    queryKey: ['vision', 'images', dataset?.id, filter],
-    queryFn: () => client.call('vision.images', { datasetId: dataset!.id, status: filter === 'all' ? undefined : filter }),
+    queryKey: ['vision', 'images', dataset?.id],
+    queryFn: () => client.call('vision.images', { datasetId: dataset!.id }),
     enabled: !!dataset,
   })
-  const list = images.data ?? []
+  const all = images.data ?? []
+  const list = useMemo(() => all.filter((image) => matchesFilter(image, filter)), [all, filter])
   const open = useQuery({
     queryKey: ['vision', 'image', dataset?.id, current],
     queryFn: () => client.call('vision.image', { datasetId: dataset!.id, imageId: current! }),
@@ -37,6 +40,10 @@ export function VisionView(): React.JSX.Element {
   useEffect(() => {
     if (!current && list.length > 0) setCurrent(list[0].id)
   }, [current, list])
+  const setFilterPart = (part: Partial<ImageFilter>): void => {
+    setFilter((f) => ({ ...f, ...part }))
+    setCurrent(null)
+  }
 
   const refresh = (): void => {
     void queryClient.invalidateQueries({ queryKey: ['vision', 'datasets'] })
@@ -49,6 +56,10 @@ export function VisionView(): React.JSX.Element {
       setCurrent(null)
       refresh()
     },
+  })
+  const settings = useMutation({
+    mutationFn: (mode: VisionImageClassMode) => client.call('vision.datasetSettings', { datasetId: dataset!.id, imageClassMode: mode }),
+    onSuccess: refresh,
   })
   const addDemo = useMutation({
     mutationFn: (id: string) => client.call('vision.addDemoImages', { datasetId: id, count, keepLabels }),
@@ -67,8 +78,10 @@ export function VisionView(): React.JSX.Element {
     const next = list[Math.max(0, Math.min(list.length - 1, index + direction))]
     if (next) setCurrent(next.id)
   }
-  const position = `${list.findIndex((i) => i.id === current) + 1} of ${list.length}`
-  const mutationError = create.error ?? addDemo.error
+  const index = list.findIndex((i) => i.id === current)
+  const position = `${index + 1} of ${list.length}`
+  const previous = index > 0 ? list[index - 1] : undefined
+  const mutationError = create.error ?? addDemo.error ?? settings.error
 
   return (
     <div className="vision-view">
@@ -125,7 +138,7 @@ export function VisionView(): React.JSX.Element {
         <>
           <section className="panel vision-browser" aria-label="Image browser">
             <div className="vision-browser-bar">
-              <select aria-label="Status filter" value={filter} onChange={(e) => setFilter(e.target.value as VisionStatus | 'all')}>
+              <select aria-label="Status filter" value={filter.status} onChange={(e) => setFilterPart({ status: e.target.value as VisionStatus | 'all' })}>
                 <option value="all">All statuses</option>
                 {visionStatuses.map((s) => (
                   <option key={s} value={s}>
@@ -133,7 +146,48 @@ export function VisionView(): React.JSX.Element {
                   </option>
                 ))}
               </select>
-              <span className="muted">{list.length} shown</span>
+              <select
+                aria-label="Class filter"
+                value={String(filter.classId)}
+                onChange={(e) => setFilterPart({ classId: e.target.value === 'any' ? 'any' : Number(e.target.value) })}
+              >
+                <option value="any">All classes</option>
+                {dataset.classes.map((name, classId) => (
+                  <option key={name} value={classId}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+              <label>
+                Confidence{' '}
+                <input
+                  aria-label="Minimum confidence"
+                  type="number"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={filter.minConfidence}
+                  onChange={(e) => setFilterPart({ minConfidence: Math.max(0, Math.min(1, Number(e.target.value) || 0)) })}
+                />
+                {' – '}
+                <input
+                  aria-label="Maximum confidence"
+                  type="number"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={filter.maxConfidence}
+                  onChange={(e) => setFilterPart({ maxConfidence: Math.max(0, Math.min(1, e.target.value === '' ? 1 : Number(e.target.value))) })}
+                />
+              </label>
+              {JSON.stringify(filter) !== JSON.stringify(NO_FILTER) && (
+                <button type="button" onClick={() => setFilterPart(NO_FILTER)}>
+                  Clear filters
+                </button>
+              )}
+              <span className="muted" role="status" aria-label="Images shown">
+                {list.length} of {all.length} shown
+              </span>
             </div>
             <ThumbnailGrid datasetId={dataset.id} images={list} current={current} onOpen={setCurrent} />
           </section>
@@ -143,6 +197,9 @@ export function VisionView(): React.JSX.Element {
               image={open.data.image}
               url={open.data.url}
               classes={dataset.classes}
+              imageClassMode={dataset.imageClassMode}
+              onImageClassMode={(mode) => settings.mutate(mode)}
+              previous={previous}
               activeClass={activeClass}
               onActiveClass={setActiveClass}
               save={(labels) => save(open.data.image.id, labels)}
@@ -156,6 +213,13 @@ export function VisionView(): React.JSX.Element {
             </p>
           )}
           <VisionTasks dataset={dataset} imageId={current} />
+          <ExchangePanel
+            dataset={dataset}
+            onImported={(id) => {
+              setDatasetId(id)
+              setCurrent(null)
+            }}
+          />
         </>
       )}
     </div>

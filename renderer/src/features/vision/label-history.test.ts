@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { boxFromDrag, edit, redo, startHistory, undo, visibleRows } from './label-history'
 
 describe('label history', () => {
-  const empty = { boxes: [], classes: [], status: 'unlabeled' as const }
+  const empty = { boxes: [], polygons: [], classes: [], status: 'unlabeled' as const }
   const one = { ...empty, boxes: [{ classId: 0, x: 1, y: 1, w: 5, h: 5 }] }
 
   it('undoes and redoes, and a new edit drops the redo branch', () => {

@@ -1,7 +1,9 @@
-import type { VisionBox, VisionStatus } from '../../../../preload/contract'
+import type { VisionBox, VisionPolygon, VisionStatus } from '../../../../preload/contract'
 
 export interface LabelState {
   boxes: VisionBox[]
+  polygons: VisionPolygon[]
+  /** Image-level classes. */
   classes: number[]
   status: VisionStatus
 }
