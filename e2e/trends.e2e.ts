@@ -28,6 +28,11 @@ test('trends: add two pens from the demo plant, see them move, zoom into the pas
   await page.getByRole('group', { name: 'Export history' }).getByRole('combobox', { name: 'Export format' }).selectOption('csv-long')
   await page.getByRole('button', { name: 'Export history' }).click()
   await expect(page.getByRole('group', { name: 'Export history' }).getByRole('status')).toContainText(/Exported [\d,]+ rows .* to .*history-.*\.csv/)
+  // and as Parquet (long format) for pandas/Spark/DuckDB
+  await page.getByRole('group', { name: 'Export history' }).getByRole('combobox', { name: 'Export format' }).selectOption('parquet')
+  await page.getByRole('button', { name: 'Export history' }).click()
+  await expect(page.getByRole('group', { name: 'Export history' }).getByRole('status')).toContainText(/Exported [\d,]+ rows .* to .*history-.*-parquet\.parquet/)
+  await page.getByRole('group', { name: 'Export history' }).screenshot({ path: 'test-results/screens/trends-export-parquet.png' })
 
   // Zoom into the past with the mouse wheel: the view leaves live mode and shows recorded history.
   const chart = trendChart(page)
