@@ -4,6 +4,8 @@ import { Aedes } from 'aedes';
 import { FAULT_TEXTS, MACHINE_IDS, type MachineId, type PlantSnapshot } from './plant-model';
 import { isAddressInUse, PortInUseError } from './port-in-use-error';
 import { machineDeviceId, machineTopics, signalsOf, signalValue } from './signals';
+import { SPARKPLUG_EDGE_NODE, SPARKPLUG_GROUP, startSparkplugEdgeNode, type SparkplugEdgeNode } from './sparkplug-edge-node';
+import { decodeSparkplugPayload } from '../connectors/mqtt/sparkplug/sparkplug-codec';
 
 export interface DemoMqttBrokerOptions {
   host: string;
@@ -54,7 +56,26 @@ export async function startMqttBroker(options: DemoMqttBrokerOptions): Promise<D
     );
   };
 
+  // The Labeler also speaks Sparkplug B, through an edge node that births on the first snapshot.
+  let edgeNode: SparkplugEdgeNode | undefined;
+  const publishBytes = (topic: string, payload: Uint8Array): void => {
+    broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
+  };
+  const onCommand = (packet: { payload: Buffer | string }, done: () => void): void => {
+    try {
+      const metrics = decodeSparkplugPayload(Buffer.from(packet.payload)).metrics;
+      if (metrics.some((m) => m.name === 'Node Control/Rebirth' && m.value === true)) edgeNode?.rebirth();
+    } catch {
+      // Not a Sparkplug payload: an edge node ignores it.
+    }
+    done();
+  };
+  const commandTopic = `spBv1.0/${SPARKPLUG_GROUP}/NCMD/${SPARKPLUG_EDGE_NODE}`;
+  await new Promise<void>((resolve) => broker.subscribe(commandTopic, onCommand, resolve));
+
   const update = (snapshot: PlantSnapshot): void => {
+    if (edgeNode) edgeNode.update(snapshot);
+    else edgeNode = startSparkplugEdgeNode({ publish: publishBytes, intervalMs: telemetryIntervalMs, initial: snapshot });
     for (const machine of MACHINE_IDS) {
       const values = snapshot.machines[machine];
       const topics = machineTopics(machine);
@@ -96,6 +117,7 @@ export async function startMqttBroker(options: DemoMqttBrokerOptions): Promise<D
     port,
     update,
     close: async () => {
+      edgeNode?.close();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await closeBroker(broker);

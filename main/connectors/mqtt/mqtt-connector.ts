@@ -215,7 +215,9 @@ export class MqttConnector implements Connector {
   }
 
   private requestRebirth(groupId: string, edgeNodeId: string, why: string): void {
-    if (!this.options.sparkplug?.rebirthOnGap || !this.client?.connected) return
+    // A node heard from before its birth is always asked (a host must know the metrics); a gap only when configured.
+    const unknownNode = why.includes('before birth')
+    if ((!unknownNode && !this.options.sparkplug?.rebirthOnGap) || !this.client?.connected) return
     const key = `${groupId}/${edgeNodeId}`
     // At most one request per node every 5 s, so a burst of gaps does not become a burst of rebirths.
     if (Date.now() - (this.rebirthAsked.get(key) ?? 0) < 5000) return
