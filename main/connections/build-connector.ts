@@ -11,7 +11,7 @@ import { Tag } from '../tags/tag'
 export const tagIdOf = (connectionId: string, tagName: string): string => `${connectionId}:${tagName}`
 
 function modbusEndpoint(config: Extract<ConnectionConfig, { protocol: 'modbus-tcp' | 'modbus-rtu' }>): ModbusEndpoint {
-  if (config.protocol === 'modbus-tcp') return { unitId: config.unitId, transport: { kind: 'tcp', host: config.host, port: config.port } }
+  if (config.protocol === 'modbus-tcp') return { unitId: config.unitId, transport: { kind: config.framing, host: config.host, port: config.port } }
   return {
     unitId: config.unitId,
     transport: { kind: 'rtu', path: config.serialPath, baudRate: config.baudRate, parity: config.parity, dataBits: config.dataBits, stopBits: config.stopBits },
@@ -50,6 +50,7 @@ export function buildConnector(id: string, config: ConnectionConfig, dataDir: st
               description: tag.description ?? '',
               stringLength: tag.stringLength,
               scanRateMs: tag.scanRateMs,
+              scaling: tag.scaling,
             }),
           ),
         })

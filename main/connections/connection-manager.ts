@@ -247,7 +247,9 @@ export class ConnectionManager {
     const wasConnected = entry.connector.state() !== 'disconnected'
     await this.closeBrowse(id)
     await entry.connector.disconnect().catch(() => undefined)
-    entry.connector.swap(buildConnector(id, config, this.options.dataDir))
+    const next = buildConnector(id, config, this.options.dataDir)
+    if (next instanceof ModbusConnector && entry.connector.inner instanceof ModbusConnector) next.adoptDiagnostics(entry.connector.inner)
+    entry.connector.swap(next)
     entry.config = config
     if (wasConnected) await this.connect(id).catch(() => undefined)
   }

@@ -50,6 +50,7 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
     const rows = tags.map((tag) => {
       // Tags of hand-made connections carry more than TagInfo shows (byte order, scan rate, string length).
       const stored = configs.get(tag.connectionId)?.find((t) => `${tag.connectionId}:${String(t.name)}` === tag.id) ?? {}
+      const scaling = stored.scaling as { rawLow: number; rawHigh: number; engLow: number; engHigh: number } | undefined
       const text = (value: unknown) => (value === undefined || value === null ? '' : String(value as string | number))
       return [
         tag.id,
@@ -62,10 +63,10 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
         text(tag.unit),
         text(tag.range?.low),
         text(tag.range?.high),
-        '',
-        '',
-        '',
-        '',
+        text(scaling?.rawLow),
+        text(scaling?.rawHigh),
+        text(scaling?.engLow),
+        text(scaling?.engHigh),
         '',
         tag.access,
         text(stored.scanRateMs),

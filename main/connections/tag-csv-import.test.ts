@@ -10,7 +10,7 @@ import { KeyFileSecretBox } from './secret-box'
 import { openWorkbenchDb, type Database } from './workbench-db'
 
 const KEPWARE_CSV = `Tag Name,Address,Data Type,Respect Data Type,Client Access,Scan Rate,Scaling,Raw Low,Raw High,Scaled Low,Scaled High,Scaled Data Type,Clamp Low,Clamp High,Eng Units,Description,Negate Value
-"Filler.Speed","400100","Word",1,"R/W",100,"None",,,,,,,,"bpm","Filler speed",0
+"Filler.Speed","400100","Word",1,"R/W",100,"Linear",0,27648,0,600,"Float",0,0,"bpm","Filler speed",0
 "Filler.Running","000001","Boolean",1,"RO",100,"None",,,,,,,,"","Motor running",0
 "Recipe","400300.20H","String",1,"R/W",1000,"",,,,,,,,"","Recipe name",0
 "Bad.Type","400002","BCD",1,"RO",100,"",,,,,,,,"","",0
@@ -37,7 +37,7 @@ async function setup() {
     unregister: (id) => registered.delete(id),
   })
   manager.load()
-  const plc = await manager.add({ protocol: 'modbus-tcp', name: 'Filler PLC', host: '127.0.0.1', port: 1502, unitId: 1, timeoutMs: 500, scanRateMs: 1000, tags: [] })
+  const plc = await manager.add({ protocol: 'modbus-tcp', name: 'Filler PLC', host: '127.0.0.1', port: 1502, framing: 'tcp', unitId: 1, timeoutMs: 500, scanRateMs: 1000, tags: [] })
   const handlers = connectionToolHandlers(manager, () => [...registered.values()].flatMap((c) => c.tags()))
   return { dataDir, manager, handlers, plc }
 }
@@ -67,6 +67,7 @@ describe('tag CSV import into a connection', () => {
     expect(result).toEqual({ connectionId: plc.id, imported: 3, skipped: 1 })
     expect(manager.config(plc.id).tags.map((t) => t.name)).toEqual(['Filler.Speed', 'Filler.Running', 'Recipe'])
     expect(manager.detail(plc.id).tags.find((t) => t.name === 'Filler.Speed')).toMatchObject({ address: 'hr:99', dataType: 'uint16', unit: 'bpm', access: 'read-write' })
+    expect(manager.config(plc.id).tags[0]).toMatchObject({ byteOrder: 'CDAB', scaling: { rawLow: 0, rawHigh: 27648, engLow: 0, engHigh: 600 } })
 
     // A second import of the same file clashes on every name: refused, nothing changes.
     await expect(handlers['tags.csvImport']({ source, mapping, connectionId: plc.id, skipErrors: false })).rejects.toThrow(/already in "Filler PLC"/)
@@ -88,7 +89,7 @@ describe('tag CSV import into a connection', () => {
     expect(exported.count).toBe(3)
     const lines = exported.csv.trim().split('\n')
     expect(lines[0]).toBe('id,name,path,connectionId,address,dataType,byteOrder,engineeringUnit,rangeLow,rangeHigh,rawLow,rawHigh,engLow,engHigh,deadband,access,scanRateMs,stringLength,description')
-    expect(lines[1]).toBe('filler-plc:Filler.Speed,Filler.Speed,Filler PLC,filler-plc,hr:99,uint16,ABCD,bpm,,,,,,,,read-write,100,,Filler speed')
+    expect(lines[1]).toBe("filler-plc:Filler.Speed,Filler.Speed,Filler PLC,filler-plc,hr:99,uint16,ABCD,bpm,,,0,27648,0,600,,read-write,100,,Filler speed")
     expect(lines[3]).toContain(',string,ABCD,,,,,,,,,read-write,1000,10,Recipe name')
     await manager.close()
   })

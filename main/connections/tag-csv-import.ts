@@ -90,6 +90,7 @@ export function toConnectionTag(tag: Tag, target: ConnectionConfig): TargetTag {
       access: tag.access,
       stringLength: tag.stringLength,
       scanRateMs: tag.scanRateMs,
+      scaling: tag.scaling,
     })
   }
   if (target.protocol === 'opcua') {
@@ -165,7 +166,7 @@ export function previewCsv(file: CsvText, options: { mapping?: TagCsvMapping; ta
     dataType: tag.dataType ?? '',
     access: tag.access ?? 'read',
     unit: tag.unit,
-    byteOrder: 'byteOrder' in tag ? tag.byteOrder : '',
+    byteOrder: 'byteOrder' in tag && tag.dataType !== 'bool' ? tag.byteOrder : '',
   })
   return {
     fileName: file.fileName,

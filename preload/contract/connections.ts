@@ -29,6 +29,11 @@ export const modbusTagConfigSchema = z
     range: range.optional(),
     stringLength: z.number().int().min(1).max(123).optional(),
     scanRateMs: z.number().int().min(50).max(3_600_000).optional(),
+    /** Linear raw → engineering scaling (from a Kepware import, or set by hand). */
+    scaling: z
+      .object({ rawLow: z.number(), rawHigh: z.number(), engLow: z.number(), engHigh: z.number() })
+      .refine((s) => s.rawLow !== s.rawHigh && s.engLow !== s.engHigh, { message: 'scaling needs two different raw and two different engineering values' })
+      .optional(),
     description: text(500).optional(),
   })
   .strict()
@@ -79,6 +84,8 @@ export const modbusTcpConfigSchema = z
     name,
     host,
     port: port.default(502),
+    /** `rtu-over-tcp`: RTU frames with CRC through a serial gateway or a terminal server, instead of Modbus TCP (MBAP). */
+    framing: z.enum(['tcp', 'rtu-over-tcp']).default('tcp'),
     unitId: unitId.default(1),
     timeoutMs,
     scanRateMs: z.number().int().min(50).max(3_600_000).default(1000),

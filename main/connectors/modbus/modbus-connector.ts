@@ -72,8 +72,8 @@ export class ModbusConnector implements Connector {
   private readonly failing = new Map<string, string>()
   private readonly lastValues = new Map<string, TagValue>()
   private readonly valueListeners = new Set<(values: TagValue[]) => void>()
-  private readonly counterSet = new ModbusCounterSet()
-  private readonly traffic: TrafficLog
+  private counterSet = new ModbusCounterSet()
+  private traffic: TrafficLog
   private readonly timeoutMs: number
   private session?: ModbusSession
   private pollTimers: NodeJS.Timeout[] = []
@@ -138,6 +138,15 @@ export class ModbusConnector implements Connector {
   trafficLog(): TrafficLog {
     return this.traffic
   }
+  /**
+   * Takes over the counters and traffic log of the driver this one replaces (same connection, new tag list), so
+   * editing tags does not wipe the diagnostics. Call before connect().
+   */
+  adoptDiagnostics(previous: ModbusConnector): void {
+    this.counterSet = previous.counterSet
+    this.traffic = previous.traffic
+  }
+
   /** The open link, for scans that share it with the polls (their frames show in the same traffic log and counters). */
   scanSession(): ModbusSession {
     return this.requireSession('read')

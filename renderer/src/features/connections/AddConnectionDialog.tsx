@@ -24,6 +24,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
   const [name, setName] = useState('')
   const [host, setHost] = useState('127.0.0.1')
   const [port, setPort] = useState('502')
+  const [framing, setFraming] = useState<'tcp' | 'rtu-over-tcp'>('tcp')
   const [unitId, setUnitId] = useState('1')
   const [serialPath, setSerialPath] = useState('/dev/ttyUSB0')
   const [baudRate, setBaudRate] = useState('9600')
@@ -41,7 +42,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
 
   const config = (): ConnectionConfigInput => {
     const n = name.trim() || KIND_NAMES[kind]
-    if (kind === 'modbus-tcp') return { protocol: kind, name: n, host: host.trim(), port: Number(port), unitId: Number(unitId) }
+    if (kind === 'modbus-tcp') return { protocol: kind, name: n, host: host.trim(), port: Number(port), framing, unitId: Number(unitId) }
     if (kind === 'modbus-rtu')
       return { protocol: kind, name: n, serialPath, baudRate: Number(baudRate), parity, stopBits: Number(stopBits) as 1 | 2, unitId: Number(unitId) }
     if (kind === 'opcua') {
@@ -102,6 +103,12 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
               </Field>
               <Field label="Port">
                 <input type="number" min={1} max={65535} value={port} onChange={(e) => setPort(e.target.value)} />
+              </Field>
+              <Field label="Framing">
+                <select value={framing} onChange={(e) => setFraming(e.target.value as 'tcp')}>
+                  <option value="tcp">Modbus TCP (MBAP header)</option>
+                  <option value="rtu-over-tcp">RTU over TCP (serial gateway, with CRC)</option>
+                </select>
               </Field>
             </>
           )}

@@ -1,7 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { ConnectionDetail } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { BrowseTree } from './BrowseTree'
+import { formatThumbprint } from './CertificateManager'
+import { ModbusTools } from './ModbusTools'
 import { ModbusTagForm } from './ModbusTagForm'
 import { formatCountdown, useCountdown } from './use-armed'
 
@@ -47,50 +49,43 @@ function UntrustedCertificate({ detail }: { detail: ConnectionDetail }): React.J
       await client.call('certificates.trust', { thumbprint: certificate!.thumbprint })
       return client.call('connections.connect', { id: detail.id })
     },
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['connections.managed'] }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+      void queryClient.invalidateQueries({ queryKey: ['certificates.list'] })
+      // The address space could not be browsed before; now it can.
+      void queryClient.invalidateQueries({ queryKey: ['connections.browse', detail.id] })
+    },
   })
   if (!certificate) return null
   return (
     <div role="alert" aria-label="Untrusted server certificate" className="banner banner-warning">
-      <p>The server certificate is not trusted yet. Compare the thumbprint with the one the server shows, then trust it.</p>
+      <p>
+        <strong>Not connected: the server&apos;s certificate is not trusted yet.</strong> Compare its thumbprint with the one the server itself shows (its
+        configuration page or its PKI folder). Trust it only if they match; anyone could otherwise sit in the middle.
+      </p>
       <dl className="endpoints">
         <dt>Subject</dt>
         <dd>{certificate.subject}</dd>
+        {certificate.applicationUri && (
+          <>
+            <dt>Application URI</dt>
+            <dd className="mono">{certificate.applicationUri}</dd>
+          </>
+        )}
         <dt>Thumbprint</dt>
-        <dd className="mono">{certificate.thumbprint}</dd>
+        <dd className="mono" aria-label="Server thumbprint">
+          {formatThumbprint(certificate.thumbprint)}
+        </dd>
         <dt>Valid</dt>
         <dd>
           {certificate.notBefore.slice(0, 10)} … {certificate.notAfter.slice(0, 10)}
         </dd>
       </dl>
       <button type="button" onClick={() => trust.mutate()} disabled={trust.isPending}>
-        Trust certificate
+        {trust.isPending ? 'Trusting and connecting…' : 'Trust and connect'}
       </button>
       {trust.isError && <p className="error-text">{trust.error.message}</p>}
     </div>
-  )
-}
-
-function ModbusTraffic({ id }: { id: string }): React.JSX.Element {
-  const client = useClient()
-  const traffic = useQuery({ queryKey: ['modbus.traffic', id], queryFn: () => client.call('modbus.traffic', { id, limit: 20 }), refetchInterval: 2000 })
-  const c = traffic.data?.counters
-  return (
-    <section aria-label="Modbus traffic">
-      <h3>Traffic</h3>
-      {c && (
-        <p className="small">
-          {c.requests} requests · {c.responses} responses · {c.timeouts} timeouts · {c.exceptions} exceptions · rtt{' '}
-          {c.rtt.avg === null ? '—' : `${c.rtt.avg.toFixed(1)} ms`}
-        </p>
-      )}
-      <pre className="mono small traffic">
-        {(traffic.data?.frames ?? [])
-          .slice(-10)
-          .map((f) => `${f.direction.toUpperCase()} FC${f.functionCode} ${f.hex} ${f.result}`)
-          .join('\n')}
-      </pre>
-    </section>
   )
 }
 
@@ -106,7 +101,10 @@ export function ConnectionDetailPanel({
 }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+    void queryClient.invalidateQueries({ queryKey: ['connections.browse', detail.id] })
+  }
   const connected = detail.status.state !== 'disconnected'
   const connect = useMutation({
     mutationFn: () => (connected ? client.call('connections.disconnect', { id: detail.id }) : client.call('connections.connect', { id: detail.id })),
@@ -171,7 +169,7 @@ export function ConnectionDetailPanel({
       )}
       {detail.kind === 'opcua' && <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />}
       {isModbus && <ModbusTagForm connectionId={detail.id} />}
-      {isModbus && connected && <ModbusTraffic id={detail.id} />}
+      {isModbus && <ModbusTools detail={detail} />}
     </section>
   )
 }

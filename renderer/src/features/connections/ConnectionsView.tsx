@@ -6,6 +6,7 @@ import { formatDuration } from '../../app/format'
 import { useConnectionStatus } from '../../app/StatusBar'
 import { AddConnectionDialog } from './AddConnectionDialog'
 import { AuditLogPanel } from './AuditLogPanel'
+import { CertificateManager } from './CertificateManager'
 import { ConnectionDetailPanel } from './ConnectionDetailPanel'
 import { MqttExplorer } from './MqttExplorer'
 import { useArmed } from './use-armed'
@@ -109,6 +110,7 @@ export function ConnectionsView(): React.JSX.Element {
       </section>
       {selected && <ConnectionDetailPanel detail={selected} armedUntil={armed.get(selected.id)} onRemoved={() => setSelectedId(undefined)} />}
       <MqttExplorer defaultUrl={plant.data?.endpoints?.mqtt} />
+      <CertificateManager />
       <AuditLogPanel />
       {adding && (
         <AddConnectionDialog

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery } from '@tanstack/react-query'
 import type { TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime, formatValue } from '../../app/format'
@@ -9,6 +9,8 @@ import { TagRecording } from './TagRecording'
 import { buildFolderTree, inFolder, type FolderNode } from './tag-tree'
 import { useArmed } from '../connections/use-armed'
 import { WriteDialog } from './WriteDialog'
+import { TagImportDialog } from './TagImportDialog'
+import { saveTextFile } from '../connections/save-text-file'
 
 function FolderTree({
   node,
@@ -127,6 +129,11 @@ export function TagsView(): React.JSX.Element {
     return all.filter((t) => inFolder(t, folder) && (!needle || t.id.toLowerCase().includes(needle) || (t.description ?? '').toLowerCase().includes(needle)))
   }, [all, folder, search])
   const selected = all.find((t) => t.id === selectedTagId)
+  const [importing, setImporting] = useState(false)
+  const exportCsv = useMutation({
+    mutationFn: () => client.call('tags.csvExport', { tagIds: visible.map((t) => t.id) }),
+    onSuccess: (file) => saveTextFile(file.fileName, file.csv, 'text/csv'),
+  })
   return (
     <div className="tags-view">
       <section className="panel tree-panel" aria-label="Tag tree">
@@ -147,7 +154,19 @@ export function TagsView(): React.JSX.Element {
           <span className="muted">
             {visible.length} of {all.length} tags
           </span>
+          <span className="spacer" />
+          <button type="button" onClick={() => setImporting(true)}>
+            Import CSV…
+          </button>
+          <button type="button" className="ghost" onClick={() => exportCsv.mutate()} disabled={visible.length === 0} title="The tags in the list (folder and search applied), in the app's own CSV columns">
+            Export CSV ({visible.length})
+          </button>
         </div>
+        {exportCsv.isError && (
+          <p role="alert" className="error-text">
+            Export failed: {exportCsv.error.message}
+          </p>
+        )}
         {tags.isError && (
           <p role="alert" className="error-text">
             Could not load tags: {tags.error.message}
@@ -175,6 +194,7 @@ export function TagsView(): React.JSX.Element {
           </table>
         </div>
       </section>
+      {importing && <TagImportDialog onClose={() => setImporting(false)} />}
       {selected ? (
         <TagDetail tag={selected} />
       ) : (

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { expect, test } from '../fixtures/workstation'
+import { startPymodbus } from '../peers/start-peer'
+import { goTo, openWorkstation } from '../steps/app'
+import { addModbusConnectionWithFraming, modbusTools, screenshotBothThemes } from '../steps/connection-tools'
+import { connectionPanel } from '../steps/connections'
+
+let pymodbus: Awaited<ReturnType<typeof startPymodbus>> | undefined
+test.beforeAll(async () => {
+  pymodbus = await startPymodbus()
+})
+test.afterAll(async () => {
+  await pymodbus?.stop()
+})
+
+test('Modbus tools: register-range scan with progress and decoded results, add rows as tags, unit scan, counters and the traffic log', async ({
+  page,
+  workstation,
+}) => {
+  test.setTimeout(150_000)
+  await openWorkstation(page, workstation)
+  await goTo(page, 'Connections')
+  await addModbusConnectionWithFraming(page, { name: 'Scanner', host: '127.0.0.1', port: pymodbus!.tcpPort, framing: 'tcp' })
+  const tools = modbusTools(page, 'Scanner')
+
+  // hr 495..510: 500-503 and 505-506 exist in the pymodbus map, each holding its own offset.
+  const form = tools.getByRole('form', { name: 'Register scan' })
+  await form.getByLabel('Start').fill('40496')
+  await form.getByLabel('Count').fill('16')
+  await expect(form).toContainText('hr:495 … hr:510 = 40496 … 40511')
+  await form.getByRole('button', { name: 'Scan registers' }).click()
+  await expect(tools.getByRole('progressbar', { name: 'Register scan progress' })).toBeVisible()
+  await expect(tools.getByRole('status', { name: 'Register scan progress status' })).toContainText('16 / 16 registers')
+  await expect(tools.getByLabel('Register scan summary')).toContainText('6 answered, 10 refused')
+  await expect(tools.getByLabel('Register scan summary')).toContainText('40505 illegal data address (exception 2)')
+  const results = tools.getByRole('table', { name: 'Register scan results' })
+  await expect(results.getByRole('row')).toHaveCount(7)
+  const row = results.getByRole('row').filter({ hasText: '40501' })
+  await expect(row).toContainText('hr:500')
+  await expect(row).toContainText('0x01F4')
+  await expect(row).toContainText('500')
+
+  await results.getByLabel('Select 40501').check()
+  await results.getByLabel('Select 40502').check()
+  await tools.getByLabel('Tag name prefix').fill('R')
+  await tools.getByRole('button', { name: 'Add 2 as tags' }).click()
+  const tags = connectionPanel(page, 'Scanner').getByRole('table', { name: 'Connection tags' })
+  await expect(tags.getByRole('cell', { name: 'R40501', exact: true })).toBeVisible()
+  await expect(tags.getByRole('cell', { name: 'R40502', exact: true })).toBeVisible()
+  await screenshotBothThemes(page, 'modbus-register-scan', tools)
+
+  await tools.getByRole('tab', { name: 'Unit id scan' }).click()
+  const units = tools.getByRole('form', { name: 'Unit id scan' })
+  await units.getByLabel('Last unit id').fill('8')
+  await units.getByLabel('Timeout (ms)').fill('100')
+  await units.getByRole('button', { name: 'Scan unit ids' }).click()
+  await expect(tools.getByRole('status', { name: 'Unit scan result' })).toHaveText('Found unit 1, 2, 7')
+  await expect(tools.getByRole('table', { name: 'Units found' }).getByRole('row')).toHaveCount(4)
+  await screenshotBothThemes(page, 'modbus-unit-scan', tools)
+
+  // Counters count the scans; the traffic log shows them in hex, filterable and exportable.
+  const counters = tools.getByRole('definition')
+  await expect(counters.first()).not.toHaveText('—')
+  await expect(tools.getByLabel('Modbus counters')).toContainText('Timeouts')
+  await tools.getByRole('tab', { name: 'Traffic log' }).click()
+  const log = tools.getByRole('table', { name: 'Traffic log' })
+  await expect(log.getByRole('row').filter({ hasText: 'illegal data address' }).first()).toBeVisible()
+  await tools.getByLabel('Only errors').check()
+  await expect(log.getByRole('cell', { name: 'ok', exact: true })).toHaveCount(0)
+  await expect(log.getByRole('cell', { name: 'sent', exact: true })).toHaveCount(0)
+  await tools.getByLabel('Only errors').uncheck()
+  await tools.getByLabel('Direction').selectOption('tx')
+  await expect(log.getByRole('row').nth(1)).toContainText('TX')
+  await tools.getByRole('button', { name: 'Pause' }).click()
+  await expect(tools.getByRole('status').filter({ hasText: 'Paused' })).toBeVisible()
+  await screenshotBothThemes(page, 'modbus-traffic', tools)
+  await tools.getByRole('button', { name: 'Resume' }).click()
+
+  const download = page.waitForEvent('download')
+  await tools.getByRole('button', { name: 'Export log (.txt)' }).click()
+  const text = readFileSync(await (await download).path(), 'utf8')
+  expect(text).toMatch(/^\d{4}-\d\d-\d\dT\S+ TX unit 1 FC3 [0-9A-F ]+ /m)
+  expect(text).toContain('exception 2')
+})
