@@ -69,6 +69,7 @@ test('Kepware tag CSV: the mapping step, per-row errors, all-or-nothing import, 
   // A second import of the same file clashes on every name: refused, nothing half-imported.
   const again = await openTagImport(page)
   await again.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'kepware-export.csv', mimeType: 'text/csv', buffer: Buffer.from(KEPWARE_CSV) })
+  await again.getByLabel('Target connection').selectOption('press-plc')
   await expect(again.getByLabel('Preview summary')).toContainText('5 rows: 0 ready, 5 with errors')
   await expect(again.getByRole('table', { name: 'Import preview' })).toContainText('already in "Press PLC"')
   await again.getByRole('button', { name: 'Cancel' }).click()
