@@ -107,6 +107,16 @@ describe('ThreadedHistorian (writes on a worker thread)', () => {
     expect(storedCount(file, 'B')).toBe(50)
   })
 
+  it('writes what it holds when closed while a dead thread waits to be restarted', async () => {
+    const { historian, file } = start({ flushIntervalMs: 60_000 })
+    historian.record(values('A', T0, 120))
+    await historian.whenReady()
+    await historian.thread!.terminate()
+    expect(historian.thread).toBeUndefined()
+    await historian.close()
+    expect(storedCount(file, 'A')).toBe(120)
+  })
+
   it('tells what is wrong when the file cannot be opened, and keeps the samples', async () => {
     const { historian, file, notices } = start({ flushIntervalMs: 60_000 })
     await historian.close()

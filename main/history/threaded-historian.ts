@@ -178,14 +178,19 @@ export class ThreadedHistorian {
     this.closing = true
     clearInterval(this.timer)
     clearTimeout(this.restartTimer)
+    // The thread was away (waiting to restart): start one more to write what is held.
+    if (!this.worker && this.recorder.held() > 0) this.spawn()
     const worker = this.worker
     if (!worker) {
       this.closed = true
-      const held = this.recorder.held()
-      if (held > 0) throw new Error(`Historian ${this.file}: ${held} samples could not be written because the historian thread is not running — check the earlier notices`)
       return
     }
-    await this.ready.catch(() => undefined)
+    try {
+      await this.ready
+    } catch (error) {
+      this.closed = true
+      throw new Error(`Historian ${this.file}: ${this.recorder.held()} samples could not be written: ${error instanceof Error ? error.message : String(error)}`)
+    }
     this.send()
     const closed = new Promise<Extract<FromThread, { kind: 'closed' }>>((resolve) => (this.closeResult = resolve))
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
