@@ -58,6 +58,15 @@ test('Modbus tools: register-range scan with progress and decoded results, add r
   await expect(tools.getByRole('table', { name: 'Units found' }).getByRole('row')).toHaveCount(4)
   await screenshotBothThemes(page, 'modbus-unit-scan', tools)
 
+  // A long scan (silent ids cost the timeout each) shows progress and stops on Esc, keeping what it found.
+  await units.getByLabel('Last unit id').fill('247')
+  await units.getByRole('button', { name: 'Scan unit ids' }).click()
+  await expect(tools.getByRole('status', { name: 'Unit scan progress status' })).toContainText(/^(1\d|[2-9]\d|1\d\d) \/ 247 ids/)
+  await units.getByRole('button', { name: 'Cancel scan (Esc)' }).press('Escape')
+  await expect(tools.getByRole('status', { name: 'Unit scan result' })).toHaveText('Cancelled — the units found so far are listed')
+  await expect(units.getByRole('button', { name: 'Scan unit ids' })).toBeVisible()
+  await expect(tools.getByRole('table', { name: 'Units found' }).getByRole('row')).toHaveCount(4)
+
   // Counters count the scans; the traffic log shows them in hex, filterable and exportable.
   const counters = tools.getByRole('definition')
   await expect(counters.first()).not.toHaveText('—')

@@ -595,8 +595,9 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
   const [paused, setPaused] = useState(false)
   const connected = detail.status.state === 'connected' || detail.status.state === 'degraded'
   const traffic = useQuery({
-    queryKey: ['modbus.traffic', detail.id],
-    queryFn: () => client.call('modbus.traffic', { id: detail.id, limit: 2000 }),
+    // The counters come with any call; the frames only matter while the log is on screen.
+    queryKey: ['modbus.traffic', detail.id, tab === 'traffic'],
+    queryFn: () => client.call('modbus.traffic', { id: detail.id, limit: tab === 'traffic' ? 2000 : 1 }),
     refetchInterval: paused ? false : 1000,
   })
   const tabs: { id: Tab; label: string }[] = [
