@@ -10,6 +10,7 @@ import { batchSizeFor, DEFAULT_INFERENCE_SETTINGS, runInference, sessionOptions 
 import { describeOnnxModel, type ModelDescription } from './model-description'
 import { benchDetectorModel } from './bench-models'
 import { letterboxImage } from './preprocess'
+import { runDragBench } from './drag-bench'
 
 interface BenchCase {
   name: string
@@ -114,6 +115,11 @@ async function main(): Promise<void> {
     }
     console.log(`${count} demo images 320×240 PNG from files; median of ${rounds} alternating rounds; pipeline_efficiency = the lower of the two models`)
     const efficiency = Math.min(...Object.values(figures).map((f) => f.pipeline / f.bare))
+    // The labeling canvas in Chromium: one box dragged among 500 (peers: 50 boxes, and 500 redrawn in full every frame).
+    const drag = await runDragBench()
+    console.log(
+      `drag one box among 500 in Chromium: p95 frame work ${drag.drag_frame_p95_ms} ms (50 boxes: ${drag.peer_50_boxes_frame_p95_ms} ms; full redraw: ${drag.peer_full_redraw_frame_p95_ms} ms; frame interval p95 ${drag.drag_raf_interval_p95_ms} ms)`,
+    )
     console.log(
       JSON.stringify({
         images: count,
@@ -126,6 +132,9 @@ async function main(): Promise<void> {
         anomaly_pipeline_images_per_s: Number(figures.anomaly.pipeline.toFixed(2)),
         anomaly_bare_default_threads_images_per_s: Number(figures.anomaly.bareDefaultThreads.toFixed(2)),
         pipeline_efficiency: Number(efficiency.toFixed(3)),
+        drag_frame_p95_ms: drag.drag_frame_p95_ms,
+        drag_peer_50_boxes_frame_p95_ms: drag.peer_50_boxes_frame_p95_ms,
+        drag_peer_full_redraw_frame_p95_ms: drag.peer_full_redraw_frame_p95_ms,
       }),
     )
   } finally {
