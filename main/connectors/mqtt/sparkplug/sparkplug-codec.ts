@@ -100,7 +100,8 @@ function metricValue(m: RawMetric): SparkplugValue {
     case 'longValue':
       return toNumber(m.longValue, type === 4 || type === 13) ?? null
     case 'floatValue':
-      return Math.fround(m.floatValue ?? 0)
+      // A float32 carries about 7 significant digits; more would only show conversion noise (340.4100036621094).
+      return Number(Math.fround(m.floatValue ?? 0).toPrecision(7))
     case 'doubleValue':
       return m.doubleValue ?? 0
     case 'booleanValue':
@@ -135,15 +136,17 @@ export function decodeSparkplugPayload(bytes: Uint8Array): SparkplugPayload {
     uuid?: string
     metrics?: RawMetric[]
   }
+  // Absent proto2 fields read as their default (0) from the prototype; only own properties were on the wire.
+  const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
   return {
-    timestamp: toNumber(message.timestamp),
-    seq: toNumber(message.seq),
+    timestamp: has(message, 'timestamp') ? toNumber(message.timestamp) : undefined,
+    seq: has(message, 'seq') ? toNumber(message.seq) : undefined,
     uuid: message.uuid || undefined,
     metrics: (message.metrics ?? []).map((m) => ({
       name: m.name || undefined,
-      alias: toNumber(m.alias),
-      timestamp: toNumber(m.timestamp),
-      datatype: m.datatype,
+      alias: has(m, 'alias') ? toNumber(m.alias) : undefined,
+      timestamp: has(m, 'timestamp') ? toNumber(m.timestamp) : undefined,
+      datatype: has(m, 'datatype') ? m.datatype : undefined,
       isNull: m.isNull || undefined,
       isHistorical: m.isHistorical || undefined,
       value: metricValue(m),

@@ -22,7 +22,8 @@ export interface MqttSettings {
 
 export const DEFAULT_MQTT_SETTINGS: MqttSettings = {
   url: 'mqtt://',
-  protocolVersion: '5',
+  // 3.1.1 is what every broker speaks (aedes, older Mosquitto and gateways); pick 5 where the broker has it.
+  protocolVersion: '4',
   clientId: '',
   cleanStart: true,
   keepaliveSeconds: '60',
@@ -125,8 +126,8 @@ export function MqttConnectionFields({
       </Row>
       <Row label="MQTT version">
         <select value={value.protocolVersion} onChange={(e) => set('protocolVersion', e.target.value as '4' | '5')}>
-          <option value="5">5</option>
           <option value="4">3.1.1</option>
+          <option value="5">5</option>
         </select>
       </Row>
       <Row label="Client id" hint="blank: a random one per connect">

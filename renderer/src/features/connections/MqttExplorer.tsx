@@ -1,7 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { useQuery } from '@tanstack/react-query'
 import type { MqttExploreBatch, TopicStatsInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime } from '../../app/format'
+import { formatJsonPath, JsonPayloadTree } from './MqttPayloadView'
+import { MqttTagMapForm, type MapTarget } from './MqttTagMapForm'
+import './mqtt.css'
 
 interface TopicNode {
   name: string
@@ -53,17 +57,86 @@ function TopicBranch({ node, depth, selected, onSelect }: { node: TopicNode; dep
   )
 }
 
-function prettyPayload(text: string): string {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2)
+    return { ok: true, value: JSON.parse(text) }
   } catch {
-    return text
+    return { ok: false }
   }
+}
+
+const TIME_KEYS = ['ts', 'timestamp', 'time', 'Timestamp', 'sourceTime']
+
+const FORMAT_NAMES = { json: 'JSON', text: 'text', sparkplug: 'Sparkplug B (decoded)', binary: 'binary (hex)' } as const
+
+/** The selected topic: its last payload as a clickable JSON tree (or text), and the form that maps a value to a tag. */
+function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: { id: string; name: string } }): React.JSX.Element {
+  const [target, setTarget] = useState<MapTarget>()
+  const [done, setDone] = useState<string>()
+  useEffect(() => {
+    setTarget(undefined)
+    setDone(undefined)
+  }, [current.topic])
+  const format = current.format ?? 'text'
+  const parsed = format === 'json' || format === 'sparkplug' ? parseJson(current.lastPayload) : { ok: false as const }
+  const document = parsed.ok ? parsed.value : undefined
+  const timePathHint =
+    document && typeof document === 'object' && !Array.isArray(document) ? TIME_KEYS.filter((k) => k in document).map((k) => formatJsonPath([k]))[0] : undefined
+  const canMap = source !== undefined && format !== 'sparkplug'
+  const pick = (jsonPath: string | undefined, sample: unknown): void => {
+    setDone(undefined)
+    if (!source) return
+    setTarget({ connectionId: source.id, connectionName: source.name, topic: current.topic, jsonPath, sample, timePathHint: jsonPath ? timePathHint : undefined })
+  }
+  return (
+    <>
+      <h3 className="mono">{current.topic}</h3>
+      <p className="muted">
+        {current.count} messages, {current.bytes} bytes{current.retained ? ', retained' : ''}, last at {formatTime(current.lastTime)}
+      </p>
+      <div className="payload-meta">
+        <span className="badge">{FORMAT_NAMES[format]}</span>
+        {canMap && (
+          <button type="button" className="small" onClick={() => pick(undefined, format === 'json' ? document : current.lastPayload)}>
+            Map whole payload
+          </button>
+        )}
+        {format === 'sparkplug' && <span className="muted small">Metrics of Sparkplug B nodes become tags by themselves on a connection with Sparkplug B decoding on.</span>}
+        {format !== 'sparkplug' && !source && <span className="muted small">To map values to tags, explore a saved MQTT connection.</span>}
+        {canMap && parsed.ok && <span className="muted small">Click a value to map it to a tag.</span>}
+      </div>
+      {parsed.ok ? (
+        <JsonPayloadTree document={document} selected={target?.jsonPath} onPick={(steps, value) => (canMap ? pick(formatJsonPath(steps), value) : undefined)} />
+      ) : (
+        <pre className="payload">{current.lastPayload}</pre>
+      )}
+      {done && (
+        <p role="status" className="check-ok">
+          {done}
+        </p>
+      )}
+      {target && (
+        <MqttTagMapForm
+          target={target}
+          onCancel={() => setTarget(undefined)}
+          onDone={(message) => {
+            setTarget(undefined)
+            setDone(message)
+          }}
+        />
+      )}
+    </>
+  )
 }
 
 /** MQTT Explorer in a panel: a live topic tree of any broker with counts and last payloads. */
 export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX.Element {
   const client = useClient()
+  const managed = useQuery({ queryKey: ['connections.managed'], queryFn: () => client.call('connections.managed'), refetchInterval: 5000 })
+  const saved = (managed.data ?? []).filter((c) => c.kind === 'mqtt')
+  const [sourceId, setSourceId] = useState('')
+  const [exploring, setExploring] = useState<{ id: string; name: string }>()
+  const source = saved.find((c) => c.id === sourceId)
   const [url, setUrl] = useState(defaultUrl ?? 'mqtt://127.0.0.1:1883')
   const [filter, setFilter] = useState('#')
   const [running, setRunning] = useState(false)
@@ -82,9 +155,10 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
     topics.current = new Map()
     setSelected(undefined)
     setRunning(true)
+    setExploring(source ? { id: source.id, name: source.status.name } : undefined)
     stop.current = client.subscribe(
       'mqtt.explore',
-      { url, filter },
+      source ? { connectionId: source.id, filter } : { url, filter },
       (batch) => {
         for (const change of batch.changes) topics.current.set(change.topic, change)
         const { changes: _changes, ...rest } = batch
@@ -111,7 +185,22 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
     <section className="panel" aria-label="MQTT explorer">
       <h2>MQTT explorer</h2>
       <div className="toolbar wrap">
-        <input type="text" aria-label="Broker URL" value={url} onChange={(e) => setUrl(e.target.value)} disabled={running} />
+        <label className="explorer-source">
+          <span className="muted">Explore</span>
+          <select aria-label="Explore" value={sourceId} onChange={(e) => setSourceId(e.target.value)} disabled={running}>
+            <option value="">a broker by URL</option>
+            {saved.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.status.name} ({c.status.endpoint})
+              </option>
+            ))}
+          </select>
+        </label>
+        {source ? (
+          <span className="mono muted">{source.status.endpoint}</span>
+        ) : (
+          <input type="text" aria-label="Broker URL" value={url} onChange={(e) => setUrl(e.target.value)} disabled={running} />
+        )}
         <input type="text" aria-label="Topic filter" value={filter} onChange={(e) => setFilter(e.target.value)} disabled={running} style={{ minWidth: 160 }} />
         {running ? (
           <button type="button" onClick={halt}>
@@ -140,17 +229,7 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
           ))}
         </ul>
         <aside className="detail" aria-label="Topic details">
-          {current ? (
-            <>
-              <h3 className="mono">{current.topic}</h3>
-              <p className="muted">
-                {current.count} messages, {current.bytes} bytes{current.retained ? ', retained' : ''}, last at {formatTime(current.lastTime)}
-              </p>
-              <pre className="payload">{prettyPayload(current.lastPayload)}</pre>
-            </>
-          ) : (
-            <p className="muted">Pick a topic to see its last payload.</p>
-          )}
+          {current ? <TopicDetails current={current} source={exploring} /> : <p className="muted">Pick a topic to see its last payload.</p>}
         </aside>
       </div>
     </section>
