@@ -3,7 +3,17 @@ import type { OeeMachineResult, OeePareto, OeePeriod, OeeReport } from '../../..
 import { downloadSvgAsPng, mins, pct, STATE_COLORS } from './oee-range'
 
 /** A chart panel with a PNG download of its SVG. */
-export function ChartPanel({ title, children, file, extra }: { title: string; children: (ref: React.RefObject<SVGSVGElement | null>) => React.ReactNode; file: string; extra?: React.ReactNode }): React.JSX.Element {
+export function ChartPanel({
+  title,
+  children,
+  file,
+  extra,
+}: {
+  title: string
+  children: (ref: React.RefObject<SVGSVGElement | null>) => React.ReactNode
+  file: string
+  extra?: React.ReactNode
+}): React.JSX.Element {
   const ref = useRef<SVGSVGElement | null>(null)
   return (
     <section className="panel oee-chart" aria-label={title}>
@@ -50,7 +60,14 @@ export function TrendBars({ periods, svgRef }: { periods: OeePeriod[]; svgRef: R
   const n = Math.max(1, periods.length)
   const bw = Math.min(60, (w - 40) / n - 4)
   return (
-    <svg ref={svgRef} viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`Line OEE per period: ${periods.map((p) => `${p.label} ${pct(p.line.oee)}`).join(', ')}`}>
+    <svg
+      ref={svgRef}
+      viewBox={`0 0 ${w} ${h}`}
+      width="100%"
+      height={h}
+      role="img"
+      aria-label={`Line OEE per period: ${periods.map((p) => `${p.label} ${pct(p.line.oee)}`).join(', ')}`}
+    >
       <line x1={30} y1={h - 30} x2={w} y2={h - 30} stroke="var(--border)" />
       {[0, 0.5, 1].map((g) => (
         <text key={g} x={0} y={h - 30 - g * (h - 50) + 4} fontSize={10} fill="var(--muted)">
@@ -99,7 +116,14 @@ export function Waterfall({ m, svgRef }: { m: OeeMachineResult; svgRef: React.Re
   const bw = (w - 20) / steps.length - 6
   let level = m.plannedProductionMin
   return (
-    <svg ref={svgRef} viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`Loss waterfall for ${m.name}: ${steps.map((s) => `${s.label} ${mins(s.value)}`).join(', ')}`}>
+    <svg
+      ref={svgRef}
+      viewBox={`0 0 ${w} ${h}`}
+      width="100%"
+      height={h}
+      role="img"
+      aria-label={`Loss waterfall for ${m.name}: ${steps.map((s) => `${s.label} ${mins(s.value)}`).join(', ')}`}
+    >
       {steps.map((s, i) => {
         const x = 10 + i * (bw + 6)
         let top: number
@@ -182,7 +206,14 @@ export function StateTimeline({ report, svgRef }: { report: OeeReport; svgRef: R
   const x = (t: number): number => left + ((t - report.from) / span) * (w - left - 10)
   const states = Object.keys(STATE_COLORS)
   return (
-    <svg ref={svgRef} viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={`Machine state timeline from ${new Date(report.from).toLocaleString()} to ${new Date(report.to).toLocaleString()}`}>
+    <svg
+      ref={svgRef}
+      viewBox={`0 0 ${w} ${h}`}
+      width="100%"
+      height={h}
+      role="img"
+      aria-label={`Machine state timeline from ${new Date(report.from).toLocaleString()} to ${new Date(report.to).toLocaleString()}`}
+    >
       {report.timeline.map((row, i) => (
         <g key={row.machine} transform={`translate(0 ${i * rowH})`}>
           <text x={0} y={16} fontSize={11} fill="var(--text)">

@@ -3,22 +3,39 @@ import { useState } from 'react'
 import type { OeeEvent, OeeReport } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { ChartPanel, Gauge, Pareto, StateTimeline, TrendBars, Waterfall } from './OeeCharts'
-import { csvCell, downloadText, mins, pct, PRESETS, presetRange, toLocalInput, type RangePreset } from './oee-range'
+import type { OeeRanges } from '../../../../preload/contract'
+import { csvCell, downloadText, mins, pct, PRESETS, presetRange, type RangePreset } from './oee-range'
+import { formatPlantTime, fromPlantInput, toPlantInput } from './plant-time'
+import { OeeSettingsPanel } from './settings/OeeSettingsPanel'
+import { StopsPanel } from './StopsPanel'
 import { UncodedQueue } from './UncodedQueue'
 import './oee.css'
+
+function rangeLabel(preset: RangePreset, ranges: OeeRanges | undefined, picked: { from: number } | null): string {
+  if (preset === 'shift' && ranges?.currentShift) return `${ranges.currentShift.label}${ranges.currentShift.running ? '' : ' (ended)'}: `
+  if (preset === 'previous' && ranges?.previousShift) return `${ranges.previousShift.label}: `
+  if (preset === 'pick' && picked) return `${ranges?.shifts.find((s) => s.from === picked.from)?.label ?? 'Shift'}: `
+  return ''
+}
 
 function eventsCsv(events: OeeEvent[]): string {
   const head = 'id,machine,start,end,duration_s,state,fault_code,minor,reason,comment'
   const rows = events.map((e) =>
-    [e.id, e.machine, new Date(e.start).toISOString(), new Date(e.end).toISOString(), e.durationS, e.state, e.faultCode, e.minor, e.reasonLabel, e.comment].map(csvCell).join(','),
+    [e.id, e.machine, new Date(e.start).toISOString(), new Date(e.end).toISOString(), e.durationS, e.state, e.faultCode, e.minor, e.reasonLabel, e.comment]
+      .map(csvCell)
+      .join(','),
   )
   return [head, ...rows].join('\n') + '\n'
 }
 
 function reportCsv(r: OeeReport): string {
-  const head = 'period,start,end,machine,availability,performance,quality,oee,planned_min,run_min,good,reject,breakdowns_min,setup_min,minor_stops_min,reduced_speed_min,defects_min,startup_rejects_min,bottleneck'
+  const head =
+    'period,start,end,machine,availability,performance,quality,oee,planned_min,run_min,good,reject,breakdowns_min,setup_min,minor_stops_min,reduced_speed_min,defects_min,startup_rejects_min,bottleneck'
   const rows = [r.summary, ...r.periods].flatMap((p) =>
-    [...p.machines.map((m) => ({ ...m, name: m.machine })), { name: 'LINE', ...p.line, plannedProductionMin: '', runMin: '', counts: p.output, lossMin: null }].map((m) =>
+    [
+      ...p.machines.map((m) => ({ ...m, name: m.machine })),
+      { name: 'LINE', ...p.line, plannedProductionMin: '', runMin: '', counts: p.output, lossMin: null },
+    ].map((m) =>
       [
         p.label,
         new Date(p.start).toISOString(),
@@ -32,7 +49,16 @@ function reportCsv(r: OeeReport): string {
         m.runMin,
         m.counts.good,
         'reject' in m.counts ? m.counts.reject : '',
-        ...(m.lossMin ? [m.lossMin.breakdowns, m.lossMin.setupAndAdjustments, m.lossMin.minorStops, m.lossMin.reducedSpeed, m.lossMin.processDefects, m.lossMin.startupRejects] : ['', '', '', '', '', '']),
+        ...(m.lossMin
+          ? [
+              m.lossMin.breakdowns,
+              m.lossMin.setupAndAdjustments,
+              m.lossMin.minorStops,
+              m.lossMin.reducedSpeed,
+              m.lossMin.processDefects,
+              m.lossMin.startupRejects,
+            ]
+          : ['', '', '', '', '', '']),
         p.bottleneck?.machine,
       ]
         .map(csvCell)
@@ -42,30 +68,45 @@ function reportCsv(r: OeeReport): string {
   return [head, ...rows].join('\n') + '\n'
 }
 
-/** OEE of the demo line from the historian: numbers, gauges, trend, losses, Pareto, state timeline and the uncoded-stops queue. */
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'stops', label: 'Stops' },
+  { id: 'settings', label: 'Settings' },
+] as const
+type Tab = (typeof TABS)[number]['id']
+
+/** OEE of the line from the historian: overview (numbers, gauges, trend, losses, Pareto, states, uncoded queue), stops (split, merge, history) and settings. */
 export function OeeView(): React.JSX.Element {
   const client = useClient()
+  const [tab, setTab] = useState<Tab>('overview')
   const [preset, setPreset] = useState<RangePreset>('shift')
-  const [custom, setCustom] = useState(() => presetRange('24h', Date.now()))
+  const [picked, setPicked] = useState<{ from: number; to: number } | null>(null)
+  const [custom, setCustom] = useState(() => ({ from: Date.now() - 24 * 3_600_000, to: Date.now() }))
   const [by, setBy] = useState<'shift' | 'day' | 'week'>('shift')
   const [paretoBy, setParetoBy] = useState<'minutes' | 'count'>('minutes')
   const [waterfallMachine, setWaterfallMachine] = useState<string | null>(null)
-  const range = (): { from: number; to: number } => (preset === 'custom' ? custom : presetRange(preset, Date.now()))
-  const live = preset !== 'custom'
+  const ranges = useQuery({ queryKey: ['oee', 'ranges'], queryFn: () => client.call('oee.ranges'), refetchInterval: 60_000 })
+  const timeZone = ranges.data?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
+  const range = (): { from: number; to: number } | null =>
+    preset === 'custom' ? custom : preset === 'pick' ? picked : presetRange(preset, Date.now(), ranges.data)
+  const live = preset !== 'custom' && preset !== 'pick' && preset !== 'previous'
+  const rangeKey = [preset, preset === 'custom' ? custom : preset === 'pick' ? picked : ranges.data?.currentShift?.from, ranges.dataUpdatedAt]
 
   const report = useQuery({
-    queryKey: ['oee', 'report', preset, custom, by],
-    queryFn: () => client.call('oee.report', { ...range(), by }),
+    queryKey: ['oee', 'report', ...rangeKey, by],
+    queryFn: () => client.call('oee.report', { ...range()!, by }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
+    enabled: range() !== null,
   })
   const r = report.data
-  const window = r ? { from: r.from, to: r.to } : range()
+  const window = r ? { from: r.from, to: r.to } : (range() ?? { from: Date.now() - 3_600_000, to: Date.now() })
   const uncoded = useQuery({
-    queryKey: ['oee', 'uncoded', preset, custom],
-    queryFn: () => client.call('oee.events', { ...range(), uncodedOnly: true }),
+    queryKey: ['oee', 'uncoded', ...rangeKey],
+    queryFn: () => client.call('oee.events', { ...range()!, uncodedOnly: true }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
+    enabled: range() !== null,
   })
   const pareto = useQuery({
     queryKey: ['oee', 'pareto', window.from, window.to, uncoded.dataUpdatedAt],
@@ -78,138 +119,216 @@ export function OeeView(): React.JSX.Element {
 
   const summary = r?.summary
   const wfMachine = summary?.machines.find((m) => m.machine === (waterfallMachine ?? summary.bottleneck?.machine)) ?? summary?.machines[0]
+  const noShift = ranges.data && (preset === 'shift' || preset === 'previous') && range() === null
 
   return (
     <div className="oee-view">
       <header className="oee-toolbar panel">
         <h1>OEE</h1>
-        <div role="group" aria-label="Range">
-          {PRESETS.map((p) => (
-            <button key={p.id} type="button" className={preset === p.id ? 'active' : undefined} aria-pressed={preset === p.id} onClick={() => setPreset(p.id)}>
-              {p.label}
+        <div role="tablist" aria-label="OEE sections" className="oee-subtabs">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              className={tab === t.id ? 'active' : undefined}
+              onClick={() => setTab(t.id)}
+            >
+              {t.label}
             </button>
           ))}
         </div>
-        {preset === 'custom' && (
-          <span>
-            <input type="datetime-local" aria-label="From" value={toLocalInput(custom.from)} onChange={(e) => e.target.value && setCustom((c) => ({ ...c, from: new Date(e.target.value).getTime() }))} />
-            <input type="datetime-local" aria-label="To" value={toLocalInput(custom.to)} onChange={(e) => e.target.value && setCustom((c) => ({ ...c, to: new Date(e.target.value).getTime() }))} />
-          </span>
-        )}
-        <label>
-          Trend per{' '}
-          <select aria-label="Trend per" value={by} onChange={(e) => setBy(e.target.value as typeof by)}>
-            <option value="shift">shift</option>
-            <option value="day">day</option>
-            <option value="week">week</option>
-          </select>
-        </label>
-        <button type="button" disabled={!r} onClick={() => r && downloadText('oee-report.csv', reportCsv(r))}>
-          Export report CSV
-        </button>
-        <button type="button" onClick={() => void exportEvents()}>
-          Export events CSV
-        </button>
-        <span className="muted" role="status" aria-label="OEE range">
-          {r ? `${new Date(r.from).toLocaleString()} – ${new Date(r.to).toLocaleString()} (${r.timeZone})` : 'Computing…'}
-        </span>
-      </header>
-      {report.error && <p role="alert">OEE could not be computed: {report.error.message}</p>}
-      {summary && (
-        <section className="panel" aria-label="Overview">
-          <table className="oee-table oee-overview" aria-label="OEE per machine and line">
-            <thead>
-              <tr>
-                <th>Machine</th>
-                <th>Availability</th>
-                <th>Performance</th>
-                <th>Quality</th>
-                <th>OEE</th>
-                <th>Good / reject</th>
-                <th>Blocked+starved</th>
-                <th>Flags</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.machines.map((m) => (
-                <tr key={m.machine}>
-                  <th scope="row">
-                    {m.name}
-                    {summary.bottleneck?.machine === m.machine && <span className="oee-badge">bottleneck</span>}
-                  </th>
-                  {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
-                    <td key={k}>
-                      <Gauge label={`${m.name} ${k}`} value={m[k]} size={48} /> <span>{pct(m[k])}</span>
-                    </td>
-                  ))}
-                  <td>
-                    {m.counts.good} / {m.counts.reject}
-                  </td>
-                  <td>{mins(m.blockedStarvedMin)}</td>
-                  <td>{m.flags.join(', ')}</td>
-                </tr>
+        {tab !== 'settings' && (
+          <>
+            <div role="group" aria-label="Range">
+              {PRESETS.map((p) => (
+                <button
+                  key={p.id}
+                  type="button"
+                  className={preset === p.id ? 'active' : undefined}
+                  aria-pressed={preset === p.id}
+                  onClick={() => setPreset(p.id)}
+                >
+                  {p.label}
+                </button>
               ))}
-              <tr className="oee-line-row">
-                <th scope="row">Line {summary.bottleneck ? `(at ${summary.bottleneck.machine.replace(/^.*\./, '')})` : ''}</th>
-                {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
-                  <td key={k}>
-                    <Gauge label={`Line ${k}`} value={summary.line[k]} size={56} /> <strong>{pct(summary.line[k])}</strong>
-                  </td>
-                ))}
-                <td>
-                  {summary.output.good} good of {summary.output.total}
-                </td>
-                <td colSpan={2}>Bottleneck: {summary.bottleneck ? `${summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)` : '—'}</td>
-              </tr>
-            </tbody>
-          </table>
-          {r.warnings.length > 0 && <p className="muted small">{r.warnings.join(' · ')}</p>}
-        </section>
-      )}
-      {r && summary && (
-        <div className="oee-grid">
-          <ChartPanel title={`OEE trend per ${by}`} file="oee-trend.png">
-            {(ref) => <TrendBars periods={r.periods} svgRef={ref} />}
-          </ChartPanel>
-          {wfMachine && (
-            <ChartPanel
-              title="Loss waterfall"
-              file="oee-waterfall.png"
-              extra={
-                <select aria-label="Waterfall machine" value={wfMachine.machine} onChange={(e) => setWaterfallMachine(e.target.value)}>
-                  {summary.machines.map((m) => (
-                    <option key={m.machine} value={m.machine}>
-                      {m.name}
-                    </option>
-                  ))}
-                </select>
-              }
+            </div>
+            <select
+              aria-label="Pick a shift"
+              value={preset === 'pick' && picked ? String(picked.from) : ''}
+              onChange={(e) => {
+                const s = ranges.data?.shifts.find((x) => String(x.from) === e.target.value)
+                if (s) {
+                  setPicked({ from: s.from, to: s.to })
+                  setPreset('pick')
+                }
+              }}
             >
-              {(ref) => <Waterfall m={wfMachine} svgRef={ref} />}
-            </ChartPanel>
+              <option value="">Pick a shift…</option>
+              {ranges.data?.shifts.map((s) => (
+                <option key={s.from} value={String(s.from)}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+            {preset === 'custom' && (
+              <span>
+                <input
+                  type="datetime-local"
+                  aria-label="From"
+                  value={toPlantInput(custom.from, timeZone).slice(0, 16)}
+                  onChange={(e) => setCustom((c) => ({ ...c, from: fromPlantInput(e.target.value, timeZone) ?? c.from }))}
+                />
+                <input
+                  type="datetime-local"
+                  aria-label="To"
+                  value={toPlantInput(custom.to, timeZone).slice(0, 16)}
+                  onChange={(e) => setCustom((c) => ({ ...c, to: fromPlantInput(e.target.value, timeZone) ?? c.to }))}
+                />
+              </span>
+            )}
+            <label>
+              Trend per{' '}
+              <select aria-label="Trend per" value={by} onChange={(e) => setBy(e.target.value as typeof by)}>
+                <option value="shift">shift</option>
+                <option value="day">day</option>
+                <option value="week">week</option>
+              </select>
+            </label>
+            <button type="button" disabled={!r} onClick={() => r && downloadText('oee-report.csv', reportCsv(r))}>
+              Export report CSV
+            </button>
+            <button type="button" onClick={() => void exportEvents()}>
+              Export events CSV
+            </button>
+            <span className="muted" role="status" aria-label="OEE range">
+              {r
+                ? `${rangeLabel(preset, ranges.data, picked)}${formatPlantTime(r.from, timeZone)} – ${formatPlantTime(r.to, timeZone)} (${r.timeZone})`
+                : noShift
+                  ? 'The calendar has no shift here'
+                  : 'Computing…'}
+            </span>
+          </>
+        )}
+      </header>
+      {tab === 'settings' && <OeeSettingsPanel />}
+      {tab === 'stops' && r && <StopsPanel range={{ from: r.from, to: r.to }} timeZone={r.timeZone} live={live} />}
+      {tab === 'overview' && (
+        <>
+          {report.error && <p role="alert">OEE could not be computed: {report.error.message}</p>}
+          {summary && (
+            <section className="panel" aria-label="Overview">
+              <table className="oee-table oee-overview" aria-label="OEE per machine and line">
+                <thead>
+                  <tr>
+                    <th>Machine</th>
+                    <th>Availability</th>
+                    <th>Performance</th>
+                    <th>Quality</th>
+                    <th>OEE</th>
+                    <th>Planned</th>
+                    <th>Good / reject</th>
+                    <th>Blocked+starved</th>
+                    <th>Flags</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {summary.machines.map((m) => (
+                    <tr key={m.machine}>
+                      <th scope="row">
+                        {m.name}
+                        {summary.bottleneck?.machine === m.machine && <span className="oee-badge">bottleneck</span>}
+                      </th>
+                      {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
+                        <td key={k}>
+                          <Gauge label={`${m.name} ${k}`} value={m[k]} size={48} /> <span>{pct(m[k])}</span>
+                        </td>
+                      ))}
+                      <td>{mins(m.plannedProductionMin)}</td>
+                      <td>
+                        {m.counts.good} / {m.counts.reject}
+                      </td>
+                      <td>{mins(m.blockedStarvedMin)}</td>
+                      <td>{m.flags.join(', ')}</td>
+                    </tr>
+                  ))}
+                  <tr className="oee-line-row">
+                    <th scope="row">Line {summary.bottleneck ? `(at ${summary.bottleneck.machine.replace(/^.*\./, '')})` : ''}</th>
+                    {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
+                      <td key={k}>
+                        <Gauge label={`Line ${k}`} value={summary.line[k]} size={56} /> <strong>{pct(summary.line[k])}</strong>
+                      </td>
+                    ))}
+                    <td />
+                    <td>
+                      {summary.output.good} good of {summary.output.total}
+                    </td>
+                    <td colSpan={2}>
+                      Bottleneck: {summary.bottleneck ? `${summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)` : '—'}
+                    </td>
+                  </tr>
+                </tbody>
+              </table>
+              {r.warnings.length > 0 && <p className="muted small">{r.warnings.join(' · ')}</p>}
+            </section>
           )}
-          <ChartPanel
-            title="Downtime Pareto"
-            file="oee-pareto.png"
-            extra={
-              <div role="group" aria-label="Pareto by">
-                <button type="button" aria-pressed={paretoBy === 'minutes'} className={paretoBy === 'minutes' ? 'active' : undefined} onClick={() => setParetoBy('minutes')}>
-                  Minutes
-                </button>
-                <button type="button" aria-pressed={paretoBy === 'count'} className={paretoBy === 'count' ? 'active' : undefined} onClick={() => setParetoBy('count')}>
-                  Count
-                </button>
-              </div>
-            }
-          >
-            {(ref) => <Pareto data={pareto.data ?? []} by={paretoBy} svgRef={ref} />}
-          </ChartPanel>
-          <ChartPanel title="Machine states" file="oee-states.png">
-            {(ref) => <StateTimeline report={r} svgRef={ref} />}
-          </ChartPanel>
-        </div>
+          {r && summary && (
+            <div className="oee-grid">
+              <ChartPanel title={`OEE trend per ${by}`} file="oee-trend.png">
+                {(ref) => <TrendBars periods={r.periods} svgRef={ref} />}
+              </ChartPanel>
+              {wfMachine && (
+                <ChartPanel
+                  title="Loss waterfall"
+                  file="oee-waterfall.png"
+                  extra={
+                    <select aria-label="Waterfall machine" value={wfMachine.machine} onChange={(e) => setWaterfallMachine(e.target.value)}>
+                      {summary.machines.map((m) => (
+                        <option key={m.machine} value={m.machine}>
+                          {m.name}
+                        </option>
+                      ))}
+                    </select>
+                  }
+                >
+                  {(ref) => <Waterfall m={wfMachine} svgRef={ref} />}
+                </ChartPanel>
+              )}
+              <ChartPanel
+                title="Downtime Pareto"
+                file="oee-pareto.png"
+                extra={
+                  <div role="group" aria-label="Pareto by">
+                    <button
+                      type="button"
+                      aria-pressed={paretoBy === 'minutes'}
+                      className={paretoBy === 'minutes' ? 'active' : undefined}
+                      onClick={() => setParetoBy('minutes')}
+                    >
+                      Minutes
+                    </button>
+                    <button
+                      type="button"
+                      aria-pressed={paretoBy === 'count'}
+                      className={paretoBy === 'count' ? 'active' : undefined}
+                      onClick={() => setParetoBy('count')}
+                    >
+                      Count
+                    </button>
+                  </div>
+                }
+              >
+                {(ref) => <Pareto data={pareto.data ?? []} by={paretoBy} svgRef={ref} />}
+              </ChartPanel>
+              <ChartPanel title="Machine states" file="oee-states.png">
+                {(ref) => <StateTimeline report={r} svgRef={ref} />}
+              </ChartPanel>
+            </div>
+          )}
+          {reasons.data && <UncodedQueue events={uncoded.data ?? []} tree={reasons.data} />}
+        </>
       )}
-      {reasons.data && <UncodedQueue events={uncoded.data ?? []} tree={reasons.data} />}
     </div>
   )
 }

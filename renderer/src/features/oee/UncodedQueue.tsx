@@ -16,7 +16,10 @@ export function UncodedQueue({ events, tree }: { events: OeeEvent[]; tree: OeeRe
   const [categoryId, setCategoryId] = useState<string | null>(null)
   const [reasonId, setReasonId] = useState<string | null>(null)
   const [comment, setComment] = useState('')
-  const category = tree.categories.find((c) => c.id === categoryId)
+  // Retired categories and reasons stay on coded stops but are not offered; keys 1–9 count only the active ones.
+  const categories = tree.categories.filter((c) => !c.retired)
+  const category = categories.find((c) => c.id === categoryId)
+  const reasons = category?.reasons.filter((r) => !r.retired) ?? []
   const current = events[Math.min(active, events.length - 1)]
   const targets = selected.size ? events.filter((e) => selected.has(e.id)) : current ? [current] : []
 
@@ -49,9 +52,9 @@ export function UncodedQueue({ events, tree }: { events: OeeEvent[]; tree: OeeRe
     } else if (/^[1-9]$/.test(e.key)) {
       const i = Number(e.key) - 1
       if (!category) {
-        const c = tree.categories[i]
+        const c = categories[i]
         if (c) setCategoryId(c.id)
-      } else if (category.reasons[i]) setReasonId(category.reasons[i].id)
+      } else if (reasons[i]) setReasonId(reasons[i].id)
     } else if (e.key === 'Enter') apply.mutate()
     else if (e.key === 'Escape') {
       setCategoryId(null)
@@ -113,7 +116,7 @@ export function UncodedQueue({ events, tree }: { events: OeeEvent[]; tree: OeeRe
         <div className="oee-reason-pick" aria-label="Reason">
           <h3>{category ? `${category.name}: pick a reason` : 'Pick a category'}</h3>
           <ol>
-            {(category ? category.reasons : tree.categories).map((item, i) => (
+            {(category ? reasons : categories).map((item, i) => (
               <li key={item.id}>
                 <button
                   type="button"
@@ -126,10 +129,14 @@ export function UncodedQueue({ events, tree }: { events: OeeEvent[]; tree: OeeRe
             ))}
           </ol>
           {category && (
-            <button type="button" className="ghost" onClick={() => {
+            <button
+              type="button"
+              className="ghost"
+              onClick={() => {
                 setCategoryId(null)
                 setReasonId(null)
-              }}>
+              }}
+            >
               ← Categories
             </button>
           )}

@@ -1,38 +1,27 @@
-/** Range presets for the OEE view; shifts are the default 3×8 h plan (06:00, 14:00, 22:00 local). */
-export type RangePreset = 'shift' | 'today' | '24h' | '7d' | 'custom'
+import type { OeeRanges } from '../../../../preload/contract'
+
+/** Range presets for the OEE view: shifts, the production day and the week come from the plant's calendar. */
+export type RangePreset = 'shift' | 'previous' | 'today' | 'week' | '24h' | '7d' | 'pick' | 'custom'
 
 export const PRESETS: { id: RangePreset; label: string }[] = [
   { id: 'shift', label: 'Current shift' },
+  { id: 'previous', label: 'Previous shift' },
   { id: 'today', label: 'Today' },
+  { id: 'week', label: 'This week' },
   { id: '24h', label: 'Last 24 h' },
   { id: '7d', label: 'Last 7 days' },
   { id: 'custom', label: 'Custom' },
 ]
 
 const HOUR = 3_600_000
-const SHIFT_STARTS = [6, 14, 22]
 
-export function shiftStart(now: number): number {
-  const d = new Date(now)
-  const candidates: number[] = []
-  for (const dayOffset of [-1, 0]) for (const h of SHIFT_STARTS) candidates.push(new Date(d.getFullYear(), d.getMonth(), d.getDate() + dayOffset, h).getTime())
-  return Math.max(...candidates.filter((t) => t <= now))
-}
-
-export function presetRange(preset: Exclude<RangePreset, 'custom'>, now: number): { from: number; to: number } {
-  if (preset === 'shift') return { from: shiftStart(now), to: now }
-  if (preset === 'today') {
-    const d = new Date(now)
-    return { from: new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), to: now }
-  }
+/** The range of a preset, or null while the calendar's ranges are not known yet. */
+export function presetRange(preset: Exclude<RangePreset, 'custom' | 'pick'>, now: number, ranges: OeeRanges | undefined): { from: number; to: number } | null {
   if (preset === '24h') return { from: now - 24 * HOUR, to: now }
-  return { from: now - 7 * 24 * HOUR, to: now }
-}
-
-/** `yyyy-MM-ddTHH:mm` in local time, for datetime-local inputs. */
-export function toLocalInput(t: number): string {
-  const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000)
-  return d.toISOString().slice(0, 16)
+  if (preset === '7d') return { from: now - 7 * 24 * HOUR, to: now }
+  if (!ranges) return null
+  const r = preset === 'shift' ? ranges.currentShift : preset === 'previous' ? ranges.previousShift : preset === 'today' ? ranges.today : ranges.week
+  return r ? { from: r.from, to: Math.min(r.to, Math.max(now, r.from + 1000)) } : null
 }
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`)
