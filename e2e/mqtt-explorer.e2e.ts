@@ -13,7 +13,7 @@ test('MQTT explorer: browse the demo broker live, with counts and the last paylo
   await expect(telemetry).toBeVisible()
   await telemetry.getByRole('button').first().click()
   const details = explorer.getByRole('complementary', { name: 'Topic details' })
-  await expect(details).toContainText('"device_id": "line1-filler"')
+  await expect(details.getByRole('tree', { name: 'Payload' })).toContainText('device_id: "line1-filler"')
   const count = async () => Number(((await details.innerText()).match(/(\d+) messages/) ?? [])[1] ?? 0)
   const first = await count()
   await expect.poll(count, { timeout: 15_000 }).toBeGreaterThan(first)
