@@ -90,4 +90,9 @@ test('Modbus tools: register-range scan with progress and decoded results, add r
   const text = readFileSync(await (await download).path(), 'utf8')
   expect(text).toMatch(/^\d{4}-\d\d-\d\dT\S+ TX unit 1 FC3 [0-9A-F ]+ /m)
   expect(text).toContain('exception 2')
+
+  // Reset counters: the scans' exceptions are gone; the polls (which answer) keep counting.
+  await expect(counters.nth(3)).not.toHaveText('0')
+  await tools.getByRole('button', { name: 'Reset counters' }).click()
+  await expect(counters.nth(3)).toHaveText('0')
 })

@@ -58,6 +58,7 @@ test('Kepware tag CSV: the mapping step, per-row errors, all-or-nothing import, 
   await expect(page.locator('[data-tag-value="press-plc:Press.Int16"]')).toContainText('-12345')
   await expect(page.locator('[data-tag-value="press-plc:Press.UInt16"]')).toContainText('54321')
   await expect(page.locator('[data-tag-value="press-plc:Press.Int32"]')).toContainText('-123456789')
+  await screenshotBothThemes(page, 'tags-imported')
 
   const download = page.waitForEvent('download')
   await page.getByRole('button', { name: 'Export CSV (4)' }).click()

@@ -40,7 +40,7 @@ function describeError(error: unknown): string {
 }
 
 export function connectionToolHandlers(manager: ConnectionManager, allTags: () => TagInfo[]) {
-  const targetConfig = (connectionId: string | undefined) => (connectionId === undefined ? undefined : manager.config(connectionId))
+  const targetConfig = (connectionId: string | undefined) => (connectionId === undefined ? undefined : { ...manager.config(connectionId), id: connectionId })
 
   const exportTags = (input?: { tagIds?: string[] }) => {
     const wanted = input?.tagIds ? new Set(input.tagIds) : undefined
@@ -83,7 +83,7 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
 
     'tags.csvImport': async (input: { source: TagCsvSource; mapping: TagCsvMapping; connectionId: string; skipErrors: boolean }) => {
       const file = await readCsvSource(input.source)
-      const target = manager.config(input.connectionId)
+      const target = targetConfig(input.connectionId)!
       const converted = convertCsv(file.text, input.mapping, target)
       if (converted.errors.length > 0 && !input.skipErrors) {
         const first = converted.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`)
@@ -117,6 +117,10 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
     },
     'modbus.trafficClear': (input: { id: string }) => {
       manager.modbusDriver(input.id).trafficLog().clear()
+      return { ok: true as const }
+    },
+    'modbus.countersReset': (input: { id: string }) => {
+      manager.modbusDriver(input.id).resetCounters()
       return { ok: true as const }
     },
 

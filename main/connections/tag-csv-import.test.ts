@@ -75,6 +75,37 @@ describe('tag CSV import into a connection', () => {
     await manager.close()
   })
 
+  it('takes an Ignition tag CSV: folders into the name, the wire type from the designator, the device ignored for a chosen connection', async () => {
+    const { handlers, manager, plc } = await setup()
+    const ignition = [
+      'Name,Path,Data Type,OPC Item Path,Eng Unit,Eng Low,Eng High,Documentation',
+      'Speed,Line1/Filler,Float4,ns=1;s=[PLC1]HRF100,bpm,0,600,Filler speed',
+      'Running,Line1/Filler,Boolean,ns=1;s=[PLC1]C1,,,,',
+      'Recipe,Line1,String,ns=1;s=[PLC1]HRS10:20,,,,Recipe name',
+    ].join('\n')
+    const source = { kind: 'text' as const, fileName: 'ignition.csv', text: ignition }
+    const preview = await handlers['tags.csvPreview']({ source, connectionId: plc.id })
+    expect(preview).toMatchObject({ detectedFormat: 'ignition', rowCount: 3, okCount: 3 })
+    await handlers['tags.csvImport']({ source, mapping: preview.mapping, connectionId: plc.id, skipErrors: false })
+    expect(manager.config(plc.id).tags).toEqual([
+      expect.objectContaining({ name: 'Line1.Filler.Speed', address: 'hr:99', dataType: 'float32', unit: 'bpm', range: { low: 0, high: 600 } }),
+      expect.objectContaining({ name: 'Line1.Filler.Running', address: 'co:0', dataType: 'bool' }),
+      expect.objectContaining({ name: 'Line1.Recipe', address: 'hr:9', dataType: 'string', stringLength: 10 }),
+    ])
+    await manager.close()
+  })
+
+  it('refuses OPC UA node ids for a Modbus connection and rows of another connection, row by row', async () => {
+    const { handlers, plc, manager } = await setup()
+    const text = 'name,connectionId,address,dataType\nTemp,filler-plc,ns=2;s=Oven.Temp,float64\nLevel,filler-plc,hr:3,uint16\nOther,press,hr:4,uint16\n'
+    const preview = await handlers['tags.csvPreview']({ source: { kind: 'text', fileName: 'mixed.csv', text }, connectionId: plc.id })
+    expect(preview.detectedFormat).toBe('otw')
+    expect(preview.rows[0]!.error).toMatch(/address "ns=2;s=Oven.Temp" is not a Modbus address .* import it into an OPC UA connection instead/)
+    expect(preview.rows[1]!.tag).toMatchObject({ name: 'Level', address: 'hr:3' })
+    expect(preview.rows[2]!.error).toBe('the row is for connection "press", not "filler-plc" — choose that connection, or set the Connection id column to "not imported"')
+    await manager.close()
+  })
+
   it('reads a file by path and says clearly when it is missing; exports the tags in our columns', async () => {
     const { handlers, dataDir, plc, manager } = await setup()
     const file = join(dataDir, 'tags.csv')

@@ -108,7 +108,7 @@ interface Converted {
 }
 
 /** Runs the mapping over every row and, with a target, checks each row against it. */
-export function convertCsv(text: string, mapping: TagCsvMapping, target?: ConnectionConfig): Converted {
+export function convertCsv(text: string, mapping: TagCsvMapping, target?: ConnectionConfig & { id: string }): Converted {
   const result = importTags(text, toColumnMapping(mapping))
   const records = (parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }) as unknown as {
     record: string[]
@@ -129,6 +129,9 @@ export function convertCsv(text: string, mapping: TagCsvMapping, target?: Connec
     const tag = result.tags[next++]
     if (!tag) continue
     try {
+      if (target && mapping.columns.connectionId && tag.connectionId !== PREVIEW_CONNECTION && tag.connectionId !== target.id) {
+        throw new Error(`the row is for connection "${tag.connectionId}", not "${target.id}" — choose that connection, or set the Connection id column to "not imported"`)
+      }
       const converted: TargetTag = target ? toConnectionTag(tag, target) : { name: connectionTagName(tag), address: tag.address, dataType: tag.dataType, byteOrder: tag.byteOrder, access: tag.access, unit: tag.engineeringUnit }
       if (taken.has(converted.name)) throw new Error(`a tag named "${converted.name}" is already ${target?.tags.some((t) => t.name === converted.name) ? `in "${target.name}"` : 'on an earlier line'}`)
       taken.add(converted.name)
@@ -153,7 +156,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-export function previewCsv(file: CsvText, options: { mapping?: TagCsvMapping; target?: ConnectionConfig; previewRows?: number }): TagCsvPreview {
+export function previewCsv(file: CsvText, options: { mapping?: TagCsvMapping; target?: ConnectionConfig & { id: string }; previewRows?: number }): TagCsvPreview {
   const headers = headersOf(file.text)
   if (headers.length === 0 || headers.every((h) => h === '')) {
     throw new WorkbenchError('INVALID_INPUT', `Tag CSV ${file.fileName}: the file is empty or has no header row — the first line must name the columns`)

@@ -125,6 +125,8 @@ export const connectionToolRequests = {
     output: z.object({ fileName: z.string(), content: z.string(), frames: z.number() }),
   },
   'modbus.trafficClear': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
+  /** Requests, responses, timeouts, exceptions, CRC errors and round-trip times start from zero again. */
+  'modbus.countersReset': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
 } as const
 
 const progress = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number().nullable() })

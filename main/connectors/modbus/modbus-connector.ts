@@ -134,6 +134,10 @@ export class ModbusConnector implements Connector {
   counters(): ModbusCounters {
     return this.counterSet.snapshot()
   }
+  resetCounters(): void {
+    this.counterSet.reset()
+  }
+
   /** The last frames on the wire, in hex; exportText() / exportCsv() for a support ticket. */
   trafficLog(): TrafficLog {
     return this.traffic

@@ -44,6 +44,13 @@ export class ModbusCounterSet {
     this.crcErrors++
   }
 
+  /** Starts counting from zero again (Modbus Poll's "reset counters"). */
+  reset(): void {
+    this.requests = this.responses = this.timeouts = this.exceptions = this.crcErrors = 0
+    this.rttCount = this.rttSum = 0
+    this.rttMin = this.rttMax = this.rttLast = null
+  }
+
   snapshot(): ModbusCounters {
     return {
       requests: this.requests,

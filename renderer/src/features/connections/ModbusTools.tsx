@@ -481,6 +481,13 @@ function Counters({ counters }: { counters: ModbusTraffic['counters'] | undefine
   )
 }
 
+/** Local wall-clock time with milliseconds, as a bus monitor shows it. */
+function clockTime(epochMs: number): string {
+  const d = new Date(epochMs)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
+}
+
 /** TX frames say `sent`, answered RX frames `ok`; anything else (exception, timeout, CRC error) is a problem. */
 const isProblem = (result: string) => result !== 'ok' && result !== 'sent'
 
@@ -569,7 +576,7 @@ function TrafficLog({ id, frames }: { id: string; frames: ModbusTraffic['frames'
           <tbody>
             {shown.map((f) => (
               <tr key={f.seq} className={isProblem(f.result) ? 'traffic-problem' : undefined}>
-                <td className="mono small">{new Date(f.time).toISOString().slice(11, 23)}</td>
+                <td className="mono small">{clockTime(f.time)}</td>
                 <td className={`mono dir-${f.direction}`}>{f.direction.toUpperCase()}</td>
                 <td className="num">{f.unitId}</td>
                 <td className="num">{f.functionCode}</td>
@@ -600,6 +607,11 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
     queryFn: () => client.call('modbus.traffic', { id: detail.id, limit: tab === 'traffic' ? 2000 : 1 }),
     refetchInterval: paused ? false : 1000,
   })
+  const queryClient = useQueryClient()
+  const resetCounters = useMutation({
+    mutationFn: () => client.call('modbus.countersReset', { id: detail.id }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['modbus.traffic', detail.id] }),
+  })
   const tabs: { id: Tab; label: string }[] = [
     { id: 'scan', label: 'Register scan' },
     { id: 'units', label: 'Unit id scan' },
@@ -610,6 +622,9 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
       <div className="toolbar">
         <h3>Modbus tools</h3>
         <span className="spacer" />
+        <button type="button" className="ghost small" onClick={() => resetCounters.mutate()} disabled={resetCounters.isPending}>
+          Reset counters
+        </button>
         <button type="button" className="ghost small" aria-pressed={paused} onClick={() => setPaused((p) => !p)} title="Freeze the counters and the traffic log">
           {paused ? 'Resume' : 'Pause'}
         </button>
