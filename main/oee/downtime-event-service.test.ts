@@ -116,6 +116,18 @@ describe('downtime events', () => {
     expect(() => service.get('b')).toThrow(/does not exist/)
   })
 
+  it('merges only neighbours: a stop between them is refused, a minor stop between them is taken in', () => {
+    const { service } = setup()
+    service.recordDetected([ev('a', 0, 5), ev('m', 6, 7, { state: 'idle', minor: true }), ev('b', 8, 12), ev('c', 20, 30), ev('d', 40, 45)])
+    expect(() => service.merge(['a', 'c'], 'ben')).toThrow(/not adjacent — faulted stop b lies between them/)
+    expect(() => service.merge(['a', 'nope'], 'ben')).toThrow(/nope does not exist/)
+    const merged = service.merge(['a', 'b'], 'ben')
+    expect(merged).toMatchObject({ id: 'a', end: T0 + 12 * min, durationS: 720 })
+    expect(() => service.get('m')).toThrow(/does not exist/)
+    expect(service.history('m').at(-1)).toMatchObject({ action: 'merged-into', who: 'ben', after: { id: 'a' } })
+    expect(service.merge(['c', 'd', 'a'], 'ben')).toMatchObject({ id: 'a', durationS: 45 * 60 })
+  })
+
   it('will not remove a reason that events use', () => {
     const { service, motor } = setup()
     service.recordDetected([ev('a', 0, 10)])
