@@ -54,6 +54,18 @@ test('MQTT: add a broker by hand, map a JSON value from the explorer to a tag, w
   await expect(connectionPanel(page, 'Line broker').getByRole('table', { name: 'Connection tags' })).toContainText(`${TELEMETRY}#$.speed`)
   await mqttExplorer(page).getByRole('button', { name: 'Stop exploring' }).click()
 
+  // Edit the settings: the mapped tag stays, the connection comes back.
+  const panel = connectionPanel(page, 'Line broker')
+  await panel.getByRole('button', { name: 'Edit settings' }).click()
+  const edit = page.getByRole('dialog', { name: 'Edit MQTT connection' })
+  await expect(edit.getByLabel('Broker URL')).toHaveValue(url)
+  await edit.getByLabel('Keep alive (s)').fill('30')
+  await edit.getByLabel('Client id').fill('otw-e2e-line')
+  await edit.getByRole('button', { name: 'Save and reconnect' }).click()
+  await expect(edit).toBeHidden()
+  await expect(panel.getByText('connected', { exact: true })).toBeVisible()
+  await expect(panel.getByRole('table', { name: 'Connection tags' })).toContainText('filler_speed')
+
   await goTo(page, 'Tags')
   await page.getByRole('searchbox', { name: 'Search tags' }).fill('filler_speed')
   const cell = page.locator('[data-tag-value="line-broker:filler_speed"]')

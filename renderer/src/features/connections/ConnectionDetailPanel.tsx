@@ -5,6 +5,7 @@ import { BrowseTree } from './BrowseTree'
 import { formatThumbprint } from './CertificateManager'
 import { ModbusTools } from './ModbusTools'
 import { ModbusTagForm } from './ModbusTagForm'
+import { MqttSettingsButton } from './MqttSettingsDialog'
 import { formatCountdown, useCountdown } from './use-armed'
 
 function ArmToggle({ detail, armedUntil }: { detail: ConnectionDetail; armedUntil: number | undefined }): React.JSX.Element {
@@ -124,6 +125,7 @@ export function ConnectionDetailPanel({
         <button type="button" className="ghost" onClick={() => remove.mutate()}>
           Remove connection
         </button>
+        <MqttSettingsButton detail={detail} />
         <span className={`health health-${detail.status.state}`}>
           <span className="dot" aria-hidden="true" />
           {detail.status.state}
