@@ -27,18 +27,22 @@ export function shapeList(page: Page) {
 
 /** Where a fraction of the canvas is on screen. */
 async function canvasPoint(page: Page, at: [number, number]): Promise<{ x: number; y: number }> {
+  await labelingCanvas(page).scrollIntoViewIfNeeded()
   const area = await labelingCanvas(page).boundingBox()
   if (!area) throw new Error('labeling canvas is not visible')
   return { x: area.x + area.width * at[0], y: area.y + area.height * at[1] }
 }
 
+/** Clicks a point of the canvas given as fractions of its size. */
+export async function clickCanvas(page: Page, at: [number, number]): Promise<void> {
+  const p = await canvasPoint(page, at)
+  await page.mouse.click(p.x, p.y)
+}
+
 /** With the polygon tool (P), clicks the vertices and closes the polygon with Enter. */
 export async function drawPolygon(page: Page, vertices: [number, number][]): Promise<void> {
   await page.keyboard.press('p')
-  for (const v of vertices) {
-    const p = await canvasPoint(page, v)
-    await page.mouse.click(p.x, p.y)
-  }
+  for (const v of vertices) await clickCanvas(page, v)
   await page.keyboard.press('Enter')
 }
 
@@ -59,6 +63,7 @@ export async function openedImageId(page: Page): Promise<string> {
 /** Drags a box on the canvas between two points given as fractions of its size. */
 export async function drawBox(page: Page, from: [number, number], to: [number, number]): Promise<void> {
   await page.keyboard.press('b')
+  await labelingCanvas(page).scrollIntoViewIfNeeded()
   const area = await labelingCanvas(page).boundingBox()
   if (!area) throw new Error('labeling canvas is not visible')
   await page.mouse.move(area.x + area.width * from[0], area.y + area.height * from[1])

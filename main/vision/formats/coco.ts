@@ -105,6 +105,7 @@ export async function exportCoco(input: Dataset, options: CocoExportOptions): Pr
         area: polygonArea(polygon.points),
         iscrowd: 0,
         segmentation: [polygon.points.flat()],
+        ...(polygon.confidence !== undefined ? { otw_confidence: polygon.confidence } : {}),
         ...(polygon.draft ? { otw_draft: true } : {}),
       })
     }
@@ -166,7 +167,7 @@ export async function importCoco(dir: string, options: LongTaskOptions & { annot
     if (!image) throw new LabelFileError(file, undefined, `${where}: image_id ${a.image_id} is not in "images"`)
     const classId = classOf.get(a.category_id)
     if (classId === undefined) throw new LabelFileError(file, undefined, `${where}: category_id ${a.category_id} is not in "categories"`)
-    const draft = a.otw_draft ? { draft: true } : {}
+    const draft = { ...(a.otw_confidence !== undefined ? { confidence: a.otw_confidence } : {}), ...(a.otw_draft ? { draft: true } : {}) }
     if (Array.isArray(a.segmentation) && a.segmentation.length > 0) {
       for (const ring of a.segmentation) {
         if (!Array.isArray(ring) || ring.length < 6 || ring.length % 2 !== 0 || !ring.every((v) => typeof v === 'number'))
@@ -179,7 +180,7 @@ export async function importCoco(dir: string, options: LongTaskOptions & { annot
       throw new LabelFileError(file, undefined, `${where}: RLE masks are not supported — convert them to polygons`)
     } else {
       const [x, y, w, h] = a.bbox
-      image.labels.boxes.push({ classId, x, y, w, h, ...(a.otw_confidence !== undefined ? { confidence: a.otw_confidence } : {}), ...draft })
+      image.labels.boxes.push({ classId, x, y, w, h, ...draft })
     }
   })
   return parseDataset({ name: coco.info?.description ?? path.basename(path.resolve(dir)), classes: categories.map((c) => c.name), images }, `COCO file ${file}`)
