@@ -169,7 +169,7 @@ export function ConnectionDetailPanel({
           </tbody>
         </table>
       )}
-      {detail.kind === 'opcua' && <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />}
+      {detail.kind === 'opcua' && !detail.untrustedCertificate && <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />}
       {isModbus && <ModbusTagForm connectionId={detail.id} />}
       {isModbus && <ModbusTools detail={detail} />}
     </section>
