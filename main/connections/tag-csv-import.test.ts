@@ -125,3 +125,28 @@ describe('tag CSV import into a connection', () => {
     await manager.close()
   })
 })
+
+describe('Modbus diagnostics across tag edits', () => {
+  it('keeps the counters and the traffic log when tags are added (the driver is rebuilt)', async () => {
+    const { startPymodbusServer } = await import('../connectors/modbus/fixtures/pymodbus-server')
+    const py = await startPymodbusServer()
+    const { manager } = await setup()
+    try {
+      const plc = await manager.add(
+        { protocol: 'modbus-tcp', name: 'Py', host: '127.0.0.1', port: py.tcpPort, framing: 'tcp', unitId: 1, timeoutMs: 500, scanRateMs: 100, tags: [] },
+        true,
+      )
+      await manager.addTags(plc.id, [{ name: 'A', address: 'hr:0', dataType: 'int16', byteOrder: 'ABCD', access: 'read' }])
+      await new Promise((r) => setTimeout(r, 400))
+      const before = manager.traffic(plc.id, 2000)
+      expect(before.counters.requests).toBeGreaterThan(0)
+      await manager.addTags(plc.id, [{ name: 'B', address: 'hr:16', dataType: 'uint16', byteOrder: 'ABCD', access: 'read' }])
+      const after = manager.traffic(plc.id, 2000)
+      expect(after.counters.requests).toBeGreaterThanOrEqual(before.counters.requests)
+      expect(after.frames.length).toBeGreaterThanOrEqual(before.frames.length)
+    } finally {
+      await manager.close()
+      await py.stop()
+    }
+  })
+})
