@@ -39,8 +39,9 @@ export class BlockStore {
     this.selectRange = db
       .prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first <= ? ORDER BY t_last, id')
       .raw(true);
-    this.selectChain = db.prepare('SELECT id, data FROM blocks WHERE tag_id = ? AND sealed = 0 AND id >= ? ORDER BY id');
-    this.deleteChain = db.prepare('DELETE FROM blocks WHERE tag_id = ? AND sealed = 0 AND id >= ? AND id <= ?');
+    // The chain is the tag's newest blocks: the t_last bound keeps both on a short range of the (tag_id, t_last) index.
+    this.selectChain = db.prepare('SELECT id, data FROM blocks WHERE tag_id = ? AND t_last >= ? AND sealed = 0 AND id >= ? ORDER BY id');
+    this.deleteChain = db.prepare('DELETE FROM blocks WHERE tag_id = ? AND t_last >= ? AND sealed = 0 AND id >= ? AND id <= ?');
     this.upsertRollup = db.prepare(
       'INSERT OR REPLACE INTO rollups (tag_id, width_ms, bucket, count, vmin, vmax, vsum, vfirst, vlast) VALUES (?,?,?,?,?,?,?,?,?)',
     );
@@ -102,7 +103,10 @@ export class BlockStore {
         parts.push(clip(b.t, b.v, b.runs, b.t.length, from, to));
       }
     }
-    if (buffer && buffer.length > 0) parts.push(clip(buffer.t, buffer.v, buffer.runs, buffer.length, from, to));
+    if (buffer && buffer.length > 0) {
+      const c = buffer.columns();
+      parts.push(clip(c.t, c.v, buffer.runs, buffer.length, from, to));
+    }
     return concat(parts);
   }
 
@@ -113,7 +117,10 @@ export class BlockStore {
       for (const row of this.selectBefore.all(tagDbId, t)) parts.push(decodeBlock(row[0] as Uint8Array));
       for (const row of this.selectAtOrAfter.all(tagDbId, t)) parts.push(decodeBlock(row[0] as Uint8Array));
     }
-    if (buffer && buffer.length > 0) parts.push(clip(buffer.t, buffer.v, buffer.runs, buffer.length, -Infinity, Infinity));
+    if (buffer && buffer.length > 0) {
+      const c = buffer.columns();
+      parts.push(clip(c.t, c.v, buffer.runs, buffer.length, -Infinity, Infinity));
+    }
     return concat(parts);
   }
 }

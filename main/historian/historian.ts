@@ -54,6 +54,8 @@ export class Historian {
   private readonly insertTag;
   private readonly updateTag;
   private timer: NodeJS.Timeout | null = null;
+  private scratchT = new Float64Array(4096);
+  private scratchV = new Float64Array(4096);
   private buffered = 0;
   private filtered = 0;
   private rejected = 0;
@@ -93,7 +95,9 @@ export class Historian {
       this.tagRows.set(row.name, row);
     }
     const chains = this.db
-      .prepare<{ tag_id: number; first: number; samples: number }>('SELECT tag_id, min(id) AS first, sum(count) AS samples FROM blocks WHERE sealed = 0 GROUP BY tag_id')
+      .prepare<{ tag_id: number; first: number; firstT: number; samples: number }>(
+        'SELECT tag_id, min(id) AS first, min(t_last) AS firstT, sum(count) AS samples FROM blocks WHERE sealed = 0 GROUP BY tag_id',
+      )
       .all();
     const byId = new Map(chains.map((c) => [c.tag_id, c]));
     for (const row of this.tagRows.values()) {
@@ -101,6 +105,7 @@ export class Historian {
       const c = byId.get(row.id);
       if (c) {
         b.chainFirstId = c.first;
+        b.chainFirstT = c.firstT;
         b.chainSamples = c.samples;
       }
       // Time order holds across sessions too: a sample older than the stored ones would corrupt the rollups.
@@ -203,13 +208,25 @@ export class Historian {
         this.tagRows.set(b.name, { id, name: b.name, unit: null, data_type: 'float', deadband: null, on_change: 0, retention_ms: null });
       });
     }
+    // De-interleave into the flush's scratch columns (sequential, far cheaper than the appends).
+    if (this.scratchT.length < b.length) {
+      this.scratchT = new Float64Array(b.length * 2);
+      this.scratchV = new Float64Array(b.length * 2);
+    }
+    const t = this.scratchT;
+    const v = this.scratchV;
+    b.columnsInto(t, v);
     let blocks = 0;
     let chainFirst = b.chainFirstId;
+    let chainFirstT = b.chainFirstT;
     let chainSamples = b.chainSamples;
     for (let s = 0; s < b.length; s += this.blockSamples) {
       const e = Math.min(b.length, s + this.blockSamples);
-      const id = this.store.writeBlock(dbId, b.t, b.v, b.runs, s, e, false);
-      if (chainFirst === null) chainFirst = id;
+      const id = this.store.writeBlock(dbId, t, v, b.runs, s, e, false);
+      if (chainFirst === null) {
+        chainFirst = id;
+        chainFirstT = t[e - 1];
+      }
       chainSamples += e - s;
       blocks++;
     }
@@ -218,17 +235,20 @@ export class Historian {
     for (let w = 0; w < this.widths.length; w++) {
       const width = this.widths[w];
       const id = dbId;
-      nextOpens[w] = foldClosedBuckets(b.t, b.v, b.length, width, opens[w], (a: RollupAggregate) => this.store.writeRollup(id, width, a));
+      nextOpens[w] = foldClosedBuckets(t, v, b.length, width, opens[w], (a: RollupAggregate) => this.store.writeRollup(id, width, a));
     }
     if (chainSamples >= this.blockSamples && chainFirst !== null) {
-      blocks += this.seal(dbId, chainFirst);
+      blocks += this.seal(dbId, chainFirst, chainFirstT);
       chainFirst = null;
+      chainFirstT = Number.NEGATIVE_INFINITY;
       chainSamples = 0;
     }
     const first = chainFirst;
+    const firstT = chainFirstT;
     const count = chainSamples;
     after.push(() => {
       b.chainFirstId = first;
+      b.chainFirstT = firstT;
       b.chainSamples = count;
       b.openBuckets = nextOpens;
     });
@@ -284,8 +304,8 @@ export class Historian {
   }
 
   /** Re-encodes a tag's small per-flush blocks into full-size sealed blocks (better compression, fewer rows). */
-  private seal(dbId: number, chainFirst: number): number {
-    const rows = this.store.selectChain.all(dbId, chainFirst);
+  private seal(dbId: number, chainFirst: number, chainFirstT: number): number {
+    const rows = this.store.selectChain.all(dbId, chainFirstT, chainFirst);
     if (rows.length === 0) return 0;
     // Decode every small block straight into one pair of arrays (no per-block arrays, no copies).
     let n = 0;
@@ -302,7 +322,7 @@ export class Historian {
       this.store.writeBlock(dbId, t, v, runs, s, Math.min(n, s + size), true);
       written++;
     }
-    this.store.deleteChain.run(dbId, chainFirst, rows[rows.length - 1].id);
+    this.store.deleteChain.run(dbId, chainFirstT, chainFirst, rows[rows.length - 1].id);
     return written;
   }
 
@@ -311,11 +331,12 @@ export class Historian {
     try {
       this.db.transaction(() => {
         for (const b of this.buffers.values()) {
-          if (b.dbId !== null && b.chainFirstId !== null && b.chainSamples > 0) this.seal(b.dbId, b.chainFirstId);
+          if (b.dbId !== null && b.chainFirstId !== null && b.chainSamples > 0) this.seal(b.dbId, b.chainFirstId, b.chainFirstT);
         }
       })();
       for (const b of this.buffers.values()) {
         b.chainFirstId = null;
+        b.chainFirstT = Number.NEGATIVE_INFINITY;
         b.chainSamples = 0;
       }
     } catch (cause) {

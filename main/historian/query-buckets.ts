@@ -178,6 +178,9 @@ export function queryBucketsForTag(
     else addTableRollups(store, s, sums, tagDbId, width, openBucket(width));
   }
   // Unflushed samples are not in the rollups yet.
-  if (buffer && buffer.length > 0) addRaw(s, sums, buffer.t.subarray(0, buffer.length), buffer.v, buffer.length);
+  if (buffer && buffer.length > 0) {
+    const c = buffer.columns();
+    addRaw(s, sums, c.t, c.v, buffer.length);
+  }
   return finish(s, sums);
 }
