@@ -341,6 +341,7 @@ function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
   const [from, setFrom] = useState('1')
   const [to, setTo] = useState('247')
   const [timeoutMs, setTimeoutMs] = useState('200')
+  const [probe, setProbe] = useState('40001')
   const [running, setRunning] = useState(false)
   const [progress, setProgress] = useState<Progress>()
   const [results, setResults] = useState<UnitEvent[]>([])
@@ -351,7 +352,15 @@ function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
   const f = numberField(from, 0, 255)
   const t = numberField(to, 0, 255)
   const ms = numberField(timeoutMs, 20, 10_000)
-  const invalid = f === undefined || t === undefined || f > t ? 'Unit ids: 0 … 255, first ≤ last' : ms === undefined ? 'Timeout: 20 … 10000 ms' : undefined
+  const probeAddress = parseStart(probe, 'hr')
+  const invalid =
+    f === undefined || t === undefined || f > t
+      ? 'Unit ids: 0 … 255, first ≤ last'
+      : ms === undefined
+        ? 'Timeout: 20 … 10000 ms'
+        : !probeAddress
+          ? 'Probe address: 40001, hr:0 or a 0-based holding register offset'
+          : undefined
   const run = () => {
     if (invalid) return
     close.current?.()
@@ -362,7 +371,7 @@ function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
     setRunning(true)
     close.current = client.subscribe(
       'modbus.scanUnits',
-      { id: detail.id, from: f, to: t, timeoutMs: ms },
+      { id: detail.id, from: f, to: t, timeoutMs: ms, table: probeAddress!.table, offset: probeAddress!.offset },
       (event) => {
         if (event.kind === 'progress') setProgress(event)
         else if (event.kind === 'unit') setResults((r) => [...r, event])
@@ -415,7 +424,14 @@ function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
           <span>Timeout (ms)</span>
           <input type="number" min={20} max={10000} value={timeoutMs} onChange={(e) => setTimeoutMs(e.target.value)} />
         </label>
-        <p className="small muted">{invalid ?? 'Reads holding register 40001 from each id; an exception answer also proves the unit is there.'}</p>
+        <label className="form-field">
+          <span>Probe address</span>
+          <input type="text" value={probe} onChange={(e) => setProbe(e.target.value)} />
+        </label>
+        <p className="small muted">
+          {invalid ??
+            `Reads ${probeAddress ? modicon(probeAddress.table, probeAddress.offset) : ''} from each id; an exception answer also proves the unit is there. A silent id costs the timeout.`}
+        </p>
         <div className="toolbar">
           {running ? (
             <button type="button" onClick={cancel}>
