@@ -101,6 +101,18 @@ describe('deadband and on-change recording', () => {
     const [s] = h.queryRaw(['S'], T0, T0 + 100);
     expect(Array.from(s.t).map((t) => t - T0)).toEqual([0, 3, 5, 7, 8, 10]);
   });
+
+  it('a deadband switched on while recording takes the next sample as its reference; switched off records all again', () => {
+    const { h } = open();
+    [1, 1, 1].forEach((v, i) => h.append('D', T0 + i, v));
+    h.flush();
+    h.setTagConfig('D', { deadband: 1 });
+    [1.5, 2, 2.6, 3.0].forEach((v, i) => h.append('D', T0 + 10 + i, v));
+    h.setTagConfig('D', { deadband: null });
+    [3.0, 3.0].forEach((v, i) => h.append('D', T0 + 20 + i, v));
+    const [s] = h.queryRaw(['D'], T0, T0 + 100);
+    expect(Array.from(s.v)).toEqual([1, 1, 1, 1.5, 2.6, 3.0, 3.0]);
+  });
 });
 
 describe('value at time', () => {

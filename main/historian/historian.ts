@@ -129,13 +129,14 @@ export class Historian {
   /** Records one sample. Returns false when the deadband/on-change filter or time order discarded it. */
   append(tagId: string, t: number, v: number, quality = 0, reason?: string): boolean {
     const b = this.buffers.get(tagId) ?? this.bufferFor(tagId);
-    if (!(t >= b.lastT)) {
+    const n = b.length;
+    if (!(t >= (n > 0 ? b.tv[(n - 1) << 1] : b.lastT))) {
       if (typeof t !== 'number' || Number.isNaN(t)) this.badTime(tagId, t);
       this.rejected++;
       return false;
     }
     if (t !== Math.floor(t) || t > TIME_LIMIT || t < -TIME_LIMIT) this.badTime(tagId, t);
-    if (b.hasRecorded && quality === b.lastQ && reason === undefined) {
+    if (b.filters && b.hasRecorded && quality === b.lastQ && reason === undefined) {
       if (b.onChange && Object.is(v, b.lastV)) {
         this.filtered++;
         return false;
@@ -151,9 +152,11 @@ export class Historian {
       );
     }
     b.push(t, v, quality, reason ?? null);
-    b.hasRecorded = true;
-    b.lastV = v;
-    b.lastQ = quality;
+    if (b.filters) {
+      b.hasRecorded = true;
+      b.lastV = v;
+      b.lastQ = quality;
+    }
     if (++this.buffered >= this.flushAtSamples && Date.now() >= this.pausedUntil) this.flush();
     return true;
   }
@@ -520,6 +523,10 @@ export class Historian {
     b.deadband = row.deadband ?? 0;
     b.onChange = row.on_change === 1;
     b.retentionMs = row.retention_ms;
+    const filters = b.onChange || b.deadband > 0;
+    // Turning a filter on: the last recorded value was not tracked, so the next sample is recorded as the reference.
+    if (filters && !b.filters) b.hasRecorded = false;
+    b.filters = filters;
   }
 
   private badTime(tagId: string, t: unknown): never {

@@ -14,7 +14,10 @@ export class TagBuffer {
   runQ = 0;
   /** Integer id in the tags table, once written. */
   dbId: number | null;
+  /** Time of the last sample before the buffered ones (while samples are buffered, the last one's time is in tv). */
   lastT = Number.NEGATIVE_INFINITY;
+  /** deadband > 0 or onChange: only then are hasRecorded/lastV/lastQ kept (saves two stores per append). */
+  filters = false;
   hasRecorded = false;
   lastV = 0;
   lastQ = 0;
@@ -46,10 +49,15 @@ export class TagBuffer {
       this.runs.note(i, quality, reason);
       this.runQ = quality;
     }
-    this.lastT = t;
+  }
+
+  /** Time of the newest sample, buffered or written (-Infinity if none). */
+  newestTime(): number {
+    return this.length > 0 ? this.tv[(this.length - 1) << 1] : this.lastT;
   }
 
   clear(): void {
+    this.lastT = this.newestTime();
     this.length = 0;
     this.runs.clear();
     // Keep capacity for steady-state ingest, but give back memory after a large backlog.
