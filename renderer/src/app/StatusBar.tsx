@@ -19,7 +19,11 @@ export function StatusBar(): React.JSX.Element {
   const connections = useConnectionStatus()
   const info = useQuery({ queryKey: ['app.info'], queryFn: () => client.call('app.info') })
   const [link, setLink] = useState<LinkState>(client.link.state())
-  useEffect(() => client.link.onState((state) => setLink(state)), [client])
+  useEffect(() => {
+    // The link may have opened between the first render and this effect; read it again here.
+    setLink(client.link.state())
+    return client.link.onState((state) => setLink(state))
+  }, [client])
   return (
     <footer className="statusbar" aria-label="Status bar">
       <span className={`link link-${link}`} role="status" aria-label="Host link">
