@@ -136,7 +136,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       for (const notice of notices.list()) sink.emit(notice)
       return notices.subscribe((notice) => sink.emit(notice))
     },
-    ...mqttExplorerHandlers((id) => connectivity.manager.config(id)),
+    ...mqttExplorerHandlers((id) => connectivity.manager.config(id), (id) => connectors.get(id)),
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),

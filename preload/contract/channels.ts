@@ -12,7 +12,7 @@ import { historyExportEventSchema, historyExportInputSchema, historyRequests } f
 import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
-import { mqttExploreBatchSchema, mqttExploreInputSchema } from './mqtt-explorer'
+import { mqttExploreBatchSchema, mqttExploreInputSchema, mqttRequests } from './mqtt-explorer'
 import { visionModelsRequests, visionModelsStreams } from './vision-models'
 import { visionExchangeStreams, visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
 
@@ -85,6 +85,7 @@ export const channels = {
   'history.export': stream(historyExportInputSchema, historyExportEventSchema),
   /** A live MQTT topic tree (like MQTT Explorer) of any broker, in coalesced batches of changed topics. */
   'mqtt.explore': stream(mqttExploreInputSchema, mqttExploreBatchSchema),
+  ...requests(mqttRequests),
   ...requests(oeeRequests),
   ...requests(connectionRequests),
   ...requests(connectionToolRequests),

@@ -40,3 +40,32 @@ export const mqttExploreBatchSchema = z.object({
   error: z.string().optional(),
 })
 export type MqttExploreBatch = z.infer<typeof mqttExploreBatchSchema>
+
+/** One Sparkplug B edge node (or one of its devices) as a connection's host sees it. */
+export const sparkplugNodeSchema = z.object({
+  groupId: z.string(),
+  edgeNodeId: z.string(),
+  deviceId: z.string().optional(),
+  online: z.boolean(),
+  metrics: z.number(),
+  /** The last seq seen from the edge node (nodes only). */
+  seq: z.number().optional(),
+})
+export const sparkplugStatusSchema = z.object({
+  enabled: z.boolean(),
+  nodes: z.array(sparkplugNodeSchema),
+  /** Sequence gaps, data before birth, rebirth requests: newest last. */
+  events: z.array(z.object({ time: z.number(), message: z.string() })),
+})
+export type SparkplugStatus = z.infer<typeof sparkplugStatusSchema>
+
+const connectionId = z.string().min(1).max(200)
+export const mqttRequests = {
+  /** The Sparkplug B nodes and devices of an MQTT connection, and what happened to them. */
+  'mqtt.sparkplug': { input: z.object({ id: connectionId }).strict(), output: sparkplugStatusSchema },
+  /** Publishes NCMD Node Control/Rebirth to one edge node. */
+  'mqtt.rebirth': {
+    input: z.object({ id: connectionId, groupId: z.string().min(1).max(200), edgeNodeId: z.string().min(1).max(200) }).strict(),
+    output: z.object({ ok: z.literal(true) }),
+  },
+} as const

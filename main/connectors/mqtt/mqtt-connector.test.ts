@@ -152,6 +152,12 @@ describe('MQTT connector: Sparkplug B host', () => {
       expect.objectContaining({ deviceId: 'filler', online: false, metrics: 3 }),
     ])
 
+    expect(connector.sparkplugStatus().events.map((e) => e.message).join('\n')).toMatch(/sequence gap — expected seq 3, got 5/)
+    commands.length = 0
+    await connector.rebirth('acme', 'edge1')
+    await waitFor(() => commands.includes('spBv1.0/acme/NCMD/edge1'))
+    expect(connector.sparkplugStatus().events.at(-1)?.message).toBe('Sparkplug acme/edge1: rebirth requested by hand')
+
     // A new birth brings the node back with new aliases.
     sp('NBIRTH', undefined, 0, [{ name: 'bdSeq', datatype: 'UInt64', value: 4 }, { name: 'Node Info/Uptime', alias: 5, datatype: 'Int64', value: 1 }])
     sp('NDATA', undefined, 1, [{ alias: 5, datatype: 'Int64', value: 2 }])

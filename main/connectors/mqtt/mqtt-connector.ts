@@ -51,6 +51,7 @@ export class MqttConnector implements Connector {
   private readonly valueListeners = new Set<(values: TagValue[]) => void>()
   private readonly sparkplug?: SparkplugHost
   private readonly rebirthAsked = new Map<string, number>()
+  private readonly events: Array<{ time: number; message: string }> = []
   private failures = 0
 
   constructor(private readonly options: MqttConnectorOptions) {
@@ -97,6 +98,25 @@ export class MqttConnector implements Connector {
   /** Sparkplug edge nodes and devices seen on this connection. */
   sparkplugNodes() {
     return this.sparkplug?.summary() ?? []
+  }
+  /** Sparkplug decoding on, the nodes and devices seen, and the last 50 things that happened to them. */
+  sparkplugStatus() {
+    return { enabled: this.sparkplug !== undefined, nodes: this.sparkplugNodes(), events: [...this.events] }
+  }
+
+  /** Asks one edge node to publish its births again (NCMD Node Control/Rebirth). */
+  async rebirth(groupId: string, edgeNodeId: string): Promise<void> {
+    const client = this.client
+    if (!client?.connected) throw new WorkbenchError('UNAVAILABLE', `MQTT ${this.options.url}: not connected — connect first, then ask for a rebirth`)
+    const payload = encodeSparkplugPayload({ timestamp: Date.now(), metrics: [{ name: 'Node Control/Rebirth', datatype: 'Boolean', value: true }] })
+    await client.publishAsync(`spBv1.0/${groupId}/NCMD/${edgeNodeId}`, Buffer.from(payload), { qos: 0 })
+    this.rebirthAsked.set(`${groupId}/${edgeNodeId}`, Date.now())
+    this.event(`Sparkplug ${groupId}/${edgeNodeId}: rebirth requested by hand`)
+  }
+
+  private event(message: string): void {
+    this.events.push({ time: Date.now(), message })
+    if (this.events.length > 50) this.events.shift()
   }
 
   private subscriptions(): string[] {
@@ -208,6 +228,7 @@ export class MqttConnector implements Connector {
   }
 
   private notice(message: string): void {
+    this.event(message)
     this.tracker.count('errors')
     // The status keeps its state; the message shows as the connection's last error.
     this.tracker.set(this.tracker.status.state, message)
@@ -224,6 +245,7 @@ export class MqttConnector implements Connector {
     this.rebirthAsked.set(key, Date.now())
     const payload = encodeSparkplugPayload({ timestamp: Date.now(), metrics: [{ name: 'Node Control/Rebirth', datatype: 'Boolean', value: true }] })
     this.client.publish(`spBv1.0/${groupId}/NCMD/${edgeNodeId}`, Buffer.from(payload), { qos: 0 })
+    this.event(`Sparkplug ${key}: rebirth requested (${why})`)
     this.options.onNotice?.(`Sparkplug ${key}: rebirth requested (${why})`)
   }
 

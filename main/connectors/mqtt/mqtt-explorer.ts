@@ -1,5 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt'
 import { WorkbenchError, type ConnectionConfig } from '../../../preload/contract'
+import type { Connector } from '../connector'
+import { MqttConnector } from './mqtt-connector'
 import { explainMqttError } from './mqtt-error'
 import { loadMqttTls, type MqttTlsInput } from './mqtt-tls'
 import { TopicTree, type TopicStats } from './topic-tree'
@@ -76,9 +78,22 @@ export function exploreBroker(options: ExplorerBrokerSettings & { filter: string
   }
 }
 
-/** The `mqtt.explore` stream: a saved connection (with its TLS and credentials) or a bare URL. */
-export function mqttExplorerHandlers(savedConnection: (id: string) => ConnectionConfig) {
+/** The MQTT driver behind a registered connection (the workbench wraps drivers to swap them on edit). */
+function mqttDriver(connector: Connector | undefined, id: string): MqttConnector {
+  const driver = (connector as (Connector & { inner?: Connector }) | undefined)?.inner ?? connector
+  if (!driver) throw new WorkbenchError('NOT_FOUND', `No connection "${id}" — it may have been removed; see Connections`)
+  if (!(driver instanceof MqttConnector)) throw new WorkbenchError('INVALID_INPUT', `Connection "${id}" is not MQTT: it has no Sparkplug B nodes`)
+  return driver
+}
+
+/** The `mqtt.explore` stream (a saved connection with its TLS and credentials, or a bare URL) and the Sparkplug requests. */
+export function mqttExplorerHandlers(savedConnection: (id: string) => ConnectionConfig, connector: (id: string) => Connector | undefined = () => undefined) {
   return {
+    'mqtt.sparkplug': (input: { id: string }) => mqttDriver(connector(input.id), input.id).sparkplugStatus(),
+    'mqtt.rebirth': async (input: { id: string; groupId: string; edgeNodeId: string }) => {
+      await mqttDriver(connector(input.id), input.id).rebirth(input.groupId, input.edgeNodeId)
+      return { ok: true as const }
+    },
     'mqtt.explore': (
       input: { connectionId?: string; url?: string; filter: string; username?: string; password?: string; intervalMs?: number },
       sink: { emit(batch: ExplorerBatch): void },
