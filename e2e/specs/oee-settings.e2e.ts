@@ -36,6 +36,14 @@ test('oee settings: add a reason, code a stop with it, split and merge the stop,
   await codeFirstStopWith(page, 4, 4)
   await expect(pareto(page)).toHaveAttribute('aria-label', /Process \d/)
 
+  // A stop picked on the state timeline opens its split dialog at the picked time.
+  await page
+    .getByRole('region', { name: 'Machine states' })
+    .getByRole('button', { name: /^Split Capper unknown stop/ })
+    .click()
+  await expect(page.getByRole('dialog', { name: 'Split stop' })).toContainText(/First part .* second part/)
+  await page.getByRole('dialog', { name: 'Split stop' }).getByRole('button', { name: 'Cancel' }).click()
+
   // Split that stop in the middle, then merge the two parts back; the history says who did what.
   await openOeeTab(page, 'Stops')
   const coded = stopsTable(page).getByRole('row').filter({ hasText: 'Process / Foaming' })

@@ -197,7 +197,16 @@ export function Pareto({ data, by, svgRef }: { data: OeePareto; by: 'minutes' | 
   )
 }
 
-export function StateTimeline({ report, svgRef }: { report: OeeReport; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
+/** Machine states per machine; clicking a stop asks to split it there (onPickStop). */
+export function StateTimeline({
+  report,
+  svgRef,
+  onPickStop,
+}: {
+  report: OeeReport
+  svgRef: React.Ref<SVGSVGElement>
+  onPickStop?: (machine: string, at: number) => void
+}): React.JSX.Element {
   const w = 900
   const rowH = 24
   const left = 80
@@ -220,8 +229,38 @@ export function StateTimeline({ report, svgRef }: { report: OeeReport; svgRef: R
             {row.machine.replace(/^.*\./, '')}
           </text>
           {row.segments.map((s) => (
-            <rect key={s.start} x={x(s.start)} y={4} width={Math.max(0.5, x(s.end) - x(s.start))} height={rowH - 8} fill={STATE_COLORS[s.state]}>
-              <title>{`${s.state}${s.faultCode ? ` (fault ${s.faultCode})` : ''}: ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}`}</title>
+            <rect
+              key={s.start}
+              x={x(s.start)}
+              y={4}
+              width={Math.max(0.5, x(s.end) - x(s.start))}
+              height={rowH - 8}
+              fill={STATE_COLORS[s.state]}
+              className={onPickStop && s.state !== 'running' ? 'oee-pickable' : undefined}
+              {...(onPickStop && s.state !== 'running'
+                ? {
+                    role: 'button',
+                    tabIndex: 0,
+                    'aria-label': `Split ${row.machine.replace(/^.*\./, '')} ${s.state} stop ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}`,
+                    onKeyDown: (e: React.KeyboardEvent) => {
+                      if (e.key === 'Enter' || e.key === ' ') onPickStop(row.machine, Math.round((s.start + s.end) / 2000) * 1000)
+                    },
+                  }
+                : {})}
+              onClick={
+                onPickStop && s.state !== 'running'
+                  ? (e) => {
+                      // Screen → viewBox coordinates (the chart is scaled and centred to fit its panel).
+                      const svg = e.currentTarget.ownerSVGElement
+                      const ctm = svg?.getScreenCTM()
+                      const vx = svg && ctm ? new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse()).x : x(s.start)
+                      const t = report.from + ((vx - left) / (w - left - 10)) * span
+                      onPickStop(row.machine, Math.round(Math.min(s.end - 1000, Math.max(s.start + 1000, t)) / 1000) * 1000)
+                    }
+                  : undefined
+              }
+            >
+              <title>{`${s.state}${s.faultCode ? ` (fault ${s.faultCode})` : ''}: ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}${onPickStop && s.state !== 'running' ? ' — click to split this stop here' : ''}`}</title>
             </rect>
           ))}
         </g>

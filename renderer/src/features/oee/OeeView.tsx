@@ -79,6 +79,8 @@ type Tab = (typeof TABS)[number]['id']
 export function OeeView(): React.JSX.Element {
   const client = useClient()
   const [tab, setTab] = useState<Tab>('overview')
+  // A stop picked on the state timeline: the Stops tab opens its split dialog at that time.
+  const [splitRequest, setSplitRequest] = useState<{ machine: string; at: number } | null>(null)
   const [preset, setPreset] = useState<RangePreset>('shift')
   const [picked, setPicked] = useState<{ from: number; to: number } | null>(null)
   const [custom, setCustom] = useState(() => ({ from: Date.now() - 24 * 3_600_000, to: Date.now() }))
@@ -213,7 +215,15 @@ export function OeeView(): React.JSX.Element {
         )}
       </header>
       {tab === 'settings' && <OeeSettingsPanel />}
-      {tab === 'stops' && r && <StopsPanel range={{ from: r.from, to: r.to }} timeZone={r.timeZone} live={live} />}
+      {tab === 'stops' && r && (
+        <StopsPanel
+          range={{ from: r.from, to: r.to }}
+          timeZone={r.timeZone}
+          live={live}
+          splitRequest={splitRequest}
+          onSplitRequestHandled={() => setSplitRequest(null)}
+        />
+      )}
       {tab === 'overview' && (
         <>
           {report.error && <p role="alert">OEE could not be computed: {report.error.message}</p>}
@@ -322,7 +332,16 @@ export function OeeView(): React.JSX.Element {
                 {(ref) => <Pareto data={pareto.data ?? []} by={paretoBy} svgRef={ref} />}
               </ChartPanel>
               <ChartPanel title="Machine states" file="oee-states.png">
-                {(ref) => <StateTimeline report={r} svgRef={ref} />}
+                {(ref) => (
+                  <StateTimeline
+                    report={r}
+                    svgRef={ref}
+                    onPickStop={(machine, at) => {
+                      setSplitRequest({ machine, at })
+                      setTab('stops')
+                    }}
+                  />
+                )}
               </ChartPanel>
             </div>
           )}

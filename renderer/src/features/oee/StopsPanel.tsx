@@ -12,13 +12,26 @@ const short = (machine: string): string => machine.replace(/^.*\./, '')
  * Every stop in the range with its code: split one at a chosen time, merge neighbours, read its history.
  * Keys: ↑/↓ move, Space select, S split, M merge the selection, H history, Esc close.
  */
-export function StopsPanel({ range, timeZone, live }: { range: { from: number; to: number }; timeZone: string; live: boolean }): React.JSX.Element {
+export function StopsPanel({
+  range,
+  timeZone,
+  live,
+  splitRequest,
+  onSplitRequestHandled,
+}: {
+  range: { from: number; to: number }
+  timeZone: string
+  live: boolean
+  /** A stop picked on the state timeline (machine and time): its split dialog opens at that time. */
+  splitRequest?: { machine: string; at: number } | null
+  onSplitRequestHandled?: () => void
+}): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const [includeMinor, setIncludeMinor] = useState(false)
   const [active, setActive] = useState(0)
   const [selected, setSelected] = useState<string[]>([])
-  const [splitting, setSplitting] = useState<OeeEvent | null>(null)
+  const [splitting, setSplitting] = useState<{ event: OeeEvent; at?: number } | null>(null)
   const [historyOf, setHistoryOf] = useState<string | null>(null)
   const tableRef = useRef<HTMLTableElement>(null)
 
@@ -30,6 +43,20 @@ export function StopsPanel({ range, timeZone, live }: { range: { from: number; t
   })
   const list = events.data ?? []
   const current = list[Math.min(active, list.length - 1)]
+  const [pickError, setPickError] = useState<string | null>(null)
+  useEffect(() => {
+    if (!splitRequest || !events.data || events.isPlaceholderData) return
+    const i = events.data.findIndex((e) => e.machine === splitRequest.machine && e.start < splitRequest.at && splitRequest.at < e.end)
+    if (i >= 0) {
+      setActive(i)
+      setSplitting({ event: events.data[i], at: splitRequest.at })
+      setPickError(null)
+    } else
+      setPickError(
+        `No stop of ${short(splitRequest.machine)} at ${formatPlantTime(splitRequest.at, timeZone)} in this list — is it a minor stop? Tick "include minor stops".`,
+      )
+    onSplitRequestHandled?.()
+  }, [splitRequest, events.data, events.isPlaceholderData, onSplitRequestHandled, timeZone])
   const history = useQuery({
     queryKey: ['oee', 'history', historyOf],
     queryFn: () => client.call('oee.history', { eventId: historyOf! }),
@@ -58,7 +85,7 @@ export function StopsPanel({ range, timeZone, live }: { range: { from: number; t
     if (e.key === 'ArrowDown') setActive((a) => Math.min(list.length - 1, a + 1))
     else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1))
     else if (e.key === ' ' && current) toggle(current.id)
-    else if (key === 's' && current) setSplitting(current)
+    else if (key === 's' && current) setSplitting({ event: current })
     else if (key === 'm' && canMerge) merge.mutate()
     else if (key === 'h' && current) setHistoryOf(current.id)
     else if (e.key === 'Escape') setHistoryOf(null)
@@ -73,7 +100,7 @@ export function StopsPanel({ range, timeZone, live }: { range: { from: number; t
         <label className="small">
           <input type="checkbox" checked={includeMinor} onChange={(e) => setIncludeMinor(e.target.checked)} /> include minor stops
         </label>
-        <button type="button" disabled={!current} onClick={() => current && setSplitting(current)} aria-keyshortcuts="S">
+        <button type="button" disabled={!current} onClick={() => current && setSplitting({ event: current })} aria-keyshortcuts="S">
           Split…
         </button>
         <button type="button" disabled={!canMerge} onClick={() => merge.mutate()} aria-keyshortcuts="M">
@@ -85,6 +112,7 @@ export function StopsPanel({ range, timeZone, live }: { range: { from: number; t
       </div>
       <p className="muted small">↑/↓ move · Space select · S split the current stop · M merge the selected neighbours · H history · times in {timeZone}</p>
       {merge.error && <p role="alert">Merge failed: {merge.error.message}</p>}
+      {pickError && <p role="alert">{pickError}</p>}
       {events.error && <p role="alert">Stops could not be listed: {events.error.message}</p>}
       <div className="oee-stops-body">
         <div className="oee-stops-scroll">
@@ -140,7 +168,8 @@ export function StopsPanel({ range, timeZone, live }: { range: { from: number; t
       </div>
       {splitting && (
         <SplitDialog
-          event={splitting}
+          event={splitting.event}
+          initialAt={splitting.at}
           timeZone={timeZone}
           onClose={() => {
             setSplitting(null)
@@ -161,18 +190,20 @@ export function StopsPanel({ range, timeZone, live }: { range: { from: number; t
 /** Picks the split time by typing it or by clicking (or ←/→ on) the stop's own timeline; shows both parts. */
 function SplitDialog({
   event,
+  initialAt,
   timeZone,
   onClose,
   onDone,
 }: {
   event: OeeEvent
+  initialAt?: number
   timeZone: string
   onClose: () => void
   onDone: (id: string) => void
 }): React.JSX.Element {
   const client = useClient()
   const middle = Math.round((event.start + event.end) / 2000) * 1000
-  const [text, setText] = useState(() => toPlantInput(middle, timeZone))
+  const [text, setText] = useState(() => toPlantInput(initialAt ?? middle, timeZone))
   const at = fromPlantInput(text, timeZone)
   const inside = at !== null && at > event.start && at < event.end
   const split = useMutation({ mutationFn: (t: number) => client.call('oee.split', { eventId: event.id, at: t }), onSuccess: () => onDone(event.id) })
