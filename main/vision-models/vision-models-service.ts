@@ -636,8 +636,9 @@ function evaluateDetector(model: RegisteredModel, dataset: Dataset, scored: Scor
       ap50: Number.isNaN(c.ap50) ? null : c.ap50,
       ap50to95: Number.isNaN(c.ap50to95) ? null : c.ap50to95,
     })),
-    map50: metrics.map50,
-    map50to95: metrics.map50to95,
+    // Without any labelled object there is nothing to average: say so rather than print 0.
+    map50: metrics.classes.some((c) => c.groundTruthCount > 0) ? metrics.map50 : null,
+    map50to95: metrics.classes.some((c) => c.groundTruthCount > 0) ? metrics.map50to95 : null,
     accuracy: null,
     confusion: { labels: [...names, 'background'], matrix: metrics.confusionMatrix },
     prCurves: metrics.classes

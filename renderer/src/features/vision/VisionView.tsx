@@ -8,6 +8,7 @@ import { LabelingPanel } from './LabelingPanel'
 import { matchesFilter, NO_FILTER, type ImageFilter } from './shapes'
 import { ThumbnailGrid } from './ThumbnailGrid'
 import { VisionTasks } from './VisionTasks'
+import { ModelsPanel } from './models/ModelsPanel'
 import './vision.css'
 
 /** Vision: datasets of part images, labeling with boxes, polygons and image classes, export/import and the built-in anomaly model. */
@@ -222,6 +223,7 @@ export function VisionView(): React.JSX.Element {
           />
         </>
       )}
+      <ModelsPanel dataset={dataset ?? null} />
     </div>
   )
 }

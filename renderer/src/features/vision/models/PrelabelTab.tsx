@@ -1,0 +1,243 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useCallback, useMemo, useRef, useState } from 'react'
+import type { VisionDataset, VisionDraft } from '../../../../../preload/contract'
+import { useClient } from '../../../app/client-context'
+import { ImageDialog, ImagePreview } from './ImagePreview'
+import { TaskProgress } from './TaskProgress'
+import { useLongTask } from './use-long-task'
+import { modelKey, ModelSelect, useModels } from './use-models'
+
+const PAGE = 40
+
+/** Run a model over the unlabeled images as draft boxes, then accept or reject them one by one (A / R) or in bulk. */
+export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const models = useModels()
+  const usable = (models.data?.models ?? []).filter((m) => m.kind !== 'classifier')
+  const [chosen, setChosen] = useState('')
+  const model = usable.find((m) => modelKey(m) === chosen) ?? usable.sort((a, b) => b.importedAt.localeCompare(a.importedAt))[0]
+  const [anomalyClass, setAnomalyClass] = useState(0)
+  const [classFilter, setClassFilter] = useState<'any' | number>('any')
+  const [minConfidence, setMinConfidence] = useState(0)
+  const [shown, setShown] = useState(PAGE)
+  const [open, setOpen] = useState<VisionDraft | null>(null)
+  const [focused, setFocused] = useState(0)
+  const rows = useRef<(HTMLTableRowElement | null)[]>([])
+
+  const drafts = useQuery({
+    queryKey: ['visionModels', 'drafts', dataset.id],
+    queryFn: () => client.call('visionModels.drafts', { datasetId: dataset.id }),
+  })
+  const refresh = useCallback(() => {
+    void queryClient.invalidateQueries({ queryKey: ['visionModels', 'drafts', dataset.id] })
+    void queryClient.invalidateQueries({ queryKey: ['vision'] })
+  }, [queryClient, dataset.id])
+  const task = useLongTask('visionModels.prelabel', refresh)
+  const review = useMutation({
+    mutationFn: (input: { accept: boolean; items?: { imageId: string; index: number }[]; classId?: number; minConfidence?: number }) =>
+      client.call('visionModels.review', { datasetId: dataset.id, ...input }),
+    onSuccess: refresh,
+  })
+
+  const all = drafts.data ?? []
+  const matching = useMemo(
+    () => all.filter((d) => (classFilter === 'any' || d.classId === classFilter) && d.confidence >= minConfidence),
+    [all, classFilter, minConfidence],
+  )
+  const bulk = (accept: boolean) =>
+    review.mutate({ accept, classId: classFilter === 'any' ? undefined : classFilter, minConfidence: minConfidence > 0 ? minConfidence : undefined })
+  const decide = (draft: VisionDraft, accept: boolean) => review.mutate({ accept, items: [{ imageId: draft.imageId, index: draft.index }] })
+  const move = (to: number) => {
+    const next = Math.max(0, Math.min(Math.min(shown, matching.length) - 1, to))
+    setFocused(next)
+    rows.current[next]?.focus()
+  }
+
+  return (
+    <div className="vm-tab">
+      <section aria-label="Pre-label" className="vm-block">
+        <h3>Pre-label unlabeled images</h3>
+        <div className="vm-row">
+          <ModelSelect models={usable} value={model ? modelKey(model) : ''} onChange={setChosen} />
+          {model?.kind === 'anomaly' && (
+            <label>
+              Draft class{' '}
+              <select aria-label="Draft class" value={anomalyClass} onChange={(e) => setAnomalyClass(Number(e.target.value))}>
+                {dataset.classes.map((c, i) => (
+                  <option key={c} value={i}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button
+            type="button"
+            disabled={!model || task.state.phase === 'running'}
+            onClick={() =>
+              model &&
+              task.start({
+                datasetId: dataset.id,
+                model: { name: model.name, version: model.version },
+                anomalyClassId: model.kind === 'anomaly' ? anomalyClass : undefined,
+              })
+            }
+          >
+            Pre-label {dataset.byStatus.unlabeled ?? 0} unlabeled images
+          </button>
+          <TaskProgress label="Pre-labeling" state={task.state} onCancel={task.cancel} />
+          {task.state.phase === 'done' && (
+            <span role="status" aria-label="Pre-label result">
+              {task.state.result.drafts} drafts on {task.state.result.images} images
+              {task.state.result.unmatched.length > 0 && ` · classes the dataset lacks, left out: ${task.state.result.unmatched.join(', ')}`}
+            </span>
+          )}
+          {task.state.phase === 'cancelled' && <span role="status">Pre-labeling cancelled; nothing was written</span>}
+          {task.state.phase === 'failed' && (
+            <span role="alert" className="error-text">
+              {task.state.message}
+            </span>
+          )}
+        </div>
+        {task.state.phase === 'done' && task.state.result.failed.length > 0 && (
+          <ul role="alert" className="error-text vm-failed">
+            {task.state.result.failed.slice(0, 10).map((f) => (
+              <li key={f.imageId}>
+                {f.imageId}: {f.error}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-label="Review drafts" className="vm-block">
+        <h3>Review drafts</h3>
+        <div className="vm-row">
+          <label>
+            Class{' '}
+            <select
+              aria-label="Review class"
+              value={String(classFilter)}
+              onChange={(e) => setClassFilter(e.target.value === 'any' ? 'any' : Number(e.target.value))}
+            >
+              <option value="any">All classes</option>
+              {dataset.classes.map((c, i) => (
+                <option key={c} value={i}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Confidence at least{' '}
+            <input
+              type="number"
+              aria-label="Review minimum confidence"
+              min={0}
+              max={1}
+              step={0.05}
+              value={minConfidence}
+              onChange={(e) => setMinConfidence(Math.max(0, Math.min(1, Number(e.target.value) || 0)))}
+            />
+          </label>
+          <button type="button" disabled={matching.length === 0 || review.isPending} onClick={() => bulk(true)}>
+            Accept {matching.length} matching
+          </button>
+          <button type="button" disabled={matching.length === 0 || review.isPending} onClick={() => bulk(false)}>
+            Reject {matching.length} matching
+          </button>
+          <span className="muted" role="status" aria-label="Drafts waiting">
+            {all.length} drafts waiting
+          </span>
+          <span className="muted">Keys in the list: A accept · R reject · ↑/↓ move · Enter open</span>
+        </div>
+        {review.error && (
+          <p role="alert" className="error-text">
+            {review.error.message}
+          </p>
+        )}
+        {matching.length === 0 ? (
+          <p className="muted">{all.length === 0 ? 'No drafts. Pre-label the unlabeled images with a model.' : 'No draft matches the filter.'}</p>
+        ) : (
+          <table className="vm-table" aria-label="Drafts">
+            <thead>
+              <tr>
+                <th>Crop</th>
+                <th>Image</th>
+                <th>Class</th>
+                <th>Confidence</th>
+                <th>Box</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {matching.slice(0, shown).map((d, i) => (
+                <tr
+                  key={`${d.imageId}/${d.index}`}
+                  ref={(el) => {
+                    rows.current[i] = el
+                  }}
+                  tabIndex={i === focused ? 0 : -1}
+                  aria-label={`Draft ${d.className} ${d.confidence.toFixed(2)} on ${d.imageId}`}
+                  onFocus={() => setFocused(i)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'a' || e.key === 'A') decide(d, true)
+                    else if (e.key === 'r' || e.key === 'R' || e.key === 'Delete') decide(d, false)
+                    else if (e.key === 'ArrowDown') move(i + 1)
+                    else if (e.key === 'ArrowUp') move(i - 1)
+                    else if (e.key === 'Enter') setOpen(d)
+                    else return
+                    e.preventDefault()
+                  }}
+                >
+                  <td>
+                    <button type="button" className="vm-crop-button" onClick={() => setOpen(d)} aria-label={`Open ${d.imageId}`}>
+                      <ImagePreview
+                        datasetId={dataset.id}
+                        imageId={d.imageId}
+                        focus={d}
+                        width={96}
+                        boxes={[{ ...d, label: '', role: 'prediction' }]}
+                        label={`Crop of ${d.imageId}`}
+                      />
+                    </button>
+                  </td>
+                  <td>{d.imageId}</td>
+                  <td>{d.className}</td>
+                  <td>
+                    <meter min={0} max={1} value={d.confidence} aria-hidden /> {d.confidence.toFixed(2)}
+                  </td>
+                  <td className="vm-mono">
+                    {Math.round(d.x)}, {Math.round(d.y)} · {Math.round(d.w)}×{Math.round(d.h)}
+                  </td>
+                  <td>
+                    <button type="button" onClick={() => decide(d, true)} aria-label={`Accept ${d.className} on ${d.imageId}`}>
+                      Accept
+                    </button>
+                    <button type="button" onClick={() => decide(d, false)} aria-label={`Reject ${d.className} on ${d.imageId}`}>
+                      Reject
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {matching.length > shown && (
+          <button type="button" onClick={() => setShown(shown + PAGE)}>
+            Show {Math.min(PAGE, matching.length - shown)} more
+          </button>
+        )}
+      </section>
+      {open && (
+        <ImageDialog
+          datasetId={dataset.id}
+          imageId={open.imageId}
+          boxes={all.filter((d) => d.imageId === open.imageId).map((d) => ({ ...d, label: `${d.className} ${d.confidence.toFixed(2)}`, role: 'prediction' as const }))}
+          onClose={() => setOpen(null)}
+        />
+      )}
+    </div>
+  )
+}
