@@ -6,6 +6,7 @@ import { formatThumbprint } from './CertificateManager'
 import { ModbusTools } from './ModbusTools'
 import { ModbusTagForm } from './ModbusTagForm'
 import { MqttSettingsButton } from './MqttSettingsDialog'
+import { SparkplugNodes } from './SparkplugNodes'
 import { formatCountdown, useCountdown } from './use-armed'
 
 function ArmToggle({ detail, armedUntil }: { detail: ConnectionDetail; armedUntil: number | undefined }): React.JSX.Element {
@@ -171,6 +172,7 @@ export function ConnectionDetailPanel({
       )}
       {detail.kind === 'opcua' && !detail.untrustedCertificate && <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />}
       {isModbus && <ModbusTagForm connectionId={detail.id} />}
+      <SparkplugNodes detail={detail} />
       {isModbus && <ModbusTools detail={detail} />}
     </section>
   )
