@@ -96,7 +96,7 @@ test('oee settings: add a reason, code a stop with it, split and merge the stop,
   await expect(page.getByRole('alert')).toContainText(/shifts "Early" \(07:00–14:00\) and "Night" \(22:00–08:00\) overlap/)
   await page.screenshot({ path: 'test-results/screens/oee-settings-calendar-error.png', fullPage: true })
   await page.getByLabel('Night end').fill('06:00')
-  await page.getByRole('button', { name: 'Save calendar' }).click()
+  await page.keyboard.press('Control+s')
   await expect(page.getByRole('status').filter({ hasText: 'Calendar saved' })).toBeVisible()
   await screenshotBothThemes(page, 'oee-settings-calendar')
   await openOeeTab(page, 'Overview')

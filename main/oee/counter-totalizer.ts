@@ -95,16 +95,9 @@ export function totalizeColumns(columns: SampleColumns, options: TotalizeOptions
     }
   }
   const modulus = options.bitWidth === 'none' ? 0 : 2 ** options.bitWidth
-  let changes = 0
-  let last = NaN
-  for (let i = 0; i < n; i++) {
-    if (vs[i] !== last) {
-      changes++
-      last = vs[i]
-    }
-  }
-  const times = new Float64Array(changes)
-  const cumulative = new Float64Array(changes)
+  // Historian reads are change-only already, so nearly every reading is a change: size for all, skip a counting pass.
+  const times = new Float64Array(n)
+  const cumulative = new Float64Array(n)
   let rollovers = 0
   let resets = 0
   let k = 0

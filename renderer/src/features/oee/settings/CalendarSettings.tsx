@@ -35,8 +35,15 @@ export function CalendarSettings({ settings }: { settings: OeeSettings }): React
     patch({ plannedStops: cal.plannedStops.map((b, k) => (k === i ? { ...b, ...p } : b)) })
   const weeklyHours = cal.shifts.reduce((sum, s) => sum + shiftHours(s) * (s.days?.length ?? 7), 0)
 
+  // Ctrl+S (⌘S) saves, as in any editor; hands stay on the keyboard while filling the form.
+  const onKeyDown = (e: React.KeyboardEvent): void => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      e.preventDefault()
+      if (dirty && !save.isPending) save.mutate()
+    }
+  }
   return (
-    <div className="oee-settings-stack">
+    <div className="oee-settings-stack" onKeyDown={onKeyDown}>
       <section className="panel" aria-label="Plant time">
         <div className="oee-chart-head">
           <h2>Shift calendar</h2>
@@ -297,7 +304,7 @@ export function CalendarSettings({ settings }: { settings: OeeSettings }): React
           <button type="button" className="ghost" disabled={!dirty} onClick={() => setCal(normalized(settings.calendar))}>
             Discard changes
           </button>
-          <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()}>
+          <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()} aria-keyshortcuts="Control+S">
             Save calendar
           </button>
           {save.isSuccess && !dirty && (

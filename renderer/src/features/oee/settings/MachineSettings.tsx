@@ -44,8 +44,15 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
       return { ...l, machines: ms }
     })
 
+  // Ctrl+S (⌘S) saves, as in any editor; hands stay on the keyboard while filling the form.
+  const onKeyDown = (e: React.KeyboardEvent): void => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      e.preventDefault()
+      if (dirty && !save.isPending) save.mutate()
+    }
+  }
   return (
-    <div className="oee-settings-stack">
+    <div className="oee-settings-stack" onKeyDown={onKeyDown}>
       <section className="panel" aria-label="Line">
         <div className="oee-chart-head">
           <h2>Machines</h2>
@@ -150,7 +157,7 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
           <button type="button" className="ghost" disabled={!dirty} onClick={() => setLine(settings.line)}>
             Discard changes
           </button>
-          <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()}>
+          <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()} aria-keyshortcuts="Control+S">
             Save machines
           </button>
           {save.isSuccess && !dirty && (
