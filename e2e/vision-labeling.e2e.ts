@@ -231,12 +231,23 @@ test.describe('Vision labeling', () => {
     await expect(thumbnail(page, labelled[0])).toHaveAccessibleName(/1 box, 1 polygon/)
     await expect(thumbnail(page, labelled[0])).not.toHaveAccessibleName(/drafts/)
 
-    // The same views in the other theme.
+    // Zoom with the keys, then back to fit.
+    await page.keyboard.press('+')
+    await expect(page.getByRole('status', { name: 'Zoom level' })).toHaveText('125 %')
+    await page.keyboard.press('0')
+    await expect(page.getByRole('status', { name: 'Zoom level' })).toHaveText('100 %')
+
+    // The same views in both themes.
     await page.getByRole('combobox', { name: 'Dataset' }).selectOption('shapes-line-2')
-    await page.screenshot({ path: shot('vision-labeling-theme-a'), fullPage: true })
-    await switchTheme(page)
     await thumbnail(page, labelled[0]).click()
     await page.getByRole('button', { name: 'Select polygon 1' }).click()
-    await page.screenshot({ path: shot('vision-labeling-theme-b'), fullPage: true })
+    const labeling = page.getByRole('region', { name: 'Labeling' })
+    const exchange = page.getByRole('region', { name: 'Export and import' })
+    for (const theme of ['a', 'b']) {
+      await page.getByRole('region', { name: 'Image browser' }).screenshot({ path: shot(`vision-browser-theme-${theme}`) })
+      await labeling.screenshot({ path: shot(`vision-labeling-theme-${theme}`) })
+      await exchange.screenshot({ path: shot(`vision-exchange-theme-${theme}`) })
+      if (theme === 'a') await switchTheme(page)
+    }
   })
 })

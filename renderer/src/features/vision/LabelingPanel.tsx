@@ -33,6 +33,9 @@ export { CLASS_COLOURS } from './label-canvas'
 
 type Tool = 'box' | 'polygon'
 
+/** Canvas layers grow with the zoom; 4× keeps them near 20 MB each for a 320×240 image shown at 2×. */
+const MAX_ZOOM = 4
+
 interface Props {
   image: VisionImage
   url: string
@@ -66,6 +69,8 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl + Shift + V', "Copy the previous image's labels"],
   ['Ctrl + Z / Ctrl + Y (Ctrl + Shift + Z)', 'Undo / redo'],
   ['Ctrl + S', 'Save'],
+  ['+ / − / 0, Ctrl + wheel', 'Zoom in / out / fit'],
+  ['Space + drag, middle-drag', 'Pan when zoomed in'],
   ['N or →', 'Save and open the next image'],
   ['Shift + N or ←', 'Save and open the previous image'],
   ['?', 'Show or hide this help'],
@@ -76,8 +81,7 @@ const typing = (target: EventTarget | null): boolean =>
 
 /** A press on the canvas in progress: drawing a box, or moving/reshaping a shape. Kept in a ref so moves never re-render React. */
 type Interaction =
-  | { kind: 'draw'; a: Point; b: Point }
-  | { kind: 'edit'; grab: Grab; start: Point; original: VisionBox | VisionPolygon; current: VisionBox | VisionPolygon }
+  { kind: 'draw'; a: Point; b: Point } | { kind: 'edit'; grab: Grab; start: Point; original: VisionBox | VisionPolygon; current: VisionBox | VisionPolygon }
 
 const describeShape = (shape: VisionBox | VisionPolygon, classes: string[]): string => {
   const name = classes[shape.classId] ?? `class ${shape.classId}`
@@ -116,7 +120,12 @@ export function LabelingPanel({
   const cursor = useRef<Point | null>(null)
   const labels = history.present
   const dirty = labels !== savedHistory
-  const scale = Math.min(2, 720 / image.width)
+  const [zoom, setZoom] = useState(1)
+  const viewport = useRef<HTMLDivElement>(null)
+  const pan = useRef<{ x: number; y: number; left: number; top: number } | null>(null)
+  const spaceHeld = useRef(false)
+  const fitScale = Math.min(2, 720 / image.width)
+  const scale = fitScale * zoom
   const selectedShape = selected ? shapeOf(labels, selected) : undefined
   const drafts = draftCount(labels)
 
@@ -177,6 +186,48 @@ export function LabelingPanel({
   const copyPrevious = (): void => {
     if (previous) apply(copyLabelsFrom(labels, previous, imageClassMode))
   }
+  /** Zooms about a point of the viewport (default: its centre), keeping the image point under it in place. */
+  const zoomBy = (factor: number, around?: { x: number; y: number }): void => {
+    const view = viewport.current
+    const next = Math.max(1, Math.min(MAX_ZOOM, Math.round(zoom * factor * 100) / 100))
+    if (!view || next === zoom) return
+    const at = around ?? { x: view.clientWidth / 2, y: view.clientHeight / 2 }
+    const imageX = (view.scrollLeft + at.x) / scale
+    const imageY = (view.scrollTop + at.y) / scale
+    setZoom(next)
+    requestAnimationFrame(() => {
+      view.scrollLeft = imageX * fitScale * next - at.x
+      view.scrollTop = imageY * fitScale * next - at.y
+    })
+  }
+  const wheel = useRef<(event: WheelEvent) => void>(() => undefined)
+  wheel.current = (event) => {
+    if (!event.ctrlKey && !event.altKey) return
+    event.preventDefault()
+    const rect = viewport.current!.getBoundingClientRect()
+    zoomBy(event.deltaY < 0 ? 1.25 : 0.8, { x: event.clientX - rect.left, y: event.clientY - rect.top })
+  }
+  useEffect(() => {
+    const view = viewport.current
+    if (!view) return
+    const listener = (event: WheelEvent): void => wheel.current(event)
+    const space = (down: boolean) => (event: KeyboardEvent) => {
+      if (event.key !== ' ') return
+      spaceHeld.current = down && !typing(event.target)
+      // Space keeps activating focused buttons; it only stops scrolling the page when the canvas or nothing has focus.
+      if (down && (event.target === document.body || event.target === surface.current)) event.preventDefault()
+    }
+    const spaceDown = space(true)
+    const spaceUp = space(false)
+    view.addEventListener('wheel', listener, { passive: false })
+    window.addEventListener('keydown', spaceDown)
+    window.addEventListener('keyup', spaceUp)
+    return () => {
+      view.removeEventListener('wheel', listener)
+      window.removeEventListener('keydown', spaceDown)
+      window.removeEventListener('keyup', spaceUp)
+    }
+  }, [])
   const chooseTool = (next: Tool): void => {
     setTool(next)
     setDrawing([])
@@ -196,6 +247,9 @@ export function LabelingPanel({
     else if (ctrl || event.altKey) return
     else if (digit && event.shiftKey) apply(toggleImageClass(labels, Number(digit) - 1, imageClassMode))
     else if (digit) setClass(Number(digit) - 1)
+    else if (key === '+' || key === '=') zoomBy(1.25)
+    else if (key === '-') zoomBy(0.8)
+    else if (key === '0') setZoom(1)
     else if (key === 'b') chooseTool('box')
     else if (key === 'p') chooseTool('polygon')
     else if (key === 'enter' && drawing.length > 0) closePolygon()
@@ -226,17 +280,18 @@ export function LabelingPanel({
 
   // The canvas layers: created once per image, the base redrawn when labels or the selection change.
   const { width, height } = image
+  const latest = useRef({ labels, hidden: selectedShape ? selected : null })
+  latest.current = { labels, hidden: selectedShape ? selected : null }
   useLayoutEffect(() => {
     const layers = new LabelCanvas(baseLayer.current!, overlayLayer.current!, { width, height })
     layers.resize(scale)
+    layers.drawBase(latest.current.labels, latest.current.hidden)
     canvas.current = layers
     return () => layers.dispose()
   }, [width, height, scale])
   const overlayState = () => ({
     ...(selected && selectedShape ? { active: { shape: selectedShape, ref: selected } } : {}),
-    ...(drawing.length > 0
-      ? { drawing: { points: drawing, cursor: cursor.current, classId: activeClass, closable: drawing.length >= 3 } }
-      : {}),
+    ...(drawing.length > 0 ? { drawing: { points: drawing, cursor: cursor.current, classId: activeClass, closable: drawing.length >= 3 } } : {}),
   })
   useLayoutEffect(() => {
     canvas.current?.drawBase(labels, selectedShape ? selected : null)
@@ -252,6 +307,13 @@ export function LabelingPanel({
   /** Six screen pixels, in image pixels. */
   const tolerance = 6 / scale
   const onPointerDown = (event: React.PointerEvent): void => {
+    if (event.button === 1 || (event.button === 0 && spaceHeld.current)) {
+      const view = viewport.current!
+      pan.current = { x: event.clientX, y: event.clientY, left: view.scrollLeft, top: view.scrollTop }
+      surface.current?.setPointerCapture(event.pointerId)
+      event.preventDefault()
+      return
+    }
     if (event.button !== 0) return
     surface.current?.focus({ preventScroll: true })
     const p = toImage(event)
@@ -278,6 +340,11 @@ export function LabelingPanel({
     interaction.current = { kind: 'draw', a: p, b: p }
   }
   const onPointerMove = (event: React.PointerEvent): void => {
+    if (pan.current) {
+      viewport.current!.scrollLeft = pan.current.left - (event.clientX - pan.current.x)
+      viewport.current!.scrollTop = pan.current.top - (event.clientY - pan.current.y)
+      return
+    }
     const now = interaction.current
     const p = toImage(event)
     if (now?.kind === 'edit') {
@@ -293,6 +360,10 @@ export function LabelingPanel({
     }
   }
   const onPointerUp = (event: React.PointerEvent): void => {
+    if (pan.current) {
+      pan.current = null
+      return
+    }
     const now = interaction.current
     interaction.current = null
     if (!now) return
@@ -424,24 +495,41 @@ export function LabelingPanel({
           </div>
         </div>
         <div className="vision-canvas-column">
-          <div
-            ref={surface}
-            tabIndex={-1}
-            className={`vision-canvas tool-${tool}`}
-            role="img"
-            aria-label={`Labeling canvas for ${image.id}: ${count(labels.boxes.length, 'box', 'boxes')}, ${count(labels.polygons.length, 'polygon', 'polygons')}${imageClassNames ? `, image: ${imageClassNames}` : ''}; ${hint}`}
-            style={{ width: image.width * scale, height: image.height * scale }}
-            onPointerDown={onPointerDown}
-            onPointerMove={onPointerMove}
-            onPointerUp={onPointerUp}
-            onPointerCancel={() => {
-              interaction.current = null
-              canvas.current?.drawOverlay(overlayState())
-            }}
-          >
-            <img src={url} alt="" draggable={false} width={image.width * scale} height={image.height * scale} />
-            <canvas ref={baseLayer} style={{ width: image.width * scale, height: image.height * scale }} />
-            <canvas ref={overlayLayer} style={{ width: image.width * scale, height: image.height * scale }} />
+          <div ref={viewport} className="vision-canvas-viewport" style={{ width: width * fitScale + 2, height: height * fitScale + 2 }}>
+            <div
+              ref={surface}
+              tabIndex={-1}
+              className={`vision-canvas tool-${tool}`}
+              role="img"
+              aria-label={`Labeling canvas for ${image.id}: ${count(labels.boxes.length, 'box', 'boxes')}, ${count(labels.polygons.length, 'polygon', 'polygons')}${imageClassNames ? `, image: ${imageClassNames}` : ''}; ${hint}`}
+              style={{ width: image.width * scale, height: image.height * scale }}
+              onPointerDown={onPointerDown}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerUp}
+              onPointerCancel={() => {
+                interaction.current = null
+                canvas.current?.drawOverlay(overlayState())
+              }}
+            >
+              <img src={url} alt="" draggable={false} width={image.width * scale} height={image.height * scale} />
+              <canvas ref={baseLayer} style={{ width: image.width * scale, height: image.height * scale }} />
+              <canvas ref={overlayLayer} style={{ width: image.width * scale, height: image.height * scale }} />
+            </div>
+          </div>
+          <div className="vision-zoom" role="group" aria-label="Zoom">
+            <button type="button" aria-label="Zoom out" disabled={zoom <= 1} onClick={() => zoomBy(0.8)}>
+              −
+            </button>
+            <span role="status" aria-label="Zoom level">
+              {Math.round(zoom * 100)} %
+            </span>
+            <button type="button" aria-label="Zoom in" disabled={zoom >= MAX_ZOOM} onClick={() => zoomBy(1.25)}>
+              +
+            </button>
+            <button type="button" disabled={zoom === 1} onClick={() => setZoom(1)}>
+              Fit <kbd>0</kbd>
+            </button>
+            <span className="muted small">Ctrl+wheel zooms · Space+drag or middle-drag pans</span>
           </div>
           {drafts > 0 && (
             <div role="group" aria-label="Drafts" className="vision-drafts">
@@ -494,8 +582,8 @@ export function LabelingPanel({
         </ol>
       </div>
       <p className="muted small">
-        B box · P polygon · 1–9 class · Shift+1–9 image class · A/X accept/reject draft · Ctrl+Shift+V copy previous · N/→ next, Shift+N/← previous
-        (saves) · ? all keys
+        B box · P polygon · 1–9 class · Shift+1–9 image class · A/X accept/reject draft · Ctrl+Shift+V copy previous · N/→ next, Shift+N/← previous (saves) · ?
+        all keys
       </p>
     </section>
   )

@@ -5,7 +5,9 @@ import { useClient } from '../../app/client-context'
 import { visibleRows } from './label-history'
 
 const CELL_WIDTH = 132
-const ROW_HEIGHT = 118
+const ROW_HEIGHT = 132
+/** The grid grows with its rows up to this height, then scrolls. */
+const MAX_HEIGHT = 270
 
 const drafts = (image: VisionImage): number => image.boxes.filter((b) => b.draft).length + image.polygons.filter((p) => p.draft).length
 
@@ -46,10 +48,12 @@ function ThumbnailRow({
             {url.get(image.id) ? <img src={url.get(image.id)} alt="" width={120} height={90} /> : <span className="vision-thumb-empty" />}
             <span className="vision-thumb-caption">
               {image.id.replace(/^part-0*(?=\d)/, '#')} · {image.status}
-              {image.boxes.length > 0 ? ` · ${image.boxes.length}▢` : ''}
-              {image.polygons.length > 0 ? ` · ${image.polygons.length}⬠` : ''}
-              {image.classes.length > 0 ? ` · ${image.classes.length}◉` : ''}
-              {drafts(image) > 0 ? ` · ${drafts(image)}?` : ''}
+            </span>
+            <span className="vision-thumb-counts" aria-hidden>
+              {image.boxes.length > 0 ? `${image.boxes.length}▢ ` : ''}
+              {image.polygons.length > 0 ? `${image.polygons.length}⬠ ` : ''}
+              {image.classes.length > 0 ? `${image.classes.length}◉ ` : ''}
+              {drafts(image) > 0 ? `${drafts(image)} draft` : ''}
             </span>
           </button>
         </div>
@@ -89,7 +93,12 @@ export function ThumbnailGrid({
     rows.push(<ThumbnailRow key={`${r}:${slice[0]?.id}`} datasetId={datasetId} images={slice} top={r * ROW_HEIGHT} current={current} onOpen={onOpen} />)
   }
   return (
-    <div className="vision-grid" ref={viewport} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+    <div
+      className="vision-grid"
+      ref={viewport}
+      style={{ height: Math.min(MAX_HEIGHT, Math.max(1, rowCount) * ROW_HEIGHT + 4) }}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
       <div role="list" aria-label="Images" style={{ height: rowCount * ROW_HEIGHT, position: 'relative' }}>
         {rows}
       </div>
