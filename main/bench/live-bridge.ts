@@ -6,9 +6,10 @@ const [url, seconds, warmup] = [process.argv[2], Number(process.argv[3] ?? 20), 
 const ws = new WebSocket(url)
 const latencies: number[] = []
 const bySource: Record<'opcua' | 'modbus', number[]> = { opcua: [], modbus: [] }
-// The same run split at the main process: server change → driver (receiveTime) and driver → bridge.
+// The same run split at the main process: server change → driver (receiveTime) and driver → bridge, per protocol too.
 const toDriver: number[] = []
 const toBridge: number[] = []
+const toBridgeBySource: Record<'opcua' | 'modbus', number[]> = { opcua: [], modbus: [] }
 let start = 0
 ws.on('open', () => {
   ws.send(JSON.stringify({ kind: 'subscribe', id: 1, channel: 'live.values', input: { intervalMs: 50 } }))
@@ -21,16 +22,18 @@ ws.on('message', (data) => {
   if (now - start < warmup * 1000) return
   for (const v of message.data) {
     if (typeof v.value !== 'number' || v.stale || v.value < 1e12) continue
+    const source = /r\d+$/.test(v.tagId) ? 'modbus' : 'opcua'
     latencies.push(now - v.value)
-    bySource[/r\d+$/.test(v.tagId) ? 'modbus' : 'opcua'].push(now - v.value)
+    bySource[source].push(now - v.value)
     toDriver.push(v.receiveTime - v.value)
     toBridge.push(now - v.receiveTime)
+    toBridgeBySource[source].push(now - v.receiveTime)
   }
 })
 setTimeout(
   () => {
     const at = (list: number[], q: number): number => list[Math.min(list.length - 1, Math.floor(list.length * q))] ?? NaN
-    for (const list of [latencies, bySource.opcua, bySource.modbus, toDriver, toBridge]) list.sort((a, b) => a - b)
+    for (const list of [latencies, bySource.opcua, bySource.modbus, toDriver, toBridge, toBridgeBySource.opcua, toBridgeBySource.modbus]) list.sort((a, b) => a - b)
     process.stdout.write(
       JSON.stringify({
         values: latencies.length,
@@ -45,6 +48,8 @@ setTimeout(
         server_to_driver_p99_ms: at(toDriver, 0.99),
         driver_to_bridge_p50_ms: at(toBridge, 0.5),
         driver_to_bridge_p99_ms: at(toBridge, 0.99),
+        opcua_driver_to_bridge_p50_ms: at(toBridgeBySource.opcua, 0.5),
+        modbus_driver_to_bridge_p50_ms: at(toBridgeBySource.modbus, 0.5),
       }) + '\n',
     )
     ws.close()

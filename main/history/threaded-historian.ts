@@ -20,7 +20,7 @@ export interface ThreadedHistorianOptions {
   /** How often live values go to the thread as one batch (default 100 ms). */
   recordIntervalMs?: number
   retentionIntervalMs?: number
-  /** How long a synchronous read may wait for the thread (default 30 s). */
+  /** How long a synchronous read may hold the main thread waiting for the writer thread (default 10 s). */
   syncTimeoutMs?: number
   /** Things a person should know: a failed write, a restarted thread. */
   onNotice?: (level: 'error' | 'warning' | 'info', message: string, code: string) => void
@@ -232,11 +232,12 @@ export class ThreadedHistorian {
     const id = this.nextId++
     Atomics.store(this.syncSignal, 0, 0)
     this.worker.postMessage({ kind: 'call-sync', id, method, args } satisfies ToThread)
-    const deadline = Date.now() + (this.options.syncTimeoutMs ?? 30_000)
+    const timeoutMs = this.options.syncTimeoutMs ?? 10_000
+    const deadline = Date.now() + timeoutMs
     for (;;) {
       const left = deadline - Date.now()
       if (left <= 0 || Atomics.wait(this.syncSignal, 0, 0, left) === 'timed-out') {
-        throw new WorkbenchError('TIMEOUT', `Historian ${this.file} did not answer a ${method} within ${Math.round((this.options.syncTimeoutMs ?? 30_000) / 1000)} s — it may be writing a large backlog; try again`)
+        throw new WorkbenchError('TIMEOUT', `Historian ${this.file} did not answer a ${method} within ${Math.round(timeoutMs / 1000)} s — it may be writing a large backlog; try again`)
       }
       Atomics.store(this.syncSignal, 0, 0)
       for (let received = receiveMessageOnPort(this.syncPort); received; received = receiveMessageOnPort(this.syncPort)) {
