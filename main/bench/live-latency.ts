@@ -3,7 +3,7 @@
 // Prints the main process's CPU share and the server-change → bridge latency p50/p99, split by protocol: the
 // OPC UA (server-pushed) and Modbus (polled every 100 ms) paths of the same run are each other's peer figures.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -89,4 +89,5 @@ process.stdout.write(
 await host.close()
 await workbench.stop()
 peers.proc.kill('SIGTERM')
+rmSync(dataDir, { recursive: true, force: true })
 setTimeout(() => process.exit(0), 1000)

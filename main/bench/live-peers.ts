@@ -1,7 +1,7 @@
 // The servers for npm run bench:live, in their own process so the workbench's CPU share is its own:
 // an OPC UA server with N Double variables and a Modbus TCP server with M holding registers. Every value IS the
 // epoch-ms time it last changed, so the bridge can tell the server→renderer latency from the value alone.
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
@@ -70,5 +70,8 @@ process.on('SIGTERM', () => {
   clearInterval(opcuaTimer)
   clearInterval(modbusTimer)
   modbus.close(() => undefined)
-  void server.shutdown(0).then(() => process.exit(0))
+  void server.shutdown(0).then(() => {
+    rmSync(dir, { recursive: true, force: true })
+    process.exit(0)
+  })
 })
