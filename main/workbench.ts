@@ -61,8 +61,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
   detach.push(live.onRaw((values) => historian.record(values)).close)
   const oee = new OeeService({ dataDir: options.dataDir, historian: historian.sync, knownTags: () => allTags().map((t) => t.id) })
-  const vision = new VisionService({ dataDir: options.dataDir })
-  const visionModels = new VisionModelsService({ dataDir: options.dataDir, datasets: vision, live })
+  const vision: VisionService = new VisionService({ dataDir: options.dataDir, contextSnapshot: (datasetId) => visionModels.contextSnapshot(datasetId) })
+  const visionModels: VisionModelsService = new VisionModelsService({ dataDir: options.dataDir, datasets: vision, live })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 
   const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())

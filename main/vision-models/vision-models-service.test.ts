@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -22,8 +22,8 @@ describe('VisionModelsService', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'otw-vision-models-'))
     dirs.push(dataDir)
     const live = new LiveBus()
-    const vision = new VisionService({ dataDir })
-    const models = new VisionModelsService({ dataDir, datasets: vision, live })
+    const vision: VisionService = new VisionService({ dataDir, contextSnapshot: (id) => models.contextSnapshot(id) })
+    const models: VisionModelsService = new VisionModelsService({ dataDir, datasets: vision, live })
     services.push(models, vision)
     const file = (name: string, bytes: Uint8Array | string) => {
       const p = path.join(dataDir, name)
@@ -177,5 +177,16 @@ describe('VisionModelsService', () => {
     expect(await models.contextSnapshot(dataset.id)).toEqual({ 'Line1.Filler.Speed': 412.5, 'Line1.Filler.Running': 'true' })
     expect((await models.contextTags(dataset.id)).tagIds).toHaveLength(3)
     await expect(models.setContextTags('no-such-dataset', [])).rejects.toMatchObject({ code: 'NOT_FOUND' })
+
+    // Camera images keep the snapshot beside their capture time, and exports carry it as a sidecar JSON.
+    await vision.addDemoImages(dataset.id, 2, true)
+    const [first] = await vision.listImages(dataset.id)
+    const context = await models.imageContext(dataset.id, first.id)
+    expect(context.captureTime).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(context.context).toMatchObject({ camera: 'demo-camera-1', 'Line1.Filler.Speed': 412.5, 'Line1.Filler.Running': 'true' })
+    const exported = await vision.exportAs(dataset.id, 'coco')
+    const sidecar = JSON.parse(readFileSync(path.join(exported.dir, 'process-context.json'), 'utf8')) as { images: { id: string; file: string; context: object }[] }
+    expect(sidecar.images).toHaveLength(2)
+    expect(sidecar.images[0]).toMatchObject({ id: first.id, file: `${first.id}.png`, context: { 'Line1.Filler.Speed': 412.5 } })
   })
 })

@@ -12,6 +12,7 @@ import {
   type VisionPolygon,
   type VisionStatus,
 } from '../../preload/contract'
+import { writeProcessContext } from '../vision-models/process-context'
 import { type Box, type Dataset, type DatasetImage, type Polygon, parseDataset } from '../vision/annotations'
 import { createAnomalyDetector, type AnomalyDetector } from '../vision/anomaly/anomaly-detector'
 import type { PoolGeometry } from '../vision/anomaly/feature-graph'
@@ -86,8 +87,12 @@ export class VisionService {
   /** Writes to one dataset run one after another, so two saves never interleave. */
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor(options: { dataDir: string }) {
+  /** The live tag values a dataset snapshots with each camera image (process context); set by the models side. */
+  private readonly contextSnapshot?: (datasetId: string) => Promise<Record<string, number | string>>
+
+  constructor(options: { dataDir: string; contextSnapshot?: (datasetId: string) => Promise<Record<string, number | string>> }) {
     this.root = path.join(options.dataDir, 'vision')
+    this.contextSnapshot = options.contextSnapshot
   }
 
   private datasetDir(id: string): string {
@@ -162,7 +167,9 @@ export class VisionService {
       const opened = await this.load(datasetId)
       const first = opened.sidecar.demoFrames
       const shot = await writeDemoDataset(this.datasetDir(datasetId), { count, first, seed: 7, ...task })
+      const snapshot = (await this.contextSnapshot?.(datasetId)) ?? {}
       for (const image of shot.images) {
+        image.context = { ...image.context, ...snapshot }
         if (!keepLabels) {
           opened.sidecar.reference[image.id] = image.labels.boxes.map(({ classId, x, y, w, h }) => ({ classId, x, y, w, h }))
           image.labels = { classes: [], boxes: [], polygons: [], status: 'unlabeled' }
@@ -259,6 +266,7 @@ export class VisionService {
     if (labelled.images.length === 0)
       throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
     const { files } = await exportYolo(labelled, { sourceRoot: this.datasetDir(datasetId), outDir: dir, ...task })
+    await writeProcessContext(dir, labelled.images)
     return { dir, images: files.filter((f) => f.startsWith('images/')).length }
   }
 
@@ -296,6 +304,7 @@ export class VisionService {
             : format === 'voc'
               ? await exportVoc(labelled, common)
               : await exportClassFolders(labelled, { ...common, ...(options.backgroundClass ? { backgroundClass: options.backgroundClass } : {}) })
+      await writeProcessContext(partial, labelled.images)
       if (existing) await rmdir(dir)
       await rename(partial, dir)
       const imageFile = /\.(png|jpe?g|bmp|webp|tiff?)$/i
