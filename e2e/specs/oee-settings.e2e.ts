@@ -81,6 +81,13 @@ test('oee settings: add a reason, code a stop with it, split and merge the stop,
   await expect(coded).toHaveCount(1)
   const history = page.getByRole('complementary', { name: 'Stop history' })
   await expect(history).toContainText('merged')
+  // Recode the merged stop and comment it from the same screen; both land in its history.
+  await coded.first().getByRole('cell').nth(2).click()
+  await page.getByLabel('Reason for the stops').selectOption({ label: 'Process / Cleaning' })
+  await page.getByRole('textbox', { name: 'Comment' }).fill('line cleared after foaming')
+  await page.getByRole('button', { name: 'Apply to 1 stop' }).click()
+  await expect(stopsTable(page).getByRole('row').filter({ hasText: 'Process / Cleaning' })).toContainText('line cleared after foaming')
+  await expect(history).toContainText('commented')
   await expect(history).toContainText(/split .*by operator/)
   await screenshotBothThemes(page, 'oee-stops')
 

@@ -75,6 +75,30 @@ export function StopsPanel({
     },
   })
 
+  // Recode or comment the selection (or the current stop): wrongly auto-coded stops are fixed here, with history.
+  const targets = selected.length ? selected : current ? [current.id] : []
+  const reasons = useQuery({ queryKey: ['oee', 'reasons'], queryFn: () => client.call('oee.reasons') })
+  const [recode, setRecode] = useState('')
+  const [comment, setComment] = useState('')
+  const apply = useMutation({
+    mutationFn: async () => {
+      if (recode) {
+        const [categoryId, reasonId] = recode === 'none' ? [] : recode.split('/')
+        await client.call('oee.code', { eventIds: targets, reason: recode === 'none' ? null : { categoryId: categoryId!, reasonId: reasonId! } })
+      }
+      if (comment.trim()) for (const eventId of targets) await client.call('oee.comment', { eventId, text: comment })
+    },
+    onSuccess: () => {
+      setRecode('')
+      setComment('')
+      if (targets.length === 1) setHistoryOf(targets[0])
+      changed()
+    },
+  })
+  const reasonOptions = (reasons.data?.categories ?? []).flatMap((c) =>
+    c.retired ? [] : c.reasons.filter((r) => !r.retired).map((r) => ({ value: `${c.id}/${r.id}`, label: `${c.name} / ${r.name}` })),
+  )
+
   const toggle = (id: string): void => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]))
   const canMerge = selected.length >= 2 && !merge.isPending
 
@@ -110,6 +134,29 @@ export function StopsPanel({
           History
         </button>
       </div>
+      <form
+        className="oee-form-row"
+        aria-label="Code or comment stops"
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (targets.length && (recode || comment.trim())) apply.mutate()
+        }}
+      >
+        <select aria-label="Reason for the stops" value={recode} onChange={(e) => setRecode(e.target.value)}>
+          <option value="">keep the reason</option>
+          <option value="none">uncoded</option>
+          {reasonOptions.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <input type="text" aria-label="Comment" placeholder="Comment (optional)" value={comment} onChange={(e) => setComment(e.target.value)} />
+        <button type="submit" disabled={!targets.length || (!recode && !comment.trim()) || apply.isPending}>
+          Apply to {targets.length} stop{targets.length === 1 ? '' : 's'}
+        </button>
+      </form>
+      {apply.error && <p role="alert">Coding failed: {apply.error.message}</p>}
       <p className="muted small">↑/↓ move · Space select · S split the current stop · M merge the selected neighbours · H history · times in {timeZone}</p>
       {merge.error && <p role="alert">Merge failed: {merge.error.message}</p>}
       {pickError && <p role="alert">{pickError}</p>}
