@@ -171,6 +171,9 @@ export async function runDragBench(): Promise<DragBenchResult> {
     // Warm-up drag (JIT, font and canvas caches), then the measured ones.
     await measureDrag(page, images[0])
     const cached = await measureDrag(page, images[0])
+    // OTW_SCREENS=<folder> keeps a picture of the 500 boxes, to look at.
+    if (process.env.OTW_SCREENS)
+      await page.getByRole('region', { name: 'Labeling' }).screenshot({ path: join(process.env.OTW_SCREENS, 'vision-500-boxes.png') })
     const fewer = await measureDrag(page, images[1])
     await page.evaluate(`window.localStorage.setItem('otw.vision.fullRedraw', '1')`)
     await page.reload()
