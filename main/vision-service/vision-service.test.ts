@@ -149,6 +149,13 @@ describe('VisionService', () => {
       }
     }
     await expect(service.exportAs(id, 'coco', { dir: path.join(dataDir, 'out', 'coco') })).rejects.toThrow(/is not empty .* choose an empty or new folder/)
+    // Class folders hold one class per image: a multi-label image stops the export, and no partial folder stays behind.
+    await service.setImageClassMode(id, 'multi')
+    await service.saveLabels(id, images[1].id, { boxes: [], classes: [0, 1], status: 'labeled' })
+    await expect(service.exportAs(id, 'class-folders', { dir: path.join(dataDir, 'out', 'folders-2') })).rejects.toThrow(
+      /class folders export of "round trip" failed: .*has 2 classes .* one class per image/,
+    )
+    expect(readdirSync(path.join(dataDir, 'out')).sort()).toEqual(['class-folders', 'coco', 'voc', 'yolo'])
     await service.close()
   })
 
