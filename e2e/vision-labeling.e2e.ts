@@ -161,6 +161,18 @@ test.describe('Vision labeling', () => {
     await page.getByRole('button', { name: 'Clear filters' }).click()
     await expect(page.getByRole('status', { name: 'Images shown' })).toHaveText('4 of 4 shown')
 
+    // Single-label mode: Shift+1 replaces the image class instead of adding a second one.
+    await page.getByRole('combobox', { name: 'Image class mode' }).selectOption('single')
+    await expect(page.getByRole('combobox', { name: 'Image class mode' })).toHaveValue('single')
+    await thumbnail(page, labelled[0]).click()
+    await page.keyboard.press('Shift+1')
+    await expect(page.getByRole('button', { name: 'Image class scratch (Shift+1)' })).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByRole('button', { name: 'Image class dent (Shift+2)' })).toHaveAttribute('aria-pressed', 'false')
+    await page.keyboard.press('Control+z')
+    await expect(page.getByRole('button', { name: 'Image class dent (Shift+2)' })).toHaveAttribute('aria-pressed', 'true')
+    await page.getByRole('combobox', { name: 'Image class mode' }).selectOption('multi')
+    await expect(page.getByRole('combobox', { name: 'Image class mode' })).toHaveValue('multi')
+
     // Export COCO and VOC into folders typed by hand; check the files on disk.
     const coco = join(out, 'coco')
     const voc = join(out, 'voc')
