@@ -251,7 +251,13 @@ test.describe('Vision labeling', () => {
 
     // The same views in both themes.
     await page.getByRole('combobox', { name: 'Dataset' }).selectOption('shapes-line-2')
+    // Leaving an image by its thumbnail keeps what was drawn on it.
+    const fourth = page.getByRole('list', { name: 'Images' }).getByRole('button').nth(3)
+    await fourth.click()
+    await expect(fourth).toHaveAttribute('aria-pressed', 'true')
+    await drawBox(page, [0.2, 0.2], [0.4, 0.4])
     await thumbnail(page, labelled[0]).click()
+    await expect(fourth).toHaveAccessibleName(/labeled, 1 box/)
     await page.getByRole('button', { name: 'Select polygon 1' }).click()
     const labeling = page.getByRole('region', { name: 'Labeling' })
     const exchange = page.getByRole('region', { name: 'Export and import' })

@@ -130,10 +130,13 @@ export function LabelingPanel({
   const drafts = draftCount(labels)
 
   const apply = (next: LabelState): void => setHistory((h) => edit(h, next))
+  /** What the host has, updated as soon as a save returns (the state above follows on the next render). */
+  const savedRef = useRef<LabelState>(history.present)
   const persist = async (state: LabelState): Promise<boolean> => {
     setSaveState({ saving: true })
     try {
       await save(state)
+      savedRef.current = state
       setSavedHistory(state)
       setSaveState({ saving: false, savedAt: Date.now() })
       return true
@@ -152,6 +155,20 @@ export function LabelingPanel({
     if (state !== labels) setHistory((h) => ({ ...h, present: state }))
     return persist(state)
   }
+  // Opening another image (a thumbnail, another dataset) saves unsaved edits rather than dropping them.
+  const unsaved = useRef<LabelState | null>(null)
+  unsaved.current = labels
+  const saveRef = useRef(save)
+  saveRef.current = save
+  useEffect(
+    () => () => {
+      const last = unsaved.current
+      if (!last || last === savedRef.current) return
+      saveRef.current(withStatus(last)).catch((error: unknown) => console.error(`Labels of ${image.id} were not saved on leaving the image:`, error))
+    },
+    // Runs once, on unmount; the refs carry the latest labels.
+    [],
+  )
   const step = async (direction: -1 | 1): Promise<void> => {
     if (dirty && !(await saveNow())) return
     onStep(direction)
