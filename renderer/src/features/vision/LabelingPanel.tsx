@@ -169,6 +169,13 @@ export function LabelingPanel({
     // Runs once, on unmount; the refs carry the latest labels.
     [],
   )
+  // Closing the window or reloading with unsaved edits asks first.
+  useEffect(() => {
+    if (!dirty) return
+    const warn = (event: BeforeUnloadEvent): void => event.preventDefault()
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [dirty])
   const step = async (direction: -1 | 1): Promise<void> => {
     if (dirty && !(await saveNow())) return
     onStep(direction)
