@@ -91,6 +91,10 @@ test('MQTT: Sparkplug B metrics of the demo edge node become tags with live valu
   await expect(labeler).toContainText('7')
   await nodes.getByRole('button', { name: 'Request rebirth of acme-plant1/line1-edge' }).click()
   await expect(nodes.getByRole('list', { name: 'Sparkplug events' })).toContainText('rebirth requested by hand')
+  // Metrics come from the birth, so they are marked as the device's and offer no Remove.
+  const tagTable = connectionPanel(page, 'Edge SP').getByRole('table', { name: 'Connection tags' })
+  await expect(tagTable.getByRole('row').filter({ hasText: 'Speed' }).first()).toContainText('from device')
+  await expect(tagTable.getByRole('button', { name: /^Remove tag/ })).toHaveCount(0)
   await nodes.scrollIntoViewIfNeeded()
   await shot(page, 'mqtt-sparkplug-nodes')
 

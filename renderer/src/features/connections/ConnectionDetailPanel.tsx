@@ -115,6 +115,9 @@ export function ConnectionDetailPanel({
   const remove = useMutation({ mutationFn: () => client.call('connections.remove', { id: detail.id }), onSuccess: onRemoved, onSettled: refresh })
   const removeTag = useMutation({ mutationFn: (name: string) => client.call('connections.removeTags', { id: detail.id, names: [name] }), onSettled: refresh })
   const isModbus = detail.kind === 'modbus-tcp' || detail.kind === 'modbus-rtu'
+  // Only tags a person configured can be removed; Sparkplug B metrics come from the edge node's birth.
+  const configuredTags = Array.isArray(detail.config.tags) ? detail.config.tags : []
+  const configuredNames = new Set(configuredTags.map((t) => (t && typeof t === 'object' && 'name' in t ? String(t.name) : '')))
   return (
     <section className="panel" aria-label={`Connection ${detail.status.name}`}>
       <h2>{detail.status.name}</h2>
@@ -161,16 +164,24 @@ export function ConnectionDetailPanel({
                 <td>{t.dataType}</td>
                 <td>{t.access}</td>
                 <td>
-                  <button type="button" className="ghost small" aria-label={`Remove tag ${t.name}`} onClick={() => removeTag.mutate(t.name)}>
-                    Remove
-                  </button>
+                  {configuredNames.has(t.name) ? (
+                    <button type="button" className="ghost small" aria-label={`Remove tag ${t.name}`} onClick={() => removeTag.mutate(t.name)}>
+                      Remove
+                    </button>
+                  ) : (
+                    <span className="muted" title="Defined by the device (Sparkplug B birth), not by this connection's settings">
+                      from device
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {detail.kind === 'opcua' && !detail.untrustedCertificate && <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />}
+      {detail.kind === 'opcua' && !detail.untrustedCertificate && (
+        <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />
+      )}
       {isModbus && <ModbusTagForm connectionId={detail.id} />}
       <SparkplugNodes detail={detail} />
       {isModbus && <ModbusTools detail={detail} />}

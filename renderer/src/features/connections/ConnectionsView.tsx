@@ -102,7 +102,9 @@ export function ConnectionsView(): React.JSX.Element {
                 <td className="num">{c.counters.messages}</td>
                 <td className="num">{c.counters.errors}</td>
                 <td className="num">{c.counters.reconnects}</td>
-                <td className="muted">{c.lastError ?? '—'}</td>
+                <td className="muted last-error" title={c.lastError ?? undefined}>
+                  {c.lastError ?? '—'}
+                </td>
               </tr>
             ))}
           </tbody>
