@@ -77,7 +77,8 @@ test.describe('Vision models', () => {
     const matrix = panel.getByRole('table', { name: 'Confusion matrix' })
     await expect(matrix).toBeVisible()
     await expect(matrix.getByRole('columnheader')).toHaveText(['label ↓ · predicted →', 'scratch', 'dent', 'background'])
-    await expect(panel.getByLabel('mAP@0.5', { exact: true })).toHaveText(/\d+\.\d %/)
+    // A percentage, or "—" when the few test images hold no labelled object.
+    await expect(panel.getByLabel('mAP@0.5', { exact: true })).toHaveText(/^(\d+\.\d %|—)$/)
     await expect(panel.getByRole('table', { name: 'Metrics per class' }).getByRole('row')).toHaveCount(3)
     await expect(panel.getByRole('img', { name: 'Precision-recall curve' })).toBeVisible()
     await shot(page, 'vision-models-evaluation')

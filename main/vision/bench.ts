@@ -10,6 +10,7 @@ import { batchSizeFor, DEFAULT_INFERENCE_SETTINGS, runInference, sessionOptions 
 import { describeOnnxModel, type ModelDescription } from './model-description'
 import { benchDetectorModel } from './bench-models'
 import { letterboxImage } from './preprocess'
+import { type BatchPreparer, createBatchPreparer } from './preprocess-pool'
 import { runDragBench } from './drag-bench'
 
 interface BenchCase {
@@ -32,7 +33,7 @@ interface Figures {
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
 
 /** Bare session.run over preprocessed tensors (same batch size as the pipeline) against the whole pipeline from PNG files, alternating. */
-async function measure(bench: BenchCase, files: string[], rounds: number): Promise<Figures> {
+async function measure(bench: BenchCase, files: string[], rounds: number, preparer: BatchPreparer): Promise<Figures> {
   const { description, session, reference } = bench
   const { width, height } = description.inputSize
   const settings = { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 8 }
@@ -52,7 +53,7 @@ async function measure(bench: BenchCase, files: string[], rounds: number): Promi
     await session.run({ [description.inputName]: tensor })
     await reference.run({ [description.inputName]: tensor })
   }
-  await runInference(session, description, items.slice(0, 2 * batch), settings)
+  await runInference(session, description, items.slice(0, 2 * batch), settings, { syncRead: true, preparer })
   const bare: number[] = []
   const bareDefault: number[] = []
   const pipeline: number[] = []
@@ -65,11 +66,12 @@ async function measure(bench: BenchCase, files: string[], rounds: number): Promi
     for (const tensor of tensors) await reference.run({ [description.inputName]: tensor })
     bareDefault.push(files.length / ((performance.now() - start) / 1000))
     start = performance.now()
-    await runInference(session, description, items, settings)
+    // As the inference worker runs it: decoding on a preprocessing thread, synchronous reads there.
+    await runInference(session, description, items, settings, { syncRead: true, preparer })
     pipeline.push(files.length / ((performance.now() - start) / 1000))
     start = performance.now()
     const out = new Float32Array(perImage)
-    for (const file of files) await letterboxImage(file, { width, height }, { out })
+    for (const file of files) await letterboxImage(file, { width, height }, { out, syncRead: true })
     preprocess.push(files.length / ((performance.now() - start) / 1000))
   }
   return { bare: median(bare), bareDefaultThreads: median(bareDefault), pipeline: median(pipeline), preprocess: median(preprocess), batch }
@@ -100,8 +102,9 @@ async function main(): Promise<void> {
       cases.push({ name, description, session, reference })
     }
     const figures: Record<string, Figures> = {}
+    const preparer = createBatchPreparer()
     for (const bench of cases) {
-      const f = await measure(bench, files, rounds)
+      const f = await measure(bench, files, rounds, preparer)
       figures[bench.name] = f
       const d = bench.description
       console.log(
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
       await bench.session.release()
       await bench.reference.release()
     }
+    await preparer.close()
     console.log(`${count} demo images 320×240 PNG from files; median of ${rounds} alternating rounds; pipeline_efficiency = the lower of the two models`)
     const efficiency = Math.min(...Object.values(figures).map((f) => f.pipeline / f.bare))
     // The labeling canvas in Chromium: one box dragged among 500 (peers: 50 boxes, and 500 redrawn in full every frame).

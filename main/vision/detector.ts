@@ -22,15 +22,27 @@ export function decodeYoloOutput(data: Float32Array, dims: readonly number[], op
   const threshold = options.confidenceThreshold ?? 0.25
   const channels = dims[1]
   const n = dims[2]
+  // Class-major passes over contiguous rows (the layout's natural order) find each anchor's best class; only anchors at
+  // the threshold become objects. Strictly greater keeps the lowest class on ties, as a per-anchor scan would.
+  const best = new Float32Array(n).fill(-Infinity)
+  const bestClass = new Int32Array(n)
+  for (let c = 4; c < channels; c++) {
+    const row = c * n
+    for (let i = 0; i < n; i++) {
+      const v = data[row + i]
+      if (v > best[i]) {
+        best[i] = v
+        bestClass[i] = c - 4
+      }
+    }
+  }
   const candidates: Detection[] = []
   for (let i = 0; i < n; i++) {
-    let best = 4
-    for (let c = 5; c < channels; c++) if (data[c * n + i] > data[best * n + i]) best = c
-    const confidence = data[best * n + i]
+    const confidence = best[i]
     if (!(confidence >= threshold)) continue
     const w = data[2 * n + i]
     const h = data[3 * n + i]
-    candidates.push({ classId: best - 4, confidence, x: data[i] - w / 2, y: data[n + i] - h / 2, w, h })
+    candidates.push({ classId: bestClass[i], confidence, x: data[i] - w / 2, y: data[n + i] - h / 2, w, h })
   }
   return nonMaxSuppression(candidates, options)
 }

@@ -1,3 +1,6 @@
+import { rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { decodePlainPng, pngSize } from './image-codec'
@@ -55,5 +58,26 @@ describe('plain PNG decoding', () => {
     await letterboxImage(png, { width: 32, height: 32 }, { out: batch, offset: 3 * 32 * 32 })
     expect(batch.subarray(3 * 32 * 32)).toEqual(single.tensor)
     expect(batch[0]).toBe(7)
+  })
+
+  it('downscales by a whole factor as the mean of each block, the same from PNG, raw pixels and a synchronous read', async () => {
+    const raw = noisyPixels(64, 48, 3)
+    const png = await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } })
+      .png()
+      .toBuffer()
+    const fromPng = await letterboxImage(png, { width: 32, height: 32 })
+    const fromRaw = await letterboxImage({ width: 64, height: 48, data: raw }, { width: 32, height: 32 })
+    expect(fromPng.tensor).toEqual(fromRaw.tensor)
+    expect(fromPng.letterbox).toMatchObject({ resizedWidth: 32, resizedHeight: 24, padTop: 4 })
+    // Red of output pixel (0, 0) = mean of the red bytes of input pixels (0,0), (1,0), (0,1), (1,1).
+    const mean = Math.round((raw[0] + raw[3] + raw[64 * 3] + raw[64 * 3 + 3]) / 4)
+    expect(fromPng.tensor[4 * 32]).toBeCloseTo(mean / 255, 6)
+    const file = path.join(tmpdir(), `otw-codec-${process.pid}.png`)
+    writeFileSync(file, png)
+    try {
+      expect((await letterboxImage(file, { width: 32, height: 32 }, { syncRead: true })).tensor).toEqual(fromPng.tensor)
+    } finally {
+      rmSync(file, { force: true })
+    }
   })
 })

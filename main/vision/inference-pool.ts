@@ -1,11 +1,9 @@
 // The main thread's side of inference: one worker thread (started on first use) that owns the ONNX Runtime sessions.
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { InferenceSettings, ItemResult } from './inference-runner'
 import type { WorkerItem, WorkerReply, WorkerRequest } from './inference-protocol'
 import type { ModelDescription } from './model-description'
+import { startVisionWorker } from './worker-entry'
 
 export interface InferenceJob {
   modelFile: string
@@ -35,20 +33,6 @@ export class InferenceCancelledError extends Error {
   }
 }
 
-/**
- * From source (tsx: `otw serve`, vitest) the worker loads the .ts entry through tsx's loader; in the electron-vite build
- * the entry is bundled next to this code as inference-worker.js (a second entry of the main build).
- */
-function startWorker(): Worker {
-  const here = fileURLToPath(import.meta.url)
-  if (here.endsWith('.ts')) {
-    const entry = pathToFileURL(path.join(path.dirname(here), 'inference-worker.ts')).href
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-    return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`, { eval: true })
-  }
-  return new Worker(path.join(path.dirname(here), 'inference-worker.js'))
-}
-
 interface Pending {
   results: ItemResult[]
   callbacks: JobCallbacks
@@ -67,7 +51,7 @@ export function createInferenceWorker(): InferenceWorker {
   }
   const ensure = (): Worker => {
     if (worker) return worker
-    const started = startWorker()
+    const started = startVisionWorker('inference-worker')
     started.on('message', (reply: WorkerReply) => {
       const job = pending.get(reply.jobId)
       if (!job) return
@@ -77,6 +61,8 @@ export function createInferenceWorker(): InferenceWorker {
       } else if (reply.type === 'progress') job.callbacks.onProgress?.({ done: reply.done, total: reply.total })
       else {
         pending.delete(reply.jobId)
+        // Idle, the thread must not keep the process alive; busy, it must (the caller waits on it).
+        if (pending.size === 0) started.unref()
         if (reply.type === 'done') job.resolve(job.results)
         else job.reject(reply.cancelled ? new InferenceCancelledError() : new Error(reply.message))
       }
@@ -102,6 +88,7 @@ export function createInferenceWorker(): InferenceWorker {
       const jobId = nextJob++
       return new Promise<ItemResult[]>((resolve, reject) => {
         pending.set(jobId, { results: [], callbacks, resolve, reject })
+        ensure().ref()
         callbacks.signal?.addEventListener('abort', () => worker?.postMessage({ type: 'cancel', jobId } satisfies WorkerRequest), { once: true })
         send({ type: 'run', jobId, ...job })
       })

@@ -4,6 +4,8 @@ import * as ort from 'onnxruntime-node'
 import { looksLikeProbabilities, softmax } from './classifier'
 import { decodeYoloOutput } from './detector'
 import type { ModelDescription } from './model-description'
+import type { BatchPreparer } from './preprocess-pool'
+import type { RgbImage } from './raster'
 import { type ImageInput, type Letterbox, letterboxImage, unletterboxBox } from './preprocess'
 
 export const EXECUTION_PROVIDERS = ['cpu', 'dml'] as const
@@ -70,6 +72,13 @@ export interface RunOptions {
   onProgress?: (progress: { done: number; total: number }) => void
   /** Results of each batch as soon as it is done, in input order. */
   onResults?: (results: ItemResult[]) => void
+  /** Read image files synchronously (worker threads: cheaper than a thread hop per file). */
+  syncRead?: boolean
+  /**
+   * Letterbox batches on another thread. session.run in onnxruntime-node blocks the calling thread for the whole run, so
+   * without this, decoding and inference take turns on one thread.
+   */
+  preparer?: BatchPreparer
 }
 
 /** CPU sessions leave one core to decoding and letterboxing the next batch, which runs at the same time. */
@@ -175,14 +184,23 @@ export async function runInference(
   const { width, height } = description.inputSize
   const batchSize = batchSizeFor(description, settings.batchSize)
   const perImage = 3 * width * height
-  const buffers = [new Float32Array(batchSize * perImage), new Float32Array(batchSize * perImage)]
+  const buffers: Float32Array[] = [new Float32Array(batchSize * perImage), new Float32Array(batchSize * perImage)]
   const prepare = async (start: number, slot: number): Promise<PreparedBatch> => {
     const chunk = items.slice(start, start + batchSize)
+    const preparer = options.preparer
+    if (preparer && chunk.every((item) => typeof item.image === 'string' || !Buffer.isBuffer(item.image))) {
+      const images = chunk.map((item) => ({ source: item.id, image: item.image as string | RgbImage }))
+      const prepared = await preparer.prepare(images, { width, height }, buffers[slot])
+      buffers[slot] = prepared.buffer
+      return { items: chunk, letterboxes: prepared.letterboxes, errors: prepared.errors, buffer: prepared.buffer }
+    }
     const batch: PreparedBatch = { items: chunk, letterboxes: [], errors: [], buffer: buffers[slot] }
     await Promise.all(
       chunk.map(async (item, b) => {
         try {
-          batch.letterboxes[b] = (await letterboxImage(item.image, { width, height }, { source: item.id, out: batch.buffer, offset: b * perImage })).letterbox
+          batch.letterboxes[b] = (
+            await letterboxImage(item.image, { width, height }, { source: item.id, out: batch.buffer, offset: b * perImage, syncRead: options.syncRead })
+          ).letterbox
         } catch (error) {
           batch.errors[b] = error instanceof Error ? error.message : String(error)
           batch.buffer.fill(114 / 255, b * perImage, (b + 1) * perImage)
@@ -192,23 +210,35 @@ export async function runInference(
     return batch
   }
   const results: ItemResult[] = []
-  let slot = 0
-  let next: Promise<PreparedBatch> | undefined = items.length > 0 ? prepare(0, slot) : undefined
-  for (let start = 0; start < items.length; start += batchSize) {
-    options.signal?.throwIfAborted()
-    const batch = await next!
-    slot = 1 - slot
-    next = start + batchSize < items.length ? prepare(start + batchSize, slot) : undefined
-    // A failed preparation is awaited on the next turn; this only keeps Node from calling it unhandled meanwhile.
-    next?.catch(() => undefined)
-    const n = batch.items.length
-    // Fixed-batch models get exactly their batch; dynamic ones get the images present (the last batch may be short).
-    const runN = typeof description.inputShape[0] === 'number' && description.inputShape[0] > 0 ? batchSize : n
-    const feeds = { [description.inputName]: new ort.Tensor('float32', batch.buffer.subarray(0, runN * perImage), [runN, 3, height, width]) }
-    const decoded = batch.letterboxes.some(Boolean) ? decodeBatch(description, await session.run(feeds), batch, settings) : decodeBatch(description, {}, batch, settings)
+  const finish = (batch: PreparedBatch, outputs: ort.InferenceSession.OnnxValueMapType): void => {
+    const decoded = decodeBatch(description, outputs, batch, settings)
     results.push(...decoded)
     options.onResults?.(decoded)
     options.onProgress?.({ done: results.length, total: items.length })
   }
+  // Batch k+1 is handed to the preparer (another thread) before batch k runs, and batch k-1 is decoded after: session.run
+  // blocks this thread, so the overlap comes from the preparer thread (and libuv work when there is none). Two buffers
+  // suffice: k-1 has finished running before k+1 is written.
+  let slot = 0
+  let next: Promise<PreparedBatch> | undefined = items.length > 0 ? prepare(0, slot) : undefined
+  let previous: { batch: PreparedBatch; running: Promise<ort.InferenceSession.OnnxValueMapType> } | undefined
+  for (let start = 0; start < items.length; start += batchSize) {
+    options.signal?.throwIfAborted()
+    const batch = await next!
+    const previousOutputs = previous && (await previous.running)
+    slot = 1 - slot
+    const n = batch.items.length
+    // Fixed-batch models get exactly their batch; dynamic ones get the images present (the last batch may be short).
+    const runN = typeof description.inputShape[0] === 'number' && description.inputShape[0] > 0 ? batchSize : n
+    const feeds = { [description.inputName]: new ort.Tensor('float32', batch.buffer.subarray(0, runN * perImage), [runN, 3, height, width]) }
+    const running = batch.letterboxes.some(Boolean) ? session.run(feeds) : Promise.resolve({})
+    // A failed run is awaited on the next turn; this only keeps Node from calling it unhandled meanwhile.
+    running.catch(() => undefined)
+    next = start + batchSize < items.length ? prepare(start + batchSize, slot) : undefined
+    next?.catch(() => undefined)
+    if (previous && previousOutputs) finish(previous.batch, previousOutputs)
+    previous = { batch, running }
+  }
+  if (previous) finish(previous.batch, await previous.running)
   return results
 }

@@ -3,9 +3,14 @@ import { parentPort } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import { type InferenceItem, runInference, sessionOptions } from './inference-runner'
 import type { WorkerReply, WorkerRequest } from './inference-protocol'
+import { type BatchPreparer, createBatchPreparer } from './preprocess-pool'
 
 const port = parentPort
 if (!port) throw new Error('inference-worker.ts runs as a worker thread (see inference-pool.ts)')
+
+let batchPreparer: BatchPreparer | undefined
+/** Decoding gets its own thread: session.run blocks this one for the whole run. */
+const preparer = (): BatchPreparer => (batchPreparer ??= createBatchPreparer())
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>()
 const running = new Map<number, AbortController>()
@@ -34,6 +39,8 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
     let lastProgress = 0
     await runInference(session, request.description, items, request.settings, {
       signal: cancel.signal,
+      syncRead: true,
+      preparer: preparer(),
       onResults: (results) => post({ type: 'results', jobId: request.jobId, results }),
       onProgress: (progress) => {
         // Progress a few times a second is enough for a bar; the last one always goes out.

@@ -1,4 +1,5 @@
 // Letterbox to the model size (aspect kept, grey padding as Ultralytics trains with), then RGB float32 CHW in 0..1, into reusable buffers.
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import { decodePlainPng, ImageDecodeError, pngSize } from './image-codec'
@@ -115,6 +116,44 @@ export interface LetterboxOptions {
   /** Write into this buffer (a reused batch tensor) at `offset` instead of allocating one. */
   out?: Float32Array
   offset?: number
+  /** Read the file synchronously: in the inference worker a blocking read from the page cache is cheaper than a thread hop. */
+  syncRead?: boolean
+}
+
+/** 2, 3… when the image shrinks by that whole factor in both directions (a 320×240 camera into 160×120), else undefined. */
+function integerFactor(size: { width: number; height: number }, plan: Letterbox): number | undefined {
+  const f = size.width / plan.resizedWidth
+  return Number.isInteger(f) && f > 1 && plan.resizedHeight * f === size.height ? f : undefined
+}
+
+/** Whole-factor downscale by averaging f×f blocks (area resampling) in JS: no sharp pipeline, no thread hop. */
+function boxDownscale(pixels: Uint8Array, plan: Letterbox, f: number, layout: { channels?: number; rowStride?: number; firstByte?: number } = {}): Uint8Array {
+  const channels = layout.channels ?? 3
+  const rowStride = layout.rowStride ?? plan.originalWidth * channels
+  const first = layout.firstByte ?? 0
+  const { resizedWidth: rw, resizedHeight: rh } = plan
+  const out = new Uint8Array(rw * rh * 3)
+  const area = f * f
+  const grey = channels < 3
+  for (let y = 0; y < rh; y++)
+    for (let x = 0; x < rw; x++) {
+      let r = 0
+      let g = 0
+      let b = 0
+      for (let dy = 0; dy < f; dy++) {
+        let i = first + (y * f + dy) * rowStride + x * f * channels
+        for (let dx = 0; dx < f; dx++, i += channels) {
+          r += pixels[i]
+          g += grey ? pixels[i] : pixels[i + 1]
+          b += grey ? pixels[i] : pixels[i + 2]
+        }
+      }
+      const o = (y * rw + x) * 3
+      out[o] = Math.round(r / area)
+      out[o + 1] = Math.round(g / area)
+      out[o + 2] = Math.round(b / area)
+    }
+  return out
 }
 
 async function decodeToRgb(input: Buffer | string): Promise<{ data: Uint8Array; width: number; height: number }> {
@@ -130,9 +169,9 @@ const resizeRaw = (data: Uint8Array, width: number, height: number, plan: Letter
     .toBuffer()
 
 /**
- * Letterboxes one image into the model tensor. Plain PNGs at the model's scale are decoded in JS straight into the
- * tensor (inflate on libuv's pool); PNGs that need resizing decode and resize in one sharp pipeline; anything else
- * decodes through sharp, then resizes only when the scale is not 1.
+ * Letterboxes one image into the model tensor. Plain PNGs at the model's scale, or a whole factor above it, are decoded
+ * (and area-downscaled) in JS straight into the tensor; other PNGs that need resizing decode and resize in one sharp
+ * pipeline; anything else decodes through sharp, then resizes only when the scale is not 1.
  */
 export async function letterboxImage(input: ImageInput, target: { width: number; height: number }, options: LetterboxOptions = {}): Promise<PreparedImage> {
   const pad = options.padValue ?? 114
@@ -146,15 +185,21 @@ export async function letterboxImage(input: ImageInput, target: { width: number;
     if (!(typeof input === 'string' || Buffer.isBuffer(input))) {
       const plan = planLetterbox(input.width, input.height, target.width, target.height)
       const same = plan.resizedWidth === input.width && plan.resizedHeight === input.height
-      return into(same ? input.data : await resizeRaw(input.data, input.width, input.height, plan), plan)
+      const factor = integerFactor(input, plan)
+      if (same) return into(input.data, plan)
+      return into(factor ? boxDownscale(input.data, plan, factor) : await resizeRaw(input.data, input.width, input.height, plan), plan)
     }
-    const bytes = typeof input === 'string' ? await readFile(input) : input
+    const bytes = typeof input === 'string' ? (options.syncRead ? readFileSync(input) : await readFile(input)) : input
     const size = pngSize(bytes)
     if (size) {
       const plan = planLetterbox(size.width, size.height, target.width, target.height)
-      if (plan.resizedWidth === size.width && plan.resizedHeight === size.height) {
+      const same = plan.resizedWidth === size.width && plan.resizedHeight === size.height
+      const factor = integerFactor(size, plan)
+      if (same || factor) {
         const png = await decodePlainPng(bytes)
-        if (png) return into(png.rows, plan, { channels: png.channels, rowStride: png.stride, firstByte: 1 })
+        const layout = png && { channels: png.channels, rowStride: png.stride, firstByte: 1 }
+        if (png && same) return into(png.rows, plan, layout)
+        if (png && factor) return into(boxDownscale(png.rows, plan, factor, layout), plan)
       } else {
         const pixels = await sharp(bytes)
           .removeAlpha()
@@ -168,7 +213,9 @@ export async function letterboxImage(input: ImageInput, target: { width: number;
     const decoded = await decodeToRgb(bytes)
     const plan = planLetterbox(decoded.width, decoded.height, target.width, target.height)
     const same = plan.resizedWidth === decoded.width && plan.resizedHeight === decoded.height
-    return into(same ? decoded.data : await resizeRaw(decoded.data, decoded.width, decoded.height, plan), plan)
+    const factor = integerFactor(decoded, plan)
+    if (same) return into(decoded.data, plan)
+    return into(factor ? boxDownscale(decoded.data, plan, factor) : await resizeRaw(decoded.data, decoded.width, decoded.height, plan), plan)
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error
     throw new ImageDecodeError(describe(input, options.source), error)
