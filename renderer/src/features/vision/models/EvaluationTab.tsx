@@ -263,10 +263,7 @@ function PrCurve({ curves }: { curves: VisionEvaluation['prCurves'] }): React.JS
       ctx.fillText(v.toFixed(2), x(v) - 10, bottom + 14)
     }
     ctx.fillText('recall →', x(1) - 44, bottom + 26)
-    ctx.save()
-    ctx.translate(10, 14)
-    ctx.fillText('precision', 0, 0)
-    ctx.restore()
+    ctx.fillText('↑ precision', x(0) + 4, y(1) + 14)
     curves.forEach((curve, i) => {
       ctx.strokeStyle = CURVE_COLOURS[i % CURVE_COLOURS.length]
       ctx.lineWidth = 2

@@ -240,7 +240,7 @@ export function RegistryTab(): React.JSX.Element {
                     <td className="vm-mono">{shape(m.inputs[0]?.shape ?? [])}</td>
                     <td title={m.classNames.join(', ')}>{m.kind === 'anomaly' ? '—' : m.classNames.length}</td>
                     <td>{new Date(m.importedAt).toLocaleString()}</td>
-                    <td>{(m.sizeBytes / 1024).toFixed(0)} KB</td>
+                    <td>{m.sizeBytes < 1024 ? `${m.sizeBytes} B` : m.sizeBytes < 1048576 ? `${(m.sizeBytes / 1024).toFixed(0)} KB` : `${(m.sizeBytes / 1048576).toFixed(1)} MB`}</td>
                     <td>
                       {confirmDelete === key ? (
                         <>
