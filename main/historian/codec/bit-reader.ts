@@ -22,6 +22,21 @@ export class BitReader {
     return ((window << off) >>> 0) >>> (32 - n);
   }
 
+  /** How many 0 bits follow (1..25 looked at; fewer near a byte boundary), without moving. */
+  zeroBits(): number {
+    const buf = this.buf;
+    const i = this.bitPos >>> 3;
+    const off = this.bitPos & 7;
+    const window = ((buf[i] << 24) | (buf[i + 1] << 16) | (buf[i + 2] << 8) | (buf[i + 3] | 0)) >>> 0;
+    const w = (window << off) >>> 0;
+    const valid = 32 - off;
+    return w === 0 ? valid : Math.min(Math.clz32(w), valid);
+  }
+
+  skip(n: number): void {
+    this.bitPos += n;
+  }
+
   readBit(): number {
     const i = this.bitPos >>> 3;
     const bit = (this.buf[i] >>> (7 - (this.bitPos & 7))) & 1;

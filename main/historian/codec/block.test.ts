@@ -124,3 +124,25 @@ describe('block codec', () => {
     expect(s).toMatchObject({ count: 4, tFirst: 1, tLast: 4, min: -1, max: Number.POSITIVE_INFINITY, valueCount: 3 });
   });
 });
+
+describe('delta-of-delta runs of unchanged deltas', () => {
+  // The decoder takes runs of 0 bits a word at a time; runs of every length up to past a word, ending at every bit offset.
+  it('decodes regular series with rare jitter exactly, for run lengths around word and byte boundaries', () => {
+    const next = rng(42);
+    for (let n = 1; n < 140; n++) {
+      for (const jitterEvery of [0, 7, 26, 33]) {
+        const t: number[] = [];
+        const v: number[] = [];
+        let time = 1_700_000_000_000 + Math.floor(next() * 1000);
+        let counter = 0;
+        for (let i = 0; i < n; i++) {
+          time += 100 + (jitterEvery > 0 && i % jitterEvery === jitterEvery - 1 ? 1 + Math.floor(next() * 5) : 0);
+          counter += jitterEvery > 0 && i % (jitterEvery + 3) === 0 ? 2 : 1;
+          t.push(time);
+          v.push(counter);
+        }
+        roundTrip(t, v);
+      }
+    }
+  });
+});

@@ -62,22 +62,31 @@ export function decodeDeltaOfDelta(r: BitReader, count: number, out: Float64Arra
   let prev = readSigned64(r);
   out[offset] = prev;
   let prevDelta = 0;
-  for (let i = 1; i < count; i++) {
-    let dod = 0;
-    if (r.readBit() === 1) {
-      // Each 1 bit of the prefix moves to the next wider bucket; four 1s mean a full 64-bit value follows.
-      let z = Number.NaN;
-      for (let bucket = 0; bucket < DOD_BUCKET_BITS.length; bucket++) {
-        if (r.readBit() === 0) {
-          z = r.readBits(DOD_BUCKET_BITS[bucket]);
-          break;
-        }
+  let i = 1;
+  while (i < count) {
+    // Regular timestamps and steady counters are long runs of 0 bits (delta unchanged): take them a word at a time.
+    const zeros = r.zeroBits();
+    if (zeros > 0) {
+      const m = Math.min(zeros, count - i);
+      r.skip(m);
+      for (let k = 0; k < m; k++) {
+        prev += prevDelta;
+        out[offset + i++] = prev;
       }
-      if (Number.isNaN(z)) dod = readSigned64(r);
-      else dod = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      continue;
     }
+    r.skip(1);
+    // Each 1 bit of the prefix moves to the next wider bucket; four 1s mean a full 64-bit value follows.
+    let z = Number.NaN;
+    for (let bucket = 0; bucket < DOD_BUCKET_BITS.length; bucket++) {
+      if (r.readBit() === 0) {
+        z = r.readBits(DOD_BUCKET_BITS[bucket]);
+        break;
+      }
+    }
+    const dod = Number.isNaN(z) ? readSigned64(r) : z % 2 === 0 ? z / 2 : -(z + 1) / 2;
     prevDelta += dod;
     prev += prevDelta;
-    out[offset + i] = prev;
+    out[offset + i++] = prev;
   }
 }
