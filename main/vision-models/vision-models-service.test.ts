@@ -150,6 +150,46 @@ describe('VisionModelsService', () => {
     expect((await models.evaluate(dataset.id, model, { includeLabeled: true })).images).toBe(2)
   })
 
+  it('evaluates a classifier by accuracy and per-class P/R/F1, images without defects counting as "good"', async () => {
+    const { models, vision, file } = open()
+    const classifier = constantOutputModel({
+      inputShape: [1, 3, 64, 64],
+      outputName: 'probs',
+      outputShape: [1, 3],
+      values: [0.7, 0.2, 0.1],
+      metadata: { names: "{0: 'good', 1: 'scratch', 2: 'dent'}", task: 'classify' },
+    })
+    const model = await models.importModel({ source: { path: file('parts.onnx', classifier) } })
+    expect(model.kind).toBe('classifier')
+    const dataset = await vision.createDataset('Classes')
+    await vision.addDemoImages(dataset.id, 3, false)
+    await vision.editForModels(dataset.id, (d) => {
+      // A good part (right), a scratch and a dent (both called good: wrong).
+      d.images.forEach((image, i) => {
+        image.split = 'test'
+        image.labels = { classes: i === 0 ? [] : [i - 1], boxes: [], polygons: [], status: 'reviewed' }
+      })
+    })
+    const result = await models.evaluate(dataset.id, model)
+    expect(result.accuracy).toBeCloseTo(1 / 3, 10)
+    expect(result.classes.map((c) => [c.name, c.support, c.truePositives, c.falsePositives, c.falseNegatives])).toEqual([
+      ['good', 1, 1, 2, 0],
+      ['scratch', 1, 0, 0, 1],
+      ['dent', 1, 0, 0, 1],
+    ])
+    expect(result.classes[0].precision).toBeCloseTo(1 / 3, 10)
+    expect(result.confusion.matrix).toEqual([
+      [1, 0, 0],
+      [1, 0, 0],
+      [1, 0, 0],
+    ])
+    expect(result.mistakes.map((m) => [m.type, m.truthClassName, m.className])).toEqual([
+      ['wrong-class', 'scratch', 'good'],
+      ['wrong-class', 'dent', 'good'],
+    ])
+    await expect(models.prelabel(dataset.id, model)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/classifier/) })
+  })
+
   it('inspects demo-camera frames live and publishes result, score, class and reject count as tags', async () => {
     const { models, live, file } = open()
     const model = await models.importModel({ source: { path: file('bottles.onnx', constantYoloModel(ANCHORS, 64, NAMES)) } })
