@@ -66,7 +66,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
 
   const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())
-  const allTags = (): TagInfo[] => [...connectors.values()].flatMap((c) => c.tags())
+  const allTags = (): TagInfo[] => [...[...connectors.values()].flatMap((c) => c.tags()), ...visionModels.inspectionTags()]
 
   const addConnector = (connector: Connector): void => {
     connectors.set(connector.id, connector)

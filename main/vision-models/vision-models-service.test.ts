@@ -195,7 +195,11 @@ describe('VisionModelsService', () => {
     const model = await models.importModel({ source: { path: file('bottles.onnx', constantYoloModel(ANCHORS, 64, NAMES)) } })
     const published: string[] = []
     live.onRaw((values) => published.push(...values.map((v) => v.tagId)))
+    expect(models.inspectionTags()).toEqual([])
     await models.setLiveInspection({ enabled: true, model, intervalMs: 100 })
+    // From then on the results are tags of the tag model (Tags view, Trends, OEE reject counter).
+    expect(models.inspectionTags().map((t) => t.id)).toEqual(Object.values(INSPECTION_TAGS))
+    expect(models.inspectionTags().find((t) => t.id === INSPECTION_TAGS.rejectCount)).toMatchObject({ dataType: 'uint32', unit: 'parts', access: 'read' })
     await expect.poll(() => live.lastValue(INSPECTION_TAGS.rejectCount)?.value, { timeout: 15_000 }).toBeGreaterThanOrEqual(2)
     const status = await models.setLiveInspection({ enabled: false })
     expect(status.running).toBe(false)

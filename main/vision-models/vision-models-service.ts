@@ -5,6 +5,7 @@ import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 import {
   WorkbenchError,
+  type TagInfo,
   type TagValue,
   type VisionDraft,
   type VisionEvaluation,
@@ -58,6 +59,27 @@ export const INSPECTION_TAGS = {
   inspectedCount: 'Line1.Inspection.InspectedCount',
 } as const
 
+/** The inspection results as tags of the tag model, so the Tags view, Trends and OEE settings list them like any other once Inspect live has run. */
+export const INSPECTION_TAG_INFO: readonly TagInfo[] = (
+  [
+    ['result', 'Result', 'string', undefined, 'Last inspected part: pass or fail'],
+    ['score', 'Score', 'float64', undefined, "Model score of the last inspected part (anomaly score or the top detection's confidence)"],
+    ['className', 'Class', 'string', undefined, 'Class of the worst finding on the last part (good when it passed)'],
+    ['rejectCount', 'RejectCount', 'uint32', 'parts', 'Parts failed since Inspect live was switched on (usable as an OEE reject counter)'],
+    ['inspectedCount', 'InspectedCount', 'uint32', 'parts', 'Parts inspected since Inspect live was switched on'],
+  ] as const
+).map(([key, name, dataType, unit, description]) => ({
+  id: INSPECTION_TAGS[key],
+  name: `Inspection.${name}`,
+  path: ['Acme', 'Plant1', 'Packaging', 'Line1', 'Inspection'],
+  connectionId: 'vision',
+  address: INSPECTION_TAGS[key],
+  dataType,
+  ...(unit ? { unit } : {}),
+  access: 'read' as const,
+  description,
+}))
+
 /** Evaluation keeps every box down to this score, so AP sees the whole precision/recall curve (as Ultralytics val does). */
 const EVAL_CONFIDENCE_FLOOR = 0.001
 const MAX_MISTAKES = 24
@@ -85,6 +107,7 @@ export class VisionModelsService {
   private readonly registry: ModelRegistry
   private readonly worker: InferenceWorker
   private settingsCache: VisionInferenceSettings | undefined
+  private inspectionTagsListed = false
   private live: (VisionLiveInspection & { timer?: NodeJS.Timeout; busy: boolean }) | undefined
   private readonly platform: NodeJS.Platform
 
@@ -474,6 +497,11 @@ export class VisionModelsService {
     return { ...status }
   }
 
+  /** The inspection result tags, listed from the first time Inspect live runs (they have values from then on). */
+  inspectionTags(): readonly TagInfo[] {
+    return this.inspectionTagsListed ? INSPECTION_TAG_INFO : []
+  }
+
   async setLiveInspection(input: { enabled: boolean; model?: VisionModelRef; intervalMs?: number }): Promise<VisionLiveInspection> {
     if (!input.enabled) {
       this.stopLive()
@@ -482,6 +510,7 @@ export class VisionModelsService {
     if (!input.model) throw new WorkbenchError('INVALID_INPUT', 'Choose a model to inspect live with')
     const model = await this.model(input.model)
     this.stopLive()
+    this.inspectionTagsListed = true
     const camera = createDemoCamera({ seed: 11, defectRate: 0.25 })
     const previous = this.live
     const state: VisionLiveInspection & { timer?: NodeJS.Timeout; busy: boolean } = {
