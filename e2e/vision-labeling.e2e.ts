@@ -119,6 +119,8 @@ test.describe('Vision labeling', () => {
     await dragOnCanvas(page, [0.7, 0.8], [0.72, 0.9])
     await page.keyboard.press('4')
     await expect(shapeList(page).nth(1)).toHaveText(/^Polygon 1 · missing_label, 3 points/)
+    // The process context of the demo-camera image sits beside the shapes.
+    await expect(page.getByRole('complementary', { name: 'Process context' })).toContainText('Captured')
     await page.screenshot({ path: shot('vision-shapes') })
     await page.keyboard.press('n')
     await expect(labelingCanvas(page)).not.toHaveAttribute('aria-label', new RegExp(`^Labeling canvas for ${labelled[0]}:`))

@@ -50,6 +50,8 @@ interface Props {
   position: string
   /** The image before this one in the list, for "copy previous labels". */
   previous?: VisionImage
+  /** Shown under the shape list, e.g. the image's process context. */
+  aside?: React.ReactNode
 }
 
 /** Every shortcut, shown in the "?" help and kept in one place so the help cannot drift from the handler. */
@@ -102,6 +104,7 @@ export function LabelingPanel({
   onStep,
   position,
   previous,
+  aside,
 }: Props): React.JSX.Element {
   const [history, setHistory] = useState<LabelHistory>(() =>
     startHistory({ boxes: image.boxes, polygons: image.polygons, classes: image.classes, status: image.status }),
@@ -579,31 +582,34 @@ export function LabelingPanel({
             </div>
           )}
         </div>
-        <ol className="vision-box-list" aria-label="Shapes">
-          {labels.boxes.map((b, i) => (
-            <ShapeRow
-              key={`b${i}`}
-              name={`box ${i + 1}`}
-              text={`Box ${i + 1} · ${describeShape(b, classes)}`}
-              colour={classColour(b.classId)}
-              selected={sameRef(selected, { kind: 'box', index: i })}
-              onSelect={() => setSelected({ kind: 'box', index: i })}
-              onDelete={() => remove({ kind: 'box', index: i })}
-            />
-          ))}
-          {labels.polygons.map((p, i) => (
-            <ShapeRow
-              key={`p${i}`}
-              name={`polygon ${i + 1}`}
-              text={`Polygon ${i + 1} · ${describeShape(p, classes)}`}
-              colour={classColour(p.classId)}
-              selected={sameRef(selected, { kind: 'polygon', index: i })}
-              onSelect={() => setSelected({ kind: 'polygon', index: i })}
-              onDelete={() => remove({ kind: 'polygon', index: i })}
-            />
-          ))}
-          {labels.boxes.length + labels.polygons.length === 0 && <li className="muted">No shapes — a good part if marked labeled</li>}
-        </ol>
+        <div className="vision-side">
+          <ol className="vision-box-list" aria-label="Shapes">
+            {labels.boxes.map((b, i) => (
+              <ShapeRow
+                key={`b${i}`}
+                name={`box ${i + 1}`}
+                text={`Box ${i + 1} · ${describeShape(b, classes)}`}
+                colour={classColour(b.classId)}
+                selected={sameRef(selected, { kind: 'box', index: i })}
+                onSelect={() => setSelected({ kind: 'box', index: i })}
+                onDelete={() => remove({ kind: 'box', index: i })}
+              />
+            ))}
+            {labels.polygons.map((p, i) => (
+              <ShapeRow
+                key={`p${i}`}
+                name={`polygon ${i + 1}`}
+                text={`Polygon ${i + 1} · ${describeShape(p, classes)}`}
+                colour={classColour(p.classId)}
+                selected={sameRef(selected, { kind: 'polygon', index: i })}
+                onSelect={() => setSelected({ kind: 'polygon', index: i })}
+                onDelete={() => remove({ kind: 'polygon', index: i })}
+              />
+            ))}
+            {labels.boxes.length + labels.polygons.length === 0 && <li className="muted">No shapes — a good part if marked labeled</li>}
+          </ol>
+          {aside}
+        </div>
       </div>
       <p className="muted small">
         B box · P polygon · 1–9 class · Shift+1–9 image class · A/X accept/reject draft · Ctrl+Shift+V copy previous · N/→ next, Shift+N/← previous (saves) · ?

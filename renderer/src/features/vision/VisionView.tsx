@@ -8,6 +8,7 @@ import { LabelingPanel } from './LabelingPanel'
 import { matchesFilter, NO_FILTER, type ImageFilter } from './shapes'
 import { ThumbnailGrid } from './ThumbnailGrid'
 import { VisionTasks } from './VisionTasks'
+import { ProcessContext } from './models/ImagePreview'
 import { ModelsPanel } from './models/ModelsPanel'
 import './vision.css'
 
@@ -206,6 +207,7 @@ export function VisionView(): React.JSX.Element {
               save={(labels) => save(open.data.image.id, labels)}
               onStep={step}
               position={position}
+              aside={<ProcessContext datasetId={dataset.id} imageId={open.data.image.id} />}
             />
           )}
           {open.error && (

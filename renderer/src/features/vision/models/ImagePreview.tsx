@@ -98,11 +98,6 @@ export function ImageDialog({
   boxes: PreviewBox[]
   onClose: () => void
 }): React.JSX.Element {
-  const client = useClient()
-  const context = useQuery({
-    queryKey: ['visionModels', 'imageContext', datasetId, imageId],
-    queryFn: () => client.call('visionModels.imageContext', { datasetId, imageId }),
-  })
   const closeButton = useRef<HTMLButtonElement>(null)
   useEffect(() => closeButton.current?.focus(), [])
   return (
@@ -126,25 +121,44 @@ export function ImageDialog({
         </header>
         <div className="vm-dialog-body">
           <ImagePreview datasetId={datasetId} imageId={imageId} boxes={boxes} width={640} label={`Image ${imageId} with boxes`} />
-          <aside aria-label="Process context" className="vm-context">
-            <h4>Process context</h4>
-            {context.data ? (
-              <dl>
-                <dt>Captured</dt>
-                <dd>{context.data.captureTime ? new Date(context.data.captureTime).toLocaleString() : '—'}</dd>
-                {Object.entries(context.data.context).map(([key, value]) => (
-                  <div key={key}>
-                    <dt>{key}</dt>
-                    <dd>{String(value)}</dd>
-                  </div>
-                ))}
-              </dl>
-            ) : (
-              <p className="muted">{context.error ? context.error.message : 'Loading…'}</p>
-            )}
-          </aside>
+          <ProcessContext datasetId={datasetId} imageId={imageId} />
         </div>
       </div>
     </div>
+  )
+}
+
+/** Capture time and the snapshot of the dataset's chosen live tags taken when the image was captured. */
+export function ProcessContext({ datasetId, imageId }: { datasetId: string; imageId: string }): React.JSX.Element {
+  const client = useClient()
+  const context = useQuery({
+    queryKey: ['visionModels', 'imageContext', datasetId, imageId],
+    queryFn: () => client.call('visionModels.imageContext', { datasetId, imageId }),
+  })
+  const entries = context.data ? Object.entries(context.data.context) : []
+  return (
+    <aside aria-label="Process context" className="vm-context">
+      <h4>Process context</h4>
+      {context.data ? (
+        <dl>
+          <dt>Captured</dt>
+          <dd>{context.data.captureTime ? new Date(context.data.captureTime).toLocaleString() : '—'}</dd>
+          {entries.map(([key, value]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{String(value)}</dd>
+            </div>
+          ))}
+          {entries.length === 0 && (
+            <div>
+              <dt>Tags</dt>
+              <dd className="muted">none recorded — choose them under Models → Live &amp; context</dd>
+            </div>
+          )}
+        </dl>
+      ) : (
+        <p className="muted">{context.error ? context.error.message : 'Loading…'}</p>
+      )}
+    </aside>
   )
 }
