@@ -26,6 +26,8 @@ function LiveInspection(): React.JSX.Element {
   })
   const [chosen, setChosen] = useState('')
   const [intervalMs, setIntervalMs] = useState(1000)
+  // Set in the change event itself, so the controlled switch shows the new position at once instead of springing back until the call returns.
+  const [wanted, setWanted] = useState<boolean | null>(null)
   const running = status.data?.running ?? false
   const model = list.find((m) => modelKey(m) === (chosen || (status.data?.model ? modelKey(status.data.model) : ''))) ?? list[0]
   const toggle = useMutation({
@@ -61,9 +63,12 @@ function LiveInspection(): React.JSX.Element {
             type="checkbox"
             role="switch"
             aria-label="Inspect live"
-            checked={toggle.isPending ? Boolean(toggle.variables) : running}
+            checked={wanted ?? running}
             disabled={!model || toggle.isPending}
-            onChange={(e) => toggle.mutate(e.target.checked)}
+            onChange={(e) => {
+              setWanted(e.target.checked)
+              toggle.mutate(e.target.checked, { onSettled: () => setWanted(null) })
+            }}
           />{' '}
           Inspect live
         </label>
