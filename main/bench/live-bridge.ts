@@ -12,7 +12,7 @@ const toBridge: number[] = []
 const toBridgeBySource: Record<'opcua' | 'modbus', number[]> = { opcua: [], modbus: [] }
 let start = 0
 ws.on('open', () => {
-  ws.send(JSON.stringify({ kind: 'subscribe', id: 1, channel: 'live.values', input: { intervalMs: 50 } }))
+  ws.send(JSON.stringify({ kind: 'subscribe', id: 1, channel: 'live.values', input: { intervalMs: 16 } })) // as the renderer subscribes (App.tsx): one batch per frame at most
   start = Date.now()
 })
 ws.on('message', (data) => {
@@ -33,7 +33,8 @@ ws.on('message', (data) => {
 setTimeout(
   () => {
     const at = (list: number[], q: number): number => list[Math.min(list.length - 1, Math.floor(list.length * q))] ?? NaN
-    for (const list of [latencies, bySource.opcua, bySource.modbus, toDriver, toBridge, toBridgeBySource.opcua, toBridgeBySource.modbus]) list.sort((a, b) => a - b)
+    for (const list of [latencies, bySource.opcua, bySource.modbus, toDriver, toBridge, toBridgeBySource.opcua, toBridgeBySource.modbus])
+      list.sort((a, b) => a - b)
     process.stdout.write(
       JSON.stringify({
         values: latencies.length,

@@ -60,8 +60,8 @@ export function buildConnector(id: string, config: ConnectionConfig, dataDir: st
           name: config.name,
           endpointUrl: config.endpointUrl,
           dataDir,
-          // Live views want changes within a frame or two; the server batches whatever changed per interval.
-          publishingIntervalMs: 100,
+          // Live views want changes within a frame or two; the server batches whatever changed per interval (node-opcua servers revise anything below 50 ms up to 50).
+          publishingIntervalMs: 50,
           securityPolicy: config.securityPolicy,
           securityMode: config.securityMode,
           identity:

@@ -1,20 +1,19 @@
 import { z } from 'zod'
-import {
-  appInfoSchema,
-  connectionStatusSchema,
-  demoPlantStatusSchema,
-  noticeSchema,
-  tagIdSchema,
-  tagInfoSchema,
-  tagValueSchema,
-} from './schemas'
+import { appInfoSchema, connectionStatusSchema, demoPlantStatusSchema, noticeSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { mqttExploreBatchSchema, mqttExploreInputSchema, mqttRequests } from './mqtt-explorer'
 import { visionModelsRequests, visionModelsStreams } from './vision-models'
-import { visionExchangeStreams, visionExportEventSchema, visionExportInputSchema, visionRequests, visionTrainEventSchema, visionTrainInputSchema } from './vision'
+import {
+  visionExchangeStreams,
+  visionExportEventSchema,
+  visionExportInputSchema,
+  visionRequests,
+  visionTrainEventSchema,
+  visionTrainInputSchema,
+} from './vision'
 
 /** A request/response channel: one input, one output. */
 export interface RequestChannel<I extends z.ZodType, O extends z.ZodType> {
@@ -64,16 +63,14 @@ export const channels = {
       .optional(),
     z.array(tagInfoSchema),
   ),
-  'tags.read': request(
-    z.object({ tagIds: z.array(tagIdSchema).min(1).max(10_000) }).strict(),
-    z.array(tagValueSchema),
-  ),
+  'tags.read': request(z.object({ tagIds: z.array(tagIdSchema).min(1).max(10_000) }).strict(), z.array(tagValueSchema)),
   /** Live values in coalesced batches (at most one batch per interval), never one message per sample. */
   'live.values': stream(
     z
       .object({
         tagIds: z.array(tagIdSchema).max(50_000).optional(),
-        intervalMs: z.number().int().min(50).max(10_000).optional(),
+        /** 16 ms = at most one batch per display frame (what the renderer asks for). */
+        intervalMs: z.number().int().min(16).max(10_000).optional(),
       })
       .strict(),
     z.array(tagValueSchema),
@@ -111,7 +108,5 @@ export type StreamName = {
 
 export type InputOf<K extends ChannelName> = z.input<Channels[K]['input']>
 export type ParsedInputOf<K extends ChannelName> = z.output<Channels[K]['input']>
-export type OutputOf<K extends RequestName> =
-  Channels[K] extends RequestChannel<z.ZodType, infer O> ? z.output<O> : never
-export type EventOf<K extends StreamName> =
-  Channels[K] extends StreamChannel<z.ZodType, infer E> ? z.output<E> : never
+export type OutputOf<K extends RequestName> = Channels[K] extends RequestChannel<z.ZodType, infer O> ? z.output<O> : never
+export type EventOf<K extends StreamName> = Channels[K] extends StreamChannel<z.ZodType, infer E> ? z.output<E> : never

@@ -25,7 +25,7 @@ function useHostStreams(): void {
   const pushNotice = useUi((s) => s.pushNotice)
   useEffect(() => {
     const apply = createFrameApplier(useLive.getState().apply)
-    const closeLive = client.subscribe('live.values', { intervalMs: 100 }, apply, (error) => {
+    const closeLive = client.subscribe('live.values', { intervalMs: 16 }, apply, (error) => {
       if (error) pushNotice({ id: `live-${Date.now()}`, level: 'error', code: error.code, message: error.message, time: Date.now() })
     })
     const closeNotices = client.subscribe('notices', undefined, (notice) => pushNotice(notice))
