@@ -93,7 +93,12 @@ describe('ThreadedHistorian (writes on a worker thread)', () => {
     const first = historian.thread!
     const pending = historian.stats()
     await first.terminate()
-    await expect(pending).rejects.toThrow(/writer thread stopped/)
+    // A request in flight either got its answer before the thread died or fails saying so; it never hangs.
+    const outcome = await pending.then(
+      () => 'answered',
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    )
+    expect(outcome).toMatch(/^answered$|writer thread stopped/)
     expect(notices.join('\n')).toMatch(/writer thread stopped .* restart.*250 samples not yet written are kept/)
     await expect.poll(() => historian.thread !== undefined && historian.thread !== first, { timeout: 10_000 }).toBe(true)
     await historian.whenReady()
