@@ -118,10 +118,27 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
   io.stdout(`(the token in this URL is new for every start; anyone with it can use this workstation)\n`)
   await io.untilInterrupted()
   io.stdout('Stopping…\n')
-  await host.close()
-  await workbench.stop()
+  // Ctrl+C must end the host even if a peer or a browser tab keeps one part from closing: wait a bounded time, then say what hung.
+  let stage = 'closing the browser link'
+  const stopped = (async () => {
+    await host.close()
+    stage = 'stopping connections, the demo plant and the historian'
+    await workbench.stop()
+  })()
+  const timedOut = Symbol('timed out')
+  let timer: NodeJS.Timeout | undefined
+  const outcome = await Promise.race([stopped, new Promise<typeof timedOut>((r) => (timer = setTimeout(() => r(timedOut), SERVE_STOP_TIMEOUT_MS)))])
+  clearTimeout(timer)
+  if (outcome === timedOut) {
+    io.stderr(
+      `Stopping took longer than ${SERVE_STOP_TIMEOUT_MS / 1000} s (still ${stage}); exiting anyway. History up to the last flush (at most a second old) is on disk.\n`,
+    )
+    return EXIT.failed
+  }
   return EXIT.ok
 }
+
+const SERVE_STOP_TIMEOUT_MS = 8_000
 
 async function simCommand(args: string[], io: CliIo): Promise<number> {
   const values = parse(args, {

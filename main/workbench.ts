@@ -74,7 +74,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     detach.push(
       connector.onStatus((status) => {
         if (status.state === 'reconnecting' || status.state === 'disconnected') {
-          live.markStale(connector.tags().map((t) => t.id), `${status.name}: ${status.state}`)
+          live.markStale(
+            connector.tags().map((t) => t.id),
+            `${status.name}: ${status.state}`,
+          )
         }
         const all = allStatus()
         for (const listener of statusListeners) listener(all)
@@ -105,7 +108,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       let tags = allTags()
       if (input?.connectionId) tags = tags.filter((t) => t.connectionId === input.connectionId)
       if (search) {
-        tags = tags.filter((t) => t.id.toLowerCase().includes(search) || t.name.toLowerCase().includes(search) || (t.description ?? '').toLowerCase().includes(search))
+        tags = tags.filter(
+          (t) => t.id.toLowerCase().includes(search) || t.name.toLowerCase().includes(search) || (t.description ?? '').toLowerCase().includes(search),
+        )
       }
       return tags.slice(0, input?.limit ?? 100_000)
     },
@@ -113,7 +118,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       const known = new Set(allTags().map((t) => t.id))
       const unknown = input.tagIds.filter((id) => !known.has(id))
       if (unknown.length > 0) {
-        throw new WorkbenchError('NOT_FOUND', `Unknown tag ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} — check the tag list`, { unknown })
+        throw new WorkbenchError(
+          'NOT_FOUND',
+          `Unknown tag ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} — check the tag list`,
+          { unknown },
+        )
       }
       return live.lastValues(input.tagIds)
     },
@@ -136,7 +145,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       for (const notice of notices.list()) sink.emit(notice)
       return notices.subscribe((notice) => sink.emit(notice))
     },
-    ...mqttExplorerHandlers((id) => connectivity.manager.config(id), (id) => connectors.get(id)),
+    ...mqttExplorerHandlers(
+      (id) => connectivity.manager.config(id),
+      (id) => connectors.get(id),
+    ),
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
@@ -179,10 +191,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
     async stop() {
       for (const off of detach.splice(0)) off()
-      await Promise.allSettled([...connectors.values()].map((c) => c.disconnect()))
-      await connectivity.close()
+      // A peer that vanished can leave a driver's disconnect waiting forever; the historian must still get to write its last samples.
+      await Promise.allSettled([...connectors.values()].map((c) => withinDeadline(c.disconnect(), `Disconnecting ${c.status().name}`)))
+      await withinDeadline(connectivity.close(), 'Closing the connection store')
       connectors.clear()
-      await demo?.stop()
+      await withinDeadline(demo?.stop(), 'Stopping the demo plant')
       demo = undefined
       oee.close()
       await visionModels.close()
@@ -190,8 +203,30 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       try {
         await historian.close()
       } catch (error) {
-        notices.post('error', `Historian ${historianFile} could not write its last samples on close: ${error instanceof Error ? error.message : String(error)}`, 'HISTORIAN')
+        notices.post(
+          'error',
+          `Historian ${historianFile} could not write its last samples on close: ${error instanceof Error ? error.message : String(error)}`,
+          'HISTORIAN',
+        )
       }
     },
   }
+}
+
+const STOP_STEP_TIMEOUT_MS = 3_000
+
+/** Waits for one shutdown step at most a few seconds; a step that overruns is reported on stderr and left behind. */
+async function withinDeadline(step: Promise<unknown> | undefined, what: string): Promise<void> {
+  if (!step) return
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_STEP_TIMEOUT_MS)))
+  const outcome = await Promise.race([
+    step.then(
+      () => 'done' as const,
+      () => 'done' as const,
+    ),
+    late,
+  ])
+  clearTimeout(timer)
+  if (outcome === 'late') process.stderr.write(`${what} did not finish within ${STOP_STEP_TIMEOUT_MS / 1000} s; stopping without waiting for it.\n`)
 }
