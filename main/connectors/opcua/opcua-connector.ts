@@ -4,7 +4,7 @@ import type { Connector, WriteValue } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
 import { toTagValue } from './data-value-to-tag-value'
 import { DEFAULT_MONITORING, type Deadband, type MonitoringSettings, monitoringKey, toMonitoringParameters } from './monitoring-parameters'
-import { type OpcUaEndpointOptions, type OpcUaSessionHandle, openOpcUaSession } from './open-session'
+import { type OpcUaEndpointOptions, type OpcUaSessionHandle, openOpcUaSession, withinFarewell } from './open-session'
 import { readNodeValues } from './read-node-values'
 import { writeNodeValue } from './write-node-value'
 
@@ -114,8 +114,10 @@ export class OpcUaConnector implements Connector {
     this.handle = undefined
     this.subscription = undefined
     this.groups = []
-    if (subscription) await subscription.terminate().catch(() => undefined)
-    if (handle) await handle.close()
+    // Saying goodbye to a server that is gone would wait for a reconnection that is being cancelled right now.
+    const farewell = this.tracker.status.state === 'connected' || this.tracker.status.state === 'degraded'
+    if (subscription && farewell) await withinFarewell(subscription.terminate())
+    if (handle) await handle.close({ farewell })
     this.tracker.set('disconnected')
   }
 

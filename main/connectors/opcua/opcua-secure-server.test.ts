@@ -85,6 +85,28 @@ describe('OPC UA against a Basic256Sha256/SignAndEncrypt-only server', () => {
     expect(result.outputs).toEqual([{ name: 'sum', value: 42.5 }])
   }, 60_000)
 
+  it('disconnects without waiting on a server that is gone (no goodbye to a dead peer)', async () => {
+    const connector = new OpcUaConnector({
+      ...secure(),
+      id: 'gone',
+      name: 'Gone server',
+      publishingIntervalMs: 100,
+      reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+      tags: [{ id: 'gone.v1', nodeId: 'ns=1;s=Bulk.V1', name: 'V1' }],
+    })
+    await connector.connect()
+    await server.kill()
+    try {
+      await waitFor(() => connector.state() === 'reconnecting', 'the reconnecting state')
+      // Generous bound: a hang (the old behaviour) never settles; a clean stop takes well under a second.
+      const outcome = await Promise.race([connector.disconnect().then(() => 'disconnected'), new Promise((r) => setTimeout(() => r('still waiting'), 20_000))])
+      expect(outcome).toBe('disconnected')
+      expect(connector.state()).toBe('disconnected')
+    } finally {
+      await server.restart()
+    }
+  }, 60_000)
+
   it('subscribes 500 variables in bulk, and survives the server being killed and restarted', async () => {
     const connector = new OpcUaConnector({
       ...secure(),

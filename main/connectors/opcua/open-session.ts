@@ -33,7 +33,17 @@ export interface OpcUaEndpointOptions {
 export interface OpcUaSessionHandle {
   client: OPCUAClient
   session: ClientSession
-  close(): Promise<void>
+  /** `farewell: false` skips closing the session on the server (it is gone): only the local channel is torn down. */
+  close(options?: { farewell?: boolean }): Promise<void>
+}
+
+/** Requests to a server that stopped answering wait for a reconnection that may never come: give goodbyes this long. */
+const FAREWELL_TIMEOUT_MS = 2_000
+
+export async function withinFarewell(request: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([request.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, FAREWELL_TIMEOUT_MS)))])
+  clearTimeout(timer)
 }
 
 function resolveSecurity(options: OpcUaEndpointOptions): { policy: SecurityPolicy; mode: MessageSecurityMode } {
@@ -112,8 +122,8 @@ export async function openOpcUaSession(options: OpcUaEndpointOptions): Promise<O
   return {
     client,
     session,
-    close: async () => {
-      await session.close(true).catch(() => undefined)
+    close: async ({ farewell = true } = {}) => {
+      if (farewell) await withinFarewell(session.close(true))
       await client.disconnect()
     },
   }
