@@ -1,31 +1,7 @@
 import type { InputOf, VisionExportAsEvent, VisionExportEvent, VisionImportEvent, VisionTrainEvent } from '../../preload/contract'
 import type { StreamSink } from '../ipc/handlers'
-import type { TaskProgress, VisionService } from './vision-service'
-
-/** Progress events at most a few times a second, with rate (items/s) and ETA. */
-function progressReporter(sink: StreamSink<{ kind: 'progress'; done: number; total: number; rate: number; etaMs: number }>) {
-  const started = Date.now()
-  let last = 0
-  return (p: TaskProgress): void => {
-    if (Date.now() - last < 150 && p.done < p.total) return
-    last = Date.now()
-    const seconds = (Date.now() - started) / 1000
-    const rate = seconds > 0 ? p.done / seconds : 0
-    sink.emit({ kind: 'progress', done: p.done, total: p.total, rate, etaMs: rate > 0 ? ((p.total - p.done) / rate) * 1000 : 0 })
-  }
-}
-
-/** Runs a long task as a stream: progress, then one `done` event; closing the stream cancels it. */
-function longTask<E>(sink: StreamSink<E>, work: (signal: AbortSignal) => Promise<E>): () => void {
-  const cancel = new AbortController()
-  work(cancel.signal)
-    .then((event) => {
-      sink.emit(event)
-      sink.end()
-    })
-    .catch((error: unknown) => sink.end(cancel.signal.aborted ? { code: 'CANCELLED', message: 'Cancelled' } : error))
-  return () => cancel.abort()
-}
+import { longTask, progressReporter } from '../ipc/long-task'
+import type { VisionService } from './vision-service'
 
 /** The vision.* channels of the contract, answered by one VisionService. */
 export function visionHandlers(service: VisionService) {
