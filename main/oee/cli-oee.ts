@@ -4,6 +4,7 @@ import { computeLineOee } from './line-oee'
 import { OeeConfigSchema } from './machine-config'
 import { formatOeeTable } from './oee-report-table'
 import { parseRecordingCsv } from './recording-csv'
+import type { NoDataTime } from './machine-state'
 import type { PeriodKind } from './shift-calendar'
 
 export interface OeeCommandIo {
@@ -15,12 +16,15 @@ export interface OeeCommandIo {
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const
 
 export const OEE_USAGE = `Usage: otw oee --config machine.json --data recording.csv --from <ISO> --to <ISO> [--json] [--by shift|day|week]
+               [--no-data exclude|breakdown]
 
   --config  line and shift calendar (JSON, see main/oee/examples/machine.json)
   --data    recording in long format: time,tag,value (see main/oee/README.md)
   --from    start of the range, ISO 8601; without an offset it is plant local time
   --to      end of the range (exclusive)
   --by      one result per shift, production day or ISO week (default: the whole range)
+  --no-data time with nothing recorded (before the first sample, NaN values): left out of planned time
+            (exclude, the default) or counted as breakdown; overrides "noDataTime" in the config
   --json    print the full report as JSON instead of a table
 `
 
@@ -42,6 +46,7 @@ function parseCommandLine(argv: string[]) {
       from: { type: 'string' },
       to: { type: 'string' },
       by: { type: 'string' },
+      'no-data': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -51,10 +56,12 @@ function parseCommandLine(argv: string[]) {
   for (const name of ['config', 'data', 'from', 'to'] as const) if (!values[name]) throw new UsageError(`--${name} is required`)
   const by = values.by ?? 'range'
   if (!['shift', 'day', 'week', 'range'].includes(by)) throw new UsageError(`--by must be shift, day or week, not "${by}"`)
+  const noData = values['no-data']
+  if (noData !== undefined && noData !== 'exclude' && noData !== 'breakdown') throw new UsageError(`--no-data must be exclude or breakdown, not "${noData}"`)
   for (const name of ['from', 'to'] as const)
     if (!DateTime.fromISO(values[name]!).isValid)
       throw new UsageError(`--${name} "${values[name]}" is not an ISO 8601 date-time (e.g. 2024-01-10T06:00 or 2024-01-10T06:00:00+01:00)`)
-  return { help: false as const, config: values.config!, data: values.data!, from: values.from!, to: values.to!, by: by as PeriodKind, json: values.json! }
+  return { help: false as const, config: values.config!, data: values.data!, from: values.from!, to: values.to!, by: by as PeriodKind, json: values.json!, noData: noData as NoDataTime | undefined }
 }
 
 async function read(io: OeeCommandIo, path: string, what: string): Promise<string> {
@@ -90,7 +97,7 @@ export async function runOeeCommand(argv: string[], io: OeeCommandIo): Promise<n
       const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')
       throw new Error(`config ${args.config} is not a valid OEE configuration — fix these fields:\n${issues}`)
     }
-    const config = parsed.data
+    const config = args.noData ? { ...parsed.data, noDataTime: args.noData } : parsed.data
     const zone = config.calendar.timeZone
     const from = DateTime.fromISO(args.from, { zone }).toMillis()
     const to = DateTime.fromISO(args.to, { zone }).toMillis()

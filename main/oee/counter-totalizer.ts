@@ -167,3 +167,43 @@ export const NO_INCREMENTS: CounterIncrements = {
   rollovers: 0,
   resets: 0,
 }
+
+/**
+ * Time of the first finite reading at or after `t`, when a finite reading precedes it (so its step spans the time
+ * before `t`); undefined otherwise. Readings sorted by time (a disordered series is sorted first by the totalizer).
+ */
+export function firstStepTimeFrom(readings: SampleColumns, t: number): number | undefined {
+  const { t: ts, v: vs } = readings
+  const n = Math.min(ts.length, vs.length)
+  let lo = 0
+  let hi = n
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (ts[mid] < t) lo = mid + 1
+    else hi = mid
+  }
+  let i = lo
+  while (i < n && !Number.isFinite(vs[i])) i++
+  if (i >= n) return undefined
+  let j = lo - 1
+  while (j >= 0 && !Number.isFinite(vs[j])) j--
+  const before = j >= 0 ? vs[j] : readings.before && Number.isFinite(readings.before.v) ? readings.before.v : undefined
+  return before === undefined || before === vs[i] ? undefined : ts[i]
+}
+
+/** The increments without the steps counted at the given reading times (a copy; the input is shared). */
+export function withoutStepsAt(inc: CounterIncrements, times: readonly number[]): CounterIncrements {
+  const drop = new Set<number>()
+  for (const t of times) {
+    const k = firstIndexAfter(inc.times, t) - 1
+    if (k >= 0 && inc.times[k] === t) drop.add(k)
+  }
+  if (drop.size === 0) return inc
+  const cumulative = new Float64Array(inc.cumulative.length)
+  let offset = 0
+  for (let k = 0; k < cumulative.length; k++) {
+    if (drop.has(k)) offset += inc.cumulative[k] - (k > 0 ? inc.cumulative[k - 1] : 0)
+    cumulative[k] = inc.cumulative[k] - offset
+  }
+  return { ...inc, cumulative }
+}

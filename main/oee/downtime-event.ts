@@ -22,7 +22,7 @@ export interface DowntimeEvent {
 }
 
 // States that may be short enough to be a minor stop; setup and planned stops never are.
-const MINOR_CAPABLE: ReadonlySet<MachineState> = new Set(['idle', 'faulted', 'unknown', 'blocked', 'starved'])
+const MINOR_CAPABLE: ReadonlySet<MachineState> = new Set(['idle', 'faulted', 'unknown', 'no-data', 'blocked', 'starved'])
 
 export function isMinorStop(state: MachineState, durationS: number, thresholdS: number): boolean {
   return MINOR_CAPABLE.has(state) && durationS < thresholdS

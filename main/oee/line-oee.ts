@@ -46,7 +46,7 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport & { alsoP
   const { range } = request
   const by = request.by ?? 'range'
   if (!(range.to > range.from)) throw new RangeError(`OEE range is empty: to (${range.to}) must be after from (${range.from})`)
-  const prepared = config.line.machines.map((m) => prepareMachine(m, request.series, range, request.counterColumns))
+  const prepared = config.line.machines.map((m) => prepareMachine(m, request.series, range, request.counterColumns, config.noDataTime))
   const cal = calendarContext(config.calendar, range)
   const linePeriod = (period: Period): LinePeriodResult => {
     const machines = prepared.map((m) => computeMachinePeriod(m, cal, period))
@@ -79,8 +79,9 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport & { alsoP
       to: DateTime.fromMillis(range.to, { zone }).toISO() ?? '',
     },
     by,
+    noDataTime: config.noDataTime,
     periods,
-    events: prepared.flatMap((m) => reportableEvents(m.events, cal, range)),
+    events: prepared.flatMap((m) => reportableEvents(m.events, cal, range, config.noDataTime)),
     warnings: prepared.flatMap((m) => m.warnings),
     ...(request.alsoBy ? { alsoPeriods } : {}),
   }

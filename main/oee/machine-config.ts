@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MachineStateSchema } from './machine-state'
+import { MachineStateSchema, NoDataTimeSchema } from './machine-state'
 import { ShiftCalendarSchema } from './shift-calendar'
 
 const tagName = z.string().min(1, 'tag name must not be empty')
@@ -85,6 +85,8 @@ export const LineConfigSchema = z.object({
 export const OeeConfigSchema = z.object({
   calendar: ShiftCalendarSchema,
   line: LineConfigSchema,
+  // Time with no recorded state: left out of planned production time, or counted as a breakdown (the plant decides).
+  noDataTime: NoDataTimeSchema.default('exclude'),
 })
 
 export type MachineConfigInput = z.input<typeof MachineConfigSchema>

@@ -1,7 +1,7 @@
-import { NO_INCREMENTS, countBetween, sortByTime, totalizeColumns, totalizeCounter, type CounterIncrements, type SampleColumns } from './counter-totalizer'
+import { NO_INCREMENTS, countBetween, firstStepTimeFrom, sortByTime, totalizeColumns, totalizeCounter, withoutStepsAt, type CounterIncrements, type SampleColumns } from './counter-totalizer'
 import { detectDowntimeEvents, type DowntimeEvent } from './downtime-event'
 import { idealCycleSeconds, type MachineConfig } from './machine-config'
-import { MACHINE_STATES, type MachineState, type Sample, type TagSeries, type TimeRange } from './machine-state'
+import { MACHINE_STATES, type MachineState, type NoDataTime, type Sample, type TagSeries, type TimeRange } from './machine-state'
 import type { MachineOeeResult, MachineOeeReport, OeeFlag, SixBigLosses } from './oee-result'
 import { calendarPlannedStops, expandShifts, reportingPeriods, type Period, type PeriodKind, type ShiftCalendar } from './shift-calendar'
 import { buildStateTimeline, timelineSpan, type StateSegment } from './state-timeline'
@@ -24,6 +24,9 @@ interface PreparedMachine {
   products: ProductSpan[]
   defaultIdealCycleS: number | undefined
   startupWindows: Interval[]
+  /** How no-data time counts for this line; with 'exclude', `noData` is left out of planned time and of the counts. */
+  noDataTime: NoDataTime
+  noData: Interval[]
   warnings: string[]
 }
 
@@ -69,7 +72,13 @@ function productSpans(config: MachineConfig, samples: Sample[] | undefined, span
   return out
 }
 
-export function prepareMachine(config: MachineConfig, series: TagSeries, range: TimeRange, counterColumns?: Record<string, SampleColumns>): PreparedMachine {
+export function prepareMachine(
+  config: MachineConfig,
+  series: TagSeries,
+  range: TimeRange,
+  counterColumns?: Record<string, SampleColumns>,
+  noDataTime: NoDataTime = 'exclude',
+): PreparedMachine {
   const warnings: string[] = []
   const span = timelineSpan(config.state, series, range)
   const stateSeries: TagSeries = {}
@@ -94,6 +103,7 @@ export function prepareMachine(config: MachineConfig, series: TagSeries, range: 
     // At most 10× the fastest ideal rate (plus slack) is believable; anything larger after a drop is a reset.
     maxStep: maxStepFor(config),
   }
+  const noData = noDataTime === 'exclude' ? normalizeIntervals(segments.filter((x) => x.state === 'no-data')) : []
   const counter = (tag: string | undefined, label: string) => {
     if (!tag) return undefined
     const columns = counterColumns?.[tag]
@@ -101,12 +111,16 @@ export function prepareMachine(config: MachineConfig, series: TagSeries, range: 
     if (!columns && (!s || s.length === 0)) return NO_INCREMENTS
     const inc = columns ? totalizeColumns(columns, counterOptions) : totalizeCounter(s!, counterOptions)
     if (inc.resets > 0) warnings.push(`machine ${config.id}: ${label} counter ${tag} was reset ${inc.resets} time(s) (PLC restart?) — jumps not counted`)
-    return inc
+    return noData.length > 0 ? withoutGapSteps(inc, columns ?? sampleColumns(s!), noData) : inc
   }
   const products = productSpans(config, seriesOf(series, config.productTag, warnings), span, warnings)
   const startupWindows =
     config.startupWindowS > 0
-      ? normalizeIntervals(events.filter((e) => !e.minor && e.end < span.to).map((e) => ({ start: e.end, end: e.end + config.startupWindowS * 1000 })))
+      ? normalizeIntervals(
+          events
+            .filter((e) => !e.minor && e.end < span.to && (e.state !== 'no-data' || noDataTime === 'breakdown'))
+            .map((e) => ({ start: e.end, end: e.end + config.startupWindowS * 1000 })),
+        )
       : []
   return {
     config,
@@ -119,8 +133,28 @@ export function prepareMachine(config: MachineConfig, series: TagSeries, range: 
     products,
     defaultIdealCycleS: idealCycleSeconds(config),
     startupWindows,
+    noDataTime,
+    noData,
     warnings,
   }
+}
+
+function sampleColumns(samples: readonly Sample[]): SampleColumns {
+  const sorted = samples.some((x, i) => i > 0 && x.t < samples[i - 1].t) ? sortByTime(samples) : samples
+  return { t: sorted.map((x) => x.t), v: sorted.map((x) => x.v) }
+}
+
+/**
+ * The first counter step after a no-data stretch spans it: it may hold units made while nothing was recorded, so it
+ * is not counted when no-data time is left out (units counted during the stretch are left out with its time).
+ */
+function withoutGapSteps(inc: CounterIncrements, readings: SampleColumns, noData: readonly Interval[]): CounterIncrements {
+  const times: number[] = []
+  for (const gap of noData) {
+    const t = firstStepTimeFrom(readings, gap.end)
+    if (t !== undefined) times.push(t)
+  }
+  return times.length > 0 ? withoutStepsAt(inc, times) : inc
 }
 
 function maxStepFor(config: MachineConfig): ((dtMs: number) => number) | undefined {
@@ -197,6 +231,7 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
   let breakdownMs = 0
   let blockedStarvedLossMs = 0
   let excludedMs = 0
+  const excludeNoData = m.noDataTime === 'exclude'
   for (let i = firstSegmentEndingAfter(m.segments, period.start); i < m.segments.length; i++) {
     const seg = m.segments[i]
     if (seg.start >= period.end) break
@@ -209,6 +244,11 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
         break
       case 'planned-stop':
         excludedMs += ms
+        break
+      case 'no-data':
+        if (excludeNoData) excludedMs += ms
+        else if (m.minor[i]) minorMs += ms
+        else breakdownMs += ms
         break
       case 'blocked':
       case 'starved':
@@ -225,14 +265,16 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
   const netRunMs = stateMs.running
   const runMs = netRunMs + minorMs
 
-  const counts = countsIn(m, available)
+  // Units count in planned time that was recorded (with 'exclude', no-data stretches are left out with their units).
+  const counted = m.noData.length > 0 ? subtractIntervals(available, m.noData) : available
+  const counts = countsIn(m, counted)
   const outside = countsIn(m, subtractIntervals([period], available))
-  const startupReject = countsIn(m, intersectIntervals(m.startupWindows, available)).reject
+  const startupReject = countsIn(m, intersectIntervals(m.startupWindows, counted)).reject
 
   let idealMs = 0
   for (const p of m.products) {
     if (p.idealCycleS === undefined) continue
-    const slice = intersectIntervals(available, [p])
+    const slice = intersectIntervals(counted, [p])
     if (slice.length > 0) idealMs += countsIn(m, slice).total * p.idealCycleS * 1000
   }
   const fallbackIct = m.defaultIdealCycleS ?? m.products.find((p) => p.idealCycleS !== undefined)?.idealCycleS
@@ -276,6 +318,8 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
     calendarPlannedStopS: (totalLengthMs(scheduled) - availableMs) / 1000,
     plannedStopStateS: stateMs['planned-stop'],
     plannedProductionS: pptMs / 1000,
+    noDataS: stateMs['no-data'],
+    noDataTime: m.noDataTime,
     runS: runMs / 1000,
     netRunS: netRunMs / 1000,
     blockedStarvedS: blockedStarvedMs / 1000,
@@ -296,12 +340,17 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
 }
 
 /**
- * Events overlapping the range. A no-data ('unknown') stretch is only reported when it overlaps planned calendar
- * time: a gap before the first sample at night is not a stop anyone needs to code.
+ * Events overlapping the range. A no-data stretch is a stop only when no-data time counts as a breakdown, and then
+ * (like an unmapped 'unknown' value) only when it overlaps planned calendar time: a gap before the first sample at
+ * night is not a stop anyone needs to code.
  */
-export function reportableEvents(events: readonly DowntimeEvent[], cal: CalendarContext, range: TimeRange): DowntimeEvent[] {
+export function reportableEvents(events: readonly DowntimeEvent[], cal: CalendarContext, range: TimeRange, noDataTime: NoDataTime = 'exclude'): DowntimeEvent[] {
   const planned = subtractIntervals(intersectIntervals(cal.shifts, [{ start: range.from, end: range.to }]), cal.plannedStops)
-  return events.filter((e) => e.end > range.from && e.start < range.to && (e.state !== 'unknown' || overlapMs(planned, e.start, e.end) > 0))
+  return events.filter((e) => {
+    if (e.end <= range.from || e.start >= range.to) return false
+    if (e.state === 'no-data' && noDataTime === 'exclude') return false
+    return (e.state !== 'unknown' && e.state !== 'no-data') || overlapMs(planned, e.start, e.end) > 0
+  })
 }
 
 /** OEE of one machine for every reporting period of the range, plus its downtime events overlapping the range. */
@@ -311,14 +360,15 @@ export function computeMachineOee(
   series: TagSeries,
   range: TimeRange,
   by: PeriodKind = 'range',
+  noDataTime: NoDataTime = 'exclude',
 ): MachineOeeReport {
-  const prepared = prepareMachine(config, series, range)
+  const prepared = prepareMachine(config, series, range, undefined, noDataTime)
   const cal = calendarContext(calendar, range)
   const periods = reportingPeriods(calendar, range, by).map((p) => computeMachinePeriod(prepared, cal, p))
   return {
     machine: config.id,
     periods,
-    events: reportableEvents(prepared.events, cal, range),
+    events: reportableEvents(prepared.events, cal, range, noDataTime),
     warnings: prepared.warnings,
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
-// 'unknown' covers time with no state sample yet or an unmapped state value, so gaps stay visible.
-export const MACHINE_STATES = ['running', 'idle', 'starved', 'blocked', 'faulted', 'setup', 'planned-stop', 'unknown'] as const
+// 'no-data': nothing was recorded (before the first state sample, or a NaN/bad sample); 'unknown': a value the map lacks.
+export const MACHINE_STATES = ['running', 'idle', 'starved', 'blocked', 'faulted', 'setup', 'planned-stop', 'unknown', 'no-data'] as const
 
 export const MachineStateSchema = z.enum(MACHINE_STATES)
 export type MachineState = z.infer<typeof MachineStateSchema>
@@ -20,3 +20,8 @@ export interface TimeRange {
   from: number
   to: number
 }
+
+/** How time with no data counts: left out of planned production time (default), or as a breakdown. */
+export const NO_DATA_TIME_MODES = ['exclude', 'breakdown'] as const
+export const NoDataTimeSchema = z.enum(NO_DATA_TIME_MODES)
+export type NoDataTime = z.infer<typeof NoDataTimeSchema>

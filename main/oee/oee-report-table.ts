@@ -7,6 +7,7 @@ const HEADER = [
   'Period',
   'Machine',
   'Planned min',
+  'No data',
   'Run min',
   'A',
   'P',
@@ -30,6 +31,7 @@ function machineRow(label: string, m: MachineOeeResult): string[] {
     label,
     m.machine,
     num(m.plannedProductionS / 60),
+    num(m.noDataS / 60),
     num(m.runS / 60),
     pct(m.availability),
     pct(m.performance),
@@ -59,6 +61,7 @@ export function formatOeeTable(report: LineOeeReport): string {
       at,
       '',
       '',
+      '',
       pct(p.line.availability),
       pct(p.line.performance),
       pct(p.line.quality),
@@ -84,6 +87,9 @@ export function formatOeeTable(report: LineOeeReport): string {
       .trimEnd()
   const lines = [
     `OEE ${report.line} — ${report.range.from} to ${report.range.to} (${report.timeZone}), by ${report.by}; losses in minutes`,
+    report.noDataTime === 'exclude'
+      ? 'No data (min): planned time with nothing recorded, left out of planned time (A, P and OEE are over the recorded time)'
+      : 'No data (min): planned time with nothing recorded, counted as breakdown (Breakdn includes it)',
     render(rows[0]),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(render),

@@ -1,5 +1,5 @@
 import type { DowntimeEvent } from './downtime-event'
-import type { MachineState } from './machine-state'
+import type { MachineState, NoDataTime } from './machine-state'
 import type { Period, PeriodKind } from './shift-calendar'
 
 /** The six big losses, either in minutes or in units. */
@@ -23,6 +23,12 @@ export interface MachineOeeResult {
   calendarPlannedStopS: number
   /** Time the machine itself reported a planned stop, inside planned time. */
   plannedStopStateS: number
+  /**
+   * Planned calendar time with no recorded state (before the first sample, NaN/bad samples). Left out of planned
+   * production time when `noDataTime` is 'exclude'; counted as breakdown (or minor stop) when 'breakdown'.
+   */
+  noDataS: number
+  noDataTime: NoDataTime
   plannedProductionS: number
   /** Running time plus minor stops. */
   runS: number
@@ -75,6 +81,7 @@ export interface LineOeeReport {
   timeZone: string
   range: { from: string; to: string }
   by: PeriodKind
+  noDataTime: NoDataTime
   periods: LinePeriodResult[]
   events: DowntimeEvent[]
   warnings: string[]

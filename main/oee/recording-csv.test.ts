@@ -48,7 +48,7 @@ describe('recording CSV', () => {
       { line: 3, message: 'time "2024-01-10T06:00:00" has no time zone — add Z or an offset such as +01:00' },
       { line: 4, message: 'time "yesterday" is neither ISO 8601 (2024-03-31T06:00:00Z) nor epoch milliseconds' },
       { line: 5, message: 'tag is empty' },
-      { line: 6, message: 'value "abc" for tag a is not a number, true or false' },
+      { line: 6, message: 'value "abc" for tag a is not a number, true, false or NaN (no data)' },
       { line: 7, message: 'has 2 column(s), expected 3 (time,tag,value)' },
     ])
   })

@@ -15,7 +15,7 @@ export class RecordingCsvError extends Error {
     const shown = problems.slice(0, 10).map((p) => `  line ${p.line}: ${p.message}`)
     const more = problems.length > 10 ? [`  … and ${problems.length - 10} more`] : []
     super(
-      `${source}: ${problems.length} malformed row(s) — expected "time,tag,value" with time in ISO 8601 (with Z or an offset) or epoch ms, value a number, true or false\n${[...shown, ...more].join('\n')}`,
+      `${source}: ${problems.length} malformed row(s) — expected "time,tag,value" with time in ISO 8601 (with Z or an offset) or epoch ms, value a number, true, false or NaN (no data)\n${[...shown, ...more].join('\n')}`,
     )
     this.name = 'RecordingCsvError'
   }
@@ -39,6 +39,8 @@ function parseValue(raw: string): number | undefined {
   const lower = raw.toLowerCase()
   if (lower === 'true') return 1
   if (lower === 'false') return 0
+  // "No data from here" (a recorder stop, a lost connection), as the historian's CSV export writes it.
+  if (lower === 'nan' || lower === 'null') return Number.NaN
   if (raw.trim() === '') return undefined
   const v = Number(raw)
   return Number.isFinite(v) ? v : undefined
@@ -86,7 +88,7 @@ export function parseRecordingCsv(text: string, source = 'recording.csv'): TagSe
     }
     const v = parseValue(rawValue)
     if (v === undefined) {
-      problems.push({ line, message: `value "${rawValue}" for tag ${tag} is not a number, true or false` })
+      problems.push({ line, message: `value "${rawValue}" for tag ${tag} is not a number, true, false or NaN (no data)` })
       return
     }
     ;(series[tag] ??= []).push({ t, v })

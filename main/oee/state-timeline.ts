@@ -12,6 +12,7 @@ export interface StateSegment {
 
 const stateIndex = new Map<MachineState, number>(MACHINE_STATES.map((s, i) => [s, i]))
 const UNKNOWN = stateIndex.get('unknown')!
+const NO_DATA = stateIndex.get('no-data')!
 
 /** Tags the state source reads, in the order the evaluator expects them. */
 function stateTags(source: StateSource): (string | undefined)[] {
@@ -23,7 +24,7 @@ function makeEvaluator(source: StateSource): (v: Float64Array) => number {
   if (source.kind === 'enum') {
     const map = new Map<number, number>()
     for (const [key, state] of Object.entries(source.map)) map.set(Number(key), stateIndex.get(state)!)
-    return (v) => (v[0] !== v[0] ? UNKNOWN : (map.get(v[0]) ?? UNKNOWN))
+    return (v) => (v[0] !== v[0] ? NO_DATA : (map.get(v[0]) ?? UNKNOWN))
   }
   const I = (s: MachineState) => stateIndex.get(s)!
   const [running, faulted, blocked, starved, setup, idle] = [I('running'), I('faulted'), I('blocked'), I('starved'), I('setup'), I('idle')]
@@ -31,7 +32,7 @@ function makeEvaluator(source: StateSource): (v: Float64Array) => number {
   const min = source.minRunningSpeed
   const hasSpeed = source.speedTag !== undefined
   return (v) => {
-    if (v[0] !== v[0]) return UNKNOWN
+    if (v[0] !== v[0]) return NO_DATA
     if (on(v[1])) return faulted
     if (on(v[0]) && (!hasSpeed || (v[3] === v[3] && v[3] > min))) return running
     if (on(v[4])) return blocked

@@ -32,6 +32,7 @@ export function oeeHandlers(service: OeeService) {
     'oee.settings': guarded(() => service.settings()),
     'oee.saveLine': guarded((input: InputOf<'oee.saveLine'>) => service.saveLine(input.line, input.who)),
     'oee.saveCalendar': guarded((input: InputOf<'oee.saveCalendar'>) => service.saveCalendar(input.calendar, input.who)),
+    'oee.saveNoDataTime': guarded((input: InputOf<'oee.saveNoDataTime'>) => service.saveNoDataTime(input.noDataTime, input.who)),
     'oee.saveRules': guarded((input: InputOf<'oee.saveRules'>) => service.saveRules(input.rules, input.who)),
     'oee.editReasons': guarded((input: InputOf<'oee.editReasons'>) => service.editReasons(input.edit, input.who)),
     'oee.ranges': guarded((input: InputOf<'oee.ranges'>) => service.ranges(input?.now)),

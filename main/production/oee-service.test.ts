@@ -124,13 +124,33 @@ describe('OeeService on a historian', () => {
     expect(live.summary.line.oee).toBe(cli.periods[0].line.oee)
   })
 
-  it('lists a no-data stretch in planned time as an uncoded stop with an id that does not depend on the range', () => {
+  it('leaves time before the first sample out of planned time by default, and lists no stop for it', () => {
+    const report = service.report({ from: T('2024-01-10T03:00:00Z'), to: TO, by: 'shift' })
+    const m = report.summary.machines[0]
+    expect(report.noDataTime).toBe('exclude')
+    expect(m.noDataMin).toBeCloseTo(179, 9) // 03:00–05:59
+    expect(m.plannedProductionMin).toBeCloseTo(61, 9)
+    expect(m.availability).toBeCloseTo(46 / 61, 12)
+    expect(report.timeline[0].segments[0]).toMatchObject({ state: 'no-data', start: T('2024-01-10T03:00:00Z'), end: T('2024-01-10T05:59:00Z') })
+    expect(service.listEvents({ from: T('2024-01-10T03:00:00Z'), to: TO }).map((e) => e.state)).toEqual(['faulted'])
+  })
+
+  it('counted as breakdown: lists a no-data stretch as an uncoded stop with an id that does not depend on the range', () => {
+    service.saveNoDataTime('breakdown')
+    const m = service.report({ from: T('2024-01-10T03:00:00Z'), to: TO, by: 'shift' }).summary.machines[0]
+    expect(m.plannedProductionMin).toBeCloseTo(240, 9)
+    expect(m.availability).toBeCloseTo(46 / 240, 12)
     const early = service.listEvents({ from: T('2024-01-10T03:00:00Z'), to: TO, uncodedOnly: true })
-    const unknown = early.find((e) => e.state === 'unknown')!
-    expect(unknown.start).toBe(queryStart(T('2024-01-10T03:00:00Z')))
-    expect(unknown.end).toBe(T('2024-01-10T05:59:00Z'))
+    const gap = early.find((e) => e.state === 'no-data')!
+    expect(gap.start).toBe(queryStart(T('2024-01-10T03:00:00Z')))
+    expect(gap.end).toBe(T('2024-01-10T05:59:00Z'))
     const later = service.listEvents({ from: T('2024-01-10T04:00:00Z'), to: TO, uncodedOnly: true })
-    expect(later.filter((e) => e.state === 'unknown').map((e) => e.id)).toEqual([unknown.id])
+    expect(later.filter((e) => e.state === 'no-data').map((e) => e.id)).toEqual([gap.id])
+    expect(service.pareto({ from: T('2024-01-10T03:00:00Z'), to: TO }).reduce((a, c) => a + c.minutes, 0)).toBeCloseTo(179 + 15, 9)
+    // Back to leaving it out: the stop leaves the lists and the Pareto.
+    service.saveNoDataTime('exclude')
+    expect(service.listEvents({ from: T('2024-01-10T03:00:00Z'), to: TO }).map((e) => e.state)).toEqual(['faulted'])
+    expect(service.pareto({ from: T('2024-01-10T03:00:00Z'), to: TO }).reduce((a, c) => a + c.minutes, 0)).toBeCloseTo(15, 9)
   })
 })
 
@@ -139,13 +159,60 @@ describe('production.db migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otw-production-db-'))
     const db = openDatabase(join(dir, 'production.db'))
     try {
-      expect(migrateProductionDb(db)).toBe(2)
-      expect(productionDbVersion(db)).toBe(2)
+      expect(migrateProductionDb(db)).toBe(3)
+      expect(productionDbVersion(db)).toBe(3)
       expect(migrateProductionDb(db, 1)).toBe(1)
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'production_settings_history'").get()).toBeUndefined()
       expect(migrateProductionDb(db, 0)).toBe(0)
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'downtime_events'").get()).toBeUndefined()
-      expect(migrateProductionDb(db)).toBe(2)
+      expect(migrateProductionDb(db)).toBe(3)
+    } finally {
+      db.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('production.db migration 3 (no-data state)', () => {
+  const event = (id: string, state: string, start: string) =>
+    JSON.stringify({ id, machine: 'M1', start: T(start), end: T(start) + 3_600_000, durationS: 3600, state, minor: false })
+
+  it('up: discards untouched unknown stops so they are detected again, keeps coded ones; down: no-data back to unknown', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otw-production-db3-'))
+    const db = openDatabase(join(dir, 'production.db'))
+    try {
+      migrateProductionDb(db, 2)
+      const put = db.prepare('INSERT INTO downtime_events (id, machine, start_ms, end_ms, data) VALUES (?, ?, ?, ?, ?)')
+      const history = db.prepare('INSERT INTO downtime_event_history (event_id, at, who, action, before, after) VALUES (?, 1, ?, ?, NULL, ?)')
+      put.run('a', 'M1', T('2024-01-10T00:00:00Z'), T('2024-01-10T01:00:00Z'), event('a', 'unknown', '2024-01-10T00:00:00Z'))
+      history.run('a', 'system', 'detected', event('a', 'unknown', '2024-01-10T00:00:00Z'))
+      put.run('b', 'M1', T('2024-01-10T02:00:00Z'), T('2024-01-10T03:00:00Z'), event('b', 'unknown', '2024-01-10T02:00:00Z'))
+      history.run('b', 'anna', 'coded', event('b', 'unknown', '2024-01-10T02:00:00Z'))
+      put.run('c', 'M1', T('2024-01-10T04:00:00Z'), T('2024-01-10T05:00:00Z'), event('c', 'faulted', '2024-01-10T04:00:00Z'))
+      db.prepare("INSERT INTO production_settings (key, value) VALUES ('line-config', ?)").run(JSON.stringify({ ...configInput, noDataTime: 'breakdown' }))
+      db.prepare("INSERT INTO production_settings (key, value) VALUES ('reason-rules', ?)").run(
+        JSON.stringify([{ state: 'no-data', reason: { categoryId: 'organisational', reasonId: 'no-operator' } }]),
+      )
+
+      expect(migrateProductionDb(db)).toBe(3)
+      const ids = () => db.prepare<{ id: string }>('SELECT id FROM downtime_events ORDER BY id').all().map((r) => r.id)
+      expect(ids()).toEqual(['b', 'c'])
+      expect(db.prepare<{ action: string }>("SELECT action FROM downtime_event_history WHERE event_id = 'a' ORDER BY seq").all().map((r) => r.action)).toEqual([
+        'detected',
+        'discarded',
+      ])
+
+      // A no-data stop recorded by this build turns back into 'unknown' for an older one.
+      put.run('d', 'M1', T('2024-01-10T06:00:00Z'), T('2024-01-10T07:00:00Z'), event('d', 'no-data', '2024-01-10T06:00:00Z'))
+      history.run('d', 'system', 'detected', event('d', 'no-data', '2024-01-10T06:00:00Z'))
+      expect(migrateProductionDb(db, 2)).toBe(2)
+      const state = (id: string) => (JSON.parse(db.prepare<{ data: string }>('SELECT data FROM downtime_events WHERE id = ?').get(id)!.data) as { state: string }).state
+      expect(state('d')).toBe('unknown')
+      expect(db.prepare<{ n: number }>("SELECT count(*) AS n FROM downtime_event_history WHERE after LIKE '%no-data%'").get()!.n).toBe(0)
+      const setting = (key: string) => JSON.parse(db.prepare<{ value: string }>('SELECT value FROM production_settings WHERE key = ?').get(key)!.value) as unknown
+      expect(setting('line-config')).not.toHaveProperty('noDataTime')
+      expect(setting('reason-rules')).toEqual([{ state: 'unknown', reason: { categoryId: 'organisational', reasonId: 'no-operator' } }])
+      expect(migrateProductionDb(db)).toBe(3)
     } finally {
       db.close()
       rmSync(dir, { recursive: true, force: true })
@@ -189,6 +256,21 @@ describe('OEE settings in production.db', () => {
     expect(after.availability).toBe(1)
     expect(service.listEvents({ from: FROM, to: TO })).toEqual([])
     expect(service.listEvents({ from: FROM, to: TO, includeMinor: true })[0]).toMatchObject({ state: 'faulted', minor: true })
+  })
+
+  it('saves how time without data counts, keeps it after a restart, and refuses anything else', () => {
+    expect(service.settings().noDataTime).toBe('exclude')
+    const saved = service.saveNoDataTime('breakdown', 'anna')
+    expect(saved.noDataTime).toBe('breakdown')
+    expect(saved.changes.noDataTime).toEqual([{ at: T('2024-01-11T00:00:00Z'), who: 'anna' }])
+    service.close()
+    service = open()
+    expect(service.settings().noDataTime).toBe('breakdown')
+    expect(service.report({ from: T('2024-01-10T05:00:00Z'), to: TO, by: 'shift' }).summary.machines[0].plannedProductionMin).toBeCloseTo(120, 9)
+    expect(() => service.saveNoDataTime('ignore')).toThrow('Time without data not saved: noDataTime: "ignore" is not a choice — use "exclude" (leave out of planned time) or "breakdown"')
+    // Saving the same choice again records no change.
+    service.saveNoDataTime('breakdown', 'ben')
+    expect(service.settings().changes.noDataTime).toHaveLength(1)
   })
 
   it('refuses unknown tags, duplicate ids and a state map without running, listing every problem', () => {

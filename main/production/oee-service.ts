@@ -1,10 +1,10 @@
 import type { OeeEvent, OeeEventHistory, OeeMachineResult, OeePareto, OeePeriod, OeeReasonEdit, OeeReasonTree, OeeReport, OeeSegment, OeeSettings } from '../../preload/contract/oee'
 import type { Database } from '../historian/sqlite'
-import { calendarRanges, computeLineOee, DowntimeEventError, DowntimeEventService, type CalendarRanges, type ReasonRule, type SampleColumns, rankDowntimeByReason, type DowntimeEvent, type LinePeriodResult, type MachineOeeResult, type OeeConfig, type PeriodKind, type TagSeries } from '../oee'
+import { calendarRanges, computeLineOee, DowntimeEventError, DowntimeEventService, NoDataTimeSchema, type NoDataTime, type CalendarRanges, type ReasonRule, type SampleColumns, rankDowntimeByReason, type DowntimeEvent, type LinePeriodResult, type MachineOeeResult, type OeeConfig, type PeriodKind, type TagSeries } from '../oee'
 import { buildStateTimeline, timelineSpan } from '../oee/state-timeline'
 import { configTags, demoLineConfig } from './demo-line-config'
 import { DEFAULT_REASON_RULES, DEFAULT_REASON_TREE } from './default-reasons'
-import { checkCalendar, checkLine, checkRules } from './oee-settings'
+import { checkCalendar, checkLine, checkRules, OeeSettingsError } from './oee-settings'
 import { openProductionDb } from './production-db'
 import { SqliteDowntimeEventStore } from './sqlite-downtime-event-store'
 
@@ -42,6 +42,7 @@ const LINE_KEY = 'machines'
 const CALENDAR_KEY = 'calendar'
 const RULES_KEY = 'reason-rules'
 const REASONS_KEY = 'reason-tree'
+const NO_DATA_KEY = 'no-data-time'
 const OPERATOR = 'operator'
 
 /**
@@ -80,13 +81,25 @@ export class OeeService {
     return this.current
   }
 
+  /** How time without data counts (a config stored before the setting existed means the default). */
+  get noDataTime(): NoDataTime {
+    return this.current.noDataTime ?? 'exclude'
+  }
+
   settings(): OeeSettings {
     const changes = (key: string) => this.store.settingsHistory(key, 5).map(({ at, who }) => ({ at, who }))
     return {
       line: this.current.line,
       calendar: this.current.calendar,
       rules: this.store.getRules(),
-      changes: { line: changes(LINE_KEY), calendar: changes(CALENDAR_KEY), rules: changes(RULES_KEY), reasons: changes(REASONS_KEY) },
+      noDataTime: this.noDataTime,
+      changes: {
+        line: changes(LINE_KEY),
+        calendar: changes(CALENDAR_KEY),
+        rules: changes(RULES_KEY),
+        reasons: changes(REASONS_KEY),
+        noDataTime: changes(NO_DATA_KEY),
+      },
     }
   }
 
@@ -113,6 +126,18 @@ export class OeeService {
   saveCalendar(input: unknown, who = OPERATOR): OeeSettings {
     const calendar = checkCalendar(input)
     this.saveConfig({ ...this.current, calendar }, CALENDAR_KEY, this.current.calendar, calendar, who)
+    return this.settings()
+  }
+
+  /**
+   * Saves how time without data counts. Left out: no-data stretches leave planned production time and the stop
+   * lists; as breakdown: they are stops again (detected anew, like every untouched stop after a settings change).
+   */
+  saveNoDataTime(input: unknown, who = OPERATOR): OeeSettings {
+    const parsed = NoDataTimeSchema.safeParse(input)
+    if (!parsed.success)
+      throw new OeeSettingsError('Time without data', [{ path: 'noDataTime', message: `"${String(input)}" is not a choice — use "exclude" (leave out of planned time) or "breakdown"` }])
+    if (parsed.data !== this.noDataTime) this.saveConfig({ ...this.current, noDataTime: parsed.data }, NO_DATA_KEY, this.noDataTime, parsed.data, who)
     return this.settings()
   }
 
@@ -226,6 +251,7 @@ export class OeeService {
       from: range.from,
       to: range.to,
       by: input.by,
+      noDataTime: this.noDataTime,
       summary: this.period(whole.periods[0]),
       periods: trend.map((p) => this.period(p)),
       timeline,
@@ -260,6 +286,7 @@ export class OeeService {
       calendarPlannedStopMin: minutes(m.calendarPlannedStopS),
       plannedStopStateMin: minutes(m.plannedStopStateS),
       plannedProductionMin,
+      noDataMin: minutes(m.noDataS),
       runMin: minutes(m.runS),
       blockedStarvedMin: minutes(m.blockedStarvedS),
       blockedStarvedLossMin: m.blockedStarvedLossMin,
@@ -305,6 +332,7 @@ export class OeeService {
       .filter(
         (e) =>
           e.state !== 'running' &&
+          (e.state !== 'no-data' || this.noDataTime === 'breakdown') &&
           (filter.includeMinor || !e.minor) &&
           (!filter.uncodedOnly || (!e.reason && e.state !== 'planned-stop')) &&
           (!filter.states || filter.states.includes(e.state)),
@@ -351,6 +379,7 @@ export class OeeService {
   pareto(input: { from: number; to: number; machine?: string }): OeePareto {
     const events = this.store
       .listEvents({ from: input.from, to: input.to, machine: input.machine })
+      .filter((e) => e.state !== 'no-data' || this.noDataTime === 'breakdown')
       .map((e) => ({ ...e, durationS: (Math.min(e.end, input.to) - Math.max(e.start, input.from)) / 1000 }))
     return rankDowntimeByReason(events, this.store.getReasonTree())
   }

@@ -1,8 +1,13 @@
 import { z } from 'zod'
 
-export const oeeMachineStates = ['running', 'idle', 'starved', 'blocked', 'faulted', 'setup', 'planned-stop', 'unknown'] as const
+/** 'no-data': nothing recorded (before the first sample, a NaN/bad sample); 'unknown': a value the state map lacks. */
+export const oeeMachineStates = ['running', 'idle', 'starved', 'blocked', 'faulted', 'setup', 'planned-stop', 'unknown', 'no-data'] as const
 export const oeeMachineStateSchema = z.enum(oeeMachineStates)
 export type OeeMachineState = z.infer<typeof oeeMachineStateSchema>
+
+/** Time without data: left out of planned production time (default), or counted as a breakdown. */
+export const oeeNoDataTimeSchema = z.enum(['exclude', 'breakdown'])
+export type OeeNoDataTime = z.infer<typeof oeeNoDataTimeSchema>
 
 const ratio = z.number().nullable()
 const sixLosses = z.object({
@@ -27,6 +32,8 @@ export const oeeMachineResultSchema = z.object({
   calendarPlannedStopMin: z.number(),
   plannedStopStateMin: z.number(),
   plannedProductionMin: z.number(),
+  /** Planned calendar time with no recorded state; outside planned production time unless noDataTime is 'breakdown'. */
+  noDataMin: z.number(),
   runMin: z.number(),
   blockedStarvedMin: z.number(),
   blockedStarvedLossMin: z.number(),
@@ -61,6 +68,8 @@ export const oeeReportSchema = z.object({
   from: z.number(),
   to: z.number(),
   by: z.enum(['shift', 'day', 'week']),
+  /** How no-data time was counted in this report. */
+  noDataTime: oeeNoDataTimeSchema,
   /** The whole range as one period. */
   summary: oeePeriodSchema,
   /** One entry per shift, day or week: the trend. */
@@ -168,8 +177,9 @@ export const oeeSettingsSchema = z.object({
   line: oeeLineConfigSchema,
   calendar: oeeCalendarSchema,
   rules: z.array(oeeReasonRuleSchema),
+  noDataTime: oeeNoDataTimeSchema,
   /** The last changes per part (newest first). */
-  changes: z.object({ line: z.array(settingsChange), calendar: z.array(settingsChange), rules: z.array(settingsChange), reasons: z.array(settingsChange) }),
+  changes: z.object({ line: z.array(settingsChange), calendar: z.array(settingsChange), rules: z.array(settingsChange), reasons: z.array(settingsChange), noDataTime: z.array(settingsChange) }),
 })
 export type OeeSettings = z.infer<typeof oeeSettingsSchema>
 
@@ -255,6 +265,8 @@ export const oeeRequests = {
   'oee.saveCalendar': { input: z.object({ calendar: oeeCalendarSchema, who }).strict(), output: oeeSettingsSchema },
   /** Saves the fault-code → reason rules and codes uncoded stops with them. */
   'oee.saveRules': { input: z.object({ rules: z.array(oeeReasonRuleSchema).max(2000), who }).strict(), output: oeeSettingsSchema },
+  /** How time without data counts: left out of planned production time, or as a breakdown; stops re-detected. */
+  'oee.saveNoDataTime': { input: z.object({ noDataTime: oeeNoDataTimeSchema, who }).strict(), output: oeeSettingsSchema },
   /** One edit of the two-level reason tree: add, rename, retire or restore a category or reason. */
   'oee.editReasons': { input: z.object({ edit: oeeReasonEditSchema, who }).strict(), output: oeeReasonTreeSchema },
   /** Current and previous shift, production day, week and recent shifts from the calendar, in the plant's time zone. */
