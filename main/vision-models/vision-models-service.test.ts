@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LiveBus } from '../live/live-bus'
+import { softmax } from '../vision/classifier'
+import { encodeModel, floatTensor, floatValueInfo, node } from '../vision/onnx-graph'
 import { constantOutputModel, constantYoloModel } from '../vision/onnx-test-models.fixture'
 import { VisionService } from '../vision-service/vision-service'
 import { INSPECTION_TAGS, VisionModelsService } from './vision-models-service'
@@ -14,6 +17,64 @@ const ANCHORS = [
   [10, 10, 4, 4, 0.1, 0.2],
 ]
 const NAMES = { names: "{0: 'scratch', 1: 'dent'}" }
+
+/** A colour classifier that really looks at the pixels: logits = 4 × the mean of each RGB channel (0–1), classes scratch, dent, good. */
+function channelMeanClassifier(): Uint8Array {
+  return encodeModel({
+    name: 'channel-mean-classifier',
+    nodes: [node('ReduceMean', ['images'], ['means'], { axes: [2, 3], keepdims: 0 }), node('Mul', ['means', 'gain'], ['logits'])],
+    initializers: [floatTensor('gain', [], [4])],
+    inputs: [floatValueInfo('images', [1, 3, 64, 64])],
+    outputs: [floatValueInfo('logits', [1, 3])],
+    metadata: { names: "{0: 'scratch', 1: 'dent', 2: 'good'}", task: 'classify' },
+  })
+}
+/** What the classifier answers for a solid colour (channels 0–1), after the runner's softmax. */
+const expected = (r: number, g: number, b: number) => softmax([4 * r, 4 * g, 4 * b])
+
+/** Solid-colour parts and the classes of each (images given as [id, r, g, b]). */
+const COLOURS: [string, number, number, number][] = [
+  ['red', 1, 0, 0],
+  ['green', 0, 1, 0],
+  ['yellow', 1, 1, 0],
+  ['blue', 0, 0, 1],
+]
+
+/**
+ * A dataset folder exactly as the workbench wrote it before class drafts existed: no classDrafts anywhere, one draft box from
+ * a detector run, one labelled image with a confirmed class.
+ */
+async function writeOldDataset(dataDir: string, id: string, imageClassMode?: 'single' | 'multi'): Promise<void> {
+  const dir = path.join(dataDir, 'vision', 'datasets', id)
+  mkdirSync(path.join(dir, 'images'), { recursive: true })
+  const images = []
+  for (const [name, r, g, b] of [...COLOURS, ['done', 0, 1, 0] as const]) {
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: r * 255, g: g * 255, b: b * 255 } } })
+      .png()
+      .toFile(path.join(dir, 'images', `${name}.png`))
+    images.push({
+      id: name,
+      file: `images/${name}.png`,
+      width: 64,
+      height: 64,
+      context: {},
+      labels:
+        name === 'done'
+          ? { classes: [1], boxes: [], polygons: [], status: 'labeled' }
+          : {
+              classes: [],
+              boxes: name === 'red' ? [{ classId: 0, x: 4, y: 4, w: 10, h: 10, confidence: 0.7, draft: true }] : [],
+              polygons: [],
+              status: 'unlabeled',
+            },
+    })
+  }
+  writeFileSync(path.join(dir, 'dataset.json'), JSON.stringify({ name: 'Old parts', classes: ['scratch', 'dent'], images }, null, 1))
+  writeFileSync(
+    path.join(dir, 'workbench.json'),
+    JSON.stringify({ reference: {}, anomalyModel: null, demoFrames: 0, ...(imageClassMode ? { imageClassMode } : {}) }),
+  )
+}
 
 describe('VisionModelsService', () => {
   const dirs: string[] = []
@@ -67,7 +128,10 @@ describe('VisionModelsService', () => {
       constantOutputModel({ inputShape: [1, 1, 64, 64], outputName: 'output0', outputShape: [1, 6, 2], values: new Array(12).fill(0) }),
     )
     expect((await models.inspect({ path: greyInput })).problem).toMatch(/1 channels .* re-export the model for 3-channel RGB input/)
-    await expect(models.importModel({ source: { path: greyInput } })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/3 channels/) })
+    await expect(models.importModel({ source: { path: greyInput } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/3 channels/),
+    })
     await expect(models.importModel({ source: { path: path.join(path.dirname(detector), 'missing.onnx') } })).rejects.toThrow(/does not exist/)
     // Nothing else broke: the registry still lists both versions and runs.
     expect((await models.list()).models).toHaveLength(2)
@@ -103,6 +167,120 @@ describe('VisionModelsService', () => {
     expect((await vision.listImages(dataset.id, 'unlabeled')).every((i) => i.boxes.length === 0)).toBe(true)
     // Pre-labeling again touches only the images still unlabeled.
     expect((await models.prelabel(dataset.id, model)).drafts).toBe(2)
+  })
+
+  it('pre-labels image classes with a classifier on a dataset written before class drafts existed; review and exports', async () => {
+    const { dataDir, models, vision, file } = open()
+    await writeOldDataset(dataDir, 'old-parts')
+    expect((await vision.listDatasets()).map((d) => [d.id, d.images, d.imageClassMode])).toEqual([['old-parts', 5, 'multi']])
+    expect((await vision.listImages('old-parts')).map((i) => i.classDrafts)).toEqual([[], [], [], [], []])
+    const model = await models.importModel({ source: { path: file('colours.onnx', channelMeanClassifier()) } })
+    expect(model).toMatchObject({ kind: 'classifier', classNames: ['scratch', 'dent', 'good'] })
+
+    // Multi-label: every class at or above the 0.25 threshold. Yellow is half scratch, half dent; blue is "good", a class the
+    // dataset lacks (reported, not drafted); the labelled image is left alone.
+    const done = await models.prelabel('old-parts', model)
+    expect(done).toEqual({ images: 4, drafts: 4, unmatched: ['good'], failed: [] })
+    const drafts = await models.drafts('old-parts')
+    expect(drafts.map((d) => [d.kind, d.imageId, d.className])).toEqual([
+      ['class', 'green', 'dent'],
+      ['class', 'red', 'scratch'],
+      ['box', 'red', 'scratch'],
+      ['class', 'yellow', 'scratch'],
+      ['class', 'yellow', 'dent'],
+    ])
+    const byId = new Map(drafts.filter((d) => d.kind === 'class').map((d) => [`${d.imageId}/${d.className}`, d.confidence]))
+    expect(byId.get('red/scratch')).toBeCloseTo(expected(1, 0, 0)[0], 5)
+    expect(byId.get('green/dent')).toBeCloseTo(expected(0, 1, 0)[1], 5)
+    expect(byId.get('yellow/scratch')).toBeCloseTo(expected(1, 1, 0)[0], 5)
+    expect(byId.get('yellow/dent')).toBeCloseTo(expected(1, 1, 0)[1], 5)
+    // The earlier detector's draft box stays: each kind of pre-label replaces only its own kind.
+    expect((await vision.listImages('old-parts')).find((i) => i.id === 'red')!.boxes).toHaveLength(1)
+
+    // Persisted: a fresh service reads the drafts back from dataset.json.
+    const stored = JSON.parse(readFileSync(path.join(dataDir, 'vision', 'datasets', 'old-parts', 'dataset.json'), 'utf8')) as {
+      images: { id: string; labels: { classDrafts?: { classId: number }[] } }[]
+    }
+    expect(stored.images.map((i) => i.labels.classDrafts?.map((c) => c.classId) ?? null)).toEqual([[0], [1], [0, 1], null, null])
+    const reopened = new VisionService({ dataDir })
+    expect((await reopened.listImages('old-parts')).find((i) => i.id === 'yellow')!.classDrafts).toHaveLength(2)
+    await reopened.close()
+
+    // Pre-labeling again replaces the class drafts instead of adding to them.
+    expect((await models.prelabel('old-parts', model)).drafts).toBe(4)
+    expect((await models.drafts('old-parts')).filter((d) => d.kind === 'class')).toHaveLength(4)
+
+    // One by one: yellow's scratch accepted (a real image class, the image becomes labeled), its dent draft still waiting.
+    expect(await models.review('old-parts', { accept: true, items: [{ imageId: 'yellow', kind: 'class', classId: 0 }] })).toEqual({ accepted: 1, rejected: 0 })
+    const yellow = (await vision.listImages('old-parts')).find((i) => i.id === 'yellow')!
+    expect(yellow).toMatchObject({ status: 'labeled', classes: [0], classDrafts: [{ classId: 1 }] })
+
+    // Exports leave class drafts out: COCO carries only the confirmed class, class folders file yellow under scratch.
+    const coco = await vision.exportAs('old-parts', 'coco')
+    const annotations = JSON.parse(readFileSync(path.join(coco.dir, 'annotations.json'), 'utf8')) as { images: { otw_id: string; otw_classes: number[] }[] }
+    expect(annotations.images.map((i) => [i.otw_id, i.otw_classes])).toEqual([
+      ['yellow', [0]],
+      ['done', [1]],
+    ])
+    expect(JSON.stringify(annotations)).not.toMatch(/draft/i)
+    const folders = await vision.exportAs('old-parts', 'class-folders')
+    expect(readdirSync(path.join(folders.dir, 'train', 'scratch'))).toEqual(['yellow.png'])
+    expect(readdirSync(path.join(folders.dir, 'train', 'dent'))).toEqual(['done.png'])
+
+    // Filters: box drafts only (none of class dent), then class drafts at 0.9 or more in bulk; the rest rejected.
+    expect(await models.review('old-parts', { accept: true, kind: 'box', classId: 1 })).toEqual({ accepted: 0, rejected: 0 })
+    expect(await models.review('old-parts', { accept: true, kind: 'class', minConfidence: 0.9 })).toEqual({ accepted: 2, rejected: 0 })
+    expect(await models.review('old-parts', { accept: false, kind: 'class' })).toEqual({ accepted: 0, rejected: 1 })
+    const after = new Map((await vision.listImages('old-parts')).map((i) => [i.id, i]))
+    expect([...after.values()].map((i) => [i.id, i.status, i.classes, i.classDrafts])).toEqual([
+      ['red', 'labeled', [0], []],
+      ['green', 'labeled', [1], []],
+      ['yellow', 'labeled', [0], []],
+      ['blue', 'unlabeled', [], []],
+      ['done', 'labeled', [1], []],
+    ])
+    // Only the box draft is left, untouched by the class review.
+    expect((await models.drafts('old-parts')).map((d) => d.kind)).toEqual(['box'])
+  })
+
+  it('single-label datasets: the top class is drafted, accepting one replaces the image class and drops its alternatives', async () => {
+    const { dataDir, models, vision, file } = open()
+    await writeOldDataset(dataDir, 'single-parts', 'multi')
+    const model = await models.importModel({ source: { path: file('colours.onnx', channelMeanClassifier()) } })
+    // Drafted while multi-label (yellow gets two), then switched: drafts are proposals and do not block the switch.
+    await models.prelabel('single-parts', model)
+    await vision.setImageClassMode('single-parts', 'single')
+    expect(await models.review('single-parts', { accept: true, items: [{ imageId: 'yellow', kind: 'class', classId: 1 }] })).toEqual({
+      accepted: 1,
+      rejected: 1,
+    })
+    expect((await vision.listImages('single-parts')).find((i) => i.id === 'yellow')).toMatchObject({ classes: [1], classDrafts: [], status: 'labeled' })
+
+    // Pre-labeling single-label: only the top class, even below the threshold (blue's top class is "good": not drafted).
+    await models.saveSettings({ ...(await models.settings()), confidenceThreshold: 0.99 })
+    expect(await models.prelabel('single-parts', model)).toMatchObject({ images: 3, drafts: 2, unmatched: ['good'] })
+    expect((await models.drafts('single-parts')).filter((d) => d.kind === 'class').map((d) => [d.imageId, d.className])).toEqual([
+      ['green', 'dent'],
+      ['red', 'scratch'],
+    ])
+    expect((await vision.listImages('single-parts', 'unlabeled')).map((i) => [i.id, i.classDrafts?.map((c) => c.classId)])).toEqual([
+      ['red', [0]],
+      ['green', [1]],
+      ['blue', []],
+    ])
+
+    // The labeling view saves an image class it accepted by hand: the class is confirmed, the draft gone; one it rejected stays gone.
+    const saved = await vision.saveLabels('single-parts', 'red', { boxes: [], classes: [0], classDrafts: [], status: 'labeled' })
+    expect(saved).toMatchObject({ classes: [0], classDrafts: [], status: 'labeled' })
+    // A save without classDrafts (an older client) keeps the stored drafts, except for a class it confirms.
+    expect(await vision.saveLabels('single-parts', 'green', { boxes: [], classes: [], status: 'unlabeled' })).toMatchObject({ classDrafts: [{ classId: 1 }] })
+    expect(await vision.saveLabels('single-parts', 'green', { boxes: [], classes: [1], status: 'labeled' })).toMatchObject({ classDrafts: [] })
+    await expect(
+      vision.saveLabels('single-parts', 'blue', { boxes: [], classes: [], classDrafts: [{ classId: 5, confidence: 0.5 }], status: 'unlabeled' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/Class 5 on image blue/),
+    })
   })
 
   it('evaluates a detector on the reviewed test images with numbers that can be checked by hand', async () => {
@@ -187,7 +365,7 @@ describe('VisionModelsService', () => {
       ['wrong-class', 'scratch', 'good'],
       ['wrong-class', 'dent', 'good'],
     ])
-    await expect(models.prelabel(dataset.id, model)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/classifier/) })
+    await expect(models.prelabel(dataset.id, model)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/no unlabeled images/) })
   })
 
   it('inspects demo-camera frames live and publishes result, score, class and reject count as tags', async () => {
@@ -229,7 +407,9 @@ describe('VisionModelsService', () => {
     expect(context.captureTime).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(context.context).toMatchObject({ camera: 'demo-camera-1', 'Line1.Filler.Speed': 412.5, 'Line1.Filler.Running': 'true' })
     const exported = await vision.exportAs(dataset.id, 'coco')
-    const sidecar = JSON.parse(readFileSync(path.join(exported.dir, 'process-context.json'), 'utf8')) as { images: { id: string; file: string; context: object }[] }
+    const sidecar = JSON.parse(readFileSync(path.join(exported.dir, 'process-context.json'), 'utf8')) as {
+      images: { id: string; file: string; context: object }[]
+    }
     expect(sidecar.images).toHaveLength(2)
     expect(sidecar.images[0]).toMatchObject({ id: first.id, file: `${first.id}.png`, context: { 'Line1.Filler.Speed': 412.5 } })
   })

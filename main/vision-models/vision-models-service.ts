@@ -8,7 +8,9 @@ import {
   type TagInfo,
   type TagValue,
   type VisionDraft,
+  type VisionDraftKind,
   type VisionEvaluation,
+  type VisionImageClassMode,
   type VisionInferenceSettings,
   type VisionLiveInspection,
   type VisionMistake,
@@ -18,7 +20,7 @@ import {
   type VisionModelSource,
   type VisionTensorInfo,
 } from '../../preload/contract'
-import type { Box, Dataset, DatasetImage } from '../vision/annotations'
+import { type Box, type ClassDraft, classDraftsOf, type Dataset, type DatasetImage } from '../vision/annotations'
 import { createDemoCamera } from '../vision/demo-camera'
 import { createInferenceWorker, type InferenceWorker } from '../vision/inference-pool'
 import { DEFAULT_INFERENCE_SETTINGS, type ItemResult, type Prediction } from '../vision/inference-runner'
@@ -41,8 +43,8 @@ export interface LongTask {
 
 /** The dataset side (VisionService) as this service needs it. */
 export interface DatasetDoor {
-  datasetForModels(datasetId: string): Promise<{ dataset: Dataset; dir: string }>
-  editForModels<T>(datasetId: string, edit: (dataset: Dataset) => T): Promise<T>
+  datasetForModels(datasetId: string): Promise<{ dataset: Dataset; dir: string; imageClassMode: VisionImageClassMode }>
+  editForModels<T>(datasetId: string, edit: (dataset: Dataset, settings: { imageClassMode: VisionImageClassMode }) => T): Promise<T>
 }
 
 /** The live bus as this service needs it: publish inspection results, read values for process context. */
@@ -111,9 +113,7 @@ export class VisionModelsService {
   private live: (VisionLiveInspection & { timer?: NodeJS.Timeout; busy: boolean }) | undefined
   private readonly platform: NodeJS.Platform
 
-  constructor(
-    private readonly options: { dataDir: string; datasets: DatasetDoor; live: LivePort; worker?: InferenceWorker; platform?: NodeJS.Platform },
-  ) {
+  constructor(private readonly options: { dataDir: string; datasets: DatasetDoor; live: LivePort; worker?: InferenceWorker; platform?: NodeJS.Platform }) {
     this.root = path.join(options.dataDir, 'vision')
     this.registry = createModelRegistry(path.join(this.root, 'models'))
     this.worker = options.worker ?? createInferenceWorker()
@@ -278,32 +278,40 @@ export class VisionModelsService {
     return this.settingsCache
   }
 
-  private async infer(model: RegisteredModel, items: { id: string; file?: string; raw?: { width: number; height: number; data: Uint8Array } }[], task: LongTask, overrides: Partial<VisionInferenceSettings> = {}) {
+  private async infer(
+    model: RegisteredModel,
+    items: { id: string; file?: string; raw?: { width: number; height: number; data: Uint8Array } }[],
+    task: LongTask,
+    overrides: Partial<VisionInferenceSettings> = {},
+  ) {
     const settings = { ...(await this.settings()), ...overrides }
     return this.worker.run({ modelFile: model.file, description: model, items, settings }, { signal: task.signal, onProgress: task.onProgress })
   }
 
   // ---------- pre-labeling and review ----------
 
-  /** Runs a detector (or an anomaly model, whose hot region becomes one box) over the unlabeled images; predictions become draft boxes. */
+  /**
+   * Runs a model over the unlabeled images and writes its predictions as drafts: a detector's boxes, an anomaly model's hot
+   * region as one box, a classifier's image-level classes (single-label datasets: the top class; multi-label: every class at
+   * or above the confidence threshold). A new run replaces the earlier drafts of the same kind; confirmed labels stay.
+   */
   async prelabel(
     datasetId: string,
     ref: VisionModelRef,
     options: { anomalyClassId?: number } & LongTask = {},
   ): Promise<{ images: number; drafts: number; unmatched: string[]; failed: { imageId: string; error: string }[] }> {
     const model = await this.model(ref)
-    if (model.kind === 'classifier')
-      throw new WorkbenchError(
-        'INVALID_INPUT',
-        `Model ${model.name} v${model.version} is a classifier: it labels whole images, and pre-labels are boxes — use a detector or an anomaly model`,
-      )
-    const { dataset, dir } = await this.options.datasets.datasetForModels(datasetId)
+    const { dataset, dir, imageClassMode } = await this.options.datasets.datasetForModels(datasetId)
     const todo = dataset.images.filter((i) => i.labels.status === 'unlabeled')
     if (todo.length === 0) throw new WorkbenchError('INVALID_INPUT', `Dataset "${dataset.name}" has no unlabeled images to pre-label`)
     const anomalyClass = options.anomalyClassId ?? 0
     if (model.kind === 'anomaly' && anomalyClass >= dataset.classes.length)
-      throw new WorkbenchError('INVALID_INPUT', `Class ${anomalyClass} is not one of the ${dataset.classes.length} classes of "${dataset.name}" — pick one of them`)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `Class ${anomalyClass} is not one of the ${dataset.classes.length} classes of "${dataset.name}" — pick one of them`,
+      )
     const classMap = mapClasses(model.classNames, dataset.classes)
+    const threshold = (await this.settings()).confidenceThreshold
     const unmatched = new Set<string>()
     const failed: { imageId: string; error: string }[] = []
     const results = await this.infer(
@@ -312,6 +320,7 @@ export class VisionModelsService {
       options,
     )
     const drafts = new Map<string, Box[]>()
+    const classDrafts = new Map<string, ClassDraft[]>()
     for (const result of results) {
       if (!result.prediction) {
         failed.push({ imageId: result.id, error: result.error ?? 'no prediction' })
@@ -319,6 +328,23 @@ export class VisionModelsService {
       }
       const p = result.prediction
       const boxes: Box[] = []
+      if (p.kind === 'classifier') {
+        const proposed =
+          imageClassMode === 'single'
+            ? [{ modelClass: p.classId, confidence: p.confidence }]
+            : p.probabilities.map((confidence, modelClass) => ({ modelClass, confidence })).filter((c) => c.confidence >= threshold)
+        const byClass = new Map<number, ClassDraft>()
+        for (const { modelClass, confidence } of proposed) {
+          const classId = classMap[modelClass]
+          if (classId === undefined) unmatched.add(model.classNames[modelClass] ?? `class${modelClass}`)
+          else if ((byClass.get(classId)?.confidence ?? -1) < confidence) byClass.set(classId, { classId, confidence: Math.min(1, Math.max(0, confidence)) })
+        }
+        classDrafts.set(
+          result.id,
+          [...byClass.values()].sort((a, b) => b.confidence - a.confidence),
+        )
+        continue
+      }
       if (p.kind === 'yolo-detector')
         for (const b of p.boxes) {
           const classId = classMap[b.classId]
@@ -335,12 +361,21 @@ export class VisionModelsService {
     const written = await this.options.datasets.editForModels(datasetId, (d) => {
       let count = 0
       for (const image of d.images) {
+        if (image.labels.status !== 'unlabeled') continue
         const boxes = drafts.get(image.id)
-        if (!boxes || image.labels.status !== 'unlabeled') continue
-        const clipped = boxes.map((b) => clipBox(b, image)).filter((b): b is Box => b !== undefined)
-        // A new run replaces the drafts of an earlier one; confirmed boxes stay.
-        image.labels.boxes = [...image.labels.boxes.filter((b) => !b.draft), ...clipped]
-        count += clipped.length
+        if (boxes) {
+          const clipped = boxes.map((b) => clipBox(b, image)).filter((b): b is Box => b !== undefined)
+          // A new run replaces the drafts of an earlier one; confirmed boxes stay.
+          image.labels.boxes = [...image.labels.boxes.filter((b) => !b.draft), ...clipped]
+          count += clipped.length
+        }
+        const classes = classDrafts.get(image.id)
+        if (classes) {
+          // The same for image classes: this run's drafts replace earlier ones, a class already confirmed is not drafted again.
+          const pending = classes.filter((c) => !image.labels.classes.includes(c.classId))
+          setClassDrafts(image, pending)
+          count += pending.length
+        }
       }
       return count
     })
@@ -350,14 +385,16 @@ export class VisionModelsService {
   async drafts(datasetId: string): Promise<VisionDraft[]> {
     const { dataset } = await this.options.datasets.datasetForModels(datasetId)
     const out: VisionDraft[] = []
-    for (const image of dataset.images)
+    const className = (classId: number) => dataset.classes[classId] ?? `class${classId}`
+    for (const image of dataset.images) {
       image.labels.boxes.forEach((b, index) => {
         if (b.draft)
           out.push({
+            kind: 'box',
             imageId: image.id,
             index,
             classId: b.classId,
-            className: dataset.classes[b.classId] ?? `class${b.classId}`,
+            className: className(b.classId),
             confidence: b.confidence ?? 0,
             x: b.x,
             y: b.y,
@@ -365,39 +402,92 @@ export class VisionModelsService {
             h: b.h,
           })
       })
-    return out.sort((a, b) => b.confidence - a.confidence || a.imageId.localeCompare(b.imageId) || a.index - b.index)
+      for (const c of classDraftsOf(image))
+        out.push({ kind: 'class', imageId: image.id, classId: c.classId, className: className(c.classId), confidence: c.confidence })
+    }
+    // Within an image at equal confidence: image classes (by class) before boxes (by index).
+    const order = (d: VisionDraft) => (d.kind === 'class' ? d.classId : 100 + d.index)
+    return out.sort((a, b) => b.confidence - a.confidence || a.imageId.localeCompare(b.imageId) || order(a) - order(b))
   }
 
-  /** Accepted drafts become labels (an unlabeled image becomes labeled); rejected ones are removed. */
+  /**
+   * Accepted drafts become labels (an unlabeled image becomes labeled); rejected ones are removed. An accepted image class is
+   * added to the image's classes; on a single-label dataset it replaces them, and the image's other class drafts (its
+   * alternatives) are dropped and counted as rejected.
+   */
   review(
     datasetId: string,
-    decision: { accept: boolean; items?: { imageId: string; index: number }[]; classId?: number; minConfidence?: number },
+    decision: {
+      accept: boolean
+      items?: ({ imageId: string; kind?: 'box'; index: number } | { imageId: string; kind: 'class'; classId: number })[]
+      kind?: VisionDraftKind
+      classId?: number
+      minConfidence?: number
+    },
   ): Promise<{ accepted: number; rejected: number }> {
-    return this.options.datasets.editForModels(datasetId, (dataset) => {
-      const chosen = decision.items ? new Map<string, Set<number>>() : undefined
-      for (const item of decision.items ?? []) chosen!.set(item.imageId, (chosen!.get(item.imageId) ?? new Set()).add(item.index))
-      let count = 0
-      for (const image of dataset.images) {
-        const indices = chosen?.get(image.id)
-        if (chosen && !indices) continue
-        const picked = (b: Box, i: number) =>
-          b.draft === true &&
-          (!indices || indices.has(i)) &&
-          (decision.classId === undefined || b.classId === decision.classId) &&
-          (decision.minConfidence === undefined || (b.confidence ?? 0) >= decision.minConfidence)
-        const hits = image.labels.boxes.filter(picked).length
-        if (hits === 0) continue
-        count += hits
-        if (decision.accept) {
-          image.labels.boxes = image.labels.boxes.map((b, i) => {
-            if (!picked(b, i)) return b
-            const { draft: _draft, ...kept } = b
-            return kept
-          })
-          if (image.labels.status === 'unlabeled') image.labels.status = 'labeled'
-        } else image.labels.boxes = image.labels.boxes.filter((b, i) => !picked(b, i))
+    return this.options.datasets.editForModels(datasetId, (dataset, { imageClassMode }) => {
+      const chosenBoxes = new Map<string, Set<number>>()
+      const chosenClasses = new Map<string, Set<number>>()
+      for (const item of decision.items ?? []) {
+        if (item.kind === 'class') chosenClasses.set(item.imageId, (chosenClasses.get(item.imageId) ?? new Set()).add(item.classId))
+        else chosenBoxes.set(item.imageId, (chosenBoxes.get(item.imageId) ?? new Set()).add(item.index))
       }
-      return decision.accept ? { accepted: count, rejected: 0 } : { accepted: 0, rejected: count }
+      const bulk = decision.items === undefined
+      const ofClass = (classId: number) => decision.classId === undefined || classId === decision.classId
+      const confident = (confidence: number | undefined) => decision.minConfidence === undefined || (confidence ?? 0) >= decision.minConfidence
+      let accepted = 0
+      let rejected = 0
+      for (const image of dataset.images) {
+        const boxIndices = chosenBoxes.get(image.id)
+        if (decision.kind !== 'class' && (bulk || boxIndices)) {
+          const picked = (b: Box, i: number) => b.draft === true && (bulk || boxIndices!.has(i)) && ofClass(b.classId) && confident(b.confidence)
+          const hits = image.labels.boxes.filter(picked).length
+          if (hits > 0) {
+            if (decision.accept) {
+              image.labels.boxes = image.labels.boxes.map((b, i) => {
+                if (!picked(b, i)) return b
+                const { draft: _draft, ...kept } = b
+                return kept
+              })
+              if (image.labels.status === 'unlabeled') image.labels.status = 'labeled'
+              accepted += hits
+            } else {
+              image.labels.boxes = image.labels.boxes.filter((b, i) => !picked(b, i))
+              rejected += hits
+            }
+          }
+        }
+        const classIds = chosenClasses.get(image.id)
+        if (decision.kind !== 'box' && (bulk || classIds)) {
+          const pending = classDraftsOf(image)
+          const hits = pending.filter((c) => (bulk || classIds!.has(c.classId)) && ofClass(c.classId) && confident(c.confidence))
+          if (hits.length === 0) continue
+          if (!decision.accept) {
+            setClassDrafts(
+              image,
+              pending.filter((c) => !hits.includes(c)),
+            )
+            rejected += hits.length
+            continue
+          }
+          if (imageClassMode === 'single') {
+            const winner = hits.reduce((best, c) => (c.confidence > best.confidence ? c : best))
+            image.labels.classes = [winner.classId]
+            setClassDrafts(image, [])
+            accepted += 1
+            rejected += pending.length - 1
+          } else {
+            image.labels.classes = [...new Set([...image.labels.classes, ...hits.map((c) => c.classId)])].sort((a, b) => a - b)
+            setClassDrafts(
+              image,
+              pending.filter((c) => !hits.includes(c)),
+            )
+            accepted += hits.length
+          }
+          if (image.labels.status === 'unlabeled') image.labels.status = 'labeled'
+        }
+      }
+      return { accepted, rejected }
     })
   }
 
@@ -432,7 +522,13 @@ export class VisionModelsService {
     const settings = await this.settings()
     const byId = new Map(test.map((i) => [i.id, i]))
     const scored = results.filter((r) => r.prediction).map((r) => ({ image: byId.get(r.id)!, prediction: r.prediction! }))
-    const base = { model: { name: model.name, version: model.version }, kind: model.kind, datasetId, images: scored.length, skipped: testSplit.length - scored.length }
+    const base = {
+      model: { name: model.name, version: model.version },
+      kind: model.kind,
+      datasetId,
+      images: scored.length,
+      skipped: testSplit.length - scored.length,
+    }
     if (model.kind === 'yolo-detector') return { ...base, ...evaluateDetector(model, dataset, scored, settings.confidenceThreshold) }
     if (model.kind === 'classifier') return { ...base, ...evaluateClassifier(model, dataset, scored) }
     return { ...base, ...evaluateAnomaly(scored) }
@@ -483,7 +579,11 @@ export class VisionModelsService {
   // ---------- live inspection ----------
 
   liveStatus(): VisionLiveInspection {
-    const { timer: _timer, busy: _busy, ...status } = this.live ?? {
+    const {
+      timer: _timer,
+      busy: _busy,
+      ...status
+    } = this.live ?? {
       running: false,
       model: null,
       intervalMs: 1000,
@@ -580,6 +680,12 @@ function signatureOf(session: ort.InferenceSession): { inputs: VisionTensorInfo[
   return { inputs: session.inputMetadata.map(info), outputs: session.outputMetadata.map(info) }
 }
 
+/** Stores an image's class drafts; none leaves the field out, as in files written before class drafts existed. */
+function setClassDrafts(image: DatasetImage, drafts: ClassDraft[]): void {
+  if (drafts.length > 0) image.labels.classDrafts = drafts
+  else delete image.labels.classDrafts
+}
+
 function clipBox(b: Box, image: DatasetImage): Box | undefined {
   const x = Math.max(0, Math.min(b.x, image.width))
   const y = Math.max(0, Math.min(b.y, image.height))
@@ -605,8 +711,7 @@ type Scored = { image: DatasetImage; prediction: Prediction }
 type EvalPart = Omit<VisionEvaluation, 'model' | 'kind' | 'datasetId' | 'images' | 'skipped'>
 
 const confirmedBoxes = (image: DatasetImage) => image.labels.boxes.filter((b) => !b.draft)
-const isDefective = (image: DatasetImage) =>
-  confirmedBoxes(image).length > 0 || image.labels.polygons.some((p) => !p.draft) || image.labels.classes.length > 0
+const isDefective = (image: DatasetImage) => confirmedBoxes(image).length > 0 || image.labels.polygons.some((p) => !p.draft) || image.labels.classes.length > 0
 
 function evaluateDetector(model: RegisteredModel, dataset: Dataset, scored: Scored[], confidenceThreshold: number): EvalPart {
   // Labels are in dataset classes; predictions in model classes: score in the model's classes.
@@ -642,10 +747,19 @@ function evaluateDetector(model: RegisteredModel, dataset: Dataset, scored: Scor
       const g = image.groundTruth[pair.g]
       const p = predictions[pair.p]
       if (g.classId !== p.classId)
-        mistakes.push({ imageId: image.id, type: 'wrong-class', className: names[p.classId], truthClassName: names[g.classId], confidence: p.confidence, box: geometry(p), truthBox: geometry(g) })
+        mistakes.push({
+          imageId: image.id,
+          type: 'wrong-class',
+          className: names[p.classId],
+          truthClassName: names[g.classId],
+          confidence: p.confidence,
+          box: geometry(p),
+          truthBox: geometry(g),
+        })
     }
     predictions.forEach((p, pi) => {
-      if (!usedP.has(pi)) mistakes.push({ imageId: image.id, type: 'false-positive', className: names[p.classId], confidence: p.confidence, box: geometry(p), truthBox: null })
+      if (!usedP.has(pi))
+        mistakes.push({ imageId: image.id, type: 'false-positive', className: names[p.classId], confidence: p.confidence, box: geometry(p), truthBox: null })
     })
     image.groundTruth.forEach((g, gi) => {
       if (!usedG.has(gi)) mistakes.push({ imageId: image.id, type: 'missed', className: names[g.classId], confidence: null, box: null, truthBox: geometry(g) })
@@ -718,7 +832,11 @@ function scoreCurve(name: string, items: { score: number; positive: boolean }[])
   const positives = items.filter((i) => i.positive).length
   const marks = [...items].sort((a, b) => b.score - a.score).map((i) => ({ confidence: i.score, tp: i.positive }))
   const curve = precisionRecallCurve(marks, positives)
-  return { curve, ap: positives > 0 ? averagePrecision(curve) : null, pr: { name, ...thinCurve([0, ...curve.map((p) => p.recall)], [1, ...curve.map((p) => p.precision)]) } }
+  return {
+    curve,
+    ap: positives > 0 ? averagePrecision(curve) : null,
+    pr: { name, ...thinCurve([0, ...curve.map((p) => p.recall)], [1, ...curve.map((p) => p.precision)]) },
+  }
 }
 
 function evaluateClassifier(model: RegisteredModel, dataset: Dataset, scored: Scored[]): EvalPart {
@@ -738,7 +856,12 @@ function evaluateClassifier(model: RegisteredModel, dataset: Dataset, scored: Sc
     rows.map((r) => r.truth),
     rows.map((r) => r.prediction.classId),
   )
-  const curves = names.map((name, c) => scoreCurve(name, rows.map((r) => ({ score: r.prediction.probabilities[c] ?? 0, positive: r.truth === c }))))
+  const curves = names.map((name, c) =>
+    scoreCurve(
+      name,
+      rows.map((r) => ({ score: r.prediction.probabilities[c] ?? 0, positive: r.truth === c })),
+    ),
+  )
   curves.forEach((c, i) => (classes[i].ap50 = c.ap))
   const mistakes: VisionMistake[] = rows
     .filter((r) => r.truth !== r.prediction.classId)

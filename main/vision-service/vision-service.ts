@@ -5,6 +5,7 @@ import sharp from 'sharp'
 import {
   WorkbenchError,
   type VisionBox,
+  type VisionClassDraft,
   type VisionDataset,
   type VisionExchangeFormat,
   type VisionImage,
@@ -13,7 +14,7 @@ import {
   type VisionStatus,
 } from '../../preload/contract'
 import { writeProcessContext } from '../vision-models/process-context'
-import { type Box, type Dataset, type DatasetImage, type Polygon, parseDataset } from '../vision/annotations'
+import { type Box, classDraftsOf, type Dataset, type DatasetImage, type Polygon, parseDataset } from '../vision/annotations'
 import { createAnomalyDetector, type AnomalyDetector } from '../vision/anomaly/anomaly-detector'
 import type { PoolGeometry } from '../vision/anomaly/feature-graph'
 import { overlayHeatmap, scoreMapToImage } from '../vision/anomaly/heatmap'
@@ -218,14 +219,15 @@ export class VisionService {
   saveLabels(
     datasetId: string,
     imageId: string,
-    labels: { boxes: VisionBox[]; polygons?: VisionPolygon[]; classes: number[]; status: VisionStatus },
+    labels: { boxes: VisionBox[]; polygons?: VisionPolygon[]; classes: number[]; classDrafts?: VisionClassDraft[]; status: VisionStatus },
   ): Promise<VisionImage> {
     return this.serial(async () => {
       const opened = await this.load(datasetId)
       const image = this.image(opened, imageId)
       const classCount = opened.dataset.classes.length
       const polygons = labels.polygons ?? []
-      for (const id of [...labels.boxes.map((b) => b.classId), ...polygons.map((p) => p.classId), ...labels.classes]) {
+      const classDrafts = labels.classDrafts ?? classDraftsOf(image)
+      for (const id of [...labels.boxes.map((b) => b.classId), ...polygons.map((p) => p.classId), ...labels.classes, ...classDrafts.map((d) => d.classId)]) {
         if (id >= classCount)
           throw new WorkbenchError(
             'INVALID_INPUT',
@@ -251,7 +253,18 @@ export class VisionService {
           points: p.points.map(([x, y]) => [Math.max(0, Math.min(x, image.width)), Math.max(0, Math.min(y, image.height))] as [number, number]),
         }),
       )
-      image.labels = { classes: [...new Set(labels.classes)].sort((a, b) => a - b), boxes, polygons: clippedPolygons, status: labels.status }
+      const classes = [...new Set(labels.classes)].sort((a, b) => a - b)
+      // A draft of a class the image already has is settled; one draft per class, highest confidence first.
+      const pending = [...new Map(classDrafts.filter((d) => !classes.includes(d.classId)).map((d) => [d.classId, d])).values()].sort(
+        (a, b) => b.confidence - a.confidence,
+      )
+      image.labels = {
+        classes,
+        ...(pending.length > 0 ? { classDrafts: pending.map((d) => ({ classId: d.classId, confidence: d.confidence })) } : {}),
+        boxes,
+        polygons: clippedPolygons,
+        status: labels.status,
+      }
       await this.save(opened)
       return this.imageInfo(opened, image)
     })
@@ -418,16 +431,16 @@ export class VisionService {
   }
 
   /** For the models side (main/vision-models): the dataset as stored and its folder; read only. */
-  async datasetForModels(datasetId: string): Promise<{ dataset: Dataset; dir: string }> {
+  async datasetForModels(datasetId: string): Promise<{ dataset: Dataset; dir: string; imageClassMode: VisionImageClassMode }> {
     const opened = await this.load(datasetId)
-    return { dataset: opened.dataset, dir: this.datasetDir(datasetId) }
+    return { dataset: opened.dataset, dir: this.datasetDir(datasetId), imageClassMode: opened.sidecar.imageClassMode ?? 'multi' }
   }
 
   /** For the models side: changes images (pre-labels, review decisions, splits) inside the write queue, then saves once. */
-  editForModels<T>(datasetId: string, edit: (dataset: Dataset) => T): Promise<T> {
+  editForModels<T>(datasetId: string, edit: (dataset: Dataset, settings: { imageClassMode: VisionImageClassMode }) => T): Promise<T> {
     return this.serial(async () => {
       const opened = await this.load(datasetId)
-      const result = edit(opened.dataset)
+      const result = edit(opened.dataset, { imageClassMode: opened.sidecar.imageClassMode ?? 'multi' })
       await this.save(opened)
       return result
     })
@@ -487,6 +500,7 @@ export class VisionService {
       boxes: image.labels.boxes.map(toContractBox),
       polygons: image.labels.polygons.map(toContractPolygon),
       classes: image.labels.classes,
+      classDrafts: classDraftsOf(image).map((d) => ({ classId: d.classId, confidence: d.confidence })),
       ...(reference ? { reference } : {}),
     }
   }

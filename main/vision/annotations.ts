@@ -35,9 +35,21 @@ export const PolygonSchema = z.object({
 })
 export type Polygon = z.infer<typeof PolygonSchema>
 
+/** An image-level class a model proposed (classifier pre-label) that nobody has confirmed yet. */
+export const ClassDraftSchema = z.object({
+  classId,
+  confidence: z.number().min(0).max(1),
+})
+export type ClassDraft = z.infer<typeof ClassDraftSchema>
+
 export const ImageLabelsSchema = z.object({
   /** Image-level classes (classification), e.g. "stain" anywhere on the part. */
   classes: z.array(classId).default([]),
+  /**
+   * Image-level drafts from a classifier, highest confidence first. Optional so files written before drafts existed (and
+   * formats that have none) load unchanged; exports leave them out unless drafts are asked for, like draft boxes.
+   */
+  classDrafts: z.array(ClassDraftSchema).optional(),
   boxes: z.array(BoxSchema).default([]),
   polygons: z.array(PolygonSchema).default([]),
   status: ReviewStatusSchema.default('unlabeled'),
@@ -79,6 +91,7 @@ export const DatasetSchema = z
           })
       }
       image.labels.classes.forEach((c, j) => check(c, ['classes', j]))
+      image.labels.classDrafts?.forEach((c, j) => check(c.classId, ['classDrafts', j, 'classId']))
       image.labels.boxes.forEach((b, j) => {
         check(b.classId, ['boxes', j, 'classId'])
         // Half a pixel of slack: formats round to pixel centres or to 6 decimals.
@@ -105,6 +118,11 @@ export function parseDataset(input: unknown, source = 'dataset'): Dataset {
 /** The labels an export writes: confirmed ones, plus drafts only on request. */
 export function exportableBoxes(image: DatasetImage, includeDrafts = false): Box[] {
   return image.labels.boxes.filter((b) => includeDrafts || !b.draft)
+}
+
+/** The image's class drafts; none in files written before class drafts existed. */
+export function classDraftsOf(image: DatasetImage): ClassDraft[] {
+  return image.labels.classDrafts ?? []
 }
 
 export function exportablePolygons(image: DatasetImage, includeDrafts = false): Polygon[] {

@@ -57,19 +57,27 @@ export const visionInferenceSettingsSchema = z
   .strict()
 export type VisionInferenceSettings = z.infer<typeof visionInferenceSettingsSchema>
 
-/** A model's pre-label waiting for review (a draft box in the dataset). */
-export const visionDraftSchema = z.object({
-  imageId: z.string(),
-  /** Index of the box in the image's boxes. */
-  index: z.number(),
-  classId: z.number(),
-  className: z.string(),
-  confidence: z.number(),
-  x: z.number(),
-  y: z.number(),
-  w: z.number(),
-  h: z.number(),
-})
+/** What a draft is: a box from a detector or an anomaly model, or an image-level class from a classifier. */
+export const visionDraftKinds = ['box', 'class'] as const
+export const visionDraftKindSchema = z.enum(visionDraftKinds)
+export type VisionDraftKind = z.infer<typeof visionDraftKindSchema>
+
+const draftCommon = { imageId: z.string(), classId: z.number(), className: z.string(), confidence: z.number() }
+
+/** A model's pre-label waiting for review: a draft box, or a draft image-level class, in the dataset. */
+export const visionDraftSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('box'),
+    ...draftCommon,
+    /** Index of the box in the image's boxes. */
+    index: z.number(),
+    x: z.number(),
+    y: z.number(),
+    w: z.number(),
+    h: z.number(),
+  }),
+  z.object({ kind: z.literal('class'), ...draftCommon }),
+])
 export type VisionDraft = z.infer<typeof visionDraftSchema>
 
 const box = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() })
@@ -129,9 +137,7 @@ export const visionLiveInspectionSchema = z.object({
   intervalMs: z.number(),
   inspected: z.number(),
   rejects: z.number(),
-  last: z
-    .object({ result: z.enum(['pass', 'fail']), className: z.string(), score: z.number(), at: z.number(), frame: z.number() })
-    .nullable(),
+  last: z.object({ result: z.enum(['pass', 'fail']), className: z.string(), score: z.number(), at: z.number(), frame: z.number() }).nullable(),
   error: z.string().nullable(),
   /** The tag ids written on the live bus. */
   tags: z.array(z.string()),
@@ -180,19 +186,33 @@ export const visionModelsRequests = {
     output: visionModelSchema,
   },
   /** Deletes one version, or every version when none is given. */
-  'visionModels.delete': { input: z.object({ name: modelName, version: z.number().int().min(1).optional() }).strict(), output: z.object({ deleted: z.number() }) },
+  'visionModels.delete': {
+    input: z.object({ name: modelName, version: z.number().int().min(1).optional() }).strict(),
+    output: z.object({ deleted: z.number() }),
+  },
   'visionModels.saveSettings': { input: visionInferenceSettingsSchema, output: visionInferenceSettingsSchema },
   'visionModels.drafts': { input: z.object({ datasetId }).strict(), output: z.array(visionDraftSchema) },
-  /** Accept or reject drafts one by one (`items`) or in bulk (every draft, optionally of one class and/or at or above a confidence). */
+  /**
+   * Accept or reject drafts one by one (`items`) or in bulk (every draft, optionally of one kind, of one class and/or at or
+   * above a confidence). An accepted image class is added to the image's classes; on a single-label dataset it replaces them
+   * (and the image's other class drafts, its alternatives, go).
+   */
   'visionModels.review': {
     input: z
       .object({
         datasetId,
         accept: z.boolean(),
         items: z
-          .array(z.object({ imageId: z.string().min(1).max(200), index: z.number().int().min(0) }).strict())
+          .array(
+            z.union([
+              z.object({ imageId: z.string().min(1).max(200), kind: z.literal('box').default('box'), index: z.number().int().min(0) }).strict(),
+              z.object({ imageId: z.string().min(1).max(200), kind: z.literal('class'), classId: z.number().int().min(0) }).strict(),
+            ]),
+          )
           .max(100_000)
           .optional(),
+        /** Bulk: only draft boxes, or only draft image classes. */
+        kind: visionDraftKindSchema.optional(),
         classId: z.number().int().min(0).optional(),
         minConfidence: z.number().min(0).max(1).optional(),
       })
@@ -202,9 +222,7 @@ export const visionModelsRequests = {
   'visionModels.liveStatus': { input: z.object({}).strict().optional(), output: visionLiveInspectionSchema },
   /** "Inspect live": demo-camera frames through a model, results published as Line1.Inspection.* tags. */
   'visionModels.setLiveInspection': {
-    input: z
-      .object({ enabled: z.boolean(), model: visionModelRefSchema.optional(), intervalMs: z.number().int().min(100).max(60_000).optional() })
-      .strict(),
+    input: z.object({ enabled: z.boolean(), model: visionModelRefSchema.optional(), intervalMs: z.number().int().min(100).max(60_000).optional() }).strict(),
     output: visionLiveInspectionSchema,
   },
   /** Which live tags are snapshotted with each camera image of a dataset (process context). */
@@ -226,7 +244,7 @@ export const visionPrelabelInputSchema = z
   .object({
     datasetId,
     model: visionModelRefSchema,
-    /** Anomaly models: the dataset class their regions are drafted as. */
+    /** Anomaly models: the dataset class their regions are drafted as. Classifiers draft image-level classes instead of boxes. */
     anomalyClassId: z.number().int().min(0).optional(),
   })
   .strict()
@@ -251,7 +269,10 @@ export const visionEvaluateInputSchema = z
     includeLabeled: z.boolean().default(false),
   })
   .strict()
-export const visionEvaluateEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), evaluation: visionEvaluationSchema })])
+export const visionEvaluateEventSchema = z.discriminatedUnion('kind', [
+  progressEvent,
+  z.object({ kind: z.literal('done'), evaluation: visionEvaluationSchema }),
+])
 export type VisionEvaluateEvent = z.infer<typeof visionEvaluateEventSchema>
 
 /** Pre-labels from a model over the unlabeled images, and a model's evaluation on the test split: progress, then the result. */

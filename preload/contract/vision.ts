@@ -39,6 +39,10 @@ export const visionPolygonSchema = z
   .strict()
 export type VisionPolygon = z.infer<typeof visionPolygonSchema>
 
+/** An image-level class a classifier proposed, waiting to be accepted or rejected (exports leave it out). */
+export const visionClassDraftSchema = z.object({ classId: z.number().int().min(0).max(99), confidence }).strict()
+export type VisionClassDraft = z.infer<typeof visionClassDraftSchema>
+
 /** Image-level classes: one per image (classification) or any number (multi-label). */
 export const visionImageClassModes = ['single', 'multi'] as const
 export const visionImageClassModeSchema = z.enum(visionImageClassModes)
@@ -65,6 +69,8 @@ export const visionImageSchema = z.object({
   polygons: z.array(visionPolygonSchema),
   /** Image-level classes. */
   classes: z.array(z.number()),
+  /** Image-level classes a classifier proposed (pre-labels), highest confidence first; absent: none. */
+  classDrafts: z.array(visionClassDraftSchema).optional(),
   /** Ground truth of the demo camera, kept aside when images were added unlabeled (for checking, never exported). */
   reference: z.array(visionBoxSchema).optional(),
 })
@@ -94,6 +100,8 @@ export const visionRequests = {
         boxes: z.array(visionBoxSchema).max(5000),
         polygons: z.array(visionPolygonSchema).max(1000).default([]),
         classes: z.array(z.number().int().min(0)).max(100),
+        /** The image-class drafts still waiting; absent: the stored ones stay (minus classes now confirmed). */
+        classDrafts: z.array(visionClassDraftSchema).max(100).optional(),
         status: visionStatusSchema,
       })
       .strict(),

@@ -91,11 +91,14 @@ export function ImageDialog({
   datasetId,
   imageId,
   boxes,
+  imageClasses = [],
   onClose,
 }: {
   datasetId: string
   imageId: string
   boxes: PreviewBox[]
+  /** Image-level draft classes ("scratch 0.87"), listed under the title. */
+  imageClasses?: string[]
   onClose: () => void
 }): React.JSX.Element {
   const closeButton = useRef<HTMLButtonElement>(null)
@@ -119,6 +122,16 @@ export function ImageDialog({
             Close
           </button>
         </header>
+        {imageClasses.length > 0 && (
+          <p aria-label="Image-class drafts" className="vm-row">
+            <span className="muted">Image-class drafts:</span>
+            {imageClasses.map((c) => (
+              <span key={c} className="vm-kind vm-kind-class">
+                {c}
+              </span>
+            ))}
+          </p>
+        )}
         <div className="vm-dialog-body">
           <ImagePreview datasetId={datasetId} imageId={imageId} boxes={boxes} width={640} label={`Image ${imageId} with boxes`} />
           <ProcessContext datasetId={datasetId} imageId={imageId} />

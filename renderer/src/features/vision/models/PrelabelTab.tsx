@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useMemo, useRef, useState } from 'react'
-import type { VisionDataset, VisionDraft } from '../../../../../preload/contract'
+import type { VisionDataset, VisionDraft, VisionDraftKind, VisionModelKind } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
 import { ImageDialog, ImagePreview } from './ImagePreview'
 import { TaskProgress } from './TaskProgress'
@@ -9,16 +9,29 @@ import { modelKey, ModelSelect, useModels } from './use-models'
 
 const PAGE = 40
 
-/** Run a model over the unlabeled images as draft boxes, then accept or reject them one by one (A / R) or in bulk. */
+type ReviewItem = { imageId: string; index: number } | { imageId: string; kind: 'class'; classId: number }
+const itemOf = (d: VisionDraft): ReviewItem =>
+  d.kind === 'box' ? { imageId: d.imageId, index: d.index } : { imageId: d.imageId, kind: 'class', classId: d.classId }
+const draftKey = (d: VisionDraft): string => `${d.imageId}/${d.kind}/${d.kind === 'box' ? d.index : d.classId}`
+/** "image class scratch on part-00003" or "scratch on part-00003" (a box): the names of a row and its buttons. */
+const draftName = (d: VisionDraft): string => `${d.kind === 'class' ? 'image class ' : ''}${d.className} on ${d.imageId}`
+
+/**
+ * Run a model over the unlabeled images as drafts (boxes from detectors and anomaly models, image classes from classifiers),
+ * then accept or reject them one by one (A / R) or in bulk.
+ */
 export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const models = useModels()
-  const usable = (models.data?.models ?? []).filter((m) => m.kind !== 'classifier')
+  const usable = models.data?.models ?? []
+  const threshold = models.data?.settings.confidenceThreshold ?? 0.25
   const [chosen, setChosen] = useState('')
+  const [ranKind, setRanKind] = useState<VisionModelKind | null>(null)
   const model = usable.find((m) => modelKey(m) === chosen) ?? usable.sort((a, b) => b.importedAt.localeCompare(a.importedAt))[0]
   const [anomalyClass, setAnomalyClass] = useState(0)
   const [classFilter, setClassFilter] = useState<'any' | number>('any')
+  const [kindFilter, setKindFilter] = useState<'any' | VisionDraftKind>('any')
   const [minConfidence, setMinConfidence] = useState(0)
   const [shown, setShown] = useState(PAGE)
   const [open, setOpen] = useState<VisionDraft | null>(null)
@@ -35,19 +48,28 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
   }, [queryClient, dataset.id])
   const task = useLongTask('visionModels.prelabel', refresh)
   const review = useMutation({
-    mutationFn: (input: { accept: boolean; items?: { imageId: string; index: number }[]; classId?: number; minConfidence?: number }) =>
+    mutationFn: (input: { accept: boolean; items?: ReviewItem[]; kind?: VisionDraftKind; classId?: number; minConfidence?: number }) =>
       client.call('visionModels.review', { datasetId: dataset.id, ...input }),
     onSuccess: refresh,
   })
 
   const all = drafts.data ?? []
   const matching = useMemo(
-    () => all.filter((d) => (classFilter === 'any' || d.classId === classFilter) && d.confidence >= minConfidence),
-    [all, classFilter, minConfidence],
+    () =>
+      all.filter(
+        (d) => (kindFilter === 'any' || d.kind === kindFilter) && (classFilter === 'any' || d.classId === classFilter) && d.confidence >= minConfidence,
+      ),
+    [all, kindFilter, classFilter, minConfidence],
   )
+  const classDrafts = all.filter((d) => d.kind === 'class').length
   const bulk = (accept: boolean) =>
-    review.mutate({ accept, classId: classFilter === 'any' ? undefined : classFilter, minConfidence: minConfidence > 0 ? minConfidence : undefined })
-  const decide = (draft: VisionDraft, accept: boolean) => review.mutate({ accept, items: [{ imageId: draft.imageId, index: draft.index }] })
+    review.mutate({
+      accept,
+      kind: kindFilter === 'any' ? undefined : kindFilter,
+      classId: classFilter === 'any' ? undefined : classFilter,
+      minConfidence: minConfidence > 0 ? minConfidence : undefined,
+    })
+  const decide = (draft: VisionDraft, accept: boolean) => review.mutate({ accept, items: [itemOf(draft)] })
   const move = (to: number) => {
     const next = Math.max(0, Math.min(Math.min(shown, matching.length) - 1, to))
     setFocused(next)
@@ -75,21 +97,22 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
           <button
             type="button"
             disabled={!model || task.state.phase === 'running'}
-            onClick={() =>
-              model &&
+            onClick={() => {
+              if (!model) return
+              setRanKind(model.kind)
               task.start({
                 datasetId: dataset.id,
                 model: { name: model.name, version: model.version },
                 anomalyClassId: model.kind === 'anomaly' ? anomalyClass : undefined,
               })
-            }
+            }}
           >
             Pre-label {dataset.byStatus.unlabeled ?? 0} unlabeled images
           </button>
           <TaskProgress label="Pre-labeling" state={task.state} onCancel={task.cancel} />
           {task.state.phase === 'done' && (
             <span role="status" aria-label="Pre-label result">
-              {task.state.result.drafts} drafts on {task.state.result.images} images
+              {task.state.result.drafts} {ranKind === 'classifier' ? 'image-class drafts' : 'drafts'} on {task.state.result.images} images
               {task.state.result.unmatched.length > 0 && ` · classes the dataset lacks, left out: ${task.state.result.unmatched.join(', ')}`}
             </span>
           )}
@@ -100,6 +123,14 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
             </span>
           )}
         </div>
+        {model?.kind === 'classifier' && (
+          <p className="muted small" aria-label="Classifier drafts">
+            {dataset.imageClassMode === 'single'
+              ? 'Single-label dataset: the top class of each image becomes a draft image class, whatever its confidence; accepting it replaces the image class.'
+              : `Multi-label dataset: every class at or above the confidence threshold (${threshold.toFixed(2)}, under Registry → settings) becomes a draft image class; accepting one adds it.`}{' '}
+            Model classes match dataset classes by name; earlier image-class drafts are replaced, confirmed classes stay.
+          </p>
+        )}
         {task.state.phase === 'done' && task.state.result.failed.length > 0 && (
           <ul role="alert" className="error-text vm-failed">
             {task.state.result.failed.slice(0, 10).map((f) => (
@@ -114,6 +145,14 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
       <section aria-label="Review drafts" className="vm-block">
         <h3>Review drafts</h3>
         <div className="vm-row">
+          <label>
+            Kind{' '}
+            <select aria-label="Review kind" value={kindFilter} onChange={(e) => setKindFilter(e.target.value as 'any' | VisionDraftKind)}>
+              <option value="any">Boxes and image classes</option>
+              <option value="box">Boxes</option>
+              <option value="class">Image classes</option>
+            </select>
+          </label>
           <label>
             Class{' '}
             <select
@@ -150,6 +189,11 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
           <span className="muted" role="status" aria-label="Drafts waiting">
             {all.length} drafts waiting
           </span>
+          {classDrafts > 0 && (
+            <span className="muted" aria-label="Drafts by kind">
+              ({all.length - classDrafts} boxes, {classDrafts} image classes)
+            </span>
+          )}
           <span className="muted">Keys in the list: A accept · R reject · ↑/↓ move · Enter open</span>
         </div>
         {review.error && (
@@ -165,21 +209,22 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
               <tr>
                 <th>Crop</th>
                 <th>Image</th>
+                <th>Kind</th>
                 <th>Class</th>
                 <th>Confidence</th>
-                <th>Box</th>
+                <th>Where</th>
                 <th />
               </tr>
             </thead>
             <tbody>
               {matching.slice(0, shown).map((d, i) => (
                 <tr
-                  key={`${d.imageId}/${d.index}`}
+                  key={draftKey(d)}
                   ref={(el) => {
                     rows.current[i] = el
                   }}
                   tabIndex={i === focused ? 0 : -1}
-                  aria-label={`Draft ${d.className} ${d.confidence.toFixed(2)} on ${d.imageId}`}
+                  aria-label={`${d.kind === 'class' ? 'Image class draft' : 'Draft'} ${d.className} ${d.confidence.toFixed(2)} on ${d.imageId}`}
                   onFocus={() => setFocused(i)}
                   onKeyDown={(e) => {
                     if (e.key === 'a' || e.key === 'A') decide(d, true)
@@ -193,29 +238,42 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
                 >
                   <td>
                     <button type="button" className="vm-crop-button" onClick={() => setOpen(d)} aria-label={`Open ${d.imageId}`}>
-                      <ImagePreview
-                        datasetId={dataset.id}
-                        imageId={d.imageId}
-                        focus={d}
-                        width={96}
-                        boxes={[{ ...d, label: '', role: 'prediction' }]}
-                        label={`Crop of ${d.imageId}`}
-                      />
+                      {d.kind === 'box' ? (
+                        <ImagePreview
+                          datasetId={dataset.id}
+                          imageId={d.imageId}
+                          focus={d}
+                          width={96}
+                          boxes={[{ ...d, label: '', role: 'prediction' }]}
+                          label={`Crop of ${d.imageId}`}
+                        />
+                      ) : (
+                        <ImagePreview datasetId={dataset.id} imageId={d.imageId} width={96} boxes={[]} label={`Thumbnail of ${d.imageId}`} />
+                      )}
                     </button>
                   </td>
                   <td>{d.imageId}</td>
+                  <td>
+                    <span className={`vm-kind vm-kind-${d.kind}`}>{d.kind === 'class' ? 'image class' : 'box'}</span>
+                  </td>
                   <td>{d.className}</td>
                   <td>
                     <meter min={0} max={1} value={d.confidence} aria-hidden /> {d.confidence.toFixed(2)}
                   </td>
                   <td className="vm-mono">
-                    {Math.round(d.x)}, {Math.round(d.y)} · {Math.round(d.w)}×{Math.round(d.h)}
+                    {d.kind === 'box' ? (
+                      <>
+                        {Math.round(d.x)}, {Math.round(d.y)} · {Math.round(d.w)}×{Math.round(d.h)}
+                      </>
+                    ) : (
+                      'whole image'
+                    )}
                   </td>
                   <td>
-                    <button type="button" onClick={() => decide(d, true)} aria-label={`Accept ${d.className} on ${d.imageId}`}>
+                    <button type="button" onClick={() => decide(d, true)} aria-label={`Accept ${draftName(d)}`}>
                       Accept
                     </button>
-                    <button type="button" onClick={() => decide(d, false)} aria-label={`Reject ${d.className} on ${d.imageId}`}>
+                    <button type="button" onClick={() => decide(d, false)} aria-label={`Reject ${draftName(d)}`}>
                       Reject
                     </button>
                   </td>
@@ -234,7 +292,10 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
         <ImageDialog
           datasetId={dataset.id}
           imageId={open.imageId}
-          boxes={all.filter((d) => d.imageId === open.imageId).map((d) => ({ ...d, label: `${d.className} ${d.confidence.toFixed(2)}`, role: 'prediction' as const }))}
+          boxes={all
+            .filter((d) => d.imageId === open.imageId)
+            .flatMap((d) => (d.kind === 'box' ? [{ ...d, label: `${d.className} ${d.confidence.toFixed(2)}`, role: 'prediction' as const }] : []))}
+          imageClasses={all.filter((d) => d.imageId === open.imageId && d.kind === 'class').map((d) => `${d.className} ${d.confidence.toFixed(2)}`)}
           onClose={() => setOpen(null)}
         />
       )}
