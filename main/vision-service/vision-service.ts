@@ -270,17 +270,13 @@ export class VisionService {
     })
   }
 
-  /** Exports the dataset as YOLO into <dataDir>/vision/exports/<dataset>-<time>/ and returns that folder. */
+  /**
+   * Exports the dataset as YOLO into <dataDir>/vision/exports/<dataset>-yolo-<time>/ and returns that folder; staged like
+   * exportAs, so a cancelled or failed export leaves no half-written folder among the exports.
+   */
   async exportYolo(datasetId: string, task: LongTask = {}): Promise<{ dir: string; images: number }> {
-    const opened = await this.load(datasetId)
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-    const dir = path.join(this.root, 'exports', `${datasetId}-yolo-${stamp}`)
-    const labelled = { ...opened.dataset, images: opened.dataset.images.filter((i) => i.labels.status !== 'unlabeled') }
-    if (labelled.images.length === 0)
-      throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
-    const { files } = await exportYolo(labelled, { sourceRoot: this.datasetDir(datasetId), outDir: dir, ...task })
-    await writeProcessContext(dir, labelled.images)
-    return { dir, images: files.filter((f) => f.startsWith('images/')).length }
+    const { dir, images } = await this.exportAs(datasetId, 'yolo', task)
+    return { dir, images }
   }
 
   /**
@@ -307,8 +303,10 @@ export class VisionService {
       throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
     const partial = `${dir}.partial-${stamp}`
     const common = { sourceRoot: this.datasetDir(datasetId), outDir: partial, signal: options.signal, onProgress: options.onProgress }
+    // The first folder this export had to create (the partial one, or a missing parent of it): removed again if it fails.
+    let created: string | undefined
     try {
-      await mkdir(partial, { recursive: true })
+      created = await mkdir(partial, { recursive: true })
       const { files } =
         format === 'yolo'
           ? await exportYolo(labelled, common)
@@ -323,7 +321,7 @@ export class VisionService {
       const imageFile = /\.(png|jpe?g|bmp|webp|tiff?)$/i
       return { dir, images: files.filter((f) => imageFile.test(f)).length, files: files.length }
     } catch (error) {
-      await rm(partial, { recursive: true, force: true })
+      await rm(created ?? partial, { recursive: true, force: true })
       if (options.signal?.aborted || error instanceof WorkbenchError) throw error
       throw new WorkbenchError('INVALID_INPUT', `${formatName} export of "${opened.dataset.name}" failed: ${message(error)}`)
     }

@@ -76,6 +76,13 @@ export const visionImageSchema = z.object({
 })
 export type VisionImage = z.infer<typeof visionImageSchema>
 
+/** Chosen by the UI when it starts an export or import, so it can cancel that job and still hear how it ended. */
+export const visionJobIdSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'job ids are letters, digits, "_" and "-"')
+
 export const visionRequests = {
   'vision.datasets': { input: z.object({}).strict().optional(), output: z.array(visionDatasetSchema) },
   'vision.createDataset': { input: z.object({ name: z.string().trim().min(1).max(80) }).strict(), output: visionDatasetSchema },
@@ -116,11 +123,16 @@ export const visionRequests = {
     input: z.object({ datasetId, imageId }).strict(),
     output: z.object({ score: z.number(), threshold: z.number(), anomalous: z.boolean(), overlay: z.string() }),
   },
+  /**
+   * Cancels the export or import started with this `jobId`; its stream then ends with CANCELLED once the staged files are
+   * removed (or with its result, if it finished first). `cancelled: false`: no such job is running (any more).
+   */
+  'vision.cancelJob': { input: z.object({ jobId: visionJobIdSchema }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const
 
 const progressEvent = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number() })
 
-export const visionExportInputSchema = z.object({ datasetId }).strict()
+export const visionExportInputSchema = z.object({ datasetId, jobId: visionJobIdSchema.optional() }).strict()
 export const visionExportEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), dir: z.string(), images: z.number() })])
 export type VisionExportEvent = z.infer<typeof visionExportEventSchema>
 
@@ -145,6 +157,7 @@ export const visionExportAsInputSchema = z
     dir: folderPath.optional(),
     /** Class folders: where labelled images without an image-level class go, e.g. "good". */
     backgroundClass: z.string().trim().min(1).max(80).optional(),
+    jobId: visionJobIdSchema.optional(),
   })
   .strict()
 export const visionExportAsEventSchema = z.discriminatedUnion('kind', [
@@ -154,14 +167,14 @@ export const visionExportAsEventSchema = z.discriminatedUnion('kind', [
 export type VisionExportAsEvent = z.infer<typeof visionExportAsEventSchema>
 
 /** Import a dataset folder in a format as a new dataset; all files are checked before anything is written. */
-export const visionImportInputSchema = z.object({ format: visionExchangeFormatSchema, dir: folderPath, name: z.string().trim().min(1).max(80) }).strict()
+export const visionImportInputSchema = z.object({ format: visionExchangeFormatSchema, dir: folderPath, name: z.string().trim().min(1).max(80), jobId: visionJobIdSchema.optional() }).strict()
 export const visionImportEventSchema = z.discriminatedUnion('kind', [
   progressEvent,
   z.object({ kind: z.literal('done'), dataset: visionDatasetSchema }),
 ])
 export type VisionImportEvent = z.infer<typeof visionImportEventSchema>
 
-/** Export to / import from YOLO, COCO, Pascal VOC and class folders: progress, then the result; closing the stream cancels. */
+/** Export to / import from YOLO, COCO, Pascal VOC and class folders: progress, then the result; closing the stream or vision.cancelJob cancels. */
 export const visionExchangeStreams = {
   'vision.exportAs': { kind: 'stream' as const, input: visionExportAsInputSchema, event: visionExportAsEventSchema },
   'vision.import': { kind: 'stream' as const, input: visionImportInputSchema, event: visionImportEventSchema },

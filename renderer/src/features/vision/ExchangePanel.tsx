@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { visionExchangeFormats, type VisionDataset, type VisionExchangeFormat } from '../../../../preload/contract'
+import type { HostError } from '../../bridge/client'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 
@@ -12,7 +13,15 @@ export const FORMAT_LABELS: Record<VisionExchangeFormat, string> = {
 }
 const SHORT: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco: 'COCO', voc: 'VOC', 'class-folders': 'class folders' }
 
-type Run = { phase: 'idle' } | { phase: 'running'; done: number; total: number; rate: number; etaMs: number } | { phase: 'done'; text: string } | { phase: 'failed'; message: string }
+type Progress = { done: number; total: number; rate: number; etaMs: number }
+export type Run =
+  | { phase: 'idle' }
+  | ({ phase: 'running' } & Progress)
+  /** Cancel asked for; the host has not said yet how the job ended. */
+  | ({ phase: 'cancelling' } & Progress)
+  | { phase: 'done'; text: string }
+  | { phase: 'cancelled'; text: string }
+  | { phase: 'failed'; message: string }
 
 /** Where a path typed by hand is obviously wrong; the service checks the rest (exists, empty, readable). */
 export function pathProblem(value: string, required: boolean): string | null {
@@ -23,22 +32,124 @@ export function pathProblem(value: string, required: boolean): string | null {
   return null
 }
 
-function RunStatus({ label, run, onCancel }: { label: string; run: Run; onCancel: () => void }): React.JSX.Element | null {
-  if (run.phase === 'running')
+const KEY_CAP: React.CSSProperties = {
+  border: '1px solid var(--border)',
+  borderBottomWidth: 2,
+  borderRadius: 3,
+  padding: '0 4px',
+  marginLeft: 4,
+  fontSize: '0.8em',
+  color: 'var(--muted)',
+  background: 'var(--panel-2)',
+}
+
+const newJobId = (): string => `job-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+const busy = (run: Run): boolean => run.phase === 'running' || run.phase === 'cancelling'
+
+/**
+ * One cancellable long job (export, import): its progress, and a cancel that waits for the host to say how the job really
+ * ended — "cancelled" only once its staged files are gone, or the result if it finished before the cancel arrived.
+ */
+export function useCancellableJob(): {
+  run: Run
+  start(open: (jobId: string) => () => void): void
+  progress(event: Progress): void
+  /** The stream ended: the result text, or the error (CANCELLED included). */
+  finish(outcome: { text: string } | { error: HostError; cancelledText: string }): void
+  cancel(): void
+} {
+  const client = useClient()
+  const [run, setRun] = useState<Run>({ phase: 'idle' })
+  const job = useRef<{ id: string; close: () => void; cancelAsked: boolean } | null>(null)
+  // Leaving the view closes the stream, which cancels the job on the host.
+  useEffect(() => () => job.current?.close(), [])
+  return {
+    run,
+    start(open) {
+      const id = newJobId()
+      setRun({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: 0 })
+      job.current = { id, close: () => undefined, cancelAsked: false }
+      job.current.close = open(id)
+    },
+    progress(event) {
+      setRun((r) => ({ phase: r.phase === 'cancelling' ? 'cancelling' : 'running', done: event.done, total: event.total, rate: event.rate, etaMs: event.etaMs }))
+    },
+    finish(outcome) {
+      const cancelAsked = job.current?.cancelAsked ?? false
+      job.current = null
+      if ('text' in outcome) setRun({ phase: 'done', text: cancelAsked ? `${outcome.text} (it had finished before the cancel reached it)` : outcome.text })
+      else if (outcome.error.code === 'CANCELLED') setRun({ phase: 'cancelled', text: outcome.cancelledText })
+      else setRun({ phase: 'failed', message: outcome.error.message })
+    },
+    cancel() {
+      const current = job.current
+      if (!current || current.cancelAsked) return
+      current.cancelAsked = true
+      setRun((r) => (r.phase === 'running' ? { ...r, phase: 'cancelling' } : r))
+      client.call('vision.cancelJob', { jobId: current.id }).catch((error: unknown) => {
+        // The host did not take the request; closing the stream cancels too, but then no word comes back on how it ended.
+        current.close()
+        if (job.current === current) job.current = null
+        setRun({
+          phase: 'failed',
+          message: `Cancel was not confirmed (${error instanceof Error ? error.message : String(error)}) — the job was told to stop; check the target folder before using it`,
+        })
+      })
+    },
+  }
+}
+
+/** Progress with done/total, rate and time left, and a Cancel button (Esc while focus is in the row) that waits for the host. */
+export function RunStatus({
+  label,
+  run,
+  onCancel,
+  describe,
+}: {
+  label: string
+  run: Run
+  onCancel: () => void
+  /** What done/total counts, e.g. "12 / 500 images". */
+  describe?: (done: number, total: number) => string
+}): React.JSX.Element | null {
+  const cancelButton = useRef<HTMLButtonElement>(null)
+  const running = busy(run)
+  // The start button is disabled while the job runs: focus moves to Cancel, so Esc, Enter or Space stop it at once.
+  useEffect(() => {
+    if (running) cancelButton.current?.focus()
+  }, [running])
+  if (run.phase === 'running' || run.phase === 'cancelling') {
+    // Rate and time left from the first few items say little; they show once a few percent are done.
+    const settled = run.phase === 'running' && run.total > 0 && run.done >= Math.max(2, run.total * 0.03)
     return (
-      <>
+      <span className="vision-task-row">
         <progress aria-label={`${label} progress`} max={run.total || 1} value={run.done} />
-        <span className="muted">
-          {run.done} / {run.total}
-          {run.rate > 0 ? ` · ${run.rate.toFixed(1)}/s` : ''}
-          {run.etaMs > 0 ? ` · ${formatDuration(run.etaMs)} left` : ''}
+        <span className="muted" role="status" aria-label={`${label} progress text`}>
+          {run.total === 0 ? 'Starting…' : (describe?.(run.done, run.total) ?? `${run.done} / ${run.total}`)}
+          {settled && run.rate > 0 ? ` · ${run.rate.toFixed(1)}/s` : ''}
+          {settled && run.etaMs > 0 ? ` · ${formatDuration(run.etaMs)} left` : ''}
+          {run.phase === 'cancelling' ? ' · cancelling, removing what was staged…' : ''}
         </span>
-        <button type="button" onClick={onCancel}>
-          Cancel {label.toLowerCase()}
+        <button
+          ref={cancelButton}
+          type="button"
+          onClick={onCancel}
+          disabled={run.phase === 'cancelling'}
+          aria-label={`Cancel ${label.toLowerCase()}`}
+          aria-keyshortcuts="Escape"
+          title={`Cancel ${label.toLowerCase()} (Esc)`}
+        >
+          {run.phase === 'cancelling' ? 'Cancelling…' : `Cancel ${label.toLowerCase()}`} <kbd style={KEY_CAP}>Esc</kbd>
         </button>
-      </>
+      </span>
     )
-  if (run.phase === 'done') return <span role="status">{run.text}</span>
+  }
+  if (run.phase === 'done' || run.phase === 'cancelled')
+    return (
+      <span role="status" aria-label={`${label} result`} className="vision-wrap">
+        {run.text}
+      </span>
+    )
   if (run.phase === 'failed')
     return (
       <span role="alert" className="error-text vision-wrap">
@@ -48,6 +159,22 @@ function RunStatus({ label, run, onCancel }: { label: string; run: Run; onCancel
   return null
 }
 
+/** Esc anywhere in the row cancels its running job (and goes no further: the labeling shortcuts do not see it). */
+function escapeCancels(run: Run, cancel: () => void) {
+  return (event: React.KeyboardEvent): void => {
+    if (event.key !== 'Escape' || run.phase !== 'running') return
+    event.preventDefault()
+    event.stopPropagation()
+    cancel()
+  }
+}
+
+/** Import progress counts each image twice: read and checked first, then copied (see VisionService.importDataset). */
+function importSteps(done: number, total: number): string {
+  const images = Math.round(total / 2)
+  return done <= images ? `Checking ${done} / ${images} images` : `Copying ${done - images} / ${images} images`
+}
+
 /** Export the dataset to YOLO, COCO, VOC or class folders, and import a folder in one of them as a new dataset. */
 export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset; onImported: (datasetId: string) => void }): React.JSX.Element {
   const client = useClient()
@@ -55,71 +182,79 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
   const [exportFormat, setExportFormat] = useState<VisionExchangeFormat>('coco')
   const [exportDir, setExportDir] = useState('')
   const [background, setBackground] = useState('good')
-  const [exportRun, setExportRun] = useState<Run>({ phase: 'idle' })
   const [importFormat, setImportFormat] = useState<VisionExchangeFormat>('coco')
   const [importDir, setImportDir] = useState('')
   const [importName, setImportName] = useState('Imported dataset')
-  const [importRun, setImportRun] = useState<Run>({ phase: 'idle' })
-  const closeExport = useRef<(() => void) | null>(null)
-  const closeImport = useRef<(() => void) | null>(null)
-  useEffect(
-    () => () => {
-      closeExport.current?.()
-      closeImport.current?.()
-    },
-    [],
-  )
+  const exporting = useCancellableJob()
+  const importing = useCancellableJob()
+  const exportButton = useRef<HTMLButtonElement>(null)
+  const importButton = useRef<HTMLButtonElement>(null)
+  // When a job ends, focus goes back from the vanished Cancel button to the button that starts the next one.
+  const exportBusy = busy(exporting.run)
+  const importBusy = busy(importing.run)
+  useEffect(() => {
+    if (!exportBusy && document.activeElement === document.body) exportButton.current?.focus()
+  }, [exportBusy])
+  useEffect(() => {
+    if (!importBusy && document.activeElement === document.body) importButton.current?.focus()
+  }, [importBusy])
 
   const exportProblem = pathProblem(exportDir, false)
   const importProblem = pathProblem(importDir, true)
   const startExport = (): void => {
-    setExportRun({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: 0 })
-    closeExport.current = client.subscribe(
-      'vision.exportAs',
-      {
-        datasetId: dataset.id,
-        format: exportFormat,
-        ...(exportDir.trim() ? { dir: exportDir.trim() } : {}),
-        ...(exportFormat === 'class-folders' && background.trim() ? { backgroundClass: background.trim() } : {}),
-      },
-      (event) =>
-        setExportRun(
-          event.kind === 'progress'
-            ? { phase: 'running', ...event }
-            : { phase: 'done', text: `Exported ${event.images} images (${event.files} files) as ${SHORT[exportFormat]} to ${event.dir}` },
-        ),
-      (error) => {
-        closeExport.current = null
-        if (error) setExportRun({ phase: 'failed', message: error.code === 'CANCELLED' ? 'Export cancelled — nothing was written' : error.message })
-      },
+    const format = exportFormat
+    const dir = exportDir.trim()
+    let last = { done: 0, total: 0 }
+    exporting.start((jobId) =>
+      client.subscribe(
+        'vision.exportAs',
+        {
+          datasetId: dataset.id,
+          format,
+          jobId,
+          ...(dir ? { dir } : {}),
+          ...(format === 'class-folders' && background.trim() ? { backgroundClass: background.trim() } : {}),
+        },
+        (event) => {
+          if (event.kind === 'progress') {
+            last = event
+            exporting.progress(event)
+          } else exporting.finish({ text: `Exported ${event.images} images (${event.files} files) as ${SHORT[format]} to ${event.dir}` })
+        },
+        (error) => {
+          if (error)
+            exporting.finish({
+              error,
+              cancelledText: `Export cancelled${last.total ? ` at ${last.done} of ${last.total} images` : ''} — nothing was written${dir ? ` to ${dir}` : ''}, the staged files were removed`,
+            })
+        },
+      ),
     )
   }
   const startImport = (): void => {
-    setImportRun({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: 0 })
-    closeImport.current = client.subscribe(
-      'vision.import',
-      { format: importFormat, dir: importDir.trim(), name: importName.trim() },
-      (event) => {
-        if (event.kind === 'progress') setImportRun({ phase: 'running', ...event })
-        else {
-          setImportRun({
-            phase: 'done',
-            text: `Imported "${event.dataset.name}": ${event.dataset.images} images, ${event.dataset.classes.length} classes`,
-          })
-          void queryClient.invalidateQueries({ queryKey: ['vision'] })
-          onImported(event.dataset.id)
-        }
-      },
-      (error) => {
-        closeImport.current = null
-        if (error) setImportRun({ phase: 'failed', message: error.code === 'CANCELLED' ? 'Import cancelled — nothing was imported' : error.message })
-      },
+    const dir = importDir.trim()
+    importing.start((jobId) =>
+      client.subscribe(
+        'vision.import',
+        { format: importFormat, dir, name: importName.trim(), jobId },
+        (event) => {
+          if (event.kind === 'progress') importing.progress(event)
+          else {
+            importing.finish({ text: `Imported "${event.dataset.name}": ${event.dataset.images} images, ${event.dataset.classes.length} classes` })
+            void queryClient.invalidateQueries({ queryKey: ['vision'] })
+            onImported(event.dataset.id)
+          }
+        },
+        (error) => {
+          if (error) importing.finish({ error, cancelledText: `Import cancelled — no dataset was created, no image of ${dir} was imported` })
+        },
+      ),
     )
   }
 
   return (
     <section className="panel vision-exchange" aria-label="Export and import">
-      <fieldset className="vision-task-row" aria-label="Export dataset">
+      <fieldset className="vision-task-row" aria-label="Export dataset" onKeyDown={escapeCancels(exporting.run, exporting.cancel)}>
         <legend>Export “{dataset.name}”</legend>
         <select aria-label="Export format" value={exportFormat} onChange={(e) => setExportFormat(e.target.value as VisionExchangeFormat)}>
           {visionExchangeFormats.map((f) => (
@@ -142,21 +277,13 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
             <input aria-label="Background class" value={background} onChange={(e) => setBackground(e.target.value)} size={8} />
           </label>
         )}
-        <button type="button" disabled={!!exportProblem || exportRun.phase === 'running'} onClick={startExport}>
+        <button ref={exportButton} type="button" disabled={!!exportProblem || exportBusy} onClick={startExport}>
           Export
         </button>
         {exportProblem && <span className="error-text">{exportProblem}</span>}
-        <RunStatus
-          label="Export"
-          run={exportRun}
-          onCancel={() => {
-            closeExport.current?.()
-            closeExport.current = null
-            setExportRun({ phase: 'done', text: 'Export cancelled — the partial folder is removed, nothing was written' })
-          }}
-        />
+        <RunStatus label="Export" run={exporting.run} onCancel={exporting.cancel} describe={(done, total) => `${done} / ${total} images`} />
       </fieldset>
-      <fieldset className="vision-task-row" aria-label="Import dataset">
+      <fieldset className="vision-task-row" aria-label="Import dataset" onKeyDown={escapeCancels(importing.run, importing.cancel)}>
         <legend>Import a dataset folder</legend>
         <select aria-label="Import format" value={importFormat} onChange={(e) => setImportFormat(e.target.value as VisionExchangeFormat)}>
           {visionExchangeFormats.map((f) => (
@@ -174,19 +301,11 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
           onChange={(e) => setImportDir(e.target.value)}
         />
         <input aria-label="Imported dataset name" value={importName} onChange={(e) => setImportName(e.target.value)} size={16} />
-        <button type="button" disabled={!!importProblem || !importName.trim() || importRun.phase === 'running'} onClick={startImport}>
+        <button ref={importButton} type="button" disabled={!!importProblem || !importName.trim() || importBusy} onClick={startImport}>
           Import
         </button>
         {importDir && importProblem && <span className="error-text">{importProblem}</span>}
-        <RunStatus
-          label="Import"
-          run={importRun}
-          onCancel={() => {
-            closeImport.current?.()
-            closeImport.current = null
-            setImportRun({ phase: 'done', text: 'Import cancelled — nothing was imported' })
-          }}
-        />
+        <RunStatus label="Import" run={importing.run} onCancel={importing.cancel} describe={importSteps} />
       </fieldset>
     </section>
   )

@@ -3,6 +3,7 @@ import { useRef, useState } from 'react'
 import type { VisionDataset } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
+import { RunStatus, useCancellableJob } from './ExchangePanel'
 
 type Progress = { done: number; total: number; etaMs: number }
 type TaskState = { phase: 'idle' } | ({ phase: 'running' } & Progress) | { phase: 'done'; text: string } | { phase: 'failed'; message: string }
@@ -35,27 +36,33 @@ function TaskProgress({ label, state, onCancel }: { label: string; state: TaskSt
 export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imageId: string | null }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
-  const [exportState, setExportState] = useState<TaskState>({ phase: 'idle' })
+  const exporting = useCancellableJob()
   const [trainState, setTrainState] = useState<TaskState>({ phase: 'idle' })
   const [result, setResult] = useState<{ imageId: string; score: number; threshold: number; anomalous: boolean; overlay: string } | { error: string } | null>(
     null,
   )
-  const closeExport = useRef<(() => void) | null>(null)
   const closeTrain = useRef<(() => void) | null>(null)
 
   const exportYolo = (): void => {
-    setExportState({ phase: 'running', done: 0, total: 0, etaMs: 0 })
-    closeExport.current = client.subscribe(
-      'vision.exportYolo',
-      { datasetId: dataset.id },
-      (event) =>
-        setExportState(
-          event.kind === 'progress' ? { phase: 'running', ...event } : { phase: 'done', text: `Exported ${event.images} images as YOLO to ${event.dir}` },
-        ),
-      (error) => {
-        closeExport.current = null
-        if (error) setExportState({ phase: 'failed', message: error.message })
-      },
+    let last = { done: 0, total: 0 }
+    exporting.start((jobId) =>
+      client.subscribe(
+        'vision.exportYolo',
+        { datasetId: dataset.id, jobId },
+        (event) => {
+          if (event.kind === 'progress') {
+            last = event
+            exporting.progress(event)
+          } else exporting.finish({ text: `Exported ${event.images} images as YOLO to ${event.dir}` })
+        },
+        (error) => {
+          if (error)
+            exporting.finish({
+              error,
+              cancelledText: `Export cancelled${last.total ? ` at ${last.done} of ${last.total} images` : ''} — no export folder was written, the staged files were removed`,
+            })
+        },
+      ),
     )
   }
   const train = (): void => {
@@ -87,15 +94,21 @@ export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imag
 
   return (
     <section className="panel vision-tasks" aria-label="Export and models">
-      <div className="vision-task-row" role="group" aria-label="YOLO export">
-        <button type="button" onClick={exportYolo} disabled={exportState.phase === 'running'}>
+      <div
+        className="vision-task-row"
+        role="group"
+        aria-label="YOLO export"
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape' || exporting.run.phase !== 'running') return
+          event.preventDefault()
+          event.stopPropagation()
+          exporting.cancel()
+        }}
+      >
+        <button type="button" onClick={exportYolo} disabled={exporting.run.phase === 'running' || exporting.run.phase === 'cancelling'}>
           Export YOLO
         </button>
-        <TaskProgress
-          label="Export"
-          state={exportState}
-          onCancel={() => (closeExport.current?.(), setExportState({ phase: 'failed', message: 'Export cancelled' }))}
-        />
+        <RunStatus label="Export" run={exporting.run} onCancel={exporting.cancel} describe={(done, total) => `${done} / ${total} images`} />
       </div>
       <div className="vision-task-row" role="group" aria-label="Anomaly model">
         <button type="button" onClick={train} disabled={trainState.phase === 'running'}>
