@@ -13,6 +13,10 @@ export interface NamedDetection extends Detection {
   className: string
 }
 
+/** Per-anchor best score and class, reused across calls (one inference thread decodes one image at a time). */
+let bestScore = new Float32Array(0)
+let bestClassOf = new Int32Array(0)
+
 /**
  * Decodes Ultralytics output: channel-major [1, 4+C, N], rows cx, cy, w, h then one score per class.
  * Boxes come back in model-input pixels, after NMS.
@@ -22,27 +26,35 @@ export function decodeYoloOutput(data: Float32Array, dims: readonly number[], op
   const threshold = options.confidenceThreshold ?? 0.25
   const channels = dims[1]
   const n = dims[2]
-  // Class-major passes over contiguous rows (the layout's natural order) find each anchor's best class; only anchors at
-  // the threshold become objects. Strictly greater keeps the lowest class on ties, as a per-anchor scan would.
-  const best = new Float32Array(n).fill(-Infinity)
-  const bestClass = new Int32Array(n)
+  if (bestScore.length < n) {
+    bestScore = new Float32Array(n).fill(-Infinity)
+    bestClassOf = new Int32Array(n)
+  }
+  const best = bestScore
+  const bestClass = bestClassOf
+  // Class-major passes over contiguous rows (the layout's natural order). Only scores at the threshold matter — an anchor
+  // whose best score is below it is dropped anyway — so most values cost one comparison and anchors touched are noted.
+  // Strictly greater keeps the lowest class on ties, as a per-anchor scan would.
+  const touched: number[] = []
   for (let c = 4; c < channels; c++) {
     const row = c * n
     for (let i = 0; i < n; i++) {
       const v = data[row + i]
-      if (v > best[i]) {
+      if (v >= threshold && v > best[i]) {
+        if (best[i] === -Infinity) touched.push(i)
         best[i] = v
         bestClass[i] = c - 4
       }
     }
   }
+  // Anchor order, as a full scan would list them (NMS breaks confidence ties by input order).
+  touched.sort((a, b) => a - b)
   const candidates: Detection[] = []
-  for (let i = 0; i < n; i++) {
-    const confidence = best[i]
-    if (!(confidence >= threshold)) continue
+  for (const i of touched) {
     const w = data[2 * n + i]
     const h = data[3 * n + i]
-    candidates.push({ classId: bestClass[i], confidence, x: data[i] - w / 2, y: data[n + i] - h / 2, w, h })
+    candidates.push({ classId: bestClass[i], confidence: best[i], x: data[i] - w / 2, y: data[n + i] - h / 2, w, h })
+    best[i] = -Infinity
   }
   return nonMaxSuppression(candidates, options)
 }

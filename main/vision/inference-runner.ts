@@ -185,22 +185,26 @@ export async function runInference(
   const batchSize = batchSizeFor(description, settings.batchSize)
   const perImage = 3 * width * height
   const buffers: Float32Array[] = [new Float32Array(batchSize * perImage), new Float32Array(batchSize * perImage)]
+  // What each image place of each buffer holds, so padding that is already there is not written again.
+  const written: (Letterbox | undefined)[][] = [[], []]
   const prepare = async (start: number, slot: number): Promise<PreparedBatch> => {
     const chunk = items.slice(start, start + batchSize)
     const preparer = options.preparer
     if (preparer && chunk.every((item) => typeof item.image === 'string' || !Buffer.isBuffer(item.image))) {
       const images = chunk.map((item) => ({ source: item.id, image: item.image as string | RgbImage }))
-      const prepared = await preparer.prepare(images, { width, height }, buffers[slot])
+      const prepared = await preparer.prepare(images, { width, height }, buffers[slot], written[slot])
       buffers[slot] = prepared.buffer
+      written[slot] = prepared.letterboxes
       return { items: chunk, letterboxes: prepared.letterboxes, errors: prepared.errors, buffer: prepared.buffer }
     }
     const batch: PreparedBatch = { items: chunk, letterboxes: [], errors: [], buffer: buffers[slot] }
+    const before = written[slot]
+    written[slot] = batch.letterboxes
     await Promise.all(
       chunk.map(async (item, b) => {
         try {
-          batch.letterboxes[b] = (
-            await letterboxImage(item.image, { width, height }, { source: item.id, out: batch.buffer, offset: b * perImage, syncRead: options.syncRead })
-          ).letterbox
+          const letterboxOptions = { source: item.id, out: batch.buffer, offset: b * perImage, syncRead: options.syncRead, paddedFor: before[b] }
+          batch.letterboxes[b] = (await letterboxImage(item.image, { width, height }, letterboxOptions)).letterbox
         } catch (error) {
           batch.errors[b] = error instanceof Error ? error.message : String(error)
           batch.buffer.fill(114 / 255, b * perImage, (b + 1) * perImage)

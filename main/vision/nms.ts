@@ -33,11 +33,14 @@ export interface NmsOptions {
 export function nonMaxSuppression(detections: readonly Detection[], options: NmsOptions = {}): Detection[] {
   const threshold = options.iouThreshold ?? 0.45
   const max = options.maxDetections ?? 300
-  const order = detections.map((d, i) => ({ d, i })).sort((a, b) => b.d.confidence - a.d.confidence || a.i - b.i)
+  const agnostic = options.classAgnostic === true
+  const order = Array.from(detections.keys()).sort((a, b) => detections[b].confidence - detections[a].confidence || a - b)
   const kept: Detection[] = []
-  for (const { d } of order) {
+  for (const index of order) {
     if (kept.length >= max) break
-    const suppressed = kept.some((k) => (options.classAgnostic || k.classId === d.classId) && iou(k, d) > threshold)
+    const d = detections[index]
+    let suppressed = false
+    for (let k = 0; k < kept.length && !suppressed; k++) suppressed = (agnostic || kept[k].classId === d.classId) && iou(kept[k], d) > threshold
     if (!suppressed) kept.push(d)
   }
   return kept

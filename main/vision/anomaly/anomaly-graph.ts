@@ -29,8 +29,8 @@ export function encodeFeatureModel(input: { width: number; height: number }, poo
 
 /**
  * images → Conv(fixed kernels) → Abs → AveragePool → features
- * → (features − mean) → per-cell whitening (Mul + ReduceSum) → square-sum over features → Sqrt → score_map [1,1,gh,gw]
- * → ReduceMax → score [1].
+ * → (features − mean) → per-cell whitening (Mul + ReduceSum) → square-sum over features → Sqrt → score_map [B,1,gh,gw]
+ * → ReduceMax per image → score [B]. The batch dimension is dynamic, so batch inference runs several parts per session.run.
  */
 export function encodeAnomalyModel(spec: AnomalyGraphSpec): Uint8Array {
   const { gridWidth, gridHeight } = gridSize(spec.input, spec.pool)
@@ -48,8 +48,8 @@ export function encodeAnomalyModel(spec: AnomalyGraphSpec): Uint8Array {
       node('Mul', ['whitened', 'whitened'], ['squared']),
       node('ReduceSum', ['squared', 'axis_1'], ['distance_squared'], { keepdims: 1 }),
       node('Sqrt', ['distance_squared'], ['score_map']),
-      node('ReduceMax', ['score_map'], ['score_4d'], { keepdims: 1 }),
-      node('Reshape', ['score_4d', 'shape_1'], ['score']),
+      node('ReduceMax', ['score_map'], ['score_4d'], { axes: [1, 2, 3], keepdims: 1 }),
+      node('Reshape', ['score_4d', 'per_image'], ['score']),
     ],
     initializers: [
       ...features.initializers,
@@ -57,10 +57,10 @@ export function encodeAnomalyModel(spec: AnomalyGraphSpec): Uint8Array {
       floatTensor('cell_whitening', [1, k, k, gridHeight, gridWidth], spec.whitening),
       int64Tensor('axis_1', [1], [1]),
       int64Tensor('axis_2', [1], [2]),
-      int64Tensor('shape_1', [1], [1]),
+      int64Tensor('per_image', [1], [-1]),
     ],
-    inputs: [floatValueInfo('images', [1, 3, spec.input.height, spec.input.width])],
-    outputs: [floatValueInfo('score_map', [1, 1, gridHeight, gridWidth]), floatValueInfo('score', [1])],
+    inputs: [floatValueInfo('images', ['batch', 3, spec.input.height, spec.input.width])],
+    outputs: [floatValueInfo('score_map', ['batch', 1, gridHeight, gridWidth]), floatValueInfo('score', ['batch'])],
     metadata: {
       otw_kind: 'anomaly',
       otw_threshold: String(spec.threshold),

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDemoCamera, type DemoPart } from '../demo-camera'
 import { makeTempDir } from '../formats/round-trip.fixture'
+import { DEFAULT_INFERENCE_SETTINGS, runInference } from '../inference-runner'
 import { createModelRegistry } from '../model-registry'
 import { createAnomalyDetector } from './anomaly-detector'
 import { overlayHeatmap, scoreMapToImage } from './heatmap'
@@ -56,6 +57,21 @@ describe('anomaly model trained from good parts only', () => {
     // The score is the hottest cell of the map.
     expect(results[0].score).toBeCloseTo(Math.max(...results[0].scoreMap), 5)
     await detector.release()
+  })
+
+  it('scores a batch of parts exactly as one part at a time (dynamic batch dimension)', async () => {
+    const registry = createModelRegistry(path.join(tmp.dir, 'models'))
+    const model = await registry.get('bottle-anomaly')
+    expect(model.inputShape[0]).toBe('batch')
+    const session = await registry.openSession(model)
+    const parts = testParts.slice(0, 5)
+    const batched = await runInference(session, model, parts.map((p, i) => ({ id: String(i), image: p.image })), { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 4 })
+    const single = await runInference(session, model, parts.map((p, i) => ({ id: String(i), image: p.image })), { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 1 })
+    const scores = (results: typeof batched) => results.map((r) => (r.prediction?.kind === 'anomaly' ? r.prediction.score : NaN))
+    expect(batched).toHaveLength(5)
+    scores(batched).forEach((score, i) => expect(score).toBeCloseTo(scores(single)[i], 4))
+    expect(batched.map((r) => r.prediction)).toEqual(single.map((r) => r.prediction).map((p) => expect.objectContaining({ anomalous: (p as { anomalous: boolean }).anomalous })))
+    await session.release()
   })
 
   it('puts the heat where the defect is', async () => {
