@@ -2,16 +2,58 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
+import onnxProto, { type onnx as OnnxTypes } from 'onnx-proto'
 import { expect, test } from '../fixtures/workstation'
 import { writeTinyDetector } from '../fixtures/tiny-detector'
 import { goTo, openWorkstation } from '../steps/app'
-import { addDemoImages, createDatasetWithDemoImages } from '../steps/vision'
+import { addDemoImages, createDatasetWithDemoImages, labelingCanvas } from '../steps/vision'
 import { importModelByPath, modelsPanel, openModelsTab } from '../steps/vision-models'
 
+const { onnx } = onnxProto as unknown as { onnx: typeof OnnxTypes }
+
 /** Screenshots are named after the theme they show. */
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, region = modelsPanel(page)): Promise<void> {
   const theme = (await page.locator('html').getAttribute('data-theme')) ?? 'default'
-  await modelsPanel(page).screenshot({ path: `test-results/screens/${name}-${theme}.png` })
+  await region.screenshot({ path: `test-results/screens/${name}-${theme}.png` })
+}
+
+/**
+ * An image classifier as a training run exports one (Ultralytics classify layout: input [1, 3, 64, 64], probabilities
+ * [1, 3], names in the metadata) whose answer is fixed: scratch 0.62, dent 0.31, good 0.07.
+ */
+function writeTinyClassifier(file: string): void {
+  const float = onnx.TensorProto.DataType.FLOAT
+  const valueInfo = (name: string, dims: number[]): OnnxTypes.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType: float, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+  })
+  const tensor = (name: string, dims: number[], data: number[]): OnnxTypes.ITensorProto => ({
+    name,
+    dims,
+    dataType: float,
+    rawData: new Uint8Array(Float32Array.from(data).buffer),
+  })
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    producerName: 'otw-e2e',
+    opsetImport: [{ domain: '', version: 13 }],
+    metadataProps: [
+      { key: 'names', value: "{0: 'scratch', 1: 'dent', 2: 'good'}" },
+      { key: 'task', value: 'classify' },
+    ],
+    graph: {
+      name: 'tiny-classifier',
+      node: [
+        { opType: 'ReduceSum', input: ['images'], output: ['sum'], attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] },
+        { opType: 'Mul', input: ['sum', 'zero'], output: ['zeroed'] },
+        { opType: 'Add', input: ['zeroed', 'answer'], output: ['probs'] },
+      ],
+      initializer: [tensor('zero', [], [0]), tensor('answer', [1, 3], [0.62, 0.31, 0.07])],
+      input: [valueInfo('images', [1, 3, 64, 64])],
+      output: [valueInfo('probs', [1, 3])],
+    },
+  })
+  writeFileSync(file, onnx.ModelProto.encode(model).finish())
 }
 
 async function switchTheme(page: Page): Promise<void> {
@@ -111,5 +153,86 @@ test.describe('Vision models', () => {
     await page.getByRole('searchbox', { name: 'Search tags' }).fill('Inspection')
     await expect(page.locator('[data-tag-value="Line1.Inspection.Result"]')).toContainText('fail')
     await expect(page.locator('[data-tag-value="Line1.Inspection.RejectCount"]')).toContainText(/[1-9]/)
+  })
+  test('import an image classifier, pre-label image classes, accept them in the review list and on the labeling view by keyboard and in bulk', async ({
+    page,
+    workstation,
+  }) => {
+    test.setTimeout(180_000)
+    const modelFile = join(files, 'part-classes.onnx')
+    writeTinyClassifier(modelFile)
+    await openWorkstation(page, workstation)
+    await goTo(page, 'Vision')
+    await createDatasetWithDemoImages(page, 'Classified parts', 4)
+    const panel = modelsPanel(page)
+
+    await importModelByPath(page, modelFile)
+    await expect(panel.getByRole('status', { name: 'Detected kind' })).toContainText('Image classifier')
+    await expect(panel.getByRole('status').filter({ hasText: 'Imported' })).toHaveText('Imported part-classes v1 (Image classifier, 3 classes)')
+
+    // Multi-label dataset: every class at or above 0.25 becomes a draft image class (scratch 0.62, dent 0.31; good 0.07 is not).
+    await openModelsTab(page, 'Pre-label & review')
+    await expect(panel.getByLabel('Classifier drafts')).toContainText('every class at or above the confidence threshold (0.25')
+    await panel.getByRole('button', { name: 'Pre-label 4 unlabeled images' }).click()
+    await expect(panel.getByRole('status', { name: 'Pre-label result' })).toHaveText('8 image-class drafts on 4 images')
+    const waiting = panel.getByRole('status', { name: 'Drafts waiting' })
+    await expect(waiting).toHaveText('8 drafts waiting')
+    const rows = panel.getByRole('table', { name: 'Drafts' }).getByRole('row')
+    await expect(rows.nth(1)).toHaveAccessibleName('Image class draft scratch 0.62 on part-00000')
+    await expect(rows.nth(1)).toContainText('image class')
+    await expect(rows.nth(1)).toContainText('whole image')
+    await expect(panel.getByRole('img', { name: 'Thumbnail of part-00000' }).first()).toBeVisible()
+    await shot(page, 'vision-models-class-drafts')
+
+    // The keyboard in the list: A accepts the focused draft.
+    await rows.nth(1).focus()
+    await page.keyboard.press('a')
+    await expect(waiting).toHaveText('7 drafts waiting')
+    await expect(rows.nth(1)).toHaveAccessibleName('Image class draft scratch 0.62 on part-00001')
+    // In bulk: every dent draft rejected.
+    await panel.getByRole('combobox', { name: 'Review kind' }).selectOption('Image classes')
+    await panel.getByRole('combobox', { name: 'Review class' }).selectOption('dent')
+    await panel.getByRole('button', { name: 'Reject 4 matching' }).click()
+    await expect(waiting).toHaveText('3 drafts waiting')
+    await panel.getByRole('combobox', { name: 'Review class' }).selectOption('All classes')
+
+    // The labeling view: a dashed "draft 0.62" chip among the image classes; A accepts it, N saves and moves on.
+    await page
+      .getByRole('list', { name: 'Images' })
+      .getByRole('button', { name: /^Image part-00001, / })
+      .click()
+    await expect(labelingCanvas(page)).toHaveAttribute('aria-label', /^Labeling canvas for part-00001: .*image drafts: scratch draft 0\.62;/)
+    const chips = page.getByRole('list', { name: 'Image class drafts' })
+    await expect(chips.getByRole('button', { name: 'Image class draft scratch 0.62' })).toHaveAttribute('aria-pressed', 'true')
+    await expect(chips).toContainText('draft 0.62')
+    const labeling = page.getByRole('region', { name: 'Labeling' })
+    await shot(page, 'vision-labeling-class-draft', labeling)
+    await switchTheme(page)
+    await shot(page, 'vision-labeling-class-draft', labeling)
+    await shot(page, 'vision-models-class-drafts')
+    await page.keyboard.press('a')
+    await expect(chips).toBeHidden()
+    await expect(page.getByRole('button', { name: 'Image class scratch (Shift+1)' })).toHaveAttribute('aria-pressed', 'true')
+    await page.keyboard.press('n')
+    await expect(labelingCanvas(page)).toHaveAttribute('aria-label', /^Labeling canvas for part-00002: .*image drafts: scratch draft 0\.62;/)
+    await expect(waiting).toHaveText('2 drafts waiting')
+    // Shift+A accepts every draft of the image; Ctrl+S saves.
+    await page.keyboard.press('Shift+A')
+    await expect(page.getByRole('button', { name: 'Image class scratch (Shift+1)' })).toHaveAttribute('aria-pressed', 'true')
+    await page.keyboard.press('Control+s')
+    await expect(page.getByRole('status', { name: 'Save state' })).toHaveText('Saved')
+    await expect(waiting).toHaveText('1 draft waiting')
+
+    // The last one in bulk from the list; the image opened here shows it accepted.
+    await page
+      .getByRole('list', { name: 'Images' })
+      .getByRole('button', { name: /^Image part-00003, / })
+      .click()
+    await expect(chips.getByRole('button', { name: 'Image class draft scratch 0.62' })).toBeVisible()
+    await panel.getByRole('button', { name: 'Accept 1 matching' }).click()
+    await expect(waiting).toHaveText('0 drafts waiting')
+    await expect(chips).toBeHidden()
+    await expect(page.getByRole('button', { name: 'Image class scratch (Shift+1)' })).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByRole('status', { name: 'Dataset summary' })).toHaveText('4 images · 0 unlabeled · 4 labeled · 0 reviewed · 0 rejected')
   })
 })

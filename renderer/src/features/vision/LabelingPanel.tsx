@@ -8,6 +8,8 @@ import {
   type VisionStatus,
 } from '../../../../preload/contract'
 import { classColour, LabelCanvas } from './label-canvas'
+import { acceptAllClassDrafts, acceptClassDraft, pendingClassDrafts, rejectAllClassDrafts, rejectClassDraft } from './label-class-drafts'
+import './label-class-drafts.css'
 import { boxFromDrag, edit, redo, startHistory, undo, type LabelHistory, type LabelState } from './label-history'
 import {
   acceptAllDrafts,
@@ -66,8 +68,8 @@ export const SHORTCUTS: [string, string][] = [
   ['1 – 9', 'Class for new shapes, and for the selected shape'],
   ['Shift + 1 – 9', 'Toggle an image-level class (single-label: set or clear it)'],
   ['Delete', 'Delete the selected shape'],
-  ['A / X', 'Accept / reject the selected draft'],
-  ['Shift + A / Shift + X', 'Accept / reject all drafts on this image'],
+  ['A / X', 'Accept / reject the selected draft: a shape, or an image-class draft (with no shape selected, the first one)'],
+  ['Shift + A / Shift + X', 'Accept / reject all drafts on this image, image classes included'],
   ['Ctrl + Shift + V', "Copy the previous image's labels"],
   ['Ctrl + Z / Ctrl + Y (Ctrl + Shift + Z)', 'Undo / redo'],
   ['Ctrl + S', 'Save'],
@@ -84,6 +86,25 @@ const typing = (target: EventTarget | null): boolean =>
 /** A press on the canvas in progress: drawing a box, or moving/reshaping a shape. Kept in a ref so moves never re-render React. */
 type Interaction =
   { kind: 'draw'; a: Point; b: Point } | { kind: 'edit'; grab: Grab; start: Point; original: VisionBox | VisionPolygon; current: VisionBox | VisionPolygon }
+
+/** The labels an image holds, as the labeling state. */
+const stateOf = (image: VisionImage): LabelState => ({
+  boxes: image.boxes,
+  polygons: image.polygons,
+  classes: image.classes,
+  classDrafts: image.classDrafts ?? [],
+  status: image.status,
+})
+
+/** Compares label states by content (key order and absent optional fields aside). */
+const contentKey = (l: LabelState): string =>
+  JSON.stringify([
+    l.boxes.map((b) => [b.classId, b.x, b.y, b.w, b.h, b.confidence ?? null, !!b.draft]),
+    l.polygons.map((p) => [p.classId, p.points, p.confidence ?? null, !!p.draft]),
+    l.classes,
+    (l.classDrafts ?? []).map((d) => [d.classId, d.confidence]),
+    l.status,
+  ])
 
 const describeShape = (shape: VisionBox | VisionPolygon, classes: string[]): string => {
   const name = classes[shape.classId] ?? `class ${shape.classId}`
@@ -106,10 +127,10 @@ export function LabelingPanel({
   previous,
   aside,
 }: Props): React.JSX.Element {
-  const [history, setHistory] = useState<LabelHistory>(() =>
-    startHistory({ boxes: image.boxes, polygons: image.polygons, classes: image.classes, status: image.status }),
-  )
+  const [history, setHistory] = useState<LabelHistory>(() => startHistory(stateOf(image)))
   const [selected, setSelected] = useState<ShapeRef | null>(null)
+  /** An image-class draft picked by click; with nothing picked and no shape selected, A/X act on the first one. */
+  const [pickedClassDraft, setPickedClassDraft] = useState<number | null>(null)
   const [tool, setTool] = useState<Tool>('box')
   const [drawing, setDrawing] = useState<Point[]>([])
   const [help, setHelp] = useState(false)
@@ -130,7 +151,9 @@ export function LabelingPanel({
   const fitScale = Math.min(2, 720 / image.width)
   const scale = fitScale * zoom
   const selectedShape = selected ? shapeOf(labels, selected) : undefined
-  const drafts = draftCount(labels)
+  const classDrafts = pendingClassDrafts(labels)
+  const currentClassDraft = selected ? undefined : (classDrafts.find((d) => d.classId === pickedClassDraft) ?? classDrafts[0])
+  const drafts = draftCount(labels) + classDrafts.length
 
   const apply = (next: LabelState): void => setHistory((h) => edit(h, next))
   /** What the host has, updated as soon as a save returns (the state above follows on the next render). */
@@ -172,6 +195,14 @@ export function LabelingPanel({
     // Runs once, on unmount; the refs carry the latest labels.
     [],
   )
+  // Labels changed elsewhere (drafts accepted in the review list, a new pre-label run) show here when nothing is unsaved.
+  useEffect(() => {
+    const host = stateOf(image)
+    if (unsaved.current !== savedRef.current || contentKey(host) === contentKey(savedRef.current)) return
+    savedRef.current = host
+    setHistory(startHistory(host))
+    setSavedHistory(host)
+  }, [image])
   // Closing the window or reloading with unsaved edits asks first.
   useEffect(() => {
     if (!dirty) return
@@ -206,9 +237,30 @@ export function LabelingPanel({
   }
   const acceptSelected = (): void => {
     if (selected && selectedShape?.draft) apply(acceptDraft(labels, selected))
+    else if (!selected && currentClassDraft) {
+      apply(acceptClassDraft(labels, currentClassDraft.classId, imageClassMode))
+      setPickedClassDraft(null)
+    }
   }
   const rejectSelected = (): void => {
     if (selected && selectedShape?.draft) remove(selected)
+    else if (!selected && currentClassDraft) {
+      apply(rejectClassDraft(labels, currentClassDraft.classId))
+      setPickedClassDraft(null)
+    }
+  }
+  const acceptAll = (): void => {
+    apply(acceptAllClassDrafts(acceptAllDrafts(labels), imageClassMode))
+    setPickedClassDraft(null)
+  }
+  const rejectAll = (): void => {
+    apply(rejectAllClassDrafts(rejectAllDrafts(labels)))
+    setSelected(null)
+    setPickedClassDraft(null)
+  }
+  const pickClassDraft = (classId: number): void => {
+    setSelected(null)
+    setPickedClassDraft(classId)
   }
   const copyPrevious = (): void => {
     if (previous) apply(copyLabelsFrom(labels, previous, imageClassMode))
@@ -262,7 +314,8 @@ export function LabelingPanel({
 
   const keys = useRef<(event: KeyboardEvent) => void>(() => undefined)
   keys.current = (event) => {
-    if (typing(event.target)) return
+    // Keys another widget already handled (the review list's A/R) are not labeling keys.
+    if (typing(event.target) || event.defaultPrevented) return
     const key = event.key.toLowerCase()
     const ctrl = event.ctrlKey || event.metaKey
     const digit = /^Digit([1-9])$/.exec(event.code)?.[1] ?? (/^[1-9]$/.test(event.key) ? event.key : undefined)
@@ -287,13 +340,11 @@ export function LabelingPanel({
       else if (help) setHelp(false)
       else setSelected(null)
     } else if (key === 'a') {
-      if (event.shiftKey) apply(acceptAllDrafts(labels))
+      if (event.shiftKey) acceptAll()
       else acceptSelected()
     } else if (key === 'x') {
-      if (event.shiftKey) {
-        apply(rejectAllDrafts(labels))
-        setSelected(null)
-      } else rejectSelected()
+      if (event.shiftKey) rejectAll()
+      else rejectSelected()
     } else if (key === 'arrowright' || (key === 'n' && !event.shiftKey)) void step(1)
     else if (key === 'arrowleft' || (key === 'n' && event.shiftKey)) void step(-1)
     else return
@@ -414,6 +465,7 @@ export function LabelingPanel({
         ? `drawing a ${classes[activeClass]} polygon, ${count(drawing.length, 'vertex', 'vertices')} — Enter closes`
         : `click to start a ${classes[activeClass]} polygon`
   const imageClassNames = labels.classes.map((c) => classes[c]).join(', ')
+  const classDraftText = (d: { classId: number; confidence: number }) => `${classes[d.classId] ?? `class ${d.classId}`} draft ${d.confidence.toFixed(2)}`
 
   return (
     <section className="panel vision-labeling" aria-label="Labeling">
@@ -519,6 +571,48 @@ export function LabelingPanel({
                 <kbd>⇧{classId + 1}</kbd> {name}
               </button>
             ))}
+            {classDrafts.length > 0 && (
+              <ul className="vision-class-drafts" aria-label="Image class drafts">
+                {classDrafts.map((d) => {
+                  const current = d.classId === currentClassDraft?.classId
+                  const name = classes[d.classId] ?? `class ${d.classId}`
+                  return (
+                    <li key={d.classId} className={current ? 'vision-class-draft current' : 'vision-class-draft'}>
+                      <button
+                        type="button"
+                        aria-pressed={current}
+                        aria-label={`Image class draft ${name} ${d.confidence.toFixed(2)}`}
+                        title="A accepts, X rejects the highlighted draft"
+                        onClick={() => pickClassDraft(d.classId)}
+                      >
+                        <span className="vision-swatch" style={{ background: classColour(d.classId) }} />
+                        {name} <span className="vision-class-draft-score">draft {d.confidence.toFixed(2)}</span>
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={`Accept image class ${name}`}
+                        onClick={() => {
+                          apply(acceptClassDraft(labels, d.classId, imageClassMode))
+                          setPickedClassDraft(null)
+                        }}
+                      >
+                        ✓
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={`Reject image class ${name}`}
+                        onClick={() => {
+                          apply(rejectClassDraft(labels, d.classId))
+                          setPickedClassDraft(null)
+                        }}
+                      >
+                        ✕
+                      </button>
+                    </li>
+                  )
+                })}
+              </ul>
+            )}
           </div>
         </div>
         <div className="vision-canvas-column">
@@ -528,7 +622,7 @@ export function LabelingPanel({
               tabIndex={-1}
               className={`vision-canvas tool-${tool}`}
               role="img"
-              aria-label={`Labeling canvas for ${image.id}: ${count(labels.boxes.length, 'box', 'boxes')}, ${count(labels.polygons.length, 'polygon', 'polygons')}${imageClassNames ? `, image: ${imageClassNames}` : ''}; ${hint}`}
+              aria-label={`Labeling canvas for ${image.id}: ${count(labels.boxes.length, 'box', 'boxes')}, ${count(labels.polygons.length, 'polygon', 'polygons')}${imageClassNames ? `, image: ${imageClassNames}` : ''}${classDrafts.length > 0 ? `, image drafts: ${classDrafts.map(classDraftText).join(', ')}` : ''}; ${hint}`}
               style={{ width: image.width * scale, height: image.height * scale }}
               onPointerDown={onPointerDown}
               onPointerMove={onPointerMove}
@@ -560,23 +654,20 @@ export function LabelingPanel({
           </div>
           {drafts > 0 && (
             <div role="group" aria-label="Drafts" className="vision-drafts">
-              <span>{count(drafts, 'draft', 'drafts')} from a model (dashed)</span>
-              <button type="button" disabled={!selectedShape?.draft} onClick={acceptSelected}>
+              <span>
+                {count(drafts, 'draft', 'drafts')} from a model (dashed)
+                {!selectedShape?.draft && currentClassDraft ? ` · A/X: image class ${classDraftText(currentClassDraft)}` : ''}
+              </span>
+              <button type="button" disabled={!selectedShape?.draft && !currentClassDraft} onClick={acceptSelected}>
                 Accept <kbd>A</kbd>
               </button>
-              <button type="button" disabled={!selectedShape?.draft} onClick={rejectSelected}>
+              <button type="button" disabled={!selectedShape?.draft && !currentClassDraft} onClick={rejectSelected}>
                 Reject <kbd>X</kbd>
               </button>
-              <button type="button" onClick={() => apply(acceptAllDrafts(labels))}>
+              <button type="button" onClick={acceptAll}>
                 Accept all <kbd>⇧A</kbd>
               </button>
-              <button
-                type="button"
-                onClick={() => {
-                  apply(rejectAllDrafts(labels))
-                  setSelected(null)
-                }}
-              >
+              <button type="button" onClick={rejectAll}>
                 Reject all <kbd>⇧X</kbd>
               </button>
             </div>
@@ -612,8 +703,8 @@ export function LabelingPanel({
         </div>
       </div>
       <p className="muted small">
-        B box · P polygon · 1–9 class · Shift+1–9 image class · A/X accept/reject draft · Ctrl+Shift+V copy previous · N/→ next, Shift+N/← previous (saves) · ?
-        all keys
+        B box · P polygon · 1–9 class · Shift+1–9 image class · A/X accept/reject draft (shape or image class) · Ctrl+Shift+V copy previous · N/→ next,
+        Shift+N/← previous (saves) · ? all keys
       </p>
     </section>
   )

@@ -1,10 +1,12 @@
-import type { VisionBox, VisionPolygon, VisionStatus } from '../../../../preload/contract'
+import type { VisionBox, VisionClassDraft, VisionPolygon, VisionStatus } from '../../../../preload/contract'
 
 export interface LabelState {
   boxes: VisionBox[]
   polygons: VisionPolygon[]
   /** Image-level classes. */
   classes: number[]
+  /** Image-level classes a classifier proposed, not yet accepted or rejected. */
+  classDrafts?: VisionClassDraft[]
   status: VisionStatus
 }
 

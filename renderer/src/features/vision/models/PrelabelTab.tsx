@@ -39,11 +39,11 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
   const rows = useRef<(HTMLTableRowElement | null)[]>([])
 
   const drafts = useQuery({
-    queryKey: ['visionModels', 'drafts', dataset.id],
+    // Under ['vision', 'images']: labels saved in the labeling view refresh this list too.
+    queryKey: ['vision', 'images', dataset.id, 'drafts'],
     queryFn: () => client.call('visionModels.drafts', { datasetId: dataset.id }),
   })
   const refresh = useCallback(() => {
-    void queryClient.invalidateQueries({ queryKey: ['visionModels', 'drafts', dataset.id] })
     void queryClient.invalidateQueries({ queryKey: ['vision'] })
   }, [queryClient, dataset.id])
   const task = useLongTask('visionModels.prelabel', refresh)
@@ -187,7 +187,7 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
             Reject {matching.length} matching
           </button>
           <span className="muted" role="status" aria-label="Drafts waiting">
-            {all.length} drafts waiting
+            {all.length} {all.length === 1 ? 'draft' : 'drafts'} waiting
           </span>
           {classDrafts > 0 && (
             <span className="muted" aria-label="Drafts by kind">
@@ -233,7 +233,9 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
                     else if (e.key === 'ArrowUp') move(i - 1)
                     else if (e.key === 'Enter') setOpen(d)
                     else return
+                    // Handled here: the labeling view's own A/X keys must not act on its image too.
                     e.preventDefault()
+                    e.stopPropagation()
                   }}
                 >
                   <td>
