@@ -1,22 +1,68 @@
+import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/workstation'
 import { goTo, openWorkstation } from './steps/app'
-import { codeFirstStopWithKeys, expectNumbers, lineRow, pareto, pickRange, uncodedQueue } from './steps/oee'
+import { codeFirstStopWithKeys, expectNumbers, lineRow, openOeeTab, pareto, pickRange, screenshotBothThemes, uncodedQueue } from './steps/oee'
 
-test('oee: see A/P/Q/OEE of the demo line, code a stop from the queue with the keyboard, see the Pareto change', async ({ page, workstation }) => {
+const lineAvailability = async (page: Page): Promise<number> =>
+  Number(/([\d.]+) %/.exec((await page.getByRole('img', { name: /^Line availability / }).getAttribute('aria-label')) ?? '')?.[1] ?? Number.NaN)
+
+/** Settings › Time without data: picks a choice and saves it (the workstation may be shared with an earlier spec). */
+async function chooseNoDataTime(page: Page, choice: RegExp): Promise<void> {
+  await openOeeTab(page, 'Settings')
+  await page.getByRole('tablist', { name: 'OEE settings' }).getByRole('tab', { name: 'Time without data' }).click()
+  await page.getByRole('radio', { name: choice }).check()
+  const save = page.getByRole('button', { name: 'Save', exact: true })
+  if (await save.isEnabled()) {
+    await save.click()
+    await expect(page.getByRole('status').filter({ hasText: 'Saved; OEE recomputed with it.' })).toBeVisible()
+  }
+  await expect(save).toBeDisabled()
+}
+
+test('oee: see A/P/Q/OEE of the demo line with the time before recording as No data, count it as breakdown instead, code that stop from the queue with the keyboard, see the Pareto change', async ({
+  page,
+  workstation,
+}) => {
+  test.setTimeout(120_000)
   await openWorkstation(page, workstation)
   await goTo(page, 'OEE')
-  // Today includes the time before the recording started: a no-data stretch in planned time is an uncoded stop.
+  await chooseNoDataTime(page, /^Leave out of planned time/)
+  await openOeeTab(page, 'Overview')
+  // Today includes the time before the recording started: by default it is "No data", left out of planned time.
   await pickRange(page, 'Today')
   await expectNumbers(page)
   await expect(lineRow(page)).toContainText(/\d+\.\d %/)
-  await expect(page.getByRole('img', { name: /Loss waterfall for/ })).toBeVisible()
+  const noData = page.getByRole('status', { name: 'No data' })
+  await expect(noData).toContainText(/No data: (\d+ h )?\d+ min/)
+  await expect(noData).toContainText('left out of planned time')
+  await expect(page.getByRole('img', { name: /Loss waterfall for/ })).toHaveAttribute('aria-label', /No data left out [\d.]+ min/)
+  await expect(pareto(page)).toHaveAttribute('aria-label', /no data .* left out \(not a stop\)/)
   await expect(page.getByRole('img', { name: /Machine state timeline/ })).toBeVisible()
-  await page.screenshot({ path: 'test-results/oee-overview.png', fullPage: true })
+  const leftOut = await lineAvailability(page)
+  await screenshotBothThemes(page, 'oee-overview-no-data-left-out')
+  await page.getByRole('region', { name: 'Machine states' }).screenshot({ path: 'test-results/screens/oee-states-no-data.png' })
+  await page.getByRole('region', { name: 'Downtime Pareto' }).screenshot({ path: 'test-results/screens/oee-pareto-no-data.png' })
 
+  // The plant counts it as breakdown instead: the setting is one click away from the figure.
+  await noData.getByRole('button', { name: 'Change…' }).click()
+  const section = page.getByRole('region', { name: 'Time without data' })
+  await expect(section.getByRole('radio', { name: /^Leave out of planned time/ })).toBeChecked()
+  await section.getByRole('radio', { name: /^Count as breakdown/ }).check()
+  await page.keyboard.press('Control+s')
+  await expect(page.getByRole('status').filter({ hasText: 'Saved; OEE recomputed with it.' })).toBeVisible()
+  await screenshotBothThemes(page, 'oee-settings-no-data')
+
+  await openOeeTab(page, 'Overview')
+  await expect(noData).toContainText('counted as breakdown')
+  await expect.poll(() => lineAvailability(page), { timeout: 30_000 }).toBeLessThan(leftOut)
+  await expect(page.getByRole('img', { name: /Loss waterfall for/ })).toHaveAttribute('aria-label', /No data [\d.]+ min, Breakdowns/)
+  // Now the no-data stretch is an uncoded stop, its own category in the Pareto.
   const rows = uncodedQueue(page).getByRole('row')
   await expect(rows.nth(1).getByRole('checkbox')).toBeVisible()
+  await expect(uncodedQueue(page)).toContainText('no-data')
   const before = await rows.count()
-  await expect(pareto(page)).toHaveAttribute('aria-label', /Uncoded/)
+  await expect(pareto(page)).toHaveAttribute('aria-label', /No data [\d.]+ min/)
+  await screenshotBothThemes(page, 'oee-overview-no-data-breakdown')
 
   // 6 = Other, 1 = No data recorded.
   await codeFirstStopWithKeys(page, 6, 1)

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/workstation'
 import { goTo, openWorkstation } from '../steps/app'
 import {
@@ -16,6 +17,19 @@ import {
 
 const minutes = (text: string | null): number => Number(/([\d.]+) min/.exec(text ?? '')?.[1] ?? Number.NaN)
 
+/** Settings › Time without data: picks a choice and saves it (the workstation may be shared with an earlier spec). */
+async function chooseNoDataTime(page: Page, choice: RegExp): Promise<void> {
+  await openOeeTab(page, 'Settings')
+  await page.getByRole('tablist', { name: 'OEE settings' }).getByRole('tab', { name: 'Time without data' }).click()
+  await page.getByRole('radio', { name: choice }).check()
+  const save = page.getByRole('button', { name: 'Save', exact: true })
+  if (await save.isEnabled()) {
+    await save.click()
+    await expect(page.getByRole('status').filter({ hasText: 'Saved; OEE recomputed with it.' })).toBeVisible()
+  }
+  await expect(save).toBeDisabled()
+}
+
 test('oee settings: add a reason, code a stop with it, split and merge the stop, move a shift boundary and see planned time change', async ({
   page,
   workstation,
@@ -23,6 +37,10 @@ test('oee settings: add a reason, code a stop with it, split and merge the stop,
   test.setTimeout(180_000)
   await openWorkstation(page, workstation)
   await goTo(page, 'OEE')
+
+  // This plant counts time without data (before the recording started) as breakdown: it becomes a stop to code.
+  await chooseNoDataTime(page, /^Count as breakdown/)
+  await expect(page.getByRole('region', { name: 'Time without data' })).toContainText('last changed by operator')
 
   // The reason tree: add "Foaming" to Process (the 4th category, where it becomes the 4th reason).
   await openOeeSettings(page, 'Reasons and rules')
@@ -39,7 +57,7 @@ test('oee settings: add a reason, code a stop with it, split and merge the stop,
   // A stop picked on the state timeline opens its split dialog at the picked time.
   await page
     .getByRole('region', { name: 'Machine states' })
-    .getByRole('button', { name: /^Split Capper unknown stop/ })
+    .getByRole('button', { name: /^Split Capper no-data stop/ })
     .click()
   await expect(page.getByRole('dialog', { name: 'Split stop' })).toContainText(/First part .* second part/)
   await page.getByRole('dialog', { name: 'Split stop' }).getByRole('button', { name: 'Cancel' }).click()

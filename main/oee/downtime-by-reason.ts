@@ -11,15 +11,17 @@ export interface ReasonRanking {
 
 /**
  * Downtime by reason, categories and reasons ranked by minutes lost. Minor stops are left out (they are
- * performance loss); uncoded events form their own "Uncoded" category so nothing disappears.
+ * performance loss); uncoded events form their own "Uncoded" category so nothing disappears, and uncoded no-data
+ * stretches (listed only when no-data time counts as breakdown) one called "No data".
  */
 export function rankDowntimeByReason(events: readonly DowntimeEvent[], reasons: ReasonTree, options: { includeMinor?: boolean } = {}): ReasonRanking[] {
   const byCategory = new Map<string, ReasonRanking>()
   for (const e of events) {
     if (e.minor && !options.includeMinor) continue
     if (e.state === 'running' || e.state === 'planned-stop') continue
-    const label = e.reason ? reasonLabel(reasons, e.reason) : { category: 'Uncoded', reason: 'Uncoded' }
-    const key = e.reason?.categoryId ?? '\u0000uncoded'
+    const noData = !e.reason && e.state === 'no-data'
+    const label = e.reason ? reasonLabel(reasons, e.reason) : { category: noData ? 'No data' : 'Uncoded', reason: 'Uncoded' }
+    const key = e.reason?.categoryId ?? (noData ? '\u0000no-data' : '\u0000uncoded')
     let cat = byCategory.get(key)
     if (!cat) byCategory.set(key, (cat = { categoryId: e.reason?.categoryId ?? null, category: label.category, minutes: 0, events: 0, reasons: [] }))
     const reasonId = e.reason?.reasonId ?? null

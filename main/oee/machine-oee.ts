@@ -230,6 +230,7 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
   let minorMs = 0
   let breakdownMs = 0
   let blockedStarvedLossMs = 0
+  let noDataLossMs = 0
   let excludedMs = 0
   const excludeNoData = m.noDataTime === 'exclude'
   for (let i = firstSegmentEndingAfter(m.segments, period.start); i < m.segments.length; i++) {
@@ -248,7 +249,10 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
       case 'no-data':
         if (excludeNoData) excludedMs += ms
         else if (m.minor[i]) minorMs += ms
-        else breakdownMs += ms
+        else {
+          breakdownMs += ms
+          noDataLossMs += ms
+        }
         break
       case 'blocked':
       case 'starved':
@@ -320,6 +324,7 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
     plannedProductionS: pptMs / 1000,
     noDataS: stateMs['no-data'],
     noDataTime: m.noDataTime,
+    noDataBreakdownMin: noDataLossMs / 60_000,
     runS: runMs / 1000,
     netRunS: netRunMs / 1000,
     blockedStarvedS: blockedStarvedMs / 1000,

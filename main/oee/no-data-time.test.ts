@@ -60,6 +60,7 @@ describe('time without data, left out of planned time (the default)', () => {
 
   it('keeps no-data time out of the losses, which still add up to planned production time', () => {
     expect(r.lossMin.breakdowns).toBeCloseTo(30, 12)
+    expect(r.noDataBreakdownMin).toBe(0)
     const lost = Object.values(r.lossMin).reduce((a, b) => a + b, 0)
     expect(lost + (r.counts.good * 2) / 60).toBeCloseTo(345, 9)
   })
@@ -90,6 +91,7 @@ describe('time without data counted as breakdown', () => {
     expect(r.performance).toBeCloseTo(300 / 315, 12)
     expect(r.oee).toBeCloseTo((8910 * 2) / (465 * 60), 12)
     expect(r.lossMin.breakdowns).toBeCloseTo(150, 12)
+    expect(r.noDataBreakdownMin).toBeCloseTo(120, 12)
     const lost = Object.values(r.lossMin).reduce((a, b) => a + b, 0)
     expect(lost + (r.counts.good * 2) / 60).toBeCloseTo(465, 9)
   })

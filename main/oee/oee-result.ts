@@ -29,6 +29,8 @@ export interface MachineOeeResult {
    */
   noDataS: number
   noDataTime: NoDataTime
+  /** The part of `lossMin.breakdowns` that is no-data time (0 unless `noDataTime` is 'breakdown'). */
+  noDataBreakdownMin: number
   plannedProductionS: number
   /** Running time plus minor stops. */
   runS: number

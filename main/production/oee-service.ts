@@ -287,6 +287,7 @@ export class OeeService {
       plannedStopStateMin: minutes(m.plannedStopStateS),
       plannedProductionMin,
       noDataMin: minutes(m.noDataS),
+      noDataBreakdownMin: m.noDataBreakdownMin,
       runMin: minutes(m.runS),
       blockedStarvedMin: minutes(m.blockedStarvedS),
       blockedStarvedLossMin: m.blockedStarvedLossMin,

@@ -34,6 +34,8 @@ export const oeeMachineResultSchema = z.object({
   plannedProductionMin: z.number(),
   /** Planned calendar time with no recorded state; outside planned production time unless noDataTime is 'breakdown'. */
   noDataMin: z.number(),
+  /** The part of lossMin.breakdowns that is no-data time (0 unless noDataTime is 'breakdown'). */
+  noDataBreakdownMin: z.number(),
   runMin: z.number(),
   blockedStarvedMin: z.number(),
   blockedStarvedLossMin: z.number(),

@@ -1,6 +1,20 @@
 import { useRef } from 'react'
 import type { OeeMachineResult, OeePareto, OeePeriod, OeeReport } from '../../../../preload/contract'
-import { downloadSvgAsPng, mins, pct, STATE_COLORS } from './oee-range'
+import { downloadSvgAsPng, hoursMinutes, mins, NO_DATA_FILL, pct, STATE_COLORS } from './oee-range'
+
+/** The hatch no-data time is drawn with: not a state colour, so it never reads as running or stopped. */
+export function NoDataHatch(): React.JSX.Element {
+  return (
+    <defs>
+      <pattern id="oee-no-data-hatch" width={6} height={6} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+        <rect width={6} height={6} fill="var(--panel-2)" />
+        <rect width={2.5} height={6} fill="var(--muted)" />
+      </pattern>
+    </defs>
+  )
+}
+
+const stateFill = (state: string): string => (state === 'no-data' ? NO_DATA_FILL : STATE_COLORS[state])
 
 /** A chart panel with a PNG download of its SVG. */
 export function ChartPanel({
@@ -97,10 +111,19 @@ export function TrendBars({ periods, svgRef }: { periods: OeePeriod[]; svgRef: R
 }
 
 /** Planned production time → six big losses → fully productive time. */
-export function Waterfall({ m, svgRef }: { m: OeeMachineResult; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
-  const steps: { label: string; value: number; kind: 'total' | 'loss' }[] = [
-    { label: 'Planned', value: m.plannedProductionMin, kind: 'total' },
-    { label: 'Breakdowns', value: m.lossMin.breakdowns, kind: 'loss' },
+export function Waterfall({ m, noDataTime, svgRef }: { m: OeeMachineResult; noDataTime: 'exclude' | 'breakdown'; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
+  // Left out: planned time − no data = the planned production time OEE is over. As breakdown: its share of breakdowns.
+  const leftOut = noDataTime === 'exclude' && m.noDataMin > 0
+  const noDataLoss = noDataTime === 'breakdown' ? m.noDataBreakdownMin : 0
+  const steps: { label: string; value: number; kind: 'total' | 'loss' | 'no-data' }[] = [
+    ...(leftOut
+      ? [
+          { label: 'Planned time', value: m.plannedProductionMin + m.noDataMin, kind: 'total' as const },
+          { label: 'No data left out', value: m.noDataMin, kind: 'no-data' as const },
+        ]
+      : [{ label: 'Planned', value: m.plannedProductionMin, kind: 'total' as const }]),
+    ...(noDataLoss > 0 ? [{ label: 'No data', value: noDataLoss, kind: 'no-data' as const }] : []),
+    { label: 'Breakdowns', value: m.lossMin.breakdowns - noDataLoss, kind: 'loss' },
     { label: 'Setup', value: m.lossMin.setupAndAdjustments, kind: 'loss' },
     { label: 'Blocked/starved', value: m.blockedStarvedLossMin, kind: 'loss' },
     { label: 'Minor stops', value: m.lossMin.minorStops, kind: 'loss' },
@@ -109,12 +132,12 @@ export function Waterfall({ m, svgRef }: { m: OeeMachineResult; svgRef: React.Re
     { label: 'Start-up rejects', value: m.lossMin.startupRejects, kind: 'loss' },
     { label: 'Fully productive', value: m.fullyProductiveMin, kind: 'total' },
   ]
-  const w = 560
-  const h = 180
-  const max = Math.max(1e-9, m.plannedProductionMin, ...steps.map((s) => s.value))
-  const scale = (h - 50) / max
+  const w = Math.max(560, steps.length * 64 + 20)
+  const h = 190
+  const max = Math.max(1e-9, steps[0].value, ...steps.map((s) => s.value))
+  const scale = (h - 60) / max
   const bw = (w - 20) / steps.length - 6
-  let level = m.plannedProductionMin
+  let level = steps[0].value
   return (
     <svg
       ref={svgRef}
@@ -124,27 +147,39 @@ export function Waterfall({ m, svgRef }: { m: OeeMachineResult; svgRef: React.Re
       role="img"
       aria-label={`Loss waterfall for ${m.name}: ${steps.map((s) => `${s.label} ${mins(s.value)}`).join(', ')}`}
     >
+      <NoDataHatch />
       {steps.map((s, i) => {
         const x = 10 + i * (bw + 6)
         let top: number
         let height: number
         if (s.kind === 'total') {
-          top = h - 30 - s.value * scale
+          top = h - 40 - s.value * scale
           height = s.value * scale
         } else {
           const after = level - s.value
-          top = h - 30 - Math.max(level, after) * scale
+          top = h - 40 - Math.max(level, after) * scale
           height = Math.abs(s.value) * scale
           level = after
         }
         return (
           <g key={s.label}>
-            <rect x={x} y={top} width={bw} height={Math.max(0.5, height)} fill={s.kind === 'total' ? 'var(--accent)' : 'var(--bad)'} />
+            <rect
+              x={x}
+              y={top}
+              width={bw}
+              height={Math.max(0.5, height)}
+              fill={s.kind === 'total' ? 'var(--accent)' : s.kind === 'no-data' ? NO_DATA_FILL : 'var(--bad)'}
+              stroke={s.kind === 'no-data' ? 'var(--muted)' : undefined}
+            />
             <text x={x + bw / 2} y={top - 3} fontSize={9} textAnchor="middle" fill="var(--text)">
               {s.value.toFixed(1)}
             </text>
-            <text x={x + bw / 2} y={h - 16} fontSize={8.5} textAnchor="middle" fill="var(--muted)">
-              {s.label}
+            <text x={x + bw / 2} y={h - 27} fontSize={8.5} textAnchor="middle" fill="var(--muted)">
+              {labelLines(s.label).map((line, k) => (
+                <tspan key={k} x={x + bw / 2} dy={k === 0 ? 0 : 10}>
+                  {line}
+                </tspan>
+              ))}
             </text>
           </g>
         )
@@ -156,12 +191,33 @@ export function Waterfall({ m, svgRef }: { m: OeeMachineResult; svgRef: React.Re
   )
 }
 
-export function Pareto({ data, by, svgRef }: { data: OeePareto; by: 'minutes' | 'count'; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
-  const rows = [...data].map((c) => ({ label: c.category, value: by === 'minutes' ? c.minutes : c.events })).sort((a, b) => b.value - a.value)
+/** A bar label on one line, or two when long (split at the space nearest the middle). */
+function labelLines(label: string): string[] {
+  if (label.length <= 11 || !label.includes(' ')) return [label]
+  const spaces = [...label.matchAll(/ /g)].map((m) => m.index)
+  const cut = spaces.reduce((best, i) => (Math.abs(i - label.length / 2) < Math.abs(best - label.length / 2) ? i : best))
+  return [label.slice(0, cut), label.slice(cut + 1)]
+}
+
+export function Pareto({
+  data,
+  by,
+  leftOutNoDataMin = 0,
+  svgRef,
+}: {
+  data: OeePareto
+  by: 'minutes' | 'count'
+  /** No-data time left out of planned time: not a stop, noted under the bars in its own hatch. */
+  leftOutNoDataMin?: number
+  svgRef: React.Ref<SVGSVGElement>
+}): React.JSX.Element {
+  const rows = [...data].map((c) => ({ label: c.category, value: by === 'minutes' ? c.minutes : c.events, noData: c.categoryId === null && c.category === 'No data' })).sort((a, b) => b.value - a.value)
   const total = rows.reduce((a, r) => a + r.value, 0)
   const w = 560
   const rowH = 22
-  const h = Math.max(60, rows.length * rowH + 20)
+  const note = leftOutNoDataMin > 0
+  const noteY = 10 + Math.max(rows.length, 1) * rowH + 8
+  const h = Math.max(60, note ? noteY + rowH + 4 : rows.length * rowH + 20)
   const max = Math.max(1e-9, ...rows.map((r) => r.value))
   let cum = 0
   return (
@@ -171,10 +227,11 @@ export function Pareto({ data, by, svgRef }: { data: OeePareto; by: 'minutes' | 
       width="100%"
       height={h}
       role="img"
-      aria-label={`Downtime Pareto by ${by}: ${rows.map((r) => `${r.label} ${by === 'minutes' ? mins(r.value) : `${r.value} stops`}`).join(', ') || 'no stops'}`}
+      aria-label={`Downtime Pareto by ${by}: ${rows.map((r) => `${r.label} ${by === 'minutes' ? mins(r.value) : `${r.value} stops`}`).join(', ') || 'no stops'}${note ? `; no data ${hoursMinutes(leftOutNoDataMin)} left out (not a stop)` : ''}`}
     >
+      <NoDataHatch />
       {rows.length === 0 && (
-        <text x={10} y={30} fill="var(--muted)">
+        <text x={10} y={24} fill="var(--muted)">
           No stops in this range
         </text>
       )}
@@ -186,13 +243,28 @@ export function Pareto({ data, by, svgRef }: { data: OeePareto; by: 'minutes' | 
             <text x={0} y={14} fontSize={11} fill="var(--text)">
               {r.label}
             </text>
-            <rect x={120} y={3} width={Math.max(1, bw)} height={14} fill={r.label === 'Uncoded' ? 'var(--muted)' : 'var(--warn)'} />
+            <rect
+              x={120}
+              y={3}
+              width={Math.max(1, bw)}
+              height={14}
+              fill={r.noData ? NO_DATA_FILL : r.label === 'Uncoded' ? 'var(--muted)' : 'var(--warn)'}
+              stroke={r.noData ? 'var(--muted)' : undefined}
+            />
             <text x={126 + bw} y={14} fontSize={10} fill="var(--text)">
               {by === 'minutes' ? mins(r.value) : `${r.value}`} · {total ? Math.round((cum / total) * 100) : 0}% cum.
             </text>
           </g>
         )
       })}
+      {note && (
+        <g transform={`translate(0 ${noteY})`}>
+          <rect x={0} y={3} width={14} height={14} fill={NO_DATA_FILL} stroke="var(--muted)" />
+          <text x={20} y={14} fontSize={11} fill="var(--muted)">
+            No data {hoursMinutes(leftOutNoDataMin)}: left out of planned time, not a stop
+          </text>
+        </g>
+      )}
     </svg>
   )
 }
@@ -223,46 +295,51 @@ export function StateTimeline({
       role="img"
       aria-label={`Machine state timeline from ${new Date(report.from).toLocaleString()} to ${new Date(report.to).toLocaleString()}`}
     >
+      <NoDataHatch />
       {report.timeline.map((row, i) => (
         <g key={row.machine} transform={`translate(0 ${i * rowH})`}>
           <text x={0} y={16} fontSize={11} fill="var(--text)">
             {row.machine.replace(/^.*\./, '')}
           </text>
-          {row.segments.map((s) => (
+          {row.segments.map((s) => {
+            // No-data time is a stop only when it counts as breakdown; left out, there is nothing to split or code.
+            const pickable = onPickStop && s.state !== 'running' && (s.state !== 'no-data' || report.noDataTime === 'breakdown')
+            return (
             <rect
               key={s.start}
               x={x(s.start)}
               y={4}
               width={Math.max(0.5, x(s.end) - x(s.start))}
               height={rowH - 8}
-              fill={STATE_COLORS[s.state]}
-              className={onPickStop && s.state !== 'running' ? 'oee-pickable' : undefined}
-              {...(onPickStop && s.state !== 'running'
+              fill={stateFill(s.state)}
+              className={pickable ? 'oee-pickable' : undefined}
+              {...(pickable
                 ? {
                     role: 'button',
                     tabIndex: 0,
                     'aria-label': `Split ${row.machine.replace(/^.*\./, '')} ${s.state} stop ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}`,
                     onKeyDown: (e: React.KeyboardEvent) => {
-                      if (e.key === 'Enter' || e.key === ' ') onPickStop(row.machine, Math.round((s.start + s.end) / 2000) * 1000)
+                      if (e.key === 'Enter' || e.key === ' ') onPickStop!(row.machine, Math.round((s.start + s.end) / 2000) * 1000)
                     },
                   }
                 : {})}
               onClick={
-                onPickStop && s.state !== 'running'
+                pickable
                   ? (e) => {
                       // Screen → viewBox coordinates (the chart is scaled and centred to fit its panel).
                       const svg = e.currentTarget.ownerSVGElement
                       const ctm = svg?.getScreenCTM()
                       const vx = svg && ctm ? new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse()).x : x(s.start)
                       const t = report.from + ((vx - left) / (w - left - 10)) * span
-                      onPickStop(row.machine, Math.round(Math.min(s.end - 1000, Math.max(s.start + 1000, t)) / 1000) * 1000)
+                      onPickStop!(row.machine, Math.round(Math.min(s.end - 1000, Math.max(s.start + 1000, t)) / 1000) * 1000)
                     }
                   : undefined
               }
             >
-              <title>{`${s.state}${s.faultCode ? ` (fault ${s.faultCode})` : ''}: ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}${onPickStop && s.state !== 'running' ? ' — click to split this stop here' : ''}`}</title>
+              <title>{`${s.state === 'no-data' ? 'no data' : s.state}${s.faultCode ? ` (fault ${s.faultCode})` : ''}: ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}${pickable ? ' — click to split this stop here' : ''}`}</title>
             </rect>
-          ))}
+            )
+          })}
         </g>
       ))}
       <text x={left} y={report.timeline.length * rowH + 12} fontSize={9} fill="var(--muted)">
@@ -273,10 +350,10 @@ export function StateTimeline({
       </text>
       <g transform={`translate(${left} ${report.timeline.length * rowH + 22})`} aria-label="Legend">
         {states.map((s, i) => (
-          <g key={s} transform={`translate(${i * 95} 0)`}>
-            <rect width={10} height={10} fill={STATE_COLORS[s]} />
+          <g key={s} transform={`translate(${i * 88} 0)`}>
+            <rect width={10} height={10} fill={stateFill(s)} stroke={s === 'no-data' ? 'var(--muted)' : undefined} />
             <text x={14} y={9} fontSize={10} fill="var(--text)">
-              {s}
+              {s === 'no-data' ? 'no data' : s}
             </text>
           </g>
         ))}

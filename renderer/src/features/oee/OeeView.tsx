@@ -4,7 +4,7 @@ import type { OeeEvent, OeeReport } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { ChartPanel, Gauge, Pareto, StateTimeline, TrendBars, Waterfall } from './OeeCharts'
 import type { OeeRanges } from '../../../../preload/contract'
-import { csvCell, downloadText, mins, pct, PRESETS, presetRange, type RangePreset } from './oee-range'
+import { csvCell, downloadText, hoursMinutes, mins, pct, PRESETS, presetRange, type RangePreset } from './oee-range'
 import { formatPlantTime, fromPlantInput, toPlantInput } from './plant-time'
 import { OeeSettingsPanel } from './settings/OeeSettingsPanel'
 import { StopsPanel } from './StopsPanel'
@@ -30,11 +30,11 @@ function eventsCsv(events: OeeEvent[]): string {
 
 function reportCsv(r: OeeReport): string {
   const head =
-    'period,start,end,machine,availability,performance,quality,oee,planned_min,run_min,good,reject,breakdowns_min,setup_min,minor_stops_min,reduced_speed_min,defects_min,startup_rejects_min,bottleneck'
+    'period,start,end,machine,availability,performance,quality,oee,planned_min,no_data_min,no_data_time,run_min,good,reject,breakdowns_min,setup_min,minor_stops_min,reduced_speed_min,defects_min,startup_rejects_min,bottleneck'
   const rows = [r.summary, ...r.periods].flatMap((p) =>
     [
       ...p.machines.map((m) => ({ ...m, name: m.machine })),
-      { name: 'LINE', ...p.line, plannedProductionMin: '', runMin: '', counts: p.output, lossMin: null },
+      { name: 'LINE', ...p.line, plannedProductionMin: '', noDataMin: '', runMin: '', counts: p.output, lossMin: null },
     ].map((m) =>
       [
         p.label,
@@ -46,6 +46,8 @@ function reportCsv(r: OeeReport): string {
         m.quality,
         m.oee,
         m.plannedProductionMin,
+        m.noDataMin,
+        m.name === 'LINE' ? '' : r.noDataTime,
         m.runMin,
         m.counts.good,
         'reject' in m.counts ? m.counts.reject : '',
@@ -79,6 +81,7 @@ type Tab = (typeof TABS)[number]['id']
 export function OeeView(): React.JSX.Element {
   const client = useClient()
   const [tab, setTab] = useState<Tab>('overview')
+  const [settingsSection, setSettingsSection] = useState<'no-data' | undefined>(undefined)
   // A stop picked on the state timeline: the Stops tab opens its split dialog at that time.
   const [splitRequest, setSplitRequest] = useState<{ machine: string; at: number } | null>(null)
   const [preset, setPreset] = useState<RangePreset>('shift')
@@ -122,6 +125,8 @@ export function OeeView(): React.JSX.Element {
   const summary = r?.summary
   const wfMachine = summary?.machines.find((m) => m.machine === (waterfallMachine ?? summary.bottleneck?.machine)) ?? summary?.machines[0]
   const noShift = ranges.data && (preset === 'shift' || preset === 'previous') && range() === null
+  // Machines share a recorder, so their no-data time is nearly always the same: the largest is the figure shown.
+  const noDataMin = summary ? Math.max(0, ...summary.machines.map((m) => m.noDataMin)) : 0
 
   return (
     <div className="oee-view">
@@ -135,7 +140,10 @@ export function OeeView(): React.JSX.Element {
               role="tab"
               aria-selected={tab === t.id}
               className={tab === t.id ? 'active' : undefined}
-              onClick={() => setTab(t.id)}
+              onClick={() => {
+                setTab(t.id)
+                setSettingsSection(undefined)
+              }}
             >
               {t.label}
             </button>
@@ -214,7 +222,7 @@ export function OeeView(): React.JSX.Element {
           </>
         )}
       </header>
-      {tab === 'settings' && <OeeSettingsPanel />}
+      {tab === 'settings' && <OeeSettingsPanel initialSection={settingsSection} />}
       {tab === 'stops' && r && (
         <StopsPanel
           range={{ from: r.from, to: r.to }}
@@ -229,6 +237,27 @@ export function OeeView(): React.JSX.Element {
           {report.error && <p role="alert">OEE could not be computed: {report.error.message}</p>}
           {summary && (
             <section className="panel" aria-label="Overview">
+              {noDataMin > 0 && (
+                <p className="oee-no-data" role="status" aria-label="No data">
+                  <span className="oee-no-data-swatch" aria-hidden="true" />
+                  <span className="oee-no-data-figure">No data: {hoursMinutes(noDataMin)}</span>
+                  <span className="muted">
+                    {r.noDataTime === 'exclude'
+                      ? 'of planned time with nothing recorded — left out of planned time; availability, performance and OEE are over the recorded time.'
+                      : 'of planned time with nothing recorded — counted as breakdown.'}
+                  </span>
+                  <button
+                    type="button"
+                    className="ghost"
+                    onClick={() => {
+                      setSettingsSection('no-data')
+                      setTab('settings')
+                    }}
+                  >
+                    Change…
+                  </button>
+                </p>
+              )}
               <table className="oee-table oee-overview" aria-label="OEE per machine and line">
                 <thead>
                   <tr>
@@ -238,6 +267,7 @@ export function OeeView(): React.JSX.Element {
                     <th>Quality</th>
                     <th>OEE</th>
                     <th>Planned</th>
+                    <th>No data</th>
                     <th>Good / reject</th>
                     <th>Blocked+starved</th>
                     <th>Flags</th>
@@ -256,6 +286,7 @@ export function OeeView(): React.JSX.Element {
                         </td>
                       ))}
                       <td>{mins(m.plannedProductionMin)}</td>
+                      <td>{hoursMinutes(m.noDataMin)}</td>
                       <td>
                         {m.counts.good} / {m.counts.reject}
                       </td>
@@ -270,6 +301,7 @@ export function OeeView(): React.JSX.Element {
                         <Gauge label={`Line ${k}`} value={summary.line[k]} size={56} /> <strong>{pct(summary.line[k])}</strong>
                       </td>
                     ))}
+                    <td />
                     <td />
                     <td>
                       {summary.output.good} good of {summary.output.total}
@@ -302,7 +334,7 @@ export function OeeView(): React.JSX.Element {
                     </select>
                   }
                 >
-                  {(ref) => <Waterfall m={wfMachine} svgRef={ref} />}
+                  {(ref) => <Waterfall m={wfMachine} noDataTime={r.noDataTime} svgRef={ref} />}
                 </ChartPanel>
               )}
               <ChartPanel
@@ -329,7 +361,7 @@ export function OeeView(): React.JSX.Element {
                   </div>
                 }
               >
-                {(ref) => <Pareto data={pareto.data ?? []} by={paretoBy} svgRef={ref} />}
+                {(ref) => <Pareto data={pareto.data ?? []} by={paretoBy} leftOutNoDataMin={r.noDataTime === 'exclude' ? noDataMin : 0} svgRef={ref} />}
               </ChartPanel>
               <ChartPanel title="Machine states" file="oee-states.png">
                 {(ref) => (

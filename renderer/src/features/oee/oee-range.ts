@@ -26,6 +26,15 @@ export function presetRange(preset: Exclude<RangePreset, 'custom' | 'pick'>, now
 
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`)
 export const mins = (x: number): string => `${x.toFixed(1)} min`
+/** A duration in minutes as a person says it: "3 h 12 min", "45 min", "0 min". */
+export const hoursMinutes = (x: number): string => {
+  const total = Math.round(x)
+  const h = Math.floor(total / 60)
+  return h > 0 ? `${h} h ${total % 60} min` : `${total} min`
+}
+
+/** SVG fill of the no-data hatch (NoDataHatch must be inside the same svg). */
+export const NO_DATA_FILL = 'url(#oee-no-data-hatch)'
 
 export const STATE_COLORS: Record<string, string> = {
   running: '#52c41a',
@@ -36,6 +45,8 @@ export const STATE_COLORS: Record<string, string> = {
   setup: '#9254de',
   'planned-stop': '#8c8c8c',
   unknown: '#434343',
+  // Solid stand-in where a hatch cannot be drawn (swatches); charts draw no-data hatched (NO_DATA_FILL).
+  'no-data': '#a3acb9',
 }
 
 export function csvCell(v: unknown): string {

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useClient } from '../../../app/client-context'
 import { CalendarSettings } from './CalendarSettings'
 import { MachineSettings } from './MachineSettings'
+import { NoDataSettings } from './NoDataSettings'
 import { ReasonSettings } from './ReasonSettings'
 import { TagOptions } from './settings-common'
 
@@ -10,13 +11,14 @@ const SECTIONS = [
   { id: 'machines', label: 'Machines' },
   { id: 'calendar', label: 'Shift calendar' },
   { id: 'reasons', label: 'Reasons and rules' },
+  { id: 'no-data', label: 'Time without data' },
 ] as const
 type Section = (typeof SECTIONS)[number]['id']
 
-/** Where a plant sets up OEE: machines from tags, the shift calendar, the reason tree and fault-code rules. */
-export function OeeSettingsPanel(): React.JSX.Element {
+/** Where a plant sets up OEE: machines from tags, the shift calendar, the reason tree and fault-code rules, time without data. */
+export function OeeSettingsPanel({ initialSection }: { initialSection?: Section } = {}): React.JSX.Element {
   const client = useClient()
-  const [section, setSection] = useState<Section>('machines')
+  const [section, setSection] = useState<Section>(initialSection ?? 'machines')
   const settings = useQuery({ queryKey: ['oee', 'settings'], queryFn: () => client.call('oee.settings') })
   return (
     <div className="oee-settings">
@@ -39,6 +41,7 @@ export function OeeSettingsPanel(): React.JSX.Element {
       {settings.data && section === 'machines' && <MachineSettings settings={settings.data} />}
       {settings.data && section === 'calendar' && <CalendarSettings settings={settings.data} />}
       {settings.data && section === 'reasons' && <ReasonSettings settings={settings.data} />}
+      {settings.data && section === 'no-data' && <NoDataSettings settings={settings.data} />}
     </div>
   )
 }
