@@ -19,6 +19,7 @@ beforeAll(async () => {
     ],
   })
   dataset.images[1].labels.boxes.push({ classId: 1, x: 1.5, y: 2.25, w: 10, h: 12, confidence: 0.87, draft: true })
+  dataset.images[1].labels.classDrafts = [{ classId: 2, confidence: 0.64 }]
 })
 afterAll(() => tmp.cleanup())
 
@@ -48,6 +49,7 @@ describe('COCO format', () => {
     await exportCoco(dataset, { sourceRoot: path.join(tmp.dir, 'source'), outDir: dir })
     const imported = await importCoco(dir)
     expect(imported.images[1].labels.boxes.some((b) => b.draft)).toBe(false)
+    expect(imported.images[1].labels.classDrafts).toBeUndefined()
   })
 
   it('says which annotation is wrong', async () => {

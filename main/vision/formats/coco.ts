@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { type Dataset, type DatasetImage, exportableBoxes, exportablePolygons, parseDataset, type Polygon } from '../annotations'
+import { classDraftsOf, type Dataset, type DatasetImage, exportableBoxes, exportablePolygons, parseDataset, type Polygon } from '../annotations'
 import { copyInto, exists, LabelFileError, type LongTaskOptions, stem, uniqueBaseNames } from '../dataset-files'
 
 export interface CocoExportOptions extends LongTaskOptions {
@@ -26,6 +26,8 @@ const CocoFileSchema = z.object({
         otw_status: z.enum(['unlabeled', 'labeled', 'reviewed', 'rejected']).optional(),
         otw_split: z.enum(['train', 'val', 'test']).optional(),
         otw_classes: z.array(z.number().int().nonnegative()).optional(),
+        /** Image-level classes a classifier proposed, not yet confirmed (written only when drafts are asked for). */
+        otw_class_drafts: z.array(z.object({ class_id: z.number().int().nonnegative(), confidence: z.number().min(0).max(1) })).optional(),
       })
       .loose(),
   ),
@@ -78,6 +80,9 @@ export async function exportCoco(input: Dataset, options: CocoExportOptions): Pr
       otw_status: image.labels.status,
       ...(image.split ? { otw_split: image.split } : {}),
       otw_classes: image.labels.classes,
+      ...(options.includeDrafts && classDraftsOf(image).length > 0
+        ? { otw_class_drafts: classDraftsOf(image).map((d) => ({ class_id: d.classId, confidence: d.confidence })) }
+        : {}),
     })
     for (const box of exportableBoxes(image, options.includeDrafts)) {
       annotations.push({
@@ -155,7 +160,13 @@ export async function importCoco(dir: string, options: LongTaskOptions & { annot
       ...(entry.date_captured !== undefined ? { captureTime: entry.date_captured } : {}),
       context: entry.otw_context ?? {},
       ...(entry.otw_split ? { split: entry.otw_split } : {}),
-      labels: { classes: entry.otw_classes ?? [], boxes: [], polygons: [], status: entry.otw_status ?? 'labeled' },
+      labels: {
+        classes: entry.otw_classes ?? [],
+        ...(entry.otw_class_drafts ? { classDrafts: entry.otw_class_drafts.map((d) => ({ classId: d.class_id, confidence: d.confidence })) } : {}),
+        boxes: [],
+        polygons: [],
+        status: entry.otw_status ?? 'labeled',
+      },
     }
     byImageId.set(entry.id, image)
     images.push(image)
