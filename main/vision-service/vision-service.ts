@@ -390,7 +390,12 @@ export class VisionService {
   async trainAnomaly(datasetId: string, task: LongTask = {}): Promise<{ threshold: number; trainedOn: number }> {
     const opened = await this.load(datasetId)
     const good = opened.dataset.images.filter(
-      (i) => (i.labels.status === 'labeled' || i.labels.status === 'reviewed') && i.labels.boxes.length === 0 && i.labels.classes.length === 0,
+      // A pending draft (box or image class) is a model's suspicion nobody has ruled out: not a known-good part.
+      (i) =>
+        (i.labels.status === 'labeled' || i.labels.status === 'reviewed') &&
+        i.labels.boxes.length === 0 &&
+        i.labels.classes.length === 0 &&
+        classDraftsOf(i).length === 0,
     )
     if (good.length < 2)
       throw new WorkbenchError(
