@@ -184,6 +184,13 @@ test.describe('Vision models', () => {
     await expect(panel.getByRole('img', { name: 'Thumbnail of part-00000' }).first()).toBeVisible()
     await shot(page, 'vision-models-class-drafts')
 
+    // Enter opens the image with every draft of it; Escape closes it.
+    await rows.nth(1).focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Image part-00000' })
+    await expect(dialog.getByLabel('Image-class drafts')).toHaveText('Image-class drafts:scratch 0.62dent 0.31')
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
     // The keyboard in the list: A accepts the focused draft.
     await rows.nth(1).focus()
     await page.keyboard.press('a')
