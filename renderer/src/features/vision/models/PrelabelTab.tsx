@@ -127,7 +127,7 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
           <p className="muted small" aria-label="Classifier drafts">
             {dataset.imageClassMode === 'single'
               ? 'Single-label dataset: the top class of each image becomes a draft image class, whatever its confidence; accepting it replaces the image class.'
-              : `Multi-label dataset: every class at or above the confidence threshold (${threshold.toFixed(2)}, under Registry → settings) becomes a draft image class; accepting one adds it.`}{' '}
+              : `Multi-label dataset: every class at or above the confidence threshold (${threshold.toFixed(2)}, Registry → Inference settings) becomes a draft image class; accepting one adds it.`}{' '}
             Model classes match dataset classes by name; earlier image-class drafts are replaced, confirmed classes stay.
           </p>
         )}

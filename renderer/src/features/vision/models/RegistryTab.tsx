@@ -240,7 +240,13 @@ export function RegistryTab(): React.JSX.Element {
                     <td className="vm-mono">{shape(m.inputs[0]?.shape ?? [])}</td>
                     <td title={m.classNames.join(', ')}>{m.kind === 'anomaly' ? '—' : m.classNames.length}</td>
                     <td>{new Date(m.importedAt).toLocaleString()}</td>
-                    <td>{m.sizeBytes < 1024 ? `${m.sizeBytes} B` : m.sizeBytes < 1048576 ? `${(m.sizeBytes / 1024).toFixed(0)} KB` : `${(m.sizeBytes / 1048576).toFixed(1)} MB`}</td>
+                    <td>
+                      {m.sizeBytes < 1024
+                        ? `${m.sizeBytes} B`
+                        : m.sizeBytes < 1048576
+                          ? `${(m.sizeBytes / 1024).toFixed(0)} KB`
+                          : `${(m.sizeBytes / 1048576).toFixed(1)} MB`}
+                    </td>
                     <td>
                       {confirmDelete === key ? (
                         <>
@@ -307,8 +313,8 @@ function SettingsForm({
   const client = useClient()
   const [draft, setDraft] = useState(settings)
   const save = useMutation({ mutationFn: () => client.call('visionModels.saveSettings', draft), onSuccess: onSaved })
-  const number = (key: 'confidenceThreshold' | 'iouThreshold' | 'batchSize', label: string, min: number, max: number, step: number) => (
-    <label>
+  const number = (key: 'confidenceThreshold' | 'iouThreshold' | 'batchSize', label: string, min: number, max: number, step: number, hint?: string) => (
+    <label title={hint}>
       {label}{' '}
       <input
         type="number"
@@ -342,7 +348,14 @@ function SettingsForm({
             {providers.includes('dml') && <option value="dml">DirectML (GPU)</option>}
           </select>
         </label>
-        {number('confidenceThreshold', 'Confidence threshold', 0, 1, 0.05)}
+        {number(
+          'confidenceThreshold',
+          'Confidence threshold',
+          0,
+          1,
+          0.05,
+          'Detector boxes below it are dropped; classifiers pre-label a multi-label dataset with every class at or above it',
+        )}
         {number('iouThreshold', 'NMS IoU', 0.05, 0.95, 0.05)}
         {number('batchSize', 'Batch size', 1, 64, 1)}
         <button type="submit" disabled={save.isPending}>
