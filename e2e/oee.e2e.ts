@@ -36,7 +36,7 @@ test('oee: see A/P/Q/OEE of the demo line with the time before recording as No d
   await expect(noData).toContainText(/No data: (\d+ h )?\d+ min/)
   await expect(noData).toContainText('left out of planned time')
   await expect(page.getByRole('img', { name: /Loss waterfall for/ })).toHaveAttribute('aria-label', /No data left out [\d.]+ min/)
-  await expect(pareto(page)).toHaveAttribute('aria-label', /no data .* left out \(not a stop\)/)
+  await expect(pareto(page)).toHaveAttribute('aria-label', /no data .* of machine time left out \(not a stop\)/)
   await expect(page.getByRole('img', { name: /Machine state timeline/ })).toBeVisible()
   const leftOut = await lineAvailability(page)
   await screenshotBothThemes(page, 'oee-overview-no-data-left-out')

@@ -15,7 +15,12 @@ const stateMap = { '1': 'running', '2': 'idle', '3': 'faulted' } as const
 
 const calendarInput = { timeZone: 'UTC', shifts: [{ name: 'A', start: '06:00', end: '14:00' }], breaks: [{ start: '10:00', durationMin: 15 }] }
 const calendar = ShiftCalendarSchema.parse(calendarInput)
-const machineInput = { id: 'filler', state: { kind: 'enum', tag: 'state', map: stateMap }, counters: { totalTag: 'total', rejectTag: 'reject' }, idealCycleS: 2 } as const
+const machineInput = {
+  id: 'filler',
+  state: { kind: 'enum', tag: 'state', map: stateMap },
+  counters: { totalTag: 'total', rejectTag: 'reject' },
+  idealCycleS: 2,
+} as const
 const machine = MachineConfigSchema.parse(machineInput)
 const day = { from: ms('00:00'), to: Date.parse('2024-01-11T00:00:00Z') }
 

@@ -111,7 +111,15 @@ export function TrendBars({ periods, svgRef }: { periods: OeePeriod[]; svgRef: R
 }
 
 /** Planned production time → six big losses → fully productive time. */
-export function Waterfall({ m, noDataTime, svgRef }: { m: OeeMachineResult; noDataTime: 'exclude' | 'breakdown'; svgRef: React.Ref<SVGSVGElement> }): React.JSX.Element {
+export function Waterfall({
+  m,
+  noDataTime,
+  svgRef,
+}: {
+  m: OeeMachineResult
+  noDataTime: 'exclude' | 'breakdown'
+  svgRef: React.Ref<SVGSVGElement>
+}): React.JSX.Element {
   // Left out: planned time − no data = the planned production time OEE is over. As breakdown: its share of breakdowns.
   const leftOut = noDataTime === 'exclude' && m.noDataMin > 0
   const noDataLoss = noDataTime === 'breakdown' ? m.noDataBreakdownMin : 0
@@ -203,15 +211,19 @@ export function Pareto({
   data,
   by,
   leftOutNoDataMin = 0,
+  machines = 1,
   svgRef,
 }: {
   data: OeePareto
   by: 'minutes' | 'count'
-  /** No-data time left out of planned time: not a stop, noted under the bars in its own hatch. */
+  /** No-data machine time left out of planned time (summed over machines, as the bars are): not a stop, noted under the bars. */
   leftOutNoDataMin?: number
+  machines?: number
   svgRef: React.Ref<SVGSVGElement>
 }): React.JSX.Element {
-  const rows = [...data].map((c) => ({ label: c.category, value: by === 'minutes' ? c.minutes : c.events, noData: c.categoryId === null && c.category === 'No data' })).sort((a, b) => b.value - a.value)
+  const rows = [...data]
+    .map((c) => ({ label: c.category, value: by === 'minutes' ? c.minutes : c.events, noData: c.categoryId === null && c.category === 'No data' }))
+    .sort((a, b) => b.value - a.value)
   const total = rows.reduce((a, r) => a + r.value, 0)
   const w = 560
   const rowH = 22
@@ -227,7 +239,7 @@ export function Pareto({
       width="100%"
       height={h}
       role="img"
-      aria-label={`Downtime Pareto by ${by}: ${rows.map((r) => `${r.label} ${by === 'minutes' ? mins(r.value) : `${r.value} stops`}`).join(', ') || 'no stops'}${note ? `; no data ${hoursMinutes(leftOutNoDataMin)} left out (not a stop)` : ''}`}
+      aria-label={`Downtime Pareto by ${by}: ${rows.map((r) => `${r.label} ${by === 'minutes' ? mins(r.value) : `${r.value} stops`}`).join(', ') || 'no stops'}${note ? `; no data ${hoursMinutes(leftOutNoDataMin)} of machine time left out (not a stop)` : ''}`}
     >
       <NoDataHatch />
       {rows.length === 0 && (
@@ -261,7 +273,7 @@ export function Pareto({
         <g transform={`translate(0 ${noteY})`}>
           <rect x={0} y={3} width={14} height={14} fill={NO_DATA_FILL} stroke="var(--muted)" />
           <text x={20} y={14} fontSize={11} fill="var(--muted)">
-            No data {hoursMinutes(leftOutNoDataMin)}: left out of planned time, not a stop
+            No data {hoursMinutes(leftOutNoDataMin)} of machine time{machines > 1 ? ` (${machines} machines)` : ''}: left out of planned time, not a stop
           </text>
         </g>
       )}
@@ -305,39 +317,39 @@ export function StateTimeline({
             // No-data time is a stop only when it counts as breakdown; left out, there is nothing to split or code.
             const pickable = onPickStop && s.state !== 'running' && (s.state !== 'no-data' || report.noDataTime === 'breakdown')
             return (
-            <rect
-              key={s.start}
-              x={x(s.start)}
-              y={4}
-              width={Math.max(0.5, x(s.end) - x(s.start))}
-              height={rowH - 8}
-              fill={stateFill(s.state)}
-              className={pickable ? 'oee-pickable' : undefined}
-              {...(pickable
-                ? {
-                    role: 'button',
-                    tabIndex: 0,
-                    'aria-label': `Split ${row.machine.replace(/^.*\./, '')} ${s.state} stop ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}`,
-                    onKeyDown: (e: React.KeyboardEvent) => {
-                      if (e.key === 'Enter' || e.key === ' ') onPickStop!(row.machine, Math.round((s.start + s.end) / 2000) * 1000)
-                    },
-                  }
-                : {})}
-              onClick={
-                pickable
-                  ? (e) => {
-                      // Screen → viewBox coordinates (the chart is scaled and centred to fit its panel).
-                      const svg = e.currentTarget.ownerSVGElement
-                      const ctm = svg?.getScreenCTM()
-                      const vx = svg && ctm ? new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse()).x : x(s.start)
-                      const t = report.from + ((vx - left) / (w - left - 10)) * span
-                      onPickStop!(row.machine, Math.round(Math.min(s.end - 1000, Math.max(s.start + 1000, t)) / 1000) * 1000)
+              <rect
+                key={s.start}
+                x={x(s.start)}
+                y={4}
+                width={Math.max(0.5, x(s.end) - x(s.start))}
+                height={rowH - 8}
+                fill={stateFill(s.state)}
+                className={pickable ? 'oee-pickable' : undefined}
+                {...(pickable
+                  ? {
+                      role: 'button',
+                      tabIndex: 0,
+                      'aria-label': `Split ${row.machine.replace(/^.*\./, '')} ${s.state} stop ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}`,
+                      onKeyDown: (e: React.KeyboardEvent) => {
+                        if (e.key === 'Enter' || e.key === ' ') onPickStop!(row.machine, Math.round((s.start + s.end) / 2000) * 1000)
+                      },
                     }
-                  : undefined
-              }
-            >
-              <title>{`${s.state === 'no-data' ? 'no data' : s.state}${s.faultCode ? ` (fault ${s.faultCode})` : ''}: ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}${pickable ? ' — click to split this stop here' : ''}`}</title>
-            </rect>
+                  : {})}
+                onClick={
+                  pickable
+                    ? (e) => {
+                        // Screen → viewBox coordinates (the chart is scaled and centred to fit its panel).
+                        const svg = e.currentTarget.ownerSVGElement
+                        const ctm = svg?.getScreenCTM()
+                        const vx = svg && ctm ? new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse()).x : x(s.start)
+                        const t = report.from + ((vx - left) / (w - left - 10)) * span
+                        onPickStop!(row.machine, Math.round(Math.min(s.end - 1000, Math.max(s.start + 1000, t)) / 1000) * 1000)
+                      }
+                    : undefined
+                }
+              >
+                <title>{`${s.state === 'no-data' ? 'no data' : s.state}${s.faultCode ? ` (fault ${s.faultCode})` : ''}: ${new Date(s.start).toLocaleTimeString()}–${new Date(s.end).toLocaleTimeString()}${pickable ? ' — click to split this stop here' : ''}`}</title>
+              </rect>
             )
           })}
         </g>

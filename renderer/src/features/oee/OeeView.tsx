@@ -361,7 +361,15 @@ export function OeeView(): React.JSX.Element {
                   </div>
                 }
               >
-                {(ref) => <Pareto data={pareto.data ?? []} by={paretoBy} leftOutNoDataMin={r.noDataTime === 'exclude' ? noDataMin : 0} svgRef={ref} />}
+                {(ref) => (
+                  <Pareto
+                    data={pareto.data ?? []}
+                    by={paretoBy}
+                    leftOutNoDataMin={r.noDataTime === 'exclude' ? summary.machines.reduce((a, m) => a + m.noDataMin, 0) : 0}
+                    machines={summary.machines.length}
+                    svgRef={ref}
+                  />
+                )}
               </ChartPanel>
               <ChartPanel title="Machine states" file="oee-states.png">
                 {(ref) => (

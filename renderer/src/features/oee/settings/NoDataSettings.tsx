@@ -42,8 +42,8 @@ export function NoDataSettings({ settings }: { settings: OeeSettings }): React.J
           <LastChange changes={settings.changes.noDataTime} />
         </div>
         <p className="muted small oee-no-data-intro">
-          Planned time in which nothing was recorded for a machine&apos;s state: before the workstation started recording, while a connection was
-          down (bad values), or a gap marked NaN in a recording.
+          Planned time in which nothing is known about a machine&apos;s state: before its first recorded sample, while its connection was down (bad values), or
+          a gap marked NaN in a recording.
         </p>
         <fieldset className="oee-no-data-choices">
           <legend>Time without data</legend>
