@@ -44,6 +44,8 @@ export function visionHandlers(service: VisionService) {
     'vision.addDemoImages': (input: { datasetId: string; count: number; keepLabels: boolean }) =>
       service.addDemoImages(input.datasetId, input.count, input.keepLabels),
     'vision.images': (input: InputOf<'vision.images'>) => service.listImages(input.datasetId, input.status),
+    'vision.imageIndex': (input: InputOf<'vision.imageIndex'>) => service.imageIndex(input.datasetId, input.filter),
+    'vision.imagesById': (input: InputOf<'vision.imagesById'>) => service.imagesById(input.datasetId, input.imageIds),
     'vision.thumbnails': (input: InputOf<'vision.thumbnails'>) => service.thumbnails(input.datasetId, input.imageIds),
     'vision.image': (input: InputOf<'vision.image'>) => service.fullImage(input.datasetId, input.imageId),
     'vision.saveLabels': (input: InputOf<'vision.saveLabels'>) => service.saveLabels(input.datasetId, input.imageId, input),

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -219,6 +219,57 @@ describe('VisionService', () => {
       service.importDataset('coco', source, 'half', { signal: again.signal, onProgress: (p) => p.done === 6 && again.abort() }),
     ).rejects.toThrow()
     expect(readdirSync(path.join(dataDir, 'vision', 'datasets'))).toEqual(['cancel-me'])
+    await service.close()
+  })
+
+  it('imports a YOLO folder of 600 linked copies, gives the grid a slim filtered index and records by id, and caches each thumbnail on disk, even when two calls ask for it at once', async () => {
+    const { dataDir, service } = open()
+    const demo = await service.createDataset('Source')
+    await service.addDemoImages(demo.id, 3, true)
+    const { dir } = await service.exportAs(demo.id, 'yolo', { dir: path.join(dataDir, 'three') })
+    const big = path.join(dataDir, 'big')
+    mkdirSync(path.join(big, 'images', 'train'), { recursive: true })
+    mkdirSync(path.join(big, 'labels', 'train'), { recursive: true })
+    writeFileSync(path.join(big, 'data.yaml'), readFileSync(path.join(dir, 'data.yaml'), 'utf8').replace(/^(val|test):.*$/gm, ''))
+    const sources = readdirSync(path.join(dir, 'images', 'train')).map((name) => name.replace(/\.png$/, ''))
+    const count = 600
+    for (let i = 0; i < count; i++) {
+      const from = sources[i % sources.length]
+      const name = `img-${String(i).padStart(5, '0')}`
+      linkSync(path.join(dir, 'images', 'train', `${from}.png`), path.join(big, 'images', 'train', `${name}.png`))
+      // Every third image has no label file: unlabeled.
+      if (i % 3 !== 2) writeFileSync(path.join(big, 'labels', 'train', `${name}.txt`), readFileSync(path.join(dir, 'labels', 'train', `${from}.txt`)))
+    }
+    const progress: number[] = []
+    const imported = await service.importDataset('yolo', big, 'Big', { onProgress: (p) => progress.push(p.done / p.total) })
+    expect(imported.images).toBe(count)
+    expect(imported.byStatus.unlabeled).toBe(count / 3)
+    expect(progress.at(-1)).toBe(1)
+    expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true)
+    expect(readdirSync(path.join(dataDir, 'vision', 'datasets', imported.id, 'images', 'train'))).toHaveLength(count)
+
+    const all = await service.imageIndex(imported.id)
+    expect(all.total).toBe(count)
+    expect(all.ids[0]).toBe('img-00000')
+    expect(all.ids.at(-1)).toBe('img-00599')
+    expect(all.status.slice(0, 6)).toBe('llullu')
+    const unlabeled = await service.imageIndex(imported.id, { status: 'unlabeled', classId: 'any', minConfidence: 0, maxConfidence: 1 })
+    expect(unlabeled.ids).toHaveLength(count / 3)
+    expect(unlabeled.status).toBe('u'.repeat(count / 3))
+
+    const records = await service.imagesById(imported.id, ['img-00599', 'nope', 'img-00000'])
+    expect(records.map((r) => r.id)).toEqual(['img-00599', 'img-00000'])
+    expect(records[1].status).toBe('labeled')
+    const saved = await service.saveLabels(imported.id, 'img-00599', { boxes: [{ classId: 0, x: 1, y: 1, w: 9, h: 9 }], classes: [], status: 'reviewed' })
+    expect(saved.status).toBe('reviewed')
+    expect((await service.imageIndex(imported.id)).status.at(-1)).toBe('r')
+
+    const ids = all.ids.slice(-10)
+    const [first, second] = await Promise.all([service.thumbnails(imported.id, ids), service.thumbnails(imported.id, ids)])
+    expect(first.map((t) => t.id)).toEqual(ids)
+    expect(second.map((t) => t.url)).toEqual(first.map((t) => t.url))
+    const thumbs = readdirSync(path.join(dataDir, 'vision', 'datasets', imported.id, 'thumbs'))
+    expect(thumbs.sort()).toEqual(ids.map((id) => `${id}.jpg`))
     await service.close()
   })
 

@@ -10,6 +10,7 @@ import {
   type VisionExchangeFormat,
   type VisionImage,
   type VisionImageClassMode,
+  type VisionImageFilter,
   type VisionPolygon,
   type VisionStatus,
 } from '../../preload/contract'
@@ -21,13 +22,14 @@ import { overlayHeatmap, scoreMapToImage } from '../vision/anomaly/heatmap'
 import { trainAnomalyModel } from '../vision/anomaly/train-anomaly'
 import { DEMO_DEFECT_CLASSES } from '../vision/demo-camera'
 import { writeDemoDataset } from '../vision/demo-dataset'
-import { copyInto } from '../vision/dataset-files'
+import { copyInto, forEachLimited } from '../vision/dataset-files'
 import { exportClassFolders, importClassFolders } from '../vision/formats/class-folders'
 import { exportCoco, importCoco } from '../vision/formats/coco'
 import { exportVoc, importVoc } from '../vision/formats/voc'
 import { exportYolo, importYolo } from '../vision/formats/yolo'
 import { decodeRgb, encodePng } from '../vision/image-codec'
 import { describeOnnxModel } from '../vision/model-description'
+import { imageIndex } from './image-index'
 
 export interface TaskProgress {
   done: number
@@ -55,6 +57,9 @@ interface OpenDataset {
 }
 
 const THUMB_WIDTH = 120
+/** Files copied at once on import: enough to keep the disk busy, few enough to leave the event loop free. */
+const COPY_CONCURRENCY = 8
+const ALL_IMAGES: VisionImageFilter = { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1 }
 
 const FORMAT_NAMES: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco: 'COCO JSON', voc: 'Pascal VOC', 'class-folders': 'class folders' }
 
@@ -85,6 +90,11 @@ export class VisionService {
   private readonly root: string
   private readonly open = new Map<string, OpenDataset>()
   private readonly detectors = new Map<string, AnomalyDetector>()
+  /** Image id → position per dataset images array, so lookups in 20,000 images are not a scan each (checked on use, rebuilt when stale). */
+  private readonly positions = new WeakMap<DatasetImage[], Map<string, number>>()
+  /** Thumbnails being made, so a row asked for twice while scrolling runs sharp once. */
+  private readonly making = new Map<string, Promise<Buffer>>()
+  private thumbWrites = 0
   /** Writes to one dataset run one after another, so two saves never interleave. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -188,25 +198,60 @@ export class VisionService {
     return opened.dataset.images.filter((i) => !status || i.labels.status === status).map((i) => this.imageInfo(opened, i))
   }
 
+  /** What the grid scrolls on: the ids (and a status letter each) of the images matching `filter`, in dataset order. */
+  async imageIndex(datasetId: string, filter: VisionImageFilter = ALL_IMAGES): Promise<{ total: number; ids: string[]; status: string }> {
+    const opened = await this.load(datasetId)
+    return imageIndex(opened.dataset.images, filter)
+  }
+
+  /** Label records of the given images (the grid's visible rows, the previous image); ids not in the dataset are skipped. */
+  async imagesById(datasetId: string, imageIds: string[]): Promise<VisionImage[]> {
+    const opened = await this.load(datasetId)
+    return imageIds.flatMap((id) => {
+      const image = this.findImage(opened, id)
+      return image ? [this.imageInfo(opened, image)] : []
+    })
+  }
+
+  /**
+   * JPEG thumbnails, made by sharp on its own threads (never on the event loop) the first time a row is shown and cached on
+   * disk under thumbs/; only the rows asked for are ever in memory.
+   */
   async thumbnails(datasetId: string, imageIds: string[]): Promise<{ id: string; url: string }[]> {
     const opened = await this.load(datasetId)
     const cacheDir = path.join(this.datasetDir(datasetId), 'thumbs')
-    await mkdir(cacheDir, { recursive: true })
+    const images = imageIds.map((imageId) => this.image(opened, imageId))
+    let madeDir = false
     return Promise.all(
-      imageIds.map(async (imageId) => {
-        const image = this.image(opened, imageId)
+      images.map(async (image) => {
         const cached = path.join(cacheDir, `${image.id}.jpg`)
-        let bytes = await readFile(cached).catch(() => undefined)
+        let bytes: Buffer | undefined = await readFile(cached).catch(() => undefined)
         if (!bytes) {
-          bytes = await sharp(path.join(this.datasetDir(datasetId), image.file))
-            .resize({ width: THUMB_WIDTH })
-            .jpeg({ quality: 70 })
-            .toBuffer()
-          await writeFile(cached, bytes)
+          const key = `${datasetId}/${image.id}`
+          let making = this.making.get(key)
+          if (!making) {
+            if (!madeDir) {
+              madeDir = true
+              await mkdir(cacheDir, { recursive: true })
+            }
+            making = this.makeThumbnail(path.join(this.datasetDir(datasetId), image.file), cached).finally(() => this.making.delete(key))
+            this.making.set(key, making)
+          }
+          bytes = await making
         }
         return { id: image.id, url: dataUrl('image/jpeg', bytes) }
       }),
     )
+  }
+
+  private async makeThumbnail(source: string, cached: string): Promise<Buffer> {
+    await mkdir(path.dirname(cached), { recursive: true })
+    const bytes = await sharp(source).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
+    // Written under a temporary name first: a thumbnail read while it is being written is never half a JPEG.
+    const partial = `${cached}.${process.pid}-${++this.thumbWrites}.tmp`
+    await writeFile(partial, bytes)
+    await rename(partial, cached)
+    return bytes
   }
 
   async fullImage(datasetId: string, imageId: string): Promise<{ url: string; image: VisionImage }> {
@@ -364,11 +409,11 @@ export class VisionService {
       const id = await this.newId(name)
       const staging = path.join(this.root, 'datasets', `.importing-${id}-${Date.now()}`)
       try {
-        for (const [done, image] of dataset.images.entries()) {
-          task.signal?.throwIfAborted()
-          await copyInto(path.join(source, image.file), path.join(staging, image.file))
-          task.onProgress?.({ done: total + done + 1, total: total * 2 })
-        }
+        await forEachLimited(dataset.images, COPY_CONCURRENCY, (image) => copyInto(path.join(source, image.file), path.join(staging, image.file)), {
+          signal: task.signal,
+          onDone: (done) => task.onProgress?.({ done: total + done, total: total * 2 }),
+        })
+        task.signal?.throwIfAborted()
         const opened: OpenDataset = {
           id,
           dataset,
@@ -487,8 +532,21 @@ export class VisionService {
     }
   }
 
+  /** The image with this id, or undefined; the models side may replace or reorder images, so a stale position is rebuilt. */
+  private findImage(opened: OpenDataset, imageId: string): DatasetImage | undefined {
+    const images = opened.dataset.images
+    let positions = this.positions.get(images)
+    let at = positions?.get(imageId)
+    if (!positions || (at !== undefined && images[at]?.id !== imageId) || (at === undefined && positions.size !== images.length)) {
+      positions = new Map(images.map((i, index) => [i.id, index]))
+      this.positions.set(images, positions)
+      at = positions.get(imageId)
+    }
+    return at === undefined ? undefined : images[at]
+  }
+
   private image(opened: OpenDataset, imageId: string): DatasetImage {
-    const image = opened.dataset.images.find((i) => i.id === imageId)
+    const image = this.findImage(opened, imageId)
     if (!image) throw new WorkbenchError('NOT_FOUND', `Image "${imageId}" is not in dataset "${opened.dataset.name}" — refresh the image list`)
     return image
   }

@@ -1,5 +1,6 @@
 // File-system pieces shared by the dataset formats: image listing, copying, sizes and the label-file error.
-import { copyFile, mkdir, readdir, stat } from 'node:fs/promises'
+import { constants as fsConstants } from 'node:fs'
+import { copyFile, mkdir, open, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import type { DatasetImage } from './annotations'
@@ -50,8 +51,28 @@ export async function listFolders(dir: string): Promise<string[]> {
     .sort()
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+
+/** Width and height from a PNG's IHDR (the first 24 bytes); undefined for anything else. */
+async function pngHeaderSize(file: string): Promise<{ width: number; height: number } | undefined> {
+  const handle = await open(file, 'r')
+  try {
+    const head = Buffer.alloc(24)
+    const { bytesRead } = await handle.read(head, 0, 24, 0)
+    if (bytesRead < 24 || !PNG_SIGNATURE.every((b, i) => head[i] === b) || head.toString('latin1', 12, 16) !== 'IHDR') return undefined
+    const width = head.readUInt32BE(16)
+    const height = head.readUInt32BE(20)
+    return width > 0 && height > 0 ? { width, height } : undefined
+  } finally {
+    await handle.close()
+  }
+}
+
+/** An image's size from its header: PNGs by their first 24 bytes (an import of 20,000 files checks each), others by sharp. */
 export async function imageSize(file: string): Promise<{ width: number; height: number }> {
   try {
+    const png = await pngHeaderSize(file)
+    if (png) return png
     const meta = await sharp(file).metadata()
     if (!meta.width || !meta.height) throw new Error('no width/height in the header')
     return { width: meta.width, height: meta.height }
@@ -67,9 +88,42 @@ export async function exists(file: string): Promise<boolean> {
   )
 }
 
+/** Copies a file, creating its folder; a copy-on-write clone where the file system offers one (Btrfs, XFS, APFS). */
 export async function copyInto(from: string, to: string): Promise<void> {
   await mkdir(path.dirname(to), { recursive: true })
-  await copyFile(from, to)
+  await copyFile(from, to, fsConstants.COPYFILE_FICLONE)
+}
+
+/**
+ * Runs `work` for each item with at most `concurrency` in flight, in order of start; stops starting new ones once `signal`
+ * aborts or one fails, waits for those in flight, then throws. `onDone` counts finished items.
+ */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+  options: { signal?: AbortSignal; onDone?: (done: number) => void } = {},
+): Promise<void> {
+  let next = 0
+  let done = 0
+  let failure: { error: unknown } | undefined
+  const lane = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      if (options.signal?.aborted) {
+        failure ??= { error: options.signal.reason }
+        return
+      }
+      const index = next++
+      try {
+        await work(items[index], index)
+        options.onDone?.(++done)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane))
+  if (failure) throw failure.error
 }
 
 /** Exported file names must be unique per folder; two sources named alike would overwrite each other. */

@@ -76,6 +76,17 @@ export const visionImageSchema = z.object({
 })
 export type VisionImage = z.infer<typeof visionImageSchema>
 
+/** The grid's filter: a status, a class anywhere on the image (image class, box or polygon), a range some shape's confidence is in. */
+export const visionImageFilterSchema = z
+  .object({
+    status: z.union([visionStatusSchema, z.literal('all')]),
+    classId: z.union([z.number().int().min(0).max(99), z.literal('any')]),
+    minConfidence: z.number().min(0).max(1),
+    maxConfidence: z.number().min(0).max(1),
+  })
+  .strict()
+export type VisionImageFilter = z.infer<typeof visionImageFilterSchema>
+
 /** Chosen by the UI when it starts an export or import, so it can cancel that job and still hear how it ended. */
 export const visionJobIdSchema = z
   .string()
@@ -92,6 +103,19 @@ export const visionRequests = {
     output: visionDatasetSchema,
   },
   'vision.images': { input: z.object({ datasetId, status: visionStatusSchema.optional() }).strict(), output: z.array(visionImageSchema) },
+  /**
+   * The images matching `filter` (default: all), in dataset order: ids and one status letter each (u unlabeled, l labeled,
+   * r reviewed, x rejected). Slim on purpose: the grid of a 20,000-image dataset scrolls on this and fetches records by id.
+   */
+  'vision.imageIndex': {
+    input: z.object({ datasetId, filter: visionImageFilterSchema.optional() }).strict(),
+    output: z.object({ total: z.number(), ids: z.array(z.string()), status: z.string() }),
+  },
+  /** The label records of these images, in the order asked; unknown ids are left out. */
+  'vision.imagesById': {
+    input: z.object({ datasetId, imageIds: z.array(imageId).min(1).max(500) }).strict(),
+    output: z.array(visionImageSchema),
+  },
   /** Small JPEG thumbnails as data: URLs (cached on disk). */
   'vision.thumbnails': {
     input: z.object({ datasetId, imageIds: z.array(imageId).min(1).max(200) }).strict(),

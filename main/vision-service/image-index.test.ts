@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import type { DatasetImage } from '../vision/annotations'
+import { imageIndex, matchesImageFilter } from './image-index'
+
+const image = (id: string, labels: Partial<DatasetImage['labels']>): DatasetImage => ({
+  id,
+  file: `images/${id}.png`,
+  width: 320,
+  height: 240,
+  context: {},
+  labels: { classes: [], boxes: [], polygons: [], status: 'unlabeled', ...labels },
+})
+
+const ALL = { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1 } as const
+
+describe('image index', () => {
+  const images = [
+    image('a', {}),
+    image('b', { status: 'labeled', boxes: [{ classId: 1, x: 0, y: 0, w: 5, h: 5 }] }),
+    image('c', { status: 'reviewed', classes: [3] }),
+    image('d', { status: 'labeled', polygons: [{ classId: 1, points: [[0, 0], [5, 0], [5, 5]], confidence: 0.4, draft: true }] }),
+    image('e', { status: 'rejected', boxes: [{ classId: 2, x: 0, y: 0, w: 5, h: 5, confidence: 0.9, draft: true }] }),
+  ]
+
+  it('lists every image in dataset order with one status letter each', () => {
+    expect(imageIndex(images, ALL)).toEqual({ total: 5, ids: ['a', 'b', 'c', 'd', 'e'], status: 'ulrlx' })
+  })
+
+  it('filters by status, by a class on boxes, polygons or the image, and by a confidence range', () => {
+    expect(imageIndex(images, { ...ALL, status: 'labeled' }).ids).toEqual(['b', 'd'])
+    expect(imageIndex(images, { ...ALL, classId: 1 }).ids).toEqual(['b', 'd'])
+    expect(imageIndex(images, { ...ALL, classId: 3 })).toEqual({ total: 5, ids: ['c'], status: 'r' })
+    expect(imageIndex(images, { ...ALL, minConfidence: 0.5 }).ids).toEqual(['e'])
+    expect(imageIndex(images, { ...ALL, maxConfidence: 0.5 }).ids).toEqual(['d'])
+    expect(imageIndex(images, { ...ALL, status: 'labeled', classId: 2 }).ids).toEqual([])
+    expect(matchesImageFilter(images[0], ALL)).toBe(true)
+  })
+})
