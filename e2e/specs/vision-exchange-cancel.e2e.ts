@@ -119,6 +119,17 @@ test.describe('Vision export/import cancel', () => {
     expect(entries(emptyTarget)).toEqual([])
     expect(entries(files)).toEqual(['empty-target'])
 
+    // The quick "Export YOLO" into the data folder, cancelled part-way: no folder is left among the exports.
+    const quick = page.getByRole('region', { name: 'Export and models' }).getByRole('group', { name: 'YOLO export' })
+    await quick.getByRole('button', { name: 'Export YOLO' }).click()
+    await waitUntilPartWay(quick, 'Export progress text', exportProgress)
+    await quick.getByRole('button', { name: 'Cancel export' }).click()
+    await expect(quick.getByRole('status', { name: 'Export result' })).toHaveText(
+      new RegExp(`^Export cancelled at \\d+ of ${IMAGES} images — no export folder was written, the staged files were removed$`),
+    )
+    expect(entries(join(dataDir!, 'vision', 'exports'))).toEqual([])
+    await expect(quick.getByRole('button', { name: 'Export YOLO' })).toBeEnabled()
+
     // 3. After the cancels, the export runs to the end.
     await exportRow.getByRole('textbox', { name: 'Export folder' }).fill(target)
     await exportRow.getByRole('button', { name: 'Export', exact: true }).click()

@@ -78,8 +78,8 @@ export function visionHandlers(service: VisionService) {
         kind: 'done' as const,
         dataset: await service.importDataset(input.format, input.dir, input.name, { signal, onProgress: progressReporter(sink) }),
       })),
-    'vision.trainAnomaly': (input: { datasetId: string }, sink: StreamSink<VisionTrainEvent>) =>
-      longTask(sink, async (signal) => ({
+    'vision.trainAnomaly': (input: { datasetId: string; jobId?: string }, sink: StreamSink<VisionTrainEvent>) =>
+      jobs.run(sink, input.jobId, 'Training', async (signal) => ({
         kind: 'done' as const,
         ...(await service.trainAnomaly(input.datasetId, { signal, onProgress: progressReporter(sink) })),
       })),

@@ -148,8 +148,8 @@ export const visionRequests = {
     output: z.object({ score: z.number(), threshold: z.number(), anomalous: z.boolean(), overlay: z.string() }),
   },
   /**
-   * Cancels the export or import started with this `jobId`; its stream then ends with CANCELLED once the staged files are
-   * removed (or with its result, if it finished first). `cancelled: false`: no such job is running (any more).
+   * Cancels the export, import or anomaly training started with this `jobId`; its stream then ends with CANCELLED once
+   * the staged files are removed (or with its result, if it finished first). `cancelled: false`: no such job is running (any more).
    */
   'vision.cancelJob': { input: z.object({ jobId: visionJobIdSchema }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const
@@ -160,7 +160,7 @@ export const visionExportInputSchema = z.object({ datasetId, jobId: visionJobIdS
 export const visionExportEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), dir: z.string(), images: z.number() })])
 export type VisionExportEvent = z.infer<typeof visionExportEventSchema>
 
-export const visionTrainInputSchema = z.object({ datasetId }).strict()
+export const visionTrainInputSchema = z.object({ datasetId, jobId: visionJobIdSchema.optional() }).strict()
 export const visionTrainEventSchema = z.discriminatedUnion('kind', [
   progressEvent,
   z.object({ kind: z.literal('done'), threshold: z.number(), trainedOn: z.number() }),

@@ -44,7 +44,7 @@ const KEY_CAP: React.CSSProperties = {
 }
 
 const newJobId = (): string => `job-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
-const busy = (run: Run): boolean => run.phase === 'running' || run.phase === 'cancelling'
+export const busy = (run: Run): boolean => run.phase === 'running' || run.phase === 'cancelling'
 
 /**
  * One cancellable long job (export, import): its progress, and a cancel that waits for the host to say how the job really
@@ -122,14 +122,9 @@ export function RunStatus({
     // Rate and time left from the first few items say little; they show once a few percent are done.
     const settled = run.phase === 'running' && run.total > 0 && run.done >= Math.max(2, run.total * 0.03)
     return (
-      <span className="vision-task-row">
+      // A line of its own, with Cancel before the changing text: the button does not move under the pointer as numbers grow.
+      <span className="vision-task-row" style={{ flexBasis: '100%' }}>
         <progress aria-label={`${label} progress`} max={run.total || 1} value={run.done} />
-        <span className="muted" role="status" aria-label={`${label} progress text`}>
-          {run.total === 0 ? 'Starting…' : (describe?.(run.done, run.total) ?? `${run.done} / ${run.total}`)}
-          {settled && run.rate > 0 ? ` · ${run.rate.toFixed(1)}/s` : ''}
-          {settled && run.etaMs > 0 ? ` · ${formatDuration(run.etaMs)} left` : ''}
-          {run.phase === 'cancelling' ? ' · cancelling, removing what was staged…' : ''}
-        </span>
         <button
           ref={cancelButton}
           type="button"
@@ -141,6 +136,12 @@ export function RunStatus({
         >
           {run.phase === 'cancelling' ? 'Cancelling…' : `Cancel ${label.toLowerCase()}`} <kbd style={KEY_CAP}>Esc</kbd>
         </button>
+        <span className="muted" role="status" aria-label={`${label} progress text`}>
+          {run.total === 0 ? 'Starting…' : (describe?.(run.done, run.total) ?? `${run.done} / ${run.total}`)}
+          {settled && run.rate > 0 ? ` · ${run.rate.toFixed(1)}/s` : ''}
+          {settled && run.etaMs > 0 ? ` · ${formatDuration(run.etaMs)} left` : ''}
+          {run.phase === 'cancelling' ? ' · cancelling, removing what was staged…' : ''}
+        </span>
       </span>
     )
   }
@@ -160,7 +161,7 @@ export function RunStatus({
 }
 
 /** Esc anywhere in the row cancels its running job (and goes no further: the labeling shortcuts do not see it). */
-function escapeCancels(run: Run, cancel: () => void) {
+export function escapeCancels(run: Run, cancel: () => void) {
   return (event: React.KeyboardEvent): void => {
     if (event.key !== 'Escape' || run.phase !== 'running') return
     event.preventDefault()

@@ -1,47 +1,18 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { useRef, useState } from 'react'
+import { useState } from 'react'
 import type { VisionDataset } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
-import { formatDuration } from '../../app/format'
-import { RunStatus, useCancellableJob } from './ExchangePanel'
-
-type Progress = { done: number; total: number; etaMs: number }
-type TaskState = { phase: 'idle' } | ({ phase: 'running' } & Progress) | { phase: 'done'; text: string } | { phase: 'failed'; message: string }
-
-function TaskProgress({ label, state, onCancel }: { label: string; state: TaskState; onCancel: () => void }): React.JSX.Element | null {
-  if (state.phase === 'running')
-    return (
-      <>
-        <progress aria-label={`${label} progress`} max={state.total || 1} value={state.done} />
-        <span className="muted">
-          {state.done} / {state.total}
-          {state.etaMs > 0 ? `, ${formatDuration(state.etaMs)} left` : ''}
-        </span>
-        <button type="button" onClick={onCancel} aria-label={`Cancel ${label.toLowerCase()}`}>
-          Cancel
-        </button>
-      </>
-    )
-  if (state.phase === 'done') return <span role="status">{state.text}</span>
-  if (state.phase === 'failed')
-    return (
-      <span role="alert" className="error-text">
-        {state.message}
-      </span>
-    )
-  return null
-}
+import { busy, escapeCancels, RunStatus, useCancellableJob } from './ExchangePanel'
 
 /** Export YOLO, train the anomaly model, run it on the open image: long tasks stream progress and can be cancelled. */
 export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imageId: string | null }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const exporting = useCancellableJob()
-  const [trainState, setTrainState] = useState<TaskState>({ phase: 'idle' })
+  const training = useCancellableJob()
   const [result, setResult] = useState<{ imageId: string; score: number; threshold: number; anomalous: boolean; overlay: string } | { error: string } | null>(
     null,
   )
-  const closeTrain = useRef<(() => void) | null>(null)
 
   const exportYolo = (): void => {
     let last = { done: 0, total: 0 }
@@ -66,21 +37,25 @@ export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imag
     )
   }
   const train = (): void => {
-    setTrainState({ phase: 'running', done: 0, total: 0, etaMs: 0 })
-    closeTrain.current = client.subscribe(
-      'vision.trainAnomaly',
-      { datasetId: dataset.id },
-      (event) => {
-        if (event.kind === 'progress') setTrainState({ phase: 'running', ...event })
-        else {
-          setTrainState({ phase: 'done', text: `Anomaly model trained on ${event.trainedOn} good images, threshold ${event.threshold.toFixed(2)}` })
-          void queryClient.invalidateQueries({ queryKey: ['vision', 'datasets'] })
-        }
-      },
-      (error) => {
-        closeTrain.current = null
-        if (error) setTrainState({ phase: 'failed', message: error.message })
-      },
+    training.start((jobId) =>
+      client.subscribe(
+        'vision.trainAnomaly',
+        { datasetId: dataset.id, jobId },
+        (event) => {
+          if (event.kind === 'progress') training.progress(event)
+          else {
+            training.finish({ text: `Anomaly model trained on ${event.trainedOn} good images, threshold ${event.threshold.toFixed(2)}` })
+            void queryClient.invalidateQueries({ queryKey: ['vision', 'datasets'] })
+          }
+        },
+        (error) => {
+          if (error)
+            training.finish({
+              error,
+              cancelledText: dataset.anomalyModel ? 'Training cancelled — the previous anomaly model is kept' : 'Training cancelled — no anomaly model was saved',
+            })
+        },
+      ),
     )
   }
   const run = async (): Promise<void> => {
@@ -94,32 +69,18 @@ export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imag
 
   return (
     <section className="panel vision-tasks" aria-label="Export and models">
-      <div
-        className="vision-task-row"
-        role="group"
-        aria-label="YOLO export"
-        onKeyDown={(event) => {
-          if (event.key !== 'Escape' || exporting.run.phase !== 'running') return
-          event.preventDefault()
-          event.stopPropagation()
-          exporting.cancel()
-        }}
-      >
-        <button type="button" onClick={exportYolo} disabled={exporting.run.phase === 'running' || exporting.run.phase === 'cancelling'}>
+      <div className="vision-task-row" role="group" aria-label="YOLO export" onKeyDown={escapeCancels(exporting.run, exporting.cancel)}>
+        <button type="button" onClick={exportYolo} disabled={busy(exporting.run)}>
           Export YOLO
         </button>
         <RunStatus label="Export" run={exporting.run} onCancel={exporting.cancel} describe={(done, total) => `${done} / ${total} images`} />
       </div>
-      <div className="vision-task-row" role="group" aria-label="Anomaly model">
-        <button type="button" onClick={train} disabled={trainState.phase === 'running'}>
+      <div className="vision-task-row" role="group" aria-label="Anomaly model" onKeyDown={escapeCancels(training.run, training.cancel)}>
+        <button type="button" onClick={train} disabled={busy(training.run)}>
           Train anomaly model
         </button>
-        <TaskProgress
-          label="Training"
-          state={trainState}
-          onCancel={() => (closeTrain.current?.(), setTrainState({ phase: 'failed', message: 'Training cancelled' }))}
-        />
-        {dataset.anomalyModel && trainState.phase !== 'done' && (
+        <RunStatus label="Training" run={training.run} onCancel={training.cancel} />
+        {dataset.anomalyModel && training.run.phase !== 'done' && (
           <span className="muted">
             Model: {dataset.anomalyModel.trainedOn} good images, threshold {dataset.anomalyModel.threshold.toFixed(2)}
           </span>
