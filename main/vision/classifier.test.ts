@@ -12,6 +12,9 @@ describe('classifier', () => {
     expect(softmax([1000, 1000])).toEqual([0.5, 0.5])
     expect(looksLikeProbabilities([0.2, 0.8])).toBe(true)
     expect(looksLikeProbabilities([2, -1])).toBe(false)
+    // A multi-label model's per-class sigmoids: probabilities that need not sum to 1 — no softmax over them.
+    expect(looksLikeProbabilities([0.9, 0.7, 0.05])).toBe(true)
+    expect(looksLikeProbabilities([0.5, NaN])).toBe(false)
   })
 
   it('classifies through ONNX Runtime with names from metadata', async () => {

@@ -1,4 +1,4 @@
-// Image classifier pipeline: resize → ONNX Runtime → softmax (skipped when the model already outputs probabilities).
+// Image classifier pipeline: resize → ONNX Runtime → softmax (skipped when the model already outputs probabilities: softmax or per-class sigmoids).
 import * as ort from 'onnxruntime-node'
 import type { ModelDescription } from './model-description'
 import { type ImageInput, letterboxImage } from './preprocess'
@@ -12,14 +12,13 @@ export function softmax(logits: ArrayLike<number>): number[] {
   return exps.map((e) => e / sum)
 }
 
-/** Ultralytics classifiers end in a softmax; applying a second one would flatten the scores. */
+/**
+ * Scores that are already probabilities: a softmax (Ultralytics classifiers end in one; a second would flatten the
+ * scores) or per-class sigmoids (multi-label models, whose scores need not sum to 1). Anything outside 0..1 is logits.
+ */
 export function looksLikeProbabilities(values: ArrayLike<number>): boolean {
-  let sum = 0
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] < 0 || values[i] > 1) return false
-    sum += values[i]
-  }
-  return Math.abs(sum - 1) < 1e-3
+  for (let i = 0; i < values.length; i++) if (!(values[i] >= 0 && values[i] <= 1)) return false
+  return values.length > 0
 }
 
 export interface Classification {
