@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
-import { useEffect, useRef, useState } from 'react'
-import type { VisionImage } from '../../../../preload/contract'
+import { memo, useEffect, useRef, useState } from 'react'
+import type { VisionImage, VisionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { visibleRows } from './label-history'
 
@@ -8,101 +8,225 @@ const CELL_WIDTH = 132
 const ROW_HEIGHT = 132
 /** The grid grows with its rows up to this height, then scrolls. */
 const MAX_HEIGHT = 270
+/** Rows ask for their thumbnails once scrolling has rested this long, so a fast fling makes none for the rows it flew past. */
+const SETTLE_MS = 90
+/** Thumbnails of rows scrolled away are dropped after this, so browsing 20,000 images never holds them all. */
+const THUMB_CACHE_MS = 30_000
+
+const STATUS_OF_LETTER: Record<string, VisionStatus> = { u: 'unlabeled', l: 'labeled', r: 'reviewed', x: 'rejected' }
 
 const drafts = (image: VisionImage): number => image.boxes.filter((b) => b.draft).length + image.polygons.filter((p) => p.draft).length
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
-function ThumbnailRow({
+function describe(id: string, status: VisionStatus, image: VisionImage | undefined): string {
+  if (!image) return `Image ${id}, ${status}`
+  return `Image ${id}, ${status}, ${plural(image.boxes.length, 'box', 'boxes')}${
+    image.polygons.length > 0 ? `, ${plural(image.polygons.length, 'polygon')}` : ''
+  }${image.classes.length > 0 ? `, ${plural(image.classes.length, 'image class', 'image classes')}` : ''}${drafts(image) > 0 ? `, ${drafts(image)} drafts` : ''}`
+}
+
+const ThumbnailRow = memo(
+  ThumbnailRowView,
+  // Rows are re-created from slices on each scroll event; equal contents mean nothing to redraw.
+  (a, b) =>
+    a.datasetId === b.datasetId &&
+    a.ids.join(',') === b.ids.join(',') &&
+    a.status === b.status &&
+    a.top === b.top &&
+    a.loadThumbnails === b.loadThumbnails &&
+    a.onOpen === b.onOpen &&
+    (a.current === b.current || (!a.ids.includes(a.current ?? '') && !b.ids.includes(b.current ?? ''))),
+)
+
+function ThumbnailRowView({
   datasetId,
-  images,
+  ids,
+  status,
   top,
   current,
+  loadThumbnails,
   onOpen,
 }: {
   datasetId: string
-  images: VisionImage[]
+  ids: string[]
+  status: string
   top: number
   current: string | null
+  loadThumbnails: boolean
   onOpen: (id: string) => void
 }) {
   const client = useClient()
-  const ids = images.map((i) => i.id)
+  const key = ids.join(',')
+  // Under ['vision', 'images']: saved labels refresh the rows on screen (and only those).
+  const records = useQuery({
+    queryKey: ['vision', 'images', datasetId, 'rows', key],
+    queryFn: () => client.call('vision.imagesById', { datasetId, imageIds: ids }),
+  })
   const thumbs = useQuery({
-    queryKey: ['vision', 'thumbs', datasetId, ids.join(',')],
+    queryKey: ['vision', 'thumbs', datasetId, key],
     queryFn: () => client.call('vision.thumbnails', { datasetId, imageIds: ids }),
     staleTime: Infinity,
+    gcTime: THUMB_CACHE_MS,
+    enabled: loadThumbnails,
   })
   const url = new Map(thumbs.data?.map((t) => [t.id, t.url]))
+  const record = new Map(records.data?.map((r) => [r.id, r]))
   return (
     <div className="vision-grid-row" style={{ top, height: ROW_HEIGHT }}>
-      {images.map((image) => (
-        <div role="listitem" key={image.id}>
-          <button
-            type="button"
-            className={`vision-thumb status-${image.status}`}
-            aria-pressed={image.id === current}
-            aria-label={`Image ${image.id}, ${image.status}, ${image.boxes.length} box${image.boxes.length === 1 ? '' : 'es'}${
-              image.polygons.length > 0 ? `, ${image.polygons.length} polygon${image.polygons.length === 1 ? '' : 's'}` : ''
-            }${image.classes.length > 0 ? `, ${image.classes.length} image class${image.classes.length === 1 ? '' : 'es'}` : ''}${drafts(image) > 0 ? `, ${drafts(image)} drafts` : ''}`}
-            onClick={() => onOpen(image.id)}
-          >
-            {url.get(image.id) ? <img src={url.get(image.id)} alt="" width={120} height={90} /> : <span className="vision-thumb-empty" />}
-            <span className="vision-thumb-caption">
-              {image.id.replace(/^part-0*(?=\d)/, '#')} · {image.status}
-            </span>
-            <span className="vision-thumb-counts" aria-hidden>
-              {image.boxes.length > 0 ? `${image.boxes.length}▢ ` : ''}
-              {image.polygons.length > 0 ? `${image.polygons.length}⬠ ` : ''}
-              {image.classes.length > 0 ? `${image.classes.length}◉ ` : ''}
-              {drafts(image) > 0 ? `${drafts(image)} draft` : ''}
-            </span>
-          </button>
-        </div>
-      ))}
+      {ids.map((id, i) => {
+        const image = record.get(id)
+        const imageStatus = image?.status ?? STATUS_OF_LETTER[status[i]] ?? 'unlabeled'
+        return (
+          <div role="listitem" key={id}>
+            <button
+              type="button"
+              tabIndex={-1}
+              className={`vision-thumb status-${imageStatus}`}
+              aria-pressed={id === current}
+              aria-label={describe(id, imageStatus, image)}
+              onClick={() => onOpen(id)}
+            >
+              {url.get(id) ? <img src={url.get(id)} alt="" width={120} height={90} /> : <span className="vision-thumb-empty" />}
+              <span className="vision-thumb-caption">
+                {id.replace(/^part-0*(?=\d)/, '#')} · {imageStatus}
+              </span>
+              <span className="vision-thumb-counts" aria-hidden>
+                {image && image.boxes.length > 0 ? `${image.boxes.length}▢ ` : ''}
+                {image && image.polygons.length > 0 ? `${image.polygons.length}⬠ ` : ''}
+                {image && image.classes.length > 0 ? `${image.classes.length}◉ ` : ''}
+                {image && drafts(image) > 0 ? `${drafts(image)} draft` : ''}
+              </span>
+            </button>
+          </div>
+        )
+      })}
     </div>
   )
 }
 
-/** Thumbnails in rows; only the rows in view are in the DOM, so thousands of images scroll smoothly. */
+/** Where the keyboard moves the selection from `index` in a grid of `count` images, `columns` wide, `page` rows high. */
+export function gridKeyTarget(key: string, index: number, count: number, columns: number, page: number): number | undefined {
+  if (count === 0) return undefined
+  const from = index < 0 ? 0 : index
+  const last = count - 1
+  const to =
+    key === 'ArrowRight'
+      ? from + 1
+      : key === 'ArrowLeft'
+        ? from - 1
+        : key === 'ArrowDown'
+          ? from + columns
+          : key === 'ArrowUp'
+            ? from - columns
+            : key === 'PageDown'
+              ? from + columns * page
+              : key === 'PageUp'
+                ? from - columns * page
+                : key === 'Home'
+                  ? 0
+                  : key === 'End'
+                    ? last
+                    : undefined
+  if (to === undefined) return undefined
+  return Math.max(0, Math.min(last, to))
+}
+
+/**
+ * Thumbnails in rows of the images matching the filters (ids and a status letter each). Only the rows in view are in the
+ * DOM, each fetching its own label records and thumbnails, so 20,000 images scroll like 20. Arrow keys, Page Up/Down and
+ * Home/End move the selection (which opens the image) and keep it in view.
+ */
 export function ThumbnailGrid({
   datasetId,
-  images,
+  ids,
+  status,
   current,
   onOpen,
 }: {
   datasetId: string
-  images: VisionImage[]
+  ids: string[]
+  status: string
   current: string | null
   onOpen: (id: string) => void
 }): React.JSX.Element {
   const viewport = useRef<HTMLDivElement>(null)
   const [size, setSize] = useState({ width: 600, height: 240 })
   const [scrollTop, setScrollTop] = useState(0)
+  const [settled, setSettled] = useState(true)
+  const settleTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
   useEffect(() => {
     const element = viewport.current
     if (!element) return
     const observer = new ResizeObserver(() => setSize({ width: element.clientWidth, height: element.clientHeight }))
     observer.observe(element)
-    return () => observer.disconnect()
+    return () => {
+      observer.disconnect()
+      clearTimeout(settleTimer.current)
+    }
   }, [])
   const columns = Math.max(1, Math.floor(size.width / CELL_WIDTH))
-  const rowCount = Math.ceil(images.length / columns)
+  const rowCount = Math.ceil(ids.length / columns)
+  const currentIndex = current ? ids.indexOf(current) : -1
+
+  // The selection stays in view: keys, "go to" and next/previous in the labeling panel all scroll the grid to it.
+  useEffect(() => {
+    const element = viewport.current
+    if (!element || currentIndex < 0) return
+    const rowTop = Math.floor(currentIndex / columns) * ROW_HEIGHT
+    if (rowTop < element.scrollTop) element.scrollTop = rowTop
+    else if (rowTop + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = rowTop + ROW_HEIGHT - element.clientHeight
+  }, [currentIndex, columns])
+
+  const onScroll = (event: React.UIEvent<HTMLDivElement>): void => {
+    setScrollTop(event.currentTarget.scrollTop)
+    setSettled(false)
+    clearTimeout(settleTimer.current)
+    settleTimer.current = setTimeout(() => setSettled(true), SETTLE_MS)
+  }
+  const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>): void => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return
+    const page = Math.max(1, Math.floor(size.height / ROW_HEIGHT))
+    const to = gridKeyTarget(event.key, currentIndex, ids.length, columns, page)
+    if (to === undefined) return
+    // Handled here, so the labeling panel's own arrow keys (previous/next) do not act on it too.
+    event.preventDefault()
+    if (ids[to] !== current) onOpen(ids[to])
+  }
+
   const { first, last } = visibleRows(scrollTop, size.height, ROW_HEIGHT, rowCount)
   const rows: React.JSX.Element[] = []
   for (let r = first; r <= last; r++) {
-    const slice = images.slice(r * columns, (r + 1) * columns)
-    rows.push(<ThumbnailRow key={`${r}:${slice[0]?.id}`} datasetId={datasetId} images={slice} top={r * ROW_HEIGHT} current={current} onOpen={onOpen} />)
+    const from = r * columns
+    const slice = ids.slice(from, from + columns)
+    rows.push(
+      <ThumbnailRow
+        key={`${r}:${slice[0]}`}
+        datasetId={datasetId}
+        ids={slice}
+        status={status.slice(from, from + columns)}
+        top={r * ROW_HEIGHT}
+        current={current}
+        loadThumbnails={settled}
+        onOpen={onOpen}
+      />,
+    )
   }
   return (
     <div
       className="vision-grid"
       ref={viewport}
+      tabIndex={0}
+      aria-label={`Image grid, ${ids.length} images${currentIndex >= 0 ? `, image ${currentIndex + 1} selected` : ''} — arrow keys, Page Up/Down, Home/End`}
       style={{ height: Math.min(MAX_HEIGHT, Math.max(1, rowCount) * ROW_HEIGHT + 4) }}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={onScroll}
+      onKeyDown={onKeyDown}
+      // The grid keeps the focus, not the clicked thumbnail: that one may scroll out of the DOM, and the keys would go with it.
+      onClick={() => viewport.current?.focus({ preventScroll: true })}
     >
       <div role="list" aria-label="Images" style={{ height: rowCount * ROW_HEIGHT, position: 'relative' }}>
         {rows}
       </div>
-      {images.length === 0 && <p className="muted">No images match the filters.</p>}
+      {ids.length === 0 && <p className="muted">No images match the filters.</p>}
     </div>
   )
 }

@@ -1,11 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useMemo, useState } from 'react'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
 import { visionStatuses, type VisionImage, type VisionImageClassMode, type VisionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import type { LabelState } from './label-history'
 import { ExchangePanel } from './ExchangePanel'
 import { LabelingPanel } from './LabelingPanel'
-import { matchesFilter, NO_FILTER, type ImageFilter } from './shapes'
+import { NO_FILTER, type ImageFilter } from './shapes'
 import { ThumbnailGrid } from './ThumbnailGrid'
 import { VisionTasks } from './VisionTasks'
 import { ProcessContext } from './models/ImagePreview'
@@ -26,13 +26,24 @@ export function VisionView(): React.JSX.Element {
 
   const datasets = useQuery({ queryKey: ['vision', 'datasets'], queryFn: () => client.call('vision.datasets') })
   const dataset = datasets.data?.find((d) => d.id === datasetId) ?? datasets.data?.[0]
-  const images = useQuery({
-    queryKey: ['vision', 'images', dataset?.id],
-    queryFn: () => client.call('vision.images', { datasetId: dataset!.id }),
+  const [goTo, setGoTo] = useState('')
+  // The selection belongs to one dataset: whenever the dataset shown changes (picked, created, imported, or the list fell
+  // back to another while it refreshed), it starts again from that dataset's first image.
+  const [selectionOf, setSelectionOf] = useState(dataset?.id)
+  if (selectionOf !== dataset?.id) {
+    setSelectionOf(dataset?.id)
+    setCurrent(null)
+  }
+  // The images matching the filters as ids and status letters, filtered in the host: a 20,000-image dataset is ~300 KB here,
+  // not every label record; the grid fetches the records of the rows on screen.
+  const index = useQuery({
+    queryKey: ['vision', 'images', dataset?.id, 'index', filter],
+    queryFn: () => client.call('vision.imageIndex', { datasetId: dataset!.id, filter }),
     enabled: !!dataset,
+    placeholderData: keepPreviousData,
   })
-  const all = images.data ?? []
-  const list = useMemo(() => all.filter((image) => matchesFilter(image, filter)), [all, filter])
+  const ids = index.data?.ids ?? []
+  const total = index.data?.total ?? 0
   const open = useQuery({
     queryKey: ['vision', 'image', dataset?.id, current],
     queryFn: () => client.call('vision.image', { datasetId: dataset!.id, imageId: current! }),
@@ -40,8 +51,8 @@ export function VisionView(): React.JSX.Element {
     staleTime: Infinity,
   })
   useEffect(() => {
-    if (!current && list.length > 0) setCurrent(list[0].id)
-  }, [current, list])
+    if (!current && ids.length > 0 && !index.isPlaceholderData) setCurrent(ids[0])
+  }, [current, ids, index.isPlaceholderData])
   const setFilterPart = (part: Partial<ImageFilter>): void => {
     setFilter((f) => ({ ...f, ...part }))
     setCurrent(null)
@@ -75,14 +86,24 @@ export function VisionView(): React.JSX.Element {
     )
     refresh()
   }
+  const at = current ? ids.indexOf(current) : -1
   const step = (direction: -1 | 1): void => {
-    const index = list.findIndex((i) => i.id === current)
-    const next = list[Math.max(0, Math.min(list.length - 1, index + direction))]
-    if (next) setCurrent(next.id)
+    const next = ids[Math.max(0, Math.min(ids.length - 1, at + direction))]
+    if (next) setCurrent(next)
   }
-  const index = list.findIndex((i) => i.id === current)
-  const position = `${index + 1} of ${list.length}`
-  const previous = index > 0 ? list[index - 1] : undefined
+  const position = `${at + 1} of ${ids.length}`
+  const previousId = at > 0 ? ids[at - 1] : undefined
+  // The previous image's labels, for "copy the previous image's labels": one record, not the list.
+  const previousRecord = useQuery({
+    queryKey: ['vision', 'images', dataset?.id, 'rows', previousId],
+    queryFn: () => client.call('vision.imagesById', { datasetId: dataset!.id, imageIds: [previousId!] }),
+    enabled: !!dataset && !!previousId,
+  })
+  const previous = previousRecord.data?.[0]?.id === previousId ? previousRecord.data?.[0] : undefined
+  const jump = (): void => {
+    const n = Math.round(Number(goTo))
+    if (n >= 1 && n <= ids.length) setCurrent(ids[n - 1])
+  }
   const mutationError = create.error ?? addDemo.error ?? settings.error
 
   return (
@@ -187,11 +208,36 @@ export function VisionView(): React.JSX.Element {
                   Clear filters
                 </button>
               )}
+              <label className="vision-goto">
+                Go to{' '}
+                <input
+                  aria-label="Go to image number"
+                  type="number"
+                  min={1}
+                  max={Math.max(1, ids.length)}
+                  placeholder={`1–${ids.length}`}
+                  value={goTo}
+                  onChange={(e) => setGoTo(e.target.value)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') jump()
+                  }}
+                />
+              </label>
               <span className="muted" role="status" aria-label="Images shown">
-                {list.length} of {all.length} shown
+                {ids.length} of {total} shown
               </span>
+              {at >= 0 && (
+                <span className="muted" aria-label="Selected image">
+                  #{at + 1} selected
+                </span>
+              )}
+              {index.error && (
+                <span role="alert" className="error-text">
+                  {index.error.message}
+                </span>
+              )}
             </div>
-            <ThumbnailGrid datasetId={dataset.id} images={list} current={current} onOpen={setCurrent} />
+            <ThumbnailGrid datasetId={dataset.id} ids={ids} status={index.data?.status ?? ''} current={current} onOpen={setCurrent} />
           </section>
           {open.data && open.data.image.id === current && (
             <LabelingPanel
