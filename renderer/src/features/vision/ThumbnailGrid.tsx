@@ -8,7 +8,9 @@ const CELL_WIDTH = 132
 const ROW_HEIGHT = 132
 /** The grid grows with its rows up to this height, then scrolls. */
 const MAX_HEIGHT = 270
-/** Rows ask for their thumbnails once scrolling has rested this long, so a fast fling makes none for the rows it flew past. */
+/** Row elements are reused in this many slots as rows scroll by (more than ever fit in view), instead of made anew. */
+const ROW_SLOTS = 32
+/** Rows ask for their records and thumbnails once scrolling has rested this long, so a fling asks nothing for the rows it flew past. */
 const SETTLE_MS = 90
 /** Thumbnails of rows scrolled away are dropped after this, so browsing 20,000 images never holds them all. */
 const THUMB_CACHE_MS = 30_000
@@ -33,7 +35,7 @@ const ThumbnailRow = memo(
     a.ids.join(',') === b.ids.join(',') &&
     a.status === b.status &&
     a.top === b.top &&
-    a.loadThumbnails === b.loadThumbnails &&
+    a.settled === b.settled &&
     a.onOpen === b.onOpen &&
     (a.current === b.current || (!a.ids.includes(a.current ?? '') && !b.ids.includes(b.current ?? ''))),
 )
@@ -44,7 +46,7 @@ function ThumbnailRowView({
   status,
   top,
   current,
-  loadThumbnails,
+  settled,
   onOpen,
 }: {
   datasetId: string
@@ -52,22 +54,24 @@ function ThumbnailRowView({
   status: string
   top: number
   current: string | null
-  loadThumbnails: boolean
+  settled: boolean
   onOpen: (id: string) => void
 }) {
   const client = useClient()
   const key = ids.join(',')
   // Under ['vision', 'images']: saved labels refresh the rows on screen (and only those).
+  // While a fling is under way the row shows what the index knows (id, status) and asks for nothing.
   const records = useQuery({
     queryKey: ['vision', 'images', datasetId, 'rows', key],
     queryFn: () => client.call('vision.imagesById', { datasetId, imageIds: ids }),
+    enabled: settled,
   })
   const thumbs = useQuery({
     queryKey: ['vision', 'thumbs', datasetId, key],
     queryFn: () => client.call('vision.thumbnails', { datasetId, imageIds: ids }),
     staleTime: Infinity,
     gcTime: THUMB_CACHE_MS,
-    enabled: loadThumbnails,
+    enabled: settled,
   })
   const url = new Map(thumbs.data?.map((t) => [t.id, t.url]))
   const record = new Map(records.data?.map((r) => [r.id, r]))
@@ -77,7 +81,8 @@ function ThumbnailRowView({
         const image = record.get(id)
         const imageStatus = image?.status ?? STATUS_OF_LETTER[status[i]] ?? 'unlabeled'
         return (
-          <div role="listitem" key={id}>
+          // Keyed by place, not id: a row scrolled to new images keeps its elements and only changes their text and pictures.
+          <div role="listitem" key={i}>
             <button
               type="button"
               tabIndex={-1}
@@ -153,6 +158,12 @@ export function ThumbnailGrid({
   const [size, setSize] = useState({ width: 600, height: 240 })
   const [scrollTop, setScrollTop] = useState(0)
   const [settled, setSettled] = useState(true)
+  // A fling (more than a screenful since the last scroll event): rows are drawn as empty cells until it rests, since nobody
+  // reads captions flying by and making them is most of a frame's work.
+  const [flinging, setFlinging] = useState(false)
+  // bench:vision-grid turns the empty cells off (localStorage otw.vision.gridFullRows = 1) for its peer figure.
+  const [fullRows] = useState(() => window.localStorage.getItem('otw.vision.gridFullRows') === '1')
+  const lastTop = useRef(0)
   const settleTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
   useEffect(() => {
     const element = viewport.current
@@ -178,10 +189,16 @@ export function ThumbnailGrid({
   }, [currentIndex, columns])
 
   const onScroll = (event: React.UIEvent<HTMLDivElement>): void => {
-    setScrollTop(event.currentTarget.scrollTop)
+    const top = event.currentTarget.scrollTop
+    if (!fullRows && Math.abs(top - lastTop.current) > event.currentTarget.clientHeight) setFlinging(true)
+    lastTop.current = top
+    setScrollTop(top)
     setSettled(false)
     clearTimeout(settleTimer.current)
-    settleTimer.current = setTimeout(() => setSettled(true), SETTLE_MS)
+    settleTimer.current = setTimeout(() => {
+      setSettled(true)
+      setFlinging(false)
+    }, SETTLE_MS)
   }
   const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>): void => {
     if (event.altKey || event.ctrlKey || event.metaKey) return
@@ -198,15 +215,21 @@ export function ThumbnailGrid({
   for (let r = first; r <= last; r++) {
     const from = r * columns
     const slice = ids.slice(from, from + columns)
+    if (flinging) {
+      rows.push(
+        <div key={r % ROW_SLOTS} className="vision-grid-row vision-grid-skeleton" style={{ top: r * ROW_HEIGHT, height: ROW_HEIGHT, width: slice.length * CELL_WIDTH }} />,
+      )
+      continue
+    }
     rows.push(
       <ThumbnailRow
-        key={`${r}:${slice[0]}`}
+        key={r % ROW_SLOTS}
         datasetId={datasetId}
         ids={slice}
         status={status.slice(from, from + columns)}
         top={r * ROW_HEIGHT}
         current={current}
-        loadThumbnails={settled}
+        settled={settled}
         onOpen={onOpen}
       />,
     )
