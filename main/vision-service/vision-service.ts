@@ -30,6 +30,7 @@ import { exportYolo, importYolo } from '../vision/formats/yolo'
 import { decodeRgb, encodePng } from '../vision/image-codec'
 import { describeOnnxModel } from '../vision/model-description'
 import { imageIndex } from './image-index'
+import { NewestFirstQueue } from './newest-first-queue'
 
 export interface TaskProgress {
   done: number
@@ -95,6 +96,8 @@ export class VisionService {
   /** Thumbnails being made, so a row asked for twice while scrolling runs sharp once. */
   private readonly making = new Map<string, Promise<Buffer>>()
   private thumbWrites = 0
+  /** sharp's work for thumbnails, newest request first: the rows on screen now before rows already scrolled past. */
+  private readonly thumbQueue = new NewestFirstQueue(4)
   /** Writes to one dataset run one after another, so two saves never interleave. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -234,7 +237,8 @@ export class VisionService {
               madeDir = true
               await mkdir(cacheDir, { recursive: true })
             }
-            making = this.makeThumbnail(path.join(this.datasetDir(datasetId), image.file), cached).finally(() => this.making.delete(key))
+            const source = path.join(this.datasetDir(datasetId), image.file)
+            making = this.thumbQueue.run(() => this.makeThumbnail(source, cached)).finally(() => this.making.delete(key))
             this.making.set(key, making)
           }
           bytes = await making

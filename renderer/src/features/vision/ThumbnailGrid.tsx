@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { memo, useEffect, useRef, useState } from 'react'
+import { memo, useEffect, useMemo, useRef, useState } from 'react'
 import type { VisionImage, VisionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { visibleRows } from './label-history'
@@ -177,7 +177,8 @@ export function ThumbnailGrid({
   }, [])
   const columns = Math.max(1, Math.floor(size.width / CELL_WIDTH))
   const rowCount = Math.ceil(ids.length / columns)
-  const currentIndex = current ? ids.indexOf(current) : -1
+  // Not on every scroll event: a scan of 20,000 ids.
+  const currentIndex = useMemo(() => (current ? ids.indexOf(current) : -1), [ids, current])
 
   // The selection stays in view: keys, "go to" and next/previous in the labeling panel all scroll the grid to it.
   useEffect(() => {
