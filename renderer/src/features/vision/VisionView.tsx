@@ -215,7 +215,7 @@ export function VisionView(): React.JSX.Element {
                   type="number"
                   min={1}
                   max={Math.max(1, ids.length)}
-                  placeholder={`1–${ids.length}`}
+                  placeholder="#"
                   value={goTo}
                   onChange={(e) => setGoTo(e.target.value)}
                   onKeyDown={(e) => {
