@@ -12,6 +12,8 @@ import { ProcessContext } from './models/ImagePreview'
 import { ModelsPanel } from './models/ModelsPanel'
 import './vision.css'
 
+const IMAGE_CACHE_MS = 60_000
+
 /** Vision: datasets of part images, labeling with boxes, polygons and image classes, export/import and the built-in anomaly model. */
 export function VisionView(): React.JSX.Element {
   const client = useClient()
@@ -49,6 +51,8 @@ export function VisionView(): React.JSX.Element {
     queryFn: () => client.call('vision.image', { datasetId: dataset!.id, imageId: current! }),
     enabled: !!dataset && !!current,
     staleTime: Infinity,
+    // Full images are large: the ones left behind while stepping through thousands are dropped after a minute.
+    gcTime: IMAGE_CACHE_MS,
   })
   useEffect(() => {
     if (!current && ids.length > 0 && !index.isPlaceholderData) setCurrent(ids[0])
@@ -93,6 +97,19 @@ export function VisionView(): React.JSX.Element {
   }
   const position = `${at + 1} of ${ids.length}`
   const previousId = at > 0 ? ids[at - 1] : undefined
+  const nextId = at >= 0 && at + 1 < ids.length ? ids[at + 1] : undefined
+  // The neighbours are fetched ahead, so next/previous opens at once instead of waiting for the host.
+  useEffect(() => {
+    if (!dataset) return
+    for (const imageId of [nextId, previousId])
+      if (imageId)
+        void queryClient.prefetchQuery({
+          queryKey: ['vision', 'image', dataset.id, imageId],
+          queryFn: () => client.call('vision.image', { datasetId: dataset.id, imageId }),
+          staleTime: Infinity,
+          gcTime: IMAGE_CACHE_MS,
+        })
+  }, [client, queryClient, dataset, nextId, previousId])
   // The previous image's labels, for "copy the previous image's labels": one record, not the list.
   const previousRecord = useQuery({
     queryKey: ['vision', 'images', dataset?.id, 'rows', previousId],
