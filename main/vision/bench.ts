@@ -41,7 +41,7 @@ interface Figures {
 }
 
 /**
- * Peers that split the pipeline's cost: a "preparer" that hands back batches already in the buffer (the loop, decoding
+ * Peers that split the pipeline's cost: a "preparer" that hands back batches already in the buffer and has no decode (the loop, decoding
  * and NMS alone), and one that copies a prepared batch into the buffer on the inference thread (what writing the input
  * costs in memory bandwidth when nothing runs beside it).
  */
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
           `preprocessing from PNG alone ${f.preprocess.toFixed(1)} images/s; ` +
           `bare with ONNX Runtime's default threads ${f.bareDefaultThreads.toFixed(1)} images/s; ` +
           `pipeline from raw camera frames ${f.camera.toFixed(1)} images/s (${(f.ratio.camera * 100).toFixed(0)} %); ` +
-          `the pipeline's loop with tensors ready (no preparation) ${(f.ratio.loop * 100).toFixed(0)} %, with each batch's tensor copied in on the inference thread ${(f.ratio.copy * 100).toFixed(0)} %`,
+          `the pipeline's loop with tensors ready (no preparation, outputs decoded on the inference thread) ${(f.ratio.loop * 100).toFixed(0)} %, the same with each batch's tensor copied in on the inference thread ${(f.ratio.copy * 100).toFixed(0)} %`,
       )
       await bench.session.release()
       await bench.reference.release()

@@ -1,10 +1,14 @@
-import { utimesSync, writeFileSync } from 'node:fs'
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import * as ort from 'onnxruntime-node'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeYoloOutput } from './detector'
 import { makeTempDir } from './formats/round-trip.fixture'
+import { DEFAULT_INFERENCE_SETTINGS, runInference } from './inference-runner'
+import { describeOnnxModel } from './model-description'
 import { nonMaxSuppression, type Detection } from './nms'
+import { constantYoloModel } from './onnx-test-models.fixture'
 import { DecodedImageCache, letterboxImage, planLetterbox } from './preprocess'
 import { createBatchPreparer } from './preprocess-pool'
 import { createSeededRandom } from './seeded-random'
@@ -89,6 +93,37 @@ describe('decoded-image cache', () => {
       expect(second.buffer).toEqual(firstTensor)
     } finally {
       await preparer.close()
+    }
+  })
+})
+
+describe('outputs decoded on the preprocessing thread', () => {
+  it('give the same predictions, in order, as decoding on the inference thread', async () => {
+    const anchors = [
+      [32, 32, 16, 8, 0.9, 0.1],
+      [33, 32, 16, 8, 0.8, 0.05],
+      [10, 20, 6, 6, 0.2, 0.6],
+    ]
+    const modelFile = path.join(tmp.dir, 'decode.onnx')
+    writeFileSync(modelFile, constantYoloModel(anchors, 64, { names: "{0: 'scratch', 1: 'dent'}" }))
+    const { description } = await describeOnnxModel(readFileSync(modelFile), 'decode')
+    const session = await ort.InferenceSession.create(modelFile)
+    const files = await Promise.all([0, 1, 2, 3, 4].map((i) => pngFile(`decode-${i}.png`, 128, 96, 40 + i)))
+    const items = [...files, path.join(tmp.dir, 'missing.png')].map((image, i) => ({ id: `image ${i}`, image }))
+    const settings = { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 2 }
+    const preparer = createBatchPreparer({ cacheBytes: 0 })
+    try {
+      const here = await runInference(session, description, items, settings)
+      const progress: number[] = []
+      const there = await runInference(session, description, items, settings, { preparer, onProgress: (p) => progress.push(p.done) })
+      expect(there).toEqual(here)
+      expect(there.map((r) => r.id)).toEqual(items.map((i) => i.id))
+      expect(there[5].error).toMatch(/missing\.png/)
+      expect(there[0].prediction).toMatchObject({ kind: 'yolo-detector', boxes: [{ className: 'scratch' }, { className: 'dent' }] })
+      expect(progress).toEqual(items.map((_, i) => i + 1)) // this test model has a fixed batch of 1
+    } finally {
+      await preparer.close()
+      await session.release()
     }
   })
 })

@@ -1,12 +1,11 @@
 // Batch inference over many images for any registered model kind: preprocessing of the next batch (libuv threads) overlaps session.run of this one.
 import { availableParallelism } from 'node:os'
 import * as ort from 'onnxruntime-node'
-import { looksLikeProbabilities, softmax } from './classifier'
-import { decodeYoloOutput } from './detector'
+import { decodeBatch } from './batch-decoding'
 import type { ModelDescription } from './model-description'
 import type { BatchPreparer } from './preprocess-pool'
 import type { RgbImage } from './raster'
-import { type ImageInput, type Letterbox, letterboxImage, unletterboxBox } from './preprocess'
+import { type ImageInput, type Letterbox, letterboxImage } from './preprocess'
 
 export const EXECUTION_PROVIDERS = ['cpu', 'dml'] as const
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number]
@@ -103,71 +102,6 @@ interface PreparedBatch {
   buffer: Float32Array
 }
 
-/** The hot cells of an anomaly map as one box in image pixels (the cells' receptive fields mapped through the letterbox). */
-function anomalyRegion(map: Float32Array, gridW: number, gridH: number, threshold: number, lb: Letterbox): Region | null {
-  let x0 = Infinity
-  let y0 = Infinity
-  let x1 = -Infinity
-  let y1 = -Infinity
-  for (let gy = 0; gy < gridH; gy++)
-    for (let gx = 0; gx < gridW; gx++)
-      if (map[gy * gridW + gx] > threshold) {
-        x0 = Math.min(x0, gx)
-        y0 = Math.min(y0, gy)
-        x1 = Math.max(x1, gx + 1)
-        y1 = Math.max(y1, gy + 1)
-      }
-  if (x0 === Infinity) return null
-  const cellW = lb.targetWidth / gridW
-  const cellH = lb.targetHeight / gridH
-  const box = unletterboxBox({ x: x0 * cellW, y: y0 * cellH, w: (x1 - x0) * cellW, h: (y1 - y0) * cellH }, lb)
-  return box.w > 0 && box.h > 0 ? { x: box.x, y: box.y, w: box.w, h: box.h } : null
-}
-
-/** Turns the outputs of one batch into predictions, image by image. */
-function decodeBatch(description: ModelDescription, outputs: ort.InferenceSession.OnnxValueMapType, batch: PreparedBatch, settings: InferenceSettings): ItemResult[] {
-  const names = description.classNames
-  return batch.items.map((item, b): ItemResult => {
-    const lb = batch.letterboxes[b]
-    if (!lb) return { id: item.id, error: batch.errors[b] }
-    const size = { width: lb.originalWidth, height: lb.originalHeight }
-    if (description.kind === 'yolo-detector') {
-      const out = outputs[description.outputNames[0]]
-      const [, channels, n] = out.dims
-      const data = (out.data as Float32Array).subarray(b * channels * n, (b + 1) * channels * n)
-      const boxes = decodeYoloOutput(data, [1, channels, n], settings).map((d) => {
-        const box = unletterboxBox(d, lb)
-        return { classId: d.classId, className: names[d.classId] ?? `class${d.classId}`, confidence: d.confidence, x: box.x, y: box.y, w: box.w, h: box.h }
-      })
-      return { id: item.id, prediction: { kind: 'yolo-detector', ...size, boxes: boxes.filter((x) => x.w > 0 && x.h > 0) } }
-    }
-    if (description.kind === 'classifier') {
-      const out = outputs[description.outputNames[0]]
-      const classes = out.dims[out.dims.length - 1]
-      const raw = (out.data as Float32Array).subarray(b * classes, (b + 1) * classes)
-      const probabilities = looksLikeProbabilities(raw) ? Array.from(raw) : softmax(raw)
-      let classId = 0
-      probabilities.forEach((p, i) => {
-        if (p > probabilities[classId]) classId = i
-      })
-      return {
-        id: item.id,
-        prediction: { kind: 'classifier', ...size, classId, className: names[classId] ?? `class${classId}`, confidence: probabilities[classId], probabilities },
-      }
-    }
-    const threshold = Number(description.metadata.otw_threshold ?? NaN)
-    const score = (outputs.score.data as Float32Array)[b]
-    const dims = outputs.score_map.dims
-    const gridH = dims[dims.length - 2]
-    const gridW = dims[dims.length - 1]
-    const map = (outputs.score_map.data as Float32Array).subarray(b * gridW * gridH, (b + 1) * gridW * gridH)
-    return {
-      id: item.id,
-      prediction: { kind: 'anomaly', ...size, score, threshold, anomalous: score > threshold, region: anomalyRegion(map, gridW, gridH, threshold, lb) },
-    }
-  })
-}
-
 /**
  * Runs `items` through the session in batches. While batch k runs, batch k+1 is decoded and letterboxed into the other
  * of two reused tensor buffers, so decoding costs no extra wall time when inference is the slower side.
@@ -214,11 +148,25 @@ export async function runInference(
     return batch
   }
   const results: ItemResult[] = []
-  const finish = (batch: PreparedBatch, outputs: ort.InferenceSession.OnnxValueMapType): void => {
-    const decoded = decodeBatch(description, outputs, batch, settings)
+  const deliver = (decoded: ItemResult[]): void => {
     results.push(...decoded)
     options.onResults?.(decoded)
     options.onProgress?.({ done: results.length, total: items.length })
+  }
+  // Outputs are decoded on the preprocessing thread when there is one (it has time to spare while session.run keeps this
+  // thread busy); results are still delivered in batch order.
+  const decoder = options.preparer?.decode ? options.preparer : undefined
+  let delivered: Promise<void> = Promise.resolve()
+  const finish = (batch: PreparedBatch, outputs: ort.InferenceSession.OnnxValueMapType): void => {
+    const decodable = { ids: batch.items.map((item) => item.id), letterboxes: batch.letterboxes, errors: batch.errors }
+    if (!decoder?.decode) {
+      deliver(decodeBatch(description, outputs, decodable, settings))
+      return
+    }
+    const decoding = decoder.decode(description, settings, outputs, decodable)
+    decoding.catch(() => undefined)
+    delivered = delivered.then(() => decoding).then(deliver)
+    delivered.catch(() => undefined) // awaited at the end; a cancel may leave it unawaited
   }
   // Batch k+1 is handed to the preparer (another thread) before batch k runs, and batch k-1 is decoded after: session.run
   // blocks this thread, so the overlap comes from the preparer thread (and libuv work when there is none). Two buffers
@@ -244,5 +192,6 @@ export async function runInference(
     previous = { batch, running }
   }
   if (previous) finish(previous.batch, await previous.running)
+  await delivered
   return results
 }

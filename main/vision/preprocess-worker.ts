@@ -2,7 +2,8 @@
 // another core while the inference thread is busy in session.run (which blocks its thread in onnxruntime-node).
 import { parentPort } from 'node:worker_threads'
 import { DecodedImageCache, letterboxImage } from './preprocess'
-import type { PrepareReply, PrepareRequest } from './preprocess-pool'
+import { decodeBatch } from './batch-decoding'
+import type { DecodeReply, DecodeRequest, PrepareReply, PrepareRequest } from './preprocess-pool'
 
 const port = parentPort
 if (!port) throw new Error('preprocess-worker.ts runs as a worker thread (see preprocess-pool.ts)')
@@ -10,7 +11,21 @@ if (!port) throw new Error('preprocess-worker.ts runs as a worker thread (see pr
 /** Lives as long as the thread, so a later job over the same files finds them decoded. */
 let cache: DecodedImageCache | undefined
 
-port.on('message', (request: PrepareRequest) => {
+function decode(request: DecodeRequest): void {
+  const reply: DecodeReply = { id: request.id }
+  try {
+    reply.results = decodeBatch(request.description, request.outputs, request.batch, request.settings)
+  } catch (error) {
+    reply.error = error instanceof Error ? error.message : String(error)
+  }
+  port!.postMessage(reply)
+}
+
+port.on('message', (request: PrepareRequest | DecodeRequest) => {
+  if (request.type === 'decode') {
+    decode(request)
+    return
+  }
   void (async () => {
     if (cache?.budgetBytes !== request.cacheBytes) cache = request.cacheBytes > 0 ? new DecodedImageCache(request.cacheBytes) : undefined
     const out = new Float32Array(request.buffer)
