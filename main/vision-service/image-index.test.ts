@@ -20,17 +20,20 @@ describe('image index', () => {
     image('c', { status: 'reviewed', classes: [3] }),
     image('d', { status: 'labeled', polygons: [{ classId: 1, points: [[0, 0], [5, 0], [5, 5]], confidence: 0.4, draft: true }] }),
     image('e', { status: 'rejected', boxes: [{ classId: 2, x: 0, y: 0, w: 5, h: 5, confidence: 0.9, draft: true }] }),
+    image('f', { classDrafts: [{ classId: 4, confidence: 0.7 }] }),
   ]
 
   it('lists every image in dataset order with one status letter each', () => {
-    expect(imageIndex(images, ALL)).toEqual({ total: 5, ids: ['a', 'b', 'c', 'd', 'e'], status: 'ulrlx' })
+    expect(imageIndex(images, ALL)).toEqual({ total: 6, ids: ['a', 'b', 'c', 'd', 'e', 'f'], status: 'ulrlxu' })
   })
 
-  it('filters by status, by a class on boxes, polygons or the image, and by a confidence range', () => {
+  it('filters by status, by a class on boxes, polygons, the image or a draft image class, and by a confidence range', () => {
     expect(imageIndex(images, { ...ALL, status: 'labeled' }).ids).toEqual(['b', 'd'])
     expect(imageIndex(images, { ...ALL, classId: 1 }).ids).toEqual(['b', 'd'])
-    expect(imageIndex(images, { ...ALL, classId: 3 })).toEqual({ total: 5, ids: ['c'], status: 'r' })
-    expect(imageIndex(images, { ...ALL, minConfidence: 0.5 }).ids).toEqual(['e'])
+    expect(imageIndex(images, { ...ALL, classId: 3 })).toEqual({ total: 6, ids: ['c'], status: 'r' })
+    // A classifier's draft image class counts for the class and confidence filters, as draft boxes do.
+    expect(imageIndex(images, { ...ALL, classId: 4 }).ids).toEqual(['f'])
+    expect(imageIndex(images, { ...ALL, minConfidence: 0.5 }).ids).toEqual(['e', 'f'])
     expect(imageIndex(images, { ...ALL, maxConfidence: 0.5 }).ids).toEqual(['d'])
     expect(imageIndex(images, { ...ALL, status: 'labeled', classId: 2 }).ids).toEqual([])
     expect(matchesImageFilter(images[0], ALL)).toBe(true)

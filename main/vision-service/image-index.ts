@@ -5,18 +5,19 @@ import type { DatasetImage } from '../vision/annotations'
 
 export const STATUS_LETTER: Record<VisionStatus, string> = { unlabeled: 'u', labeled: 'l', reviewed: 'r', rejected: 'x' }
 
-/** Same rule as the renderer's filter: status, a class anywhere (image class, box or polygon), a shape's confidence in range. */
+/** Same rule as the renderer's filter: status, a class anywhere (image class, box, polygon or a classifier's draft class), a draft's confidence in range. */
 export function matchesImageFilter(image: DatasetImage, filter: VisionImageFilter): boolean {
   const labels = image.labels
   if (filter.status !== 'all' && labels.status !== filter.status) return false
   if (filter.classId !== 'any') {
     const c = filter.classId
-    if (!labels.classes.includes(c) && !labels.boxes.some((b) => b.classId === c) && !labels.polygons.some((p) => p.classId === c)) return false
+    const drafted = labels.classDrafts?.some((d) => d.classId === c) ?? false
+    if (!labels.classes.includes(c) && !drafted && !labels.boxes.some((b) => b.classId === c) && !labels.polygons.some((p) => p.classId === c)) return false
   }
   if (filter.minConfidence > 0 || filter.maxConfidence < 1) {
     const inRange = (s: { confidence?: number }): boolean =>
       s.confidence !== undefined && s.confidence >= filter.minConfidence && s.confidence <= filter.maxConfidence
-    if (!labels.boxes.some(inRange) && !labels.polygons.some(inRange)) return false
+    if (!labels.boxes.some(inRange) && !labels.polygons.some(inRange) && !(labels.classDrafts?.some(inRange) ?? false)) return false
   }
   return true
 }

@@ -86,5 +86,8 @@ describe('label shapes', () => {
     expect(matchesFilter(image, { ...NO_FILTER, classId: 3 })).toBe(false)
     expect(matchesFilter(image, { ...NO_FILTER, minConfidence: 0.3, maxConfidence: 0.5 })).toBe(true)
     expect(matchesFilter(image, { ...NO_FILTER, minConfidence: 0.5 })).toBe(false)
+    const drafted: VisionImage = { ...image, classDrafts: [{ classId: 3, confidence: 0.8 }] }
+    expect(matchesFilter(drafted, { ...NO_FILTER, classId: 3 })).toBe(true)
+    expect(matchesFilter(drafted, { ...NO_FILTER, minConfidence: 0.75 })).toBe(true)
   })
 })

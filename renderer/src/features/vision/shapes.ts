@@ -187,11 +187,12 @@ export function matchesFilter(image: VisionImage, filter: ImageFilter): boolean 
   if (filter.status !== 'all' && image.status !== filter.status) return false
   if (filter.classId !== 'any') {
     const c = filter.classId
-    if (!image.classes.includes(c) && !image.boxes.some((b) => b.classId === c) && !image.polygons.some((p) => p.classId === c)) return false
+    const drafted = image.classDrafts?.some((d) => d.classId === c) ?? false
+    if (!image.classes.includes(c) && !drafted && !image.boxes.some((b) => b.classId === c) && !image.polygons.some((p) => p.classId === c)) return false
   }
   if (filter.minConfidence > 0 || filter.maxConfidence < 1) {
     const inRange = (s: { confidence?: number }) => s.confidence !== undefined && s.confidence >= filter.minConfidence && s.confidence <= filter.maxConfidence
-    if (!image.boxes.some(inRange) && !image.polygons.some(inRange)) return false
+    if (!image.boxes.some(inRange) && !image.polygons.some(inRange) && !(image.classDrafts?.some(inRange) ?? false)) return false
   }
   return true
 }
