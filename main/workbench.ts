@@ -88,7 +88,12 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const connectivity = openConnectivity({
     ...options,
     register: addConnector,
-    unregister: (id) => connectors.delete(id),
+    unregister: (id) => {
+      // A removed connection records nothing more: its tags get a "no data" mark instead of their last value held.
+      const removed = connectors.get(id)
+      if (removed) historian.endRecording(removed.tags().map((t) => t.id), `connection ${removed.status().name} removed`)
+      connectors.delete(id)
+    },
     connector: (id) => connectors.get(id),
   })
 

@@ -56,16 +56,47 @@ function flushNow(force = false): FlushResult | undefined {
   return result
 }
 
+/**
+ * Per tag index: the time of its last stored sample when that sample is NaN (no data: a stop of recording, a bad
+ * read). A value older than it (an OPC UA value unchanged since before the stop comes with its old source time) is
+ * recorded 1 ms after it instead of being refused: it is the value known when recording went on.
+ */
+const noDataSince = new Map<number, number>()
+const LAST_TIME = 2 ** 46
+
+function learnTags(first: number, names: readonly string[]): void {
+  if (names.length === 0) return
+  let last: ReturnType<Historian['valueAt']>
+  try {
+    last = historian.valueAt([...names], LAST_TIME, 'previous')
+  } catch {
+    return // an unreadable block: such values are refused as before (older than the stored ones)
+  }
+  for (let k = 0; k < names.length; k++) {
+    const at = last[k]
+    if (at && Number.isNaN(at.v)) noDataSince.set(first + k, at.t)
+  }
+}
+
 function append(batch: SampleColumns): void {
   for (let k = 0; k < batch.newTags.length; k++) tags[batch.firstTag + k] = batch.newTags[k]
+  learnTags(batch.firstTag, batch.newTags)
   let next = 0
   let refused = 0
   let firstRefusal = ''
   for (let i = 0; i < batch.t.length; i++) {
     let reason: string | undefined
     if (next < batch.reasons.length && batch.reasons[next][0] === i) reason = batch.reasons[next++][1]
+    const tag = batch.tag[i]
+    const v = batch.v[i]
+    const since = noDataSince.get(tag)
+    const t = since !== undefined && batch.t[i] <= since && !Number.isNaN(v) ? since + 1 : batch.t[i]
     try {
-      if (historian.append(tags[batch.tag[i]], batch.t[i], batch.v[i], batch.q[i], reason)) buffered++
+      if (historian.append(tags[tag], t, v, batch.q[i], reason)) {
+        buffered++
+        if (Number.isNaN(v)) noDataSince.set(tag, t)
+        else noDataSince.delete(tag)
+      }
     } catch (error) {
       refused++
       if (!firstRefusal) firstRefusal = toThreadError(error).message
@@ -148,4 +179,5 @@ port.on('message', (message: ToThread) => {
   }
 })
 
+learnTags(0, tags)
 post({ kind: 'ready' })

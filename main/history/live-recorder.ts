@@ -7,7 +7,9 @@ const QUALITY_CODE = { good: 0, uncertain: 1, bad: 2 } as const
  * Collects live values as columns (tag index, time, value, quality) for the historian writer thread, and keeps
  * every sample until the thread says it is committed to the file: a thread that dies loses nothing but a re-send.
  * Numbers and booleans are recorded as they come, a missing value (null) as NaN with its bad quality, so a gap is
- * kept as a gap. Stale marks are the UI's, not data; text values are not recorded.
+ * kept as a gap; text values are not recorded. When recording of a tag ends (its connection is lost, so its last
+ * value comes again marked stale; the connection is removed; the historian closes), `markEnd` writes one NaN per tag
+ * (none when its last sample is NaN already), so the time after it reads as no data, not as the last value held.
  */
 export class LiveRecorder {
   private readonly index = new Map<string, number>()
@@ -25,13 +27,20 @@ export class LiveRecorder {
   private batches: { seq: number; end: number }[] = []
   /** Samples that were handed over but no longer kept here (the cap was reached while writes kept failing). */
   private unprotected = 0
+  /** Per tag index: the latest time recorded this session, and whether the sample there was NaN (no data). */
+  private readonly lastT: number[] = []
+  private readonly lastNaN: boolean[] = []
 
   /** @param maxHeldSamples beyond this many unacknowledged samples, the oldest handed-over ones are only in the thread */
   constructor(private readonly maxHeldSamples = 4_000_000) {}
 
   record(values: readonly TagValue[]): void {
     for (const value of values) {
-      if (value.stale) continue
+      if (value.stale) {
+        // The connection is lost or closed: its last value is kept on screen, but nothing is recorded from now on.
+        this.markEnd(Date.now(), value.quality.reason ?? 'connection lost', [value.tagId])
+        continue
+      }
       const raw = value.value
       const v = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? (raw ? 1 : 0) : raw === null ? Number.NaN : undefined
       if (v === undefined) continue
@@ -41,13 +50,38 @@ export class LiveRecorder {
         this.names.push(value.tagId)
         this.index.set(value.tagId, tag)
       }
-      if (this.length === this.t.length) this.grow()
-      const i = this.length++
-      this.tag[i] = tag
-      this.t[i] = Math.round(value.sourceTime)
-      this.v[i] = v
-      this.q[i] = QUALITY_CODE[value.quality.status]
-      if (value.quality.reason !== undefined) this.reasons.push([i, value.quality.reason])
+      this.push(tag, Math.round(value.sourceTime), v, QUALITY_CODE[value.quality.status], value.quality.reason)
+    }
+  }
+
+  /**
+   * Recording of these tags (default: every tag recorded so far) ends at `now`: each gets one NaN sample (bad
+   * quality, `reason`), so readers see "no data from here" instead of the last value held across the gap. A tag
+   * whose last sample is NaN already is left alone, and the mark is never older than the tag's last sample
+   * (max(now, last time + 1 ms)), as the historian refuses samples older than the ones it holds. Returns the marks.
+   */
+  markEnd(now: number, reason: string, tagIds?: Iterable<string>): number {
+    const tags = tagIds === undefined ? this.names.map((_, k) => k) : [...tagIds].flatMap((id) => this.index.get(id) ?? [])
+    let marked = 0
+    for (const tag of tags) {
+      if (this.lastNaN[tag] !== false) continue
+      this.push(tag, Math.max(Math.round(now), this.lastT[tag] + 1), Number.NaN, QUALITY_CODE.bad, reason)
+      marked++
+    }
+    return marked
+  }
+
+  private push(tag: number, t: number, v: number, q: number, reason: string | undefined): void {
+    if (this.length === this.t.length) this.grow()
+    const i = this.length++
+    this.tag[i] = tag
+    this.t[i] = t
+    this.v[i] = v
+    this.q[i] = q
+    if (reason !== undefined) this.reasons.push([i, reason])
+    if (!(this.lastT[tag] > t)) {
+      this.lastT[tag] = t
+      this.lastNaN[tag] = Number.isNaN(v)
     }
   }
 

@@ -13,11 +13,13 @@ const T0 = 1_700_000_000_000
 const values = (tagId: string, from: number, count: number, step = 100): TagValue[] =>
   Array.from({ length: count }, (_, i) => ({ tagId, value: i, quality: { status: 'good' }, sourceTime: from + i * step, receiveTime: from + i * step }))
 
-/** What is in the file, read by a plain historian after the threaded one is gone. */
+/** The values in the file, read by a plain historian after the threaded one is gone (the closing "no data" mark aside). */
 function storedCount(file: string, tagId: string): number {
   const h = openHistorian({ file, flushIntervalMs: 0, retentionIntervalMs: 0 })
   try {
-    return h.queryRaw([tagId], 0, 2 ** 45)[0].t.length
+    const { v } = h.queryRaw([tagId], 0, 2 ** 45)[0]
+    expect(v[v.length - 1], 'a clean close ends with a NaN mark').toBeNaN()
+    return v.length - 1
   } finally {
     h.close()
   }
@@ -50,19 +52,23 @@ describe('ThreadedHistorian (writes on a worker thread)', () => {
       { tagId: 'Line1.Speed', value: 99, quality: { status: 'good' }, sourceTime: T0 + 10_000, receiveTime: T0 + 10_000, stale: true },
     ])
     // Buffered on the thread, not yet in the file: queries see them already.
-    const [speed, running, recipe] = await historian.queryRaw(['Line1.Speed', 'Line1.Running', 'Line1.Recipe'], T0, T0 + 60_000)
-    expect(Array.from(speed.v)).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    const [speed, running, recipe] = await historian.queryRaw(['Line1.Speed', 'Line1.Running', 'Line1.Recipe'], T0, 2 ** 45)
+    // A stale value (its connection was lost) is not recorded; it ends the recording: a NaN "no data" mark, now.
+    expect(Array.from(speed.v.subarray(0, 50))).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    expect(speed.v).toHaveLength(51)
+    expect(speed.v[50]).toBeNaN()
+    expect(speed.t[50]).toBeGreaterThan(T0 + 10_000)
     expect(running.v[0]).toBe(1)
     expect(running.v[1]).toBeNaN()
     expect(running.q[1]).toBe(2)
     expect(running.qualityChanges.at(-1)?.reason).toBe('comm lost')
     expect(recipe.t).toHaveLength(0)
     const flushed = await historian.flush()
-    expect(flushed).toMatchObject({ ok: true, samples: 52 })
+    expect(flushed).toMatchObject({ ok: true, samples: 53 })
     expect(historian.heldSamples()).toBe(0)
     const [buckets] = await historian.queryBuckets(['Line1.Speed'], T0, T0 + 5000, 5)
     expect(Array.from(buckets.count)).toEqual([10, 10, 10, 10, 10])
-    expect((await historian.stats()).storedSamples).toBe(52)
+    expect((await historian.stats()).storedSamples).toBe(53)
   })
 
   it('answers the synchronous reads of the OEE service', async () => {
@@ -131,7 +137,8 @@ describe('ThreadedHistorian (writes on a worker thread)', () => {
     broken.record(values('A', T0, 5))
     await expect(broken.whenReady()).rejects.toThrow(/not a database|file is not/)
     await expect.poll(() => notices.join('\n'), { timeout: 10_000 }).toMatch(/could not open the file: .*not a database.*5 samples not yet written are kept/)
-    await expect(broken.close()).rejects.toThrow(/5 samples could not be written/)
+    // The 5 values and the "recording stopped" mark.
+    await expect(broken.close()).rejects.toThrow(/6 samples could not be written/)
   })
 
   it('loses at most the unflushed interval when the process is killed (SIGKILL)', async () => {

@@ -95,6 +95,15 @@ export class ThreadedHistorian {
     if (this.recorder.unsent() >= 50_000) this.send()
   }
 
+  /**
+   * Recording of these tags ends now (their connection was removed): each gets one NaN "no data" sample, so the
+   * last value is not held across the time nothing is recorded. A later value of the tag starts it again.
+   */
+  endRecording(tagIds: readonly string[], reason = 'recording of the tag stopped'): void {
+    if (this.closing) return
+    this.recorder.markEnd(Date.now(), reason, tagIds)
+  }
+
   /** Resolves when the current writer thread has opened the file. */
   whenReady(): Promise<void> {
     return this.ready
@@ -172,10 +181,15 @@ export class ThreadedHistorian {
     valueAt: (tagIds, t, mode = 'previous') => this.callSync('valueAt', [tagIds, t, mode]) as (ValueAt | null)[],
   }
 
-  /** Sends the last values, lets the thread flush, seal and close the file, and ends it. Throws if the last write failed. */
+  /**
+   * Sends the last values and one NaN sample per recorded tag (recording stops here: readers see no data until the
+   * next session records again), lets the thread flush, seal and close the file, and ends it. Throws if the last
+   * write failed. A crash writes no such mark: the last value then holds until the next sample.
+   */
   async close(): Promise<void> {
     if (this.closing) return
     this.closing = true
+    this.recorder.markEnd(Date.now(), 'recording stopped')
     clearInterval(this.timer)
     clearTimeout(this.restartTimer)
     // The thread was away (waiting to restart): start one more to write what is held.
