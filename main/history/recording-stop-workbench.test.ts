@@ -1,48 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Aedes } from 'aedes'
-import mqtt, { type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { startTestBroker, startTestWorkbench, type TestBroker, type TestWorkbench } from '../connectors/mqtt/test-broker.fixture'
 import { openHistorian } from '../historian'
-import { createWorkbench, type Workbench } from '../workbench'
+import type { Workbench } from '../workbench'
 
 // The whole path: broker → connection → live bus → historian; removing a connection and stopping the workbench
 // leave "no data" marks in the historian file.
 
-let broker: Aedes
-let server: Server
-let url: string
-let publisher: MqttClient
+let bench: TestWorkbench
+let broker: TestBroker
 let workbench: Workbench
 let dataDir: string
+let url: string
+let publisher: MqttClient
+const call = <T>(channel: string, input: unknown): Promise<T> => bench.call<T>(channel, input)
 
 beforeAll(async () => {
-  broker = await Aedes.createBroker()
-  server = createServer((socket) => broker.handle(socket))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  publisher = await mqtt.connectAsync(url, { clientId: 'recording-stop-publisher' })
-  dataDir = mkdtempSync(join(tmpdir(), 'otw-recording-stop-'))
-  workbench = createWorkbench({ dataDir, host: 'browser', demoPlant: false })
-  await workbench.start()
+  broker = await startTestBroker('recording-stop-publisher')
+  ;({ url, publisher } = broker)
+  bench = await startTestWorkbench('otw-recording-stop-')
+  ;({ workbench, dataDir } = bench)
 }, 60_000)
 
 afterAll(async () => {
-  await workbench.stop()
-  await publisher.endAsync(true)
-  await new Promise<void>((resolve) => broker.close(() => resolve()))
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  rmSync(dataDir, { recursive: true, force: true })
+  await bench.close()
+  await broker.close()
 })
-
-async function call<T>(channel: string, input: unknown): Promise<T> {
-  const result = (await workbench.router.call(channel, input)) as { ok: boolean; output?: T; error?: { message: string } }
-  if (!result.ok) throw new Error(result.error?.message)
-  return result.output as T
-}
 
 type Raw = Array<{ t: number[]; v: Array<number | null>; q: number[] }>
 

@@ -1,30 +1,20 @@
-import { createServer, type Server } from 'node:net'
-import { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TagValue } from '../../../preload/contract'
 import { MqttConnector } from './mqtt-connector'
 import { encodeSparkplugPayload, type SparkplugMetricInput } from './sparkplug/sparkplug-codec'
+import { startTestBroker, type TestBroker } from './test-broker.fixture'
 
-let broker: Aedes
-let server: Server
+let broker: TestBroker
 let url: string
 let publisher: MqttClient
 
 beforeAll(async () => {
-  broker = await Aedes.createBroker()
-  server = createServer((socket) => broker.handle(socket))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  publisher = await mqtt.connectAsync(url, { clientId: 'test-publisher' })
+  broker = await startTestBroker('test-publisher')
+  ;({ url, publisher } = broker)
 })
 
-afterAll(async () => {
-  await publisher.endAsync(true)
-  await new Promise<void>((resolve) => broker.close(() => resolve()))
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-})
+afterAll(() => broker.close())
 
 /** Collects every value a connector emits, so a test can wait for the one it expects. */
 function collect(connector: MqttConnector) {

@@ -1,50 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Aedes } from 'aedes'
-import mqtt, { type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createWorkbench, type Workbench } from '../../workbench'
+import { startTestBroker, startTestWorkbench, type TestBroker, type TestWorkbench } from './test-broker.fixture'
 
 // The whole path a mapped MQTT value takes: broker → connection → live bus → historian, through the contract.
 
-let broker: Aedes
-let server: Server
+let bench: TestWorkbench
+let broker: TestBroker
 let url: string
 let publisher: MqttClient
-let workbench: Workbench
-let dataDir: string
+const call = <T>(channel: string, input: unknown): Promise<T> => bench.call<T>(channel, input)
 
 beforeAll(async () => {
-  broker = await Aedes.createBroker()
-  server = createServer((socket) => broker.handle(socket))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  publisher = await mqtt.connectAsync(url, { clientId: 'recorded-publisher' })
-  dataDir = mkdtempSync(join(tmpdir(), 'otw-mqtt-recorded-'))
-  workbench = createWorkbench({ dataDir, host: 'browser', demoPlant: false })
-  await workbench.start()
+  broker = await startTestBroker('recorded-publisher')
+  ;({ url, publisher } = broker)
+  bench = await startTestWorkbench('otw-mqtt-recorded-')
 }, 60_000)
 
 afterAll(async () => {
-  await workbench.stop()
-  await publisher.endAsync(true)
-  await new Promise<void>((resolve) => broker.close(() => resolve()))
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  rmSync(dataDir, { recursive: true, force: true })
+  await bench.close()
+  await broker.close()
 })
-
-async function call<T>(channel: string, input: unknown): Promise<T> {
-  const result = (await workbench.router.call(channel, input)) as { ok: boolean; output?: T; error?: { message: string } }
-  if (!result.ok) throw new Error(result.error?.message)
-  return result.output as T
-}
 
 it('a topic + JSON path mapped on a connection is listed as a tag, gets live values and is recorded by the historian', async () => {
   const detail = await call<{ id: string }>('connections.add', {
-    config: { protocol: 'mqtt', name: 'Recorded', url, tags: [{ name: 'speed', topic: 'line/filler', jsonPath: '$.speed.value', dataType: 'Double', unit: 'bpm' }] },
+    config: {
+      protocol: 'mqtt',
+      name: 'Recorded',
+      url,
+      tags: [{ name: 'speed', topic: 'line/filler', jsonPath: '$.speed.value', dataType: 'Double', unit: 'bpm' }],
+    },
     connect: true,
   })
   const tagId = `${detail.id}:speed`
