@@ -1,23 +1,19 @@
 // npm run bench:trend — 20 pens × 100,000 recorded points each in Chromium: p95 redraw time while panning.
 // Peer in the same run: the same 20 pens over a short window drawn from raw samples (no bucket decimation).
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { launchBenchChromium, percentile, startBenchHost } from './browser-bench'
 import { openHistorian } from '../historian'
 import { SIGNALS } from '../simulator/signals'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const PENS = 20
 const POINTS = 100_000
 const STEP_MS = 100
 const PANS = 40
 
-const p95 = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? NaN
-}
+const p95 = (values: number[]): number => percentile(values, 0.95)
 
 function prefill(dataDir: string, tagIds: string[], end: number): void {
   mkdirSync(join(dataDir, 'historian'), { recursive: true })
@@ -32,23 +28,6 @@ function prefill(dataDir: string, tagIds: string[], end: number): void {
     historian.flush()
   })
   historian.close()
-}
-
-async function startHost(dataDir: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'main/cli.ts'), 'serve', '--port', '0', '--demo-ports', 'auto', '--data-dir', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stdout.on('data', (d) => {
-      out += String(d)
-      const m = out.match(/Open (http:\/\/\S+)/)
-      if (m) resolveUrl(m[1])
-    })
-    child.once('exit', (code) => reject(new Error(`otw serve exited with ${code}`)))
-  })
-  return { url, stop: () => child.kill('SIGINT') }
 }
 
 async function measurePanning(page: Page): Promise<number[]> {
@@ -70,11 +49,8 @@ const tagIds = SIGNALS.filter((s) => s.dataType === 'float64')
 const end = Date.now() - 60_000
 process.stderr.write(`bench:trend: writing ${PENS} × ${POINTS.toLocaleString()} points…\n`)
 prefill(dataDir, tagIds, end)
-const host = await startHost(dataDir)
-const browser = await chromium.launch({
-  executablePath: process.env.OTW_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-})
+const host = await startBenchHost(dataDir)
+const browser = await launchBenchChromium()
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } })
   await page.goto(host.url)
@@ -103,6 +79,6 @@ try {
   process.stdout.write(JSON.stringify(result) + '\n')
 } finally {
   await browser.close()
-  host.stop()
+  await host.stop()
   setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 2000)
 }

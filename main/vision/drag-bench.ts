@@ -2,15 +2,14 @@
 // image; p95 of the per-frame drawing work. Peers in the same run: the same drag among 50 boxes, and among 500 with the
 // naive renderer that redraws every shape each frame (what the cached base layer avoids).
 // Run alone: `tsx main/vision/drag-bench.ts`; `npm run bench:vision` calls runDragBench() and adds drag_frame_p95_ms.
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import type { VisionBox } from '../../preload/contract'
+import { ensureRendererBuilt, launchBenchChromium, percentile, startBenchHost } from '../bench/browser-bench'
 import { VisionService } from '../vision-service/vision-service'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const MOVES = 120
 /** Page-side code is passed as strings: main has no DOM types, and tsx would wrap named functions in a helper the page lacks. */
 const NEXT_FRAME = 'new Promise((resolve) => requestAnimationFrame(() => resolve(null)))'
@@ -28,40 +27,6 @@ export interface DragBenchResult {
   /** Peer: 500 boxes, every shape redrawn each frame (no cached layer). */
   peer_full_redraw_frame_p95_ms: number
   target_ms: number
-}
-
-const percentile = (values: number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN
-}
-
-function newestMtime(dir: string, only = /./): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(file, only))
-    else if (only.test(entry.name)) newest = Math.max(newest, statSync(file).mtimeMs)
-  }
-  return newest
-}
-
-/** Builds the renderer when out/renderer is missing or older than its sources. */
-function ensureRendererBuilt(): void {
-  let built = 0
-  try {
-    built = statSync(join(ROOT, 'out/renderer/index.html')).mtimeMs
-  } catch {
-    built = 0
-  }
-  const sources = Math.max(
-    newestMtime(join(ROOT, 'renderer/src')),
-    statSync(join(ROOT, 'renderer/index.html')).mtimeMs,
-    newestMtime(join(ROOT, 'preload/contract'), /\.ts$/),
-  )
-  if (built >= sources) return
-  process.stderr.write('drag bench: building the renderer (electron-vite build)…\n')
-  const run = spawnSync(join(ROOT, 'node_modules/.bin/electron-vite'), ['build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-  if (run.status !== 0) throw new Error(`electron-vite build failed with exit code ${run.status} — run it by hand to see why`)
 }
 
 /** A grid of `count` small boxes over the 320×240 demo image, in the dataset's five classes. */
@@ -91,24 +56,6 @@ async function prefill(dataDir: string): Promise<{ datasetName: string; images: 
   for (const image of images) await service.saveLabels(dataset.id, image.id, { boxes: image.boxes, classes: [], status: 'labeled' })
   await service.close()
   return { datasetName: dataset.name, images }
-}
-
-async function startHost(dataDir: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'main/cli.ts'), 'serve', '--port', '0', '--demo-ports', 'auto', '--data-dir', dataDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  let out = ''
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stdout.on('data', (d) => {
-      out += String(d)
-      const m = out.match(/Open (http:\/\/\S+)/)
-      if (m) resolveUrl(m[1])
-    })
-    child.once('exit', (code) => reject(new Error(`otw serve exited with ${code}`)))
-  })
-  return { url, stop: () => child.kill('SIGINT') }
 }
 
 /** Opens an image in the labeling view and drags its middle box by (60, 45) image pixels, one animation frame per mouse move. */
@@ -156,14 +103,11 @@ async function measureDrag(page: Page, image: { id: string; boxes: VisionBox[] }
 }
 
 export async function runDragBench(): Promise<DragBenchResult> {
-  ensureRendererBuilt()
+  ensureRendererBuilt('drag bench')
   const dataDir = mkdtempSync(join(tmpdir(), 'otw-bench-drag-'))
   const { images } = await prefill(dataDir)
-  const host = await startHost(dataDir)
-  const browser = await chromium.launch({
-    executablePath: process.env.OTW_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  const host = await startBenchHost(dataDir)
+  const browser = await launchBenchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     await page.goto(host.url)
@@ -194,7 +138,7 @@ export async function runDragBench(): Promise<DragBenchResult> {
     }
   } finally {
     await browser.close()
-    host.stop()
+    await host.stop()
     await new Promise((r) => setTimeout(r, 1500))
     rmSync(dataDir, { recursive: true, force: true })
   }

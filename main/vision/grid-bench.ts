@@ -5,48 +5,18 @@
 // scrolling from top to bottom as a scrollbar drag does, and how long after the scroll stops the last row's thumbnails show.
 // Peers in the same run: the same with 200 images, and the 20,000 scrolled with every row drawn in full (no empty cells
 // during a fling). Run: `npm run bench:vision-grid` (OTW_GRID_IMAGES=<n> to change 20,000).
-import { spawn, spawnSync } from 'node:child_process'
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { ensureRendererBuilt, launchBenchChromium, percentile, startBenchHost } from '../bench/browser-bench'
 import { VisionService } from '../vision-service/vision-service'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const LARGE = Number(process.env.OTW_GRID_IMAGES ?? 20_000)
 const SMALL = 200
 const SCROLL_FRAMES = 240
 
-const percentile = (values: number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN
-}
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits))
-
-function newestMtime(dir: string, only = /./): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(file, only))
-    else if (only.test(entry.name)) newest = Math.max(newest, statSync(file).mtimeMs)
-  }
-  return newest
-}
-
-/** Builds the renderer when out/renderer is missing or older than its sources. */
-function ensureRendererBuilt(): void {
-  let built = 0
-  try {
-    built = statSync(join(ROOT, 'out/renderer/index.html')).mtimeMs
-  } catch {
-    built = 0
-  }
-  const sources = Math.max(newestMtime(join(ROOT, 'renderer/src')), newestMtime(join(ROOT, 'preload/contract'), /\.ts$/))
-  if (built >= sources) return
-  process.stderr.write('grid bench: building the renderer (electron-vite build)…\n')
-  const run = spawnSync(join(ROOT, 'node_modules/.bin/electron-vite'), ['build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-  if (run.status !== 0) throw new Error(`electron-vite build failed with exit code ${run.status} — run it by hand to see why`)
-}
 
 /** Eight labelled demo-camera parts exported as YOLO, linked under `count` names into one split; every third without labels. */
 function linkYoloFolder(seed: string, out: string, count: number): void {
@@ -120,32 +90,6 @@ async function hostFigures(dataDir: string, seed: string, count: number, name: s
     full_list_payload_bytes: JSON.stringify(full).length,
     thumbs_made_per_s: Math.round(made),
     thumbs_cached_per_s: Math.round(cached),
-  }
-}
-
-async function startHost(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'main/cli.ts'), 'serve', '--port', '0', '--demo-ports', 'auto', '--data-dir', dataDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  let out = ''
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stdout.on('data', (d) => {
-      out += String(d)
-      const m = /Open (http:\/\/\S+)/.exec(out)
-      if (m) resolveUrl(m[1])
-    })
-    child.once('exit', (code) => reject(new Error(`otw serve exited with ${code}`)))
-  })
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGINT')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
-      if (child.exitCode === null) child.kill('SIGKILL')
-    },
   }
 }
 
@@ -227,7 +171,7 @@ async function browserFigures(page: Page, datasetLabel: string, count: number): 
 }
 
 export async function runGridBench(): Promise<Record<string, unknown>> {
-  ensureRendererBuilt()
+  ensureRendererBuilt('grid bench')
   const dataDir = mkdtempSync(join(tmpdir(), 'otw-bench-grid-'))
   try {
     const seedService = new VisionService({ dataDir })
@@ -240,11 +184,8 @@ export async function runGridBench(): Promise<Record<string, unknown>> {
     const large = await hostFigures(dataDir, seed, LARGE, 'Large')
     const small = await hostFigures(dataDir, seed, SMALL, 'Small')
 
-    const host = await startHost(dataDir)
-    const browser = await chromium.launch({
-      executablePath: process.env.OTW_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    const host = await startBenchHost(dataDir)
+    const browser = await launchBenchChromium()
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
       await page.goto(host.url)
