@@ -1,23 +1,10 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/workstation'
 import { goTo, openWorkstation } from './steps/app'
-import { codeFirstStopWithKeys, expectNumbers, lineRow, openOeeTab, pareto, pickRange, screenshotBothThemes, uncodedQueue } from './steps/oee'
+import { chooseNoDataTime, codeFirstStopWithKeys, expectNumbers, lineRow, openOeeTab, pareto, pickRange, screenshotBothThemes, uncodedQueue } from './steps/oee'
 
 const lineAvailability = async (page: Page): Promise<number> =>
   Number(/([\d.]+) %/.exec((await page.getByRole('img', { name: /^Line availability / }).getAttribute('aria-label')) ?? '')?.[1] ?? Number.NaN)
-
-/** Settings › Time without data: picks a choice and saves it (the workstation may be shared with an earlier spec). */
-async function chooseNoDataTime(page: Page, choice: RegExp): Promise<void> {
-  await openOeeTab(page, 'Settings')
-  await page.getByRole('tablist', { name: 'OEE settings' }).getByRole('tab', { name: 'Time without data' }).click()
-  await page.getByRole('radio', { name: choice }).check()
-  const save = page.getByRole('button', { name: 'Save', exact: true })
-  if (await save.isEnabled()) {
-    await save.click()
-    await expect(page.getByRole('status').filter({ hasText: 'Saved; OEE recomputed with it.' })).toBeVisible()
-  }
-  await expect(save).toBeDisabled()
-}
 
 test('oee: see A/P/Q/OEE of the demo line with the time before recording as No data, count it as breakdown instead, code that stop from the queue with the keyboard, see the Pareto change', async ({
   page,

@@ -1,8 +1,8 @@
-import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/workstation'
 import { goTo, openWorkstation } from '../steps/app'
 import {
   addReason,
+  chooseNoDataTime,
   screenshotBothThemes,
   codeFirstStopWith,
   openOeeSettings,
@@ -16,19 +16,6 @@ import {
 } from '../steps/oee'
 
 const minutes = (text: string | null): number => Number(/([\d.]+) min/.exec(text ?? '')?.[1] ?? Number.NaN)
-
-/** Settings › Time without data: picks a choice and saves it (the workstation may be shared with an earlier spec). */
-async function chooseNoDataTime(page: Page, choice: RegExp): Promise<void> {
-  await openOeeTab(page, 'Settings')
-  await page.getByRole('tablist', { name: 'OEE settings' }).getByRole('tab', { name: 'Time without data' }).click()
-  await page.getByRole('radio', { name: choice }).check()
-  const save = page.getByRole('button', { name: 'Save', exact: true })
-  if (await save.isEnabled()) {
-    await save.click()
-    await expect(page.getByRole('status').filter({ hasText: 'Saved; OEE recomputed with it.' })).toBeVisible()
-  }
-  await expect(save).toBeDisabled()
-}
 
 test('oee settings: add a reason, code a stop with it, split and merge the stop, move a shift boundary and see planned time change', async ({
   page,

@@ -96,3 +96,16 @@ export async function screenshotBothThemes(page: Page, name: string, fullPage = 
     await switchTheme(page)
   }
 }
+
+/** Settings › Time without data: picks a choice and saves it (the workstation may be shared with an earlier spec). */
+export async function chooseNoDataTime(page: Page, choice: RegExp): Promise<void> {
+  await openOeeTab(page, 'Settings')
+  await page.getByRole('tablist', { name: 'OEE settings' }).getByRole('tab', { name: 'Time without data' }).click()
+  await page.getByRole('radio', { name: choice }).check()
+  const save = page.getByRole('button', { name: 'Save', exact: true })
+  if (await save.isEnabled()) {
+    await save.click()
+    await expect(page.getByRole('status').filter({ hasText: 'Saved; OEE recomputed with it.' })).toBeVisible()
+  }
+  await expect(save).toBeDisabled()
+}
