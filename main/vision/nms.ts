@@ -14,10 +14,15 @@ export interface Detection extends BoxGeometry {
 }
 
 export function iou(a: BoxGeometry, b: BoxGeometry): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x))
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y))
+  return iouWith(a, b.x, b.y, b.w, b.h)
+}
+
+/** iou() against a box given by its numbers, for callers that need not make an object per candidate. */
+export function iouWith(a: BoxGeometry, x: number, y: number, w: number, h: number): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, x + w) - Math.max(a.x, x))
+  const iy = Math.max(0, Math.min(a.y + a.h, y + h) - Math.max(a.y, y))
   const intersection = ix * iy
-  const union = a.w * a.h + b.w * b.h - intersection
+  const union = a.w * a.h + w * h - intersection
   return union > 0 ? intersection / union : 0
 }
 

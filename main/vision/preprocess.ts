@@ -50,15 +50,9 @@ export function planLetterbox(originalWidth: number, originalHeight: number, tar
 /** byte → byte / 255 as float32: a table read instead of a division per channel (the values are identical). */
 const UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255)
 
-/** Interleaved RGB bytes → planar float32 0..1, written at `offset` in `out` (so a batch shares one buffer). */
+/** Interleaved RGB bytes → planar float32 0..1, written at `offset` in `out` (a letterbox with nothing to pad). */
 export function rgbToChw(rgb: Uint8Array, width: number, height: number, out = new Float32Array(3 * width * height), offset = 0): Float32Array {
-  const plane = width * height
-  for (let p = 0, i = 0; p < plane; p++, i += 3) {
-    out[offset + p] = UNIT[rgb[i]]
-    out[offset + plane + p] = UNIT[rgb[i + 1]]
-    out[offset + 2 * plane + p] = UNIT[rgb[i + 2]]
-  }
-  return out
+  return padIntoChw(rgb, planLetterbox(width, height, width, height), 0, out, offset)
 }
 
 /** Where pixels sit in a byte buffer: interleaved `channels` per pixel, rows `rowStride` apart, the first at `firstByte`. */
@@ -201,6 +195,9 @@ interface Resized {
   layout?: PixelLayout
 }
 
+/** What tells a changed file from the one cached: its size and modification time, read once per lookup. */
+type FileStamp = { size: number; mtimeMs: number }
+
 /**
  * Decoded, resized images kept in memory between runs, keyed by file and model input size and checked against the
  * file's size and modification time — the "cache images" option of training tools: evaluating a second model version,
@@ -222,15 +219,14 @@ export class DecodedImageCache {
     return this.entries.size
   }
 
-  /** The cached image for `file` at `target`, unless the file changed since (or was never cached). */
-  get(file: string, target: { width: number; height: number }): Resized | undefined {
+  /** The cached image for `file` at `target`, unless the file (as `stat` found it) changed since, or was never cached. */
+  get(file: string, target: { width: number; height: number }, stat: FileStamp | undefined): Resized | undefined {
     const key = `${target.width}x${target.height}|${file}`
     const entry = this.entries.get(key)
     if (!entry) {
       this.misses++
       return undefined
     }
-    const stat = statSync(file, { throwIfNoEntry: false })
     if (!stat || stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs) {
       this.drop(key)
       this.misses++
@@ -243,7 +239,7 @@ export class DecodedImageCache {
     return { pixels: entry.pixels, plan: entry.plan }
   }
 
-  put(file: string, target: { width: number; height: number }, resized: Resized, stat: { size: number; mtimeMs: number }): void {
+  put(file: string, target: { width: number; height: number }, resized: Resized, stat: FileStamp): void {
     const pixels = resized.layout ? packRgb(resized.pixels, resized.plan.resizedWidth, resized.plan.resizedHeight, resized.layout) : resized.pixels
     if (pixels.byteLength > this.budgetBytes) return
     const key = `${target.width}x${target.height}|${file}`
@@ -359,15 +355,14 @@ export async function letterboxImage(input: ImageInput, target: { width: number;
   try {
     if (!(typeof input === 'string' || Buffer.isBuffer(input))) return write(await fitPixels(input.data, input.width, input.height, target))
     const cache = typeof input === 'string' ? options.cache : undefined
-    const cached = cache?.get(input as string, target)
+    // Stamped before reading: if the file changes in between, the next lookup sees a newer stamp and decodes again.
+    const stamp = cache && statSync(input as string, { throwIfNoEntry: false })
+    const cached = cache?.get(input as string, target, stamp)
     if (cached) return write(cached)
     const bytes = typeof input === 'string' ? (options.syncRead ? readFileSync(input) : await readFile(input)) : input
     const resized = await resizeForModel(bytes, target)
     const prepared = write(resized)
-    if (cache) {
-      const stat = statSync(input as string, { throwIfNoEntry: false })
-      if (stat) cache.put(input as string, target, resized, stat)
-    }
+    if (cache && stamp) cache.put(input as string, target, resized, stamp)
     return prepared
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error

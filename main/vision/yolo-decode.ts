@@ -1,6 +1,6 @@
 // Ultralytics YOLO output → boxes (confidence filter + per-class NMS). No ONNX Runtime here, so the preprocessing thread
 // can decode a batch's outputs while the inference thread runs the next batch.
-import { type Detection, nonMaxSuppression, type NmsOptions } from './nms'
+import { type Detection, iouWith, nonMaxSuppression, type NmsOptions } from './nms'
 
 export interface DetectOptions extends NmsOptions {
   confidenceThreshold?: number
@@ -70,7 +70,7 @@ export function decodeYoloOutput(data: Float32Array, dims: readonly number[], op
     let suppressed = false
     for (let j = 0; j < kept.length && !suppressed; j++) {
       const other = kept[j]
-      if (agnostic || other.classId === classId) suppressed = iouOf(other, x, y, w, h) > iouThreshold
+      if (agnostic || other.classId === classId) suppressed = iouWith(other, x, y, w, h) > iouThreshold
     }
     if (!suppressed) kept.push({ classId, confidence: best[i], x, y, w, h })
   }
@@ -91,18 +91,8 @@ function sortableScore(score: number): number {
   return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0
 }
 
-/** iou() against a box given by its numbers (no object for candidates that are suppressed anyway). */
-function iouOf(a: Detection, x: number, y: number, w: number, h: number): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, x + w) - Math.max(a.x, x))
-  const iy = Math.max(0, Math.min(a.y + a.h, y + h) - Math.max(a.y, y))
-  const intersection = ix * iy
-  const union = a.w * a.h + w * h - intersection
-  return union > 0 ? intersection / union : 0
-}
-
 function candidateAt(data: Float32Array, n: number, i: number, classId: number, confidence: number): Detection {
   const w = data[2 * n + i]
   const h = data[3 * n + i]
   return { classId, confidence, x: data[i] - w / 2, y: data[n + i] - h / 2, w, h }
 }
-
