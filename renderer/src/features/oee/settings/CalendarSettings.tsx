@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useState } from 'react'
 import type { OeeCalendar, OeeSettings } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
-import { LastChange, NumberField, SaveProblems } from './settings-common'
+import { LastChange, NumberField, SaveBar } from './settings-common'
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
 
@@ -298,22 +298,14 @@ export function CalendarSettings({ settings }: { settings: OeeSettings }): React
           </button>
         </section>
       </div>
-      <div className="oee-save-bar">
-        <SaveProblems error={save.error} what="Shift calendar" />
-        <div className="oee-dialog-actions">
-          <button type="button" className="ghost" disabled={!dirty} onClick={() => setCal(normalized(settings.calendar))}>
-            Discard changes
-          </button>
-          <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()} aria-keyshortcuts="Control+S">
-            Save calendar
-          </button>
-          {save.isSuccess && !dirty && (
-            <span className="muted small" role="status">
-              Calendar saved; OEE recomputed with it.
-            </span>
-          )}
-        </div>
-      </div>
+      <SaveBar
+        what="Shift calendar"
+        save={save}
+        dirty={dirty}
+        onDiscard={() => setCal(normalized(settings.calendar))}
+        saveLabel="Save calendar"
+        savedText="Calendar saved; OEE recomputed with it."
+      />
     </div>
   )
 }

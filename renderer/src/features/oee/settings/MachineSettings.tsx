@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import type { OeeLineConfig, OeeMachineConfig, OeeMachineState, OeeSettings } from '../../../../../preload/contract'
 import { oeeMachineStates } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
-import { LastChange, NumberField, SaveProblems, TagField } from './settings-common'
+import { LastChange, NumberField, SaveBar, TagField } from './settings-common'
 
 type Machine = OeeMachineConfig
 type EnumState = Extract<Machine['state'], { kind: 'enum' }>
@@ -151,22 +151,14 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
           </section>
         </div>
       )}
-      <div className="oee-save-bar">
-        <SaveProblems error={save.error} what="Machine configuration" />
-        <div className="oee-dialog-actions">
-          <button type="button" className="ghost" disabled={!dirty} onClick={() => setLine(settings.line)}>
-            Discard changes
-          </button>
-          <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()} aria-keyshortcuts="Control+S">
-            Save machines
-          </button>
-          {save.isSuccess && !dirty && (
-            <span className="muted small" role="status">
-              Machines saved; OEE recomputed with them.
-            </span>
-          )}
-        </div>
-      </div>
+      <SaveBar
+        what="Machine configuration"
+        save={save}
+        dirty={dirty}
+        onDiscard={() => setLine(settings.line)}
+        saveLabel="Save machines"
+        savedText="Machines saved; OEE recomputed with them."
+      />
     </div>
   )
 }

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import type { OeeNoDataTime, OeeSettings } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
-import { LastChange, SaveProblems } from './settings-common'
+import { LastChange, SaveBar } from './settings-common'
 
 const CHOICES: { id: OeeNoDataTime; label: string; help: string }[] = [
   {
@@ -58,22 +58,14 @@ export function NoDataSettings({ settings }: { settings: OeeSettings }): React.J
           ))}
         </fieldset>
       </section>
-      <div className="oee-save-bar">
-        <SaveProblems error={save.error} what="Time without data" />
-        <div className="oee-dialog-actions">
-          <button type="button" className="ghost" disabled={!dirty} onClick={() => setChoice(settings.noDataTime)}>
-            Discard changes
-          </button>
-          <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()} aria-keyshortcuts="Control+S">
-            Save
-          </button>
-          {save.isSuccess && !dirty && (
-            <span className="muted small" role="status">
-              Saved; OEE recomputed with it.
-            </span>
-          )}
-        </div>
-      </div>
+      <SaveBar
+        what="Time without data"
+        save={save}
+        dirty={dirty}
+        onDiscard={() => setChoice(settings.noDataTime)}
+        saveLabel="Save"
+        savedText="Saved; OEE recomputed with it."
+      />
     </div>
   )
 }

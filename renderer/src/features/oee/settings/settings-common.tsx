@@ -110,3 +110,39 @@ export function NumberField({
     </label>
   )
 }
+
+/** The bottom of a settings form: what a refused save was refused for, Discard changes, Save (Ctrl+S), and "saved". */
+export function SaveBar({
+  what,
+  save,
+  dirty,
+  onDiscard,
+  saveLabel,
+  savedText,
+}: {
+  what: string
+  save: { error: Error | null; isPending: boolean; isSuccess: boolean; mutate: () => void }
+  dirty: boolean
+  onDiscard: () => void
+  saveLabel: string
+  savedText: string
+}): React.JSX.Element {
+  return (
+    <div className="oee-save-bar">
+      <SaveProblems error={save.error} what={what} />
+      <div className="oee-dialog-actions">
+        <button type="button" className="ghost" disabled={!dirty} onClick={onDiscard}>
+          Discard changes
+        </button>
+        <button type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate()} aria-keyshortcuts="Control+S">
+          {saveLabel}
+        </button>
+        {save.isSuccess && !dirty && (
+          <span className="muted small" role="status">
+            {savedText}
+          </span>
+        )}
+      </div>
+    </div>
+  )
+}
