@@ -38,4 +38,26 @@ describe('image index', () => {
     expect(imageIndex(images, { ...ALL, status: 'labeled', classId: 2 }).ids).toEqual([])
     expect(matchesImageFilter(images[0], ALL)).toBe(true)
   })
+
+  it('matches one image with confirmed and draft shapes as the grid filter promises (the cases the renderer filter had)', () => {
+    const labeled = image('a', {
+      status: 'labeled',
+      classes: [4],
+      boxes: [
+        { classId: 0, x: 10, y: 10, w: 200, h: 200 },
+        { classId: 1, x: 50, y: 50, w: 20, h: 20, confidence: 0.4, draft: true },
+      ],
+      polygons: [{ classId: 2, points: [[250, 10], [300, 10], [275, 60]] }],
+    })
+    expect(matchesImageFilter(labeled, ALL)).toBe(true)
+    expect(matchesImageFilter(labeled, { ...ALL, status: 'reviewed' })).toBe(false)
+    expect(matchesImageFilter(labeled, { ...ALL, classId: 2 })).toBe(true)
+    expect(matchesImageFilter(labeled, { ...ALL, classId: 4 })).toBe(true)
+    expect(matchesImageFilter(labeled, { ...ALL, classId: 3 })).toBe(false)
+    expect(matchesImageFilter(labeled, { ...ALL, minConfidence: 0.3, maxConfidence: 0.5 })).toBe(true)
+    expect(matchesImageFilter(labeled, { ...ALL, minConfidence: 0.5 })).toBe(false)
+    const drafted = { ...labeled, labels: { ...labeled.labels, classDrafts: [{ classId: 3, confidence: 0.8 }] } }
+    expect(matchesImageFilter(drafted, { ...ALL, classId: 3 })).toBe(true)
+    expect(matchesImageFilter(drafted, { ...ALL, minConfidence: 0.75 })).toBe(true)
+  })
 })

@@ -5,7 +5,7 @@ import type { DatasetImage } from '../vision/annotations'
 
 export const STATUS_LETTER: Record<VisionStatus, string> = { unlabeled: 'u', labeled: 'l', reviewed: 'r', rejected: 'x' }
 
-/** Same rule as the renderer's filter: status, a class anywhere (image class, box, polygon or a classifier's draft class), a draft's confidence in range. */
+/** The grid's filter (applied here, in the host): status, a class anywhere (image class, box, polygon or a classifier's draft class), a draft's confidence in range. */
 export function matchesImageFilter(image: DatasetImage, filter: VisionImageFilter): boolean {
   const labels = image.labels
   if (filter.status !== 'all' && labels.status !== filter.status) return false

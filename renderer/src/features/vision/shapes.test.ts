@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { VisionImage } from '../../../../preload/contract'
 import type { LabelState } from './label-history'
 import {
   acceptAllDrafts,
@@ -8,8 +7,6 @@ import {
   draftCount,
   dragShape,
   grabAt,
-  matchesFilter,
-  NO_FILTER,
   polygonFromClicks,
   rejectAllDrafts,
   toggleImageClass,
@@ -75,19 +72,5 @@ describe('label shapes', () => {
     expect(once.classes).toEqual([1, 4])
     expect(copyLabelsFrom(once, previous, 'multi')).toEqual(once)
     expect(copyLabelsFrom(once, previous, 'single').classes).toEqual([4])
-  })
-
-  it('filters images by status, class anywhere and confidence range', () => {
-    const image: VisionImage = { id: 'a', width: 320, height: 240, ...labels, status: 'labeled', classes: [4] }
-    expect(matchesFilter(image, NO_FILTER)).toBe(true)
-    expect(matchesFilter(image, { ...NO_FILTER, status: 'reviewed' })).toBe(false)
-    expect(matchesFilter(image, { ...NO_FILTER, classId: 2 })).toBe(true)
-    expect(matchesFilter(image, { ...NO_FILTER, classId: 4 })).toBe(true)
-    expect(matchesFilter(image, { ...NO_FILTER, classId: 3 })).toBe(false)
-    expect(matchesFilter(image, { ...NO_FILTER, minConfidence: 0.3, maxConfidence: 0.5 })).toBe(true)
-    expect(matchesFilter(image, { ...NO_FILTER, minConfidence: 0.5 })).toBe(false)
-    const drafted: VisionImage = { ...image, classDrafts: [{ classId: 3, confidence: 0.8 }] }
-    expect(matchesFilter(drafted, { ...NO_FILTER, classId: 3 })).toBe(true)
-    expect(matchesFilter(drafted, { ...NO_FILTER, minConfidence: 0.75 })).toBe(true)
   })
 })

@@ -1,5 +1,5 @@
 // Pure label geometry and edits for the labeling canvas: hit tests, moves, resizes, drafts, image classes, copy, filters.
-import type { VisionBox, VisionImage, VisionImageClassMode, VisionPolygon, VisionStatus } from '../../../../preload/contract'
+import type { VisionBox, VisionImage, VisionImageClassMode, VisionImageFilter, VisionPolygon } from '../../../../preload/contract'
 import type { LabelState } from './label-history'
 
 export type Point = { x: number; y: number }
@@ -172,27 +172,7 @@ export function copyLabelsFrom(labels: LabelState, previous: Pick<VisionImage, '
 export const hasLabels = (labels: Pick<LabelState, 'boxes' | 'polygons' | 'classes'>): boolean =>
   labels.boxes.length > 0 || labels.polygons.length > 0 || labels.classes.length > 0
 
-export interface ImageFilter {
-  status: VisionStatus | 'all'
-  /** Images with this class anywhere: image class, box or polygon. */
-  classId: number | 'any'
-  /** Images with at least one shape whose confidence is in [min, max]; the full 0–1 range means no filter. */
-  minConfidence: number
-  maxConfidence: number
-}
+/** The grid's filter, applied in the host (vision.imageIndex). */
+export type ImageFilter = VisionImageFilter
 
 export const NO_FILTER: ImageFilter = { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1 }
-
-export function matchesFilter(image: VisionImage, filter: ImageFilter): boolean {
-  if (filter.status !== 'all' && image.status !== filter.status) return false
-  if (filter.classId !== 'any') {
-    const c = filter.classId
-    const drafted = image.classDrafts?.some((d) => d.classId === c) ?? false
-    if (!image.classes.includes(c) && !drafted && !image.boxes.some((b) => b.classId === c) && !image.polygons.some((p) => p.classId === c)) return false
-  }
-  if (filter.minConfidence > 0 || filter.maxConfidence < 1) {
-    const inRange = (s: { confidence?: number }) => s.confidence !== undefined && s.confidence >= filter.minConfidence && s.confidence <= filter.maxConfidence
-    if (!image.boxes.some(inRange) && !image.polygons.some(inRange) && !(image.classDrafts?.some(inRange) ?? false)) return false
-  }
-  return true
-}
