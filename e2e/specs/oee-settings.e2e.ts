@@ -10,7 +10,7 @@ import {
   pareto,
   pickRange,
   plannedCell,
-  splitCurrentStop,
+  splitStopInsideRange,
   stopsTable,
   switchTheme,
 } from '../steps/oee'
@@ -54,7 +54,7 @@ test('oee settings: add a reason, code a stop with it, split and merge the stop,
   const coded = stopsTable(page).getByRole('row').filter({ hasText: 'Process / Foaming' })
   await expect(coded).toHaveCount(1)
   await coded.getByRole('cell').nth(2).click()
-  await splitCurrentStop(page)
+  await splitStopInsideRange(page, coded)
   await expect(coded).toHaveCount(2)
   await expect(page.getByRole('complementary', { name: 'Stop history' })).toContainText('split')
   // Splitting outside the stop is refused with the reason.

@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
+import { plantInput, plantSeconds } from './time-of-day'
 
 /** Scenario steps for the OEE view. */
 export async function pickRange(
@@ -63,12 +64,21 @@ export function stopsTable(page: Page) {
   return page.getByRole('table', { name: 'Stops in range' })
 }
 
-/** Splits the current stop at the time the dialog proposes (the middle), by keyboard: S, then Enter. */
-export async function splitCurrentStop(page: Page): Promise<void> {
+/**
+ * Splits a stop in the middle of its part inside the shown range, typed into the dialog: a stop may begin before the
+ * range (time without data since midnight, seen from a production day that starts at 06:00), and a split there would
+ * move its first part out of the table.
+ */
+export async function splitStopInsideRange(page: Page, row: Locator): Promise<void> {
+  const rangeText = (await page.getByRole('status', { name: 'OEE range' }).textContent()) ?? ''
+  const rangeFrom = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(rangeText)?.[0] ?? ''
+  const start = plantSeconds((await row.getByRole('cell').nth(2).textContent()) ?? '')
+  const end = plantSeconds((await row.getByRole('cell').nth(3).textContent()) ?? '')
+  const at = Math.round((Math.max(start, plantSeconds(rangeFrom)) + end) / 2)
   await stopsTable(page).focus()
   await page.keyboard.press('s')
   const dialog = page.getByRole('dialog', { name: 'Split stop' })
-  await expect(dialog).toBeVisible()
+  await dialog.getByLabel('Split at').fill(plantInput(at))
   await expect(dialog).toContainText(/First part .* second part/)
   await dialog.getByRole('button', { name: 'Split', exact: true }).click()
   await expect(dialog).toBeHidden()
