@@ -9,17 +9,17 @@ import { mqttExplorerHandlers } from './connectors/mqtt/mqtt-explorer'
 import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
-import { historyHandlers } from './history/history-handlers'
+import { historyHandlers } from './historian/thread/history-handlers'
 import { connectionHandlers, openConnectivity, type SecretBox } from './connections'
 import { connectionToolHandlers } from './connections/connection-tool-handlers'
-import { ThreadedHistorian } from './history/threaded-historian'
-import { OeeService } from './production/oee-service'
-import { oeeHandlers } from './production/oee-handlers'
+import { ThreadedHistorian } from './historian/thread/threaded-historian'
+import { OeeService } from './oee/service/oee-service'
+import { oeeHandlers } from './oee/service/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
-import { VisionService } from './vision-service/vision-service'
-import { visionHandlers } from './vision-service/vision-handlers'
-import { VisionModelsService } from './vision-models/vision-models-service'
-import { visionModelsHandlers } from './vision-models/vision-models-handlers'
+import { VisionService } from './vision/datasets/dataset-service'
+import { visionHandlers } from './vision/datasets/dataset-handlers'
+import { VisionModelsService } from './vision/models/vision-models-service'
+import { visionModelsHandlers } from './vision/models/vision-models-handlers'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -57,7 +57,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   let demo: EmbeddedDemoPlant | undefined
   const historianFile = options.historianFile ?? join(options.dataDir, 'historian', 'default.otwh')
   mkdirSync(join(historianFile, '..'), { recursive: true })
-  // Writes run on a worker thread so flushes never stall the live path; see main/history/threaded-historian.ts.
+  // Writes run on a worker thread so flushes never stall the live path; see main/historian/thread/threaded-historian.ts.
   const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
   detach.push(live.onRaw((values) => historian.record(values)).close)
   const oee = new OeeService({ dataDir: options.dataDir, historian: historian.sync, knownTags: () => allTags().map((t) => t.id) })

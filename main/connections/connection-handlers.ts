@@ -1,6 +1,6 @@
 import type { ConnectionDetail } from '../../preload/contract'
-import type { WriteAuditLog } from '../writes/audit-log'
-import type { WriteGuard } from '../writes/write-guard'
+import type { WriteAuditLog } from './writes/audit-log'
+import type { WriteGuard } from './writes/write-guard'
 import type { ConnectionManager } from './connection-manager'
 
 /** The connection, write and audit channels of the contract. */

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { connectionConfigSchema, type ConnectionConfigInput } from '../../preload/contract'
 import type { Connector } from '../connectors/connector'
 import { ConnectionManager } from './connection-manager'
-import { KeyFileSecretBox } from './secret-box'
+import { KeyFileSecretBox } from '../secrets/secret-box'
 import { migrateWorkbenchDb, openWorkbenchDb, workbenchDbVersion, type Database } from './workbench-db'
 
 const dirs: string[] = []

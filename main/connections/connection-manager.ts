@@ -23,7 +23,7 @@ import { buildConnector } from './build-connector'
 import { splitSecrets } from './connection-secrets'
 import { ConnectionStore } from './connection-store'
 import { ManagedConnection } from './managed-connection'
-import type { SecretBox } from './secret-box'
+import type { SecretBox } from '../secrets/secret-box'
 import type { Database } from './workbench-db'
 
 export interface ConnectionManagerOptions {

@@ -1,6 +1,6 @@
 import { connectionConfigSchema, type ConnectionConfig } from '../../preload/contract'
 import { joinSecrets, splitSecrets, type ConnectionSecrets } from './connection-secrets'
-import type { SecretBox } from './secret-box'
+import type { SecretBox } from '../secrets/secret-box'
 import type { Database } from './workbench-db'
 
 export interface StoredConnection {

@@ -1,14 +1,14 @@
 import { userInfo } from 'node:os'
 import type { Connector } from '../connectors/connector'
-import { WriteAuditLog } from '../writes/audit-log'
-import { WriteGuard } from '../writes/write-guard'
+import { WriteAuditLog } from './writes/audit-log'
+import { WriteGuard } from './writes/write-guard'
 import { ConnectionManager } from './connection-manager'
-import { KeyFileSecretBox, type SecretBox } from './secret-box'
+import { KeyFileSecretBox, type SecretBox } from '../secrets/secret-box'
 import { openWorkbenchDb } from './workbench-db'
 
 export { connectionHandlers } from './connection-handlers'
 export { ConnectionManager } from './connection-manager'
-export { KeyFileSecretBox, type SecretBox } from './secret-box'
+export { KeyFileSecretBox, type SecretBox } from '../secrets/secret-box'
 
 export interface Connectivity {
   manager: ConnectionManager

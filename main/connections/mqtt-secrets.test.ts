@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mqttConfigSchema } from '../../preload/contract'
 import { ConnectionManager } from './connection-manager'
-import { KeyFileSecretBox } from './secret-box'
+import { KeyFileSecretBox } from '../secrets/secret-box'
 import { openWorkbenchDb, type Database } from './workbench-db'
 
 const dirs: string[] = []

@@ -6,7 +6,7 @@ import { WorkbenchError } from '../../preload/contract'
 import type { Connector } from '../connectors/connector'
 import { connectionToolHandlers } from './connection-tool-handlers'
 import { ConnectionManager } from './connection-manager'
-import { KeyFileSecretBox } from './secret-box'
+import { KeyFileSecretBox } from '../secrets/secret-box'
 import { openWorkbenchDb, type Database } from './workbench-db'
 
 const KEPWARE_CSV = `Tag Name,Address,Data Type,Respect Data Type,Client Access,Scan Rate,Scaling,Raw Low,Raw High,Scaled Low,Scaled High,Scaled Data Type,Clamp Low,Clamp High,Eng Units,Description,Negate Value

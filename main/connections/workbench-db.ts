@@ -1,7 +1,7 @@
 // The app's own settings database, <dataDir>/workbench.db: connections, write audit. Numbered migrations, never schema sync.
 import { join } from 'node:path'
 import { migrate, schemaVersion } from '../database/numbered-migrations'
-import { openDatabase, type Database } from '../historian/sqlite'
+import { openDatabase, type Database } from '../database/sqlite'
 import { workbenchMigrations, type WorkbenchMigration } from './migrations'
 
 export type { Database }

@@ -1,5 +1,5 @@
 // One runner for the app's numbered SQLite migrations (up and down, one transaction per step, never schema sync).
-import type { Database } from '../historian/sqlite'
+import type { Database } from './sqlite'
 
 export interface NumberedMigration {
   version: number

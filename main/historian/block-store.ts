@@ -3,7 +3,7 @@ import { blockCount, decodeBlock, decodeBlockInto, encodeBlockView, summarize } 
 import { QualityRuns } from './codec/quality-runs';
 import { encodeRollupView, foldBuckets, RollupScratch } from './codec/rollup-block';
 import type { RollupAggregate } from './rollups';
-import type { Database, Statement } from './sqlite';
+import type { Database, Statement } from '../database/sqlite';
 import type { TagBuffer } from './tag-buffer';
 import type { RawSeries } from './types';
 

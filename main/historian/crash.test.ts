@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { openHistorian } from './index';
-import { openDatabase } from './sqlite';
+import { openDatabase } from '../database/sqlite';
 import { tempDir } from './test-helpers';
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,5 +1,5 @@
 // Turns a failed write into a message that says what failed, on which file, and what to do.
-import { sqliteCode } from './sqlite';
+import { sqliteCode } from '../database/sqlite';
 import type { HistorianErrorEvent } from './types';
 
 const ADVICE: Record<string, string> = {

@@ -10,7 +10,7 @@ import { migrations, VERSION_TABLE } from './migrations/index';
 import { queryBucketsForTag, type BucketQueryOptions } from './query-buckets';
 import { RetentionWorker } from './retention';
 import { addValue, emptyAggregate, foldClosedBuckets, mergeAggregate, type RollupAggregate } from './rollups';
-import { openDatabase, type Database } from './sqlite';
+import { openDatabase, type Database } from '../database/sqlite';
 import { TagBuffer } from './tag-buffer';
 import type {
   BucketSeries, FlushResult, HistorianErrorEvent, HistorianOptions, HistorianStats, RawSeries,

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { migrate, schemaVersion } from '../database/numbered-migrations';
 import { openHistorian } from './index';
 import { migrations, VERSION_TABLE } from './migrations/index';
-import { openDatabase } from './sqlite';
+import { openDatabase } from '../database/sqlite';
 import { tempDir } from './test-helpers';
 
 type Db = ReturnType<typeof openDatabase>;

@@ -1,5 +1,5 @@
 // Background retention: deletes old blocks and rollups in small transactions, yielding between them so ingest never waits long.
-import type { Database } from './sqlite';
+import type { Database } from '../database/sqlite';
 import type { RetentionPolicy } from './types';
 
 export interface RetentionContext {

@@ -4,7 +4,7 @@ import { QualityRuns } from './codec/quality-runs';
 import { openHistorian, type Historian } from './index';
 import { migrate } from '../database/numbered-migrations';
 import { migrations, VERSION_TABLE } from './migrations/index';
-import { openDatabase } from './sqlite';
+import { openDatabase } from '../database/sqlite';
 import { seededRandom, tempDir } from './test-helpers';
 
 const T0 = 1_699_999_200_000; // a whole hour

@@ -4,7 +4,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { decodePlainPng, pngSize } from './image-codec'
-import { letterboxImage } from './preprocess'
+import { letterboxImage } from './inference/preprocess'
 import { createSeededRandom } from './seeded-random'
 
 /** A noisy gradient, so every PNG filter type gets chosen somewhere by the adaptive encoder. */

@@ -1,5 +1,5 @@
 // Test fixture: tiny ONNX models whose output is a known constant (the input only fixes the shape), built with onnx-proto.
-import { encodeModel, floatTensor, floatValueInfo, node } from './onnx-graph'
+import { encodeModel, floatTensor, floatValueInfo, node } from './models/onnx-graph'
 
 /** Output = ReduceSum(input)·0 + constant, so the model runs like a real one but answers exactly `values`. */
 export function constantOutputModel(options: {

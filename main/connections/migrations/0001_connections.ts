@@ -1,5 +1,5 @@
 // Connections added by hand: the configuration as JSON without secrets, the secrets sealed by the SecretBox.
-import type { Database } from '../../historian/sqlite'
+import type { Database } from '../../database/sqlite'
 
 export const version = 1
 

@@ -1,5 +1,5 @@
 // Every attempted write: who, when, where, old and new value, and what came of it.
-import type { Database } from '../../historian/sqlite'
+import type { Database } from '../../database/sqlite'
 
 export const version = 2
 

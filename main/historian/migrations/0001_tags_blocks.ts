@@ -1,5 +1,5 @@
 // Tags (string id → integer id) and compressed sample blocks.
-import type { Database } from '../sqlite';
+import type { Database } from '../../database/sqlite';
 
 export const version = 1;
 

@@ -1,5 +1,5 @@
 // Pre-aggregated buckets per tag and level (bucket width in ms), written at flush time.
-import type { Database } from '../sqlite';
+import type { Database } from '../../database/sqlite';
 
 export const version = 2;
 

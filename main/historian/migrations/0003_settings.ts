@@ -1,5 +1,5 @@
 // Key/value settings that must survive restarts (global retention).
-import type { Database } from '../sqlite';
+import type { Database } from '../../database/sqlite';
 
 export const version = 3;
 

@@ -1,7 +1,7 @@
 // The fine rollup level (1 s) moves into the block rows: one compressed blob per block instead of one row per second.
 // Rows of a 1 s level in the rollups table (opt-in before) are dropped: that level is now read from the blocks, and
 // blocks written before this migration (rollup NULL) are rolled up from their samples when read.
-import type { Database } from '../sqlite';
+import type { Database } from '../../database/sqlite';
 
 export const version = 4;
 

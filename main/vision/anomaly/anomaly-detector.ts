@@ -1,7 +1,7 @@
 // Runs an anomaly model (ours or any with `score` and `score_map` outputs) and returns the score, the verdict and the heat map grid.
 import * as ort from 'onnxruntime-node'
-import type { ModelDescription } from '../model-description'
-import { type ImageInput, type Letterbox, letterboxImage } from '../preprocess'
+import type { ModelDescription } from '../models/model-description'
+import { type ImageInput, type Letterbox, letterboxImage } from '../inference/preprocess'
 
 export interface AnomalyResult {
   score: number

@@ -1,5 +1,5 @@
 // Writes the fitted anomaly model as an ONNX graph, so it is stored, versioned and run like any imported model.
-import { encodeModel, floatTensor, floatValueInfo, int64Tensor, node } from '../onnx-graph'
+import { encodeModel, floatTensor, floatValueInfo, int64Tensor, node } from '../models/onnx-graph'
 import { FEATURE_COUNT, FEATURE_NAMES, featureNodes, gridSize, type PoolGeometry } from './feature-graph'
 
 export interface AnomalyGraphSpec {

@@ -1,5 +1,5 @@
 // The fixed feature extractor of the anomaly model as ONNX nodes, shared by fitting and scoring so both see identical features.
-import { floatTensor, node } from '../onnx-graph'
+import { floatTensor, node } from '../models/onnx-graph'
 
 /** Per-pixel filters on the RGB input, then |·| and average pooling over overlapping cells. */
 export const FEATURE_NAMES = ['mean_r', 'mean_g', 'mean_b', 'abs_grad_x', 'abs_grad_y', 'abs_laplacian', 'abs_laplacian_coarse'] as const

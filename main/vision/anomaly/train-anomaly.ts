@@ -1,7 +1,7 @@
 // Fits an anomaly model from good parts only in seconds, picks its threshold on a validation split, and writes it as ONNX.
 import * as ort from 'onnxruntime-node'
-import type { LongTaskOptions } from '../dataset-files'
-import { type ImageInput, letterboxImage } from '../preprocess'
+import type { LongTaskOptions } from '../datasets/dataset-files'
+import { type ImageInput, letterboxImage } from '../inference/preprocess'
 import { encodeAnomalyModel, encodeFeatureModel } from './anomaly-graph'
 import { FEATURE_COUNT, gridSize, type PoolGeometry } from './feature-graph'
 import { CellGaussianAccumulator } from './gaussian-fit'

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Dataset } from '../annotations'
+import type { Dataset } from '../datasets/annotations'
 import { exportClassFolders, importClassFolders } from './class-folders'
 import { expectSameTree, makeTempDir, smallDemoDataset } from './round-trip.fixture'
 

@@ -1,8 +1,8 @@
 // Image classification layout (ImageNet/Ultralytics classify): <split>/<class name>/<image>, one class per image.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { type Dataset, type DatasetImage, parseDataset, SPLITS } from '../annotations'
-import { copyInto, imageSize, listFolders, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../dataset-files'
+import { type Dataset, type DatasetImage, parseDataset, SPLITS } from '../datasets/annotations'
+import { copyInto, imageSize, listFolders, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
 export interface ClassFoldersExportOptions extends LongTaskOptions {
   sourceRoot: string

@@ -2,8 +2,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { classDraftsOf, type Dataset, type DatasetImage, exportableBoxes, exportablePolygons, parseDataset, type Polygon } from '../annotations'
-import { copyInto, exists, LabelFileError, type LongTaskOptions, stem, uniqueBaseNames } from '../dataset-files'
+import { classDraftsOf, type Dataset, type DatasetImage, exportableBoxes, exportablePolygons, parseDataset, type Polygon } from '../datasets/annotations'
+import { copyInto, exists, LabelFileError, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
 export interface CocoExportOptions extends LongTaskOptions {
   sourceRoot: string

@@ -2,9 +2,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Dataset } from '../annotations'
-import { writeDemoDataset } from '../demo-dataset'
-import { splitDataset } from '../split'
+import type { Dataset } from '../datasets/annotations'
+import { writeDemoDataset } from '../datasets/demo-dataset'
+import { splitDataset } from '../datasets/split'
 
 export async function makeTempDir(prefix = 'otw-vision-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix))

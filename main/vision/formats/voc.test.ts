@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Dataset } from '../annotations'
+import type { Dataset } from '../datasets/annotations'
 import { expectSameTree, makeTempDir, smallDemoDataset } from './round-trip.fixture'
 import { exportVoc, importVoc, parseVocXml } from './voc'
 

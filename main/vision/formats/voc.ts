@@ -2,8 +2,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
-import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../annotations'
-import { copyInto, exists, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../dataset-files'
+import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../datasets/annotations'
+import { copyInto, exists, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
 export interface VocExportOptions extends LongTaskOptions {
   sourceRoot: string

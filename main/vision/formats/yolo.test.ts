@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Dataset } from '../annotations'
-import { LabelFileError } from '../dataset-files'
+import type { Dataset } from '../datasets/annotations'
+import { LabelFileError } from '../datasets/dataset-files'
 import { expectSameTree, makeTempDir, smallDemoDataset } from './round-trip.fixture'
 import { exportYolo, formatYoloLabels, importYolo, parseYoloLabels } from './yolo'
 

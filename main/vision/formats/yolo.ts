@@ -2,8 +2,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import YAML from 'yaml'
-import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../annotations'
-import { copyInto, exists, fixed6, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../dataset-files'
+import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../datasets/annotations'
+import { copyInto, exists, fixed6, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
 export interface YoloExportOptions extends LongTaskOptions {
   /** Folder the image `file` paths are relative to. */

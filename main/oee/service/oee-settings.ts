@@ -1,0 +1,103 @@
+import type { z } from 'zod'
+import { CheckedShiftCalendarSchema, LineConfigSchema, type LineConfig, type ReasonRule, type ReasonTree, type ShiftCalendar } from '..'
+import { assertReasonActive, ReasonTreeError } from '../reason-tree'
+
+export interface SettingsProblem {
+  path: string
+  message: string
+}
+
+/** A settings change that was refused; `problems` lists every field at fault so a form can mark them all at once. */
+export class OeeSettingsError extends Error {
+  override name = 'OeeSettingsError'
+  constructor(
+    what: string,
+    readonly problems: SettingsProblem[],
+  ) {
+    super(`${what} not saved: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`)
+  }
+}
+
+function zodProblems(error: z.ZodError): SettingsProblem[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
+}
+
+function machineTags(m: LineConfig['machines'][number]): [string, string | undefined][] {
+  const s = m.state
+  const state: [string, string | undefined][] =
+    s.kind === 'enum'
+      ? [
+          ['state.tag', s.tag],
+          ['state.faultCodeTag', s.faultCodeTag],
+        ]
+      : [
+          ['state.runningTag', s.runningTag],
+          ['state.faultTag', s.faultTag],
+          ['state.faultCodeTag', s.faultCodeTag],
+          ['state.speedTag', s.speedTag],
+          ['state.blockedTag', s.blockedTag],
+          ['state.starvedTag', s.starvedTag],
+          ['state.setupTag', s.setupTag],
+        ]
+  return [...state, ['counters.totalTag', m.counters.totalTag], ['counters.goodTag', m.counters.goodTag], ['counters.rejectTag', m.counters.rejectTag], ['productTag', m.productTag]]
+}
+
+/**
+ * Checks a line's machines: the engine's schema, unique ids, a state map that knows "running", products only with a
+ * product tag, and every tag known (in the tag list now, or already configured — a connection may be down).
+ */
+export function checkLine(input: unknown, knownTags: ReadonlySet<string> | null, configuredTags: ReadonlySet<string>): LineConfig {
+  const parsed = LineConfigSchema.safeParse(input)
+  if (!parsed.success) throw new OeeSettingsError('Machine configuration', zodProblems(parsed.error))
+  const line = parsed.data
+  const problems: SettingsProblem[] = []
+  const ids = new Set<string>()
+  line.machines.forEach((m, i) => {
+    const at = (p: string) => `machines.${i}.${p}`
+    const label = m.name ?? m.id
+    if (ids.has(m.id)) problems.push({ path: at('id'), message: `machine id "${m.id}" is used twice — ids must be unique` })
+    ids.add(m.id)
+    if (m.state.kind === 'enum') {
+      if (Object.keys(m.state.map).length === 0) problems.push({ path: at('state.map'), message: `${label}: the state map is empty — map each value of ${m.state.tag} to a state` })
+      else if (!Object.values(m.state.map).includes('running')) problems.push({ path: at('state.map'), message: `${label}: no value of ${m.state.tag} means "running" — map the running value` })
+      for (const key of Object.keys(m.state.map))
+        if (key.trim() === '' || !Number.isFinite(Number(key))) problems.push({ path: at('state.map'), message: `${label}: state value "${key}" is not a number — enum tags carry numbers` })
+    }
+    if (Object.keys(m.products).length > 0 && !m.productTag) problems.push({ path: at('productTag'), message: `${label}: per-product ideal rates need a product tag — pick it or remove the products` })
+    for (const [key, p] of Object.entries(m.products)) {
+      if (p.idealCycleS === undefined && p.idealRatePerMin === undefined) problems.push({ path: at(`products.${key}`), message: `${label}: product ${key} has no ideal cycle time or rate` })
+      if (key.trim() === '' || !Number.isFinite(Number(key))) problems.push({ path: at(`products.${key}`), message: `${label}: product value "${key}" is not a number — product tags carry numbers` })
+    }
+    if (knownTags)
+      for (const [field, tag] of machineTags(m))
+        if (tag && !knownTags.has(tag) && !configuredTags.has(tag))
+          problems.push({ path: at(field), message: `${label}: unknown tag "${tag}" — pick one from the tag list (is its connection up?)` })
+  })
+  if (problems.length) throw new OeeSettingsError('Machine configuration', problems)
+  return line
+}
+
+export function checkCalendar(input: unknown): ShiftCalendar {
+  const parsed = CheckedShiftCalendarSchema.safeParse(input)
+  if (!parsed.success) throw new OeeSettingsError('Shift calendar', zodProblems(parsed.error))
+  return parsed.data
+}
+
+/** Rules must point at active reasons and name configured machines; each needs at least one condition. */
+export function checkRules(rules: readonly ReasonRule[], tree: ReasonTree, machines: readonly string[]): ReasonRule[] {
+  const problems: SettingsProblem[] = []
+  rules.forEach((r, i) => {
+    try {
+      assertReasonActive(tree, r.reason)
+    } catch (error) {
+      if (!(error instanceof ReasonTreeError)) throw error
+      problems.push({ path: `${i}.reason`, message: error.message })
+    }
+    if (r.machine !== undefined && !machines.includes(r.machine)) problems.push({ path: `${i}.machine`, message: `rule ${i + 1}: machine "${r.machine}" is not in the line — known: ${machines.join(', ')}` })
+    if (r.faultCodes === undefined && r.machine === undefined && r.state === undefined)
+      problems.push({ path: `${i}`, message: `rule ${i + 1} has no condition and would code every stop — give fault codes, a machine or a state` })
+    if (r.faultCodes !== undefined && r.faultCodes.length === 0) problems.push({ path: `${i}.faultCodes`, message: `rule ${i + 1}: the fault-code list is empty` })
+  })
+  if (problems.length) throw new OeeSettingsError('Fault-code rules', problems)
+  return rules.map((r) => ({ ...r, reason: { ...r.reason } }))
+}

@@ -1,0 +1,587 @@
+// Datasets under <dataDir>/vision/: demo images, labels, thumbnails, YOLO export and the built-in anomaly model, for the Vision view.
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import sharp from 'sharp'
+import {
+  WorkbenchError,
+  type VisionBox,
+  type VisionClassDraft,
+  type VisionDataset,
+  type VisionExchangeFormat,
+  type VisionImage,
+  type VisionImageClassMode,
+  type VisionImageFilter,
+  type VisionPolygon,
+  type VisionStatus,
+} from '../../../preload/contract'
+import { writeProcessContext } from '../models/process-context'
+import { type Box, classDraftsOf, type Dataset, type DatasetImage, type Polygon, parseDataset } from './annotations'
+import { createAnomalyDetector, type AnomalyDetector } from '../anomaly/anomaly-detector'
+import type { PoolGeometry } from '../anomaly/feature-graph'
+import { overlayHeatmap, scoreMapToImage } from '../anomaly/heatmap'
+import { trainAnomalyModel } from '../anomaly/train-anomaly'
+import { DEMO_DEFECT_CLASSES } from '../demo-camera'
+import { writeDemoDataset } from './demo-dataset'
+import { copyInto, forEachLimited } from './dataset-files'
+import { exportClassFolders, importClassFolders } from '../formats/class-folders'
+import { exportCoco, importCoco } from '../formats/coco'
+import { exportVoc, importVoc } from '../formats/voc'
+import { exportYolo, importYolo } from '../formats/yolo'
+import { decodeRgb, encodePng } from '../image-codec'
+import { describeOnnxModel } from '../models/model-description'
+import { imageIndex } from './image-index'
+import { NewestFirstQueue } from './newest-first-queue'
+
+export interface TaskProgress {
+  done: number
+  total: number
+}
+
+interface LongTask {
+  onProgress?: (progress: TaskProgress) => void
+  signal?: AbortSignal
+}
+
+/** What sits beside dataset.json: ground truth kept aside, and the anomaly model's facts. */
+interface DatasetSidecar {
+  reference: Record<string, VisionBox[]>
+  anomalyModel: { threshold: number; trainedOn: number; trainedAt: string; pool: PoolGeometry } | null
+  demoFrames: number
+  /** Absent in datasets written before the setting existed: multi-label. */
+  imageClassMode?: VisionImageClassMode
+}
+
+interface OpenDataset {
+  id: string
+  dataset: Dataset
+  sidecar: DatasetSidecar
+}
+
+const THUMB_WIDTH = 120
+/** Files copied at once on import: enough to keep the disk busy, few enough to leave the event loop free. */
+const COPY_CONCURRENCY = 8
+const ALL_IMAGES: VisionImageFilter = { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1 }
+
+const FORMAT_NAMES: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco: 'COCO JSON', voc: 'Pascal VOC', 'class-folders': 'class folders' }
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+const dataUrl = (mime: string, bytes: Buffer): string => `data:${mime};base64,${bytes.toString('base64')}`
+
+/** Core and contract shapes differ only in which optional keys may be present; keep `confidence` and `draft` only when set. */
+function toCoreBox(b: VisionBox): Box {
+  return { classId: b.classId, x: b.x, y: b.y, w: b.w, h: b.h, ...markers(b) }
+}
+function toCorePolygon(p: VisionPolygon): Polygon {
+  return { classId: p.classId, points: p.points.map(([x, y]) => [x, y] as [number, number]), ...markers(p) }
+}
+function toContractBox(b: Box): VisionBox {
+  return { classId: b.classId, x: b.x, y: b.y, w: b.w, h: b.h, ...markers(b) }
+}
+function toContractPolygon(p: Polygon): VisionPolygon {
+  return { classId: p.classId, points: p.points.map(([x, y]) => [x, y] as [number, number]), ...markers(p) }
+}
+function markers(label: { confidence?: number; draft?: boolean }): { confidence?: number; draft?: boolean } {
+  return {
+    ...(label.confidence !== undefined ? { confidence: label.confidence } : {}),
+    ...(label.draft ? { draft: true } : {}),
+  }
+}
+
+export class VisionService {
+  private readonly root: string
+  private readonly open = new Map<string, OpenDataset>()
+  private readonly detectors = new Map<string, AnomalyDetector>()
+  /** Image id → position per dataset images array, so lookups in 20,000 images are not a scan each (checked on use, rebuilt when stale). */
+  private readonly positions = new WeakMap<DatasetImage[], Map<string, number>>()
+  /** Thumbnails being made, so a row asked for twice while scrolling runs sharp once. */
+  private readonly making = new Map<string, Promise<Buffer>>()
+  private thumbWrites = 0
+  /** sharp's work for thumbnails, newest request first: the rows on screen now before rows already scrolled past. */
+  private readonly thumbQueue = new NewestFirstQueue(4)
+  /** Writes to one dataset run one after another, so two saves never interleave. */
+  private queue: Promise<unknown> = Promise.resolve()
+
+  /** The live tag values a dataset snapshots with each camera image (process context); set by the models side. */
+  private readonly contextSnapshot?: (datasetId: string) => Promise<Record<string, number | string>>
+
+  constructor(options: { dataDir: string; contextSnapshot?: (datasetId: string) => Promise<Record<string, number | string>> }) {
+    this.root = path.join(options.dataDir, 'vision')
+    this.contextSnapshot = options.contextSnapshot
+  }
+
+  private datasetDir(id: string): string {
+    return path.join(this.root, 'datasets', id)
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work)
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  async listDatasets(): Promise<VisionDataset[]> {
+    const ids = await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[])
+    const out: VisionDataset[] = []
+    for (const id of ids.filter((i) => !i.startsWith('.')).sort()) {
+      const loaded = await this.load(id).catch(() => undefined)
+      if (loaded) out.push(this.summary(loaded))
+    }
+    return out
+  }
+
+  createDataset(name: string): Promise<VisionDataset> {
+    return this.serial(async () => {
+      const id = await this.newId(name)
+      const opened: OpenDataset = {
+        id,
+        dataset: { name, classes: [...DEMO_DEFECT_CLASSES], images: [] },
+        sidecar: { reference: {}, anomalyModel: null, demoFrames: 0 },
+      }
+      await mkdir(this.datasetDir(id), { recursive: true })
+      await this.save(opened)
+      this.open.set(id, opened)
+      return this.summary(opened)
+    })
+  }
+
+  private async newId(name: string): Promise<string> {
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 60) || 'dataset'
+    const existing = new Set(await readdir(path.join(this.root, 'datasets')).catch(() => [] as string[]))
+    let id = base
+    for (let n = 2; existing.has(id); n++) id = `${base}-${n}`
+    return id
+  }
+
+  setImageClassMode(datasetId: string, mode: VisionImageClassMode): Promise<VisionDataset> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      if (mode === 'single') {
+        // Refused rather than silently dropping classes: the person decides which class each of those images keeps.
+        const several = opened.dataset.images.filter((i) => i.labels.classes.length > 1)
+        if (several.length > 0)
+          throw new WorkbenchError(
+            'INVALID_INPUT',
+            `Dataset "${opened.dataset.name}": ${several.length} image(s) have several image-level classes (first: ${several[0].id}) — reduce them to one before switching to single-label`,
+          )
+      }
+      opened.sidecar.imageClassMode = mode
+      await this.save(opened)
+      return this.summary(opened)
+    })
+  }
+
+  /** Adds demo-camera parts; without `keepLabels` their ground truth is kept aside and the images start unlabeled. */
+  addDemoImages(datasetId: string, count: number, keepLabels: boolean, task: LongTask = {}): Promise<VisionDataset> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const first = opened.sidecar.demoFrames
+      const shot = await writeDemoDataset(this.datasetDir(datasetId), { count, first, seed: 7, ...task })
+      const snapshot = (await this.contextSnapshot?.(datasetId)) ?? {}
+      for (const image of shot.images) {
+        image.context = { ...image.context, ...snapshot }
+        if (!keepLabels) {
+          opened.sidecar.reference[image.id] = image.labels.boxes.map(({ classId, x, y, w, h }) => ({ classId, x, y, w, h }))
+          image.labels = { classes: [], boxes: [], polygons: [], status: 'unlabeled' }
+        }
+        opened.dataset.images.push(image)
+      }
+      opened.sidecar.demoFrames = first + count
+      await this.save(opened)
+      return this.summary(opened)
+    })
+  }
+
+  async listImages(datasetId: string, status?: VisionStatus): Promise<VisionImage[]> {
+    const opened = await this.load(datasetId)
+    return opened.dataset.images.filter((i) => !status || i.labels.status === status).map((i) => this.imageInfo(opened, i))
+  }
+
+  /** What the grid scrolls on: the ids (and a status letter each) of the images matching `filter`, in dataset order. */
+  async imageIndex(datasetId: string, filter: VisionImageFilter = ALL_IMAGES): Promise<{ total: number; ids: string[]; status: string }> {
+    const opened = await this.load(datasetId)
+    return imageIndex(opened.dataset.images, filter)
+  }
+
+  /** Label records of the given images (the grid's visible rows, the previous image); ids not in the dataset are skipped. */
+  async imagesById(datasetId: string, imageIds: string[]): Promise<VisionImage[]> {
+    const opened = await this.load(datasetId)
+    return imageIds.flatMap((id) => {
+      const image = this.findImage(opened, id)
+      return image ? [this.imageInfo(opened, image)] : []
+    })
+  }
+
+  /**
+   * JPEG thumbnails, made by sharp on its own threads (never on the event loop) the first time a row is shown and cached on
+   * disk under thumbs/; only the rows asked for are ever in memory.
+   */
+  async thumbnails(datasetId: string, imageIds: string[]): Promise<{ id: string; url: string }[]> {
+    const opened = await this.load(datasetId)
+    const cacheDir = path.join(this.datasetDir(datasetId), 'thumbs')
+    const images = imageIds.map((imageId) => this.image(opened, imageId))
+    let madeDir = false
+    return Promise.all(
+      images.map(async (image) => {
+        const cached = path.join(cacheDir, `${image.id}.jpg`)
+        let bytes: Buffer | undefined = await readFile(cached).catch(() => undefined)
+        if (!bytes) {
+          const key = `${datasetId}/${image.id}`
+          let making = this.making.get(key)
+          if (!making) {
+            if (!madeDir) {
+              madeDir = true
+              await mkdir(cacheDir, { recursive: true })
+            }
+            const source = path.join(this.datasetDir(datasetId), image.file)
+            making = this.thumbQueue.run(() => this.makeThumbnail(source, cached)).finally(() => this.making.delete(key))
+            this.making.set(key, making)
+          }
+          bytes = await making
+        }
+        return { id: image.id, url: dataUrl('image/jpeg', bytes) }
+      }),
+    )
+  }
+
+  private async makeThumbnail(source: string, cached: string): Promise<Buffer> {
+    await mkdir(path.dirname(cached), { recursive: true })
+    const bytes = await sharp(source).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
+    // Written under a temporary name first: a thumbnail read while it is being written is never half a JPEG.
+    const partial = `${cached}.${process.pid}-${++this.thumbWrites}.tmp`
+    await writeFile(partial, bytes)
+    await rename(partial, cached)
+    return bytes
+  }
+
+  async fullImage(datasetId: string, imageId: string): Promise<{ url: string; image: VisionImage }> {
+    const opened = await this.load(datasetId)
+    const image = this.image(opened, imageId)
+    const bytes = await readFile(path.join(this.datasetDir(datasetId), image.file))
+    return { url: dataUrl(image.file.endsWith('.png') ? 'image/png' : 'image/jpeg', bytes), image: this.imageInfo(opened, image) }
+  }
+
+  saveLabels(
+    datasetId: string,
+    imageId: string,
+    labels: { boxes: VisionBox[]; polygons?: VisionPolygon[]; classes: number[]; classDrafts?: VisionClassDraft[]; status: VisionStatus },
+  ): Promise<VisionImage> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const image = this.image(opened, imageId)
+      const classCount = opened.dataset.classes.length
+      const polygons = labels.polygons ?? []
+      const classDrafts = labels.classDrafts ?? classDraftsOf(image)
+      for (const id of [...labels.boxes.map((b) => b.classId), ...polygons.map((p) => p.classId), ...labels.classes, ...classDrafts.map((d) => d.classId)]) {
+        if (id >= classCount)
+          throw new WorkbenchError(
+            'INVALID_INPUT',
+            `Class ${id} on image ${imageId}: dataset "${opened.dataset.name}" has ${classCount} classes — pick one of them`,
+          )
+      }
+      if ((opened.sidecar.imageClassMode ?? 'multi') === 'single' && new Set(labels.classes).size > 1)
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `Image ${imageId}: dataset "${opened.dataset.name}" is single-label, but ${new Set(labels.classes).size} image classes were given — keep one, or switch the dataset to multi-label`,
+        )
+      // Boxes dragged past the edge are clipped to the image rather than refused; so are polygon vertices.
+      const boxes = labels.boxes
+        .map((b) => {
+          const x = Math.max(0, Math.min(b.x, image.width))
+          const y = Math.max(0, Math.min(b.y, image.height))
+          return toCoreBox({ ...b, x, y, w: Math.min(b.w, image.width - x), h: Math.min(b.h, image.height - y) })
+        })
+        .filter((b) => b.w > 0 && b.h > 0)
+      const clippedPolygons = polygons.map((p) =>
+        toCorePolygon({
+          ...p,
+          points: p.points.map(([x, y]) => [Math.max(0, Math.min(x, image.width)), Math.max(0, Math.min(y, image.height))] as [number, number]),
+        }),
+      )
+      const classes = [...new Set(labels.classes)].sort((a, b) => a - b)
+      // A draft of a class the image already has is settled; one draft per class, highest confidence first.
+      const pending = [...new Map(classDrafts.filter((d) => !classes.includes(d.classId)).map((d) => [d.classId, d])).values()].sort(
+        (a, b) => b.confidence - a.confidence,
+      )
+      image.labels = {
+        classes,
+        ...(pending.length > 0 ? { classDrafts: pending.map((d) => ({ classId: d.classId, confidence: d.confidence })) } : {}),
+        boxes,
+        polygons: clippedPolygons,
+        status: labels.status,
+      }
+      await this.save(opened)
+      return this.imageInfo(opened, image)
+    })
+  }
+
+  /**
+   * Exports the dataset as YOLO into <dataDir>/vision/exports/<dataset>-yolo-<time>/ and returns that folder; staged like
+   * exportAs, so a cancelled or failed export leaves no half-written folder among the exports.
+   */
+  async exportYolo(datasetId: string, task: LongTask = {}): Promise<{ dir: string; images: number }> {
+    const { dir, images } = await this.exportAs(datasetId, 'yolo', task)
+    return { dir, images }
+  }
+
+  /**
+   * Exports the labelled images (not unlabeled, not rejected where the format says so) in `format`. The files are written
+   * into a sibling folder first and renamed into place at the end, so a failed or cancelled export leaves nothing behind.
+   */
+  async exportAs(
+    datasetId: string,
+    format: VisionExchangeFormat,
+    options: { dir?: string; backgroundClass?: string } & LongTask = {},
+  ): Promise<{ dir: string; images: number; files: number }> {
+    const opened = await this.load(datasetId)
+    const formatName = FORMAT_NAMES[format]
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    const dir = options.dir ? path.resolve(options.dir) : path.join(this.root, 'exports', `${datasetId}-${format}-${stamp}`)
+    const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} export: cannot use ${dir} (${error.code ?? message(error)}) — choose an empty or new folder`)
+    })
+    if (existing && existing.length > 0)
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} export: folder ${dir} is not empty (${existing.length} entries) — choose an empty or new folder`)
+    const labelled = { ...opened.dataset, images: opened.dataset.images.filter((i) => i.labels.status !== 'unlabeled') }
+    if (labelled.images.length === 0)
+      throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled images to export — label some first`)
+    const partial = `${dir}.partial-${stamp}`
+    const common = { sourceRoot: this.datasetDir(datasetId), outDir: partial, signal: options.signal, onProgress: options.onProgress }
+    // The first folder this export had to create (the partial one, or a missing parent of it): removed again if it fails.
+    let created: string | undefined
+    try {
+      created = await mkdir(partial, { recursive: true })
+      const { files } =
+        format === 'yolo'
+          ? await exportYolo(labelled, common)
+          : format === 'coco'
+            ? await exportCoco(labelled, common)
+            : format === 'voc'
+              ? await exportVoc(labelled, common)
+              : await exportClassFolders(labelled, { ...common, ...(options.backgroundClass ? { backgroundClass: options.backgroundClass } : {}) })
+      await writeProcessContext(partial, labelled.images)
+      if (existing) await rmdir(dir)
+      await rename(partial, dir)
+      const imageFile = /\.(png|jpe?g|bmp|webp|tiff?)$/i
+      return { dir, images: files.filter((f) => imageFile.test(f)).length, files: files.length }
+    } catch (error) {
+      await rm(created ?? partial, { recursive: true, force: true })
+      if (options.signal?.aborted || error instanceof WorkbenchError) throw error
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} export of "${opened.dataset.name}" failed: ${message(error)}`)
+    }
+  }
+
+  /**
+   * Imports a folder in `format` as a new dataset. Every label file is parsed and checked before anything is written; the
+   * images are copied into a hidden folder that becomes the dataset only when all went well — nothing is imported half-way.
+   */
+  async importDataset(format: VisionExchangeFormat, dir: string, name: string, task: LongTask = {}): Promise<VisionDataset> {
+    const formatName = FORMAT_NAMES[format]
+    const source = path.resolve(dir)
+    const info = await stat(source).catch(() => undefined)
+    if (!info?.isDirectory())
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} import: ${source} ${info ? 'is a file, not a folder' : 'does not exist'} — enter the dataset's root folder`)
+    let total = 0
+    const parseProgress = (p: TaskProgress): void => {
+      total = p.total
+      task.onProgress?.({ done: p.done, total: p.total * 2 })
+    }
+    const options = { name, signal: task.signal, onProgress: parseProgress }
+    let dataset: Dataset
+    try {
+      dataset =
+        format === 'yolo'
+          ? await importYolo(source, options)
+          : format === 'coco'
+            ? await importCoco(source, options)
+            : format === 'voc'
+              ? await importVoc(source, options)
+              : await importClassFolders(source, options)
+    } catch (error) {
+      if (task.signal?.aborted) throw error
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`)
+    }
+    dataset = { ...dataset, name }
+    if (dataset.images.length === 0) throw new WorkbenchError('INVALID_INPUT', `${formatName} import: no images found in ${source} — check the format and folder`)
+    total = dataset.images.length
+    return this.serial(async () => {
+      const id = await this.newId(name)
+      const staging = path.join(this.root, 'datasets', `.importing-${id}-${Date.now()}`)
+      try {
+        await forEachLimited(dataset.images, COPY_CONCURRENCY, (image) => copyInto(path.join(source, image.file), path.join(staging, image.file)), {
+          signal: task.signal,
+          onDone: (done) => task.onProgress?.({ done: total + done, total: total * 2 }),
+        })
+        task.signal?.throwIfAborted()
+        const opened: OpenDataset = {
+          id,
+          dataset,
+          sidecar: { reference: {}, anomalyModel: null, demoFrames: 0, imageClassMode: format === 'class-folders' ? 'single' : 'multi' },
+        }
+        await this.writeFiles(staging, opened)
+        await rename(staging, this.datasetDir(id))
+        this.open.set(id, opened)
+        return this.summary(opened)
+      } catch (error) {
+        await rm(staging, { recursive: true, force: true })
+        if (task.signal?.aborted || error instanceof WorkbenchError) throw error
+        throw new WorkbenchError('INVALID_INPUT', `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`)
+      }
+    })
+  }
+
+  /** Fits the anomaly model on the confirmed good images (labelled or reviewed, no boxes, no image classes). */
+  async trainAnomaly(datasetId: string, task: LongTask = {}): Promise<{ threshold: number; trainedOn: number }> {
+    const opened = await this.load(datasetId)
+    const good = opened.dataset.images.filter(
+      // A pending draft (box or image class) is a model's suspicion nobody has ruled out: not a known-good part.
+      (i) =>
+        (i.labels.status === 'labeled' || i.labels.status === 'reviewed') &&
+        i.labels.boxes.length === 0 &&
+        i.labels.classes.length === 0 &&
+        classDraftsOf(i).length === 0,
+    )
+    if (good.length < 2)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `Dataset "${opened.dataset.name}" has ${good.length} confirmed good image(s); the anomaly model needs at least 2 (20+ recommended) — label good parts without boxes`,
+      )
+    const trained = await trainAnomalyModel({ good: good.map((i) => path.join(this.datasetDir(datasetId), i.file)), name: opened.dataset.name, ...task })
+    const file = path.join(this.datasetDir(datasetId), 'anomaly.onnx')
+    await writeFile(`${file}.tmp`, trained.bytes)
+    await rename(`${file}.tmp`, file)
+    await this.detectors.get(datasetId)?.release()
+    this.detectors.delete(datasetId)
+    await this.serial(async () => {
+      opened.sidecar.anomalyModel = { threshold: trained.threshold, trainedOn: trained.trainedOn, trainedAt: new Date().toISOString(), pool: trained.pool }
+      await this.save(opened)
+    })
+    return { threshold: trained.threshold, trainedOn: trained.trainedOn }
+  }
+
+  async runAnomaly(datasetId: string, imageId: string): Promise<{ score: number; threshold: number; anomalous: boolean; overlay: string }> {
+    const opened = await this.load(datasetId)
+    const model = opened.sidecar.anomalyModel
+    if (!model) throw new WorkbenchError('NOT_FOUND', `Dataset "${opened.dataset.name}" has no anomaly model yet — train one first`)
+    const image = this.image(opened, imageId)
+    let detector = this.detectors.get(datasetId)
+    if (!detector) {
+      const file = path.join(this.datasetDir(datasetId), 'anomaly.onnx')
+      const { description, session } = await describeOnnxModel(await readFile(file), file, { kind: 'anomaly' })
+      detector = createAnomalyDetector(session, description)
+      this.detectors.set(datasetId, detector)
+    }
+    const rgb = await decodeRgb(path.join(this.datasetDir(datasetId), image.file))
+    const result = await detector.score(rgb, { source: image.file })
+    const overlay = overlayHeatmap(rgb, scoreMapToImage(result, model.pool), result.threshold)
+    return { score: result.score, threshold: result.threshold, anomalous: result.anomalous, overlay: dataUrl('image/png', await encodePng(overlay)) }
+  }
+
+  /** For the models side (main/vision-models): the dataset as stored and its folder; read only. */
+  async datasetForModels(datasetId: string): Promise<{ dataset: Dataset; dir: string; imageClassMode: VisionImageClassMode }> {
+    const opened = await this.load(datasetId)
+    return { dataset: opened.dataset, dir: this.datasetDir(datasetId), imageClassMode: opened.sidecar.imageClassMode ?? 'multi' }
+  }
+
+  /** For the models side: changes images (pre-labels, review decisions, splits) inside the write queue, then saves once. */
+  editForModels<T>(datasetId: string, edit: (dataset: Dataset, settings: { imageClassMode: VisionImageClassMode }) => T): Promise<T> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const result = edit(opened.dataset, { imageClassMode: opened.sidecar.imageClassMode ?? 'multi' })
+      await this.save(opened)
+      return result
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.queue
+    await Promise.allSettled([...this.detectors.values()].map((d) => d.release()))
+    this.detectors.clear()
+    this.open.clear()
+  }
+
+  private async load(id: string): Promise<OpenDataset> {
+    const cached = this.open.get(id)
+    if (cached) return cached
+    const dir = this.datasetDir(id)
+    const text = await readFile(path.join(dir, 'dataset.json'), 'utf8').catch(() => {
+      throw new WorkbenchError('NOT_FOUND', `Vision dataset "${id}" does not exist in ${path.join(this.root, 'datasets')} — create it first`)
+    })
+    const dataset = parseDataset(JSON.parse(text), path.join(dir, 'dataset.json'))
+    const sidecar: DatasetSidecar = await readFile(path.join(dir, 'workbench.json'), 'utf8')
+      .then((t) => JSON.parse(t) as DatasetSidecar)
+      .catch(() => ({ reference: {}, anomalyModel: null, demoFrames: dataset.images.length }))
+    const opened = { id, dataset, sidecar }
+    this.open.set(id, opened)
+    return opened
+  }
+
+  private save(opened: OpenDataset): Promise<void> {
+    return this.writeFiles(this.datasetDir(opened.id), opened)
+  }
+
+  private async writeFiles(dir: string, opened: OpenDataset): Promise<void> {
+    // Write then rename: a crash mid-save never leaves half a dataset file.
+    for (const [name, value] of [
+      ['dataset.json', opened.dataset],
+      ['workbench.json', opened.sidecar],
+    ] as const) {
+      await writeFile(path.join(dir, `${name}.tmp`), JSON.stringify(value, null, 1))
+      await rename(path.join(dir, `${name}.tmp`), path.join(dir, name))
+    }
+  }
+
+  /** The image with this id, or undefined; the models side may replace or reorder images, so a stale position is rebuilt. */
+  private findImage(opened: OpenDataset, imageId: string): DatasetImage | undefined {
+    const images = opened.dataset.images
+    let positions = this.positions.get(images)
+    let at = positions?.get(imageId)
+    if (!positions || (at !== undefined && images[at]?.id !== imageId) || (at === undefined && positions.size !== images.length)) {
+      positions = new Map(images.map((i, index) => [i.id, index]))
+      this.positions.set(images, positions)
+      at = positions.get(imageId)
+    }
+    return at === undefined ? undefined : images[at]
+  }
+
+  private image(opened: OpenDataset, imageId: string): DatasetImage {
+    const image = this.findImage(opened, imageId)
+    if (!image) throw new WorkbenchError('NOT_FOUND', `Image "${imageId}" is not in dataset "${opened.dataset.name}" — refresh the image list`)
+    return image
+  }
+
+  private imageInfo(opened: OpenDataset, image: DatasetImage): VisionImage {
+    const reference = opened.sidecar.reference[image.id]
+    return {
+      id: image.id,
+      width: image.width,
+      height: image.height,
+      status: image.labels.status,
+      boxes: image.labels.boxes.map(toContractBox),
+      polygons: image.labels.polygons.map(toContractPolygon),
+      classes: image.labels.classes,
+      classDrafts: classDraftsOf(image).map((d) => ({ classId: d.classId, confidence: d.confidence })),
+      ...(reference ? { reference } : {}),
+    }
+  }
+
+  private summary(opened: OpenDataset): VisionDataset {
+    const byStatus: Record<string, number> = { unlabeled: 0, labeled: 0, reviewed: 0, rejected: 0 }
+    for (const image of opened.dataset.images) byStatus[image.labels.status]++
+    const model = opened.sidecar.anomalyModel
+    return {
+      id: opened.id,
+      name: opened.dataset.name,
+      classes: opened.dataset.classes,
+      imageClassMode: opened.sidecar.imageClassMode ?? 'multi',
+      images: opened.dataset.images.length,
+      byStatus,
+      anomalyModel: model ? { threshold: model.threshold, trainedOn: model.trainedOn, trainedAt: model.trainedAt } : null,
+    }
+  }
+}

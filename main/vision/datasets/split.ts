@@ -1,0 +1,63 @@
+// Train/val/test split stratified by class, so a rare defect lands in every split; same seed, same split.
+import type { Dataset, DatasetImage, Split } from './annotations'
+import { createSeededRandom } from '../seeded-random'
+
+export interface SplitOptions {
+  ratios?: { train: number; val: number; test: number }
+  seed?: number
+  /** Keep splits already set on images (e.g. a frozen test set). */
+  keepExisting?: boolean
+}
+
+/** The class that decides an image's stratum: its rarest class, else "none" for good parts. */
+function strataKeys(images: readonly DatasetImage[]): Map<string, string> {
+  const classesOf = (image: DatasetImage) =>
+    new Set([...image.labels.classes, ...image.labels.boxes.map((b) => b.classId), ...image.labels.polygons.map((p) => p.classId)])
+  const frequency = new Map<number, number>()
+  for (const image of images) for (const c of classesOf(image)) frequency.set(c, (frequency.get(c) ?? 0) + 1)
+  const keys = new Map<string, string>()
+  for (const image of images) {
+    const classes = [...classesOf(image)].sort((a, b) => frequency.get(a)! - frequency.get(b)! || a - b)
+    keys.set(image.id, classes.length > 0 ? `class:${classes[0]}` : 'none')
+  }
+  return keys
+}
+
+export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Dataset {
+  const ratios = options.ratios ?? { train: 0.7, val: 0.2, test: 0.1 }
+  const total = ratios.train + ratios.val + ratios.test
+  if (!(total > 0) || ratios.train < 0 || ratios.val < 0 || ratios.test < 0)
+    throw new Error(`Split: ratios ${JSON.stringify(ratios)} must be ≥ 0 and not all 0`)
+  const target: [Split, number][] = [
+    ['train', ratios.train / total],
+    ['val', ratios.val / total],
+    ['test', ratios.test / total],
+  ]
+  const todo = dataset.images.filter((i) => !(options.keepExisting && i.split) && i.labels.status !== 'rejected')
+  const keys = strataKeys(todo)
+  const strata = new Map<string, DatasetImage[]>()
+  for (const image of [...todo].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const key = keys.get(image.id)!
+    strata.set(key, [...(strata.get(key) ?? []), image])
+  }
+  const assigned = new Map<string, Split>()
+  for (const key of [...strata.keys()].sort()) {
+    const random = createSeededRandom((options.seed ?? 0) ^ hashString(key))
+    const members = random.shuffle([...strata.get(key)!])
+    const counts: Record<Split, number> = { train: 0, val: 0, test: 0 }
+    members.forEach((image, i) => {
+      // Largest deficit first keeps every prefix of the stratum close to the ratios; ties go to the order train, val, test.
+      let best = target[0]
+      for (const candidate of target) if (candidate[1] * (i + 1) - counts[candidate[0]] > best[1] * (i + 1) - counts[best[0]] + 1e-9) best = candidate
+      counts[best[0]]++
+      assigned.set(image.id, best[0])
+    })
+  }
+  return { ...dataset, images: dataset.images.map((image) => (assigned.has(image.id) ? { ...image, split: assigned.get(image.id)! } : image)) }
+}
+
+function hashString(text: string): number {
+  let h = 2166136261
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619)
+  return h >>> 0
+}
