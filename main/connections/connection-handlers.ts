@@ -1,4 +1,5 @@
 import type { ConnectionDetail } from '../../preload/contract'
+import { modbusTraffic } from '../connectors/modbus'
 import type { WriteAuditLog } from './writes/audit-log'
 import type { WriteGuard } from './writes/write-guard'
 import type { ConnectionManager } from './connection-manager'
@@ -23,7 +24,7 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     },
     'connections.get': (input: { id: string }) => withArm(manager.detail(input.id)),
     'connections.managed': () => manager.list().map(withArm),
-    'connections.discover': (input: { endpointUrl: string }) => manager.discover(input.endpointUrl),
+    'connections.discover': (input: { endpointUrl: string }) => manager.tools.opcua.discover(input.endpointUrl),
     'connections.browse': (input: { id: string; nodeId?: string }) => manager.browse(input.id, input.nodeId),
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),
@@ -34,9 +35,9 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'writes.prepare': (input: { tagId: string; value: number | boolean | string }) => guard.prepare(input.tagId, input.value),
     'writes.commit': (input: { id: string }) => guard.commit(input.id),
     'audit.list': (input?: { connectionId?: string; limit?: number }) => audit.list(input ?? {}),
-    'certificates.list': () => manager.listCertificates(),
-    'certificates.trust': (input: { thumbprint: string }) => manager.trustCertificate(input.thumbprint),
-    'certificates.reject': (input: { thumbprint: string }) => manager.rejectCertificate(input.thumbprint),
-    'modbus.traffic': (input: { id: string; limit?: number }) => manager.traffic(input.id, input.limit),
+    'certificates.list': () => manager.tools.opcua.listCertificates(),
+    'certificates.trust': (input: { thumbprint: string }) => manager.tools.opcua.trustCertificate(input.thumbprint),
+    'certificates.reject': (input: { thumbprint: string }) => manager.tools.opcua.rejectCertificate(input.thumbprint),
+    'modbus.traffic': (input: { id: string; limit?: number }) => modbusTraffic(manager.driver(input.id), input.limit),
   }
 }

@@ -1,25 +1,6 @@
-import { AttributeIds, resolveNodeId } from 'node-opcua'
-import {
-  WorkbenchError,
-  type BrowseNodeInfo,
-  type CertificateEntry,
-  type ConnectionConfig,
-  type ConnectionDetail,
-  type DiscoveredEndpointInfo,
-  type ModbusTraffic,
-  type OpcUaTagConfig,
-  type OwnCertificate,
-} from '../../preload/contract'
+import { WorkbenchError, type BrowseNodeInfo, type ConnectionConfig, type ConnectionDetail } from '../../preload/contract'
 import type { Connector } from '../connectors/connector'
-import { ModbusConnector } from '../connectors/modbus/modbus-connector'
-import { browseChildren } from '../connectors/opcua/browse'
-import { OpcUaCertificateStore } from '../connectors/opcua/certificate-store'
-import { discoverEndpoints } from '../connectors/opcua/discovery'
-import { dataTypeName, readNodeDataType } from '../connectors/opcua/node-data-type'
-import { openOpcUaSession, type OpcUaSessionHandle } from '../connectors/opcua/open-session'
-import { readEngineeringInfo } from '../connectors/opcua/read-eu-range'
-import { isUntrustedCertificateError, type UntrustedCertificateDetails } from '../connectors/opcua/untrusted-certificate-error'
-import { buildConnector } from './build-connector'
+import { buildConnector, createProtocolTools, protocolModule, type ProtocolToolSet } from '../connectors/registry'
 import { splitSecrets } from './connection-secrets'
 import { ConnectionStore } from './connection-store'
 import { ManagedConnection } from './managed-connection'
@@ -39,19 +20,24 @@ export interface ConnectionManagerOptions {
 }
 
 type TagConfig = ConnectionConfig['tags'][number]
-const CURRENT_WRITE = 0x02
 
-/** Adds, edits, removes, connects and disconnects the connections a person configured; persisted in workbench.db. */
+/**
+ * Adds, edits, removes, connects and disconnects the connections a person configured; persisted in workbench.db. It knows
+ * no protocol: drivers, secret fields and per-protocol tools come from main/connectors/registry.ts.
+ */
 export class ConnectionManager {
   private readonly store: ConnectionStore
   private readonly live = new Map<string, { config: ConnectionConfig; connector: ManagedConnection }>()
-  private readonly untrusted = new Map<string, UntrustedCertificateDetails>()
-  private readonly browseSessions = new Map<string, Promise<OpcUaSessionHandle>>()
-  private readonly certificates: OpcUaCertificateStore
+  private readonly protocolTools: ReturnType<typeof createProtocolTools>
 
   constructor(private readonly options: ConnectionManagerOptions) {
     this.store = new ConnectionStore(options.db, options.box)
-    this.certificates = new OpcUaCertificateStore(options.dataDir)
+    this.protocolTools = createProtocolTools({ dataDir: options.dataDir })
+  }
+
+  /** Per-protocol tools that are not about one connection (OPC UA: discovery and certificates). */
+  get tools(): ProtocolToolSet {
+    return this.protocolTools.byKind
   }
 
   /** Registers every stored connection (disconnected). */
@@ -84,7 +70,7 @@ export class ConnectionManager {
       status: entry.connector.status(),
       tags: entry.connector.tags(),
       armedUntil: null,
-      untrustedCertificate: this.untrusted.get(id),
+      untrustedCertificate: this.protocolTools.of(entry.config)?.untrustedCertificate?.(id),
     }
   }
 
@@ -94,7 +80,7 @@ export class ConnectionManager {
 
   async add(config: ConnectionConfig, connect = false): Promise<ConnectionDetail> {
     const id = this.newId(config.name)
-    const connector = buildConnector(id, config, this.options.dataDir)
+    const connector = buildConnector(id, config, this.options)
     this.store.save(id, config)
     this.attach(id, config, connector)
     if (connect) await this.connect(id)
@@ -110,7 +96,7 @@ export class ConnectionManager {
       )
     }
     // Validate by building before anything is saved; the saved record merges kept secrets.
-    buildConnector(id, config, this.options.dataDir)
+    buildConnector(id, config, this.options)
     const stored = this.store.save(id, config)
     await this.replace(id, stored.config)
     return this.detail(id)
@@ -118,21 +104,22 @@ export class ConnectionManager {
 
   async remove(id: string): Promise<void> {
     const entry = this.require(id)
-    await this.closeBrowse(id)
+    const tools = this.protocolTools.of(entry.config)
+    await (tools?.forget ? tools.forget(id) : tools?.release?.(id))
     await entry.connector.disconnect().catch(() => undefined)
     this.live.delete(id)
-    this.untrusted.delete(id)
     this.store.remove(id)
     this.options.unregister(id)
   }
 
   async connect(id: string): Promise<ConnectionDetail> {
     const entry = this.require(id)
+    const tools = this.protocolTools.of(entry.config)
     try {
       await entry.connector.connect()
-      this.untrusted.delete(id)
+      tools?.connected?.(id)
     } catch (error) {
-      if (isUntrustedCertificateError(error)) this.untrusted.set(id, error.details)
+      tools?.connectFailed?.(id, error)
       throw error
     }
     return this.detail(id)
@@ -140,7 +127,7 @@ export class ConnectionManager {
 
   async disconnect(id: string): Promise<ConnectionDetail> {
     const entry = this.require(id)
-    await this.closeBrowse(id)
+    await this.protocolTools.of(entry.config)?.release?.(id)
     await entry.connector.disconnect()
     return this.detail(id)
   }
@@ -150,7 +137,8 @@ export class ConnectionManager {
     const names = new Set(entry.config.tags.map((t) => t.name))
     const clash = tags.find((t) => names.has(t.name)) ?? tags.find((t, i) => tags.findIndex((u) => u.name === t.name) !== i)
     if (clash) throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" already has a tag named "${clash.name}" — pick another name`)
-    const added = entry.config.protocol === 'opcua' ? await this.describeOpcUaTags(id, tags as OpcUaTagConfig[]) : tags
+    const tools = this.protocolTools.of(entry.config)
+    const added = tools?.describeTags ? await tools.describeTags(id, entry.config, tags) : tags
     return this.update(id, { ...entry.config, tags: [...entry.config.tags, ...added] } as ConnectionConfig)
   }
 
@@ -161,81 +149,24 @@ export class ConnectionManager {
     return this.update(id, { ...entry.config, tags: entry.config.tags.filter((t) => !names.includes(t.name)) } as ConnectionConfig)
   }
 
-  async discover(endpointUrl: string): Promise<DiscoveredEndpointInfo[]> {
-    const endpoints = await discoverEndpoints(endpointUrl, { dataDir: this.options.dataDir, timeoutMs: 5000 })
-    return endpoints.map((e) => ({
-      endpointUrl: e.endpointUrl,
-      securityPolicy: e.securityPolicy,
-      securityMode: e.securityMode,
-      securityLevel: e.securityLevel,
-      userTokens: e.userTokens.map((t) => ({ type: t.type, policyId: t.policyId })),
-      serverName: e.server.applicationName,
-      certificate: e.serverCertificate && {
-        subject: e.serverCertificate.subject,
-        thumbprint: e.serverCertificate.thumbprint,
-        notBefore: e.serverCertificate.notBefore,
-        notAfter: e.serverCertificate.notAfter,
-      },
-    }))
-  }
-
-  /** OPC UA children of a node (Objects when omitted); Modbus and MQTT have no address space to browse. */
+  /** Children of a node of the connection's address space (the root when omitted); a protocol without one has none. */
   async browse(id: string, nodeId?: string): Promise<BrowseNodeInfo[]> {
     const entry = this.require(id)
-    if (entry.config.protocol !== 'opcua') return []
-    const handle = await this.browseSession(id)
-    return browseChildren(handle.session, nodeId)
+    const tools = this.protocolTools.of(entry.config)
+    return tools?.browse ? tools.browse(id, entry.config, nodeId) : []
   }
 
-  async listCertificates(): Promise<CertificateEntry[]> {
-    return (await this.certificates.list()).map(({ file: _file, subjectFull: _full, ...c }) => c)
-  }
-
-  async trustCertificate(thumbprint: string): Promise<CertificateEntry> {
-    const { file: _file, subjectFull: _full, ...c } = await this.certificates.trust(thumbprint)
-    for (const [id, details] of this.untrusted) if (details.thumbprint === c.thumbprint) this.untrusted.delete(id)
-    return c
-  }
-
-  async rejectCertificate(thumbprint: string): Promise<CertificateEntry> {
-    const { file: _file, subjectFull: _full, ...c } = await this.certificates.reject(thumbprint)
-    return c
-  }
-
-  traffic(id: string, limit = 200): ModbusTraffic {
-    const driver = this.modbusDriver(id)
-    return { frames: driver.trafficLog().entries().slice(-limit), counters: driver.counters() }
-  }
-
-  /** The Modbus driver of a connection, for scans and the traffic log. */
-  modbusDriver(id: string): ModbusConnector {
-    const driver = this.require(id).connector.inner
-    if (!(driver instanceof ModbusConnector)) throw new WorkbenchError('INVALID_INPUT', `Connection ${id} is not Modbus: it has no traffic log or scans`)
-    return driver
-  }
-
-  async ownCertificate(): Promise<OwnCertificate> {
-    const { subjectFull: _full, ...c } = await this.certificates.ownCertificate()
-    return { ...c, pkiFolder: this.certificates.rootFolder }
-  }
-
-  async regenerateOwnCertificate(): Promise<OwnCertificate> {
-    const { subjectFull: _full, ...c } = await this.certificates.regenerateOwnCertificate()
-    return { ...c, pkiFolder: this.certificates.rootFolder }
-  }
-
-  async removeCertificate(thumbprint: string): Promise<void> {
-    const removed = await this.certificates.remove(thumbprint)
-    for (const [id, details] of this.untrusted) if (details.thumbprint === removed.thumbprint) this.untrusted.delete(id)
+  /** The protocol driver behind a connection (for protocol tools such as Modbus scans). */
+  driver(id: string): Connector {
+    return this.require(id).connector.inner
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.browseSessions.keys()].map((id) => this.closeBrowse(id)))
     await Promise.allSettled([...this.live.values()].map((e) => e.connector.disconnect()))
-    await this.certificates.close()
+    await Promise.allSettled(this.protocolTools.all().map((tools) => tools.close?.()))
   }
 
-  private attach(id: string, config: ConnectionConfig, driver = buildConnector(id, config, this.options.dataDir)): void {
+  private attach(id: string, config: ConnectionConfig, driver = buildConnector(id, config, this.options)): void {
     const connector = new ManagedConnection(driver)
     this.live.set(id, { config, connector })
     this.options.register(connector)
@@ -245,74 +176,13 @@ export class ConnectionManager {
   private async replace(id: string, config: ConnectionConfig): Promise<void> {
     const entry = this.require(id)
     const wasConnected = entry.connector.state() !== 'disconnected'
-    await this.closeBrowse(id)
+    await this.protocolTools.of(entry.config)?.release?.(id)
     await entry.connector.disconnect().catch(() => undefined)
-    const next = buildConnector(id, config, this.options.dataDir)
-    if (next instanceof ModbusConnector && entry.connector.inner instanceof ModbusConnector) next.adoptDiagnostics(entry.connector.inner)
+    const next = buildConnector(id, config, this.options)
+    protocolModule(config).carryOver?.(entry.connector.inner, next)
     entry.connector.swap(next)
     entry.config = config
     if (wasConnected) await this.connect(id).catch(() => undefined)
-  }
-
-  private async describeOpcUaTags(id: string, tags: OpcUaTagConfig[]): Promise<OpcUaTagConfig[]> {
-    let session: OpcUaSessionHandle['session']
-    try {
-      session = (await this.browseSession(id)).session
-    } catch {
-      return tags.map((t) => ({ ...t, access: t.access ?? 'read' }))
-    }
-    return Promise.all(
-      tags.map(async (tag) => {
-        const described: OpcUaTagConfig = { ...tag }
-        try {
-          if (!described.dataType) described.dataType = dataTypeName(await readNodeDataType(session, tag.nodeId))
-          if (!described.unit || !described.range) {
-            const info = await readEngineeringInfo(session, tag.nodeId)
-            described.unit ??= info.unit
-            described.range ??= info.range
-          }
-          if (!described.access) {
-            const level = await session.read({ nodeId: resolveNodeId(tag.nodeId), attributeId: AttributeIds.UserAccessLevel })
-            described.access = typeof level.value.value === 'number' && (level.value.value & CURRENT_WRITE) !== 0 ? 'read-write' : 'read'
-          }
-        } catch {
-          // What could not be read stays blank; the tag still works.
-        }
-        described.access ??= 'read'
-        return described
-      }),
-    )
-  }
-
-  private browseSession(id: string): Promise<OpcUaSessionHandle> {
-    let session = this.browseSessions.get(id)
-    if (!session) {
-      const config = this.require(id).config
-      if (config.protocol !== 'opcua') throw new WorkbenchError('INVALID_INPUT', `Connection ${id} is not OPC UA`)
-      session = openOpcUaSession({
-        endpointUrl: config.endpointUrl,
-        dataDir: this.options.dataDir,
-        securityPolicy: config.securityPolicy,
-        securityMode: config.securityMode,
-        identity:
-          config.identity.kind === 'username'
-            ? { kind: 'username', username: config.identity.username, password: config.identity.password ?? '' }
-            : { kind: 'anonymous' },
-        reconnect: false,
-      })
-      this.browseSessions.set(id, session)
-      session.catch((error: unknown) => {
-        this.browseSessions.delete(id)
-        if (isUntrustedCertificateError(error)) this.untrusted.set(id, error.details)
-      })
-    }
-    return session
-  }
-
-  private async closeBrowse(id: string): Promise<void> {
-    const session = this.browseSessions.get(id)
-    this.browseSessions.delete(id)
-    if (session) await (await session.catch(() => undefined))?.close()
   }
 
   private newId(name: string): string {

@@ -1,38 +1,14 @@
 import type { ConnectionConfig } from '../../preload/contract'
+import type { ConnectionSecrets } from '../connectors/protocol-module'
+import { secretFields } from '../connectors/registry'
 
-/** The secret fields of a configuration, by name; everything else is stored as plain JSON. */
-export interface ConnectionSecrets {
-  password?: string
-  /** An MQTT client certificate's private key (PEM text or a path). */
-  privateKey?: string
-}
+export type { ConnectionSecrets }
 
+/** The configuration without its secrets (stored and shown) and the secrets (sealed), as the protocol's module declares them. */
 export function splitSecrets(config: ConnectionConfig): { config: ConnectionConfig; secrets: ConnectionSecrets } {
-  if (config.protocol === 'opcua' && config.identity.kind === 'username') {
-    const { password, ...identity } = config.identity
-    return { config: { ...config, identity }, secrets: password === undefined ? {} : { password } }
-  }
-  if (config.protocol === 'mqtt') {
-    const { password, tls, ...rest } = config
-    const secrets: ConnectionSecrets = {}
-    if (password !== undefined) secrets.password = password
-    if (tls?.key !== undefined) secrets.privateKey = tls.key
-    if (!tls) return { config: rest, secrets }
-    const { key: _key, ...publicTls } = tls
-    return { config: { ...rest, tls: publicTls }, secrets }
-  }
-  return { config, secrets: {} }
+  return secretFields(config).split(config)
 }
 
 export function joinSecrets(config: ConnectionConfig, secrets: ConnectionSecrets): ConnectionConfig {
-  if (config.protocol === 'opcua' && config.identity.kind === 'username' && secrets.password !== undefined) {
-    return { ...config, identity: { ...config.identity, password: secrets.password } }
-  }
-  if (config.protocol === 'mqtt') {
-    let joined: ConnectionConfig = config
-    if (secrets.password !== undefined) joined = { ...joined, password: secrets.password }
-    if (secrets.privateKey !== undefined && config.tls) joined = { ...joined, tls: { ...config.tls, key: secrets.privateKey } }
-    return joined
-  }
-  return config
+  return secretFields(config).join(config, secrets)
 }

@@ -9,7 +9,7 @@ import {
   type TagCsvSource,
   type TagInfo,
 } from '../../preload/contract'
-import { scanRegisterRange, scanUnitIds, type ScanProgress } from '../connectors/modbus/scan'
+import { modbusDriverOf, scanRegisterRange, scanUnitIds, type ScanProgress } from '../connectors/modbus'
 import type { StreamSink } from '../ipc/handlers'
 import { TAG_CSV_COLUMNS } from '../tags/tag-csv'
 import type { ConnectionManager } from './connection-manager'
@@ -101,26 +101,26 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
 
     'tags.csvExport': exportTags,
 
-    'certificates.own': () => manager.ownCertificate(),
-    'certificates.regenerate': () => manager.regenerateOwnCertificate(),
+    'certificates.own': () => manager.tools.opcua.ownCertificate(),
+    'certificates.regenerate': () => manager.tools.opcua.regenerateOwnCertificate(),
     'certificates.remove': async (input: { thumbprint: string }) => {
-      await manager.removeCertificate(input.thumbprint)
+      await manager.tools.opcua.removeCertificate(input.thumbprint)
       return { ok: true as const }
     },
 
     'modbus.trafficExport': (input: { id: string; format: 'text' | 'csv' }) => {
-      const log = manager.modbusDriver(input.id).trafficLog()
+      const log = modbusDriverOf(manager.driver(input.id)).trafficLog()
       const frames = log.entries().length
       return input.format === 'csv'
         ? { fileName: `modbus-traffic-${input.id}-${stamp()}.csv`, content: log.exportCsv(), frames }
         : { fileName: `modbus-traffic-${input.id}-${stamp()}.txt`, content: log.exportText(), frames }
     },
     'modbus.trafficClear': (input: { id: string }) => {
-      manager.modbusDriver(input.id).trafficLog().clear()
+      modbusDriverOf(manager.driver(input.id)).trafficLog().clear()
       return { ok: true as const }
     },
     'modbus.countersReset': (input: { id: string }) => {
-      manager.modbusDriver(input.id).resetCounters()
+      modbusDriverOf(manager.driver(input.id)).resetCounters()
       return { ok: true as const }
     },
 
@@ -128,7 +128,7 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
       const abort = new AbortController()
       const emit = (event: ModbusUnitScanEvent) => sink.emit(event)
       void (async () => {
-        const session = manager.modbusDriver(input.id).scanSession()
+        const session = modbusDriverOf(manager.driver(input.id)).scanSession()
         let reported = 0
         const report = await scanUnitIds(session, {
           from: input.from,
@@ -153,7 +153,7 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
       const abort = new AbortController()
       const emit = (event: ModbusRangeScanEvent) => sink.emit(event)
       void (async () => {
-        const session = manager.modbusDriver(input.id).scanSession()
+        const session = modbusDriverOf(manager.driver(input.id)).scanSession()
         const report = await scanRegisterRange(session, {
           unitId: input.unitId,
           table: input.table,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WorkbenchError } from '../../preload/contract'
 import type { Connector } from '../connectors/connector'
+import { modbusTraffic } from '../connectors/modbus'
 import { connectionToolHandlers } from './connection-tool-handlers'
 import { ConnectionManager } from './connection-manager'
 import { KeyFileSecretBox } from '../secrets/secret-box'
@@ -138,10 +139,10 @@ describe('Modbus diagnostics across tag edits', () => {
       )
       await manager.addTags(plc.id, [{ name: 'A', address: 'hr:0', dataType: 'int16', byteOrder: 'ABCD', access: 'read' }])
       await new Promise((r) => setTimeout(r, 400))
-      const before = manager.traffic(plc.id, 2000)
+      const before = modbusTraffic(manager.driver(plc.id), 2000)
       expect(before.counters.requests).toBeGreaterThan(0)
       await manager.addTags(plc.id, [{ name: 'B', address: 'hr:16', dataType: 'uint16', byteOrder: 'ABCD', access: 'read' }])
-      const after = manager.traffic(plc.id, 2000)
+      const after = modbusTraffic(manager.driver(plc.id), 2000)
       expect(after.counters.requests).toBeGreaterThanOrEqual(before.counters.requests)
       expect(after.frames.length).toBeGreaterThanOrEqual(before.frames.length)
     } finally {

@@ -27,3 +27,6 @@ export interface Connector {
    */
   write?(tagId: string, value: WriteValue): Promise<void>
 }
+
+/** Tag ids are `<connection id>:<tag name>`, unique across the workbench because connection ids are. */
+export const tagIdOf = (connectionId: string, tagName: string): string => `${connectionId}:${tagName}`

@@ -1,0 +1,68 @@
+// Everything the rest of the app needs about Modbus TCP/RTU: the driver from a stored configuration, its (absent)
+// secrets, and the driver itself for the Modbus tools (scans, counters, traffic log).
+import { WorkbenchError, type ModbusTraffic } from '../../../preload/contract'
+import { formatOffset, parseModbusAddress } from '../../tags/modbus-address'
+import { Tag } from '../../tags/tag'
+import { tagIdOf, type Connector } from '../connector'
+import { noSecrets, type ConfigOf, type ProtocolModule } from '../protocol-module'
+import { ModbusConnector } from './modbus-connector'
+import type { ModbusEndpoint } from './modbus-endpoint'
+
+export { ModbusConnector } from './modbus-connector'
+export { scanRegisterRange, scanUnitIds, type ScanProgress } from './scan'
+
+type ModbusConfig = ConfigOf<'modbus-tcp' | 'modbus-rtu'>
+
+function modbusEndpoint(config: ModbusConfig): ModbusEndpoint {
+  if (config.protocol === 'modbus-tcp') return { unitId: config.unitId, transport: { kind: config.framing, host: config.host, port: config.port } }
+  return {
+    unitId: config.unitId,
+    transport: { kind: 'rtu', path: config.serialPath, baudRate: config.baudRate, parity: config.parity, dataBits: config.dataBits, stopBits: config.stopBits },
+  }
+}
+
+export const modbus = {
+  build: (id, config) =>
+    new ModbusConnector({
+      id,
+      name: config.name,
+      endpoint: modbusEndpoint(config),
+      timeoutMs: config.timeoutMs,
+      defaultScanRateMs: config.scanRateMs,
+      tags: config.tags.map((tag) =>
+        Tag.parse({
+          id: tagIdOf(id, tag.name),
+          name: tag.name,
+          path: [config.name],
+          connectionId: id,
+          address: formatOffset(parseModbusAddress(tag.address)),
+          dataType: tag.dataType,
+          byteOrder: tag.byteOrder,
+          engineeringUnit: tag.unit,
+          range: tag.range,
+          access: tag.access,
+          description: tag.description ?? '',
+          stringLength: tag.stringLength,
+          scanRateMs: tag.scanRateMs,
+          scaling: tag.scaling,
+        }),
+      ),
+    }),
+  secrets: noSecrets(),
+  carryOver: (previous, next) => {
+    if (previous instanceof ModbusConnector && next instanceof ModbusConnector) next.adoptDiagnostics(previous)
+  },
+} satisfies ProtocolModule<ModbusConfig>
+
+/** The Modbus driver behind a connection, for scans, counters and the traffic log. */
+export function modbusDriverOf(connector: Connector): ModbusConnector {
+  if (!(connector instanceof ModbusConnector))
+    throw new WorkbenchError('INVALID_INPUT', `Connection ${connector.id} is not Modbus: it has no traffic log or scans`)
+  return connector
+}
+
+/** The last frames of a connection's traffic log and its counters. */
+export function modbusTraffic(connector: Connector, limit = 200): ModbusTraffic {
+  const driver = modbusDriverOf(connector)
+  return { frames: driver.trafficLog().entries().slice(-limit), counters: driver.counters() }
+}

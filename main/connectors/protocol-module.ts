@@ -1,0 +1,69 @@
+import type { BrowseNodeInfo, ConnectionConfig, ConnectionDetail, ConnectionKind } from '../../preload/contract'
+import type { Connector } from './connector'
+
+/** The stored configuration of one protocol (`modbus-tcp`, `opcua`, …). */
+export type ConfigOf<K extends ConnectionKind> = Extract<ConnectionConfig, { protocol: K }>
+type TagConfigOf<C extends ConnectionConfig> = C['tags'][number]
+
+/** What a connector gets from the app besides its configuration. */
+export interface ConnectorContext {
+  /** The app's data folder (OPC UA keeps its certificates there). */
+  dataDir: string
+}
+
+/** The secret fields of a configuration, by name; everything else is stored as plain JSON. */
+export interface ConnectionSecrets {
+  password?: string
+  /** A client certificate's private key (PEM text or a path). */
+  privateKey?: string
+}
+
+/**
+ * Which fields of a protocol's configuration are secrets. Required of every protocol module, so a new protocol cannot
+ * store a password in plain text by omission: one without secrets says so with `noSecrets()`.
+ */
+export interface SecretFields<C extends ConnectionConfig> {
+  /** The configuration without its secrets (stored and shown), and the secrets (sealed). */
+  split(config: C): { config: C; secrets: ConnectionSecrets }
+  /** The configuration with its secrets put back, for the driver. */
+  join(config: C, secrets: ConnectionSecrets): C
+}
+
+export const noSecrets = <C extends ConnectionConfig>(): SecretFields<C> => ({ split: (config) => ({ config, secrets: {} }), join: (config) => config })
+
+/**
+ * Per-protocol work around connections that is not the driver itself (OPC UA: browse sessions, certificates). One
+ * instance per app; every hook takes the connection's id and current configuration.
+ */
+export interface ProtocolTools<C extends ConnectionConfig> {
+  /** Children of a node of the device's address space (the root when omitted). */
+  browse?(id: string, config: C, nodeId?: string): Promise<BrowseNodeInfo[]>
+  /** Tags about to be added, with what the device can say about them (type, unit, range, access) filled in. */
+  describeTags?(id: string, config: C, tags: TagConfigOf<C>[]): Promise<TagConfigOf<C>[]>
+  /** A connect failed or succeeded (OPC UA remembers an untrusted server certificate). */
+  connectFailed?(id: string, error: unknown): void
+  connected?(id: string): void
+  /** What the connection's detail shows about its last connect problem. */
+  untrustedCertificate?(id: string): ConnectionDetail['untrustedCertificate']
+  /** The connection was reconfigured or disconnected: drop what was opened for it. */
+  release?(id: string): Promise<void>
+  /** The connection was removed: forget it entirely (release when absent). */
+  forget?(id: string): Promise<void>
+  close?(): Promise<void>
+}
+
+/** Everything the rest of the app needs about one protocol; listed in main/connectors/registry.ts. */
+export interface ProtocolModule<C extends ConnectionConfig, T extends ProtocolTools<C> = ProtocolTools<C>> {
+  /** The driver for one stored configuration (secrets joined); throws on a configuration it cannot use. */
+  build(id: string, config: C, context: ConnectorContext): Connector
+  secrets: SecretFields<C>
+  /** Keeps what outlives a reconfiguration (Modbus: counters and the traffic log) from the driver being replaced. */
+  carryOver?(previous: Connector, next: Connector): void
+  createTools?(context: ConnectorContext): T
+}
+
+/** What the registry demands for every connection kind of the contract: a driver and its secret fields. */
+export interface ServesKind<K extends ConnectionKind> {
+  build(id: string, config: ConfigOf<K>, context: ConnectorContext): Connector
+  secrets: { split(config: ConfigOf<K>): { secrets: ConnectionSecrets }; join(config: ConfigOf<K>, secrets: ConnectionSecrets): ConnectionConfig }
+}
