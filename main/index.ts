@@ -1,12 +1,24 @@
 // The desktop host: the only file in main/ that imports electron.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron'
 import { join } from 'node:path'
+import { KeyFileSecretBox } from './connections'
+import { desktopSecretBox } from './connections/safe-storage-secret-box'
 import { contentSecurityPolicy } from './content-security-policy'
-import { bindIpcMain, type IpcMainLike } from './ipc/electron-ipc'
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './desktop/app-protocol'
+import { rendererEntry } from './desktop/renderer-url'
+import { bindIpcMain, type IpcMainLike, type IpcSenderLike } from './ipc/electron-ipc'
 import { createWorkbench, type Workbench } from './workbench'
 
 let workbench: Workbench | undefined
 let unbind: (() => void) | undefined
+/** WebContents ids of the windows this app made: the only senders the IPC wrapper listens to. */
+const ownWindows = new Set<number>()
+
+// Must run before ready: app:// gets a real origin, a secure context and fetch, so the renderer never needs file://.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+
+const entry = rendererEntry({ isPackaged: app.isPackaged, isDevBuild: import.meta.env.DEV, devServerUrl: process.env.ELECTRON_RENDERER_URL })
+if (entry.ignored) console.warn(entry.ignored)
 
 function createWindow(): void {
   const window = new BrowserWindow({
@@ -26,28 +38,40 @@ function createWindow(): void {
       spellcheck: false,
     },
   })
+  const contentsId = window.webContents.id
+  ownWindows.add(contentsId)
+  window.webContents.once('destroyed', () => ownWindows.delete(contentsId))
   window.once('ready-to-show', () => window.show())
-  // No navigation away from the app and no new windows; links to the web open in the system browser.
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  window.webContents.setWindowOpenHandler(({ url }) => {
+  void window.loadURL(entry.url)
+}
+
+// Every WebContents, ours or not: no navigation away, no new windows (web links open in the system browser), no webviews.
+app.on('web-contents-created', (_event, contents: WebContents) => {
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url)
     return { action: 'deny' }
   })
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'))
-}
-
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault())
 })
 
 void app.whenReady().then(async () => {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(join(import.meta.dirname, '../renderer')))
+  // app:// responses carry their own CSP; this covers the dev server in development builds.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } })
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  workbench = createWorkbench({ dataDir: app.getPath('userData'), host: 'desktop' })
-  unbind = bindIpcMain(ipcMain as unknown as IpcMainLike, workbench.router)
+  session.defaultSession.setPermissionCheckHandler(() => false)
+  const dataDir = app.getPath('userData')
+  const secrets = desktopSecretBox(safeStorage, KeyFileSecretBox.inDataDir(dataDir), process.platform)
+  workbench = createWorkbench({ dataDir, host: 'desktop', secretBox: secrets.box })
+  if (secrets.fallback) workbench.notices.post('warning', secrets.fallback, 'SECRET_STORE')
+  unbind = bindIpcMain(ipcMain as unknown as IpcMainLike, workbench.router, {
+    isOwnWindow: (sender: IpcSenderLike) => ownWindows.has(sender.id),
+    trustedOrigins: [entry.trustedOrigin],
+    log: (line) => console.warn(line),
+  })
   createWindow()
   await workbench.start()
   app.on('activate', () => {
