@@ -1,11 +1,12 @@
 // The desktop host: the only file in main/ that imports electron.
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron'
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { join } from 'node:path'
 import { KeyFileSecretBox } from './connections'
 import { desktopSecretBox } from './connections/safe-storage-secret-box'
 import { contentSecurityPolicy } from './content-security-policy'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './desktop/app-protocol'
 import { rendererEntry } from './desktop/renderer-url'
+import { denyPermissionCheck, denyPermissionRequest, desktopWindowOptions, guardWebContents, type GuardedContentsLike } from './desktop/window-security'
 import { bindIpcMain, type IpcMainLike, type IpcSenderLike } from './ipc/electron-ipc'
 import { createWorkbench, type Workbench } from './workbench'
 
@@ -21,23 +22,7 @@ const entry = rendererEntry({ isPackaged: app.isPackaged, isDevBuild: import.met
 if (entry.ignored) console.warn(entry.ignored)
 
 function createWindow(): void {
-  const window = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
-    show: false,
-    title: 'OT Workbench',
-    backgroundColor: '#111418',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  })
+  const window = new BrowserWindow(desktopWindowOptions(join(import.meta.dirname, '../preload/index.cjs')))
   const contentsId = window.webContents.id
   ownWindows.add(contentsId)
   window.webContents.once('destroyed', () => ownWindows.delete(contentsId))
@@ -45,15 +30,7 @@ function createWindow(): void {
   void window.loadURL(entry.url)
 }
 
-// Every WebContents, ours or not: no navigation away, no new windows (web links open in the system browser), no webviews.
-app.on('web-contents-created', (_event, contents: WebContents) => {
-  contents.on('will-navigate', (event) => event.preventDefault())
-  contents.on('will-attach-webview', (event) => event.preventDefault())
-  contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-})
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents as unknown as GuardedContentsLike, (url) => void shell.openExternal(url)))
 
 void app.whenReady().then(async () => {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(import.meta.dirname, '../renderer')))
@@ -61,8 +38,8 @@ void app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } })
   })
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest)
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
   const dataDir = app.getPath('userData')
   const secrets = desktopSecretBox(safeStorage, KeyFileSecretBox.inDataDir(dataDir), process.platform)
   workbench = createWorkbench({ dataDir, host: 'desktop', secretBox: secrets.box })
