@@ -6,6 +6,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES, WorkbenchError } from '../preload/contract'
 import { contentSecurityPolicy } from './content-security-policy'
+import { mimeTypeOf } from './mime-types'
 import type { Router } from './ipc/router'
 import { createSession } from './ipc/session'
 
@@ -26,18 +27,6 @@ export interface HeadlessHost {
   host: string
   clients(): number
   close(): Promise<void>
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
 }
 
 const sameToken = (given: string | null, expected: string): boolean => {
@@ -61,7 +50,7 @@ function serveStatic(staticDir: string, req: IncomingMessage, res: ServerRespons
     return
   }
   res.writeHead(200, {
-    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'content-type': mimeTypeOf(file),
     'content-security-policy': contentSecurityPolicy(),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',

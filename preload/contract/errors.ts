@@ -13,6 +13,7 @@ export const errorCodes = [
   'WRITE_REFUSED',
   'UNAVAILABLE',
   'CANCELLED',
+  'SENDER_REFUSED',
   'INTERNAL',
 ] as const
 
