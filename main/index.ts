@@ -2,7 +2,7 @@
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { join } from 'node:path'
 import { KeyFileSecretBox } from './connections'
-import { desktopSecretBox } from './connections/safe-storage-secret-box'
+import { desktopSecretBox } from './secrets/safe-storage-secret-box'
 import { contentSecurityPolicy } from './content-security-policy'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './desktop/app-protocol'
 import { rendererEntry } from './desktop/renderer-url'

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mqttConfigSchema } from '../../preload/contract'
-import { ConnectionStore } from './connection-store'
+import { ConnectionStore } from '../connections/connection-store'
 import { desktopSecretBox, SafeStorageSecretBox, type SafeStorageLike } from './safe-storage-secret-box'
 import { KeyFileSecretBox } from './secret-box'
-import { openWorkbenchDb, type Database } from './workbench-db'
+import { openWorkbenchDb, type Database } from '../connections/workbench-db'
 
 /**
  * Electron's safeStorage, faked (no Electron binary on this machine): AES-256-GCM under a key that lives only in this
