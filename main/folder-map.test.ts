@@ -15,7 +15,7 @@ function sourceFolders(dir: string): string[] {
 describe('the folder map in main/README.md', () => {
   it('lists exactly the folders that hold source', () => {
     const readme = readFileSync(join(ROOT, 'main/README.md'), 'utf8')
-    const mapped = [...readme.slice(readme.indexOf('## Folder map')).matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]).sort()
+    const mapped = [...readme.slice(readme.indexOf('## Folder map')).matchAll(/^\|\s*`([^`]+)`\s*\|/gm)].map((m) => m[1]).sort()
     const tree = ['main', 'preload', 'e2e'].flatMap((top) => sourceFolders(join(ROOT, top)))
     const renderer = sourceFolders(join(ROOT, 'renderer/src')).concat(['renderer/src/features'])
     expect(mapped).toEqual([...new Set([...tree, ...renderer])].sort())
