@@ -74,6 +74,7 @@ export default tseslint.config(
   },
   {
     files: ['preload/contract/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\./)', message: bad('preload/contract imports nothing but zod.') }] }],
       ...restrictedPaths([

@@ -12,7 +12,7 @@ import {
   type TagCsvPreview,
   type TagCsvSource,
 } from '../../preload/contract'
-import { parseModbusAddress } from '../tags/modbus-address'
+import { parseModbusAddress } from '../../preload/contract/modbus-address'
 import { detectFormat, importTags, suggestMapping, type ColumnMapping } from '../tags/tag-csv'
 import type { Tag } from '../tags/tag'
 

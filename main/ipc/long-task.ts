@@ -1,7 +1,8 @@
 // A long main-process task as a contract stream: throttled progress events, one final event, cancel on close.
+import type { LongTaskProgress } from '../../preload/contract'
 import type { StreamSink } from './handlers'
 
-export type ProgressEvent = { kind: 'progress'; done: number; total: number; rate: number; etaMs: number }
+export type ProgressEvent = LongTaskProgress
 
 /** Progress events at most a few times a second, with rate (items/s) and ETA. */
 export function progressReporter(sink: StreamSink<ProgressEvent>) {
@@ -12,7 +13,7 @@ export function progressReporter(sink: StreamSink<ProgressEvent>) {
     last = Date.now()
     const seconds = (Date.now() - started) / 1000
     const rate = seconds > 0 ? p.done / seconds : 0
-    sink.emit({ kind: 'progress', done: p.done, total: p.total, rate, etaMs: rate > 0 ? ((p.total - p.done) / rate) * 1000 : 0 })
+    sink.emit({ kind: 'progress', done: p.done, total: p.total, rate, etaMs: rate > 0 ? ((p.total - p.done) / rate) * 1000 : null })
   }
 }
 

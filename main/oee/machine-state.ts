@@ -1,7 +1,8 @@
 import { z } from 'zod'
+import { oeeMachineStates } from '../../preload/contract'
 
 // 'no-data': nothing was recorded (before the first state sample, or a NaN/bad sample); 'unknown': a value the map lacks.
-export const MACHINE_STATES = ['running', 'idle', 'starved', 'blocked', 'faulted', 'setup', 'planned-stop', 'unknown', 'no-data'] as const
+export const MACHINE_STATES = oeeMachineStates
 
 export const MachineStateSchema = z.enum(MACHINE_STATES)
 export type MachineState = z.infer<typeof MachineStateSchema>

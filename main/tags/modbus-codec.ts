@@ -1,5 +1,5 @@
 import { engineeringToRaw, rawToEngineering } from './scaling'
-import { isRegisterTable, parseModbusAddress } from './modbus-address'
+import { isRegisterTable, parseModbusAddress } from '../../preload/contract/modbus-address'
 import { BYTE_ORDERS, bigintToScalar, type ByteOrder, type DataType, type Tag, type TagScalar } from './tag'
 
 // Register words (uint16[]) ↔ typed values for every data type and byte order; no protocol library.

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { planPolls, pollPointFromTag, sliceResponse, type PollPlanOptions, type PollPoint } from './poll-plan'
-import { isRegisterTable, parseModbusAddress, MODBUS_TABLES, type ModbusAddress } from './modbus-address'
+import { isRegisterTable, parseModbusAddress, MODBUS_TABLES, type ModbusAddress } from '../../preload/contract/modbus-address'
 import { registerCount } from './modbus-codec'
 import type { DataType } from './tag'
 

@@ -1,5 +1,5 @@
 import { registerCount } from './modbus-codec'
-import { MAX_MODBUS_OFFSET, formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress, type ModbusTable } from './modbus-address'
+import { MAX_MODBUS_OFFSET, formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress, type ModbusTable } from '../../preload/contract/modbus-address'
 import type { DataType, Tag } from './tag'
 
 // Merges neighbouring Modbus addresses into the fewest reads a device accepts, per unit, table and scan rate.

@@ -1,4 +1,4 @@
-import { formatOffset, parseModbusAddress } from './modbus-address'
+import { formatOffset, parseModbusAddress } from '../../preload/contract/modbus-address'
 import type { ByteOrder, DataType, TagAccess } from './tag'
 
 // How Kepware and Ignition spell data types, access and Modbus addresses, translated to our model.

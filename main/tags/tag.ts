@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import type { TagInfo } from '../../preload/contract'
+import { MODBUS_BYTE_ORDERS, MODBUS_DATA_TYPES, type TagInfo } from '../../preload/contract'
 
 // The one tag model every connector (Modbus, OPC UA, MQTT), the historian and the UI share.
 
-export const DATA_TYPES = ['bool', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'string'] as const
+/** The register data types; defined once in the contract so the forms offer exactly what main accepts. */
+export const DATA_TYPES = MODBUS_DATA_TYPES
 export const DataType = z.enum(DATA_TYPES)
 export type DataType = z.infer<typeof DataType>
 
@@ -21,7 +22,7 @@ export type DataType = z.infer<typeof DataType>
  * The 64-bit names are accepted as aliases and stored as their 4-letter family name.
  * For strings, ABCD/CDAB put the first character in the high byte, BADC/DCBA in the low byte.
  */
-export const BYTE_ORDERS = ['ABCD', 'BADC', 'CDAB', 'DCBA'] as const
+export const BYTE_ORDERS = MODBUS_BYTE_ORDERS
 export const BYTE_ORDER_64_ALIASES = {
   ABCDEFGH: 'ABCD',
   BADCFEHG: 'BADC',

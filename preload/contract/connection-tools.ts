@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { longTaskProgressSchema } from './schemas'
 
 // The tools around connections: tag CSV import (with a column-mapping step) and export, Modbus scans and the traffic
 // log, and the OPC UA certificate manager.
@@ -129,7 +130,7 @@ export const connectionToolRequests = {
   'modbus.countersReset': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
 } as const
 
-const progress = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number().nullable() })
+const progress = longTaskProgressSchema
 
 export const modbusUnitScanInputSchema = z
   .object({

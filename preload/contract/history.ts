@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { tagIdSchema } from './schemas'
+import { tagIdSchema, longTaskProgressSchema } from './schemas'
 
 /** JSON has no NaN: empty buckets and NaN samples travel as null. */
 const numbers = z.array(z.number().nullable())
@@ -95,7 +95,7 @@ export const historyExportInputSchema = z
   .refine(ordered, { message: '"from" must be before "to"' })
 
 export const historyExportEventSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number() }),
+  longTaskProgressSchema,
   z.object({ kind: z.literal('done'), file: z.string(), samples: z.number(), rows: z.number(), bytes: z.number() }),
 ])
 export type HistoryExportEvent = z.infer<typeof historyExportEventSchema>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { longTaskProgressSchema } from './schemas'
 
 // The Vision models side: model registry, inference settings, pre-labels and their review, evaluation, live inspection.
 
@@ -238,7 +239,7 @@ export const visionModelsRequests = {
   },
 } as const
 
-const progressEvent = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number() })
+const progressEvent = longTaskProgressSchema
 
 export const visionPrelabelInputSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { longTaskProgressSchema } from './schemas'
 
 export const visionStatuses = ['unlabeled', 'labeled', 'reviewed', 'rejected'] as const
 export const visionStatusSchema = z.enum(visionStatuses)
@@ -154,7 +155,7 @@ export const visionRequests = {
   'vision.cancelJob': { input: z.object({ jobId: visionJobIdSchema }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const
 
-const progressEvent = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number() })
+const progressEvent = longTaskProgressSchema
 
 export const visionExportInputSchema = z.object({ datasetId, jobId: visionJobIdSchema.optional() }).strict()
 export const visionExportEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), dir: z.string(), images: z.number() })])

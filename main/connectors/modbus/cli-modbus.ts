@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { formatBoth, formatModicon, formatOffset, isRegisterTable, parseModbusAddress, type ModbusAddress } from '../../tags/modbus-address'
+import { formatBoth, formatModicon, formatOffset, isRegisterTable, parseModbusAddress, type ModbusAddress } from '../../../preload/contract/modbus-address'
 import { decodeTagValue, encodeTagValue, registerCount } from '../../tags/modbus-codec'
 import { ByteOrder, DATA_TYPES, type DataType, type TagScalar } from '../../tags/tag'
 import { describeTransport, parseModbusEndpoint, type ModbusEndpoint } from './modbus-endpoint'

@@ -1,7 +1,7 @@
 // Everything the rest of the app needs about Modbus TCP/RTU: the driver from a stored configuration, its (absent)
 // secrets, and the driver itself for the Modbus tools (scans, counters, traffic log).
 import { WorkbenchError, type ModbusTraffic } from '../../../preload/contract'
-import { formatOffset, parseModbusAddress } from '../../tags/modbus-address'
+import { formatOffset, parseModbusAddress } from '../../../preload/contract/modbus-address'
 import { Tag } from '../../tags/tag'
 import { tagIdOf, type Connector } from '../connector'
 import { noSecrets, type ConfigOf, type ProtocolModule } from '../protocol-module'

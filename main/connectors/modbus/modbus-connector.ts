@@ -1,7 +1,7 @@
 import type { ConnectionStatus, TagInfo, TagValue } from '../../../preload/contract'
 import { ConnectionStatusTracker } from '../connection-status'
 import type { Connector, WriteValue } from '../connector'
-import { formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress } from '../../tags/modbus-address'
+import { formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress } from '../../../preload/contract/modbus-address'
 import { decodeTagValue, encodeTagValue } from '../../tags/modbus-codec'
 import { planPolls, pollPointFromTag, sliceResponse, type PollPlanOptions, type PollRequest, type PollSlice } from '../../tags/poll-plan'
 import { toTagInfo, type Tag } from '../../tags/tag'

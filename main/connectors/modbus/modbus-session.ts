@@ -1,5 +1,5 @@
 import ModbusRTU from 'modbus-serial'
-import { formatModicon, type ModbusTable } from '../../tags/modbus-address'
+import { formatModicon, type ModbusTable } from '../../../preload/contract/modbus-address'
 import { ModbusCounterSet } from './modbus-counters'
 import { describeTransport, type ModbusTransport } from './modbus-endpoint'
 import * as frames from './modbus-frames'

@@ -1,4 +1,4 @@
-import { formatModicon, isRegisterTable, type ModbusTable } from '../../tags/modbus-address'
+import { formatModicon, isRegisterTable, type ModbusTable } from '../../../preload/contract/modbus-address'
 import { exceptionName, ModbusRequestError } from './modbus-request-error'
 import type { ModbusSession } from './modbus-session'
 

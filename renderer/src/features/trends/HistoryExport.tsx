@@ -5,7 +5,7 @@ import { formatDuration } from '../../app/format'
 
 type ExportState =
   | { phase: 'idle' }
-  | { phase: 'running'; done: number; total: number; rate: number; etaMs: number }
+  | { phase: 'running'; done: number; total: number; rate: number; etaMs: number | null }
   | { phase: 'done'; file: string; rows: number; bytes: number }
   | { phase: 'failed'; message: string }
 
@@ -17,7 +17,7 @@ export function HistoryExport({ tagIds, window }: { tagIds: string[]; window: { 
   const close = useRef<(() => void) | null>(null)
 
   const start = (): void => {
-    setState({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: 0 })
+    setState({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: null })
     close.current = client.subscribe(
       'history.export',
       { tagIds, from: Math.round(window.from), to: Math.round(window.to), format },
@@ -46,7 +46,7 @@ export function HistoryExport({ tagIds, window }: { tagIds: string[]; window: { 
         <>
           <progress aria-label="Export progress" max={state.total || 1} value={state.done} />
           <span className="muted">
-            {state.done.toLocaleString()} / {state.total.toLocaleString()} samples{state.etaMs > 0 ? `, ${formatDuration(state.etaMs)} left` : ''}
+            {state.done.toLocaleString()} / {state.total.toLocaleString()} samples{state.etaMs ? `, ${formatDuration(state.etaMs)} left` : ''}
           </span>
           <button type="button" onClick={cancel}>
             Cancel export

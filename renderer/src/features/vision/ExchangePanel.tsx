@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
-import { visionExchangeFormats, type VisionDataset, type VisionExchangeFormat } from '../../../../preload/contract'
+import { visionExchangeFormats, type LongTaskProgress, type VisionDataset, type VisionExchangeFormat } from '../../../../preload/contract'
 import type { HostError } from '../../bridge/client'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
@@ -13,7 +13,7 @@ export const FORMAT_LABELS: Record<VisionExchangeFormat, string> = {
 }
 const SHORT: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco: 'COCO', voc: 'VOC', 'class-folders': 'class folders' }
 
-type Progress = { done: number; total: number; rate: number; etaMs: number }
+type Progress = Omit<LongTaskProgress, 'kind'>
 export type Run =
   | { phase: 'idle' }
   | ({ phase: 'running' } & Progress)
@@ -67,7 +67,7 @@ export function useCancellableJob(): {
     run,
     start(open) {
       const id = newJobId()
-      setRun({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: 0 })
+      setRun({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: null })
       job.current = { id, close: () => undefined, cancelAsked: false }
       job.current.close = open(id)
     },
@@ -139,7 +139,7 @@ export function RunStatus({
         <span className="muted" role="status" aria-label={`${label} progress text`}>
           {run.total === 0 ? 'Starting…' : (describe?.(run.done, run.total) ?? `${run.done} / ${run.total}`)}
           {settled && run.rate > 0 ? ` · ${run.rate.toFixed(1)}/s` : ''}
-          {settled && run.etaMs > 0 ? ` · ${formatDuration(run.etaMs)} left` : ''}
+          {settled && run.etaMs ? ` · ${formatDuration(run.etaMs)} left` : ''}
           {run.phase === 'cancelling' ? ' · cancelling, removing what was staged…' : ''}
         </span>
       </span>

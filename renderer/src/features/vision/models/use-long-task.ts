@@ -5,7 +5,7 @@ import { useClient } from '../../../app/client-context'
 type TaskChannel = 'visionModels.prelabel' | 'visionModels.evaluate'
 export type TaskState<K extends TaskChannel> =
   | { phase: 'idle' }
-  | { phase: 'running'; done: number; total: number; rate: number; etaMs: number }
+  | { phase: 'running'; done: number; total: number; rate: number; etaMs: number | null }
   | { phase: 'done'; result: Extract<EventOf<K>, { kind: 'done' }> }
   | { phase: 'failed'; message: string }
   | { phase: 'cancelled' }
@@ -18,7 +18,7 @@ export function useLongTask<K extends TaskChannel>(channel: K, onDone?: () => vo
   const start = useCallback(
     (input: InputOf<K>) => {
       close.current?.()
-      setState({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: 0 })
+      setState({ phase: 'running', done: 0, total: 0, rate: 0, etaMs: null })
       close.current = client.subscribe(
         channel,
         input,
