@@ -3,6 +3,7 @@ import { modbusTraffic } from '../connectors/modbus'
 import type { WriteAuditLog } from './writes/audit-log'
 import type { WriteGuard } from './writes/write-guard'
 import type { ConnectionManager } from './connection-manager'
+import type { Handlers } from '../ipc/handlers'
 
 /** The connection, write and audit channels of the contract. */
 export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard, audit: WriteAuditLog) {
@@ -39,5 +40,5 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'certificates.trust': (input: { thumbprint: string }) => manager.tools.opcua.trustCertificate(input.thumbprint),
     'certificates.reject': (input: { thumbprint: string }) => manager.tools.opcua.rejectCertificate(input.thumbprint),
     'modbus.traffic': (input: { id: string; limit?: number }) => modbusTraffic(manager.driver(input.id), input.limit),
-  }
+  } satisfies Partial<Handlers>
 }

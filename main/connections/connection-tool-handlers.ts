@@ -10,7 +10,7 @@ import {
   type TagInfo,
 } from '../../preload/contract'
 import { modbusDriverOf, scanRegisterRange, scanUnitIds, type ScanProgress } from '../connectors/modbus'
-import type { StreamSink } from '../ipc/handlers'
+import type { Handlers, StreamSink } from '../ipc/handlers'
 import { TAG_CSV_COLUMNS } from '../tags/tag-csv'
 import type { ConnectionManager } from './connection-manager'
 import { convertCsv, previewCsv, readCsvSource } from './tag-csv-import'
@@ -176,5 +176,5 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
       })().catch((error: unknown) => sink.end(new WorkbenchError('UNAVAILABLE', `Modbus register scan on ${input.id}: ${describeError(error)}`)))
       return () => abort.abort()
     },
-  }
+  } satisfies Partial<Handlers>
 }

@@ -5,6 +5,13 @@ import * as tree from './reason-tree'
 
 export class DowntimeEventError extends Error {
   override name = 'DowntimeEventError'
+  /** `not-found`: the event (or what it names) does not exist; `invalid`: the request cannot be done as asked. */
+  constructor(
+    message: string,
+    readonly kind: 'not-found' | 'invalid' = 'invalid',
+  ) {
+    super(message)
+  }
 }
 
 export interface DowntimeEventServiceOptions {
@@ -31,7 +38,7 @@ export class DowntimeEventService {
 
   get(id: string): DowntimeEvent {
     const e = this.store.getEvent(id)
-    if (!e) throw new DowntimeEventError(`downtime event ${id} does not exist — it may have been merged; list events to find it`)
+    if (!e) throw new DowntimeEventError(`downtime event ${id} does not exist — it may have been merged; list events to find it`, 'not-found')
     return e
   }
 

@@ -23,6 +23,13 @@ export const EMPTY_REASON_TREE: ReasonTree = { categories: [] }
 
 export class ReasonTreeError extends Error {
   override name = 'ReasonTreeError'
+  /** `not-found`: the category or reason named does not exist; `invalid`: the edit cannot be done as asked. */
+  constructor(
+    message: string,
+    readonly kind: 'not-found' | 'invalid' = 'invalid',
+  ) {
+    super(message)
+  }
 }
 
 function slug(name: string): string {
@@ -50,7 +57,7 @@ function requireName(name: string, what: string): string {
 
 export function findCategory(tree: ReasonTree, categoryId: string): ReasonCategory {
   const c = tree.categories.find((x) => x.id === categoryId)
-  if (!c) throw new ReasonTreeError(`reason category "${categoryId}" does not exist — known: ${tree.categories.map((x) => x.id).join(', ') || 'none'}`)
+  if (!c) throw new ReasonTreeError(`reason category "${categoryId}" does not exist — known: ${tree.categories.map((x) => x.id).join(', ') || 'none'}`, 'not-found')
   return c
 }
 
@@ -58,7 +65,7 @@ export function findCategory(tree: ReasonTree, categoryId: string): ReasonCatego
 export function assertReasonExists(tree: ReasonTree, code: ReasonCode): void {
   const c = findCategory(tree, code.categoryId)
   if (!c.reasons.some((r) => r.id === code.reasonId))
-    throw new ReasonTreeError(`reason "${code.reasonId}" is not in category "${c.id}" — known: ${c.reasons.map((r) => r.id).join(', ') || 'none'}`)
+    throw new ReasonTreeError(`reason "${code.reasonId}" is not in category "${c.id}" — known: ${c.reasons.map((r) => r.id).join(', ') || 'none'}`, 'not-found')
 }
 
 /** Like assertReasonExists, and refuses retired reasons and categories: they are history, not choices. */

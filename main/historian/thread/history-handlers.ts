@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HistoryBuckets, HistoryExportEvent, HistoryRaw, HistorianStatsInfo, RetentionSettings, TagRecording } from '../../../preload/contract'
-import type { StreamSink } from '../../ipc/handlers'
+import type { Handlers, StreamSink } from '../../ipc/handlers'
 import type { ThreadedHistorian } from './threaded-historian'
 
 const nullable = (values: Float64Array): (number | null)[] => Array.from(values, (v) => (Number.isFinite(v) ? v : null))
@@ -102,5 +102,5 @@ export function historyHandlers(historian: HistoryStore, exportsDir: string) {
         lastError: s.lastError,
       }
     },
-  }
+  } satisfies Partial<Handlers>
 }

@@ -2,6 +2,7 @@ import { WorkbenchError, type InputOf } from '../../../preload/contract'
 import { DowntimeEventError, ReasonTreeError } from '..'
 import type { OeeService } from './oee-service'
 import { OeeSettingsError } from './oee-settings'
+import type { Handlers } from '../../ipc/handlers'
 
 /** Turns the engine's own errors into contract errors a person can act on. */
 function guarded<I, O>(work: (input: I) => O): (input: I) => O {
@@ -11,7 +12,7 @@ function guarded<I, O>(work: (input: I) => O): (input: I) => O {
     } catch (error) {
       if (error instanceof OeeSettingsError) throw new WorkbenchError('INVALID_INPUT', error.message, { problems: error.problems })
       if (error instanceof DowntimeEventError || error instanceof ReasonTreeError) {
-        throw new WorkbenchError(/does not exist/.test(error.message) ? 'NOT_FOUND' : 'INVALID_INPUT', error.message)
+        throw new WorkbenchError(error.kind === 'not-found' ? 'NOT_FOUND' : 'INVALID_INPUT', error.message)
       }
       throw error
     }
@@ -37,5 +38,5 @@ export function oeeHandlers(service: OeeService) {
     'oee.editReasons': guarded((input: InputOf<'oee.editReasons'>) => service.editReasons(input.edit, input.who)),
     'oee.ranges': guarded((input: InputOf<'oee.ranges'>) => service.ranges(input?.now)),
     'oee.pareto': guarded((input: InputOf<'oee.pareto'>) => service.pareto(input)),
-  }
+  } satisfies Partial<Handlers>
 }

@@ -368,7 +368,7 @@ export class OeeService {
   /** Every change to the event, oldest first (an id that was merged away still has its history). */
   history(id: string): OeeEventHistory {
     const entries = this.events.history(id)
-    if (entries.length === 0) throw new DowntimeEventError(`downtime event ${id} does not exist — list events to find it`)
+    if (entries.length === 0) throw new DowntimeEventError(`downtime event ${id} does not exist — list events to find it`, 'not-found')
     return entries.map((h) => ({ ...h, before: h.before && this.toContract(h.before), after: h.after && this.toContract(h.after) }))
   }
 

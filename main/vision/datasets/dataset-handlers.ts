@@ -1,5 +1,5 @@
 import { WorkbenchError, type InputOf, type VisionExportAsEvent, type VisionExportEvent, type VisionImportEvent, type VisionTrainEvent } from '../../../preload/contract'
-import type { StreamSink } from '../../ipc/handlers'
+import type { Handlers, StreamSink } from '../../ipc/handlers'
 import { longTask, progressReporter } from '../../ipc/long-task'
 import type { VisionService } from './dataset-service'
 
@@ -83,5 +83,5 @@ export function visionHandlers(service: VisionService) {
         kind: 'done' as const,
         ...(await service.trainAnomaly(input.datasetId, { signal, onProgress: progressReporter(sink) })),
       })),
-  }
+  } satisfies Partial<Handlers>
 }

@@ -1,5 +1,5 @@
 import type { InputOf, VisionEvaluateEvent, VisionPrelabelEvent } from '../../../preload/contract'
-import type { StreamSink } from '../../ipc/handlers'
+import type { Handlers, StreamSink } from '../../ipc/handlers'
 import { longTask, progressReporter } from '../../ipc/long-task'
 import type { VisionModelsService } from './vision-models-service'
 
@@ -28,5 +28,5 @@ export function visionModelsHandlers(service: VisionModelsService) {
         kind: 'done' as const,
         evaluation: await service.evaluate(input.datasetId, input.model, { includeLabeled: input.includeLabeled, signal, onProgress: progressReporter(sink) }),
       })),
-  }
+  } satisfies Partial<Handlers>
 }
