@@ -56,7 +56,8 @@ describe('headless host', () => {
     expect(await client.next((m) => m.id === 0)).toMatchObject({ ok: false, error: { code: 'MALFORMED_MESSAGE' } })
 
     client.send({ kind: 'call', id: 3, channel: 'tags.list', input: { search: 'x'.repeat(5 * 1024 * 1024) } })
-    expect(await client.next((m) => m.id === 0)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
+    // The refusal goes to the call that sent it: its id is read from the beginning of the frame.
+    expect(await client.next((m) => m.id === 3)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
 
     client.send({ kind: 'call', id: 4, channel: 'tags.list', input: {} })
     expect(await client.next((m) => m.id === 4)).toMatchObject({ ok: true, output: [] })

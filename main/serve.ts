@@ -8,7 +8,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES, WorkbenchError } from '../preload/contract'
 import { contentSecurityPolicy } from './content-security-policy'
 import type { Router } from './ipc/router'
-import { createSession } from './ipc/session'
+import type { OutboxLimits, OutboxStats } from './ipc/outbox'
+import { bindWebSocket, type WebSocketBinding } from './ipc/websocket-link'
 
 export interface HeadlessHostOptions {
   router: Router
@@ -18,6 +19,8 @@ export interface HeadlessHostOptions {
   port?: number
   /** Fixed token (tests); a fresh random one otherwise. */
   token?: string
+  /** Per-client outbox limits (tests use small ones); the defaults suit a browser on a LAN. */
+  outbox?: Partial<OutboxLimits>
 }
 
 export interface HeadlessHost {
@@ -26,6 +29,8 @@ export interface HeadlessHost {
   port: number
   host: string
   clients(): number
+  /** Each connected client's outbox, in the order they connected: what the host holds for it. */
+  clientStats(): OutboxStats[]
   close(): Promise<void>
 }
 
@@ -232,7 +237,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   server.on('checkContinue', onRequest)
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => sendText(res, 417, 'This server meets no Expect header'))
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 4 })
-  const sockets = new Set<WebSocket>()
+  const links = new Map<WebSocket, WebSocketBinding>()
   let port = options.port ?? 7420
 
   // What the HTTP parser cannot read (bad request lines, header floods) gets a 400 with the same headers, not Node's bare one.
@@ -272,27 +277,9 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     const allowed = [`http://${host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`]
     if (origin !== undefined && !allowed.includes(origin)) return refuse(403, 'Foreign origin')
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws)
-      const session = createSession({
-        router: options.router,
-        send: (message) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
-        },
-        bufferedBytes: () => ws.bufferedAmount,
-      })
-      ws.on('message', (data, isBinary) => {
-        const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength
-        const text = isBinary ? null : data.toString()
-        session.receive(size > MAX_MESSAGE_BYTES ? null : (text ?? Buffer.from(data as Buffer)), size)
-      })
-      ws.on('close', () => {
-        sockets.delete(ws)
-        session.close()
-      })
-      ws.on('error', () => {
-        sockets.delete(ws)
-        session.close()
-      })
+      links.set(ws, bindWebSocket(ws, options.router, options.outbox))
+      ws.on('close', () => links.delete(ws))
+      ws.on('error', () => links.delete(ws))
     })
   }
 
@@ -306,10 +293,11 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     token,
     port,
     host,
-    clients: () => sockets.size,
+    clients: () => links.size,
+    clientStats: () => [...links.values()].map((link) => link.stats()),
     close: () =>
       new Promise<void>((resolveClose) => {
-        for (const ws of sockets) ws.terminate()
+        for (const ws of links.keys()) ws.terminate()
         wss.close()
         server.closeAllConnections?.()
         server.close(() => resolveClose())
