@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHeadlessHost, type HeadlessHost } from './serve'
@@ -94,6 +94,25 @@ describe('headless host', () => {
     client.send({ kind: 'subscribe', id: 9, channel: 'live.values', input: { intervalMs: 1 } })
     expect(await client.next((m) => m.id === 9)).toMatchObject({ kind: 'end', error: { code: 'INVALID_INPUT' } })
     client.close()
+  })
+
+  it('bound to all interfaces (0.0.0.0), accepts the page opened by an address or the name of this machine, and still refuses other origins', async () => {
+    const wide = await startHeadlessHost({ router: workbench.router, staticDir: join(tmpdir(), 'no-renderer-here'), host: '0.0.0.0', port: 0 })
+    try {
+      const url = `ws://127.0.0.1:${wide.port}/ws?token=${wide.token}`
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && !a.internal && a.family === 'IPv4')?.address
+      for (const name of [hostname().toLowerCase(), 'localhost', '127.0.0.1', ...(external ? [external] : [])]) {
+        const client = await TestClient.open(url, { Origin: `http://${name}:${wide.port}` })
+        expect(await client.call(1, 'app.info'), name).toMatchObject({ ok: true })
+        client.close()
+      }
+      await expect(TestClient.open(url, { Origin: `http://evil.example:${wide.port}` })).rejects.toThrow('HTTP 403')
+      await expect(TestClient.open(url, { Origin: `http://${hostname().toLowerCase()}:${wide.port + 1}` })).rejects.toThrow('HTTP 403')
+    } finally {
+      await wide.close()
+    }
   })
 
   it('says which port is taken when the host port is in use', async () => {

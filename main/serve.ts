@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, realpathSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { hostname, networkInterfaces } from 'node:os'
 import type { Duplex } from 'node:stream'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -49,6 +50,22 @@ const MIME: Record<string, string> = {
 /** The host keeps serving; the reason goes to stderr so a person can see what happened. */
 function reportHostError(where: string, error: unknown): void {
   process.stderr.write(`Headless host: unexpected error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::'])
+const urlHost = (name: string): string => (name.includes(':') ? `[${name}]` : name).toLowerCase()
+
+/**
+ * The origins this host's own page can have: the bound address and the loopback names; bound to every interface,
+ * also each address of this machine and its name (read at each handshake: addresses change with DHCP).
+ */
+function allowedOrigins(host: string, port: number): Set<string> {
+  const names = [host, 'localhost', '127.0.0.1', '::1']
+  if (WILDCARD_HOSTS.has(host)) {
+    names.push(hostname())
+    for (const addresses of Object.values(networkInterfaces())) for (const { address } of addresses ?? []) names.push(address)
+  }
+  return new Set(names.map((name) => `http://${urlHost(name)}:${port}`))
 }
 
 const sameToken = (given: string | null, expected: string): boolean => {
@@ -274,8 +291,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     if (url.pathname !== '/ws') return refuse(404, 'Not Found')
     if (!sameToken(url.searchParams.get('token'), token)) return refuse(401, 'Missing or wrong token')
     const origin = req.headers.origin
-    const allowed = [`http://${host}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`]
-    if (origin !== undefined && !allowed.includes(origin)) return refuse(403, 'Foreign origin')
+    if (origin !== undefined && !allowedOrigins(host, port).has(origin.toLowerCase())) return refuse(403, 'Foreign origin')
     wss.handleUpgrade(req, socket, head, (ws) => {
       links.set(ws, bindWebSocket(ws, options.router, options.outbox))
       ws.on('close', () => links.delete(ws))
