@@ -166,13 +166,15 @@ const HEADER_LINES = [
   ' folded: continuation',
 ]
 
-function randomRequest(random: () => number): Buffer {
+/** `token` lets some requests past the token check, so the WebSocket handshake itself meets the garbage too. */
+function randomRequest(random: () => number, token: string): Buffer {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
   const roll = random()
   if (roll < 0.05) return Buffer.from(Array.from({ length: 1 + Math.floor(random() * 400) }, () => Math.floor(random() * 256)))
   let path = '/'
   for (let i = Math.floor(random() * 5); i > 0; i--) path += pick(PATH_PIECES) + (random() < 0.5 ? '/' : '')
   if (random() < 0.15) path = pick(PATH_PIECES)
+  if (random() < 0.1) path = `/ws?token=${token}${random() < 0.5 ? '' : pick(PATH_PIECES)}`
   const lineEnd = random() < 0.05 ? '\n' : '\r\n'
   // Mostly well-formed enough to get past the parser, so the static server and the upgrade handler see the rest.
   const headers: string[] = random() < 0.75 ? ['Host: 127.0.0.1'] : []
@@ -290,7 +292,7 @@ describe('headless host against hostile requests', () => {
     const worker = async (): Promise<void> => {
       while (sent < total) {
         sent++
-        const request = randomRequest(random)
+        const request = randomRequest(random, host.token)
         const response = await rawRequest(host.port, request, 300)
         if (response.status === undefined) continue
         const shown = JSON.stringify(request.toString('latin1').slice(0, 120))

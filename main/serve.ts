@@ -239,7 +239,6 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HeadlessHost> {
   const host = options.host ?? '127.0.0.1'
   const token = options.token ?? randomBytes(24).toString('base64url')
-  // The missing-Host refusal is ours (with the security headers), not Node's bare 400.
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       serveStatic(options.staticDir, req, res)
@@ -249,6 +248,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       sendText(res, 500, 'Internal error while serving this request')
     }
   }
+  // The missing-Host refusal is ours (with the security headers), not Node's bare 400.
   const server = createServer({ requireHostHeader: false }, onRequest)
   // No request here takes a body: answer "Expect: 100-continue" with the final response instead of inviting one.
   server.on('checkContinue', onRequest)
@@ -278,7 +278,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       upgrade(req, socket, head)
     } catch (error) {
       reportHostError('WebSocket upgrade', error)
-      refuseOnSocket(socket, 400, 'WebSocket handshake refused')
+      refuseOnSocket(socket, 500, 'Internal error during the WebSocket handshake')
     }
   })
 
