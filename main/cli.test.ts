@@ -33,6 +33,25 @@ describe('otw', () => {
     expect(io.out).toContain('Exit codes: 0 ok, 1')
   })
 
+  it("prints a command's own help for `otw <command> --help`, `-h` and `otw help <command>`, not the general one", async () => {
+    for (const command of ['serve', 'sim', 'read', 'write', 'browse', 'scan', 'oee', 'vision']) {
+      for (const args of [
+        [command, '--help'],
+        [command, '-h'],
+        ['help', command],
+      ]) {
+        const io = captureIo()
+        expect(await main(args, io), args.join(' ')).toBe(EXIT.ok)
+        expect(io.out, args.join(' ')).toMatch(new RegExp(`^Usage: otw ${command}`))
+        expect(io.out, args.join(' ')).not.toContain('Commands:')
+      }
+    }
+    // After a device URL, --help still shows the help instead of reaching for the device.
+    const io = captureIo()
+    expect(await main(['write', 'modbus://127.0.0.1:1?unit=1', '40001', '5', '--help'], io)).toBe(EXIT.ok)
+    expect(io.out).toMatch(/^Usage: otw write/)
+  })
+
   it('exits 2 on an unknown command or a bad option, and says why', async () => {
     let io = captureIo()
     expect(await main(['frobnicate'], io)).toBe(EXIT.usage)
@@ -40,6 +59,7 @@ describe('otw', () => {
     io = captureIo()
     expect(await main(['sim', '--modbus-port', 'abc'], io)).toBe(EXIT.usage)
     expect(io.err).toContain('--modbus-port must be an integer')
+    expect(io.err).toContain('Run `otw sim --help` for usage.')
     io = captureIo()
     expect(await main(['serve', '--bogus'], io)).toBe(EXIT.usage)
     expect(io.err).toMatch(/Unknown option '--bogus'/)
@@ -49,7 +69,10 @@ describe('otw', () => {
     const blocker = await occupy()
     const port = (blocker.address() as { port: number }).port
     const io = captureIo()
-    const code = await main(['sim', '--modbus-port', String(port), '--opcua-port', '0', '--mqtt-port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'otw-cli-'))], io)
+    const code = await main(
+      ['sim', '--modbus-port', String(port), '--opcua-port', '0', '--mqtt-port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'otw-cli-'))],
+      io,
+    )
     blocker.close()
     expect(code).toBe(EXIT.failed)
     expect(io.err).toContain(`port ${port}`)

@@ -24,25 +24,125 @@ const processIo: CliIo = {
     }),
 }
 
+/** One option per line, the flag padded so the descriptions line up. */
+const optionLines = (indent: number, options: readonly (readonly [string, string])[]): string =>
+  options.map(([flag, text]) => `${' '.repeat(indent)}${flag.padEnd(21)}${text}`).join('\n')
+
+const SERVE_OPTIONS = [
+  ['--host <addr>', 'bind address (default 127.0.0.1; see "Browser mode on a network" in the README before using 0.0.0.0)'],
+  ['--port <n>', 'HTTP/WebSocket port (default 7420, 0 = any free port)'],
+  ['--data-dir <dir>', `where databases and certificates live (default: ${defaultDataDir()})`],
+  ['--no-demo', 'do not start the embedded demo plant'],
+  ['--demo-ports auto', 'let the demo plant pick free ports instead of 4840/5020/1883'],
+  ['--seed <n>', 'demo plant seed (default 1)'],
+] as const
+
+const SIM_OPTIONS = [
+  ['--host <addr>', 'bind address (default 127.0.0.1)'],
+  ['--opcua-port <n>', 'OPC UA port (default 4840)'],
+  ['--modbus-port <n>', 'Modbus TCP port (default 5020)'],
+  ['--mqtt-port <n>', 'MQTT port (default 1883)'],
+  ['--seed <n>', 'seed that makes a run repeatable (default 1)'],
+  ['--data-dir <dir>', 'where the simulator keeps its OPC UA certificate'],
+] as const
+
+const MODBUS_FORMAT_OPTIONS = [
+  ['--type <type>', 'bool, int16, uint16 (default), int32, uint32, int64, uint64, float32, float64, string'],
+  ['--order <order>', 'byte order of multi-register values: ABCD (default), BADC, CDAB, DCBA'],
+  ['--length <n>', 'registers of a string value'],
+  ['--timeout <ms>', 'per request (default 1000)'],
+] as const
+
+const OPCUA_OPTIONS = [
+  ['--policy <name>', 'None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss'],
+  ['--mode <mode>', 'None, Sign, SignAndEncrypt'],
+  ['--user <name>', 'with --password <pw>: sign in as this user (anonymous otherwise)'],
+  ['--data-dir <dir>', `the app's certificate and trust lists (default: ${defaultDataDir()})`],
+] as const
+
+const JSON_OPTION = [['--json', 'machine-readable output for scripts']] as const
+
+const EXIT_CODES = 'Exit codes: 0 ok, 1 the operation failed (stderr says what and why), 2 usage error.\n'
+
+/** The help of each command that has no parser of its own (oee and vision print theirs). */
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  serve: `Usage: otw serve [options]
+
+Runs the workstation in browser mode: the headless host (the page and its WebSocket, token-protected) plus the
+embedded demo plant, and prints the URL to open.
+
+${optionLines(2, SERVE_OPTIONS)}
+
+${EXIT_CODES}`,
+  sim: `Usage: otw sim [options]
+
+Runs the demo plant alone (OPC UA, Modbus TCP and MQTT servers) for UaExpert, mbpoll, mosquitto_sub, ...
+
+${optionLines(2, SIM_OPTIONS)}
+
+${EXIT_CODES}`,
+  read: `Usage: otw read modbus://host:port?unit=1 <address> [options]
+       otw read opc.tcp://host:port <nodeId> [<nodeId>...] [options]
+
+Reads values from a device and prints them with their raw registers (Modbus) or engineering info (OPC UA).
+Modbus addresses: 40001 or hr:0 (holding), 30001 or ir:0 (input), 00001 or co:0 (coil), 10001 or di:0 (discrete).
+
+Modbus:
+${optionLines(2, [...MODBUS_FORMAT_OPTIONS, ['--count <n>', 'read n consecutive values (default 1)'], ...JSON_OPTION])}
+OPC UA:
+${optionLines(2, [...OPCUA_OPTIONS, ...JSON_OPTION])}
+
+Examples:
+  otw read modbus://127.0.0.1:5020?unit=1 40001 --type float32 --order CDAB
+  otw read opc.tcp://127.0.0.1:4840 "ns=1;s=Line1.Filler.Speed"
+
+${EXIT_CODES}`,
+  write: `Usage: otw write modbus://host:port?unit=1 <address> <value>[,<value>...] --yes [options]
+       otw write opc.tcp://host:port <nodeId> <value> --yes [options]
+
+Writes to a live device and prints the old and the new value, both read back from it. Nothing is written
+without --yes.
+
+Modbus:
+${optionLines(2, MODBUS_FORMAT_OPTIONS)}
+OPC UA:
+${optionLines(2, [...OPCUA_OPTIONS, ...JSON_OPTION])}
+
+Example:
+  otw write modbus://127.0.0.1:5020?unit=1 40003 300 --type uint16 --yes
+
+${EXIT_CODES}`,
+  browse: `Usage: otw browse opc.tcp://host:port [--node <nodeId>] [--depth n] [options]
+       otw browse mqtt://host:port [--topic <filter>] [--seconds n] [options]
+
+Prints a server's address space (OPC UA) or the topics seen on a broker with their message counts and last
+payloads (MQTT, retained ones included).
+
+OPC UA:
+${optionLines(2, [['--node <nodeId>', 'where to start (default: the Objects folder)'], ['--depth <n>', 'levels to follow, 1..20 (default 1)'], ...OPCUA_OPTIONS, ...JSON_OPTION])}
+MQTT:
+${optionLines(2, [['--topic <filter>', 'topic filter (default #)'], ['--seconds <n>', 'how long to listen (default 3)'], ['--username <name>', 'with --password <pw>'], ...JSON_OPTION])}
+
+${EXIT_CODES}`,
+  scan: `Usage: otw scan modbus://host:port[?unit=1] (--units <first>-<last> | --range <first>-<last>) [options]
+
+Finds which unit ids answer (--units 1-247) or which registers of one unit can be read (--range 30001-30300).
+Progress goes to stderr; Ctrl+C stops the scan and still prints what was found.
+
+${optionLines(2, [['--units <a>-<b>', 'unit ids to try'], ['--range <a>-<b>', 'register addresses to read'], ['--timeout <ms>', 'per request (default 300 for --units, 1000 for --range)'], ...JSON_OPTION])}
+
+${EXIT_CODES}`,
+}
+
 const HELP = `${APP_NAME} ${APP_VERSION} — otw, the command line
 
-Usage: otw <command> [options]
+Usage: otw <command> [options]      otw <command> --help shows one command's options
 
 Commands:
   serve     Run the workstation in browser mode (headless host + demo plant)
-            --host <addr>        bind address (default 127.0.0.1)
-            --port <n>           HTTP/WebSocket port (default 7420, 0 = any free port)
-            --data-dir <dir>     where databases and certificates live (default: ${defaultDataDir()})
-            --no-demo            do not start the embedded demo plant
-            --demo-ports auto    let the demo plant pick free ports instead of 4840/5020/1883
-            --seed <n>           demo plant seed (default 1)
+${optionLines(12, SERVE_OPTIONS)}
   sim       Run the demo plant alone for UaExpert, mbpoll, mosquitto_sub, ...
-            --host <addr>        bind address (default 127.0.0.1)
-            --opcua-port <n>     OPC UA port (default 4840)
-            --modbus-port <n>    Modbus TCP port (default 5020)
-            --mqtt-port <n>      MQTT port (default 1883)
-            --seed <n>           seed that makes a run repeatable (default 1)
-            --data-dir <dir>     where the simulator keeps its OPC UA certificate
+${optionLines(12, SIM_OPTIONS)}
   oee       Compute OEE and losses from a CSV recording (otw oee --help)
   read      Read from a device:  otw read modbus://127.0.0.1:5020?unit=1 40001 --type float32 --order CDAB
                                  otw read opc.tcp://127.0.0.1:4840 "ns=1;s=Line1.Filler.Speed"
@@ -58,8 +158,7 @@ Options:
   -h, --help       show this help
   -v, --version    print the version
 
-Exit codes: 0 ok, 1 the operation failed (stderr says what and why), 2 usage error.
-`
+${EXIT_CODES}`
 
 class UsageError extends Error {}
 
@@ -225,6 +324,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv
+  if (command === 'help' && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) return main([rest[0], '--help'], io)
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     io.stdout(HELP)
     return command === undefined ? EXIT.usage : EXIT.ok
@@ -233,20 +333,21 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stdout(`${APP_VERSION}\n`)
     return EXIT.ok
   }
-  const run = COMMANDS[command]
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
   if (!run) {
     io.stderr(`otw: unknown command "${command}" — run \`otw --help\` for the list\n`)
     return EXIT.usage
   }
-  if ((command === 'serve' || command === 'sim') && (rest.includes('--help') || rest.includes('-h'))) {
-    io.stdout(HELP)
+  const ownHelp = Object.hasOwn(COMMAND_HELP, command) ? COMMAND_HELP[command] : undefined
+  if (ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(ownHelp)
     return EXIT.ok
   }
   try {
     return await run(rest, io)
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`otw ${command}: ${error.message}\nRun \`otw --help\` for usage.\n`)
+      io.stderr(`otw ${command}: ${error.message}\nRun \`otw ${command} --help\` for usage.\n`)
       return EXIT.usage
     }
     io.stderr(`otw ${command}: ${error instanceof Error ? error.message : String(error)}\n`)

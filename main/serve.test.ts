@@ -1,45 +1,10 @@
 import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import type { HostMessage } from '../preload/contract'
 import { startHeadlessHost, type HeadlessHost } from './serve'
+import { TestClient } from './serve-test-client'
 import { createWorkbench, type Workbench } from './workbench'
-
-/** A raw contract client over the real socket, as the renderer's bridge speaks it. */
-class TestClient {
-  readonly messages: HostMessage[] = []
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.messages.push(JSON.parse(String(data)) as HostMessage))
-  }
-  static open(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers })
-      ws.once('open', () => resolve(new TestClient(ws)))
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-      ws.once('error', reject)
-    })
-  }
-  send(message: unknown): void {
-    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message))
-  }
-  async next(predicate: (m: HostMessage) => boolean, timeoutMs = 5000): Promise<HostMessage> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const found = this.messages.find(predicate)
-      if (found) {
-        this.messages.splice(this.messages.indexOf(found), 1)
-        return found
-      }
-      if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(this.messages).slice(0, 500)}`)
-      await new Promise((r) => setTimeout(r, 10))
-    }
-  }
-  close(): void {
-    this.ws.close()
-  }
-}
 
 describe('headless host', () => {
   let workbench: Workbench
@@ -91,7 +56,8 @@ describe('headless host', () => {
     expect(await client.next((m) => m.id === 0)).toMatchObject({ ok: false, error: { code: 'MALFORMED_MESSAGE' } })
 
     client.send({ kind: 'call', id: 3, channel: 'tags.list', input: { search: 'x'.repeat(5 * 1024 * 1024) } })
-    expect(await client.next((m) => m.id === 0)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
+    // The refusal goes to the call that sent it: its id is read from the beginning of the frame.
+    expect(await client.next((m) => m.id === 3)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
 
     client.send({ kind: 'call', id: 4, channel: 'tags.list', input: {} })
     expect(await client.next((m) => m.id === 4)).toMatchObject({ ok: true, output: [] })
@@ -128,6 +94,25 @@ describe('headless host', () => {
     client.send({ kind: 'subscribe', id: 9, channel: 'live.values', input: { intervalMs: 1 } })
     expect(await client.next((m) => m.id === 9)).toMatchObject({ kind: 'end', error: { code: 'INVALID_INPUT' } })
     client.close()
+  })
+
+  it('bound to all interfaces (0.0.0.0), accepts the page opened by an address or the name of this machine, and still refuses other origins', async () => {
+    const wide = await startHeadlessHost({ router: workbench.router, staticDir: join(tmpdir(), 'no-renderer-here'), host: '0.0.0.0', port: 0 })
+    try {
+      const url = `ws://127.0.0.1:${wide.port}/ws?token=${wide.token}`
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && !a.internal && a.family === 'IPv4')?.address
+      for (const name of [hostname().toLowerCase(), 'localhost', '127.0.0.1', ...(external ? [external] : [])]) {
+        const client = await TestClient.open(url, { Origin: `http://${name}:${wide.port}` })
+        expect(await client.call(1, 'app.info'), name).toMatchObject({ ok: true })
+        client.close()
+      }
+      await expect(TestClient.open(url, { Origin: `http://evil.example:${wide.port}` })).rejects.toThrow('HTTP 403')
+      await expect(TestClient.open(url, { Origin: `http://${hostname().toLowerCase()}:${wide.port + 1}` })).rejects.toThrow('HTTP 403')
+    } finally {
+      await wide.close()
+    }
   })
 
   it('says which port is taken when the host port is in use', async () => {

@@ -1,18 +1,14 @@
-import {
-  MAX_MESSAGE_BYTES,
-  clientMessageSchema,
-  type HostMessage,
-  type WorkbenchErrorShape,
-} from '../../preload/contract'
+import { MAX_MESSAGE_BYTES, clientMessageSchema, type HostMessage, type WorkbenchErrorShape } from '../../preload/contract'
+import { leadingCallId } from './leading-call-id'
 import type { Router } from './router'
 import { toWorkbenchError } from './to-workbench-error'
 
 export interface SessionOptions {
   router: Router
-  send(message: HostMessage): void
-  /** Bytes waiting to go out on the link; above the limit streams coalesce instead of queueing. */
-  bufferedBytes?(): number
-  congestionLimitBytes?: number
+  /** `channel` names the stream an event or end belongs to, so the link can merge what a newer event supersedes. */
+  send(message: HostMessage, channel?: string): void
+  /** True while the link is backed up: stream handlers then merge at their source instead of emitting. */
+  congested?(): boolean
 }
 
 /**
@@ -20,23 +16,23 @@ export interface SessionOptions {
  * and closes them all when the link goes away.
  */
 export interface Session {
+  /** For a message over MAX_MESSAGE_BYTES, `raw` may be just its beginning: enough to answer the call that sent it. */
   receive(raw: unknown, sizeBytes?: number): void
   close(): void
   openStreams(): number
 }
 
-const readError = (error: WorkbenchErrorShape): HostMessage => ({ kind: 'result', id: 0, ok: false, error })
+const readError = (error: WorkbenchErrorShape, id = 0): HostMessage => ({ kind: 'result', id, ok: false, error })
 
 export function createSession(options: SessionOptions): Session {
   const { router } = options
   const streams = new Map<number, () => void>()
-  const limit = options.congestionLimitBytes ?? 1024 * 1024
   let closed = false
 
-  const send = (message: HostMessage): void => {
+  const send = (message: HostMessage, channel?: string): void => {
     if (closed) return
     try {
-      options.send(message)
+      options.send(message, channel)
     } catch {
       // The link died under us; the transport will call close().
     }
@@ -61,7 +57,8 @@ export function createSession(options: SessionOptions): Session {
       try {
         decoded = decode(raw, sizeBytes)
       } catch (error) {
-        send(readError(toWorkbenchError(error)))
+        const tooLarge = sizeBytes !== undefined && sizeBytes > MAX_MESSAGE_BYTES && typeof raw === 'string'
+        send(readError(toWorkbenchError(error), (tooLarge ? leadingCallId(raw) : undefined) ?? 0))
         return
       }
       const parsed = clientMessageSchema.safeParse(decoded)
@@ -71,16 +68,26 @@ export function createSession(options: SessionOptions): Session {
           kind: 'result',
           id,
           ok: false,
-          error: { code: 'MALFORMED_MESSAGE', message: 'Message does not follow the contract envelope ({ kind, id, channel, input })', details: { issues: parsed.error.issues.map((i) => i.message) } },
+          error: {
+            code: 'MALFORMED_MESSAGE',
+            message: 'Message does not follow the contract envelope ({ kind, id, channel, input })',
+            details: { issues: parsed.error.issues.map((i) => i.message) },
+          },
         })
         return
       }
       const message = parsed.data
       switch (message.kind) {
         case 'call':
-          void router.call(message.channel, message.input).then((result) =>
-            send(result.ok ? { kind: 'result', id: message.id, ok: true, output: result.output } : { kind: 'result', id: message.id, ok: false, error: result.error }),
-          )
+          void router
+            .call(message.channel, message.input)
+            .then((result) =>
+              send(
+                result.ok
+                  ? { kind: 'result', id: message.id, ok: true, output: result.output }
+                  : { kind: 'result', id: message.id, ok: false, error: result.error },
+              ),
+            )
           return
         case 'subscribe': {
           if (streams.has(message.id)) {
@@ -91,21 +98,21 @@ export function createSession(options: SessionOptions): Session {
             let ended = false
             const closeStream = router.open(message.channel, message.input, {
               emit: (data) => {
-                if (!ended) send({ kind: 'event', id: message.id, data })
+                if (!ended) send({ kind: 'event', id: message.id, data }, message.channel)
               },
               end: (error) => {
                 if (ended) return
                 ended = true
                 streams.get(message.id)?.()
                 streams.delete(message.id)
-                send({ kind: 'end', id: message.id, error: error === undefined ? undefined : toWorkbenchError(error) })
+                send({ kind: 'end', id: message.id, error: error === undefined ? undefined : toWorkbenchError(error) }, message.channel)
               },
-              congested: () => (options.bufferedBytes?.() ?? 0) > limit,
+              congested: () => options.congested?.() ?? false,
             })
             if (ended) closeStream()
             else streams.set(message.id, closeStream)
           } catch (error) {
-            send({ kind: 'end', id: message.id, error: toWorkbenchError(error) })
+            send({ kind: 'end', id: message.id, error: toWorkbenchError(error) }, message.channel)
           }
           return
         }
