@@ -224,7 +224,7 @@ describe('S7Connector against the Snap7 server', () => {
     expect(states).toContain('reconnecting')
   })
 
-  it('reads what the CPU says about itself from the SZL', async () => {
+  it('reads what the CPU says about itself from the SZL and lists its DBs with their sizes', async () => {
     const c = connector({ tags: [], defaultScanRateMs: 3_600_000 })
     await c.connect()
     const identity = await c.identity()
@@ -238,6 +238,12 @@ describe('S7Connector against the Snap7 server', () => {
       pduSize: 960,
       unavailable: [],
     })
+    const browsed = await c.browse()
+    expect(browsed.dbs).toEqual([
+      { db: 1, size: 80 },
+      { db: 2, size: 10 },
+      { db: 3, size: 600 },
+    ])
   })
 
   it('packs 300 tags of one DB and 50 neighbouring memory words into as few requests as the PDU allows, and counts them', async () => {

@@ -4,6 +4,7 @@ import { AREA_CODES, describeS7Item, parseS7Address, type S7Item } from './s7-ad
 import { byteSize, decodeS7Value, encodeS7Value, formatS7DataType } from './s7-data-types'
 import { describeS7Endpoint, formatS7Endpoint, parseS7Url, resolveS7Endpoint, type S7ConnectionSettings, type S7Endpoint } from './s7-endpoint'
 import { S7CounterSet, type S7Counters } from './s7-counters'
+import { browseS7, type S7BrowseResult } from './s7-browse'
 import { RETURN_CODE, type WriteItemSpec } from './s7-frames'
 import { readCpuIdentity, type S7CpuIdentity } from './s7-identity'
 import { areaKey, planReads, type ReadPlan, type ReadPoint } from './s7-read-plan'
@@ -211,6 +212,11 @@ export class S7Connector implements S7ConnectorShape {
   /** What the CPU says about itself (SZL 0x0011 and 0x001C), for the inventory. */
   async identity(): Promise<S7CpuIdentity> {
     return readCpuIdentity(this.requireSession('read the CPU identity'))
+  }
+
+  /** The CPU's identity and the DBs it lists (with their sizes), where it answers. */
+  async browse(): Promise<S7BrowseResult> {
+    return browseS7(this.requireSession('browse the CPU'))
   }
 
   async read(tagIds: readonly string[]): Promise<TagValue[]> {
@@ -442,10 +448,19 @@ export class S7Connector implements S7ConnectorShape {
     return values
   }
 
-  /** The DB's length in bytes, found by reading single bytes (binary search), once per DB and connection. */
+  /** The DB's length in bytes from its block info, or else by reading single bytes (binary search); once per DB and connection. */
   private async probeDbSize(session: S7Session, db: number): Promise<number | undefined> {
     const known = this.dbSizes.get(db)
     if (known !== undefined) return known
+    try {
+      const info = await session.dbSize(db)
+      if (info.size !== undefined) {
+        this.dbSizes.set(db, info.size)
+        return info.size
+      }
+    } catch (error) {
+      if (!(error instanceof S7RequestError) || error.kind !== 'refused') return undefined
+    }
     const exists = async (offset: number) => {
       const [result] = await session.readItems([{ areaCode: AREA_CODES.DB, db, offset, length: 1 }])
       return result!.returnCode === RETURN_CODE.ok

@@ -148,6 +148,39 @@ export function readSzlPdu(pduRef: number, szlId: number, szlIndex: number): Uin
   return s7Pdu(ROSCTR.userData, pduRef, param, data)
 }
 
+/** Userdata request "list blocks of type" (block functions, subfunction 2); `0A` is the DB block type. */
+export function listBlocksPdu(pduRef: number, blockType = 0x41): Uint8Array {
+  return s7Pdu(ROSCTR.userData, pduRef, [0x00, 0x01, 0x12, 0x04, 0x11, 0x43, 0x02, 0x00], [0xff, 0x09, 0x00, 0x02, 0x30, blockType])
+}
+
+/** Userdata request "block info" (block functions, subfunction 3) for one block of the active file system. */
+export function blockInfoPdu(pduRef: number, blockNumber: number, blockType = 0x41): Uint8Array {
+  const digits = Array.from(String(blockNumber).padStart(5, '0'), (c) => c.charCodeAt(0))
+  return s7Pdu(ROSCTR.userData, pduRef, [0x00, 0x01, 0x12, 0x04, 0x11, 0x43, 0x03, 0x00], [0xff, 0x09, 0x00, 0x08, 0x30, blockType, ...digits, 0x41])
+}
+
+/** The error code of a userdata reply's parameter (0 when fine) and its data after the 4-byte data header. */
+export function parseUserData(reply: S7Pdu): { errorCode: number; data: Uint8Array } {
+  const errorCode = reply.param.length >= 12 ? (reply.param[10]! << 8) | reply.param[11]! : 0
+  if (errorCode !== 0 || reply.data[0] !== 0xff) return { errorCode: errorCode || 0xffff, data: new Uint8Array(0) }
+  return { errorCode: 0, data: reply.data.subarray(4) }
+}
+
+/** Block numbers of a list blocks reply (4 bytes each: number, flags, language). */
+export function parseBlockList(reply: S7Pdu): { errorCode: number; numbers: number[] } {
+  const { errorCode, data } = parseUserData(reply)
+  const numbers: number[] = []
+  for (let at = 0; at + 4 <= data.length; at += 4) numbers.push((data[at]! << 8) | data[at + 1]!)
+  return { errorCode, numbers }
+}
+
+/** The MC7 (work memory) size of a block info reply: for a DB, its length in bytes. */
+export function parseBlockInfoSize(reply: S7Pdu): { errorCode: number; size?: number } {
+  const { errorCode, data } = parseUserData(reply)
+  if (errorCode !== 0 || data.length < 42) return { errorCode }
+  return { errorCode, size: (data[40]! << 8) | data[41]! }
+}
+
 export function parseS7Pdu(pdu: Uint8Array): S7Pdu {
   if (pdu.length < JOB_HEADER || pdu[0] !== 0x32) throw new Error(`not an S7 PDU (starts ${hexStart(pdu)})`)
   const rosctr = pdu[1]!
@@ -204,13 +237,13 @@ export function parseWriteVarData(reply: S7Pdu, itemCount: number): number[] {
 
 /** The records of a read SZL reply, or the userdata error code when the CPU refused. */
 export function parseSzlReply(reply: S7Pdu): { errorCode: number; recordLength: number; records: Uint8Array[] } {
-  const errorCode = reply.param.length >= 12 ? (reply.param[10]! << 8) | reply.param[11]! : 0
-  const d = reply.data
-  if (errorCode !== 0 || d[0] !== 0xff || d.length < 12) return { errorCode: errorCode || d[0] || 0xffff, recordLength: 0, records: [] }
-  const recordLength = (d[8]! << 8) | d[9]!
-  const count = (d[10]! << 8) | d[11]!
+  const { errorCode, data: d } = parseUserData(reply)
+  if (errorCode !== 0 || d.length < 8) return { errorCode: errorCode || 0xffff, recordLength: 0, records: [] }
+  // SZL id, index, record length, record count, then the records.
+  const recordLength = (d[4]! << 8) | d[5]!
+  const count = (d[6]! << 8) | d[7]!
   const records: Uint8Array[] = []
-  for (let i = 0; i < count && 12 + (i + 1) * recordLength <= d.length; i++) records.push(d.slice(12 + i * recordLength, 12 + (i + 1) * recordLength))
+  for (let i = 0; i < count && 8 + (i + 1) * recordLength <= d.length; i++) records.push(d.slice(8 + i * recordLength, 8 + (i + 1) * recordLength))
   return { errorCode: 0, recordLength, records }
 }
 

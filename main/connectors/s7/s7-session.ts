@@ -2,10 +2,14 @@ import { Socket } from 'node:net'
 import { describeS7Endpoint, formatTsap, type S7Endpoint } from './s7-endpoint'
 import { S7CounterSet } from './s7-counters'
 import {
+  blockInfoPdu,
   connectionRequestFrame,
   cotpType,
   dataFrame,
   dataPayload,
+  listBlocksPdu,
+  parseBlockInfoSize,
+  parseBlockList,
   parseReadVarData,
   parseS7Pdu,
   parseSetupCommunication,
@@ -132,6 +136,26 @@ export class S7Session {
       (pdu) => (parseSzlReply(pdu).errorCode === 0 ? 'ok' : 'not provided'),
     )
     return parseSzlReply(reply)
+  }
+
+  /** Numbers of the DBs in the CPU, where it answers block functions (S7-300/400; S7-1200/1500 mostly do not). */
+  async listDbs(): Promise<{ errorCode: number; numbers: number[] }> {
+    const reply = await this.job(
+      'list blocks',
+      (ref) => listBlocksPdu(ref),
+      (pdu) => (parseBlockList(pdu).errorCode === 0 ? 'ok' : 'not provided'),
+    )
+    return parseBlockList(reply)
+  }
+
+  /** A DB's length in bytes from its block info, where the CPU answers block functions. */
+  async dbSize(db: number): Promise<{ errorCode: number; size?: number }> {
+    const reply = await this.job(
+      'block info',
+      (ref) => blockInfoPdu(ref, db),
+      (pdu) => (parseBlockInfoSize(pdu).errorCode === 0 ? 'ok' : 'not provided'),
+    )
+    return parseBlockInfoSize(reply)
   }
 
   private connectSocket(): Promise<void> {
