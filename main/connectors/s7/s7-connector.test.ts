@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { ConnectionState, TagValue } from '../../../preload/contract'
 import { S7Connector, type S7ConnectorOptions, type S7TagConfig } from './s7-connector'
@@ -262,5 +263,38 @@ describe('S7Connector against the Snap7 server', () => {
     const values = await c.read(tags.map((t) => t.id))
     expect(c.counters().requests - before).toBe(2)
     expect(values.every((v) => v.quality.status === 'good')).toBe(true)
+  })
+})
+
+describe('S7Connector when the device does not speak S7 as expected', () => {
+  it('times out an ISO connection request nobody answers and keeps retrying', async () => {
+    const silent = createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const port = (silent.address() as AddressInfo).port
+    const c = connector({ tags: [tag('DB1.DBD0', 'REAL')], timeoutMs: 200 }, `s7://127.0.0.1:${port}?rack=0&slot=2`)
+    await c.connect()
+    await vi.waitFor(
+      () => expect(c.status().lastError).toMatch(/no answer to the ISO connection request within 200 ms — check rack and slot or the TSAPs — retrying in/),
+      { timeout: 5000 },
+    )
+    expect(c.state()).toBe('reconnecting')
+    await c.disconnect()
+    silent.close()
+  })
+
+  it('says to check rack and slot when the device closes the connection at the connection request', async () => {
+    const refusing = createServer((socket) => socket.once('data', () => socket.end()))
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve))
+    const port = (refusing.address() as AddressInfo).port
+    const c = connector({ tags: [] }, `s7://127.0.0.1:${port}?rack=0&slot=3`)
+    await c.connect()
+    await vi.waitFor(
+      () => expect(c.status().lastError).toContain('refused the ISO connection (TSAP 01.00→01.03) — check rack and slot (S7-1200/1500: rack 0 slot 1'),
+      {
+        timeout: 5000,
+      },
+    )
+    await c.disconnect()
+    refusing.close()
   })
 })

@@ -17,7 +17,7 @@ export class S7RequestError extends Error {
     message: string,
     readonly kind: S7FailureKind,
     /** The item return code (kind 'item') or the header's error class and code as one number (kind 'refused'). */
-    readonly code?: number,
+    readonly s7Code?: number,
   ) {
     super(message)
     this.name = 'S7RequestError'
