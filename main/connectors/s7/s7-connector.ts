@@ -42,7 +42,7 @@ export interface S7ConnectorOptions {
   reconnect?: BackoffOptions
   /** Items per read request (CPU limit); default 20. */
   maxItemsPerRequest?: number
-  /** Gap in bytes up to which neighbouring tags are read as one range; default 16. */
+  /** Gap in bytes up to which neighbouring tags are read as one range; default 16 (-1: not even adjacent tags merge). */
   mergeGapBytes?: number
   trafficLogSize?: number
 }
@@ -326,9 +326,17 @@ export class S7Connector implements S7ConnectorShape {
       const cycle = async () => {
         const started = performance.now()
         const plan = this.plans.get(rateMs)!
-        const values = await this.readBindings(session, bindings, plan, true)
-        if (this.session !== session) return
-        if (values.length > 0) this.emit(values)
+        try {
+          const values = await this.readBindings(session, bindings, plan, true)
+          if (this.session !== session) return
+          if (values.length > 0) this.emit(values)
+          this.settle(`cycle@${rateMs}`)
+        } catch (error) {
+          // A reply we could not make sense of fails this cycle only; the next one tries again.
+          if (this.session !== session) return
+          this.current.counters.errors++
+          this.settle(`cycle@${rateMs}`, `S7 ${this.where}: poll cycle failed: ${(error as Error).message}`)
+        }
         const durationMs = performance.now() - started
         for (const listener of this.cycleListeners) listener({ rateMs, requests: plan.requests.length, durationMs })
         this.pollTimers.push(setTimeout(() => void cycle(), Math.max(0, rateMs - durationMs)))
