@@ -208,6 +208,19 @@ describe('S7Connector against the Snap7 server', () => {
     await expect(w.write('DB12.DBW0', 1)).rejects.toThrow('item not available (DB 12 does not exist)')
   })
 
+  it('polls each scan class at its own rate with its own read plan', async () => {
+    const c = connector({ tags: [tag('DB1.DBD0', 'REAL', { scanRateMs: 100 }), tag('DB1.DBW4', 'INT', { scanRateMs: 60_000 })] })
+    const updates = new Map<string, number>()
+    c.onValues((values) => values.forEach((v) => updates.set(v.tagId, (updates.get(v.tagId) ?? 0) + 1)))
+    const cycles: number[] = []
+    c.onCycle((cycle) => cycles.push(cycle.rateMs))
+    await c.connect()
+    await vi.waitFor(() => expect(updates.get('DB1.DBD0') ?? 0).toBeGreaterThanOrEqual(4), { timeout: 5000 })
+    expect(updates.get('DB1.DBW4')).toBe(1)
+    expect(c.requestsPerCycle()).toBe(2)
+    expect(cycles.filter((rate) => rate === 60_000)).toHaveLength(1)
+  })
+
   it('marks values stale while the server is down, retries with backoff and reads again when it is back', async () => {
     const c = connector({ tags: [tag('DB1.DBD0', 'REAL')] })
     const { latest, states } = watch(c)

@@ -202,7 +202,8 @@ export function parseS7Pdu(pdu: Uint8Array): S7Pdu {
 export function parseSetupCommunication(reply: S7Pdu): { pduSize: number; maxParallelJobs: number } {
   const p = reply.param
   if (p[0] !== FUNCTION.setupCommunication || p.length < 8) throw new Error('the reply to setup communication is not one')
-  return { maxParallelJobs: (p[4]! << 8) | p[5]!, pduSize: (p[6]! << 8) | p[7]! }
+  // Parallel jobs granted to the calling and the called side; the smaller is safe for both.
+  return { maxParallelJobs: Math.min((p[2]! << 8) | p[3]!, (p[4]! << 8) | p[5]!), pduSize: (p[6]! << 8) | p[7]! }
 }
 
 export function parseReadVarData(reply: S7Pdu, itemCount: number): ReadItemResult[] {
