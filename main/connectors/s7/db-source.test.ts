@@ -88,6 +88,9 @@ END_DATA_BLOCK`)
     expect(() => parseDbSource(db('', 'X : "UDT_Missing";'), { D: 1 })).toThrow('DB source line 4: "UDT_Missing" is not defined in this file')
     expect(() => parseDbSource(db('', 'X : Float;'), { D: 1 })).toThrow('DB source line 4: "Float" is not an S7 data type the layout knows')
     expect(() => parseDbSource(db('', 'X Int;'), { D: 1 })).toThrow('DB source line 4: expected ":" after X, found "Int"')
+    expect(() => parseDbSource(db('', 'X : Array[0..99999] of Bool;'), { D: 1 })).toThrow(
+      'DB source line 4: X has 100000 elements; one import takes at most 20000 tags',
+    )
     expect(() => parseDbSource('FUNCTION_BLOCK "FB1"')).toThrow('expected DATA_BLOCK or TYPE, found "FUNCTION_BLOCK"')
     expect(() => parseDbSource(`DATA_BLOCK "Inst"\nVERSION : 0.1\n"FB_Motor"\nBEGIN\nEND_DATA_BLOCK`, { Inst: 3 })).toThrow(
       'DB "Inst" is built on "FB_Motor", which this file does not define',

@@ -53,7 +53,7 @@ export class DbSourceError extends Error {
 type TypeNode =
   | { kind: 'elementary'; name: string; length?: number }
   | { kind: 'struct'; members: Member[] }
-  | { kind: 'array'; dims: [number, number][]; element: TypeNode }
+  | { kind: 'array'; dims: [number, number][]; element: TypeNode; line: number }
   | { kind: 'udt'; name: string; line: number }
 
 interface Member {
@@ -62,6 +62,9 @@ interface Member {
   comment?: string
   line: number
 }
+
+/** More tags than a connection takes many times over: a source asking for this is a mistake, not a DB to poll. */
+const MAX_TAGS = 20_000
 
 /** Bytes of elementary types (BOOL is placed by bits). */
 const ELEMENTARY_BYTES: Readonly<Record<string, number>> = {
@@ -251,7 +254,7 @@ class Parser {
       }
       this.expect(']')
       this.expect('OF', '"of" after the array bounds')
-      return { kind: 'array', dims, element: this.type() }
+      return { kind: 'array', dims, element: this.type(), line: token.line }
     }
     if (token.kind !== 'word') throw new DbSourceError(token.line, `expected a data type, found "${token.text}"`)
     const name = ALIASES[upper] ?? upper
@@ -418,6 +421,12 @@ class Layout {
       case 'array': {
         this.alignEven()
         const count = type.dims.reduce((n, [low, high]) => n * (high - low + 1), 1)
+        if (this.tags.length + count > MAX_TAGS) {
+          throw new DbSourceError(
+            type.line,
+            `${name} has ${count} elements; one import takes at most ${MAX_TAGS} tags — import the DB in parts or leave large arrays out`,
+          )
+        }
         for (let index = 0; index < count; index++) this.place(type.element, `${name}[${arrayIndex(type.dims, index)}]`, path, comment)
         this.alignEven()
         return

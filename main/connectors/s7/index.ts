@@ -1,5 +1,5 @@
 import { describeS7Item, formatS7Address, parseS7Address } from './s7-address'
-import { byteSize, formatS7DataType, S7_DATA_TYPES } from './s7-data-types'
+import { byteSize, formatS7DataType } from './s7-data-types'
 import { parseTsap, type S7ConnectionType } from './s7-endpoint'
 import { S7Connector, type S7TagConfig } from './s7-connector'
 import type { BackoffOptions } from './reconnect-backoff'
@@ -120,8 +120,6 @@ export const S7_ADDRESS_HELP = [
   'DB1,REAL0 · DB1,X6.2 · DB1,S10.20  nodes7 style',
 ] as const
 
-export const S7_TAG_DATA_TYPES = S7_DATA_TYPES
-
 /** Rack/slot or TSAPs per CPU family, for the connection form's presets. */
 export const S7_CPU_PRESETS = [
   { family: 'S7-1500', rack: 0, slot: 1, note: 'enable PUT/GET in the CPU protection settings; DBs non-optimized' },
@@ -135,6 +133,7 @@ export const S7_CPU_PRESETS = [
 ] as const
 
 export { S7Connector, type S7ConnectionStatus, type S7ConnectorShape, type S7TagConfig, type S7ConnectorOptions } from './s7-connector'
+export { S7_DATA_TYPES, type S7ScalarType } from './s7-data-types'
 export type { S7Counters } from './s7-counters'
 export type { S7TrafficFrame, S7TrafficLog } from './s7-traffic-log'
 export type { S7CpuIdentity } from './s7-identity'

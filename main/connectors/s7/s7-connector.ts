@@ -96,7 +96,7 @@ export class S7Connector implements S7ConnectorShape {
   private reconnectTimer?: NodeJS.Timeout
   private reconnectAttempt = 0
   private wanted = false
-  private cycleListeners = new Set<(cycle: { rateMs: number; requests: number; durationMs: number }) => void>()
+  private readonly cycleListeners = new Set<(cycle: { rateMs: number; requests: number; durationMs: number }) => void>()
 
   constructor(private readonly options: S7ConnectorOptions) {
     this.target = typeof options.endpoint === 'string' ? parseS7Url(options.endpoint) : resolveS7Endpoint(options.endpoint)
