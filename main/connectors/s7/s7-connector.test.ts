@@ -132,6 +132,10 @@ describe('S7Connector against the Snap7 server', () => {
       .map((f) => `${f.direction} ${f.service} ${f.result}`)
     expect(services.slice(0, 4)).toEqual(['tx connect sent', 'rx connect ok', 'tx setup communication sent', 'rx setup communication ok'])
     expect(services).toContain('rx read var ok')
+    // COTP connection request: TPDU size 1024, calling TSAP 01.00, called TSAP 01.01 (PG, rack 0, slot 1).
+    expect(c.trafficLog().entries()[0]!.hex).toBe('03 00 00 16 11 E0 00 00 00 01 00 C0 01 0A C1 02 01 00 C2 02 01 01')
+    // Setup communication asking for 8 parallel jobs and a 960-byte PDU.
+    expect(c.trafficLog().entries()[2]!.hex).toBe('03 00 00 19 02 F0 80 32 01 00 00 00 01 00 08 00 00 F0 00 00 08 00 08 03 C0')
     expect(c.counters()).toMatchObject({ timeouts: 0, itemErrors: 0 })
     expect(c.counters().responses).toBe(c.counters().requests)
   })
