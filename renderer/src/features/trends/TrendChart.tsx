@@ -69,6 +69,7 @@ export function TrendChart(props: TrendChartProps): React.JSX.Element {
     const css = getComputedStyle(document.documentElement)
     const muted = css.getPropertyValue('--muted').trim() || '#888'
     const grid = css.getPropertyValue('--border').trim() || '#333'
+    const text = css.getPropertyValue('--text').trim() || '#ddd'
     const noDataFill = theme === 'light' ? 'rgba(90, 90, 110, 0.14)' : 'rgba(200, 200, 220, 0.12)'
     const { pens, ghosts, fixedScale } = latest.current
     const scales: uPlot.Scales = { x: { time: true, auto: false } }
@@ -119,7 +120,7 @@ export function TrendChart(props: TrendChartProps): React.JSX.Element {
             latest.current.onCursor(u.cursor.idx ?? null, left >= 0 ? Math.round(u.posToVal(left, 'x') * 1000) : null)
           },
         ],
-        draw: [(u) => shadeNoData(u, latest.current.noData, latest.current.window.to, noDataFill, muted)],
+        draw: [(u) => shadeNoData(u, latest.current.noData, latest.current.window.to, noDataFill, text)],
       },
     }
     const u = new uPlot(options, latest.current.data as uPlot.AlignedData, element)
