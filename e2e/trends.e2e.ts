@@ -1,6 +1,5 @@
 import { expect, test } from './fixtures/workstation'
 import { goTo, openWorkstation } from './steps/app'
-import { screenshotBothThemes } from './steps/connection-tools'
 import { addModbusConnection, addModbusTag, connectionPanel, demoEndpoints, selectConnection } from './steps/connections'
 import { addPen, readoutRow, trendChart } from './steps/trends'
 
