@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures/workstation'
 import { goTo, openWorkstation } from './steps/app'
+import { addModbusConnection, addModbusTag, connectionPanel, demoEndpoints, selectConnection } from './steps/connections'
 import { addPen, readoutRow, trendChart } from './steps/trends'
 
 test('trends: add two pens from the demo plant, see them move, zoom into the past, read the cursor values', async ({ page, workstation }) => {
@@ -31,7 +32,9 @@ test('trends: add two pens from the demo plant, see them move, zoom into the pas
   // and as Parquet (long format) for pandas/Spark/DuckDB
   await page.getByRole('group', { name: 'Export history' }).getByRole('combobox', { name: 'Export format' }).selectOption('parquet')
   await page.getByRole('button', { name: 'Export history' }).click()
-  await expect(page.getByRole('group', { name: 'Export history' }).getByRole('status')).toContainText(/Exported [\d,]+ rows .* to .*history-.*-parquet\.parquet/)
+  await expect(page.getByRole('group', { name: 'Export history' }).getByRole('status')).toContainText(
+    /Exported [\d,]+ rows .* to .*history-.*-parquet\.parquet/,
+  )
   await page.getByRole('group', { name: 'Export history' }).screenshot({ path: 'test-results/screens/trends-export-parquet.png' })
 
   // Zoom into the past with the mouse wheel: the view leaves live mode and shows recorded history.
@@ -62,4 +65,88 @@ test('trends: add two pens from the demo plant, see them move, zoom into the pas
   await chart.focus()
   await page.keyboard.press('l')
   await expect(page.getByRole('status', { name: 'Range' })).toContainText('Live')
+})
+
+test('trends: a connection lost and back leaves a gap in the trend, live and in history, that the readout calls "no data"', async ({ page, workstation }) => {
+  test.setTimeout(150_000)
+  await openWorkstation(page, workstation)
+  await goTo(page, 'Connections')
+  const demo = await demoEndpoints(page)
+  await addModbusConnection(page, 'Filler PLC', demo.modbusHost, demo.modbusPort)
+  await addModbusTag(page, 'Filler PLC', { name: 'Speed', address: '30003', dataType: 'float32' })
+
+  await goTo(page, 'Trends')
+  await addPen(page, 'filler-plc:Speed')
+  const speed = readoutRow(page, 'filler-plc:Speed')
+  const quality = speed.getByRole('cell').nth(2)
+  await expect(quality).toHaveText('good')
+  // Some seconds of values before the outage, the outage itself and values after it: each wide enough to see and to point at.
+  const stretch = (): Promise<void> => page.waitForTimeout(8_000)
+  await stretch()
+
+  // The connection goes away: live, the pen's line ends and the readout says why there is nothing to show.
+  await goTo(page, 'Connections')
+  await selectConnection(page, 'Filler PLC')
+  await connectionPanel(page, 'Filler PLC').getByRole('button', { name: 'Disconnect' }).click()
+  await expect(connectionPanel(page, 'Filler PLC').getByText('disconnected', { exact: true })).toBeVisible()
+  await goTo(page, 'Trends')
+  await expect(quality).toHaveText(/^no data — Filler PLC/)
+  await expect(speed.getByRole('cell').nth(1)).toHaveText('—')
+  await stretch()
+
+  await goTo(page, 'Connections')
+  await selectConnection(page, 'Filler PLC')
+  await connectionPanel(page, 'Filler PLC').getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(connectionPanel(page, 'Filler PLC').getByText('connected', { exact: true })).toBeVisible()
+  await goTo(page, 'Trends')
+  await expect(quality).toHaveText('good')
+  await stretch()
+
+  // Zoom to the last minute by dragging over it: recorded history, no longer moving.
+  const chart = trendChart(page)
+  const box = (await chart.boundingBox())!
+  const at = (fraction: number): [number, number] => [box.x + box.width * fraction, box.y + box.height / 2]
+  await page.mouse.move(...at(0.8))
+  await page.mouse.down()
+  await page.mouse.move(...at(0.9), { steps: 5 })
+  await page.mouse.move(...at(0.999), { steps: 5 })
+  await page.mouse.up()
+  await expect(page.getByRole('status', { name: 'Range' })).toContainText('History')
+
+  // A person moves along the line from the newest values back until the readout shows the gap.
+  let x = 0.99
+  await expect
+    .poll(
+      async () => {
+        await page.mouse.move(...at(x))
+        x -= 0.01
+        return quality.innerText()
+      },
+      { timeout: 30_000, intervals: [50] },
+    )
+    .toMatch(/^no data — Filler PLC/)
+  const gap = x + 0.01
+  await expect(speed.getByRole('cell').nth(1)).toHaveText('—')
+  // Past the gap, on either side, the readout shows values again: the gap is a stretch, not the end of the line.
+  await page.mouse.move(...at(0.99))
+  await expect(quality).toHaveText('good')
+  await expect
+    .poll(async () => {
+      await page.mouse.move(...at((x -= 0.01)))
+      return quality.innerText()
+    })
+    .toBe('good')
+  expect(x).toBeGreaterThan(0.05) // on a value recorded before the gap, still over the chart
+
+  // Both themes, pointing at the gap.
+  for (let i = 0; i < 2; i++) {
+    const theme = await page.locator('html').getAttribute('data-theme')
+    // The chart is rebuilt for the other theme: point at the gap afresh.
+    await page.mouse.move(...at(0.5))
+    await page.mouse.move(...at(gap))
+    await expect(quality).toHaveText(/^no data/)
+    await page.getByRole('region', { name: 'Trend chart' }).screenshot({ path: `test-results/screens/trends-gap-${theme ?? 'dark'}.png` })
+    await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click()
+    await expect(page.locator('html')).not.toHaveAttribute('data-theme', theme ?? '')
+  }
 })

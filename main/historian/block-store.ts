@@ -2,6 +2,7 @@
 import { blockCount, decodeBlock, decodeBlockInto, encodeBlockView, summarize } from './codec/block';
 import { QualityRuns } from './codec/quality-runs';
 import { encodeRollupView, foldBuckets, RollupScratch } from './codec/rollup-block';
+import { noDataInSamples } from './no-data';
 import type { RollupAggregate } from './rollups';
 import type { Database, Statement } from '../database/sqlite';
 import type { TagBuffer } from './tag-buffer';
@@ -19,6 +20,10 @@ export class BlockStore {
   readonly selectRollupRange: Statement<unknown[]>;
   private readonly scratch = new RollupScratch();
   readonly selectRange: Statement<unknown[]>;
+  /** Blocks holding a no-data mark (NaN), by the partial index blocks_no_data. */
+  readonly selectMarkedRange: Statement<unknown[]>;
+  /** Blocks after a given one in (t_last, id) order, up to those starting after a time. */
+  readonly selectBlocksAfter: Statement<unknown[]>;
   readonly selectChain: Statement<{ id: number; data: Uint8Array }>;
   readonly deleteChain: Statement;
   readonly upsertRollup: Statement;
@@ -38,6 +43,12 @@ export class BlockStore {
       .raw(true);
     this.selectRange = db
       .prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first <= ? ORDER BY t_last, id')
+      .raw(true);
+    this.selectMarkedRange = db
+      .prepare('SELECT t_last, id, data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first <= ? AND count > value_count ORDER BY t_last, id')
+      .raw(true);
+    this.selectBlocksAfter = db
+      .prepare('SELECT t_last, id, data FROM blocks WHERE tag_id = ? AND t_last >= ? AND NOT (t_last = ? AND id <= ?) AND t_first <= ? ORDER BY t_last, id')
       .raw(true);
     // The chain is the tag's newest blocks: the t_last bound keeps both on a short range of the (tag_id, t_last) index.
     this.selectChain = db.prepare('SELECT id, data FROM blocks WHERE tag_id = ? AND t_last >= ? AND sealed = 0 AND id >= ? ORDER BY id');
@@ -177,8 +188,8 @@ function concat(parts: SampleRange[]): SampleRange {
   return { t, v, runs };
 }
 
-export function toRawSeries(tagId: string, r: SampleRange): RawSeries {
+export function toRawSeries(tagId: string, r: SampleRange, from: number, to: number): RawSeries {
   const n = r.t.length;
-  const qualityChanges = r.runs.start.map((s, i) => ({ t: r.t[s], quality: r.runs.quality[i], reason: r.runs.reason[i] }));
-  return { tagId, t: r.t, v: r.v, q: r.runs.expand(n), qualityChanges };
+  const qualityChanges = r.runs.start.map((s, i) => ({ index: s, t: r.t[s], quality: r.runs.quality[i], reason: r.runs.reason[i] }));
+  return { tagId, t: r.t, v: r.v, q: r.runs.expand(n), qualityChanges, noData: noDataInSamples(r, from, to) };
 }

@@ -63,7 +63,21 @@ function write(out: Writable, text: string | Uint8Array, signal?: AbortSignal): 
 
 type ColumnSource = Parameters<ParquetWriter['write']>[0]['columnData'][number];
 
-/** Parquet long format, one row group per time chunk: time (TIMESTAMP_MILLIS), tag (UTF-8), value (DOUBLE), quality (INT32). */
+/** The reason recorded with each sample's quality ('' when none), from the series' quality changes. */
+function reasonsOf(s: RawSeries): string[] {
+  const reasons = new Array<string>(s.t.length).fill('');
+  s.qualityChanges.forEach((change, k) => {
+    if (change.reason === null) return;
+    const end = k + 1 < s.qualityChanges.length ? s.qualityChanges[k + 1].index : s.t.length;
+    reasons.fill(change.reason, change.index, end);
+  });
+  return reasons;
+}
+
+/**
+ * Parquet long format, one row group per time chunk: time (TIMESTAMP_MILLIS), tag (UTF-8), value (DOUBLE),
+ * quality (INT32) and reason (UTF-8, null when none).
+ */
 function parquetColumns(series: RawSeries[]): ColumnSource[] {
   let n = 0;
   for (const s of series) n += s.t.length;
@@ -71,12 +85,16 @@ function parquetColumns(series: RawSeries[]): ColumnSource[] {
   const tag = new Array<string>(n);
   const value = new Float64Array(n);
   const quality = new Int32Array(n);
+  const reason = new Array<string | null>(n).fill(null);
   let off = 0;
   for (const s of series) {
     time.set(s.t, off);
     value.set(s.v, off); // NaN and ±Inf are plain IEEE doubles in Parquet
     quality.set(s.q, off);
     tag.fill(s.tagId, off, off + s.t.length);
+    reasonsOf(s).forEach((r, i) => {
+      if (r !== '') reason[off + i] = r;
+    });
     off += s.t.length;
   }
   return [
@@ -84,6 +102,7 @@ function parquetColumns(series: RawSeries[]): ColumnSource[] {
     { name: 'tag', data: tag, type: 'STRING', nullable: false },
     { name: 'value', data: value, type: 'DOUBLE', nullable: false },
     { name: 'quality', data: quality, type: 'INT32', nullable: false },
+    { name: 'reason', data: reason, type: 'STRING', nullable: true },
   ];
 }
 
@@ -130,8 +149,8 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
     });
   }
   try {
-    if (o.format === 'csv-long') await emit('time,tag,value,quality\n');
-    if (o.format === 'csv-wide') await emit(['time', ...o.tagIds].map(csvField).join(',') + '\n');
+    if (o.format === 'csv-long') await emit('time,tag,value,quality,reason\n');
+    if (o.format === 'csv-wide') await emit(['time', ...o.tagIds.flatMap((id) => [id, `${id} quality`, `${id} reason`])].map(csvField).join(',') + '\n');
     for (let cs = o.from; cs <= o.to; cs += chunkMs) {
       o.signal?.throwIfAborted();
       const ce = Math.min(o.to, cs + chunkMs - 1);
@@ -145,6 +164,7 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
         rows += n;
       } else if (o.format === 'csv-wide') {
         const pos = series.map(() => 0);
+        const reasons = series.map(reasonsOf);
         for (;;) {
           let tMin = Infinity;
           for (let k = 0; k < series.length; k++) if (pos[k] < series[k].t.length && series[k].t[pos[k]] < tMin) tMin = series[k].t[pos[k]];
@@ -153,9 +173,10 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
           for (let k = 0; k < series.length; k++) {
             const s = series[k];
             if (pos[k] < s.t.length && s.t[pos[k]] === tMin) {
-              cells.push(num(s.v[pos[k]++]));
+              const i = pos[k]++;
+              cells.push(num(s.v[i]), String(s.q[i]), csvField(reasons[k][i]));
               done++;
-            } else cells.push('');
+            } else cells.push('', '', '');
           }
           lines.push(cells.join(','));
           rows++;
@@ -163,12 +184,14 @@ export async function exportRange(source: ExportSource, o: ExportOptions): Promi
       } else {
         for (const s of series) {
           const tag = o.format === 'jsonl' ? JSON.stringify(s.tagId) : csvField(s.tagId);
+          const reasons = reasonsOf(s);
           for (let i = 0; i < s.t.length; i++) {
             const v = s.v[i];
+            const reason = reasons[i];
             lines.push(
               o.format === 'jsonl'
-                ? `{"t":${o.timeFormat === 'epoch-ms' ? s.t[i] : `"${time(s.t[i])}"`},"tag":${tag},"v":${Number.isFinite(v) ? num(v) : `"${num(v)}"`},"q":${s.q[i]}}`
-                : `${time(s.t[i])},${tag},${num(v)},${s.q[i]}`,
+                ? `{"t":${o.timeFormat === 'epoch-ms' ? s.t[i] : `"${time(s.t[i])}"`},"tag":${tag},"v":${Number.isFinite(v) ? num(v) : `"${num(v)}"`},"q":${s.q[i]}${reason ? `,"reason":${JSON.stringify(reason)}` : ''}}`
+                : `${time(s.t[i])},${tag},${num(v)},${s.q[i]},${csvField(reason)}`,
             );
           }
           done += s.t.length;

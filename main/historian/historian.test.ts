@@ -50,7 +50,7 @@ describe('historian ingest and raw queries', () => {
     expect(s.q[999]).toBe(0);
     expect(s.q[1000]).toBe(2);
     expect(s.q[1010]).toBe(0);
-    expect(s.qualityChanges).toContainEqual({ t: ts[1000], quality: 2, reason: 'comm lost' });
+    expect(s.qualityChanges).toContainEqual({ index: 1000, t: ts[1000], quality: 2, reason: 'comm lost' });
     // sub-range boundaries are inclusive
     const [sub] = h2.queryRaw(['Line1.Filler.Speed'], ts[10], ts[20]);
     expect(Array.from(sub.t)).toEqual(ts.slice(10, 21));

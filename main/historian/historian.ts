@@ -355,7 +355,7 @@ export class Historian {
 
   queryRaw(tagIds: readonly string[], from: number, to: number): RawSeries[] {
     this.assertOpen();
-    return tagIds.map((id) => toRawSeries(id, this.store.readRange(this.dbIdOf(id), this.buffers.get(id), from, to)));
+    return tagIds.map((id) => toRawSeries(id, this.store.readRange(this.dbIdOf(id), this.buffers.get(id), from, to), from, to));
   }
 
   queryBuckets(tagIds: readonly string[], from: number, to: number, buckets: number, options?: BucketQueryOptions): BucketSeries[] {

@@ -14,6 +14,13 @@ function tables(db: Db): string[] {
     .map((r) => r.name);
 }
 
+function indexes(db: Db): string[] {
+  return db
+    .prepare<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
+    .all()
+    .map((r) => r.name);
+}
+
 function columns(db: Db, table: string): string[] {
   return db.prepare<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((r) => r.name);
 }
@@ -26,6 +33,9 @@ describe('historian migrations (shared numbered runner)', () => {
     expect(schemaVersion(db, VERSION_TABLE)).toBe(latest);
     expect(tables(db)).toEqual(['blocks', 'rollups', 'schema_version', 'settings', 'tags']);
     expect(columns(db, 'blocks')).toContain('rollup');
+    expect(indexes(db)).toContain('blocks_no_data');
+    expect(migrate(db, migrations, VERSION_TABLE, 4)).toBe(4);
+    expect(indexes(db)).not.toContain('blocks_no_data');
     expect(migrate(db, migrations, VERSION_TABLE, 3)).toBe(3);
     expect(columns(db, 'blocks')).not.toContain('rollup');
     expect(migrate(db, migrations, VERSION_TABLE, 1)).toBe(1);
@@ -63,7 +73,7 @@ describe('historian migrations (shared numbered runner)', () => {
     expect(columns(db, 'blocks')).not.toContain('rollup');
     db.close();
     const h = openHistorian({ file, flushIntervalMs: 0, retentionIntervalMs: 0 });
-    expect(schemaVersion(h.database, VERSION_TABLE)).toBe(4);
+    expect(schemaVersion(h.database, VERSION_TABLE)).toBe(migrations[migrations.length - 1].version);
     const [raw] = h.queryRaw(['T'], 0, 2e12);
     expect(raw.t.length).toBe(500);
     expect(raw.v[499]).toBe(499 / 3);

@@ -4,6 +4,7 @@ import { decodeBlock } from './codec/block';
 import { decodeRollup, foldBuckets, RollupScratch } from './codec/rollup-block';
 import type { RollupAggregate } from './rollups';
 import type { TagBuffer } from './tag-buffer';
+import { noDataInSamples, noDataInStore } from './no-data';
 import type { BucketSeries } from './types';
 
 export interface BucketQueryOptions {
@@ -22,7 +23,7 @@ function newSeries(tagId: string, from: number, to: number, buckets: number, sou
   const nan = () => new Float64Array(buckets).fill(Number.NaN);
   return {
     tagId, from, to, bucketMs: (to - from) / buckets, source,
-    count: new Float64Array(buckets), min: nan(), max: nan(), avg: new Float64Array(buckets), first: nan(), last: nan(),
+    count: new Float64Array(buckets), min: nan(), max: nan(), avg: new Float64Array(buckets), first: nan(), last: nan(), noData: [],
   };
 }
 
@@ -170,8 +171,10 @@ export function queryBucketsForTag(
   if (width === null) {
     const r = store.readRange(tagDbId, buffer, from, to);
     addRaw(s, sums, r.t, r.v, r.t.length);
+    s.noData = noDataInSamples(r, from, to);
     return finish(s, sums);
   }
+  s.noData = noDataInStore(store, tagDbId, buffer, from, to);
   // Rollup buckets are placed by their start time: edges are exact when from and bucketMs are multiples of the width.
   if (tagDbId !== null) {
     if (width === store.blockRollupMs) addBlockRollups(store, s, sums, tagDbId, width);

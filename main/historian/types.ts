@@ -14,8 +14,23 @@ export interface Sample {
 }
 
 export interface QualityChange {
+  /** Index of the first sample with this quality (and reason). */
+  index: number;
   t: number;
   quality: number;
+  reason: string | null;
+}
+
+/**
+ * A stretch with no data: from a no-data mark (a NaN sample, written when recording stops, a connection is lost or a
+ * read fails) to the tag's next value. A trend breaks its line there instead of joining across it.
+ */
+export interface NoDataSpan {
+  /** Time of the mark (the first one, when several follow each other). */
+  from: number;
+  /** Time of the next value, or null when none follows up to the end of the range queried. */
+  to: number | null;
+  /** The reason recorded with the mark, e.g. 'recording stopped', 'broker connection lost'. */
   reason: string | null;
 }
 
@@ -25,6 +40,8 @@ export interface RawSeries {
   v: Float64Array;
   q: Uint8Array;
   qualityChanges: QualityChange[];
+  /** Spans with no data that begin in the range, in time order. */
+  noData: NoDataSpan[];
 }
 
 export interface BucketSeries {
@@ -41,6 +58,11 @@ export interface BucketSeries {
   avg: Float64Array;
   first: Float64Array;
   last: Float64Array;
+  /**
+   * Spans with no data that begin in the range, in time order. A bucket holding only marks has count 0; one holding
+   * values on both sides of a mark has the span inside it, so a line drawn from the buckets breaks at each span.
+   */
+  noData: NoDataSpan[];
 }
 
 export type ValueAtMode = 'previous' | 'interpolated';

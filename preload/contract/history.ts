@@ -4,6 +4,10 @@ import { tagIdSchema, longTaskProgressSchema } from './schemas'
 /** JSON has no NaN: empty buckets and NaN samples travel as null. */
 const numbers = z.array(z.number().nullable())
 
+/** From a no-data mark (recording stopped, connection lost, a bad read) to the next value; to is null while none follows in the range. */
+export const noDataSpanSchema = z.object({ from: z.number(), to: z.number().nullable(), reason: z.string().nullable() })
+export type NoDataSpan = z.infer<typeof noDataSpanSchema>
+
 export const historyBucketsSchema = z.object({
   tagId: z.string(),
   /** Rollup width used (ms), or 'raw'. */
@@ -18,6 +22,8 @@ export const historyBucketsSchema = z.object({
   avg: numbers,
   first: numbers,
   last: numbers,
+  /** Stretches with no data that begin in the range: a line drawn from the buckets breaks at each. */
+  noData: z.array(noDataSpanSchema),
 })
 export type HistoryBuckets = z.infer<typeof historyBucketsSchema>
 
@@ -28,6 +34,8 @@ export const historyRawSchema = z.object({
   /** 0 good, 1 uncertain, 2 bad. */
   q: z.array(z.number()),
   truncated: z.boolean(),
+  /** Stretches with no data that begin in the range (the NaN samples in v are their marks). */
+  noData: z.array(noDataSpanSchema),
 })
 export type HistoryRaw = z.infer<typeof historyRawSchema>
 
@@ -47,15 +55,30 @@ export type HistorianStatsInfo = z.infer<typeof historianStatsSchema>
 const DAY_MS = 86_400_000
 
 export const retentionSchema = z.object({
-  maxAgeMs: z.number().int().min(60_000).max(3650 * DAY_MS).nullable(),
-  maxBytes: z.number().int().min(1024 * 1024).max(2 ** 50).nullable(),
+  maxAgeMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(3650 * DAY_MS)
+    .nullable(),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(2 ** 50)
+    .nullable(),
 })
 export type RetentionSettings = z.infer<typeof retentionSchema>
 
 export const tagRecordingSchema = z.object({
   deadband: z.number().min(0).max(1e12).nullable(),
   onChange: z.boolean(),
-  retentionMs: z.number().int().min(60_000).max(3650 * DAY_MS).nullable(),
+  retentionMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(3650 * DAY_MS)
+    .nullable(),
 })
 export type TagRecording = z.infer<typeof tagRecordingSchema>
 
@@ -69,11 +92,17 @@ const ordered = (input: { from: number; to: number }): boolean => input.from < i
 export const historyRequests = {
   /** One bucket per pixel (min/max/avg/first/last/count), from the coarsest level that still has enough buckets. */
   'history.buckets': {
-    input: z.object({ ...range, buckets: z.number().int().min(1).max(10_000) }).strict().refine(ordered, { message: '"from" must be before "to"' }),
+    input: z
+      .object({ ...range, buckets: z.number().int().min(1).max(10_000) })
+      .strict()
+      .refine(ordered, { message: '"from" must be before "to"' }),
     output: z.array(historyBucketsSchema),
   },
   'history.raw': {
-    input: z.object({ ...range, limit: z.number().int().min(1).max(1_000_000).optional() }).strict().refine(ordered, { message: '"from" must be before "to"' }),
+    input: z
+      .object({ ...range, limit: z.number().int().min(1).max(1_000_000).optional() })
+      .strict()
+      .refine(ordered, { message: '"from" must be before "to"' }),
     output: z.array(historyRawSchema),
   },
   'history.stats': { input: z.object({}).strict().optional(), output: historianStatsSchema },

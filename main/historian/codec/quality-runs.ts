@@ -31,6 +31,15 @@ export class QualityRuns {
 
   /** Quality of sample `index` (runs must be non-empty). */
   qualityAt(index: number): number {
+    return this.quality[this.runOf(index)];
+  }
+
+  /** Reason recorded with the quality of sample `index`, or null (runs must be non-empty). */
+  reasonAt(index: number): string | null {
+    return this.reason[this.runOf(index)];
+  }
+
+  private runOf(index: number): number {
     let lo = 0;
     let hi = this.start.length - 1;
     while (lo < hi) {
@@ -38,7 +47,7 @@ export class QualityRuns {
       if (this.start[mid] <= index) lo = mid;
       else hi = mid - 1;
     }
-    return this.quality[lo];
+    return lo;
   }
 
   /** Runs restricted to samples [from, to), re-based to index 0. */

@@ -6,6 +6,7 @@ import * as m0001 from './0001_tags_blocks';
 import * as m0002 from './0002_rollups';
 import * as m0003 from './0003_settings';
 import * as m0004 from './0004_block_rollups';
+import * as m0005 from './0005_no_data_index';
 
 export type Migration = NumberedMigration;
 
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { name: '0002_rollups', ...m0002 },
   { name: '0003_settings', ...m0003 },
   { name: '0004_block_rollups', ...m0004 },
+  { name: '0005_no_data_index', ...m0005 },
 ];

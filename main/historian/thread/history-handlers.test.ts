@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HistoryExportEvent, TagValue } from '../../../preload/contract'
+import { historyRequests, type HistoryExportEvent, type TagValue } from '../../../preload/contract'
 import { historyHandlers } from './history-handlers'
 import { ThreadedHistorian } from './threaded-historian'
 
@@ -35,6 +35,29 @@ describe('history channels', () => {
     expect(raw.t).toHaveLength(60)
     expect(raw.truncated).toBe(true)
     expect(raw.q[50]).toBe(2)
+  })
+
+  it('breaks the line where a connection was lost, live (not flushed yet) and in history: raw and buckets carry the span and its reason', async () => {
+    // On a 10 s edge at most 10 s ahead, so the mark (written at the clock's now) falls in [now - 10 s, now].
+    const now = Math.ceil(Date.now() / 10_000) * 10_000
+    historian.record(Array.from({ length: 10 }, (_, i) => sample('Live.Speed', now - 30_000 + i * 1000, 40 + i)))
+    // The connection is lost: its last value comes again, flagged stale, with the connector's reason.
+    historian.record([{ ...sample('Live.Speed', now - 21_000, 49, 'bad', 'broker connection lost'), stale: true }])
+    historian.record(Array.from({ length: 10 }, (_, i) => sample('Live.Speed', now + 20_000 + i * 1000, 60 + i)))
+    const range = { tagIds: ['Live.Speed'], from: now - 60_000, to: now + 60_000 }
+    const raw = historyRequests['history.raw'].output.parse(await handlers['history.raw'](range))
+    expect(raw[0].noData).toHaveLength(1)
+    const [span] = raw[0].noData
+    expect(span).toMatchObject({ to: now + 20_000, reason: 'broker connection lost' })
+    expect(span.from).toBeGreaterThan(now - 21_000)
+    expect(raw[0].v[raw[0].t.indexOf(span.from)]).toBeNull()
+    await historian.flush()
+    const buckets = historyRequests['history.buckets'].output.parse(await handlers['history.buckets']({ ...range, buckets: 12 }))
+    expect(buckets[0].noData).toEqual([span])
+    // The 10 s bucket holding the mark and nothing else is empty: no value, no line through it.
+    const markBucket = Math.floor((span.from - range.from) / buckets[0].bucketMs)
+    expect(buckets[0].count[markBucket]).toBe(0)
+    expect(buckets[0].avg[markBucket]).toBeNull()
   })
 
   it('streams an export with progress, then the file it wrote', async () => {

@@ -35,7 +35,13 @@ export function historyHandlers(historian: HistoryStore, exportsDir: string) {
             // A few progress events a second are plenty for a progress bar.
             if (Date.now() - lastProgress < 200 && p.done < p.total) return
             lastProgress = Date.now()
-            sink.emit({ kind: 'progress', done: p.done, total: p.total, rate: Number.isFinite(p.rate) ? p.rate : 0, etaMs: Number.isFinite(p.etaMs) ? p.etaMs : 0 })
+            sink.emit({
+              kind: 'progress',
+              done: p.done,
+              total: p.total,
+              rate: Number.isFinite(p.rate) ? p.rate : 0,
+              etaMs: Number.isFinite(p.etaMs) ? p.etaMs : 0,
+            })
           },
         })
         .then((result) => {
@@ -58,6 +64,7 @@ export function historyHandlers(historian: HistoryStore, exportsDir: string) {
         avg: nullable(series.avg),
         first: nullable(series.first),
         last: nullable(series.last),
+        noData: series.noData,
       })),
     'history.raw': async (input: { tagIds: string[]; from: number; to: number; limit?: number }): Promise<HistoryRaw[]> => {
       const limit = input.limit ?? 200_000
@@ -69,6 +76,7 @@ export function historyHandlers(historian: HistoryStore, exportsDir: string) {
           v: nullable(series.v.subarray(0, n)),
           q: Array.from(series.q.subarray(0, n)),
           truncated: series.t.length > limit,
+          noData: series.t.length > limit ? series.noData.filter((span) => span.from <= series.t[n - 1]) : series.noData,
         }
       })
     },

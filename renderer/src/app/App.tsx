@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, type ComponentType } from 'react'
+import { Suspense, lazy, useEffect, useLayoutEffect, type ComponentType } from 'react'
 import { useClient } from './client-context'
 import { Nav } from './Nav'
 import { HostLinkBanner } from './HostLinkBanner'
@@ -40,7 +40,8 @@ export function App(): React.JSX.Element {
   const view = useUi((s) => s.view)
   const theme = useUi((s) => s.theme)
   useHostStreams()
-  useEffect(() => {
+  // Before any effect below runs: charts read the theme's colours from the document when they are built.
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme
   }, [theme])
   const Current = VIEW_COMPONENTS[view]

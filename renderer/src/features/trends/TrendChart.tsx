@@ -14,13 +14,41 @@ export interface TrendChartProps {
   ghosts: boolean
   window: { from: number; to: number }
   fixedScale: Record<string, { min: number; max: number } | undefined>
+  /** Stretches with no data (epoch ms; to null = still none at the window's end), shaded behind the pens. */
+  noData: readonly { from: number; to: number | null }[]
   onWindow(window: { from: number; to: number }): void
-  onCursor(index: number | null): void
+  /** The data index nearest the cursor and the time under it (epoch ms), or nulls when it leaves the plot. */
+  onCursor(index: number | null, time: number | null): void
   onLive(): void
   chartRef?: (plot: uPlot | null) => void
 }
 
 const stepped = uPlot.paths.stepped?.({ align: 1 })
+
+/** Shades each stretch with no data over the plot area and labels it when there is room. */
+function shadeNoData(u: uPlot, spans: TrendChartProps['noData'], windowTo: number, fill: string, text: string): void {
+  if (spans.length === 0) return
+  const { ctx } = u
+  const { left, top, width, height } = u.bbox
+  ctx.save()
+  ctx.beginPath()
+  ctx.rect(left, top, width, height)
+  ctx.clip()
+  ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`
+  ctx.textAlign = 'center'
+  for (const span of spans) {
+    const x0 = u.valToPos(span.from / 1000, 'x', true)
+    const x1 = u.valToPos((span.to ?? windowTo) / 1000, 'x', true)
+    if (!(x1 > left) || !(x0 < left + width)) continue
+    ctx.fillStyle = fill
+    ctx.fillRect(x0, top, Math.max(1, x1 - x0), height)
+    if (x1 - x0 > 48 * devicePixelRatio) {
+      ctx.fillStyle = text
+      ctx.fillText('no data', (Math.max(x0, left) + Math.min(x1, left + width)) / 2, top + 14 * devicePixelRatio)
+    }
+  }
+  ctx.restore()
+}
 
 /**
  * The trend plot: one y axis per unit, steps for states and booleans, gaps as gaps.
@@ -41,6 +69,8 @@ export function TrendChart(props: TrendChartProps): React.JSX.Element {
     const css = getComputedStyle(document.documentElement)
     const muted = css.getPropertyValue('--muted').trim() || '#888'
     const grid = css.getPropertyValue('--border').trim() || '#333'
+    const text = css.getPropertyValue('--text').trim() || '#ddd'
+    const noDataFill = theme === 'light' ? 'rgba(90, 90, 110, 0.14)' : 'rgba(200, 200, 220, 0.12)'
     const { pens, ghosts, fixedScale } = latest.current
     const scales: uPlot.Scales = { x: { time: true, auto: false } }
     units.forEach((unit) => {
@@ -84,7 +114,13 @@ export function TrendChart(props: TrendChartProps): React.JSX.Element {
             latest.current.onWindow({ from: Math.round(from), to: Math.round(to) })
           },
         ],
-        setCursor: [(u) => latest.current.onCursor(u.cursor.idx ?? null)],
+        setCursor: [
+          (u) => {
+            const left = u.cursor.left ?? -1
+            latest.current.onCursor(u.cursor.idx ?? null, left >= 0 ? Math.round(u.posToVal(left, 'x') * 1000) : null)
+          },
+        ],
+        draw: [(u) => shadeNoData(u, latest.current.noData, latest.current.window.to, noDataFill, text)],
       },
     }
     const u = new uPlot(options, latest.current.data as uPlot.AlignedData, element)

@@ -1,13 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useMemo, useRef, useState } from 'react'
 import type uPlot from 'uplot'
-import type { TagInfo } from '../../../../preload/contract'
+import type { NoDataSpan, TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime, formatValue } from '../../app/format'
 import { HistoryExport } from './HistoryExport'
 import { RecordingPanel } from './RecordingPanel'
 import { TrendChart, type AlignedData } from './TrendChart'
-import { alignPens, bucketsToPoints, isStepped, rawToPoints, toCsv, type PenPoints } from './trend-series'
+import { alignPens, bucketsToPoints, isStepped, noDataAt, rawToPoints, toCsv, type PenPoints } from './trend-series'
 import { COMPARE_OFFSETS, LIVE_SPANS, MAX_PENS, PEN_COLORS, useTrend, windowOf } from './trend-store'
 
 /** Ranges up to this span are drawn from raw samples (with their quality); longer ones from buckets. */
@@ -55,7 +55,7 @@ export function TrendsView(): React.JSX.Element {
   const tags = useMemo(() => (tagsQuery.data ?? []).filter((t) => t.dataType !== 'string'), [tagsQuery.data])
   const { penIds, range, compareMs, fixedScale, saved, addPen, removePen, setRange, setCompare, setFixedScale, saveView, loadView } = useTrend()
   const pens = useMemo(() => penIds.map((id) => tags.find((t) => t.id === id)).filter((t): t is TagInfo => t !== undefined), [penIds, tags])
-  const [cursor, setCursor] = useState<number | null>(null)
+  const [cursor, setCursor] = useState<{ index: number | null; time: number | null }>({ index: null, time: null })
   const [viewName, setViewName] = useState('')
   const plot = useRef<uPlot | null>(null)
   const width = Math.max(200, Math.min(4000, plot.current?.bbox.width ? Math.round(plot.current.bbox.width / devicePixelRatio) : 1200))
@@ -70,20 +70,23 @@ export function TrendsView(): React.JSX.Element {
     refetchInterval: range.mode === 'live' ? 1000 : false,
     queryFn: async () => {
       const w = windowOf(range, Date.now())
-      const load = async (from: number, to: number, shift: number): Promise<(PenPoints & { q?: number[] })[]> => {
+      type LoadedPen = PenPoints & { q?: number[]; noData: NoDataSpan[] }
+      const shifted = (spans: NoDataSpan[], shift: number): NoDataSpan[] =>
+        spans.map((span) => ({ ...span, from: span.from + shift, to: span.to === null ? null : span.to + shift }))
+      const load = async (from: number, to: number, shift: number): Promise<LoadedPen[]> => {
         if (to - from <= RAW_SPAN_MS) {
           const raw = await client.call('history.raw', { tagIds: penIds, from, to })
           return penIds.map((id) => {
             const s = raw.find((r) => r.tagId === id)
             const points = s ? rawToPoints(s.t, s.v, s.q) : { x: [], y: [], q: [] }
-            return { ...points, x: points.x.map((x) => x + shift / 1000) }
+            return { ...points, x: points.x.map((x) => x + shift / 1000), noData: shifted(s?.noData ?? [], shift) }
           })
         }
         const buckets = await client.call('history.buckets', { tagIds: penIds, from, to, buckets: width })
         return penIds.map((id, i) => {
           const s = buckets.find((b) => b.tagId === id)
           const points = s ? bucketsToPoints(s, isStepped(pens[i] ?? { dataType: 'float64' })) : { x: [], y: [] }
-          return { ...points, x: points.x.map((x) => x + shift / 1000) }
+          return { ...points, x: points.x.map((x) => x + shift / 1000), noData: shifted(s?.noData ?? [], shift) }
         })
       }
       const current = await load(w.from, w.to, 0)
@@ -94,7 +97,7 @@ export function TrendsView(): React.JSX.Element {
         const byTime = new Map(pen.x.map((x, i) => [x, pen.q?.[i]]))
         return aligned[0].map((x) => byTime.get(x))
       })
-      return { aligned, qualities, raw: w.to - w.from <= RAW_SPAN_MS, window: w }
+      return { aligned, qualities, noData: current.map((pen) => pen.noData), raw: w.to - w.from <= RAW_SPAN_MS, window: w }
     },
   })
 
@@ -103,7 +106,10 @@ export function TrendsView(): React.JSX.Element {
   const data: AlignedData =
     history.data && history.data.aligned.length === columns ? history.data.aligned : ([[], ...Array.from({ length: columns - 1 }, () => [])] as AlignedData)
   const shownWindow = range.mode === 'live' ? (history.data?.window ?? window) : window
-  const readoutIndex = cursor ?? (data[0].length > 0 ? data[0].length - 1 : null)
+  const readoutIndex = cursor.index ?? (data[0].length > 0 ? data[0].length - 1 : null)
+  const noData = history.data && history.data.aligned.length === columns ? history.data.noData : []
+  // The readout says "no data" wherever the cursor is inside a span, not only on the point that marks it.
+  const readoutTime = cursor.index !== null && cursor.time !== null ? cursor.time : readoutIndex !== null ? data[0][readoutIndex] * 1000 : undefined
   const valueAt = (column: (number | null | undefined)[] | undefined, index: number | null): number | null | undefined => {
     if (!column || index === null) return undefined
     for (let i = index; i >= 0; i--) if (column[i] !== undefined) return column[i]
@@ -113,7 +119,11 @@ export function TrendsView(): React.JSX.Element {
   const exportCsv = (): void => {
     const names = pens.map((p) => p.id)
     const visible = data.slice(0, pens.length + 1) as AlignedData
-    download(`trend-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`, URL.createObjectURL(new Blob([toCsv(names, visible)], { type: 'text/csv' })))
+    const quality = pens.map((_, i) => ({ quality: history.data?.qualities[i], noData: noData[i] ?? [] }))
+    download(
+      `trend-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`,
+      URL.createObjectURL(new Blob([toCsv(names, visible, quality)], { type: 'text/csv' })),
+    )
   }
   const exportPng = (): void => {
     const canvas = plot.current?.ctx.canvas
@@ -164,7 +174,8 @@ export function TrendsView(): React.JSX.Element {
         </div>
         <div className="toolbar wrap">
           <span role="status" aria-label="Range">
-            {range.mode === 'live' ? <strong className="live-badge">● Live</strong> : <strong>History</strong>} {formatTime(shownWindow.from)} → {formatTime(shownWindow.to)}{' '}
+            {range.mode === 'live' ? <strong className="live-badge">● Live</strong> : <strong>History</strong>} {formatTime(shownWindow.from)} →{' '}
+            {formatTime(shownWindow.to)}{' '}
             <span className="muted">
               ({Math.round(span / 1000)} s{history.data ? `, ${history.data.raw ? 'raw samples' : 'buckets'}` : ''})
             </span>
@@ -186,7 +197,14 @@ export function TrendsView(): React.JSX.Element {
             />
           </label>
           <span className="spacer" />
-          <input type="text" aria-label="View name" placeholder="View name" value={viewName} onChange={(e) => setViewName(e.target.value)} style={{ minWidth: 120 }} />
+          <input
+            type="text"
+            aria-label="View name"
+            placeholder="View name"
+            value={viewName}
+            onChange={(e) => setViewName(e.target.value)}
+            style={{ minWidth: 120 }}
+          />
           <button type="button" disabled={!viewName || pens.length === 0} onClick={() => saveView(viewName)}>
             Save view
           </button>
@@ -216,8 +234,9 @@ export function TrendsView(): React.JSX.Element {
               ghosts={compareMs > 0}
               window={shownWindow}
               fixedScale={fixedScale}
+              noData={noData.flat()}
               onWindow={(w) => setRange({ mode: 'fixed', ...w })}
-              onCursor={setCursor}
+              onCursor={(index, time) => setCursor({ index, time })}
               onLive={() => setRange({ mode: 'live', spanMs: range.mode === 'live' ? range.spanMs : LIVE_SPANS[0].ms })}
               chartRef={(u) => (plot.current = u)}
             />
@@ -236,9 +255,10 @@ export function TrendsView(): React.JSX.Element {
               </thead>
               <tbody>
                 {pens.map((pen, i) => {
-                  const v = valueAt(data[i + 1], readoutIndex)
+                  const gap = readoutTime === undefined ? undefined : noDataAt(noData[i] ?? [], readoutTime)
+                  const v = gap ? null : valueAt(data[i + 1], readoutIndex)
                   const q = readoutIndex === null ? undefined : history.data?.qualities[i]?.[readoutIndex]
-                  const at = readoutIndex !== null ? data[0][readoutIndex] * 1000 : undefined
+                  const at = gap ? readoutTime : readoutIndex !== null ? data[0][readoutIndex] * 1000 : undefined
                   const unit = pen.unit ?? ''
                   return (
                     <tr key={pen.id}>
@@ -246,7 +266,17 @@ export function TrendsView(): React.JSX.Element {
                         <span className="swatch" style={{ background: PEN_COLORS[i % PEN_COLORS.length] }} /> {pen.id}
                       </td>
                       <td className="num">{formatValue(v ?? null, pen.unit, pen.enumLabels)}</td>
-                      <td>{q !== undefined ? QUALITY[q] : v === null ? 'gap' : history.data?.raw ? '—' : 'bucket'}</td>
+                      <td>
+                        {gap
+                          ? `no data${gap.reason ? ` — ${gap.reason}` : ''}`
+                          : q !== undefined
+                            ? QUALITY[q]
+                            : v === null
+                              ? 'gap'
+                              : history.data?.raw
+                                ? '—'
+                                : 'bucket'}
+                      </td>
                       <td className="muted">{formatTime(at)}</td>
                       <td>
                         <label>

@@ -1,4 +1,4 @@
-import type { HistoryBuckets, TagInfo } from '../../../../preload/contract'
+import type { HistoryBuckets, NoDataSpan, TagInfo } from '../../../../preload/contract'
 
 /** One pen's points in chart time (seconds), with null where the recording has a gap. */
 export interface PenPoints {
@@ -7,37 +7,70 @@ export interface PenPoints {
 }
 
 /**
+ * Where the spans with no data break a line drawn from buckets: after the bucket a span starts in (its values all
+ * come before the mark), or inside it when the next value is in the same bucket (values on both sides).
+ */
+function bucketBreaks(series: HistoryBuckets): { after: Set<number>; inside: Set<number> } {
+  const after = new Set<number>()
+  const inside = new Set<number>()
+  const last = series.t.length - 1
+  const bucketOf = (t: number): number => Math.min(last, Math.max(0, Math.floor((t - series.from) / series.bucketMs)))
+  for (const span of series.noData) {
+    const start = bucketOf(span.from)
+    if (span.to !== null && bucketOf(span.to) === start) inside.add(start)
+    else after.add(start)
+  }
+  return { after, inside }
+}
+
+/**
  * Turns buckets into a line that keeps every bucket's extremes: each bucket becomes its first, min, max
  * and last value in time order (M4 decimation), so a spike never disappears when zoomed out.
- * Empty buckets become a single null, which uPlot draws as a gap.
+ * Empty buckets become a single null, which uPlot draws as a gap, and so does each no-data span (an outage, a
+ * stop), also when it is shorter than a bucket: the line never joins the values on either side of one.
  */
 export function bucketsToPoints(series: HistoryBuckets, stepped: boolean): PenPoints {
   const x: number[] = []
   const y: (number | null)[] = []
   const step = series.bucketMs / 1000
+  const breaks = bucketBreaks(series)
+  const gap = (t: number): void => {
+    if (y.length > 0 && y[y.length - 1] !== null) {
+      x.push(t)
+      y.push(null)
+    }
+  }
   for (let i = 0; i < series.t.length; i++) {
     const t = series.t[i] / 1000
     if (!series.count[i]) {
-      if (y.length > 0 && y[y.length - 1] !== null) {
-        x.push(t)
-        y.push(null)
-      }
+      gap(t)
       continue
     }
     const first = series.first[i]
     const last = series.last[i]
     const min = series.min[i]
     const max = series.max[i]
-    if (series.count[i] === 1 || stepped || min === max) {
+    if (breaks.inside.has(i)) {
+      // Values before and after a short outage share this bucket: the extremes end the line, the last value starts it again.
+      const lowFirst = (first ?? min) === min
+      x.push(t, t + step * 0.2, t + step * 0.4, t + step * 0.6, t + step * 0.8)
+      y.push(first, stepped ? first : lowFirst ? min : max, stepped ? first : lowFirst ? max : min, null, last)
+    } else if (series.count[i] === 1 || stepped || min === max) {
       x.push(t)
       y.push(stepped ? last : (series.avg[i] ?? last))
-      continue
+    } else {
+      const lowFirst = (first ?? min) === min
+      x.push(t, t + step * 0.25, t + step * 0.5, t + step * 0.75)
+      y.push(first, lowFirst ? min : max, lowFirst ? max : min, last)
     }
-    const lowFirst = (first ?? min) === min
-    x.push(t, t + step * 0.25, t + step * 0.5, t + step * 0.75)
-    y.push(first, lowFirst ? min : max, lowFirst ? max : min, last)
+    if (breaks.after.has(i)) gap(t + step * 0.875)
   }
   return { x, y }
+}
+
+/** The span with no data at time `t` (epoch ms), if any: from its mark up to (not including) the next value. */
+export function noDataAt(spans: readonly NoDataSpan[], t: number): NoDataSpan | undefined {
+  return spans.find((span) => span.from <= t && (span.to === null || t < span.to))
 }
 
 /** Puts several pens with their own times onto one shared, sorted x axis (uPlot's aligned data). */
@@ -69,12 +102,34 @@ export function axesByUnit(tags: readonly Pick<TagInfo, 'unit'>[]): string[] {
   return units
 }
 
-/** Rows of the visible data for CSV export: time, then one column per pen. */
-export function toCsv(names: readonly string[], data: [number[], ...(number | null | undefined)[][]]): string {
+const QUALITY_NAMES = ['good', 'uncertain', 'bad'] as const
+
+/** What the CSV export knows of one pen besides its values: quality per point (raw samples) and its no-data spans. */
+export interface PenQuality {
+  quality?: readonly (number | undefined)[]
+  noData: readonly NoDataSpan[]
+}
+
+const csvCell = (c: string): string => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)
+
+/**
+ * Rows of the visible data for CSV export: time, then per pen its value and its quality. A point in a span with no
+ * data has an empty value and "no data" with the recorded reason as its quality, so an outage reads as one.
+ */
+export function toCsv(names: readonly string[], data: [number[], ...(number | null | undefined)[][]], pens: readonly PenQuality[]): string {
   const [xs, ...columns] = data
-  const lines = [['time', ...names].map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')]
+  const lines = [['time', ...names.flatMap((name) => [name, `${name} quality`])].map(csvCell).join(',')]
   xs.forEach((x, i) => {
-    lines.push([new Date(x * 1000).toISOString(), ...columns.map((c) => (c[i] === null || c[i] === undefined ? '' : String(c[i])))].join(','))
+    const cells = [new Date(x * 1000).toISOString()]
+    columns.forEach((column, k) => {
+      const value = column[i]
+      const span = value === null ? noDataAt(pens[k]?.noData ?? [], x * 1000) : undefined
+      const quality = pens[k]?.quality?.[i]
+      if (value === undefined) cells.push('', '')
+      else if (span) cells.push('', csvCell(span.reason ? `no data: ${span.reason}` : 'no data'))
+      else cells.push(value === null ? '' : String(value), quality === undefined ? '' : (QUALITY_NAMES[quality] ?? String(quality)))
+    })
+    lines.push(cells.join(','))
   })
   return lines.join('\n') + '\n'
 }
