@@ -8,9 +8,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      // Worker threads are entries of their own, next to index.js: the historian writer (main/history/threaded-historian.ts)
-      // and the inference worker (main/vision/inference-pool.ts) load them by file name.
-      lib: { entry: { index: resolve(root, 'main/index.ts'), 'historian-thread': resolve(root, 'main/history/historian-thread.ts'), 'inference-worker': resolve(root, 'main/vision/inference-worker.ts'), 'preprocess-worker': resolve(root, 'main/vision/preprocess-worker.ts') }, formats: ['es'] },
+      // Worker threads are entries of their own, next to index.js: the historian writer (main/history/threaded-historian.ts),
+      // the OEE computation (main/production/oee-thread-client.ts) and the inference worker (main/vision/inference-pool.ts)
+      // load them by file name.
+      lib: { entry: { index: resolve(root, 'main/index.ts'), 'historian-thread': resolve(root, 'main/history/historian-thread.ts'), 'oee-thread': resolve(root, 'main/production/oee-thread.ts'), 'inference-worker': resolve(root, 'main/vision/inference-worker.ts'), 'preprocess-worker': resolve(root, 'main/vision/preprocess-worker.ts') }, formats: ['es'] },
       externalizeDeps: true,
     },
   },

@@ -1,15 +1,11 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import { WorkbenchError, type TagValue } from '../../preload/contract'
 import type {
   BucketQueryOptions, BucketSeries, ExportProgress, ExportResult, FlushResult, HistorianStats, RawSeries, RetentionPolicy, TagConfig, ValueAt, ValueAtMode,
 } from '../historian'
-import type { ExportRequest, FromThread, HistorianMethod, HistorianThreadInit, SyncAnswer, ThreadError, ToThread } from './historian-thread-messages'
+import { threadEntry } from '../thread-entry'
+import type { ExportRequest, FromThread, HistorianMethod, HistorianThreadInit, ThreadError, ToThread } from './historian-thread-messages'
 import { LiveRecorder } from './live-recorder'
-
-/** The worker entry next to the bundled main (electron-vite builds it as a second main entry, see electron.vite.config.ts). */
-const BUNDLED_THREAD = 'historian-thread.js'
 
 export interface ThreadedHistorianOptions {
   file: string
@@ -20,8 +16,6 @@ export interface ThreadedHistorianOptions {
   /** How often live values go to the thread as one batch (default 100 ms). */
   recordIntervalMs?: number
   retentionIntervalMs?: number
-  /** How long a synchronous read may hold the main thread waiting for the writer thread (default 10 s). */
-  syncTimeoutMs?: number
   /** Things a person should know: a failed write, a restarted thread. */
   onNotice?: (level: 'error' | 'warning' | 'info', message: string, code: string) => void
 }
@@ -31,25 +25,10 @@ export interface ThreadedExportOptions extends ExportRequest {
   signal?: AbortSignal
 }
 
-/** The two reads the OEE service makes, answered synchronously (the caller waits for the writer thread). */
-export interface SyncHistoryReader {
-  queryRaw(tagIds: string[], from: number, to: number): RawSeries[]
-  valueAt(tagIds: string[], t: number, mode?: ValueAtMode): (ValueAt | null)[]
-}
-
 interface PendingCall {
   resolve(value: unknown): void
   reject(error: Error): void
   onProgress?: (progress: ExportProgress) => void
-}
-
-function threadEntry(): { url: URL; execArgv?: string[] } {
-  const here = import.meta.url
-  if (!here.endsWith('.ts')) return { url: new URL(BUNDLED_THREAD, here) }
-  // From source (tsx, vitest): the thread needs the TypeScript loader too; under the tsx CLI it inherits it.
-  const inherited = process.execArgv.some((arg) => arg.includes('tsx'))
-  const loader = pathToFileURL(createRequire(here).resolve('tsx')).href
-  return { url: new URL('./historian-thread.ts', here), execArgv: inherited ? undefined : [...process.execArgv, '--import', loader] }
 }
 
 const fromThreadError = (error: ThreadError): Error =>
@@ -65,9 +44,7 @@ export class ThreadedHistorian {
   readonly file: string
   private readonly recorder = new LiveRecorder()
   private readonly calls = new Map<number, PendingCall>()
-  private readonly syncSignal = new Int32Array(new SharedArrayBuffer(4))
   private worker: Worker | undefined
-  private syncPort: MessagePort | undefined
   private ready: Promise<void> = Promise.resolve()
   private nextId = 1
   private closing = false
@@ -78,7 +55,7 @@ export class ThreadedHistorian {
   private lastWriteNotice = 0
   private lastRefusedNotice = 0
   private readonly timer: NodeJS.Timeout
-  private readonly entry = threadEntry()
+  private readonly entry = threadEntry(import.meta.url, 'historian-thread')
   private closeResult: ((message: Extract<FromThread, { kind: 'closed' }>) => void) | undefined
 
   constructor(private readonly options: ThreadedHistorianOptions) {
@@ -175,12 +152,6 @@ export class ThreadedHistorian {
     return result as Promise<ExportResult>
   }
 
-  /** Synchronous reads for callers that cannot wait asynchronously; they block the main thread until answered. */
-  readonly sync: SyncHistoryReader = {
-    queryRaw: (tagIds, from, to) => this.callSync('queryRaw', [tagIds, from, to]) as RawSeries[],
-    valueAt: (tagIds, t, mode = 'previous') => this.callSync('valueAt', [tagIds, t, mode]) as (ValueAt | null)[],
-  }
-
   /**
    * Sends the last values and one NaN sample per recorded tag (recording stops here: readers see no data until the
    * next session records again), lets the thread flush, seal and close the file, and ends it. Throws if the last
@@ -239,45 +210,17 @@ export class ThreadedHistorian {
     return result
   }
 
-  private callSync(method: HistorianMethod, args: unknown[]): unknown {
-    if (this.closed) throw new Error(`Historian ${this.file} is closed`)
-    if (!this.worker || !this.syncPort) throw this.unavailable()
-    this.send()
-    const id = this.nextId++
-    Atomics.store(this.syncSignal, 0, 0)
-    this.worker.postMessage({ kind: 'call-sync', id, method, args } satisfies ToThread)
-    const timeoutMs = this.options.syncTimeoutMs ?? 10_000
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const left = deadline - Date.now()
-      if (left <= 0 || Atomics.wait(this.syncSignal, 0, 0, left) === 'timed-out') {
-        throw new WorkbenchError('TIMEOUT', `Historian ${this.file} did not answer a ${method} within ${Math.round(timeoutMs / 1000)} s — it may be writing a large backlog; try again`)
-      }
-      Atomics.store(this.syncSignal, 0, 0)
-      for (let received = receiveMessageOnPort(this.syncPort); received; received = receiveMessageOnPort(this.syncPort)) {
-        const answer = received.message as SyncAnswer
-        if (answer.id !== id) continue // an answer to an earlier call that timed out
-        if (answer.ok) return answer.value
-        throw fromThreadError(answer.error)
-      }
-    }
-  }
-
   private spawn(): void {
-    const channel = new MessageChannel()
     const init: HistorianThreadInit = {
       file: this.file,
       flushIntervalMs: this.options.flushIntervalMs ?? 1000,
       flushAtSamples: this.options.flushAtSamples ?? 500_000,
       retentionIntervalMs: this.options.retentionIntervalMs,
       tags: this.recorder.dictionary(),
-      syncSignal: this.syncSignal.buffer as SharedArrayBuffer,
-      syncPort: channel.port2,
     }
     this.recorder.rewind()
-    const worker = new Worker(this.entry.url, { workerData: init, transferList: [channel.port2], execArgv: this.entry.execArgv, name: 'historian-writer' })
+    const worker = new Worker(this.entry.url, { workerData: init, execArgv: this.entry.execArgv, name: 'historian-writer' })
     this.worker = worker
-    this.syncPort = channel.port1
     this.startedAt = Date.now()
     let opened = false
     let openError: ThreadError | undefined
@@ -303,8 +246,6 @@ export class ThreadedHistorian {
     worker.on('exit', (code) => {
       if (this.worker !== worker) return
       this.worker = undefined
-      this.syncPort?.close()
-      this.syncPort = undefined
       if (this.closing) return
       this.rejectAll(`Historian ${this.file}: the writer thread stopped; the request was not completed — try again`)
       this.restart(openError ? `could not open the file: ${openError.message}` : lastError ? lastError.message : `exit code ${code}`)
