@@ -5,6 +5,7 @@ import type {
 } from '../historian'
 import { threadEntry } from '../thread-entry'
 import type { ExportRequest, FromThread, HistorianMethod, HistorianThreadInit, ThreadError, ToThread } from './historian-thread-messages'
+import { HostPauseDetector, type HostPause, type HostPauseDetectorOptions } from './host-pause-detector'
 import { LiveRecorder } from './live-recorder'
 
 export interface ThreadedHistorianOptions {
@@ -16,6 +17,11 @@ export interface ThreadedHistorianOptions {
   /** How often live values go to the thread as one batch (default 100 ms). */
   recordIntervalMs?: number
   retentionIntervalMs?: number
+  /**
+   * When the host did not run (sleep, a suspended or stalled process; default: more than 10 s between two checks a
+   * second apart), every recorded tag gets a "no data" mark where it stopped. Tests inject the clocks here.
+   */
+  pauseDetection?: Omit<HostPauseDetectorOptions, 'onPause'>
   /** Things a person should know: a failed write, a restarted thread. */
   onNotice?: (level: 'error' | 'warning' | 'info', message: string, code: string) => void
 }
@@ -55,6 +61,7 @@ export class ThreadedHistorian {
   private lastWriteNotice = 0
   private lastRefusedNotice = 0
   private readonly timer: NodeJS.Timeout
+  private readonly pauses: HostPauseDetector
   private readonly entry = threadEntry(import.meta.url, 'historian-thread')
   private closeResult: ((message: Extract<FromThread, { kind: 'closed' }>) => void) | undefined
 
@@ -63,11 +70,15 @@ export class ThreadedHistorian {
     this.spawn()
     this.timer = setInterval(() => this.send(), options.recordIntervalMs ?? 100)
     this.timer.unref()
+    this.pauses = new HostPauseDetector({ ...options.pauseDetection, onPause: (pause) => this.onHostPause(pause) })
+    this.pauses.start()
   }
 
   /** Records live values (every sample, not the latest per tag); they reach the thread with the next batch. */
   record(values: readonly TagValue[]): void {
     if (this.closing) return
+    // A pause that ended just now is marked before the first value after it.
+    this.pauses.check()
     this.recorder.record(values)
     if (this.recorder.unsent() >= 50_000) this.send()
   }
@@ -78,6 +89,7 @@ export class ThreadedHistorian {
    */
   endRecording(tagIds: readonly string[], reason = 'recording of the tag stopped'): void {
     if (this.closing) return
+    this.pauses.check()
     this.recorder.markEnd(Date.now(), reason, tagIds)
   }
 
@@ -159,6 +171,8 @@ export class ThreadedHistorian {
    */
   async close(): Promise<void> {
     if (this.closing) return
+    this.pauses.check()
+    this.pauses.stop()
     this.closing = true
     this.recorder.markEnd(Date.now(), 'recording stopped')
     clearInterval(this.timer)
@@ -187,6 +201,22 @@ export class ThreadedHistorian {
     this.rejectAll(`Historian ${this.file} is closed`)
     if (!result) throw new Error(`Historian ${this.file}: the writer thread stopped before it closed the file; the last ${this.recorder.held()} samples were not written`)
     if (!result.ok) throw new Error(result.error.message)
+  }
+
+  /**
+   * The host did not run from `lastSeen` (sleep, a stalled process): nothing was recorded since, so every recorded tag
+   * gets its "no data" mark 1 ms after it (as at a clean stop) instead of holding its last value across the gap.
+   */
+  private onHostPause({ lastSeen, resumedAt }: HostPause): void {
+    if (this.closing) return
+    const seconds = Math.round((resumedAt - lastSeen) / 1000)
+    const marked = this.recorder.markEnd(lastSeen + 1, `the workstation was not running for ${seconds} s (sleep or a stalled process)`)
+    if (marked === 0) return
+    this.options.onNotice?.(
+      'warning',
+      `The workstation did not run for ${seconds} s (${new Date(lastSeen).toISOString()} to ${new Date(resumedAt).toISOString()}: sleep, or a suspended or stalled process); that time is recorded as no data for ${marked} tags`,
+      'HISTORIAN',
+    )
   }
 
   private send(): void {
