@@ -8,9 +8,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      // Worker threads are entries of their own, next to index.js: the historian writer (main/historian/thread/threaded-historian.ts)
-      // and the inference worker (main/vision/inference/inference-pool.ts) load them by file name.
-      lib: { entry: { index: resolve(root, 'main/index.ts'), 'historian-thread': resolve(root, 'main/historian/thread/historian-thread.ts'), 'inference-worker': resolve(root, 'main/vision/inference/inference-worker.ts'), 'preprocess-worker': resolve(root, 'main/vision/inference/preprocess-worker.ts') }, formats: ['es'] },
+      // Worker threads are entries of their own, next to index.js: the historian writer (main/historian/thread/threaded-historian.ts),
+      // the OEE computation (main/oee/service/oee-thread-client.ts) and the inference worker (main/vision/inference/inference-pool.ts)
+      // load them by file name.
+      lib: { entry: { index: resolve(root, 'main/index.ts'), 'historian-thread': resolve(root, 'main/historian/thread/historian-thread.ts'), 'oee-thread': resolve(root, 'main/oee/service/oee-thread.ts'), 'inference-worker': resolve(root, 'main/vision/inference/inference-worker.ts'), 'preprocess-worker': resolve(root, 'main/vision/inference/preprocess-worker.ts') }, formats: ['es'] },
       externalizeDeps: true,
     },
   },

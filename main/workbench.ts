@@ -60,7 +60,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   // Writes run on a worker thread so flushes never stall the live path; see main/historian/thread/threaded-historian.ts.
   const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
   detach.push(live.onRaw((values) => historian.record(values)).close)
-  const oee = new OeeService({ dataDir: options.dataDir, historian: historian.sync, knownTags: () => allTags().map((t) => t.id) })
+  const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   const vision: VisionService = new VisionService({ dataDir: options.dataDir, contextSnapshot: (datasetId) => visionModels.contextSnapshot(datasetId) })
   const visionModels: VisionModelsService = new VisionModelsService({ dataDir: options.dataDir, datasets: vision, live })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
@@ -202,7 +202,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       connectors.clear()
       await withinDeadline(demo?.stop(), 'Stopping the demo plant')
       demo = undefined
-      oee.close()
+      await oee.close()
       await visionModels.close()
       await vision.close()
       try {

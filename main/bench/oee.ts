@@ -113,35 +113,35 @@ const cpu = () => {
 
 try {
   // One untimed warm-up on a day: JIT compilation and first page-ins of the file are start-up costs.
-  service.compute({ from: range.from, to: range.from + 86_400_000, by: 'shift' })
+  await service.compute({ from: range.from, to: range.from + 86_400_000, by: 'shift' })
   const timings: number[] = []
   let cpuS = 0
   let readS = 0
-  let last: ReturnType<OeeService['compute']> | undefined
+  let last: Awaited<ReturnType<OeeService['compute']>> | undefined
   for (let run = 0; run < 3; run++) {
     collectGarbage()
     const c0 = cpu()
     const t0 = performance.now()
-    last = service.compute({ ...range, by: 'shift' })
+    last = await service.compute({ ...range, by: 'shift' })
     timings.push((performance.now() - t0) / 1000)
     cpuS = (cpu() - c0) / 1e6
     collectGarbage()
     const r0 = performance.now()
-    service.series(range.from, range.to)
+    await service.readHistory(config, range.from, range.to)
     readS = (performance.now() - r0) / 1000
     log(`run ${run + 1}/3: month read + computed in ${timings[run].toFixed(3)} s (read alone ${readS.toFixed(3)} s)`)
   }
-  const shiftResults = (last?.trend.length ?? 0) * MACHINES
-  const engine = last!.result.periods[0].machines
+  const shiftResults = (last?.periods.length ?? 0) * MACHINES
+  const engine = last!.summary.machines
 
   // Full report once more: what the OEE view asks for (also stores the month's stops in production.db the first time).
   collectGarbage()
   let t0 = performance.now()
-  service.report({ ...range, by: 'shift' })
+  await service.report({ ...range, by: 'shift' })
   const firstReportS = (performance.now() - t0) / 1000
   collectGarbage()
   t0 = performance.now()
-  service.report({ ...range, by: 'shift' })
+  await service.report({ ...range, by: 'shift' })
   const reportS = (performance.now() - t0) / 1000
 
   // The peer figure: the per-sample reference on the same samples (read back as one object per second, not timed).
@@ -210,7 +210,7 @@ try {
     }),
   )
 } finally {
-  service.close()
+  await service.close()
   historian.close()
   rmSync(dataDir, { recursive: true, force: true })
 }

@@ -1,5 +1,4 @@
 // The messages between the main thread and the historian writer thread (historian-thread.ts).
-import type { MessagePort } from 'node:worker_threads'
 import type { ExportFormat, ExportProgress, ExportResult } from '..'
 
 /** What the thread needs to open the historian; passed as workerData. */
@@ -12,9 +11,6 @@ export interface HistorianThreadInit {
   retentionIntervalMs?: number
   /** Tag ids by index, as the main thread numbered them so far. */
   tags: string[]
-  /** Int32 slot the thread sets and notifies when a synchronous answer waits on `syncPort`. */
-  syncSignal: SharedArrayBuffer
-  syncPort: MessagePort
 }
 
 /**
@@ -60,7 +56,6 @@ export interface ExportRequest {
 export type ToThread =
   | ({ kind: 'samples' } & SampleColumns)
   | { kind: 'call'; id: number; method: HistorianMethod; args: unknown[] }
-  | { kind: 'call-sync'; id: number; method: HistorianMethod; args: unknown[] }
   | { kind: 'export'; id: number; request: ExportRequest }
   | { kind: 'cancel'; id: number }
   | { kind: 'close' }
@@ -86,6 +81,3 @@ export type FromThread =
   | { kind: 'refused'; samples: number; message: string }
   | { kind: 'closed'; ok: true }
   | { kind: 'closed'; ok: false; error: ThreadError }
-
-/** Synchronous answers (call-sync) come back on the sync port. */
-export type SyncAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ThreadError }

@@ -3,12 +3,11 @@
 // flushes on its own timer and acknowledges each committed batch; queries are answered here, from flushed and
 // buffered samples alike.
 import { parentPort, workerData } from 'node:worker_threads'
-import { openHistorian, type FlushResult, type Historian } from '..'
-import type { FromThread, HistorianMethod, HistorianThreadInit, SampleColumns, SyncAnswer, ThreadError, ToThread } from './historian-thread-messages'
+import { openHistorian, type FlushResult, type Historian, type RawSeries } from '..'
+import type { FromThread, HistorianMethod, HistorianThreadInit, SampleColumns, ThreadError, ToThread } from './historian-thread-messages'
 
 const init = workerData as HistorianThreadInit
 const port = parentPort!
-const signal = new Int32Array(init.syncSignal)
 const tags: string[] = [...init.tags]
 const post = (message: FromThread): void => port.postMessage(message)
 
@@ -113,25 +112,21 @@ function invoke(method: HistorianMethod, args: unknown[]): unknown {
   return h[method](...args)
 }
 
+/** A raw query's columns are fresh buffers of this answer: they move to the main thread instead of being copied. */
+function columnBuffers(method: HistorianMethod, value: unknown): ArrayBuffer[] {
+  if (method !== 'queryRaw') return []
+  const buffers = new Set<ArrayBuffer>()
+  for (const series of value as RawSeries[]) for (const column of [series.t, series.v, series.q]) if (column.buffer instanceof ArrayBuffer) buffers.add(column.buffer)
+  return [...buffers]
+}
+
 async function answer(id: number, method: HistorianMethod, args: unknown[]): Promise<void> {
   try {
     const value = await invoke(method, args)
-    post({ kind: 'result', id, ok: true, value })
+    port.postMessage({ kind: 'result', id, ok: true, value } satisfies FromThread, columnBuffers(method, value))
   } catch (error) {
     post({ kind: 'result', id, ok: false, error: toThreadError(error) })
   }
-}
-
-function answerSync(id: number, method: HistorianMethod, args: unknown[]): void {
-  let reply: SyncAnswer
-  try {
-    reply = { id, ok: true, value: invoke(method, args) }
-  } catch (error) {
-    reply = { id, ok: false, error: toThreadError(error) }
-  }
-  init.syncPort.postMessage(reply)
-  Atomics.store(signal, 0, 1)
-  Atomics.notify(signal, 0)
 }
 
 function startExport(id: number, request: Extract<ToThread, { kind: 'export' }>['request']): void {
@@ -154,9 +149,6 @@ port.on('message', (message: ToThread) => {
     case 'call':
       void answer(message.id, message.method, message.args)
       return
-    case 'call-sync':
-      answerSync(message.id, message.method, message.args)
-      return
     case 'export':
       startExport(message.id, message.request)
       return
@@ -173,7 +165,6 @@ port.on('message', (message: ToThread) => {
         post({ kind: 'closed', ok: false, error: toThreadError(error) })
       }
       port.close()
-      init.syncPort.close()
       return
     }
   }

@@ -8,7 +8,7 @@ const QUALITY_CODE = { good: 0, uncertain: 1, bad: 2 } as const
  * every sample until the thread says it is committed to the file: a thread that dies loses nothing but a re-send.
  * Numbers and booleans are recorded as they come, a missing value (null) as NaN with its bad quality, so a gap is
  * kept as a gap; text values are not recorded. When recording of a tag ends (its connection is lost, so its last
- * value comes again marked stale; the connection is removed; the historian closes), `markEnd` writes one NaN per tag
+ * value comes again marked stale; the connection is removed; the host did not run; the historian closes), `markEnd` writes one NaN per tag
  * (none when its last sample is NaN already), so the time after it reads as no data, not as the last value held.
  */
 export class LiveRecorder {

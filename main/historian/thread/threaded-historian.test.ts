@@ -71,13 +71,12 @@ describe('ThreadedHistorian (writes on a worker thread)', () => {
     expect((await historian.stats()).storedSamples).toBe(53)
   })
 
-  it('answers the synchronous reads of the OEE service', async () => {
+  it('answers the reads of the OEE service: raw samples and the sample before a time', async () => {
     const { historian } = start()
     historian.record(values('Line1.State', T0, 10, 1000))
-    await historian.whenReady()
-    const [raw] = historian.sync.queryRaw(['Line1.State'], T0, T0 + 20_000)
+    const [raw] = await historian.queryRaw(['Line1.State'], T0, T0 + 20_000)
     expect(raw.t).toHaveLength(10)
-    expect(historian.sync.valueAt(['Line1.State'], T0 + 4500)[0]).toMatchObject({ t: T0 + 4000, v: 4 })
+    expect((await historian.valueAt(['Line1.State'], T0 + 4500))[0]).toMatchObject({ t: T0 + 4000, v: 4 })
   })
 
   it('writes everything still buffered when it closes', async () => {

@@ -1,15 +1,12 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import { WorkbenchError, type TagValue } from '../../../preload/contract'
 import type {
   BucketQueryOptions, BucketSeries, ExportProgress, ExportResult, FlushResult, HistorianStats, RawSeries, RetentionPolicy, TagConfig, ValueAt, ValueAtMode,
 } from '..'
-import type { ExportRequest, FromThread, HistorianMethod, HistorianThreadInit, SyncAnswer, ThreadError, ToThread } from './historian-thread-messages'
+import { threadEntry } from '../../thread-entry'
+import type { ExportRequest, FromThread, HistorianMethod, HistorianThreadInit, ThreadError, ToThread } from './historian-thread-messages'
+import { HostPauseDetector, type HostPause, type HostPauseDetectorOptions } from './host-pause-detector'
 import { LiveRecorder } from './live-recorder'
-
-/** The worker entry next to the bundled main (electron-vite builds it as a second main entry, see electron.vite.config.ts). */
-const BUNDLED_THREAD = 'historian-thread.js'
 
 export interface ThreadedHistorianOptions {
   file: string
@@ -20,8 +17,11 @@ export interface ThreadedHistorianOptions {
   /** How often live values go to the thread as one batch (default 100 ms). */
   recordIntervalMs?: number
   retentionIntervalMs?: number
-  /** How long a synchronous read may hold the main thread waiting for the writer thread (default 10 s). */
-  syncTimeoutMs?: number
+  /**
+   * When the host did not run (sleep, a suspended or stalled process; default: more than 10 s between two checks a
+   * second apart), every recorded tag gets a "no data" mark where it stopped. Tests inject the clocks here.
+   */
+  pauseDetection?: Omit<HostPauseDetectorOptions, 'onPause'>
   /** Things a person should know: a failed write, a restarted thread. */
   onNotice?: (level: 'error' | 'warning' | 'info', message: string, code: string) => void
 }
@@ -31,25 +31,10 @@ export interface ThreadedExportOptions extends ExportRequest {
   signal?: AbortSignal
 }
 
-/** The two reads the OEE service makes, answered synchronously (the caller waits for the writer thread). */
-export interface SyncHistoryReader {
-  queryRaw(tagIds: string[], from: number, to: number): RawSeries[]
-  valueAt(tagIds: string[], t: number, mode?: ValueAtMode): (ValueAt | null)[]
-}
-
 interface PendingCall {
   resolve(value: unknown): void
   reject(error: Error): void
   onProgress?: (progress: ExportProgress) => void
-}
-
-function threadEntry(): { url: URL; execArgv?: string[] } {
-  const here = import.meta.url
-  if (!here.endsWith('.ts')) return { url: new URL(BUNDLED_THREAD, here) }
-  // From source (tsx, vitest): the thread needs the TypeScript loader too; under the tsx CLI it inherits it.
-  const inherited = process.execArgv.some((arg) => arg.includes('tsx'))
-  const loader = pathToFileURL(createRequire(here).resolve('tsx')).href
-  return { url: new URL('./historian-thread.ts', here), execArgv: inherited ? undefined : [...process.execArgv, '--import', loader] }
 }
 
 const fromThreadError = (error: ThreadError): Error =>
@@ -65,9 +50,7 @@ export class ThreadedHistorian {
   readonly file: string
   private readonly recorder = new LiveRecorder()
   private readonly calls = new Map<number, PendingCall>()
-  private readonly syncSignal = new Int32Array(new SharedArrayBuffer(4))
   private worker: Worker | undefined
-  private syncPort: MessagePort | undefined
   private ready: Promise<void> = Promise.resolve()
   private nextId = 1
   private closing = false
@@ -78,7 +61,8 @@ export class ThreadedHistorian {
   private lastWriteNotice = 0
   private lastRefusedNotice = 0
   private readonly timer: NodeJS.Timeout
-  private readonly entry = threadEntry()
+  private readonly pauses: HostPauseDetector
+  private readonly entry = threadEntry(import.meta.url, 'historian-thread')
   private closeResult: ((message: Extract<FromThread, { kind: 'closed' }>) => void) | undefined
 
   constructor(private readonly options: ThreadedHistorianOptions) {
@@ -86,11 +70,15 @@ export class ThreadedHistorian {
     this.spawn()
     this.timer = setInterval(() => this.send(), options.recordIntervalMs ?? 100)
     this.timer.unref()
+    this.pauses = new HostPauseDetector({ ...options.pauseDetection, onPause: (pause) => this.onHostPause(pause) })
+    this.pauses.start()
   }
 
   /** Records live values (every sample, not the latest per tag); they reach the thread with the next batch. */
   record(values: readonly TagValue[]): void {
     if (this.closing) return
+    // A pause that ended just now is marked before the first value after it.
+    this.pauses.check()
     this.recorder.record(values)
     if (this.recorder.unsent() >= 50_000) this.send()
   }
@@ -101,6 +89,7 @@ export class ThreadedHistorian {
    */
   endRecording(tagIds: readonly string[], reason = 'recording of the tag stopped'): void {
     if (this.closing) return
+    this.pauses.check()
     this.recorder.markEnd(Date.now(), reason, tagIds)
   }
 
@@ -175,12 +164,6 @@ export class ThreadedHistorian {
     return result as Promise<ExportResult>
   }
 
-  /** Synchronous reads for callers that cannot wait asynchronously; they block the main thread until answered. */
-  readonly sync: SyncHistoryReader = {
-    queryRaw: (tagIds, from, to) => this.callSync('queryRaw', [tagIds, from, to]) as RawSeries[],
-    valueAt: (tagIds, t, mode = 'previous') => this.callSync('valueAt', [tagIds, t, mode]) as (ValueAt | null)[],
-  }
-
   /**
    * Sends the last values and one NaN sample per recorded tag (recording stops here: readers see no data until the
    * next session records again), lets the thread flush, seal and close the file, and ends it. Throws if the last
@@ -188,6 +171,8 @@ export class ThreadedHistorian {
    */
   async close(): Promise<void> {
     if (this.closing) return
+    this.pauses.check()
+    this.pauses.stop()
     this.closing = true
     this.recorder.markEnd(Date.now(), 'recording stopped')
     clearInterval(this.timer)
@@ -218,6 +203,22 @@ export class ThreadedHistorian {
     if (!result.ok) throw new Error(result.error.message)
   }
 
+  /**
+   * The host did not run from `lastSeen` (sleep, a stalled process): nothing was recorded since, so every recorded tag
+   * gets its "no data" mark 1 ms after it (as at a clean stop) instead of holding its last value across the gap.
+   */
+  private onHostPause({ lastSeen, resumedAt }: HostPause): void {
+    if (this.closing) return
+    const seconds = Math.round((resumedAt - lastSeen) / 1000)
+    const marked = this.recorder.markEnd(lastSeen + 1, `the workstation was not running for ${seconds} s (sleep or a stalled process)`)
+    if (marked === 0) return
+    this.options.onNotice?.(
+      'warning',
+      `The workstation did not run for ${seconds} s (${new Date(lastSeen).toISOString()} to ${new Date(resumedAt).toISOString()}: sleep, or a suspended or stalled process); that time is recorded as no data for ${marked} tags`,
+      'HISTORIAN',
+    )
+  }
+
   private send(): void {
     if (!this.worker || this.closed) return
     const batch = this.recorder.takeBatch()
@@ -239,45 +240,17 @@ export class ThreadedHistorian {
     return result
   }
 
-  private callSync(method: HistorianMethod, args: unknown[]): unknown {
-    if (this.closed) throw new Error(`Historian ${this.file} is closed`)
-    if (!this.worker || !this.syncPort) throw this.unavailable()
-    this.send()
-    const id = this.nextId++
-    Atomics.store(this.syncSignal, 0, 0)
-    this.worker.postMessage({ kind: 'call-sync', id, method, args } satisfies ToThread)
-    const timeoutMs = this.options.syncTimeoutMs ?? 10_000
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const left = deadline - Date.now()
-      if (left <= 0 || Atomics.wait(this.syncSignal, 0, 0, left) === 'timed-out') {
-        throw new WorkbenchError('TIMEOUT', `Historian ${this.file} did not answer a ${method} within ${Math.round(timeoutMs / 1000)} s — it may be writing a large backlog; try again`)
-      }
-      Atomics.store(this.syncSignal, 0, 0)
-      for (let received = receiveMessageOnPort(this.syncPort); received; received = receiveMessageOnPort(this.syncPort)) {
-        const answer = received.message as SyncAnswer
-        if (answer.id !== id) continue // an answer to an earlier call that timed out
-        if (answer.ok) return answer.value
-        throw fromThreadError(answer.error)
-      }
-    }
-  }
-
   private spawn(): void {
-    const channel = new MessageChannel()
     const init: HistorianThreadInit = {
       file: this.file,
       flushIntervalMs: this.options.flushIntervalMs ?? 1000,
       flushAtSamples: this.options.flushAtSamples ?? 500_000,
       retentionIntervalMs: this.options.retentionIntervalMs,
       tags: this.recorder.dictionary(),
-      syncSignal: this.syncSignal.buffer as SharedArrayBuffer,
-      syncPort: channel.port2,
     }
     this.recorder.rewind()
-    const worker = new Worker(this.entry.url, { workerData: init, transferList: [channel.port2], execArgv: this.entry.execArgv, name: 'historian-writer' })
+    const worker = new Worker(this.entry.url, { workerData: init, execArgv: this.entry.execArgv, name: 'historian-writer' })
     this.worker = worker
-    this.syncPort = channel.port1
     this.startedAt = Date.now()
     let opened = false
     let openError: ThreadError | undefined
@@ -303,8 +276,6 @@ export class ThreadedHistorian {
     worker.on('exit', (code) => {
       if (this.worker !== worker) return
       this.worker = undefined
-      this.syncPort?.close()
-      this.syncPort = undefined
       if (this.closing) return
       this.rejectAll(`Historian ${this.file}: the writer thread stopped; the request was not completed — try again`)
       this.restart(openError ? `could not open the file: ${openError.message}` : lastError ? lastError.message : `exit code ${code}`)

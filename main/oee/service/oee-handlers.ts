@@ -4,11 +4,11 @@ import type { OeeService } from './oee-service'
 import { OeeSettingsError } from './oee-settings'
 import type { Handlers } from '../../ipc/handlers'
 
-/** Turns the engine's own errors into contract errors a person can act on. */
-function guarded<I, O>(work: (input: I) => O): (input: I) => O {
-  return (input) => {
+/** Turns the engine's own errors into contract errors a person can act on (thrown, or rejected by an async call). */
+function guarded<I, O>(work: (input: I) => O | Promise<O>): (input: I) => Promise<O> {
+  return async (input) => {
     try {
-      return work(input)
+      return await work(input)
     } catch (error) {
       if (error instanceof OeeSettingsError) throw new WorkbenchError('INVALID_INPUT', error.message, { problems: error.problems })
       if (error instanceof DowntimeEventError || error instanceof ReasonTreeError) {

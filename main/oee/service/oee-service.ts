@@ -1,21 +1,30 @@
-import type { OeeEvent, OeeEventHistory, OeeMachineResult, OeePareto, OeePeriod, OeeReasonEdit, OeeReasonTree, OeeReport, OeeSegment, OeeSettings } from '../../../preload/contract/oee'
+import { WorkbenchError } from '../../../preload/contract'
+import type { OeeEvent, OeeEventHistory, OeePareto, OeeReasonEdit, OeeReasonTree, OeeReport, OeeSettings } from '../../../preload/contract/oee'
 import type { Database } from '../../database/sqlite'
-import { calendarRanges, computeLineOee, DowntimeEventError, DowntimeEventService, NoDataTimeSchema, type NoDataTime, type CalendarRanges, type ReasonRule, type SampleColumns, rankDowntimeByReason, type DowntimeEvent, type LinePeriodResult, type MachineOeeResult, type OeeConfig, type PeriodKind, type TagSeries } from '..'
-import { buildStateTimeline, timelineSpan } from '../state-timeline'
+import { calendarRanges, DowntimeEventError, DowntimeEventService, NoDataTimeSchema, type NoDataTime, type CalendarRanges, type ReasonRule, rankDowntimeByReason, type DowntimeEvent, type OeeConfig, type PeriodKind } from '..'
 import { configTags, demoLineConfig } from './demo-line-config'
 import { DEFAULT_REASON_RULES, DEFAULT_REASON_TREE } from './default-reasons'
+import type { OeeHistoryRead, RawColumns } from './oee-computation'
 import { checkCalendar, checkLine, checkRules, OeeSettingsError } from './oee-settings'
+import { OeeThread } from './oee-thread-client'
 import { openProductionDb } from './production-db'
 import { SqliteDowntimeEventStore } from './sqlite-downtime-event-store'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-/** What the service reads from the historian: raw samples (flushed and buffered) and the sample before a time. */
+/**
+ * What the service reads from the historian: raw samples (flushed and buffered) and the sample before a time. The
+ * threaded historian answers with promises (its thread reads); a historian opened in this thread (tests, the bench)
+ * may answer directly.
+ */
 export interface OeeHistorySource {
-  queryRaw(tagIds: string[], from: number, to: number): { tagId: string; t: Float64Array | number[]; v: Float64Array | number[] }[]
-  valueAt(tagIds: string[], t: number, mode?: 'previous' | 'interpolated'): ({ t: number; v: number } | null)[]
+  queryRaw(tagIds: string[], from: number, to: number): Promise<RawColumns[]> | RawColumns[]
+  valueAt(tagIds: string[], t: number, mode?: 'previous' | 'interpolated'): Promise<({ t: number; v: number } | null)[]> | ({ t: number; v: number } | null)[]
 }
+
+/** The longest range one report or stop list computes (a year and its edges; the view's presets are a week at most). */
+export const MAX_OEE_RANGE_DAYS = 400
 
 export interface OeeServiceOptions {
   dataDir: string
@@ -36,6 +45,10 @@ export interface EventFilter {
   states?: DowntimeEvent['state'][]
 }
 
+/** Stops checked or stored between two turns of the event loop (a slice takes a few milliseconds). */
+const UPSERT_SLICE = 250
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 const CONFIG_KEY = 'line-config'
 // History keys of production_settings_history (the config itself is one value under CONFIG_KEY).
 const LINE_KEY = 'machines'
@@ -53,8 +66,6 @@ export function queryStart(from: number): number {
   return Math.floor((from - 6 * HOUR) / DAY) * DAY
 }
 
-const minutes = (s: number): number => s / 60
-
 /** OEE of the line from the historian on demand, with downtime events stored in production.db. */
 export class OeeService {
   private current: OeeConfig
@@ -62,6 +73,7 @@ export class OeeService {
   private readonly store: SqliteDowntimeEventStore
   private readonly events: DowntimeEventService
   private readonly now: () => number
+  private readonly thread = new OeeThread()
 
   constructor(private readonly options: OeeServiceOptions) {
     this.now = options.now ?? Date.now
@@ -172,162 +184,101 @@ export class OeeService {
     return calendarRanges(this.current.calendar, now)
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.thread.close()
     if (this.db.open) this.db.close()
   }
 
-  /** The tags each machine's counters read: these come back as columns, never as one object per sample. */
-  private counterTags(): Set<string> {
-    return new Set(this.config.line.machines.flatMap((m) => [m.counters.totalTag, m.counters.goodTag, m.counters.rejectTag].filter((t): t is string => !!t)))
+  /** The historian reads for a range: every tag the config reads, from the grid-aligned query start to `to`. */
+  async readHistory(config: OeeConfig, from: number, to: number): Promise<OeeHistoryRead> {
+    const start = queryStart(from)
+    const tags = configTags(config)
+    const [before, raw] = await Promise.all([this.options.historian.valueAt(tags, start - 1, 'previous'), this.options.historian.queryRaw(tags, start, to)])
+    return { start, before, raw: raw.map((r) => ({ tagId: r.tagId, t: r.t, v: r.v })) }
   }
 
   /**
-   * Per-tag series from the grid-aligned query start to `to`, with the sample before it as the starting state.
-   * Counter tags come as columns (`counterColumns`): a month at 1 Hz is millions of readings.
+   * Reads the range from the historian and computes the line on the OEE thread: the whole range, and per shift, day
+   * or week. Nothing is stored.
    */
-  series(from: number, to: number): { series: TagSeries; counterColumns: Record<string, SampleColumns>; start: number } {
-    const start = queryStart(from)
-    const tags = configTags(this.config)
-    const counters = this.counterTags()
-    const stateTags = new Set(this.config.line.machines.flatMap((m) => (m.state.kind === 'enum' ? [m.state.tag] : [m.state.runningTag])))
-    const before = this.options.historian.valueAt(tags, start - 1, 'previous')
-    const raw = this.options.historian.queryRaw(tags, start, to)
-    const series: TagSeries = {}
-    const counterColumns: Record<string, SampleColumns> = {}
-    tags.forEach((tag, i) => {
-      const prev = before[i]
-      const r = raw.find((x) => x.tagId === tag)
-      if (counters.has(tag) && !stateTags.has(tag)) {
-        const empty = new Float64Array(0)
-        counterColumns[tag] = { t: r?.t ?? empty, v: r?.v ?? empty, ...(prev && Number.isFinite(prev.v) ? { before: { t: prev.t, v: prev.v } } : {}) }
-        return
-      }
-      const samples: { t: number; v: number }[] = []
-      if (prev && Number.isFinite(prev.v)) samples.push({ t: prev.t, v: prev.v })
-      else if (stateTags.has(tag)) samples.push({ t: start, v: Number.NaN }) // no data before: unknown from the grid start
-      if (r)
-        for (let k = 0; k < r.t.length; k++) {
-          const v = r.v[k]
-          // A gap is not a count; a state gap is kept (NaN is 'unknown').
-          if (!Number.isFinite(v) && !stateTags.has(tag)) continue
-          if (samples.length && samples[samples.length - 1].t === r.t[k]) samples[samples.length - 1] = { t: r.t[k], v }
-          else samples.push({ t: r.t[k], v })
-        }
-      series[tag] = samples
-    })
-    return { series, counterColumns, start }
-  }
-
-  /** Reads the range from the historian and computes the line: the whole range, and per shift, day or week. */
-  compute(input: { from: number; to: number; by: Exclude<PeriodKind, 'range'> }) {
+  async compute(input: { from: number; to: number; by?: Exclude<PeriodKind, 'range'>; timeline?: boolean }, config = this.current) {
     const range = this.clampRange(input.from, input.to)
-    const { series, counterColumns } = this.series(range.from, range.to)
-    const result = computeLineOee({ config: this.config, series, counterColumns, range, by: 'range', alsoBy: [input.by] })
-    return { range, series, result, trend: result.alsoPeriods?.[input.by] ?? [] }
+    const history = await this.readHistory(config, range.from, range.to)
+    return { range, ...(await this.thread.compute({ config, range, by: input.by, timeline: input.timeline ?? false, history })) }
   }
 
+  /** The range asked for, ending now at the latest, and refused when one computation would cover too long a time. */
   private clampRange(from: number, to: number): { from: number; to: number } {
     const end = Math.min(to, this.now())
-    return { from, to: Math.max(from + 1000, end) }
+    const range = { from, to: Math.max(from + 1000, end) }
+    const days = (range.to - range.from) / DAY
+    if (days > MAX_OEE_RANGE_DAYS) {
+      const date = (t: number) => new Date(t).toISOString().slice(0, 10)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `OEE over ${Math.ceil(days).toLocaleString('en')} days (${date(range.from)} to ${date(range.to)}) refused: one report covers at most ${MAX_OEE_RANGE_DAYS} days — pick a shorter range, and report a longer time in parts`,
+        { days, maxDays: MAX_OEE_RANGE_DAYS },
+      )
+    }
+    return range
   }
 
-  report(input: { from: number; to: number; by: Exclude<PeriodKind, 'range'> }): OeeReport {
-    const { range, series, result: whole, trend } = this.compute(input)
-    this.upsertDetected(whole.events)
-    const timeline = this.config.line.machines.map((m) => {
-      const segments = buildStateTimeline(m.state, series, timelineSpan(m.state, series, range))
-      const clipped: OeeSegment[] = []
-      for (const s of segments) {
-        const start = Math.max(s.start, range.from)
-        const end = Math.min(s.end, range.to)
-        if (end <= start) continue
-        clipped.push(s.faultCode !== undefined ? { start, end, state: s.state, faultCode: s.faultCode } : { start, end, state: s.state })
-      }
-      return { machine: m.id, segments: clipped }
-    })
+  async report(input: { from: number; to: number; by: Exclude<PeriodKind, 'range'> }): Promise<OeeReport> {
+    const config = this.current
+    const { range, summary, periods, timeline, warnings, events } = await this.compute({ ...input, timeline: true }, config)
+    await this.upsertDetected(events, config)
     return {
-      line: this.config.line.name,
-      timeZone: this.config.calendar.timeZone,
+      line: config.line.name,
+      timeZone: config.calendar.timeZone,
       from: range.from,
       to: range.to,
       by: input.by,
-      noDataTime: this.noDataTime,
-      summary: this.period(whole.periods[0]),
-      periods: trend.map((p) => this.period(p)),
+      noDataTime: config.noDataTime ?? 'exclude',
+      summary,
+      periods,
       timeline,
-      warnings: [...new Set([...whole.warnings])],
-    }
-  }
-
-  private period(p: LinePeriodResult): OeePeriod {
-    return {
-      label: p.period.label,
-      kind: p.period.kind,
-      start: p.period.start,
-      end: p.period.end,
-      line: p.line,
-      bottleneck: p.bottleneck,
-      output: p.output,
-      machines: p.machines.map((m) => this.machineResult(m)),
-    }
-  }
-
-  private machineResult(m: MachineOeeResult): OeeMachineResult {
-    const lossSum = Object.values(m.lossMin).reduce((a, b) => a + b, 0)
-    const plannedProductionMin = minutes(m.plannedProductionS)
-    return {
-      machine: m.machine,
-      name: this.config.line.machines.find((x) => x.id === m.machine)?.name ?? m.machine,
-      availability: m.availability,
-      performance: m.performance,
-      quality: m.quality,
-      oee: m.oee,
-      scheduledMin: minutes(m.scheduledS),
-      calendarPlannedStopMin: minutes(m.calendarPlannedStopS),
-      plannedStopStateMin: minutes(m.plannedStopStateS),
-      plannedProductionMin,
-      noDataMin: minutes(m.noDataS),
-      noDataBreakdownMin: m.noDataBreakdownMin,
-      runMin: minutes(m.runS),
-      blockedStarvedMin: minutes(m.blockedStarvedS),
-      blockedStarvedLossMin: m.blockedStarvedLossMin,
-      fullyProductiveMin: plannedProductionMin - lossSum - m.blockedStarvedLossMin,
-      stateMin: Object.fromEntries(Object.entries(m.stateS).map(([k, v]) => [k, minutes(v)])),
-      counts: { total: m.counts.total, good: m.counts.good, reject: m.counts.reject },
-      lossMin: m.lossMin,
-      lossUnits: m.lossUnits,
-      flags: m.flags,
+      warnings,
     }
   }
 
   /**
    * Stores detected events. An event already stored keeps its code and comment (only its end moves while it is open);
    * one that overlaps a stored stop of the same machine and state is that stop seen from another range; ids that were
-   * merged away or split by hand are not brought back.
+   * merged away or split by hand are not brought back. A year holds thousands of stops: they are checked, then
+   * stored, a slice at a time, and other requests are answered between slices.
    */
-  private upsertDetected(detected: readonly DowntimeEvent[]): void {
+  private async upsertDetected(detected: readonly DowntimeEvent[], config: OeeConfig): Promise<void> {
     const fresh: DowntimeEvent[] = []
-    for (const e of detected) {
-      if (this.store.getEvent(e.id)) {
+    for (let i = 0; i < detected.length; i += UPSERT_SLICE) {
+      if (i > 0) await nextTurn()
+      // Settings saved meanwhile: these are the old settings' stops (the next computation detects the new ones).
+      if (config !== this.current) return
+      for (const e of detected.slice(i, i + UPSERT_SLICE)) {
+        if (this.store.getEvent(e.id)) {
+          fresh.push(e)
+          continue
+        }
+        if (this.store.wasMergedAway(e.id)) continue
+        const same = this.store.listEvents({ machine: e.machine, from: e.start, to: e.end }).find((x) => x.state === e.state && x.faultCode === e.faultCode)
+        if (same) {
+          if (e.end > same.end) fresh.push({ ...same, end: e.end, durationS: (e.end - same.start) / 1000, minor: same.minor && e.minor })
+          continue
+        }
         fresh.push(e)
-        continue
       }
-      if (this.store.wasMergedAway(e.id)) continue
-      const same = this.store.listEvents({ machine: e.machine, from: e.start, to: e.end }).find((x) => x.state === e.state && x.faultCode === e.faultCode)
-      if (same) {
-        if (e.end > same.end) fresh.push({ ...same, end: e.end, durationS: (e.end - same.start) / 1000, minor: same.minor && e.minor })
-        continue
-      }
-      fresh.push(e)
     }
-    this.events.recordDetected(fresh)
+    for (let i = 0; i < fresh.length; i += UPSERT_SLICE) {
+      await nextTurn()
+      if (config !== this.current) return
+      this.events.recordDetected(fresh.slice(i, i + UPSERT_SLICE))
+    }
   }
 
   /** Detects events in the range (so new stops appear) and lists the stored ones. */
-  listEvents(filter: EventFilter): OeeEvent[] {
-    const range = this.clampRange(filter.from, filter.to)
-    const { series, counterColumns } = this.series(range.from, range.to)
-    this.upsertDetected(computeLineOee({ config: this.config, series, counterColumns, range, by: 'range' }).events)
+  async listEvents(filter: EventFilter): Promise<OeeEvent[]> {
+    const config = this.current
+    const { events } = await this.compute({ from: filter.from, to: filter.to }, config)
+    await this.upsertDetected(events, config)
     return this.store
       .listEvents({ from: filter.from, to: filter.to, machine: filter.machine })
       .filter(
