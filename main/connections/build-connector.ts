@@ -35,8 +35,9 @@ export function buildConnector(id: string, config: ConnectionConfig, dataDir: st
           endpoint: modbusEndpoint(config),
           timeoutMs: config.timeoutMs,
           defaultScanRateMs: config.scanRateMs,
-          tags: config.tags.map((tag) =>
-            Tag.parse({
+          tags: config.tags.map((tag) => ({
+            unitId: tag.unitId,
+            tag: Tag.parse({
               id: tagIdOf(id, tag.name),
               name: tag.name,
               path: [config.name],
@@ -52,7 +53,7 @@ export function buildConnector(id: string, config: ConnectionConfig, dataDir: st
               scanRateMs: tag.scanRateMs,
               scaling: tag.scaling,
             }),
-          ),
+          })),
         })
       case 'opcua':
         return new OpcUaConnector({

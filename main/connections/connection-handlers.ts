@@ -28,6 +28,8 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),
     'connections.removeTags': async (input: { id: string; names: string[] }) => withArm(await manager.removeTags(input.id, input.names)),
+    'connections.updateTag': async (input: { id: string; name: string; tag: Parameters<ConnectionManager['updateTag']>[2] }) =>
+      withArm(await manager.updateTag(input.id, input.name, input.tag)),
     'connections.arm': (input: { id: string; minutes?: number }) => guard.arm(input.id, input.minutes),
     'connections.disarm': (input: { id: string }) => guard.disarm(input.id),
     'writes.armed': () => guard.armedList(),

@@ -1,6 +1,7 @@
 import { AttributeIds, resolveNodeId } from 'node-opcua'
 import {
   WorkbenchError,
+  connectionConfigSchema,
   type BrowseNodeInfo,
   type CertificateEntry,
   type ConnectionConfig,
@@ -159,6 +160,26 @@ export class ConnectionManager {
     const unknown = names.filter((n) => !entry.config.tags.some((t) => t.name === n))
     if (unknown.length > 0) throw new WorkbenchError('NOT_FOUND', `Connection "${entry.config.name}" has no tag ${unknown.join(', ')}`)
     return this.update(id, { ...entry.config, tags: entry.config.tags.filter((t) => !names.includes(t.name)) } as ConnectionConfig)
+  }
+
+  /** Replaces one tag's configuration (renaming it is allowed when the new name is free). */
+  async updateTag(id: string, name: string, tag: TagConfig): Promise<ConnectionDetail> {
+    const entry = this.require(id)
+    const index = entry.config.tags.findIndex((t) => t.name === name)
+    if (index < 0) throw new WorkbenchError('NOT_FOUND', `Connection "${entry.config.name}" has no tag "${name}" — it may have been removed; see Connections`)
+    if (tag.name !== name && entry.config.tags.some((t) => t.name === tag.name)) {
+      throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" already has a tag named "${tag.name}" — pick another name`)
+    }
+    const tags = entry.config.tags.map((t, i) => (i === index ? tag : t))
+    const parsed = connectionConfigSchema.safeParse({ ...entry.config, tags })
+    if (!parsed.success) {
+      const issue = parsed.error.issues.find((i) => i.path[0] === 'tags') ?? parsed.error.issues[0]
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `Tag "${name}" of connection "${entry.config.name}" cannot be saved: ${issue?.message ?? 'it does not fit this connection'} — a ${entry.config.protocol} connection needs a ${entry.config.protocol} tag`,
+      )
+    }
+    return this.update(id, parsed.data)
   }
 
   async discover(endpointUrl: string): Promise<DiscoveredEndpointInfo[]> {

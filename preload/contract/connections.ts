@@ -16,12 +16,15 @@ export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const
 
 const range = z.object({ low: z.number(), high: z.number() }).refine((r) => r.low < r.high, { message: 'range low must be below range high' })
 const access = z.enum(['read', 'read-write'])
+const unitId = z.number().int().min(0).max(255)
 
 export const modbusTagConfigSchema = z
   .object({
     name,
     /** `hr:4`, `40005`, `co:0`, `hr:10.3`: both 0-based and Modicon notations are accepted. */
     address: z.string().trim().min(1).max(40),
+    /** The device (slave address) behind the connection's gateway; the connection's unit id when absent. */
+    unitId: unitId.optional(),
     dataType: z.enum(MODBUS_DATA_TYPES),
     byteOrder: z.enum(MODBUS_BYTE_ORDERS).default('ABCD'),
     access: access.default('read'),
@@ -75,7 +78,6 @@ export type MqttTagConfig = z.infer<typeof mqttTagConfigSchema>
 const tagList = <T extends z.ZodType>(tag: T) => z.array(tag).max(5000).default([])
 const host = z.string().trim().min(1).max(253)
 const port = z.number().int().min(1).max(65535)
-const unitId = z.number().int().min(0).max(255)
 const timeoutMs = z.number().int().min(50).max(60_000).default(1000)
 
 export const modbusTcpConfigSchema = z
@@ -331,6 +333,8 @@ export const connectionRequests = {
   'connections.browse': { input: z.object({ id, nodeId: z.string().max(1000).optional() }).strict(), output: z.array(browseNodeSchema) },
   'connections.addTags': { input: z.object({ id, tags: z.array(tagConfigSchema).min(1).max(1000) }).strict(), output: connectionDetailSchema },
   'connections.removeTags': { input: z.object({ id, names: z.array(name).min(1).max(5000) }).strict(), output: connectionDetailSchema },
+  /** Replaces the configuration of the tag called `name` (it may be renamed); its pending writes are cancelled. */
+  'connections.updateTag': { input: z.object({ id, name, tag: tagConfigSchema }).strict(), output: connectionDetailSchema },
   /** Allows writes for `minutes` (default 5); disarms by itself afterwards. */
   'connections.arm': { input: z.object({ id, minutes: z.number().min(0.05).max(240).optional() }).strict(), output: armStatusSchema },
   'connections.disarm': { input: byId, output: armStatusSchema },

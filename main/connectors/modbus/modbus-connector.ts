@@ -128,7 +128,7 @@ export class ModbusConnector implements Connector {
     return this.tracker.status
   }
   tags(): TagInfo[] {
-    return [...this.bindings.values()].map((b) => toTagInfo(b.tag))
+    return [...this.bindings.values()].map((b) => ({ ...toTagInfo(b.tag), unitId: b.unitId }))
   }
   /** Requests, responses, timeouts, exceptions, CRC errors and round-trip times since the connector was made. */
   counters(): ModbusCounters {
