@@ -11,15 +11,17 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
       withArm(await manager.add(input.config, input.connect)),
     'connections.update': async (input: { id: string; config: Parameters<ConnectionManager['update']>[1] }) =>
       withArm(await manager.update(input.id, input.config)),
+    // The manager cancels the prepared writes (with the reason) before the connection is disarmed.
     'connections.remove': async (input: { id: string }) => {
-      guard.disarm(input.id)
       await manager.remove(input.id)
+      guard.disarm(input.id)
       return { ok: true as const }
     },
     'connections.connect': async (input: { id: string }) => withArm(await manager.connect(input.id)),
     'connections.disconnect': async (input: { id: string }) => {
+      const detail = await manager.disconnect(input.id)
       guard.disarm(input.id)
-      return withArm(await manager.disconnect(input.id))
+      return withArm(detail)
     },
     'connections.get': (input: { id: string }) => withArm(manager.detail(input.id)),
     'connections.managed': () => manager.list().map(withArm),

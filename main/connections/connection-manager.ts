@@ -35,6 +35,8 @@ export interface ConnectionManagerOptions {
   register(connector: Connector): void
   /** Takes it out again when the connection is removed. */
   unregister(id: string): void
+  /** Told after a connection's configuration changed, it was removed or disconnected: its prepared writes are void. */
+  onChanged?(id: string, change: string): void
   /** Ids used elsewhere (the demo plant feed), so a new connection does not take one. */
   isTaken?(id: string): boolean
 }
@@ -102,7 +104,7 @@ export class ConnectionManager {
     return this.detail(id)
   }
 
-  async update(id: string, config: ConnectionConfig): Promise<ConnectionDetail> {
+  async update(id: string, config: ConnectionConfig, change = `connection "${config.name}" was edited`): Promise<ConnectionDetail> {
     const entry = this.require(id)
     if (entry.config.protocol !== config.protocol) {
       throw new WorkbenchError(
@@ -114,6 +116,7 @@ export class ConnectionManager {
     buildConnector(id, config, this.options.dataDir)
     const stored = this.store.save(id, config)
     await this.replace(id, stored.config)
+    this.options.onChanged?.(id, change)
     return this.detail(id)
   }
 
@@ -125,6 +128,7 @@ export class ConnectionManager {
     this.untrusted.delete(id)
     this.store.remove(id)
     this.options.unregister(id)
+    this.options.onChanged?.(id, `connection "${entry.config.name}" was removed`)
   }
 
   async connect(id: string): Promise<ConnectionDetail> {
@@ -143,6 +147,7 @@ export class ConnectionManager {
     const entry = this.require(id)
     await this.closeBrowse(id)
     await entry.connector.disconnect()
+    this.options.onChanged?.(id, `connection "${entry.config.name}" was disconnected`)
     return this.detail(id)
   }
 
@@ -152,14 +157,22 @@ export class ConnectionManager {
     const clash = tags.find((t) => names.has(t.name)) ?? tags.find((t, i) => tags.findIndex((u) => u.name === t.name) !== i)
     if (clash) throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" already has a tag named "${clash.name}" — pick another name`)
     const added = entry.config.protocol === 'opcua' ? await this.describeOpcUaTags(id, tags as OpcUaTagConfig[]) : tags
-    return this.update(id, { ...entry.config, tags: [...entry.config.tags, ...added] } as ConnectionConfig)
+    return this.update(
+      id,
+      { ...entry.config, tags: [...entry.config.tags, ...added] } as ConnectionConfig,
+      `tags were added to connection "${entry.config.name}"`,
+    )
   }
 
   async removeTags(id: string, names: string[]): Promise<ConnectionDetail> {
     const entry = this.require(id)
     const unknown = names.filter((n) => !entry.config.tags.some((t) => t.name === n))
     if (unknown.length > 0) throw new WorkbenchError('NOT_FOUND', `Connection "${entry.config.name}" has no tag ${unknown.join(', ')}`)
-    return this.update(id, { ...entry.config, tags: entry.config.tags.filter((t) => !names.includes(t.name)) } as ConnectionConfig)
+    return this.update(
+      id,
+      { ...entry.config, tags: entry.config.tags.filter((t) => !names.includes(t.name)) } as ConnectionConfig,
+      `tag ${names.map((n) => `"${n}"`).join(', ')} was removed from connection "${entry.config.name}"`,
+    )
   }
 
   /** Replaces one tag's configuration (renaming it is allowed when the new name is free). */
@@ -179,7 +192,7 @@ export class ConnectionManager {
         `Tag "${name}" of connection "${entry.config.name}" cannot be saved: ${issue?.message ?? 'it does not fit this connection'} — a ${entry.config.protocol} connection needs a ${entry.config.protocol} tag`,
       )
     }
-    return this.update(id, parsed.data)
+    return this.update(id, parsed.data, `tag "${name}" of connection "${entry.config.name}" was edited`)
   }
 
   async discover(endpointUrl: string): Promise<DiscoveredEndpointInfo[]> {

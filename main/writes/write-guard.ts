@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { WorkbenchError, type ArmStatus, type PreparedWrite, type TagInfo, type TagValue, type WriteResult } from '../../preload/contract'
-import type { Connector } from '../connectors/connector'
+import type { Connector, WriteTarget } from '../connectors/connector'
 import type { WriteAuditLog } from './audit-log'
 import { checkWriteValue } from './value-checks'
 
@@ -22,10 +22,25 @@ type Value = TagValue['value']
 interface Pending {
   prepared: PreparedWrite
   connector: Connector
+  /** The addressing the person was shown; commit refuses when the tag now points elsewhere. */
+  target: WriteTarget
 }
+/** How many cancelled write ids are remembered, so a late Confirm says why instead of "not prepared". */
+const REMEMBERED_CANCELLATIONS = 200
 
 /** A driver behind a stable wrapper (ManagedConnection) is the one whose capabilities count. */
 const driverOf = (connector: Connector): Connector => (connector as { inner?: Connector }).inner ?? connector
+
+/** The connector's own description of where a write lands, or one made from what the tag list shows. */
+function targetOf(connector: Connector, tag: TagInfo): WriteTarget {
+  const driver = driverOf(connector)
+  if (driver.writeTarget) return driver.writeTarget(tag.id)
+  const address = tag.unitId === undefined ? tag.address : `unit ${tag.unitId} ${tag.address}`
+  return {
+    address,
+    fingerprint: JSON.stringify({ connection: connector.id, endpoint: connector.endpoint, address, dataType: tag.dataType, access: tag.access }),
+  }
+}
 
 function osUser(): string {
   try {
@@ -42,6 +57,7 @@ function osUser(): string {
 export class WriteGuard {
   private readonly armed = new Map<string, { until: number; timer: NodeJS.Timeout }>()
   private readonly pending = new Map<string, Pending>()
+  private readonly cancelled = new Map<string, { pending: Pending; reason: string }>()
   private readonly listeners = new Set<(status: ArmStatus[]) => void>()
   private readonly now: () => number
   private readonly user: string
@@ -63,18 +79,38 @@ export class WriteGuard {
     const ms = Math.round(minutes * 60_000)
     const until = this.now() + ms
     // The timer only tells listeners; armedUntil() compares with the clock, so a late timer never leaves writes open.
-    const timer = setTimeout(() => this.disarm(connectionId), ms)
+    const timer = setTimeout(() => this.disarm(connectionId, `arming ran out after ${minutes} min`), ms)
     timer.unref?.()
     this.armed.set(connectionId, { until, timer })
     this.notify()
     return { connectionId, armedUntil: until }
   }
 
-  disarm(connectionId: string): ArmStatus {
+  disarm(connectionId: string, reason = 'writes were disarmed'): ArmStatus {
     this.clear(connectionId)
-    for (const [id, p] of this.pending) if (p.prepared.connectionId === connectionId) this.pending.delete(id)
+    this.cancelPending(connectionId, reason)
     this.notify()
     return { connectionId, armedUntil: null }
+  }
+
+  /**
+   * Drops the prepared writes of a connection and audits each: the connection or a tag changed (or arming ended), so
+   * what the person confirmed may no longer be what would be written.
+   */
+  cancelPending(connectionId: string, reason: string): void {
+    for (const [id, { prepared, connector, target }] of this.pending) {
+      if (prepared.connectionId !== connectionId) continue
+      this.pending.delete(id)
+      this.remember(id, { prepared, connector, target }, reason)
+      this.audit(
+        connector,
+        prepared.tag.id,
+        prepared.oldValue,
+        prepared.newValue,
+        'refused',
+        `cancelled before it was confirmed (${target.address}): ${reason}`,
+      )
+    }
   }
 
   armedUntil(connectionId: string): number | null {
@@ -82,6 +118,7 @@ export class WriteGuard {
     if (!entry) return null
     if (entry.until <= this.now()) {
       this.clear(connectionId)
+      this.cancelPending(connectionId, 'arming ran out')
       return null
     }
     return entry.until
@@ -116,17 +153,19 @@ export class WriteGuard {
     }
     const checks = checkWriteValue(tag, value)
     const ok = checks.every((c) => c.ok)
+    const target = targetOf(connector, tag)
     const prepared: PreparedWrite = {
       id: randomUUID(),
       connectionId: connector.id,
       tag,
+      address: target.address,
       oldValue,
       newValue: value,
       checks,
       ok,
       expiresAt: this.now() + PREPARED_WRITE_TTL_MS,
     }
-    if (ok) this.pending.set(prepared.id, { prepared, connector })
+    if (ok) this.pending.set(prepared.id, { prepared, connector, target })
     else
       this.audit(
         connector,
@@ -146,8 +185,17 @@ export class WriteGuard {
   async commit(preparedId: string): Promise<WriteResult> {
     const pending = this.pending.get(preparedId)
     this.pending.delete(preparedId)
-    if (!pending) throw new WorkbenchError('NOT_FOUND', 'This write was not prepared, was already sent or was cancelled by disarming — prepare it again')
-    const { prepared, connector } = pending
+    if (!pending) {
+      const cancelled = this.cancelled.get(preparedId)
+      if (cancelled) {
+        const { prepared, connector } = cancelled.pending
+        const message = `${connector.status().name}: the write of ${JSON.stringify(prepared.newValue)} to ${prepared.tag.name} was cancelled before it was confirmed (${cancelled.reason}) — nothing was sent; check the tag and prepare the write again`
+        this.audit(connector, prepared.tag.id, prepared.oldValue, prepared.newValue, 'refused', message)
+        throw new WorkbenchError('WRITE_REFUSED', message, { tagId: prepared.tag.id })
+      }
+      throw new WorkbenchError('NOT_FOUND', 'This write was not prepared or was already sent — prepare it again')
+    }
+    const { prepared, connector, target } = pending
     const { tag, oldValue, newValue } = prepared
     const name = connector.status().name
     if (prepared.expiresAt <= this.now()) {
@@ -159,6 +207,15 @@ export class WriteGuard {
       const message = `${name} was disarmed before the write was confirmed — arm it in Connections (Arm writes) and try again`
       this.audit(connector, tag.id, oldValue, newValue, 'refused', message)
       throw new WorkbenchError('WRITE_REFUSED', message)
+    }
+    const current = connector.tags().find((t) => t.id === tag.id)
+    const now = current && targetOf(connector, current)
+    if (!now || now.fingerprint !== target.fingerprint) {
+      const message = now
+        ? `${name}: ${tag.name} changed after the write was prepared (confirmed for ${target.address}, now ${now.address}${now.address === target.address ? ', with another type, byte order or scaling' : ''}) — nothing was sent; check the tag and prepare the write again`
+        : `${name}: ${tag.name} was removed after the write was prepared — nothing was sent`
+      this.audit(connector, tag.id, oldValue, newValue, 'refused', message)
+      throw new WorkbenchError('WRITE_REFUSED', message, { tagId: tag.id })
     }
     const driver = driverOf(connector)
     try {
@@ -181,6 +238,11 @@ export class WriteGuard {
   close(): void {
     for (const id of [...this.armed.keys()]) this.clear(id)
     this.pending.clear()
+  }
+
+  private remember(preparedId: string, pending: Pending, reason: string): void {
+    this.cancelled.set(preparedId, { pending, reason })
+    if (this.cancelled.size > REMEMBERED_CANCELLATIONS) this.cancelled.delete(this.cancelled.keys().next().value!)
   }
 
   private audit(connector: Connector, tagId: string, oldValue: unknown, newValue: unknown, result: 'ok' | 'refused' | 'failed', message: string): number {

@@ -245,6 +245,8 @@ export const preparedWriteSchema = z.object({
   id: z.string(),
   connectionId: z.string(),
   tag: tagInfoSchema,
+  /** Where the write lands (`unit 1 hr:4 (40005)`); commit refuses when the tag has moved since. */
+  address: z.string(),
   oldValue: tagValueSchema.shape.value,
   newValue: writeValue,
   checks: z.array(writeCheckSchema),

@@ -1,6 +1,6 @@
 import type { ConnectionStatus, TagInfo, TagValue } from '../../../preload/contract'
 import { ConnectionStatusTracker } from '../connection-status'
-import type { Connector, WriteValue } from '../connector'
+import type { Connector, WriteTarget, WriteValue } from '../connector'
 import { formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress } from '../../tags/modbus-address'
 import { decodeTagValue, encodeTagValue } from '../../tags/modbus-codec'
 import { planPolls, pollPointFromTag, sliceResponse, type PollPlanOptions, type PollRequest, type PollSlice } from '../../tags/poll-plan'
@@ -227,6 +227,26 @@ export class ModbusConnector implements Connector {
     const words = encodeTagValue(value, tag)
     if (words.length === 1) await session.writeRegister(unitId, address.offset, words[0]!)
     else await session.writeRegisters(unitId, address.offset, words)
+  }
+
+  writeTarget(tagId: string): WriteTarget {
+    const { tag, unitId, address } = this.requireBinding(tagId)
+    return {
+      address: `unit ${unitId} ${formatBoth(address)}`,
+      fingerprint: JSON.stringify({
+        connection: this.options.id,
+        transport: this.target.transport,
+        unitId,
+        table: address.table,
+        offset: address.offset,
+        bit: address.bit ?? null,
+        dataType: tag.dataType,
+        byteOrder: tag.byteOrder,
+        stringLength: tag.stringLength ?? null,
+        scaling: tag.scaling ?? null,
+        access: tag.access,
+      }),
+    }
   }
 
   private requireBinding(tagId: string): Binding {

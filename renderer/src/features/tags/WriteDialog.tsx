@@ -64,6 +64,10 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
             <dl className="endpoints" aria-label="Write to confirm">
               <dt>Tag</dt>
               <dd className="mono">{prepared.tag.id}</dd>
+              <dt>Address</dt>
+              <dd className="mono" aria-label="Address">
+                {prepared.address}
+              </dd>
               <dt>Old value</dt>
               <dd aria-label="Old value">{formatValue(prepared.oldValue, tag.unit, tag.enumLabels)}</dd>
               <dt>New value</dt>
