@@ -3,7 +3,7 @@ import { expect, test } from '../fixtures/workstation'
 import { startPymodbus } from '../peers/start-peer'
 import { goTo, openWorkstation } from '../steps/app'
 import { addModbusConnectionWithFraming, modbusTools, screenshotBothThemes } from '../steps/connection-tools'
-import { connectionPanel } from '../steps/connections'
+import { addModbusTag, armWrites, connectionPanel, selectConnection, writeTag } from '../steps/connections'
 
 let pymodbus: Awaited<ReturnType<typeof startPymodbus>> | undefined
 test.beforeAll(async () => {
@@ -121,4 +121,18 @@ test('Modbus tools: register-range scan with progress and decoded results, add r
   await edit.getByRole('button', { name: 'Save unit id' }).click()
   await expect(details.getByLabel('Unit id', { exact: true })).toHaveText('7')
   await expect(value).toHaveText('7777')
+
+  // hr:1100 keeps at most 500, as a PLC limiting a setpoint: the write dialog and the audit log say mismatch, not ok.
+  await goTo(page, 'Connections')
+  await selectConnection(page, 'Scanner')
+  await addModbusTag(page, 'Scanner', { name: 'Limited', address: 'hr:1100', dataType: 'uint16', writable: true })
+  await armWrites(page, 'Scanner')
+  await goTo(page, 'Tags')
+  const dialog = await writeTag(page, 'scanner:Limited', 'Limited', '800')
+  await expect(dialog.getByRole('alert', { name: 'Read-back mismatch' })).toContainText('800 was sent, but the device now reads 500')
+  await dialog.getByRole('button', { name: 'Close' }).click()
+  await goTo(page, 'Connections')
+  const audit = page.getByRole('table', { name: 'Write audit entries' })
+  await expect(audit.getByRole('row').filter({ hasText: 'scanner:Limited' }).first()).toContainText('mismatch')
+  await expect(audit.getByRole('row').filter({ hasText: 'scanner:Limited' }).first()).toContainText('unit 1 hr:1100 (41101)')
 })

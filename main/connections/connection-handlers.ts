@@ -35,7 +35,7 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'connections.arm': (input: { id: string; minutes?: number }) => guard.arm(input.id, input.minutes),
     'connections.disarm': (input: { id: string }) => guard.disarm(input.id),
     'writes.armed': () => guard.armedList(),
-    'writes.prepare': (input: { tagId: string; value: number | boolean | string }) => guard.prepare(input.tagId, input.value),
+    'writes.prepare': (input: { tagId: string; value: unknown }) => guard.prepare(input.tagId, input.value),
     'writes.commit': (input: { id: string }) => guard.commit(input.id),
     'audit.list': (input?: { connectionId?: string; limit?: number }) => audit.list(input ?? {}),
     'certificates.list': () => manager.listCertificates(),

@@ -1,5 +1,5 @@
 import type { ConnectionStatus, TagInfo, TagValue } from '../../preload/contract'
-import type { Connector, WriteTarget, WriteValue } from '../connectors/connector'
+import type { Connector, WriteValue } from '../connectors/connector'
 
 /**
  * A stable Connector in front of the driver of one stored connection: the workbench registers it once, and editing the
@@ -56,11 +56,6 @@ export class ManagedConnection implements Connector {
   write(tagId: string, value: WriteValue): Promise<void> {
     if (!this.driver.write) throw new Error(`${this.driver.endpoint}: this protocol cannot write`)
     return this.driver.write(tagId, value)
-  }
-
-  writeTarget(tagId: string): WriteTarget {
-    if (!this.driver.writeTarget) throw new Error(`${this.driver.endpoint}: this protocol does not describe its write targets`)
-    return this.driver.writeTarget(tagId)
   }
 
   /** Replaces the driver (already disconnected by the caller) and tells listeners about the new status. */

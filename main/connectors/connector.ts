@@ -36,4 +36,6 @@ export interface Connector {
   write?(tagId: string, value: WriteValue): Promise<void>
   /** Where a write to the tag lands; the write guard compares it between prepare and commit. */
   writeTarget?(tagId: string): WriteTarget
+  /** What reading the tag returns after `value` was written (scaled, rounded and encoded as the device stores it). */
+  readBackOf?(tagId: string, value: WriteValue): TagValue['value']
 }

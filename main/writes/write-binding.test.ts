@@ -88,11 +88,12 @@ describe('a confirmation binds to what was shown', () => {
 
     const [refusedCommit, cancellation] = audit.list({ connectionId: id, limit: 2 })
     expect(cancellation).toMatchObject({
-      result: 'refused',
+      result: 'cancelled',
       tagId,
+      address: `unit 1 hr:${FIRST} (4${FIRST + 1})`,
       oldValue: '300',
       newValue: '305',
-      message: `cancelled before it was confirmed (unit 1 hr:${FIRST} (4${FIRST + 1})): tag "Setpoint" of connection "Moved PLC" was edited`,
+      message: 'cancelled before it was confirmed: tag "Setpoint" of connection "Moved PLC" was edited',
     })
     expect(refusedCommit).toMatchObject({ result: 'refused', tagId, newValue: '305' })
   }, 30_000)
@@ -107,7 +108,7 @@ describe('a confirmation binds to what was shown', () => {
     }
     const expectCancelled = async (preparedId: string, reason: string) => {
       await expect(guard.commit(preparedId)).rejects.toMatchObject({ code: 'WRITE_REFUSED', message: expect.stringContaining(reason) })
-      expect(audit.list({ connectionId: id, limit: 2 })[1]).toMatchObject({ result: 'refused', message: expect.stringContaining(reason) })
+      expect(audit.list({ connectionId: id, limit: 2 })[1]).toMatchObject({ result: 'cancelled', message: expect.stringContaining(reason) })
     }
 
     let prepared = await prepareArmed(11)
@@ -191,9 +192,10 @@ describe('commit compares the addressing even when nobody said the tag changed',
     expect(guard.armedList().find((s) => s.connectionId === id)).toBeUndefined()
     const audit = new WriteAuditLog(db)
     expect(audit.list({ connectionId: id, limit: 1 })[0]).toMatchObject({
-      result: 'refused',
+      result: 'cancelled',
       newValue: '42',
-      message: expect.stringContaining('cancelled before it was confirmed (unit 1 hr:1000 (41001)): arming ran out'),
+      address: `unit 1 hr:${FIRST} (4${FIRST + 1})`,
+      message: 'cancelled before it was confirmed: arming ran out',
     })
     await expect(guard.commit(prepared.id)).rejects.toMatchObject({ code: 'WRITE_REFUSED', message: expect.stringContaining('arming ran out') })
   }, 30_000)

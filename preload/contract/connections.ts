@@ -238,7 +238,9 @@ export type BrowseNodeInfo = z.infer<typeof browseNodeSchema>
 export const armStatusSchema = z.object({ connectionId: z.string(), armedUntil: z.number().nullable() })
 export type ArmStatus = z.infer<typeof armStatusSchema>
 
-const writeValue = z.union([z.number(), z.boolean(), z.string().max(1000)])
+/** What a write may send; `writes.prepare` checks it in the write service, so a refused value is audited too. */
+export const writeValueSchema = z.union([z.number(), z.boolean(), z.string().max(1000)])
+const writeValue = writeValueSchema
 
 export const writeCheckSchema = z.object({ name: z.string(), ok: z.boolean(), message: z.string() })
 export const preparedWriteSchema = z.object({
@@ -262,6 +264,9 @@ export const writeResultSchema = z.object({
   newValue: writeValue,
   /** Read back from the device after the write. */
   readBack: tagValueSchema.shape.value,
+  /** `mismatch`: the device holds something other than what was written (clamped, overwritten by its program). */
+  result: z.enum(['ok', 'mismatch']),
+  message: z.string(),
   auditId: z.number(),
 })
 export type WriteResult = z.infer<typeof writeResultSchema>
@@ -273,9 +278,13 @@ export const auditEntrySchema = z.object({
   connectionId: z.string(),
   connectionName: z.string(),
   tagId: z.string(),
+  /** Where the write would land (`unit 1 hr:4 (40005)`, a NodeId); null when the tag was unknown. */
+  address: z.string().nullable(),
   oldValue: z.string().nullable(),
   newValue: z.string().nullable(),
-  result: z.enum(['ok', 'refused', 'failed']),
+  /** mismatch: written, but the read-back differs; cancelled: prepared, then voided by a change before the confirmation. */
+  result: z.enum(['ok', 'mismatch', 'refused', 'cancelled', 'failed']),
+  /** The reason, in words. */
   message: z.string(),
 })
 export type AuditEntry = z.infer<typeof auditEntrySchema>
@@ -342,7 +351,7 @@ export const connectionRequests = {
   'connections.disarm': { input: byId, output: armStatusSchema },
   'writes.armed': { input: z.object({}).strict().optional(), output: z.array(armStatusSchema) },
   /** Step 1: reads the current value, checks type and range; nothing is sent. */
-  'writes.prepare': { input: z.object({ tagId: tagIdSchema, value: writeValue }).strict(), output: preparedWriteSchema },
+  'writes.prepare': { input: z.object({ tagId: tagIdSchema, value: z.unknown() }).strict(), output: preparedWriteSchema },
   /** Step 2: the person confirmed; sends the prepared value and reads it back. */
   'writes.commit': { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: writeResultSchema },
   'audit.list': {

@@ -48,6 +48,8 @@ export const tagInfoSchema = z.object({
   dataType: z.string(),
   unit: z.string().optional(),
   range: z.object({ low: z.number(), high: z.number() }).optional(),
+  /** Linear raw → engineering scaling: values, ranges and writes are in engineering units. */
+  scaling: z.object({ rawLow: z.number(), rawHigh: z.number(), engLow: z.number(), engHigh: z.number() }).optional(),
   access: z.enum(['read', 'read-write']),
   /** Modbus: the unit id (slave address) this tag is read from and written to. */
   unitId: z.number().optional(),

@@ -249,6 +249,12 @@ export class ModbusConnector implements Connector {
     }
   }
 
+  readBackOf(tagId: string, value: WriteValue): TagValue['value'] {
+    const { tag, address } = this.requireBinding(tagId)
+    if (address.table === 'co' || address.table === 'di' || address.bit !== undefined) return value === true || value === 1
+    return decodeTagValue(encodeTagValue(value, tag), tag)
+  }
+
   private requireBinding(tagId: string): Binding {
     const binding = this.bindings.get(tagId)
     if (!binding) throw new Error(`Modbus connection "${this.options.name}": no tag "${tagId}" on this connection`)

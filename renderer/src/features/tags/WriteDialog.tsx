@@ -101,10 +101,17 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
         )}
         {commit.isSuccess && (
           <>
-            <p role="status">
-              Written: {formatValue(commit.data.oldValue, tag.unit)} → {formatValue(commit.data.newValue, tag.unit)}; the device now reads{' '}
-              {formatValue(commit.data.readBack, tag.unit)}.
-            </p>
+            {commit.data.result === 'mismatch' ? (
+              <p role="alert" className="error-text" aria-label="Read-back mismatch">
+                Mismatch: {formatValue(commit.data.newValue, tag.unit)} was sent, but the device now reads {formatValue(commit.data.readBack, tag.unit)} — it
+                changed or limited the value; check it on the device.
+              </p>
+            ) : (
+              <p role="status">
+                Written: {formatValue(commit.data.oldValue, tag.unit)} → {formatValue(commit.data.newValue, tag.unit)}; the device now reads{' '}
+                {formatValue(commit.data.readBack, tag.unit)}.
+              </p>
+            )}
             <div className="toolbar">
               <span className="spacer" />
               <button type="button" onClick={onClose}>
