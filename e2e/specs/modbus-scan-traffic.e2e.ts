@@ -3,7 +3,7 @@ import { expect, test } from '../fixtures/workstation'
 import { startPymodbus } from '../peers/start-peer'
 import { goTo, openWorkstation } from '../steps/app'
 import { addModbusConnectionWithFraming, modbusTools, screenshotBothThemes } from '../steps/connection-tools'
-import { connectionPanel } from '../steps/connections'
+import { addModbusTag, armWrites, connectionPanel, selectConnection, writeTag } from '../steps/connections'
 
 let pymodbus: Awaited<ReturnType<typeof startPymodbus>> | undefined
 test.beforeAll(async () => {
@@ -95,4 +95,48 @@ test('Modbus tools: register-range scan with progress and decoded results, add r
   await expect(counters.nth(3)).not.toHaveText('0')
   await tools.getByRole('button', { name: 'Reset counters' }).click()
   await expect(counters.nth(3)).toHaveText('0')
+
+  // A tag added from a scan of unit 2 reads unit 2 (hr:600 holds 1111 on unit 1, 2222 on unit 2, 7777 on unit 7).
+  await tools.getByRole('tab', { name: 'Register scan' }).click()
+  await form.getByLabel('Unit id').fill('2')
+  await form.getByLabel('Start').fill('hr:600')
+  await form.getByLabel('Count').fill('1')
+  await form.getByRole('button', { name: 'Scan registers' }).click()
+  await expect(results.getByRole('row').filter({ hasText: '40601' })).toContainText('2222')
+  await results.getByLabel('Select 40601').check()
+  await tools.getByLabel('Tag name prefix').fill('Unit2_')
+  await tools.getByRole('button', { name: 'Add 1 as tags' }).click()
+  await expect(tags.getByRole('cell', { name: 'Unit2_40601', exact: true })).toBeVisible()
+
+  await goTo(page, 'Tags')
+  await page.getByRole('searchbox', { name: 'Search tags' }).fill('scanner:Unit2_')
+  const value = page.locator('[data-tag-value="scanner:Unit2_40601"]')
+  await expect(value).toHaveText('2222')
+  await page.getByRole('table', { name: 'Live tag values' }).getByRole('cell', { name: 'Unit2_40601', exact: true }).click()
+  const details = page.getByRole('complementary', { name: 'Tag details' })
+  await expect(details.getByLabel('Unit id', { exact: true })).toHaveText('2')
+  await details.getByRole('button', { name: 'Edit unit id' }).click()
+  const edit = details.getByRole('form', { name: 'Edit unit id' })
+  await edit.getByLabel('Unit id').fill('7')
+  await edit.getByRole('button', { name: 'Save unit id' }).click()
+  await expect(details.getByLabel('Unit id', { exact: true })).toHaveText('7')
+  await expect(value).toHaveText('7777')
+
+  // hr:1100 keeps at most 500, as a PLC limiting a setpoint: the write dialog and the audit log say mismatch, not ok.
+  await goTo(page, 'Connections')
+  await selectConnection(page, 'Scanner')
+  await addModbusTag(page, 'Scanner', { name: 'Limited', address: 'hr:1100', dataType: 'uint16', writable: true })
+  await addModbusTag(page, 'Scanner', { name: 'Marker7', address: 'hr:600', dataType: 'uint16', unitId: '7' })
+  await expect(tags.getByRole('row').filter({ hasText: 'Marker7' }).getByRole('cell').nth(2)).toHaveText('7')
+  await armWrites(page, 'Scanner')
+  await goTo(page, 'Tags')
+  await page.getByRole('searchbox', { name: 'Search tags' }).fill('scanner:Marker7')
+  await expect(page.locator('[data-tag-value="scanner:Marker7"]')).toHaveText('7777')
+  const dialog = await writeTag(page, 'scanner:Limited', 'Limited', '800')
+  await expect(dialog.getByRole('alert', { name: 'Read-back mismatch' })).toContainText('800 was sent, but the device now reads 500')
+  await dialog.getByRole('button', { name: 'Close' }).click()
+  await goTo(page, 'Connections')
+  const audit = page.getByRole('table', { name: 'Write audit entries' })
+  await expect(audit.getByRole('row').filter({ hasText: 'scanner:Limited' }).first()).toContainText('mismatch')
+  await expect(audit.getByRole('row').filter({ hasText: 'scanner:Limited' }).first()).toContainText('unit 1 hr:1100 (41101)')
 })

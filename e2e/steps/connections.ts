@@ -50,11 +50,12 @@ export async function selectConnection(page: Page, name: string): Promise<void> 
 export async function addModbusTag(
   page: Page,
   connection: string,
-  tag: { name: string; address: string; dataType: string; writable?: boolean },
+  tag: { name: string; address: string; dataType: string; writable?: boolean; unitId?: string },
 ): Promise<void> {
   const form = connectionPanel(page, connection).getByRole('form', { name: 'Add tag' })
   await form.getByLabel('Tag name').fill(tag.name)
   await form.getByLabel('Address', { exact: true }).fill(tag.address)
+  if (tag.unitId !== undefined) await form.getByLabel('Unit id').fill(tag.unitId)
   await form.getByLabel('Data type').selectOption(tag.dataType)
   if (tag.writable) await form.getByLabel(/Writable/).check()
   await form.getByRole('button', { name: 'Add tag' }).click()

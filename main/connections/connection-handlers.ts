@@ -13,15 +13,17 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
       withArm(await manager.add(input.config, input.connect)),
     'connections.update': async (input: { id: string; config: Parameters<ConnectionManager['update']>[1] }) =>
       withArm(await manager.update(input.id, input.config)),
+    // The manager cancels the prepared writes (with the reason) before the connection is disarmed.
     'connections.remove': async (input: { id: string }) => {
-      guard.disarm(input.id)
       await manager.remove(input.id)
+      guard.disarm(input.id)
       return { ok: true as const }
     },
     'connections.connect': async (input: { id: string }) => withArm(await manager.connect(input.id)),
     'connections.disconnect': async (input: { id: string }) => {
+      const detail = await manager.disconnect(input.id)
       guard.disarm(input.id)
-      return withArm(await manager.disconnect(input.id))
+      return withArm(detail)
     },
     'connections.get': (input: { id: string }) => withArm(manager.detail(input.id)),
     'connections.managed': () => manager.list().map(withArm),
@@ -30,10 +32,12 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),
     'connections.removeTags': async (input: { id: string; names: string[] }) => withArm(await manager.removeTags(input.id, input.names)),
+    'connections.updateTag': async (input: { id: string; name: string; tag: Parameters<ConnectionManager['updateTag']>[2] }) =>
+      withArm(await manager.updateTag(input.id, input.name, input.tag)),
     'connections.arm': (input: { id: string; minutes?: number }) => guard.arm(input.id, input.minutes),
     'connections.disarm': (input: { id: string }) => guard.disarm(input.id),
     'writes.armed': () => guard.armedList(),
-    'writes.prepare': (input: { tagId: string; value: number | boolean | string }) => guard.prepare(input.tagId, input.value),
+    'writes.prepare': (input: { tagId: string; value: unknown }) => guard.prepare(input.tagId, input.value),
     'writes.commit': (input: { id: string }) => guard.commit(input.id),
     'audit.list': (input?: { connectionId?: string; limit?: number }) => audit.list(input ?? {}),
     'certificates.list': () => manager.tools.opcua.listCertificates(),

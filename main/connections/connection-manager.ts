@@ -1,4 +1,4 @@
-import { WorkbenchError, type BrowseNodeInfo, type ConnectionConfig, type ConnectionDetail } from '../../preload/contract'
+import { WorkbenchError, connectionConfigSchema, type BrowseNodeInfo, type ConnectionConfig, type ConnectionDetail } from '../../preload/contract'
 import type { Connector } from '../connectors/connector'
 import { buildConnector, createProtocolTools, protocolModule, type ProtocolToolSet } from '../connectors/registry'
 import { splitSecrets } from './connection-secrets'
@@ -15,6 +15,8 @@ export interface ConnectionManagerOptions {
   register(connector: Connector): void
   /** Takes it out again when the connection is removed. */
   unregister(id: string): void
+  /** Told after a connection's configuration changed, it was removed or disconnected: its prepared writes are void. */
+  onChanged?(id: string, change: string): void
   /** Ids used elsewhere (the demo plant feed), so a new connection does not take one. */
   isTaken?(id: string): boolean
 }
@@ -87,7 +89,7 @@ export class ConnectionManager {
     return this.detail(id)
   }
 
-  async update(id: string, config: ConnectionConfig): Promise<ConnectionDetail> {
+  async update(id: string, config: ConnectionConfig, change = `connection "${config.name}" was edited`): Promise<ConnectionDetail> {
     const entry = this.require(id)
     if (entry.config.protocol !== config.protocol) {
       throw new WorkbenchError(
@@ -99,6 +101,7 @@ export class ConnectionManager {
     buildConnector(id, config, this.options)
     const stored = this.store.save(id, config)
     await this.replace(id, stored.config)
+    this.options.onChanged?.(id, change)
     return this.detail(id)
   }
 
@@ -110,6 +113,7 @@ export class ConnectionManager {
     this.live.delete(id)
     this.store.remove(id)
     this.options.unregister(id)
+    this.options.onChanged?.(id, `connection "${entry.config.name}" was removed`)
   }
 
   async connect(id: string): Promise<ConnectionDetail> {
@@ -129,6 +133,7 @@ export class ConnectionManager {
     const entry = this.require(id)
     await this.protocolTools.of(entry.config)?.release?.(id)
     await entry.connector.disconnect()
+    this.options.onChanged?.(id, `connection "${entry.config.name}" was disconnected`)
     return this.detail(id)
   }
 
@@ -139,14 +144,42 @@ export class ConnectionManager {
     if (clash) throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" already has a tag named "${clash.name}" — pick another name`)
     const tools = this.protocolTools.of(entry.config)
     const added = tools?.describeTags ? await tools.describeTags(id, entry.config, tags) : tags
-    return this.update(id, { ...entry.config, tags: [...entry.config.tags, ...added] } as ConnectionConfig)
+    return this.update(
+      id,
+      { ...entry.config, tags: [...entry.config.tags, ...added] } as ConnectionConfig,
+      `tags were added to connection "${entry.config.name}"`,
+    )
   }
 
   async removeTags(id: string, names: string[]): Promise<ConnectionDetail> {
     const entry = this.require(id)
     const unknown = names.filter((n) => !entry.config.tags.some((t) => t.name === n))
     if (unknown.length > 0) throw new WorkbenchError('NOT_FOUND', `Connection "${entry.config.name}" has no tag ${unknown.join(', ')}`)
-    return this.update(id, { ...entry.config, tags: entry.config.tags.filter((t) => !names.includes(t.name)) } as ConnectionConfig)
+    return this.update(
+      id,
+      { ...entry.config, tags: entry.config.tags.filter((t) => !names.includes(t.name)) } as ConnectionConfig,
+      `tag ${names.map((n) => `"${n}"`).join(', ')} was removed from connection "${entry.config.name}"`,
+    )
+  }
+
+  /** Replaces one tag's configuration (renaming it is allowed when the new name is free). */
+  async updateTag(id: string, name: string, tag: TagConfig): Promise<ConnectionDetail> {
+    const entry = this.require(id)
+    const index = entry.config.tags.findIndex((t) => t.name === name)
+    if (index < 0) throw new WorkbenchError('NOT_FOUND', `Connection "${entry.config.name}" has no tag "${name}" — it may have been removed; see Connections`)
+    if (tag.name !== name && entry.config.tags.some((t) => t.name === tag.name)) {
+      throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" already has a tag named "${tag.name}" — pick another name`)
+    }
+    const tags = entry.config.tags.map((t, i) => (i === index ? tag : t))
+    const parsed = connectionConfigSchema.safeParse({ ...entry.config, tags })
+    if (!parsed.success) {
+      const issue = parsed.error.issues.find((i) => i.path[0] === 'tags') ?? parsed.error.issues[0]
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `Tag "${name}" of connection "${entry.config.name}" cannot be saved: ${issue?.message ?? 'it does not fit this connection'} — a ${entry.config.protocol} connection needs a ${entry.config.protocol} tag`,
+      )
+    }
+    return this.update(id, parsed.data, `tag "${name}" of connection "${entry.config.name}" was edited`)
   }
 
   /** Children of a node of the connection's address space (the root when omitted); a protocol without one has none. */

@@ -35,6 +35,7 @@ export function openConnectivity(options: {
     register: options.register,
     unregister: options.unregister,
     isTaken: (id) => options.connector(id) !== undefined,
+    onChanged: (id, change) => guard.cancelPending(id, change),
   })
   const guard = new WriteGuard({ audit, connector: options.connector, user: options.user ?? safeUser() })
   manager.load()

@@ -3,6 +3,14 @@ import type { ConnectionState, ConnectionStatus, Protocol, TagInfo, TagValue } f
 /** A value as a connector writes it (64-bit integers travel as bigint). */
 export type WriteValue = number | boolean | string | bigint
 
+/** Where a write to a tag lands, as the person confirming it is shown it. */
+export interface WriteTarget {
+  /** For people: `unit 2 hr:4 (40005)`, a NodeId. */
+  address: string
+  /** Every setting that decides which bits change on which device (endpoint, unit id, address, type, byte order, scaling). */
+  fingerprint: string
+}
+
 /**
  * What every protocol driver (Modbus, OPC UA, MQTT) implements; connectors never import each other.
  * The optional members are capabilities: a connector that lacks one says so by not having it.
@@ -26,6 +34,10 @@ export interface Connector {
    * write guard's job (main/writes); a connector only encodes and sends, and throws on failure.
    */
   write?(tagId: string, value: WriteValue): Promise<void>
+  /** Where a write to the tag lands; the write guard compares it between prepare and commit. */
+  writeTarget?(tagId: string): WriteTarget
+  /** What reading the tag returns after `value` was written (scaled, rounded and encoded as the device stores it). */
+  readBackOf?(tagId: string, value: WriteValue): TagValue['value']
 }
 
 /** Tag ids are `<connection id>:<tag name>`, unique across the workbench because connection ids are. */

@@ -155,6 +155,7 @@ export function toTagInfo(tag: Tag): TagInfo {
     dataType: tag.dataType,
     ...(tag.engineeringUnit === undefined ? {} : { unit: tag.engineeringUnit }),
     ...(tag.range === undefined ? {} : { range: tag.range }),
+    ...(tag.scaling === undefined ? {} : { scaling: tag.scaling }),
     access: tag.access,
     ...(tag.description === '' ? {} : { description: tag.description }),
   }

@@ -16,12 +16,15 @@ export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const
 
 const range = z.object({ low: z.number(), high: z.number() }).refine((r) => r.low < r.high, { message: 'range low must be below range high' })
 const access = z.enum(['read', 'read-write'])
+const unitId = z.number().int().min(0).max(255)
 
 export const modbusTagConfigSchema = z
   .object({
     name,
     /** `hr:4`, `40005`, `co:0`, `hr:10.3`: both 0-based and Modicon notations are accepted. */
     address: z.string().trim().min(1).max(40),
+    /** The device (slave address) behind the connection's gateway; the connection's unit id when absent. */
+    unitId: unitId.optional(),
     dataType: z.enum(MODBUS_DATA_TYPES),
     byteOrder: z.enum(MODBUS_BYTE_ORDERS).default('ABCD'),
     access: access.default('read'),
@@ -75,7 +78,6 @@ export type MqttTagConfig = z.infer<typeof mqttTagConfigSchema>
 const tagList = <T extends z.ZodType>(tag: T) => z.array(tag).max(5000).default([])
 const host = z.string().trim().min(1).max(253)
 const port = z.number().int().min(1).max(65535)
-const unitId = z.number().int().min(0).max(255)
 const timeoutMs = z.number().int().min(50).max(60_000).default(1000)
 
 export const modbusTcpConfigSchema = z
@@ -236,13 +238,17 @@ export type BrowseNodeInfo = z.infer<typeof browseNodeSchema>
 export const armStatusSchema = z.object({ connectionId: z.string(), armedUntil: z.number().nullable() })
 export type ArmStatus = z.infer<typeof armStatusSchema>
 
-const writeValue = z.union([z.number(), z.boolean(), z.string().max(1000)])
+/** What a write may send; `writes.prepare` checks it in the write service, so a refused value is audited too. */
+export const writeValueSchema = z.union([z.number(), z.boolean(), z.string().max(1000)])
+const writeValue = writeValueSchema
 
 export const writeCheckSchema = z.object({ name: z.string(), ok: z.boolean(), message: z.string() })
 export const preparedWriteSchema = z.object({
   id: z.string(),
   connectionId: z.string(),
   tag: tagInfoSchema,
+  /** Where the write lands (`unit 1 hr:4 (40005)`); commit refuses when the tag has moved since. */
+  address: z.string(),
   oldValue: tagValueSchema.shape.value,
   newValue: writeValue,
   checks: z.array(writeCheckSchema),
@@ -258,6 +264,9 @@ export const writeResultSchema = z.object({
   newValue: writeValue,
   /** Read back from the device after the write. */
   readBack: tagValueSchema.shape.value,
+  /** `mismatch`: the device holds something other than what was written (clamped, overwritten by its program). */
+  result: z.enum(['ok', 'mismatch']),
+  message: z.string(),
   auditId: z.number(),
 })
 export type WriteResult = z.infer<typeof writeResultSchema>
@@ -269,9 +278,13 @@ export const auditEntrySchema = z.object({
   connectionId: z.string(),
   connectionName: z.string(),
   tagId: z.string(),
+  /** Where the write would land (`unit 1 hr:4 (40005)`, a NodeId); null when the tag was unknown. */
+  address: z.string().nullable(),
   oldValue: z.string().nullable(),
   newValue: z.string().nullable(),
-  result: z.enum(['ok', 'refused', 'failed']),
+  /** mismatch: written, but the read-back differs; cancelled: prepared, then voided by a change before the confirmation. */
+  result: z.enum(['ok', 'mismatch', 'refused', 'cancelled', 'failed']),
+  /** The reason, in words. */
   message: z.string(),
 })
 export type AuditEntry = z.infer<typeof auditEntrySchema>
@@ -331,12 +344,14 @@ export const connectionRequests = {
   'connections.browse': { input: z.object({ id, nodeId: z.string().max(1000).optional() }).strict(), output: z.array(browseNodeSchema) },
   'connections.addTags': { input: z.object({ id, tags: z.array(tagConfigSchema).min(1).max(1000) }).strict(), output: connectionDetailSchema },
   'connections.removeTags': { input: z.object({ id, names: z.array(name).min(1).max(5000) }).strict(), output: connectionDetailSchema },
+  /** Replaces the configuration of the tag called `name` (it may be renamed); its pending writes are cancelled. */
+  'connections.updateTag': { input: z.object({ id, name, tag: tagConfigSchema }).strict(), output: connectionDetailSchema },
   /** Allows writes for `minutes` (default 5); disarms by itself afterwards. */
   'connections.arm': { input: z.object({ id, minutes: z.number().min(0.05).max(240).optional() }).strict(), output: armStatusSchema },
   'connections.disarm': { input: byId, output: armStatusSchema },
   'writes.armed': { input: z.object({}).strict().optional(), output: z.array(armStatusSchema) },
   /** Step 1: reads the current value, checks type and range; nothing is sent. */
-  'writes.prepare': { input: z.object({ tagId: tagIdSchema, value: writeValue }).strict(), output: preparedWriteSchema },
+  'writes.prepare': { input: z.object({ tagId: tagIdSchema, value: z.unknown() }).strict(), output: preparedWriteSchema },
   /** Step 2: the person confirmed; sends the prepared value and reads it back. */
   'writes.commit': { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: writeResultSchema },
   'audit.list': {

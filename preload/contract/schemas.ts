@@ -20,13 +20,7 @@ export type TagValue = z.infer<typeof tagValueSchema>
 export const protocolSchema = z.enum(['opcua', 'modbus', 'mqtt'])
 export type Protocol = z.infer<typeof protocolSchema>
 
-export const connectionStateSchema = z.enum([
-  'connecting',
-  'connected',
-  'degraded',
-  'reconnecting',
-  'disconnected',
-])
+export const connectionStateSchema = z.enum(['connecting', 'connected', 'degraded', 'reconnecting', 'disconnected'])
 export type ConnectionState = z.infer<typeof connectionStateSchema>
 
 export const connectionStatusSchema = z.object({
@@ -54,7 +48,11 @@ export const tagInfoSchema = z.object({
   dataType: z.string(),
   unit: z.string().optional(),
   range: z.object({ low: z.number(), high: z.number() }).optional(),
+  /** Linear raw → engineering scaling: values, ranges and writes are in engineering units. */
+  scaling: z.object({ rawLow: z.number(), rawHigh: z.number(), engLow: z.number(), engHigh: z.number() }).optional(),
   access: z.enum(['read', 'read-write']),
+  /** Modbus: the unit id (slave address) this tag is read from and written to. */
+  unitId: z.number().optional(),
   description: z.string().optional(),
   /** Names of the values of an enumerated tag (machine states, fault codes), shown beside the number. */
   enumLabels: z.record(z.string(), z.string()).optional(),

@@ -10,13 +10,21 @@ interface Row {
   connection_id: string
   connection_name: string
   tag_id: string
+  address: string | null
   old_value: string | null
   new_value: string | null
   result: AuditEntry['result']
   message: string
 }
 
-const text = (value: unknown): string | null => (value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value))
+/** Longest value text kept in a row: a refused request may carry anything, the log stays readable. */
+const MAX_VALUE_TEXT = 1000
+
+function text(value: unknown): string | null {
+  if (value === undefined || value === null) return null
+  const whole = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
+  return whole.length > MAX_VALUE_TEXT ? `${whole.slice(0, MAX_VALUE_TEXT)}… (${whole.length} characters)` : whole
+}
 
 /** Owns the SQL of the `write_audit` table: append and list, never update or delete. */
 export class WriteAuditLog {
@@ -25,7 +33,7 @@ export class WriteAuditLog {
   append(entry: Omit<AuditRecord, 'oldValue' | 'newValue'> & { oldValue: unknown; newValue: unknown }): number {
     const result = this.db
       .prepare(
-        'INSERT INTO write_audit (time, user, connection_id, connection_name, tag_id, old_value, new_value, result, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO write_audit (time, user, connection_id, connection_name, tag_id, address, old_value, new_value, result, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         entry.time,
@@ -33,6 +41,7 @@ export class WriteAuditLog {
         entry.connectionId,
         entry.connectionName,
         entry.tagId,
+        entry.address,
         text(entry.oldValue),
         text(entry.newValue),
         entry.result,
@@ -54,6 +63,7 @@ export class WriteAuditLog {
       connectionId: r.connection_id,
       connectionName: r.connection_name,
       tagId: r.tag_id,
+      address: r.address,
       oldValue: r.old_value,
       newValue: r.new_value,
       result: r.result,

@@ -1,4 +1,5 @@
 import type { TagInfo } from '../../../preload/contract'
+import { engineeringToRaw, rawToEngineering } from '../../tags/scaling'
 
 export interface WriteCheck {
   name: string
@@ -6,63 +7,43 @@ export interface WriteCheck {
   message: string
 }
 
+/** Whole-number types (Modbus and OPC UA names) and the raw values they hold. */
 const INTEGER_LIMITS: Record<string, [number, number]> = {
+  sbyte: [-128, 127],
+  byte: [0, 255],
   int16: [-32768, 32767],
   uint16: [0, 65535],
   int32: [-2147483648, 2147483647],
   uint32: [0, 4294967295],
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   uint64: [0, Number.MAX_SAFE_INTEGER],
-  // OPC UA names
-  sbyte: [-128, 127],
-  byte: [0, 255],
-  uint16_: [0, 65535],
 }
-const OPCUA_INTEGERS: Record<string, string> = {
-  int16: 'int16',
-  uint16: 'uint16',
-  int32: 'int32',
-  uint32: 'uint32',
-  int64: 'int64',
-  uint64: 'uint64',
-  sbyte: 'sbyte',
-  byte: 'byte',
-}
-const FLOATS = new Set(['float32', 'float64', 'float', 'double'])
+/** The largest finite float32 (OPC UA calls the type Float). */
+const FLOAT32_MAX = 3.4028234663852886e38
+const FLOAT_LIMITS: Record<string, number> = { float32: FLOAT32_MAX, float: FLOAT32_MAX, float64: Number.MAX_VALUE, double: Number.MAX_VALUE }
 
-/** Type, then range: what a value must pass before it may be sent to `tag`. */
+const unitOf = (tag: TagInfo): string => (tag.unit ? ` ${tag.unit}` : '')
+
+/**
+ * Type, then range: what a value must pass before it may be sent to `tag`. Values are in engineering units; for a
+ * scaled tag the raw value the device will hold (rounded for whole-number types, as the encoder does) must fit the
+ * raw type.
+ */
 export function checkWriteValue(tag: TagInfo, value: number | boolean | string): WriteCheck[] {
-  const checks: WriteCheck[] = []
-  checks.push(
+  const checks: WriteCheck[] = [
     tag.access === 'read-write'
       ? { name: 'access', ok: true, message: 'tag is read-write' }
       : { name: 'access', ok: false, message: `${tag.name} is read-only — only read-write tags can be written` },
-  )
+  ]
   const type = tag.dataType.toLowerCase()
-  const integer = OPCUA_INTEGERS[type]
   if (type === 'bool' || type === 'boolean') {
-    checks.push({
-      name: 'type',
-      ok: typeof value === 'boolean',
-      message: typeof value === 'boolean' ? 'boolean' : `${tag.name} is a boolean — send true or false`,
-    })
-  } else if (integer) {
-    const [low, high] = INTEGER_LIMITS[integer]!
-    const ok = typeof value === 'number' && Number.isInteger(value) && value >= low && value <= high
-    checks.push({
-      name: 'type',
-      ok,
-      message: ok ? `${tag.dataType} ${value}` : `${tag.name} is ${tag.dataType}: a whole number in ${low}..${high} is needed, got ${JSON.stringify(value)}`,
-    })
-  } else if (FLOATS.has(type)) {
-    const ok = typeof value === 'number' && Number.isFinite(value)
-    checks.push({
-      name: 'type',
-      ok,
-      message: ok ? `${tag.dataType} ${value}` : `${tag.name} is ${tag.dataType}: a finite number is needed, got ${JSON.stringify(value)}`,
-    })
+    const ok = typeof value === 'boolean'
+    checks.push({ name: 'type', ok, message: ok ? 'boolean' : `${tag.name} is a boolean — send true or false` })
   } else if (type === 'string') {
-    checks.push({ name: 'type', ok: typeof value === 'string', message: typeof value === 'string' ? 'string' : `${tag.name} is a string — send text` })
+    const ok = typeof value === 'string'
+    checks.push({ name: 'type', ok, message: ok ? 'string' : `${tag.name} is a string — send text` })
+  } else if (INTEGER_LIMITS[type] || FLOAT_LIMITS[type]) {
+    checks.push(checkNumber(tag, type, value))
   } else {
     checks.push({ name: 'type', ok: true, message: `${tag.dataType}: the device decides` })
   }
@@ -72,10 +53,38 @@ export function checkWriteValue(tag: TagInfo, value: number | boolean | string):
     checks.push({
       name: 'range',
       ok,
-      message: ok
-        ? `${value} is within ${low}..${high}${tag.unit ? ` ${tag.unit}` : ''}`
-        : `${value} is outside the range ${low}..${high}${tag.unit ? ` ${tag.unit}` : ''} of ${tag.name}`,
+      message: ok ? `${value} is within ${low}..${high}${unitOf(tag)}` : `${value} is outside the range ${low}..${high}${unitOf(tag)} of ${tag.name}`,
     })
   }
   return checks
+}
+
+function checkNumber(tag: TagInfo, type: string, value: number | boolean | string): WriteCheck {
+  const fail = (message: string): WriteCheck => ({ name: 'type', ok: false, message })
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return fail(`${tag.name} is ${tag.dataType}: a finite number is needed, got ${JSON.stringify(value)}`)
+  const { scaling } = tag
+  const integer = INTEGER_LIMITS[type]
+  if (integer) {
+    const [low, high] = integer
+    if (!scaling) {
+      if (!Number.isInteger(value)) return fail(`${tag.name} is ${tag.dataType}: a whole number in ${low}..${high} is needed, got ${value}`)
+      if (value < low || value > high) return fail(`${value} does not fit ${tag.dataType} (${low}..${high}) of ${tag.name}`)
+      return { name: 'type', ok: true, message: `${tag.dataType} ${value}` }
+    }
+    const raw = Math.round(engineeringToRaw(value, scaling))
+    if (raw < low || raw > high) {
+      const [engA, engB] = [rawToEngineering(low, scaling), rawToEngineering(high, scaling)]
+      return fail(
+        `${value}${unitOf(tag)} is raw ${raw} after scaling, outside ${tag.dataType} (${low}..${high}) — ${tag.name} holds ${Math.min(engA, engB)} … ${Math.max(engA, engB)}${unitOf(tag)}`,
+      )
+    }
+    return { name: 'type', ok: true, message: `${value}${unitOf(tag)} is raw ${raw} (${tag.dataType})` }
+  }
+  const limit = FLOAT_LIMITS[type]!
+  const raw = scaling ? engineeringToRaw(value, scaling) : value
+  if (!Number.isFinite(raw) || Math.abs(raw) > limit) {
+    return fail(`${value}${scaling ? ` (raw ${raw} after scaling)` : ''} is outside the range of ${tag.dataType} (±${limit.toPrecision(8)}) of ${tag.name}`)
+  }
+  return { name: 'type', ok: true, message: scaling ? `${value}${unitOf(tag)} is raw ${raw} (${tag.dataType})` : `${tag.dataType} ${value}` }
 }

@@ -85,7 +85,8 @@ describe('WriteGuard against the demo plant', () => {
     await expect(guard.prepare(tagId, 230)).rejects.toMatchObject({ code: 'WRITE_REFUSED' })
 
     const rows = audit.list({ connectionId: 'filler' })
-    expect(rows.map((r) => r.result)).toEqual(['refused', 'refused', 'ok', 'refused', 'refused', 'refused', 'refused'])
+    expect(rows.map((r) => r.result)).toEqual(['refused', 'refused', 'cancelled', 'ok', 'refused', 'refused', 'refused', 'refused'])
+    expect(rows[2]).toMatchObject({ newValue: '230', message: expect.stringContaining('arming ran out') })
     expect(rows.find((r) => r.result === 'ok')).toMatchObject({
       user: 'tester',
       tagId,

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { userInfo } from 'node:os'
-import { WorkbenchError, type ArmStatus, type PreparedWrite, type TagInfo, type TagValue, type WriteResult } from '../../../preload/contract'
-import type { Connector } from '../../connectors/connector'
+import {
+  WorkbenchError,
+  writeValueSchema,
+  type ArmStatus,
+  type AuditEntry,
+  type PreparedWrite,
+  type TagInfo,
+  type TagValue,
+  type WriteResult,
+} from '../../../preload/contract'
+import type { Connector, WriteTarget } from '../../connectors/connector'
 import type { WriteAuditLog } from './audit-log'
 import { checkWriteValue } from './value-checks'
 
@@ -22,10 +31,64 @@ type Value = TagValue['value']
 interface Pending {
   prepared: PreparedWrite
   connector: Connector
+  /** The addressing the person was shown; commit refuses when the tag now points elsewhere. */
+  target: WriteTarget
 }
+/** Who an audit row is about: a known connection, or only the ids a refused request named. */
+interface KnownPlace {
+  connector: Connector
+  tagId: string
+  address: string | null
+}
+interface UnknownPlace {
+  connectionId: string
+  connectionName: string
+  tagId: string
+  address: null
+}
+type AuditPlace = KnownPlace | UnknownPlace
+
+/** How many cancelled write ids are remembered, so a late Confirm says why instead of "not prepared". */
+const REMEMBERED_CANCELLATIONS = 200
 
 /** A driver behind a stable wrapper (ManagedConnection) is the one whose capabilities count. */
 const driverOf = (connector: Connector): Connector => (connector as { inner?: Connector }).inner ?? connector
+
+/** The connector's own description of where a write lands, or one made from what the tag list shows. */
+function targetOf(connector: Connector, tag: TagInfo): WriteTarget {
+  const driver = driverOf(connector)
+  if (driver.writeTarget) return driver.writeTarget(tag.id)
+  const address = tag.unitId === undefined ? tag.address : `unit ${tag.unitId} ${tag.address}`
+  return {
+    address,
+    fingerprint: JSON.stringify({ connection: connector.id, endpoint: connector.endpoint, address, dataType: tag.dataType, access: tag.access }),
+  }
+}
+
+const isLinkUp = (connector: Connector): boolean => connector.state() === 'connected' || connector.state() === 'degraded'
+
+/** Whether the device holds what was written: exact where the connector predicted the read-back, float32 precision otherwise. */
+function sameValue(expected: Value, actual: Value, dataType: string, predicted: boolean): boolean {
+  if (typeof expected !== 'number' || typeof actual !== 'number') return expected === actual
+  if (predicted || !['float', 'float32'].includes(dataType.toLowerCase())) return expected === actual
+  return Math.abs(expected - actual) <= 1e-6 * Math.max(1, Math.abs(expected))
+}
+
+/** What the device should hold after the write, as the connector encodes it (the value itself where it cannot say). */
+function expectedReadBack(driver: Connector, tagId: string, value: number | boolean | string): { value: Value; predicted: boolean } {
+  try {
+    if (driver.readBackOf) return { value: driver.readBackOf(tagId, value), predicted: true }
+  } catch {
+    // The write already went out; comparing with the value as sent is the best left.
+  }
+  return { value, predicted: false }
+}
+
+/** A value as the refusal names it, short enough for one line. */
+function describeValue(value: unknown): string {
+  const text = value === undefined ? 'no value' : (JSON.stringify(value) ?? String(value))
+  return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} characters)` : text
+}
 
 function osUser(): string {
   try {
@@ -42,6 +105,7 @@ function osUser(): string {
 export class WriteGuard {
   private readonly armed = new Map<string, { until: number; timer: NodeJS.Timeout }>()
   private readonly pending = new Map<string, Pending>()
+  private readonly cancelled = new Map<string, { pending: Pending; reason: string }>()
   private readonly listeners = new Set<(status: ArmStatus[]) => void>()
   private readonly now: () => number
   private readonly user: string
@@ -63,18 +127,37 @@ export class WriteGuard {
     const ms = Math.round(minutes * 60_000)
     const until = this.now() + ms
     // The timer only tells listeners; armedUntil() compares with the clock, so a late timer never leaves writes open.
-    const timer = setTimeout(() => this.disarm(connectionId), ms)
+    const timer = setTimeout(() => this.disarm(connectionId, `arming ran out after ${minutes} min`), ms)
     timer.unref?.()
     this.armed.set(connectionId, { until, timer })
     this.notify()
     return { connectionId, armedUntil: until }
   }
 
-  disarm(connectionId: string): ArmStatus {
+  disarm(connectionId: string, reason = 'writes were disarmed'): ArmStatus {
     this.clear(connectionId)
-    for (const [id, p] of this.pending) if (p.prepared.connectionId === connectionId) this.pending.delete(id)
+    this.cancelPending(connectionId, reason)
     this.notify()
     return { connectionId, armedUntil: null }
+  }
+
+  /**
+   * Drops the prepared writes of a connection and audits each: the connection or a tag changed (or arming ended), so
+   * what the person confirmed may no longer be what would be written.
+   */
+  cancelPending(connectionId: string, reason: string): void {
+    for (const [id, { prepared, connector, target }] of this.pending) {
+      if (prepared.connectionId !== connectionId) continue
+      this.pending.delete(id)
+      this.remember(id, { prepared, connector, target }, reason)
+      this.audit(
+        { connector, tagId: prepared.tag.id, address: target.address },
+        prepared.oldValue,
+        prepared.newValue,
+        'cancelled',
+        `cancelled before it was confirmed: ${reason}`,
+      )
+    }
   }
 
   armedUntil(connectionId: string): number | null {
@@ -82,6 +165,7 @@ export class WriteGuard {
     if (!entry) return null
     if (entry.until <= this.now()) {
       this.clear(connectionId)
+      this.cancelPending(connectionId, 'arming ran out')
       return null
     }
     return entry.until
@@ -96,43 +180,55 @@ export class WriteGuard {
     return () => this.listeners.delete(listener)
   }
 
-  /** Step 1: nothing is sent. Refused (and audited) when the connection is not armed. */
-  async prepare(tagId: string, value: number | boolean | string): Promise<PreparedWrite> {
-    const { connector, tag } = this.findTag(tagId)
+  /**
+   * Step 1: nothing is sent. Reads the current value and checks the new one; refused (and audited) when the tag is
+   * unknown, the value is not one a tag can take, or the connection is not armed.
+   */
+  async prepare(tagId: string, value: unknown): Promise<PreparedWrite> {
+    const { connector, tag } = this.findTag(tagId, value)
     const name = connector.status().name
+    const target = targetOf(connector, tag)
+    const place: AuditPlace = { connector, tagId, address: target.address }
+    const parsed = writeValueSchema.safeParse(value)
+    if (!parsed.success) {
+      const message = `${name}: ${describeValue(value)} cannot be written to ${tag.name} — send a number, true or false, or text of up to 1000 characters`
+      this.audit(place, null, value, 'refused', message)
+      throw new WorkbenchError('INVALID_INPUT', message, { tagId })
+    }
+    const newValue = parsed.data
     if (this.armedUntil(connector.id) === null) {
+      // Where the connection is up, the refusal records what the device held, as any other attempt does.
+      const oldValue = isLinkUp(connector) ? (await this.readCurrent(connector, tagId)).value : null
       const message = `${name} is not armed for writes — arm it in Connections (Arm writes, ${DEFAULT_ARM_MINUTES} minutes) and try again`
-      this.audit(connector, tagId, null, value, 'refused', message)
+      this.audit(place, oldValue, newValue, 'refused', message)
       throw new WorkbenchError('WRITE_REFUSED', message, { connectionId: connector.id, tagId })
     }
-    const driver = driverOf(connector)
-    let oldValue: Value = null
-    try {
-      if (driver.read) oldValue = (await driver.read([tagId]))[0]?.value ?? null
-    } catch (error) {
-      const message = `${name}: could not read the current value of ${tag.name}: ${error instanceof Error ? error.message : String(error)}`
-      this.audit(connector, tagId, null, value, 'failed', message)
+    const current = await this.readCurrent(connector, tagId)
+    if (current.error !== undefined) {
+      const message = `${name}: could not read the current value of ${tag.name}: ${current.error}`
+      this.audit(place, null, newValue, 'failed', message)
       throw new WorkbenchError('CONNECTION_FAILED', message, { tagId })
     }
-    const checks = checkWriteValue(tag, value)
+    const oldValue = current.value
+    const checks = checkWriteValue(tag, newValue)
     const ok = checks.every((c) => c.ok)
     const prepared: PreparedWrite = {
       id: randomUUID(),
       connectionId: connector.id,
       tag,
+      address: target.address,
       oldValue,
-      newValue: value,
+      newValue,
       checks,
       ok,
       expiresAt: this.now() + PREPARED_WRITE_TTL_MS,
     }
-    if (ok) this.pending.set(prepared.id, { prepared, connector })
+    if (ok) this.pending.set(prepared.id, { prepared, connector, target })
     else
       this.audit(
-        connector,
-        tagId,
+        place,
         oldValue,
-        value,
+        newValue,
         'refused',
         checks
           .filter((c) => !c.ok)
@@ -142,40 +238,65 @@ export class WriteGuard {
     return prepared
   }
 
-  /** Step 2: the person confirmed. Sends the prepared value and reads it back. */
+  /** Step 2: the person confirmed. Sends the prepared value, reads it back and says whether the device holds it. */
   async commit(preparedId: string): Promise<WriteResult> {
     const pending = this.pending.get(preparedId)
     this.pending.delete(preparedId)
-    if (!pending) throw new WorkbenchError('NOT_FOUND', 'This write was not prepared, was already sent or was cancelled by disarming — prepare it again')
-    const { prepared, connector } = pending
+    if (!pending) {
+      const cancelled = this.cancelled.get(preparedId)
+      if (cancelled) {
+        const { prepared, connector, target } = cancelled.pending
+        const message = `${connector.status().name}: the write of ${JSON.stringify(prepared.newValue)} to ${prepared.tag.name} was cancelled before it was confirmed (${cancelled.reason}) — nothing was sent; check the tag and prepare the write again`
+        this.audit({ connector, tagId: prepared.tag.id, address: target.address }, prepared.oldValue, prepared.newValue, 'refused', message)
+        throw new WorkbenchError('WRITE_REFUSED', message, { tagId: prepared.tag.id })
+      }
+      throw new WorkbenchError('NOT_FOUND', 'This write was not prepared or was already sent — prepare it again')
+    }
+    const { prepared, connector, target } = pending
     const { tag, oldValue, newValue } = prepared
     const name = connector.status().name
+    const place: AuditPlace = { connector, tagId: tag.id, address: target.address }
     if (prepared.expiresAt <= this.now()) {
       const message = `${name}: the confirmation for ${tag.name} came too late (over ${PREPARED_WRITE_TTL_MS / 1000} s) — prepare it again so the old value is current`
-      this.audit(connector, tag.id, oldValue, newValue, 'refused', message)
+      this.audit(place, oldValue, newValue, 'refused', message)
       throw new WorkbenchError('WRITE_REFUSED', message)
     }
     if (this.armedUntil(connector.id) === null) {
       const message = `${name} was disarmed before the write was confirmed — arm it in Connections (Arm writes) and try again`
-      this.audit(connector, tag.id, oldValue, newValue, 'refused', message)
+      this.audit(place, oldValue, newValue, 'refused', message)
       throw new WorkbenchError('WRITE_REFUSED', message)
+    }
+    const current = connector.tags().find((t) => t.id === tag.id)
+    const now = current && targetOf(connector, current)
+    if (!now || now.fingerprint !== target.fingerprint) {
+      const message = now
+        ? `${name}: ${tag.name} changed after the write was prepared (confirmed for ${target.address}, now ${now.address}${now.address === target.address ? ', with another type, byte order or scaling' : ''}) — nothing was sent; check the tag and prepare the write again`
+        : `${name}: ${tag.name} was removed after the write was prepared — nothing was sent`
+      this.audit(place, oldValue, newValue, 'refused', message)
+      throw new WorkbenchError('WRITE_REFUSED', message, { tagId: tag.id })
     }
     const driver = driverOf(connector)
     try {
       await driver.write!(tag.id, newValue)
     } catch (error) {
       const message = `${name}: writing ${JSON.stringify(newValue)} to ${tag.name} failed: ${error instanceof Error ? error.message : String(error)}`
-      this.audit(connector, tag.id, oldValue, newValue, 'failed', message)
+      this.audit(place, oldValue, newValue, 'failed', message)
       throw error instanceof WorkbenchError ? new WorkbenchError(error.code, message, error.details) : new WorkbenchError('CONNECTION_FAILED', message)
     }
-    let readBack: Value = null
-    try {
-      if (driver.read) readBack = (await driver.read([tag.id]))[0]?.value ?? null
-    } catch {
-      // The write itself succeeded; a failed read-back only leaves readBack empty.
+    const back = await this.readCurrent(connector, tag.id)
+    const readBack = back.value
+    const expected = expectedReadBack(driver, tag.id, newValue)
+    let result: WriteResult['result'] = 'ok'
+    let message: string
+    if (back.error !== undefined) message = `written; the read-back failed (${back.error}), so the device's value is not confirmed`
+    else if (readBack === null) message = 'written'
+    else if (sameValue(expected.value, readBack, tag.dataType, expected.predicted)) message = `written, read back ${JSON.stringify(readBack)}`
+    else {
+      result = 'mismatch'
+      message = `written, but ${tag.name} reads back ${JSON.stringify(readBack)} instead of ${JSON.stringify(expected.value)} — the device changed or limited the value; check it there`
     }
-    const auditId = this.audit(connector, tag.id, oldValue, newValue, 'ok', readBack === null ? 'written' : `written, read back ${JSON.stringify(readBack)}`)
-    return { tagId: tag.id, oldValue, newValue, readBack, auditId }
+    const auditId = this.audit(place, oldValue, newValue, result, message)
+    return { tagId: tag.id, oldValue, newValue, readBack, result, message, auditId }
   }
 
   close(): void {
@@ -183,13 +304,21 @@ export class WriteGuard {
     this.pending.clear()
   }
 
-  private audit(connector: Connector, tagId: string, oldValue: unknown, newValue: unknown, result: 'ok' | 'refused' | 'failed', message: string): number {
+  private remember(preparedId: string, pending: Pending, reason: string): void {
+    this.cancelled.set(preparedId, { pending, reason })
+    if (this.cancelled.size > REMEMBERED_CANCELLATIONS) this.cancelled.delete(this.cancelled.keys().next().value!)
+  }
+
+  private audit(place: AuditPlace, oldValue: unknown, newValue: unknown, result: AuditEntry['result'], message: string): number {
+    const [connectionId, connectionName] =
+      'connector' in place ? [place.connector.id, place.connector.status().name] : [place.connectionId, place.connectionName]
     return this.options.audit.append({
       time: this.now(),
       user: this.user,
-      connectionId: connector.id,
-      connectionName: connector.status().name,
-      tagId,
+      connectionId,
+      connectionName,
+      tagId: place.tagId,
+      address: place.address,
       oldValue,
       newValue,
       result,
@@ -197,12 +326,34 @@ export class WriteGuard {
     })
   }
 
-  private findTag(tagId: string): { connector: Connector; tag: TagInfo } {
-    const connectionId = tagId.includes(':') ? tagId.slice(0, tagId.indexOf(':')) : undefined
-    const direct = connectionId ? this.options.connector(connectionId) : undefined
-    const tag = direct?.tags().find((t) => t.id === tagId)
-    if (direct && tag) return { connector: direct, tag }
-    throw new WorkbenchError('NOT_FOUND', `No tag ${tagId} on a connection that can write — pick a tag from a connection added in Connections`, { tagId })
+  /** The device's current value of a tag (null where the protocol cannot read on demand); never throws. */
+  private async readCurrent(connector: Connector, tagId: string): Promise<{ value: Value; error?: string }> {
+    const driver = driverOf(connector)
+    if (!driver.read) return { value: null }
+    try {
+      const [current] = await driver.read([tagId])
+      // A failed poll keeps the last good value beside a bad quality; that value is not what the device holds now.
+      if (current?.quality.status === 'bad') return { value: null, error: current.quality.reason ?? 'bad quality' }
+      return { value: current?.value ?? null }
+    } catch (error) {
+      return { value: null, error: error instanceof Error ? error.message : String(error) }
+    }
+  }
+
+  /** The tag and its connection; an unknown tag is refused and audited under whatever connection its id names. */
+  private findTag(tagId: string, value: unknown): { connector: Connector; tag: TagInfo } {
+    const connectionId = tagId.includes(':') ? tagId.slice(0, tagId.indexOf(':')) : ''
+    const connector = connectionId ? this.options.connector(connectionId) : undefined
+    const tag = connector?.tags().find((t) => t.id === tagId)
+    if (connector && tag) return { connector, tag }
+    const message = connector
+      ? `${connector.status().name} has no tag ${tagId} — pick a tag from Tags, or add it to the connection first`
+      : `No tag ${tagId}: ${connectionId ? `there is no connection "${connectionId}"` : 'a tag id is <connection id>:<tag name>'} — pick a tag from a connection added in Connections`
+    const place: AuditPlace = connector
+      ? { connector, tagId, address: null }
+      : { connectionId, connectionName: connectionId || '(no connection)', tagId, address: null }
+    this.audit(place, null, value, 'refused', message)
+    throw new WorkbenchError('NOT_FOUND', message, { tagId })
   }
 
   private requireConnector(id: string): Connector {

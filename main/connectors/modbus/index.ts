@@ -29,8 +29,9 @@ export const modbus = {
       endpoint: modbusEndpoint(config),
       timeoutMs: config.timeoutMs,
       defaultScanRateMs: config.scanRateMs,
-      tags: config.tags.map((tag) =>
-        Tag.parse({
+      tags: config.tags.map((tag) => ({
+        unitId: tag.unitId,
+        tag: Tag.parse({
           id: tagIdOf(id, tag.name),
           name: tag.name,
           path: [config.name],
@@ -46,7 +47,7 @@ export const modbus = {
           scanRateMs: tag.scanRateMs,
           scaling: tag.scaling,
         }),
-      ),
+      })),
     }),
   secrets: noSecrets(),
   carryOver: (previous, next) => {

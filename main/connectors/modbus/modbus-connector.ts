@@ -1,6 +1,6 @@
 import type { ConnectionStatus, TagInfo, TagValue } from '../../../preload/contract'
 import { ConnectionStatusTracker } from '../connection-status'
-import type { Connector, WriteValue } from '../connector'
+import type { Connector, WriteTarget, WriteValue } from '../connector'
 import { formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress } from '../../../preload/contract/modbus-address'
 import { decodeTagValue, encodeTagValue } from '../../tags/modbus-codec'
 import { planPolls, pollPointFromTag, sliceResponse, type PollPlanOptions, type PollRequest, type PollSlice } from '../../tags/poll-plan'
@@ -128,7 +128,7 @@ export class ModbusConnector implements Connector {
     return this.tracker.status
   }
   tags(): TagInfo[] {
-    return [...this.bindings.values()].map((b) => toTagInfo(b.tag))
+    return [...this.bindings.values()].map((b) => ({ ...toTagInfo(b.tag), unitId: b.unitId }))
   }
   /** Requests, responses, timeouts, exceptions, CRC errors and round-trip times since the connector was made. */
   counters(): ModbusCounters {
@@ -227,6 +227,32 @@ export class ModbusConnector implements Connector {
     const words = encodeTagValue(value, tag)
     if (words.length === 1) await session.writeRegister(unitId, address.offset, words[0]!)
     else await session.writeRegisters(unitId, address.offset, words)
+  }
+
+  writeTarget(tagId: string): WriteTarget {
+    const { tag, unitId, address } = this.requireBinding(tagId)
+    return {
+      address: `unit ${unitId} ${formatBoth(address)}`,
+      fingerprint: JSON.stringify({
+        connection: this.options.id,
+        transport: this.target.transport,
+        unitId,
+        table: address.table,
+        offset: address.offset,
+        bit: address.bit ?? null,
+        dataType: tag.dataType,
+        byteOrder: tag.byteOrder,
+        stringLength: tag.stringLength ?? null,
+        scaling: tag.scaling ?? null,
+        access: tag.access,
+      }),
+    }
+  }
+
+  readBackOf(tagId: string, value: WriteValue): TagValue['value'] {
+    const { tag, address } = this.requireBinding(tagId)
+    if (address.table === 'co' || address.table === 'di' || address.bit !== undefined) return value === true || value === 1
+    return decodeTagValue(encodeTagValue(value, tag), tag)
   }
 
   private requireBinding(tagId: string): Binding {

@@ -1,7 +1,16 @@
 import { useQuery } from '@tanstack/react-query'
+import type { AuditEntry } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 
-/** Every attempted write, newest first: who, when, where, old → new, result. */
+const RESULT_QUALITY: Record<AuditEntry['result'], 'good' | 'uncertain' | 'bad'> = {
+  ok: 'good',
+  refused: 'uncertain',
+  cancelled: 'uncertain',
+  mismatch: 'bad',
+  failed: 'bad',
+}
+
+/** Every attempted write, newest first: who, when, where (connection, tag, address), old → new, result and reason. */
 export function AuditLogPanel(): React.JSX.Element {
   const client = useClient()
   const audit = useQuery({ queryKey: ['audit.list'], queryFn: () => client.call('audit.list', { limit: 200 }), refetchInterval: 3000 })
@@ -17,6 +26,7 @@ export function AuditLogPanel(): React.JSX.Element {
               <th>User</th>
               <th>Connection</th>
               <th>Tag</th>
+              <th>Address</th>
               <th className="num">Old</th>
               <th className="num">New</th>
               <th>Result</th>
@@ -30,10 +40,11 @@ export function AuditLogPanel(): React.JSX.Element {
                 <td>{e.user}</td>
                 <td>{e.connectionName}</td>
                 <td className="mono">{e.tagId}</td>
+                <td className="mono">{e.address ?? '—'}</td>
                 <td className="num">{e.oldValue ?? '—'}</td>
                 <td className="num">{e.newValue ?? '—'}</td>
                 <td>
-                  <span className={`quality quality-${e.result === 'ok' ? 'good' : e.result === 'refused' ? 'uncertain' : 'bad'}`}>{e.result}</span>
+                  <span className={`quality quality-${RESULT_QUALITY[e.result]}`}>{e.result}</span>
                 </td>
                 <td className="muted">{e.message}</td>
               </tr>

@@ -151,6 +151,7 @@ export function ConnectionDetailPanel({
             <tr>
               <th>Name</th>
               <th>Address</th>
+              {isModbus && <th className="num">Unit id</th>}
               <th>Type</th>
               <th>Access</th>
               <th />
@@ -161,6 +162,7 @@ export function ConnectionDetailPanel({
               <tr key={t.id}>
                 <td>{t.name}</td>
                 <td className="mono">{t.address}</td>
+                {isModbus && <td className="num">{t.unitId}</td>}
                 <td>{t.dataType}</td>
                 <td>{t.access}</td>
                 <td>

@@ -15,7 +15,10 @@ export function ModbusTagForm({ connectionId }: { connectionId: string }): React
   const [writable, setWritable] = useState(false)
   const [low, setLow] = useState('')
   const [high, setHigh] = useState('')
+  const [unitId, setUnitId] = useState('')
   const notation = modbusNotation(address)
+  // Blank: the connection's unit id; a gateway connection reaches other devices by the tag's own.
+  const parsedUnit = unitId.trim() === '' ? undefined : /^\d+$/.test(unitId.trim()) && Number(unitId) <= 255 ? Number(unitId) : null
   const add = useMutation({
     mutationFn: () =>
       client.call('connections.addTags', {
@@ -24,6 +27,7 @@ export function ModbusTagForm({ connectionId }: { connectionId: string }): React
           {
             name: name.trim(),
             address: address.trim(),
+            unitId: parsedUnit ?? undefined,
             dataType,
             byteOrder,
             access: writable ? 'read-write' : 'read',
@@ -64,6 +68,10 @@ export function ModbusTagForm({ connectionId }: { connectionId: string }): React
             : '0-based hr:N or Modicon 4xxxx'}
       </p>
       <label className="form-field">
+        <span>Unit id</span>
+        <input type="number" min={0} max={255} value={unitId} placeholder="connection's" onChange={(e) => setUnitId(e.target.value)} />
+      </label>
+      <label className="form-field">
         <span>Data type</span>
         <select value={dataType} onChange={(e) => setDataType(e.target.value as 'uint16')}>
           {MODBUS_DATA_TYPES.map((t) => (
@@ -90,7 +98,8 @@ export function ModbusTagForm({ connectionId }: { connectionId: string }): React
       <label className="radio-row">
         <input type="checkbox" checked={writable} onChange={(e) => setWritable(e.target.checked)} /> Writable (read-write)
       </label>
-      <button type="submit" disabled={add.isPending || !notation}>
+      {parsedUnit === null && <p className="error-text small">Unit id: a whole number 0 … 255, or blank for the connection&apos;s.</p>}
+      <button type="submit" disabled={add.isPending || !notation || parsedUnit === null}>
         Add tag
       </button>
       {add.isError && (

@@ -78,7 +78,13 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
   const parsedStart = parseStart(start, table)
   const parsedCount = numberField(count, 1, 65536)
   const parsedUnit = numberField(unitId, 0, 255)
-  const invalid = !parsedStart ? 'Start: a 0-based offset (0), hr:0 or a Modicon number (40001)' : !parsedCount ? 'Count: 1 … 65536' : parsedUnit === undefined ? 'Unit id: 0 … 255' : undefined
+  const invalid = !parsedStart
+    ? 'Start: a 0-based offset (0), hr:0 or a Modicon number (40001)'
+    : !parsedCount
+      ? 'Count: 1 … 65536'
+      : parsedUnit === undefined
+        ? 'Unit id: 0 … 255'
+        : undefined
 
   const run = () => {
     if (invalid || !parsedStart || !parsedCount || parsedUnit === undefined) return
@@ -136,6 +142,7 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
         tags: names.map((offset) => ({
           name: `${prefix}${modicon(t, offset)}`,
           address: `${t}:${offset}`,
+          unitId: scanned!.unitId,
           dataType: bits ? 'bool' : dataType,
           byteOrder,
           stringLength: !bits && dataType === 'string' ? 8 : undefined,
@@ -257,7 +264,8 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
               </>
             )}
             <label className="inline-label">
-              Name prefix <input type="text" aria-label="Tag name prefix" value={prefix} placeholder="none" size={8} onChange={(e) => setPrefix(e.target.value)} />
+              Name prefix{' '}
+              <input type="text" aria-label="Tag name prefix" value={prefix} placeholder="none" size={8} onChange={(e) => setPrefix(e.target.value)} />
             </label>
             <button type="button" onClick={() => addTags.mutate()} disabled={selected.size === 0 || addTags.isPending}>
               Add {selected.size} as tags
@@ -488,7 +496,10 @@ function Counters({ counters }: { counters: ModbusTraffic['counters'] | undefine
   return (
     <dl className="counters" aria-label="Modbus counters">
       {items.map(([label, value]) => (
-        <div key={label} className={`counter${label === 'Timeouts' || label === 'Exceptions' || label === 'CRC errors' ? (value ? ' counter-alert' : '') : ''}`}>
+        <div
+          key={label}
+          className={`counter${label === 'Timeouts' || label === 'Exceptions' || label === 'CRC errors' ? (value ? ' counter-alert' : '') : ''}`}
+        >
           <dt>{label}</dt>
           <dd>{value}</dd>
         </div>
@@ -641,7 +652,13 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
         <button type="button" className="ghost small" onClick={() => resetCounters.mutate()} disabled={resetCounters.isPending}>
           Reset counters
         </button>
-        <button type="button" className="ghost small" aria-pressed={paused} onClick={() => setPaused((p) => !p)} title="Freeze the counters and the traffic log">
+        <button
+          type="button"
+          className="ghost small"
+          aria-pressed={paused}
+          onClick={() => setPaused((p) => !p)}
+          title="Freeze the counters and the traffic log"
+        >
           {paused ? 'Resume' : 'Pause'}
         </button>
       </div>

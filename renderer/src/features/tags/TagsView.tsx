@@ -10,6 +10,7 @@ import { buildFolderTree, inFolder, type FolderNode } from './tag-tree'
 import { useArmed } from '../connections/use-armed'
 import { WriteDialog } from './WriteDialog'
 import { TagImportDialog } from './TagImportDialog'
+import { UnitIdField } from './UnitIdField'
 import { saveTextFile } from '../connections/save-text-file'
 
 function FolderTree({
@@ -94,6 +95,12 @@ function TagDetail({ tag }: { tag: TagInfo }): React.JSX.Element {
         <dd>{tag.connectionId}</dd>
         <dt>Address</dt>
         <dd className="mono">{tag.address}</dd>
+        {tag.unitId !== undefined && (
+          <>
+            <dt>Unit id</dt>
+            <UnitIdField key={tag.id} tag={{ ...tag, unitId: tag.unitId }} />
+          </>
+        )}
         <dt>Data type</dt>
         <dd>{tag.dataType}</dd>
         <dt>Unit</dt>
@@ -158,7 +165,13 @@ export function TagsView(): React.JSX.Element {
           <button type="button" onClick={() => setImporting(true)}>
             Import CSV…
           </button>
-          <button type="button" className="ghost" onClick={() => exportCsv.mutate()} disabled={visible.length === 0} title="The tags in the list (folder and search applied), in the app's own CSV columns">
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => exportCsv.mutate()}
+            disabled={visible.length === 0}
+            title="The tags in the list (folder and search applied), in the app's own CSV columns"
+          >
             Export CSV ({visible.length})
           </button>
         </div>

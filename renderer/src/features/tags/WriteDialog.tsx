@@ -64,6 +64,10 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
             <dl className="endpoints" aria-label="Write to confirm">
               <dt>Tag</dt>
               <dd className="mono">{prepared.tag.id}</dd>
+              <dt>Address</dt>
+              <dd className="mono" aria-label="Address">
+                {prepared.address}
+              </dd>
               <dt>Old value</dt>
               <dd aria-label="Old value">{formatValue(prepared.oldValue, tag.unit, tag.enumLabels)}</dd>
               <dt>New value</dt>
@@ -97,10 +101,17 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
         )}
         {commit.isSuccess && (
           <>
-            <p role="status">
-              Written: {formatValue(commit.data.oldValue, tag.unit)} → {formatValue(commit.data.newValue, tag.unit)}; the device now reads{' '}
-              {formatValue(commit.data.readBack, tag.unit)}.
-            </p>
+            {commit.data.result === 'mismatch' ? (
+              <p role="alert" className="error-text" aria-label="Read-back mismatch">
+                Mismatch: {formatValue(commit.data.newValue, tag.unit)} was sent, but the device now reads {formatValue(commit.data.readBack, tag.unit)} — it
+                changed or limited the value; check it on the device.
+              </p>
+            ) : (
+              <p role="status">
+                Written: {formatValue(commit.data.oldValue, tag.unit)} → {formatValue(commit.data.newValue, tag.unit)}; the device now reads{' '}
+                {formatValue(commit.data.readBack, tag.unit)}.
+              </p>
+            )}
             <div className="toolbar">
               <span className="spacer" />
               <button type="button" onClick={onClose}>
