@@ -24,6 +24,7 @@ import { splitSecrets } from './connection-secrets'
 import { ConnectionStore } from './connection-store'
 import { ManagedConnection } from './managed-connection'
 import type { SecretBox } from './secret-box'
+import { moveUrlCredentials } from './url-credentials'
 import type { Database } from './workbench-db'
 
 export interface ConnectionManagerOptions {
@@ -54,9 +55,18 @@ export class ConnectionManager {
     this.certificates = new OpcUaCertificateStore(options.dataDir)
   }
 
-  /** Registers every stored connection (disconnected). */
+  /** Registers every stored connection (disconnected); one saved with a password in its URL is rewritten with it sealed. */
   load(): void {
-    for (const stored of this.store.list()) this.attach(stored.id, stored.config)
+    let rewritten = false
+    for (const stored of this.store.list()) {
+      const config = moveUrlCredentials(stored.config, 'keep-fields')
+      if (config !== stored.config) {
+        this.store.save(stored.id, config)
+        rewritten = true
+      }
+      this.attach(stored.id, config)
+    }
+    if (rewritten) this.store.checkpointAndTruncateWal()
   }
 
   /** Connects every stored connection in the background; failures show in their status. */
@@ -92,7 +102,8 @@ export class ConnectionManager {
     return this.require(id).config
   }
 
-  async add(config: ConnectionConfig, connect = false): Promise<ConnectionDetail> {
+  async add(typed: ConnectionConfig, connect = false): Promise<ConnectionDetail> {
+    const config = moveUrlCredentials(typed)
     const id = this.newId(config.name)
     const connector = buildConnector(id, config, this.options.dataDir)
     this.store.save(id, config)
@@ -101,7 +112,8 @@ export class ConnectionManager {
     return this.detail(id)
   }
 
-  async update(id: string, config: ConnectionConfig): Promise<ConnectionDetail> {
+  async update(id: string, typed: ConnectionConfig): Promise<ConnectionDetail> {
+    const config = moveUrlCredentials(typed)
     const entry = this.require(id)
     if (entry.config.protocol !== config.protocol) {
       throw new WorkbenchError(

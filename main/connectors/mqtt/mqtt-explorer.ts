@@ -5,6 +5,7 @@ import { MqttConnector } from './mqtt-connector'
 import { explainMqttError } from './mqtt-error'
 import { loadMqttTls, type MqttTlsInput } from './mqtt-tls'
 import { TopicTree, type TopicStats } from './topic-tree'
+import { splitUrlUserinfo } from '../url-userinfo'
 
 export interface ExplorerBatch {
   changes: TopicStats[]
@@ -34,13 +35,15 @@ export function exploreBroker(options: ExplorerBrokerSettings & { filter: string
   let error: string | undefined
   let client: MqttClient | undefined
   let stopped = false
+  const fromUrl = splitUrlUserinfo(options.url)
+  const url = fromUrl.url
   loadMqttTls(options.tls).then(
     (tls) => {
       if (stopped) return
-      client = mqtt.connect(options.url, {
+      client = mqtt.connect(url, {
         protocolVersion: options.protocolVersion ?? 4,
-        username: options.username || undefined,
-        password: options.password || undefined,
+        username: options.username || fromUrl.username,
+        password: options.password || fromUrl.password,
         connectTimeout: 5000,
         reconnectPeriod: 2000,
         clientId: `otw-explorer-${Math.random().toString(16).slice(2, 10)}`,
@@ -55,12 +58,12 @@ export function exploreBroker(options: ExplorerBrokerSettings & { filter: string
         })
       })
       c.on('reconnect', () => (state = 'reconnecting'))
-      c.on('error', (e) => (error = explainMqttError(options.url, e, options.protocolVersion ?? 4)))
+      c.on('error', (e) => (error = explainMqttError(url, e, options.protocolVersion ?? 4)))
       c.on('message', (topic, payload, packet) => tree.record(topic, payload, packet.retain))
     },
     (e: unknown) => {
       state = 'closed'
-      error = `MQTT ${options.url}: ${e instanceof Error ? e.message : String(e)}`
+      error = `MQTT ${url}: ${e instanceof Error ? e.message : String(e)}`
     },
   )
   let lastState = ''
