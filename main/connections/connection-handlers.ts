@@ -25,6 +25,14 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'connections.managed': () => manager.list().map(withArm),
     'connections.discover': (input: { endpointUrl: string }) => manager.discover(input.endpointUrl),
     'connections.browse': (input: { id: string; nodeId?: string }) => manager.browse(input.id, input.nodeId),
+    'connections.callMethod': (input: { id: string; objectId: string; methodId: string; inputs: Array<number | boolean | string> }) =>
+      guard.armedAction(
+        input.id,
+        `method ${input.methodId}`,
+        input.inputs,
+        () => manager.callMethod(input.id, input.objectId, input.methodId, input.inputs),
+        (result) => `called on ${input.objectId}: ${result.status}, outputs ${JSON.stringify(result.outputs.map((o) => o.value))}`,
+      ),
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),
     'connections.removeTags': async (input: { id: string; names: string[] }) => withArm(await manager.removeTags(input.id, input.names)),

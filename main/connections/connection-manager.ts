@@ -1,4 +1,4 @@
-import { AttributeIds, resolveNodeId } from 'node-opcua'
+import { AttributeIds, type ClientSession, resolveNodeId } from 'node-opcua'
 import {
   WorkbenchError,
   type BrowseNodeInfo,
@@ -10,12 +10,14 @@ import {
   type OpcUaTagConfig,
   type OwnCertificate,
 } from '../../preload/contract'
-import type { Connector } from '../connectors/connector'
+import type { Connector, WriteValue } from '../connectors/connector'
 import { ModbusConnector } from '../connectors/modbus/modbus-connector'
 import { browseChildren } from '../connectors/opcua/browse'
 import { OpcUaCertificateStore } from '../connectors/opcua/certificate-store'
 import { discoverEndpoints } from '../connectors/opcua/discovery'
+import { callMethod, type MethodCallResult } from '../connectors/opcua/methods'
 import { dataTypeName, readNodeDataType } from '../connectors/opcua/node-data-type'
+import { OpcUaConnector } from '../connectors/opcua/opcua-connector'
 import { openOpcUaSession, type OpcUaSessionHandle } from '../connectors/opcua/open-session'
 import { readEngineeringInfo } from '../connectors/opcua/read-eu-range'
 import { isUntrustedCertificateError, type UntrustedCertificateDetails } from '../connectors/opcua/untrusted-certificate-error'
@@ -147,6 +149,8 @@ export class ConnectionManager {
       if (isUntrustedCertificateError(error)) this.untrusted.set(id, error.details)
       throw error
     }
+    // From now on browsing and method calls use the connection's own session.
+    await this.closeBrowse(id).catch(() => undefined)
     return this.detail(id)
   }
 
@@ -195,8 +199,12 @@ export class ConnectionManager {
   async browse(id: string, nodeId?: string): Promise<BrowseNodeInfo[]> {
     const entry = this.require(id)
     if (entry.config.protocol !== 'opcua') return []
-    const handle = await this.browseSession(id)
-    return browseChildren(handle.session, nodeId)
+    return browseChildren(await this.opcuaSession(id), nodeId)
+  }
+
+  /** OPC UA: calls a method on its object (the write guard decides whether it may). */
+  async callMethod(id: string, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
+    return callMethod(await this.opcuaSession(id), objectId, methodId, inputs)
   }
 
   async listCertificates(): Promise<CertificateEntry[]> {
@@ -267,9 +275,9 @@ export class ConnectionManager {
   }
 
   private async describeOpcUaTags(id: string, tags: OpcUaTagConfig[]): Promise<OpcUaTagConfig[]> {
-    let session: OpcUaSessionHandle['session']
+    let session: ClientSession
     try {
-      session = (await this.browseSession(id)).session
+      session = await this.opcuaSession(id)
     } catch {
       return tags.map((t) => ({ ...t, access: t.access ?? 'read' }))
     }
@@ -296,6 +304,16 @@ export class ConnectionManager {
     )
   }
 
+  /** The connection's own session while it is connected (it survives reconnects), else one opened just for browsing. */
+  private async opcuaSession(id: string): Promise<ClientSession> {
+    const entry = this.require(id)
+    if (entry.config.protocol !== 'opcua')
+      throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" is ${entry.config.protocol}, not OPC UA`)
+    const driver = entry.connector.inner
+    const live = driver instanceof OpcUaConnector ? driver.liveSession() : undefined
+    return live ?? (await this.browseSession(id)).session
+  }
+
   private browseSession(id: string): Promise<OpcUaSessionHandle> {
     let session = this.browseSessions.get(id)
     if (!session) {
@@ -312,11 +330,21 @@ export class ConnectionManager {
             : { kind: 'anonymous' },
         reconnect: false,
       })
-      this.browseSessions.set(id, session)
-      session.catch((error: unknown) => {
-        this.browseSessions.delete(id)
-        if (isUntrustedCertificateError(error)) this.untrusted.set(id, error.details)
-      })
+      const opening = session
+      this.browseSessions.set(id, opening)
+      opening.then(
+        (handle) =>
+          // This session does not reconnect: once its channel closes (the server went away) the next call opens a new one.
+          handle.client.once('close', () => {
+            if (this.browseSessions.get(id) !== opening) return
+            this.browseSessions.delete(id)
+            void handle.close({ farewell: false }).catch(() => undefined)
+          }),
+        (error: unknown) => {
+          this.browseSessions.delete(id)
+          if (isUntrustedCertificateError(error)) this.untrusted.set(id, error.details)
+        },
+      )
     }
     return session
   }

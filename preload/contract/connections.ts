@@ -238,6 +238,14 @@ export type ArmStatus = z.infer<typeof armStatusSchema>
 
 const writeValue = z.union([z.number(), z.boolean(), z.string().max(1000)])
 
+export const methodCallResultSchema = z.object({
+  /** The call's StatusCode name (Good, or a Good/Uncertain subcode). */
+  status: z.string(),
+  outputs: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) })),
+  auditId: z.number(),
+})
+export type MethodCallResultInfo = z.infer<typeof methodCallResultSchema>
+
 export const writeCheckSchema = z.object({ name: z.string(), ok: z.boolean(), message: z.string() })
 export const preparedWriteSchema = z.object({
   id: z.string(),
@@ -329,6 +337,18 @@ export const connectionRequests = {
   'connections.discover': { input: z.object({ endpointUrl: opcuaEndpointUrl }).strict(), output: z.array(discoveredEndpointSchema) },
   /** OPC UA: the children of a node (Objects when omitted). Other protocols have nothing to browse. */
   'connections.browse': { input: z.object({ id, nodeId: z.string().max(1000).optional() }).strict(), output: z.array(browseNodeSchema) },
+  /** OPC UA: calls a method on its object, inputs converted to the declared argument types; only while armed, audited like a write. */
+  'connections.callMethod': {
+    input: z
+      .object({
+        id,
+        objectId: z.string().trim().min(1).max(1000),
+        methodId: z.string().trim().min(1).max(1000),
+        inputs: z.array(writeValue).max(100).default([]),
+      })
+      .strict(),
+    output: methodCallResultSchema,
+  },
   'connections.addTags': { input: z.object({ id, tags: z.array(tagConfigSchema).min(1).max(1000) }).strict(), output: connectionDetailSchema },
   'connections.removeTags': { input: z.object({ id, names: z.array(name).min(1).max(5000) }).strict(), output: connectionDetailSchema },
   /** Allows writes for `minutes` (default 5); disarms by itself afterwards. */

@@ -1,4 +1,12 @@
-import { AttributeIds, type ClientMonitoredItemGroup, type ClientSubscription, type DataType, resolveNodeId, TimestampsToReturn } from 'node-opcua'
+import {
+  AttributeIds,
+  type ClientMonitoredItemGroup,
+  type ClientSession,
+  type ClientSubscription,
+  type DataType,
+  resolveNodeId,
+  TimestampsToReturn,
+} from 'node-opcua'
 import { type ConnectionStatus, type TagInfo, type TagValue, WorkbenchError } from '../../../preload/contract'
 import type { Connector, WriteValue } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
@@ -142,6 +150,21 @@ export class OpcUaConnector implements Connector {
     const session = this.requireSession()
     const dataType = await writeNodeValue(session, tag.nodeId, value, this.dataTypes.get(tagId))
     this.dataTypes.set(tagId, dataType)
+  }
+
+  /**
+   * The session browsing, attribute reads and method calls share with the subscription; node-opcua repairs this same
+   * object after every reconnect (a new session on a restarted server). Undefined while disconnected.
+   */
+  liveSession(): ClientSession | undefined {
+    if (!this.handle) return undefined
+    if (this.tracker.status.state === 'reconnecting') {
+      throw new WorkbenchError(
+        'UNAVAILABLE',
+        `OPC UA ${this.endpoint}: the connection is being re-established — try again once ${this.options.name} shows connected`,
+      )
+    }
+    return this.handle.session
   }
 
   private async subscribe(handle: OpcUaSessionHandle): Promise<void> {
