@@ -24,6 +24,7 @@ import { isUntrustedCertificateError, type UntrustedCertificateDetails } from '.
 import { buildConnector } from './build-connector'
 import { splitSecrets } from './connection-secrets'
 import { ConnectionStore } from './connection-store'
+import { checkEndpointUrl } from './endpoint-url-check'
 import { ManagedConnection } from './managed-connection'
 import type { SecretBox } from './secret-box'
 import { moveUrlCredentials } from './url-credentials'
@@ -106,6 +107,7 @@ export class ConnectionManager {
 
   async add(typed: ConnectionConfig, connect = false): Promise<ConnectionDetail> {
     const config = moveUrlCredentials(typed)
+    checkEndpointUrl(config)
     const id = this.newId(config.name)
     const connector = buildConnector(id, config, this.options.dataDir)
     this.store.save(id, config)
@@ -116,6 +118,7 @@ export class ConnectionManager {
 
   async update(id: string, typed: ConnectionConfig): Promise<ConnectionDetail> {
     const config = moveUrlCredentials(typed)
+    checkEndpointUrl(config)
     const entry = this.require(id)
     if (entry.config.protocol !== config.protocol) {
       throw new WorkbenchError(

@@ -2,6 +2,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { WorkbenchError, type ConnectionStatus, type TagInfo, type TagValue } from '../../../preload/contract'
 import type { Connector } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
+import { endpointUrlProblem, MQTT_URL_EXAMPLE, MQTT_URL_SCHEMES } from '../endpoint-url'
 import { splitUrlUserinfo } from '../url-userinfo'
 import { parseJsonPath, readJsonSteps, type JsonPathStep } from './json-path'
 import { explainMqttError } from './mqtt-error'
@@ -136,6 +137,13 @@ export class MqttConnector implements Connector {
   /** Resolves on the first CONNACK; rejects with a readable error when the first attempt fails (retries go on). */
   async connect(): Promise<void> {
     if (this.client) return
+    const problem = endpointUrlProblem(this.url, MQTT_URL_SCHEMES)
+    if (problem) {
+      // Saved before URLs were checked on save; mqtt.js would throw a bare TypeError.
+      const message = `MQTT "${this.url}" ${problem} — write it like ${MQTT_URL_EXAMPLE} and save the connection again`
+      this.tracker.set('disconnected', message)
+      throw new WorkbenchError('INVALID_INPUT', message)
+    }
     this.tracker.set('connecting')
     const version = this.options.protocolVersion ?? 4
     let tls

@@ -5,7 +5,8 @@ import { MqttConnector } from './mqtt-connector'
 import { explainMqttError } from './mqtt-error'
 import { loadMqttTls, type MqttTlsInput } from './mqtt-tls'
 import { TopicTree, type TopicStats } from './topic-tree'
-import { splitUrlUserinfo } from '../url-userinfo'
+import { endpointUrlProblem, MQTT_URL_EXAMPLE, MQTT_URL_SCHEMES } from '../endpoint-url'
+import { splitUrlUserinfo, withoutUrlUserinfo } from '../url-userinfo'
 
 export interface ExplorerBatch {
   changes: TopicStats[]
@@ -109,6 +110,8 @@ export function mqttExplorerHandlers(savedConnection: (id: string) => Connection
       } else {
         settings = { url: input.url ?? '', username: input.username, password: input.password }
       }
+      const problem = endpointUrlProblem(settings.url, MQTT_URL_SCHEMES)
+      if (problem) throw new WorkbenchError('INVALID_INPUT', `MQTT "${withoutUrlUserinfo(settings.url)}" ${problem} — write it like ${MQTT_URL_EXAMPLE}`)
       return exploreBroker({ ...settings, filter: input.filter, intervalMs: input.intervalMs ?? 250, onBatch: (batch) => sink.emit(batch) })
     },
   }
