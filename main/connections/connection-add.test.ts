@@ -1,19 +1,33 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { connectionConfigSchema, type ConnectionDetail, type WorkbenchErrorShape } from '../../preload/contract'
+import { startTestBroker, type TestBroker } from '../connectors/mqtt/test-broker.fixture'
+import { freePort } from '../connectors/opcua/secure-test-server'
 import { createWorkbench, type Workbench } from '../workbench'
 import { openWorkbenchDb } from './workbench-db'
 
-// connections.add as the Add connection dialog sends it: endpoint URLs are checked before anything is saved.
+// connections.add as the Add connection dialog sends it: endpoint URLs are checked before anything is saved, and with
+// `connect: true` a connection that cannot connect is still saved, the reply saying so and why.
 
+type Added = ConnectionDetail & { connectError?: WorkbenchErrorShape }
+
+let broker: TestBroker
 const workbenches: Workbench[] = []
 const dirs: string[] = []
+
+beforeAll(async () => {
+  broker = await startTestBroker('connection-add-publisher')
+}, 60_000)
 
 afterEach(async () => {
   for (const workbench of workbenches.splice(0)) await workbench.stop()
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+afterAll(async () => {
+  await broker?.close()
 })
 
 function dataDir(): string {
@@ -78,5 +92,38 @@ describe('connections.add: endpoint URLs', () => {
     expect(() => workbench.router.open('mqtt.explore', { url: 'mqtt://[' }, { emit: () => undefined, end: () => undefined, congested: () => false })).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/"mqtt:\/\/\[" is not a valid URL/) }),
     )
+  })
+})
+
+describe('connections.add with connect: true', () => {
+  it('connects: the reply is the connected connection, without connectError', async () => {
+    const workbench = await started()
+    const added = await call<Added>(workbench, 'connections.add', { config: { protocol: 'mqtt', name: 'Up', url: broker.url }, connect: true })
+    expect(added.status.state).toBe('connected')
+    expect(added.connectError).toBeUndefined()
+  })
+
+  it('cannot connect: it is saved all the same, and the reply says so with the reason', async () => {
+    const dir = dataDir()
+    const workbench = await started(dir)
+    const closedPort = await freePort()
+    const added = await call<Added>(workbench, 'connections.add', {
+      config: { protocol: 'opcua', name: 'Down', endpointUrl: `opc.tcp://127.0.0.1:${closedPort}` },
+      connect: true,
+    })
+    expect(added.connectError).toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringMatching(/nothing answers there/) })
+    expect(added.status).toMatchObject({ state: 'disconnected', lastError: added.connectError?.message })
+    expect((await call<ConnectionDetail[]>(workbench, 'connections.managed', {})).map((c) => c.id)).toEqual([added.id])
+
+    const mqttDown = await call<Added>(workbench, 'connections.add', {
+      config: { protocol: 'mqtt', name: 'Broker down', url: `mqtt://127.0.0.1:${closedPort}` },
+      connect: true,
+    })
+    expect(mqttDown.connectError).toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringMatching(/connection refused/) })
+
+    await workbench.stop()
+    workbenches.splice(0)
+    const again = await started(dir)
+    expect((await call<ConnectionDetail[]>(again, 'connections.managed', {})).map((c) => c.config.name)).toEqual(['Down', 'Broker down'])
   })
 })

@@ -5,7 +5,7 @@ import type { ConnectionManager } from './connection-manager'
 
 /** The connection, write and audit channels of the contract. */
 export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard, audit: WriteAuditLog) {
-  const withArm = (detail: ConnectionDetail): ConnectionDetail => ({ ...detail, armedUntil: guard.armedUntil(detail.id) })
+  const withArm = <T extends ConnectionDetail>(detail: T): T => ({ ...detail, armedUntil: guard.armedUntil(detail.id) })
   return {
     'connections.add': async (input: { config: Parameters<ConnectionManager['add']>[0]; connect?: boolean }) =>
       withArm(await manager.add(input.config, input.connect)),

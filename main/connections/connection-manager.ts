@@ -1,6 +1,7 @@
 import { AttributeIds, type ClientSession, resolveNodeId } from 'node-opcua'
 import {
   WorkbenchError,
+  type AddedConnection,
   type BrowseNodeInfo,
   type CertificateEntry,
   type ConnectionConfig,
@@ -105,15 +106,26 @@ export class ConnectionManager {
     return this.require(id).config
   }
 
-  async add(typed: ConnectionConfig, connect = false): Promise<ConnectionDetail> {
+  /** Saves a new connection; a failed first connect is reported in `connectError`, the connection stays saved. */
+  async add(typed: ConnectionConfig, connect = false): Promise<AddedConnection> {
     const config = moveUrlCredentials(typed)
     checkEndpointUrl(config)
     const id = this.newId(config.name)
     const connector = buildConnector(id, config, this.options.dataDir)
     this.store.save(id, config)
     this.attach(id, config, connector)
-    if (connect) await this.connect(id)
-    return this.detail(id)
+    if (!connect) return this.detail(id)
+    try {
+      await this.connect(id)
+      return this.detail(id)
+    } catch (error) {
+      // What the person typed is kept (a device may just be off right now); the reply says it did not connect, and why.
+      const connectError =
+        error instanceof WorkbenchError
+          ? error.toJSON()
+          : { code: 'CONNECTION_FAILED' as const, message: error instanceof Error ? error.message : String(error) }
+      return { ...this.detail(id), connectError }
+    }
   }
 
   async update(id: string, typed: ConnectionConfig): Promise<ConnectionDetail> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectionConfigSchema, type ConnectionDetail, type ConnectionStatus } from '../../preload/contract'
+import { connectionConfigSchema, type AddedConnection, type ConnectionDetail, type ConnectionStatus } from '../../preload/contract'
 import { startTestBroker, type TestBroker } from '../connectors/mqtt/test-broker.fixture'
 import { createWorkbench, type Workbench } from '../workbench'
 import { ConnectionManager } from './connection-manager'
@@ -86,14 +86,15 @@ describe('credentials in an endpoint URL', () => {
 
       // A wrong password in the URL: the refusal is reported without the password, in the reply, status and notices.
       const wrong = `WRONG-${PASSWORD}`
-      const failure = await call(first, 'connections.add', {
+      const failed = await call<AddedConnection>(first, 'connections.add', {
         config: { protocol: 'mqtt', name: 'Wrong password', url: broker.url.replace('mqtt://', `mqtt://${USER}:${encodeURIComponent(wrong)}@`) },
         connect: true,
-      }).catch((error: unknown) => error as Error)
-      expect(String(failure)).toMatch(/bad user name or password|not authori[sz]ed/)
+      })
+      const failure = JSON.stringify(failed)
+      expect(failed.connectError?.message).toMatch(/bad user name or password|not authori[sz]ed/)
       const afterFailure = JSON.stringify(await call(first, 'connections.list', undefined))
       for (const [where, text] of [
-        ['the failed add', String(failure)],
+        ['the failed add', failure],
         ['connections.list after it', afterFailure],
         ['notices', JSON.stringify(first.notices.list())],
       ])

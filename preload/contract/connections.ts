@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { workbenchErrorSchema } from './errors'
 import { connectionStatusSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
 
 // Connections a person adds by hand (Modbus TCP/RTU, OPC UA, MQTT), their tags, armed writes and the audit log.
@@ -212,6 +213,13 @@ export const connectionDetailSchema = z.object({
 })
 export type ConnectionDetail = z.infer<typeof connectionDetailSchema>
 
+/** The reply of connections.add: the connection is saved even when the first connect (`connect: true`) fails. */
+export const addedConnectionSchema = connectionDetailSchema.extend({
+  /** Why the first connect failed; the status says whether it keeps retrying (MQTT) or waits for Connect. */
+  connectError: workbenchErrorSchema.optional(),
+})
+export type AddedConnection = z.infer<typeof addedConnectionSchema>
+
 export const discoveredEndpointSchema = z.object({
   endpointUrl: z.string(),
   securityPolicy: z.string(),
@@ -323,8 +331,8 @@ const thumbprint = z.object({ thumbprint: z.string().min(1).max(200) }).strict()
 const ok = z.object({ ok: z.literal(true) })
 
 export const connectionRequests = {
-  /** Saves a new connection (not connected yet). */
-  'connections.add': { input: z.object({ config: connectionConfigSchema, connect: z.boolean().optional() }).strict(), output: connectionDetailSchema },
+  /** Saves a new connection; with `connect` it then connects, and a failure comes back as `connectError`, the connection saved. */
+  'connections.add': { input: z.object({ config: connectionConfigSchema, connect: z.boolean().optional() }).strict(), output: addedConnectionSchema },
   /** Replaces the configuration; omitted secrets keep their stored value. Reconnects when it was connected. */
   'connections.update': { input: z.object({ id, config: connectionConfigSchema }).strict(), output: connectionDetailSchema },
   'connections.remove': { input: byId, output: ok },
