@@ -5,6 +5,7 @@ import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectionConfigSchema, type AddedConnection, type ConnectionDetail, type ConnectionStatus } from '../../preload/contract'
 import { startTestBroker, type TestBroker } from '../connectors/mqtt/test-broker.fixture'
+import { freePort } from '../connectors/opcua/secure-test-server'
 import { createWorkbench, type Workbench } from '../workbench'
 import { ConnectionManager } from './connection-manager'
 import { KeyFileSecretBox } from './secret-box'
@@ -136,6 +137,13 @@ describe('credentials in an endpoint URL', () => {
       expectNoPassword(JSON.stringify(added), 'the add reply')
       expect(manager.config(added.id)).toMatchObject({ identity: { kind: 'username', username: 'operator', password: PASSWORD } })
       for (const [file, bytes] of rawDatabaseFiles(dataDir)) expectNoPassword(bytes, file)
+
+      // Discover (the Add connection dialog's button) with the credentials still in the typed URL: not in its failure.
+      const closed = await freePort()
+      const failure = await manager.discover(`opc.tcp://operator:${ENCODED}@127.0.0.1:${closed}`).catch((error: unknown) => error as Error)
+      expect(failure).toBeInstanceOf(Error)
+      expect((failure as Error).message).toContain(`opc.tcp://127.0.0.1:${closed}`)
+      expectNoPassword((failure as Error).message, 'the discovery failure')
     } finally {
       await manager.close()
       db.close()
