@@ -18,6 +18,7 @@ import { OpcUaCertificateStore } from '../connectors/opcua/certificate-store'
 import { discoverEndpoints } from '../connectors/opcua/discovery'
 import { callMethod, type MethodCallResult } from '../connectors/opcua/methods'
 import { dataTypeName, readNodeDataType } from '../connectors/opcua/node-data-type'
+import { describeOpcUaFailure } from '../connectors/opcua/opcua-failure'
 import { OpcUaConnector } from '../connectors/opcua/opcua-connector'
 import { openOpcUaSession, type OpcUaSessionHandle } from '../connectors/opcua/open-session'
 import { readEngineeringInfo } from '../connectors/opcua/read-eu-range'
@@ -214,12 +215,22 @@ export class ConnectionManager {
   async browse(id: string, nodeId?: string): Promise<BrowseNodeInfo[]> {
     const entry = this.require(id)
     if (entry.config.protocol !== 'opcua') return []
-    return browseChildren(await this.opcuaSession(id), nodeId)
+    return this.onOpcUaSession(id, `browsing ${nodeId ?? 'Objects'}`, (session) => browseChildren(session, nodeId))
   }
 
   /** OPC UA: calls a method on its object (the write guard decides whether it may). */
   async callMethod(id: string, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
-    return callMethod(await this.opcuaSession(id), objectId, methodId, inputs)
+    return this.onOpcUaSession(id, `calling ${methodId}`, (session) => callMethod(session, objectId, methodId, inputs))
+  }
+
+  /** Runs a tool request; a failure the server or the channel reports says what failed on which server. */
+  private async onOpcUaSession<T>(id: string, what: string, use: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = await this.opcuaSession(id)
+    try {
+      return await use(session)
+    } catch (error) {
+      throw describeOpcUaFailure(this.require(id).connector.endpoint, what, error)
+    }
   }
 
   async listCertificates(): Promise<CertificateEntry[]> {

@@ -86,6 +86,10 @@ describe('OPC UA connection across a server restart', () => {
       ['method ns=1;s=Device.Add', 'refused', '[2,40.5]'],
     ])
     expect(audit[0].id).toBe(sum.auditId)
+    await expect(call('connections.callMethod', { id, objectId: 'ns=1;s=Device', methodId: 'Add', inputs: [] })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/"Add" is not a NodeId — write it like ns=1;s=/),
+    })
 
     await server.kill()
     await waitFor('the reconnecting state', async () =>
