@@ -101,6 +101,7 @@ describe('OPC UA connection across a server restart', () => {
     expect((await call<ConnectionDetail>('connections.get', { id })).status.state).toBe('connected')
 
     expect(names(await call<BrowseNodeInfo[]>('connections.browse', { id, nodeId: 'ns=1;s=Bulk' }))).toEqual(['1:V0', '1:V1', '1:V2'])
+    expect(server.sessionCount(), 'browsing rides on the connection’s own session').toBe(1)
     const again = await add(1, 2)
     expect(again.outputs).toEqual([{ name: 'sum', value: 3 }])
     // Adding a tag reads its DataType and AccessLevel attributes from the server.
