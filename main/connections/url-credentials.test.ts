@@ -4,8 +4,12 @@ import { join } from 'node:path'
 import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectionConfigSchema, type AddedConnection, type ConnectionDetail, type ConnectionStatus } from '../../preload/contract'
+import { runMqttBrowse } from '../connectors/mqtt/cli-mqtt'
 import { startTestBroker, type TestBroker } from '../connectors/mqtt/test-broker.fixture'
-import { freePort } from '../connectors/opcua/secure-test-server'
+import { OpcUaCertificateStore } from '../connectors/opcua/certificate-store'
+import { runOpcUaRead } from '../connectors/opcua/cli-opcua'
+import { freePort, startSecureTestServer } from '../connectors/opcua/secure-test-server'
+import { EXIT, main } from '../cli'
 import { createWorkbench, type Workbench } from '../workbench'
 import { ConnectionManager } from './connection-manager'
 import { KeyFileSecretBox } from './secret-box'
@@ -192,4 +196,53 @@ describe('credentials in an endpoint URL', () => {
       db.close()
     }
   })
+
+  it('otw browse mqtt:// logs in with the user in the URL; otw commands never print its password', async () => {
+    const io = () => {
+      const out = { stdout: '', stderr: '' }
+      const write = (stream: 'stdout' | 'stderr') => (text: string) => void (out[stream] += text)
+      return { out, io: { stdout: write('stdout'), stderr: write('stderr'), untilInterrupted: () => Promise.resolve() } }
+    }
+    const withUser = (url: string, password: string) => url.replace('://', `://${USER}:${encodeURIComponent(password)}@`)
+    const topic = 'cli/url-credentials'
+    await broker.publisher.publishAsync(topic, 'retained', { retain: true })
+
+    const good = io()
+    expect(await runMqttBrowse(withUser(broker.url, PASSWORD), ['--topic', topic, '--seconds', '0.5'], good.io), good.out.stderr).toBe(0)
+    expect(good.out.stdout).toContain(topic)
+
+    const wrong = io()
+    expect(await runMqttBrowse(withUser(broker.url, `WRONG-${PASSWORD}`), ['--seconds', '0.5'], wrong.io)).toBe(1)
+    expect(wrong.out.stderr).toContain(`MQTT ${broker.url}:`)
+    expectNoPassword(wrong.out.stderr.replaceAll('WRONG-', ''), 'otw browse mqtt:// output')
+
+    const closed = await freePort()
+    const opcua = io()
+    expect(await runOpcUaRead(withUser(`opc.tcp://127.0.0.1:${closed}`, PASSWORD), ['ns=1;s=X', '--data-dir', tempDir()], opcua.io)).toBe(1)
+    expect(opcua.out.stderr).toContain(`OPC UA opc.tcp://127.0.0.1:${closed}`)
+    expectNoPassword(opcua.out.stderr, 'otw read opc.tcp:// output')
+
+    // A read that reaches the server but comes back bad names the server too.
+    const dataDir = tempDir()
+    const server = await startSecureTestServer({ dataDir: join(dataDir, 'server'), variableCount: 1 })
+    try {
+      const secure = ['--policy', 'Basic256Sha256', '--mode', 'SignAndEncrypt', '--data-dir', dataDir]
+      const untrusted = io()
+      await runOpcUaRead(server.endpointUrl, ['ns=1;s=Bulk.V0', ...secure], untrusted.io)
+      const thumbprint = /thumbprint ([0-9a-f]{40})/.exec(untrusted.out.stderr)?.[1]
+      const store = new OpcUaCertificateStore(dataDir)
+      await store.trust(thumbprint ?? `no thumbprint in: ${untrusted.out.stderr}`).finally(() => store.close())
+      const bad = io()
+      expect(await runOpcUaRead(withUser(server.endpointUrl, PASSWORD), ['ns=1;s=NoSuchNode', ...secure], bad.io)).toBe(1)
+      expect(bad.out.stderr).toContain(`OPC UA ${server.endpointUrl}: 1 value(s) read with bad quality`)
+      expectNoPassword(bad.out.stderr, 'otw read opc.tcp:// bad-quality output')
+    } finally {
+      await server.close()
+    }
+
+    const usage = io()
+    expect(await main(['read', withUser('ftp://127.0.0.1/x', PASSWORD)], usage.io)).toBe(EXIT.usage)
+    expect(usage.out.stderr).toContain('"ftp://127.0.0.1/x" is not a device URL')
+    expectNoPassword(usage.out.stderr, 'otw usage error')
+  }, 60_000)
 })
