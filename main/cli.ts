@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { withoutUrlUserinfo } from './connectors/url-userinfo'
 import { defaultDataDir } from './data-dir'
 import { APP_NAME, APP_VERSION } from './version'
 
@@ -306,7 +307,7 @@ async function deviceCommand(command: DeviceCommand, args: string[], io: CliIo):
     const { runMqttBrowse } = await import('./connectors/mqtt/cli-mqtt')
     if (command === 'browse') return runMqttBrowse(url, rest, io)
   } else {
-    throw new UsageError(`"${url}" is not a device URL: use modbus://, opc.tcp:// or mqtt://`)
+    throw new UsageError(`"${withoutUrlUserinfo(url)}" is not a device URL: use modbus://, opc.tcp:// or mqtt://`)
   }
   throw new UsageError(`otw ${command} does not apply to ${scheme}:// (read/write: modbus, opc.tcp; browse: opc.tcp, mqtt; scan: modbus)`)
 }

@@ -7,7 +7,7 @@ import type { Handlers } from '../ipc/handlers'
 
 /** The connection, write and audit channels of the contract. */
 export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard, audit: WriteAuditLog) {
-  const withArm = (detail: ConnectionDetail): ConnectionDetail => ({ ...detail, armedUntil: guard.armedUntil(detail.id) })
+  const withArm = <T extends ConnectionDetail>(detail: T): T => ({ ...detail, armedUntil: guard.armedUntil(detail.id) })
   return {
     'connections.add': async (input: { config: Parameters<ConnectionManager['add']>[0]; connect?: boolean }) =>
       withArm(await manager.add(input.config, input.connect)),
@@ -29,6 +29,14 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'connections.managed': () => manager.list().map(withArm),
     'connections.discover': (input: { endpointUrl: string }) => manager.tools.opcua.discover(input.endpointUrl),
     'connections.browse': (input: { id: string; nodeId?: string }) => manager.browse(input.id, input.nodeId),
+    'connections.callMethod': (input: { id: string; objectId: string; methodId: string; inputs: Array<number | boolean | string> }) =>
+      guard.armedAction(
+        input.id,
+        `method ${input.methodId}`,
+        input.inputs,
+        () => manager.callMethod(input.id, input.objectId, input.methodId, input.inputs),
+        (result) => `called on ${input.objectId}: ${result.status}, outputs ${JSON.stringify(result.outputs.map((o) => o.value))}`,
+      ),
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),
     'connections.removeTags': async (input: { id: string; names: string[] }) => withArm(await manager.removeTags(input.id, input.names)),

@@ -1,10 +1,13 @@
-import { WorkbenchError, connectionConfigSchema, type BrowseNodeInfo, type ConnectionConfig, type ConnectionDetail } from '../../preload/contract'
-import type { Connector } from '../connectors/connector'
+import { WorkbenchError, connectionConfigSchema, type AddedConnection, type BrowseNodeInfo, type ConnectionConfig, type ConnectionDetail } from '../../preload/contract'
+import type { Connector, WriteValue } from '../connectors/connector'
+import type { MethodCallResult } from '../connectors/protocol-module'
 import { buildConnector, createProtocolTools, protocolModule, type ProtocolToolSet } from '../connectors/registry'
 import { splitSecrets } from './connection-secrets'
 import { ConnectionStore } from './connection-store'
+import { checkEndpointUrl } from './endpoint-url-check'
 import { ManagedConnection } from './managed-connection'
 import type { SecretBox } from '../secrets/secret-box'
+import { moveUrlCredentials } from './url-credentials'
 import type { Database } from './workbench-db'
 
 export interface ConnectionManagerOptions {
@@ -42,9 +45,18 @@ export class ConnectionManager {
     return this.protocolTools.byKind
   }
 
-  /** Registers every stored connection (disconnected). */
+  /** Registers every stored connection (disconnected); one saved with a password in its URL is rewritten with it sealed. */
   load(): void {
-    for (const stored of this.store.list()) this.attach(stored.id, stored.config)
+    let rewritten = false
+    for (const stored of this.store.list()) {
+      const config = moveUrlCredentials(stored.config, 'keep-fields')
+      if (config !== stored.config) {
+        this.store.save(stored.id, config)
+        rewritten = true
+      }
+      this.attach(stored.id, config)
+    }
+    if (rewritten) this.store.checkpointAndTruncateWal()
   }
 
   /** Connects every stored connection in the background; failures show in their status. */
@@ -80,16 +92,31 @@ export class ConnectionManager {
     return this.require(id).config
   }
 
-  async add(config: ConnectionConfig, connect = false): Promise<ConnectionDetail> {
+  /** Saves a new connection; a failed first connect is reported in `connectError`, the connection stays saved. */
+  async add(typed: ConnectionConfig, connect = false): Promise<AddedConnection> {
+    const config = moveUrlCredentials(typed)
+    checkEndpointUrl(config)
     const id = this.newId(config.name)
     const connector = buildConnector(id, config, this.options)
     this.store.save(id, config)
     this.attach(id, config, connector)
-    if (connect) await this.connect(id)
-    return this.detail(id)
+    if (!connect) return this.detail(id)
+    try {
+      await this.connect(id)
+      return this.detail(id)
+    } catch (error) {
+      // What the person typed is kept (a device may just be off right now); the reply says it did not connect, and why.
+      const connectError =
+        error instanceof WorkbenchError
+          ? error.toJSON()
+          : { code: 'CONNECTION_FAILED' as const, message: error instanceof Error ? error.message : String(error) }
+      return { ...this.detail(id), connectError }
+    }
   }
 
-  async update(id: string, config: ConnectionConfig, change = `connection "${config.name}" was edited`): Promise<ConnectionDetail> {
+  async update(id: string, typed: ConnectionConfig, change = `connection "${typed.name}" was edited`): Promise<ConnectionDetail> {
+    const config = moveUrlCredentials(typed)
+    checkEndpointUrl(config)
     const entry = this.require(id)
     if (entry.config.protocol !== config.protocol) {
       throw new WorkbenchError(
@@ -143,7 +170,7 @@ export class ConnectionManager {
     const clash = tags.find((t) => names.has(t.name)) ?? tags.find((t, i) => tags.findIndex((u) => u.name === t.name) !== i)
     if (clash) throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" already has a tag named "${clash.name}" — pick another name`)
     const tools = this.protocolTools.of(entry.config)
-    const added = tools?.describeTags ? await tools.describeTags(id, entry.config, tags) : tags
+    const added = tools?.describeTags ? await tools.describeTags(id, entry.config, entry.connector.inner, tags) : tags
     return this.update(
       id,
       { ...entry.config, tags: [...entry.config.tags, ...added] } as ConnectionConfig,
@@ -186,7 +213,15 @@ export class ConnectionManager {
   async browse(id: string, nodeId?: string): Promise<BrowseNodeInfo[]> {
     const entry = this.require(id)
     const tools = this.protocolTools.of(entry.config)
-    return tools?.browse ? tools.browse(id, entry.config, nodeId) : []
+    return tools?.browse ? tools.browse(id, entry.config, entry.connector.inner, nodeId) : []
+  }
+
+  /** Calls a method of the device (OPC UA); the write guard decides whether it may. */
+  async callMethod(id: string, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
+    const entry = this.require(id)
+    const tools = this.protocolTools.of(entry.config)
+    if (!tools?.callMethod) throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" is ${entry.config.protocol}: it has no methods to call`)
+    return tools.callMethod(id, entry.config, entry.connector.inner, objectId, methodId, inputs)
   }
 
   /** The protocol driver behind a connection (for protocol tools such as Modbus scans). */

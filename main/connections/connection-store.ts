@@ -50,6 +50,11 @@ export class ConnectionStore {
     return { id, config: joinSecrets(split.config, secrets) }
   }
 
+  /** Copies the WAL into the database and empties it, so replaced rows (a plain-text secret) are gone from both files. */
+  checkpointAndTruncateWal(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)')
+  }
+
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM connections WHERE id = ?').run(id).changes > 0
   }

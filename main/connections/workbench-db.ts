@@ -21,6 +21,8 @@ export function openWorkbenchDb(dataDir: string): Database {
   const db = openDatabase(join(dataDir, WORKBENCH_DB_FILE))
   db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
+  // Replaced and deleted rows are overwritten with zeros, so a secret stored in plain text by an older version does not linger.
+  db.pragma('secure_delete = ON')
   migrateWorkbenchDb(db)
   return db
 }

@@ -1,9 +1,15 @@
 import type { BrowseNodeInfo, ConnectionConfig, ConnectionDetail, ConnectionKind } from '../../preload/contract'
-import type { Connector } from './connector'
+import type { Connector, WriteValue } from './connector'
 
 /** The stored configuration of one protocol (`modbus-tcp`, `opcua`, …). */
 export type ConfigOf<K extends ConnectionKind> = Extract<ConnectionConfig, { protocol: K }>
 type TagConfigOf<C extends ConnectionConfig> = C['tags'][number]
+
+/** What a device answered to a method call. */
+export interface MethodCallResult {
+  status: string
+  outputs: { name: string; value: string | number | boolean | null }[]
+}
 
 /** What a connector gets from the app besides its configuration. */
 export interface ConnectorContext {
@@ -36,10 +42,12 @@ export const noSecrets = <C extends ConnectionConfig>(): SecretFields<C> => ({ s
  * instance per app; every hook takes the connection's id and current configuration.
  */
 export interface ProtocolTools<C extends ConnectionConfig> {
-  /** Children of a node of the device's address space (the root when omitted). */
-  browse?(id: string, config: C, nodeId?: string): Promise<BrowseNodeInfo[]>
+  /** Children of a node of the device's address space (the root when omitted); `driver` is the connection's own. */
+  browse?(id: string, config: C, driver: Connector, nodeId?: string): Promise<BrowseNodeInfo[]>
   /** Tags about to be added, with what the device can say about them (type, unit, range, access) filled in. */
-  describeTags?(id: string, config: C, tags: TagConfigOf<C>[]): Promise<TagConfigOf<C>[]>
+  describeTags?(id: string, config: C, driver: Connector, tags: TagConfigOf<C>[]): Promise<TagConfigOf<C>[]>
+  /** Calls a method on an object of the device (arming and audit are the write guard's). */
+  callMethod?(id: string, config: C, driver: Connector, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult>
   /** A connect failed or succeeded (OPC UA remembers an untrusted server certificate). */
   connectFailed?(id: string, error: unknown): void
   connected?(id: string): void

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { workbenchErrorSchema } from './errors'
 import { connectionStatusSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
 
 // Connections a person adds by hand (Modbus TCP/RTU, OPC UA, MQTT), their tags, armed writes and the audit log.
@@ -214,6 +215,13 @@ export const connectionDetailSchema = z.object({
 })
 export type ConnectionDetail = z.infer<typeof connectionDetailSchema>
 
+/** The reply of connections.add: the connection is saved even when the first connect (`connect: true`) fails. */
+export const addedConnectionSchema = connectionDetailSchema.extend({
+  /** Why the first connect failed; the status says whether it keeps retrying (MQTT) or waits for Connect. */
+  connectError: workbenchErrorSchema.optional(),
+})
+export type AddedConnection = z.infer<typeof addedConnectionSchema>
+
 export const discoveredEndpointSchema = z.object({
   endpointUrl: z.string(),
   securityPolicy: z.string(),
@@ -241,6 +249,14 @@ export type ArmStatus = z.infer<typeof armStatusSchema>
 /** What a write may send; `writes.prepare` checks it in the write service, so a refused value is audited too. */
 export const writeValueSchema = z.union([z.number(), z.boolean(), z.string().max(1000)])
 const writeValue = writeValueSchema
+
+export const methodCallResultSchema = z.object({
+  /** The call's StatusCode name (Good, or a Good/Uncertain subcode). */
+  status: z.string(),
+  outputs: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) })),
+  auditId: z.number(),
+})
+export type MethodCallResultInfo = z.infer<typeof methodCallResultSchema>
 
 export const writeCheckSchema = z.object({ name: z.string(), ok: z.boolean(), message: z.string() })
 export const preparedWriteSchema = z.object({
@@ -328,8 +344,8 @@ const thumbprint = z.object({ thumbprint: z.string().min(1).max(200) }).strict()
 const ok = z.object({ ok: z.literal(true) })
 
 export const connectionRequests = {
-  /** Saves a new connection (not connected yet). */
-  'connections.add': { input: z.object({ config: connectionConfigSchema, connect: z.boolean().optional() }).strict(), output: connectionDetailSchema },
+  /** Saves a new connection; with `connect` it then connects, and a failure comes back as `connectError`, the connection saved. */
+  'connections.add': { input: z.object({ config: connectionConfigSchema, connect: z.boolean().optional() }).strict(), output: addedConnectionSchema },
   /** Replaces the configuration; omitted secrets keep their stored value. Reconnects when it was connected. */
   'connections.update': { input: z.object({ id, config: connectionConfigSchema }).strict(), output: connectionDetailSchema },
   'connections.remove': { input: byId, output: ok },
@@ -342,6 +358,18 @@ export const connectionRequests = {
   'connections.discover': { input: z.object({ endpointUrl: opcuaEndpointUrl }).strict(), output: z.array(discoveredEndpointSchema) },
   /** OPC UA: the children of a node (Objects when omitted). Other protocols have nothing to browse. */
   'connections.browse': { input: z.object({ id, nodeId: z.string().max(1000).optional() }).strict(), output: z.array(browseNodeSchema) },
+  /** OPC UA: calls a method on its object, inputs converted to the declared argument types; only while armed, audited like a write. */
+  'connections.callMethod': {
+    input: z
+      .object({
+        id,
+        objectId: z.string().trim().min(1).max(1000),
+        methodId: z.string().trim().min(1).max(1000),
+        inputs: z.array(writeValue).max(100).default([]),
+      })
+      .strict(),
+    output: methodCallResultSchema,
+  },
   'connections.addTags': { input: z.object({ id, tags: z.array(tagConfigSchema).min(1).max(1000) }).strict(), output: connectionDetailSchema },
   'connections.removeTags': { input: z.object({ id, names: z.array(name).min(1).max(5000) }).strict(), output: connectionDetailSchema },
   /** Replaces the configuration of the tag called `name` (it may be renamed); its pending writes are cancelled. */

@@ -299,6 +299,36 @@ export class WriteGuard {
     return { tagId: tag.id, oldValue, newValue, readBack, result, message, auditId }
   }
 
+  /**
+   * An action on the device other than a tag write (an OPC UA method call): refused unless the connection is armed,
+   * and audited with what was asked (`target`, `input`) and what came of it.
+   */
+  async armedAction<T>(
+    connectionId: string,
+    target: string,
+    input: unknown,
+    run: () => Promise<T>,
+    outcome: (result: T) => string,
+  ): Promise<T & { auditId: number }> {
+    const connector = this.requireConnector(connectionId)
+    const name = connector.status().name
+    const place: KnownPlace = { connector, tagId: target, address: target }
+    if (this.armedUntil(connectionId) === null) {
+      const message = `${name} is not armed — arm it in Connections (Arm writes, ${DEFAULT_ARM_MINUTES} minutes) before calling ${target}`
+      this.audit(place, null, input, 'refused', message)
+      throw new WorkbenchError('WRITE_REFUSED', message, { connectionId, target })
+    }
+    let result: T
+    try {
+      result = await run()
+    } catch (error) {
+      const message = `${name}: ${target} failed: ${error instanceof Error ? error.message : String(error)}`
+      this.audit(place, null, input, 'failed', message)
+      throw error instanceof WorkbenchError ? new WorkbenchError(error.code, message, error.details) : new WorkbenchError('CONNECTION_FAILED', message)
+    }
+    return { ...result, auditId: this.audit(place, null, input, 'ok', outcome(result)) }
+  }
+
   close(): void {
     for (const id of [...this.armed.keys()]) this.clear(id)
     this.pending.clear()

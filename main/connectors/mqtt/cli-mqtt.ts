@@ -1,5 +1,6 @@
 import mqtt from 'mqtt'
 import { parseArgs } from 'node:util'
+import { splitUrlUserinfo } from '../url-userinfo'
 
 export interface CliIo {
   stdout(s: string): void
@@ -16,7 +17,7 @@ interface TopicStats {
  * `otw browse mqtt://host:1883 --topic "#" [--seconds 3] [--json]`: listens for a while and prints every
  * topic seen with its message count and last payload (retained ones included), like MQTT Explorer's tree.
  */
-export async function runMqttBrowse(url: string, args: string[], io: CliIo): Promise<number> {
+export async function runMqttBrowse(typedUrl: string, args: string[], io: CliIo): Promise<number> {
   let values
   try {
     values = parseArgs({
@@ -36,7 +37,14 @@ export async function runMqttBrowse(url: string, args: string[], io: CliIo): Pro
   }
   const filter = values.topic ?? '#'
   const topics = new Map<string, TopicStats>()
-  const client = mqtt.connect(url, { username: values.username, password: values.password, connectTimeout: 5000, reconnectPeriod: 0 })
+  const fromUrl = splitUrlUserinfo(typedUrl)
+  const url = fromUrl.url
+  const client = mqtt.connect(url, {
+    username: values.username ?? fromUrl.username,
+    password: values.password ?? fromUrl.password,
+    connectTimeout: 5000,
+    reconnectPeriod: 0,
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve())

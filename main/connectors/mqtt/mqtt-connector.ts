@@ -2,6 +2,8 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { WorkbenchError, type ConnectionStatus, type TagInfo, type TagValue } from '../../../preload/contract'
 import type { Connector } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
+import { endpointUrlProblem, MQTT_URL_EXAMPLE, MQTT_URL_SCHEMES } from '../endpoint-url'
+import { splitUrlUserinfo } from '../url-userinfo'
 import { parseJsonPath, readJsonSteps, type JsonPathStep } from './json-path'
 import { explainMqttError } from './mqtt-error'
 import { loadMqttTls, type MqttTlsInput } from './mqtt-tls'
@@ -53,9 +55,16 @@ export class MqttConnector implements Connector {
   private readonly rebirthAsked = new Map<string, number>()
   private readonly events: Array<{ time: number; message: string }> = []
   private failures = 0
+  /** The broker URL without `user:password@`, the only form shown or put in a message. */
+  private readonly url: string
+  private readonly credentials: { username?: string; password?: string }
 
   constructor(private readonly options: MqttConnectorOptions) {
-    this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 'mqtt', endpoint: options.url })
+    const fromUrl = splitUrlUserinfo(options.url)
+    this.url = fromUrl.url
+    // The fields win over the URL, as they always did in mqtt.js.
+    this.credentials = { username: options.username || fromUrl.username, password: options.password || fromUrl.password }
+    this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 'mqtt', endpoint: this.url })
     for (const mapping of options.mappings) {
       const compiled: CompiledMapping = { ...mapping }
       try {
@@ -83,7 +92,7 @@ export class MqttConnector implements Connector {
     return this.options.id
   }
   get endpoint(): string {
-    return this.options.url
+    return this.url
   }
   state() {
     return this.tracker.status.state
@@ -107,7 +116,7 @@ export class MqttConnector implements Connector {
   /** Asks one edge node to publish its births again (NCMD Node Control/Rebirth). */
   async rebirth(groupId: string, edgeNodeId: string): Promise<void> {
     const client = this.client
-    if (!client?.connected) throw new WorkbenchError('UNAVAILABLE', `MQTT ${this.options.url}: not connected — connect first, then ask for a rebirth`)
+    if (!client?.connected) throw new WorkbenchError('UNAVAILABLE', `MQTT ${this.url}: not connected — connect first, then ask for a rebirth`)
     const payload = encodeSparkplugPayload({ timestamp: Date.now(), metrics: [{ name: 'Node Control/Rebirth', datatype: 'Boolean', value: true }] })
     await client.publishAsync(`spBv1.0/${groupId}/NCMD/${edgeNodeId}`, Buffer.from(payload), { qos: 0 })
     this.rebirthAsked.set(`${groupId}/${edgeNodeId}`, Date.now())
@@ -128,13 +137,20 @@ export class MqttConnector implements Connector {
   /** Resolves on the first CONNACK; rejects with a readable error when the first attempt fails (retries go on). */
   async connect(): Promise<void> {
     if (this.client) return
+    const problem = endpointUrlProblem(this.url, MQTT_URL_SCHEMES)
+    if (problem) {
+      // Saved before URLs were checked on save; mqtt.js would throw a bare TypeError.
+      const message = `MQTT "${this.url}" ${problem} — write it like ${MQTT_URL_EXAMPLE} and save the connection again`
+      this.tracker.set('disconnected', message)
+      throw new WorkbenchError('INVALID_INPUT', message)
+    }
     this.tracker.set('connecting')
     const version = this.options.protocolVersion ?? 4
     let tls
     try {
       tls = await loadMqttTls(this.options.tls)
     } catch (error) {
-      const message = `MQTT ${this.options.url}: ${error instanceof Error ? error.message : String(error)}`
+      const message = `MQTT ${this.url}: ${error instanceof Error ? error.message : String(error)}`
       this.tracker.set('disconnected', message)
       throw new WorkbenchError('INVALID_INPUT', message)
     }
@@ -143,8 +159,8 @@ export class MqttConnector implements Connector {
     const clientOptions: IClientOptions = {
       protocolVersion: version,
       clientId: this.options.clientId || `otw-${this.options.id}-${Math.random().toString(16).slice(2, 10)}`,
-      username: this.options.username || undefined,
-      password: this.options.password || undefined,
+      username: this.credentials.username || undefined,
+      password: this.credentials.password || undefined,
       clean,
       keepalive: this.options.keepaliveSeconds ?? 60,
       reconnectPeriod: first,
@@ -157,12 +173,12 @@ export class MqttConnector implements Connector {
       // MQTT 5 ends a session with the connection unless told otherwise; a persistent session keeps it an hour.
       properties: version === 5 && !clean ? { sessionExpiryInterval: 3600 } : undefined,
     }
-    const client = mqtt.connect(this.options.url, clientOptions)
+    const client = mqtt.connect(this.url, clientOptions)
     this.client = client
     this.failures = 0
     const firstOutcome = new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve())
-      const fail = (error: unknown): void => reject(new WorkbenchError('CONNECTION_FAILED', explainMqttError(this.options.url, error, version)))
+      const fail = (error: unknown): void => reject(new WorkbenchError('CONNECTION_FAILED', explainMqttError(this.url, error, version)))
       client.once('error', fail)
       client.once('close', () => fail(this.tracker.status.lastError ? { message: this.tracker.status.lastError.replace(/^MQTT \S+: /, '') } : { message: 'connection closed before the broker answered (connack timeout)' }))
     })
@@ -177,7 +193,7 @@ export class MqttConnector implements Connector {
           if (error || refused.length > 0) {
             this.tracker.set(
               'degraded',
-              `MQTT ${this.options.url}: subscribe to ${(refused.length > 0 ? refused.map((g) => g.topic) : topics).join(', ')} refused${error ? `: ${error.message}` : ''} — check the broker's access rules for this user`,
+              `MQTT ${this.url}: subscribe to ${(refused.length > 0 ? refused.map((g) => g.topic) : topics).join(', ')} refused${error ? `: ${error.message}` : ''} — check the broker's access rules for this user`,
             )
           }
         })
@@ -190,17 +206,17 @@ export class MqttConnector implements Connector {
       this.failures += 1
       client.options.reconnectPeriod = Math.min(first * 2 ** Math.min(this.failures - 1, 10), this.options.reconnectMs?.max ?? 30_000)
       if (this.tracker.status.state === 'connected' || this.tracker.status.state === 'degraded') {
-        this.tracker.set('reconnecting', `MQTT ${this.options.url}: connection lost — reconnecting`)
+        this.tracker.set('reconnecting', `MQTT ${this.url}: connection lost — reconnecting`)
         this.markStale('broker connection lost')
       }
     })
     client.on('error', (error) => {
       this.tracker.count('errors')
-      this.tracker.set(this.tracker.status.state === 'connected' ? 'degraded' : 'reconnecting', explainMqttError(this.options.url, error, version))
+      this.tracker.set(this.tracker.status.state === 'connected' ? 'degraded' : 'reconnecting', explainMqttError(this.url, error, version))
     })
     client.on('disconnect', (packet) => {
       // MQTT 5 brokers say why they hang up.
-      if (packet.reasonCode) this.tracker.set('reconnecting', explainMqttError(this.options.url, { code: packet.reasonCode }, 5))
+      if (packet.reasonCode) this.tracker.set('reconnecting', explainMqttError(this.url, { code: packet.reasonCode }, 5))
     })
     client.on('message', (topic, payload) => this.onMessage(topic, payload))
     return firstOutcome

@@ -5,6 +5,8 @@ import { MqttConnector } from './mqtt-connector'
 import { explainMqttError } from './mqtt-error'
 import { loadMqttTls, type MqttTlsInput } from './mqtt-tls'
 import { TopicTree, type TopicStats } from './topic-tree'
+import { endpointUrlProblem, MQTT_URL_EXAMPLE, MQTT_URL_SCHEMES } from '../endpoint-url'
+import { splitUrlUserinfo, withoutUrlUserinfo } from '../url-userinfo'
 
 export interface ExplorerBatch {
   changes: TopicStats[]
@@ -34,13 +36,15 @@ export function exploreBroker(options: ExplorerBrokerSettings & { filter: string
   let error: string | undefined
   let client: MqttClient | undefined
   let stopped = false
+  const fromUrl = splitUrlUserinfo(options.url)
+  const url = fromUrl.url
   loadMqttTls(options.tls).then(
     (tls) => {
       if (stopped) return
-      client = mqtt.connect(options.url, {
+      client = mqtt.connect(url, {
         protocolVersion: options.protocolVersion ?? 4,
-        username: options.username || undefined,
-        password: options.password || undefined,
+        username: options.username || fromUrl.username,
+        password: options.password || fromUrl.password,
         connectTimeout: 5000,
         reconnectPeriod: 2000,
         clientId: `otw-explorer-${Math.random().toString(16).slice(2, 10)}`,
@@ -55,12 +59,12 @@ export function exploreBroker(options: ExplorerBrokerSettings & { filter: string
         })
       })
       c.on('reconnect', () => (state = 'reconnecting'))
-      c.on('error', (e) => (error = explainMqttError(options.url, e, options.protocolVersion ?? 4)))
+      c.on('error', (e) => (error = explainMqttError(url, e, options.protocolVersion ?? 4)))
       c.on('message', (topic, payload, packet) => tree.record(topic, payload, packet.retain))
     },
     (e: unknown) => {
       state = 'closed'
-      error = `MQTT ${options.url}: ${e instanceof Error ? e.message : String(e)}`
+      error = `MQTT ${url}: ${e instanceof Error ? e.message : String(e)}`
     },
   )
   let lastState = ''
@@ -106,6 +110,8 @@ export function mqttExplorerHandlers(savedConnection: (id: string) => Connection
       } else {
         settings = { url: input.url ?? '', username: input.username, password: input.password }
       }
+      const problem = endpointUrlProblem(settings.url, MQTT_URL_SCHEMES)
+      if (problem) throw new WorkbenchError('INVALID_INPUT', `MQTT "${withoutUrlUserinfo(settings.url)}" ${problem} — write it like ${MQTT_URL_EXAMPLE}`)
       return exploreBroker({ ...settings, filter: input.filter, intervalMs: input.intervalMs ?? 250, onBatch: (batch) => sink.emit(batch) })
     },
   }

@@ -1,4 +1,5 @@
 // An aedes MQTT broker on 127.0.0.1 (random port) with a connected publisher, for tests; and a workbench wired to it.
+// With `credentials` the broker refuses every client that does not give exactly that user name and password.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,13 +14,17 @@ export interface TestBroker {
   close(): Promise<void>
 }
 
-export async function startTestBroker(publisherId: string): Promise<TestBroker> {
-  const broker = await Aedes.createBroker()
+export async function startTestBroker(publisherId: string, credentials?: { username: string; password: string }): Promise<TestBroker> {
+  const broker = await Aedes.createBroker(
+    credentials && {
+      authenticate: (_client, username, password, done) => done(null, username === credentials.username && password?.toString('utf8') === credentials.password),
+    },
+  )
   const server = createServer((socket) => broker.handle(socket))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   const url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  const publisher = await mqtt.connectAsync(url, { clientId: publisherId })
+  const publisher = await mqtt.connectAsync(url, { clientId: publisherId, ...credentials })
   return {
     url,
     publisher,

@@ -41,7 +41,8 @@ export interface NodeReference {
   nodeClass: string
 }
 
-function parseNodeId(nodeId: string | NodeId): NodeId {
+/** A NodeId from its text; a person's typo is INVALID_INPUT with the notation to use. */
+export function parseNodeId(nodeId: string | NodeId): NodeId {
   try {
     return resolveNodeId(nodeId)
   } catch {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { WorkbenchError } from '../../../preload/contract'
+import { withoutUrlUserinfo } from '../url-userinfo'
 import { type BrowsedNode, browseChildren, OBJECTS_FOLDER } from './browse'
 import { type OpcUaEndpointOptions, withOpcUaSession } from './open-session'
 import { readEngineeringInfo } from './read-eu-range'
@@ -107,7 +108,7 @@ export async function runOpcUaRead(url: string, args: string[], io: CliIo): Prom
       }
     }
     if (rows.some((row) => row.quality.status === 'bad'))
-      throw new Error(`OPC UA ${url}: ${rows.filter((row) => row.quality.status === 'bad').length} value(s) read with bad quality`)
+      throw new Error(`OPC UA ${withoutUrlUserinfo(url)}: ${rows.filter((row) => row.quality.status === 'bad').length} value(s) read with bad quality`)
   })
 }
 

@@ -1,6 +1,7 @@
 import { type Argument, type ClientSession, DataType, resolveNodeId, type Variant } from 'node-opcua'
 import { WorkbenchError } from '../../../preload/contract'
 import type { WriteValue } from '../connector'
+import { parseNodeId } from './browse'
 import { plainValue } from './variant-value'
 import { toWriteVariant } from './write-variant'
 
@@ -17,10 +18,9 @@ export interface MethodSignature {
   outputArguments: MethodArgument[]
 }
 
-export interface MethodCallResult {
-  status: string
-  outputs: { name: string; value: string | number | boolean | null }[]
-}
+import type { MethodCallResult } from '../protocol-module'
+
+export type { MethodCallResult }
 
 function describeArgument(argument: Argument): MethodArgument {
   const typeId = argument.dataType
@@ -36,7 +36,8 @@ export async function readMethodSignature(session: ClientSession, methodId: stri
 
 /** Calls a method on its object with inputs converted to the declared argument types. */
 export async function callMethod(session: ClientSession, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
-  const definition = await session.getArgumentDefinition(resolveNodeId(methodId))
+  const [objectNode, methodNode] = [parseNodeId(objectId), parseNodeId(methodId)]
+  const definition = await session.getArgumentDefinition(methodNode)
   if (inputs.length !== definition.inputArguments.length) {
     const names = definition.inputArguments.map((argument) => argument.name).join(', ') || 'none'
     throw new WorkbenchError(
@@ -54,7 +55,7 @@ export async function callMethod(session: ClientSession, objectId: string, metho
     }
     return toWriteVariant(`${methodId} input ${argument.name}`, typeId.value as DataType, inputs[index])
   })
-  const result = await session.call({ objectId: resolveNodeId(objectId), methodId: resolveNodeId(methodId), inputArguments })
+  const result = await session.call({ objectId: objectNode, methodId: methodNode, inputArguments })
   if (result.statusCode.isBad()) {
     const inputErrors = (result.inputArgumentResults ?? [])
       .map((status, index) => (status.isBad() ? `${definition.inputArguments[index]?.name}: ${status.name}` : ''))

@@ -1,7 +1,16 @@
-import { AttributeIds, type ClientMonitoredItemGroup, type ClientSubscription, type DataType, resolveNodeId, TimestampsToReturn } from 'node-opcua'
+import {
+  AttributeIds,
+  type ClientMonitoredItemGroup,
+  type ClientSession,
+  type ClientSubscription,
+  type DataType,
+  resolveNodeId,
+  TimestampsToReturn,
+} from 'node-opcua'
 import { type ConnectionStatus, type TagInfo, type TagValue, WorkbenchError } from '../../../preload/contract'
 import type { Connector, WriteValue } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
+import { withoutUrlUserinfo } from '../url-userinfo'
 import { toTagValue } from './data-value-to-tag-value'
 import { DEFAULT_MONITORING, type Deadband, type MonitoringSettings, monitoringKey, toMonitoringParameters } from './monitoring-parameters'
 import { type OpcUaEndpointOptions, type OpcUaSessionHandle, openOpcUaSession, withinFarewell } from './open-session'
@@ -49,10 +58,10 @@ export class OpcUaConnector implements Connector {
   private flushScheduled = false
 
   constructor(private readonly options: OpcUaConnectorOptions) {
-    this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 'opcua', endpoint: options.endpointUrl })
+    this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 'opcua', endpoint: withoutUrlUserinfo(options.endpointUrl) })
     for (const tag of options.tags) {
       if (this.tagsById.has(tag.id))
-        throw new WorkbenchError('INVALID_INPUT', `OPC UA ${options.endpointUrl}: tag id ${tag.id} is configured twice — tag ids must be unique`)
+        throw new WorkbenchError('INVALID_INPUT', `OPC UA ${this.endpoint}: tag id ${tag.id} is configured twice — tag ids must be unique`)
       this.tagsById.set(tag.id, tag)
     }
   }
@@ -61,7 +70,7 @@ export class OpcUaConnector implements Connector {
     return this.options.id
   }
   get endpoint(): string {
-    return this.options.endpointUrl
+    return this.tracker.status.endpoint
   }
   state() {
     return this.tracker.status.state
@@ -141,6 +150,21 @@ export class OpcUaConnector implements Connector {
     const session = this.requireSession()
     const dataType = await writeNodeValue(session, tag.nodeId, value, this.dataTypes.get(tagId))
     this.dataTypes.set(tagId, dataType)
+  }
+
+  /**
+   * The session browsing, attribute reads and method calls share with the subscription; node-opcua repairs this same
+   * object after every reconnect (a new session on a restarted server). Undefined while disconnected.
+   */
+  liveSession(): ClientSession | undefined {
+    if (!this.handle) return undefined
+    if (this.tracker.status.state === 'reconnecting') {
+      throw new WorkbenchError(
+        'UNAVAILABLE',
+        `OPC UA ${this.endpoint}: the connection is being re-established — try again once ${this.options.name} shows connected`,
+      )
+    }
+    return this.handle.session
   }
 
   private async subscribe(handle: OpcUaSessionHandle): Promise<void> {

@@ -1,8 +1,10 @@
 import { WorkbenchError } from '../../../preload/contract'
+import { withoutUrlUserinfo } from '../url-userinfo'
 
 /** Turns a node-opcua error into one that says what failed, on which server, and what to do. */
-export function describeOpcUaFailure(endpointUrl: string, what: string, error: unknown): WorkbenchError {
+export function describeOpcUaFailure(typedUrl: string, what: string, error: unknown): WorkbenchError {
   if (error instanceof WorkbenchError) return error
+  const endpointUrl = withoutUrlUserinfo(typedUrl)
   const raw = error instanceof Error ? error.message : String(error)
   const message = raw.split('\n')[0].trim()
   if (/ECONNREFUSED|cannot be established|not reachable/i.test(raw)) {

@@ -1,10 +1,14 @@
-import { AttributeIds, resolveNodeId } from 'node-opcua'
+import { AttributeIds, resolveNodeId, type ClientSession } from 'node-opcua'
 import type { BrowseNodeInfo, CertificateEntry, DiscoveredEndpointInfo, OpcUaTagConfig, OwnCertificate } from '../../../preload/contract'
-import type { ConfigOf, ConnectorContext, ProtocolTools } from '../protocol-module'
+import type { Connector, WriteValue } from '../connector'
+import type { ConfigOf, ConnectorContext, MethodCallResult, ProtocolTools } from '../protocol-module'
 import { browseChildren } from './browse'
 import { OpcUaCertificateStore } from './certificate-store'
 import { discoverEndpoints } from './discovery'
+import { callMethod } from './methods'
 import { dataTypeName, readNodeDataType } from './node-data-type'
+import { OpcUaConnector } from './opcua-connector'
+import { describeOpcUaFailure } from './opcua-failure'
 import { openOpcUaSession, type OpcUaSessionHandle } from './open-session'
 import { readEngineeringInfo } from './read-eu-range'
 import { isUntrustedCertificateError, type UntrustedCertificateDetails } from './untrusted-certificate-error'
@@ -41,15 +45,18 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
     }))
   }
 
-  async browse(id: string, config: OpcUaConfig, nodeId?: string): Promise<BrowseNodeInfo[]> {
-    const handle = await this.browseSession(id, config)
-    return browseChildren(handle.session, nodeId)
+  browse(id: string, config: OpcUaConfig, driver: Connector, nodeId?: string): Promise<BrowseNodeInfo[]> {
+    return this.onSession(id, config, driver, `browsing ${nodeId ?? 'Objects'}`, (session) => browseChildren(session, nodeId))
   }
 
-  async describeTags(id: string, config: OpcUaConfig, tags: OpcUaTagConfig[]): Promise<OpcUaTagConfig[]> {
-    let session: OpcUaSessionHandle['session']
+  callMethod(id: string, config: OpcUaConfig, driver: Connector, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
+    return this.onSession(id, config, driver, `calling ${methodId}`, (session) => callMethod(session, objectId, methodId, inputs))
+  }
+
+  async describeTags(id: string, config: OpcUaConfig, driver: Connector, tags: OpcUaTagConfig[]): Promise<OpcUaTagConfig[]> {
+    let session: ClientSession
     try {
-      session = (await this.browseSession(id, config)).session
+      session = await this.session(id, config, driver)
     } catch {
       return tags.map((t) => ({ ...t, access: t.access ?? 'read' }))
     }
@@ -82,6 +89,8 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
 
   connected(id: string): void {
     this.untrusted.delete(id)
+    // From now on browsing and method calls use the connection's own session.
+    void this.release(id).catch(() => undefined)
   }
 
   untrustedCertificate(id: string): UntrustedCertificateDetails | undefined {
@@ -135,10 +144,26 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
     await this.certificates.close()
   }
 
+  /** Runs a tool request on a session; a failure the server or the channel reports says what failed on which server. */
+  private async onSession<T>(id: string, config: OpcUaConfig, driver: Connector, what: string, use: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = await this.session(id, config, driver)
+    try {
+      return await use(session)
+    } catch (error) {
+      throw describeOpcUaFailure(driver.endpoint, what, error)
+    }
+  }
+
+  /** The connection's own session while it is connected (node-opcua repairs it after every reconnect), else one opened for browsing. */
+  private async session(id: string, config: OpcUaConfig, driver: Connector): Promise<ClientSession> {
+    const live = driver instanceof OpcUaConnector ? driver.liveSession() : undefined
+    return live ?? (await this.browseSession(id, config)).session
+  }
+
   private browseSession(id: string, config: OpcUaConfig): Promise<OpcUaSessionHandle> {
     let session = this.browseSessions.get(id)
     if (!session) {
-      session = openOpcUaSession({
+      const opening = openOpcUaSession({
         endpointUrl: config.endpointUrl,
         dataDir: this.context.dataDir,
         securityPolicy: config.securityPolicy,
@@ -146,11 +171,21 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
         identity: opcuaIdentity(config),
         reconnect: false,
       })
-      this.browseSessions.set(id, session)
-      session.catch((error: unknown) => {
-        this.browseSessions.delete(id)
-        this.connectFailed(id, error)
-      })
+      session = opening
+      this.browseSessions.set(id, opening)
+      opening.then(
+        (handle) =>
+          // This session does not reconnect: once its channel closes (the server went away) the next call opens a new one.
+          handle.client.once('close', () => {
+            if (this.browseSessions.get(id) !== opening) return
+            this.browseSessions.delete(id)
+            void handle.close({ farewell: false }).catch(() => undefined)
+          }),
+        (error: unknown) => {
+          this.browseSessions.delete(id)
+          this.connectFailed(id, error)
+        },
+      )
     }
     return session
   }

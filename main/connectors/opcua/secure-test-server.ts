@@ -10,6 +10,8 @@ export interface SecureTestServer {
   kill(): Promise<void>
   /** Starts it again on the same port with the same certificate. */
   restart(): Promise<void>
+  /** Sessions open on the server right now. */
+  sessionCount(): number
   close(): Promise<void>
 }
 
@@ -107,5 +109,12 @@ export async function startSecureTestServer(options: { dataDir: string; variable
   }
 
   await start()
-  return { endpointUrl: `opc.tcp://localhost:${port}`, port, kill: stop, restart: start, close: stop }
+  return {
+    endpointUrl: `opc.tcp://localhost:${port}`,
+    port,
+    kill: stop,
+    restart: start,
+    close: stop,
+    sessionCount: () => running?.server.engine.currentSessionCount ?? 0,
+  }
 }

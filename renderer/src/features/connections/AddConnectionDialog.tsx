@@ -60,14 +60,8 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
   }
 
   const add = useMutation({
-    mutationFn: () =>
-      client.call('connections.add', { config: config(), connect: true }).catch(async (error: unknown) => {
-        // Saved but the first connect failed: the detail panel shows why (and offers to trust a certificate).
-        const list = await client.call('connections.managed')
-        const saved = list.find((c) => c.config.name === (name.trim() || KIND_NAMES[kind]))
-        if (saved) return saved
-        throw error
-      }),
+    // Saved even when the first connect fails (connectError): the detail panel shows why and offers to trust a certificate.
+    mutationFn: () => client.call('connections.add', { config: config(), connect: true }),
     onSuccess: (detail) => {
       void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
       onAdded(detail.id)
