@@ -8,7 +8,10 @@ import { softmax } from '../inference/classifier'
 import { encodeModel, floatTensor, floatValueInfo, node } from './onnx-graph'
 import { constantOutputModel, constantYoloModel } from '../onnx-test-models.fixture'
 import { VisionService } from '../datasets/dataset-service'
-import { INSPECTION_TAGS, VisionModelsService } from './vision-models-service'
+import { DEMO_INSPECTION_TAGS, inspectionTagIds } from './live-inspection'
+import { VisionModelsService } from './vision-models-service'
+
+const INSPECTION_TAGS = inspectionTagIds(DEMO_INSPECTION_TAGS)
 
 // 64×64 input: one scratch box (24, 28) 16×8 at 0.9 and a dent below any threshold. On a 320×240 image (scale 0.2, 8 px
 // of padding on top) the scratch lands at (120, 100) 80×40.

@@ -1,5 +1,6 @@
 // The Vision models side: registry of imported ONNX models, inference settings, pre-labels and their review, evaluation on
-// the test split, live inspection of demo-camera frames published as tags, and the process-context tags of each dataset.
+// the test split (scored by evaluation/model-evaluation.ts), live inspection (live-inspection.ts) and the process-context
+// tags of each dataset.
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as ort from 'onnxruntime-node'
@@ -13,7 +14,6 @@ import {
   type VisionImageClassMode,
   type VisionInferenceSettings,
   type VisionLiveInspection,
-  type VisionMistake,
   type VisionModel,
   type VisionModelKind,
   type VisionModelRef,
@@ -21,13 +21,12 @@ import {
   type VisionTensorInfo,
 } from '../../../preload/contract'
 import { type Box, type ClassDraft, classDraftsOf, type Dataset, type DatasetImage } from '../datasets/annotations'
-import { createDemoCamera } from '../demo-camera'
 import { createInferenceWorker, type InferenceWorker } from '../inference/inference-pool'
-import { DEFAULT_INFERENCE_SETTINGS, type ItemResult, type Prediction } from '../inference/inference-runner'
-import { averagePrecision, evaluateDetections, type EvaluationImage, precisionRecallCurve } from '../evaluation/metrics'
+import { DEFAULT_INFERENCE_SETTINGS, type ItemResult } from '../inference/inference-runner'
+import { EVAL_CONFIDENCE_FLOOR, evaluateAnomaly, evaluateClassifier, evaluateDetector, mapClasses } from '../evaluation/model-evaluation'
+import { DEMO_INSPECTION_TAGS, LiveInspection, type InspectionTagConfig } from './live-inspection'
 import { describeOnnxModel, ModelImportError } from './model-description'
 import { createModelRegistry, type ModelRegistry, type RegisteredModel } from './model-registry'
-import { iou } from '../inference/nms'
 import { readModelMetadata } from './onnx-graph'
 import { splitDataset } from '../datasets/split'
 
@@ -53,71 +52,38 @@ export interface LivePort {
   lastValue(tagId: string): TagValue | undefined
 }
 
-export const INSPECTION_TAGS = {
-  result: 'Line1.Inspection.Result',
-  score: 'Line1.Inspection.Score',
-  className: 'Line1.Inspection.Class',
-  rejectCount: 'Line1.Inspection.RejectCount',
-  inspectedCount: 'Line1.Inspection.InspectedCount',
-} as const
-
-/** The inspection results as tags of the tag model, so the Tags view, Trends and OEE settings list them like any other once Inspect live has run. */
-export const INSPECTION_TAG_INFO: readonly TagInfo[] = (
-  [
-    ['result', 'Result', 'string', undefined, 'Last inspected part: pass or fail'],
-    ['score', 'Score', 'float64', undefined, "Model score of the last inspected part (anomaly score or the top detection's confidence)"],
-    ['className', 'Class', 'string', undefined, 'Class of the worst finding on the last part (good when it passed)'],
-    ['rejectCount', 'RejectCount', 'uint32', 'parts', 'Parts failed since Inspect live was switched on (usable as an OEE reject counter)'],
-    ['inspectedCount', 'InspectedCount', 'uint32', 'parts', 'Parts inspected since Inspect live was switched on'],
-  ] as const
-).map(([key, name, dataType, unit, description]) => ({
-  id: INSPECTION_TAGS[key],
-  name: `Inspection.${name}`,
-  path: ['Acme', 'Plant1', 'Packaging', 'Line1', 'Inspection'],
-  connectionId: 'vision',
-  address: INSPECTION_TAGS[key],
-  dataType,
-  ...(unit ? { unit } : {}),
-  access: 'read' as const,
-  description,
-}))
-
-/** Evaluation keeps every box down to this score, so AP sees the whole precision/recall curve (as Ultralytics val does). */
-const EVAL_CONFIDENCE_FLOOR = 0.001
-const MAX_MISTAKES = 24
-const PR_POINTS = 200
-
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
-
-/** Model classes → dataset class ids, by name (case-insensitive); by index only when no name matches at all (class0, class1…). */
-export function mapClasses(modelClasses: readonly string[], datasetClasses: readonly string[]): (number | undefined)[] {
-  const byName = new Map(datasetClasses.map((name, i) => [name.toLowerCase(), i]))
-  const mapped = modelClasses.map((name) => byName.get(name.toLowerCase()))
-  if (mapped.every((m) => m === undefined)) return modelClasses.map((_, i) => (i < datasetClasses.length ? i : undefined))
-  return mapped
-}
-
-function thinCurve(recall: number[], precision: number[]): { recall: number[]; precision: number[] } {
-  if (recall.length <= PR_POINTS) return { recall, precision }
-  const step = recall.length / PR_POINTS
-  const keep = Array.from({ length: PR_POINTS }, (_, i) => Math.floor(i * step)).concat(recall.length - 1)
-  return { recall: keep.map((i) => recall[i]), precision: keep.map((i) => precision[i]) }
-}
 
 export class VisionModelsService {
   private readonly root: string
   private readonly registry: ModelRegistry
   private readonly worker: InferenceWorker
   private settingsCache: VisionInferenceSettings | undefined
-  private inspectionTagsListed = false
-  private live: (VisionLiveInspection & { timer?: NodeJS.Timeout; busy: boolean }) | undefined
+  private readonly liveInspection: LiveInspection
   private readonly platform: NodeJS.Platform
 
-  constructor(private readonly options: { dataDir: string; datasets: DatasetDoor; live: LivePort; worker?: InferenceWorker; platform?: NodeJS.Platform }) {
+  constructor(
+    private readonly options: {
+      dataDir: string
+      datasets: DatasetDoor
+      live: LivePort
+      /** Where Inspect live publishes its tags (the line the camera watches); the demo line when omitted. */
+      inspectionTags?: InspectionTagConfig
+      worker?: InferenceWorker
+      platform?: NodeJS.Platform
+    },
+  ) {
     this.root = path.join(options.dataDir, 'vision')
     this.registry = createModelRegistry(path.join(this.root, 'models'))
     this.worker = options.worker ?? createInferenceWorker()
     this.platform = options.platform ?? process.platform
+    this.liveInspection = new LiveInspection({
+      tags: options.inspectionTags ?? DEMO_INSPECTION_TAGS,
+      model: (ref) => this.model(ref),
+      inferFrame: async (model, id, raw) => (await this.infer(model, [{ id, raw }], {}))[0],
+      confidenceThreshold: async () => (await this.settings()).confidenceThreshold,
+      publish: (values) => options.live.publish(values),
+    })
   }
 
   // ---------- registry ----------
@@ -211,7 +177,7 @@ export class VisionModelsService {
     const versions = (await this.registry.list()).filter((m) => m.name === name && (version === undefined || m.version === version))
     if (versions.length === 0)
       throw new WorkbenchError('NOT_FOUND', `Model "${name}"${version ? ` version ${version}` : ''} is not in the registry — refresh the model list`)
-    if (this.live?.running && this.live.model?.name === name && (version === undefined || this.live.model.version === version)) this.stopLive()
+    this.liveInspection.stopIfUsing(name, version)
     for (const model of versions) {
       this.worker.release(model.file)
       await rm(path.dirname(model.file), { recursive: true, force: true })
@@ -579,97 +545,19 @@ export class VisionModelsService {
   // ---------- live inspection ----------
 
   liveStatus(): VisionLiveInspection {
-    const {
-      timer: _timer,
-      busy: _busy,
-      ...status
-    } = this.live ?? {
-      running: false,
-      model: null,
-      intervalMs: 1000,
-      inspected: 0,
-      rejects: 0,
-      last: null,
-      error: null,
-      tags: Object.values(INSPECTION_TAGS),
-      busy: false,
-    }
-    return { ...status }
+    return this.liveInspection.status()
   }
 
-  /** The inspection result tags, listed from the first time Inspect live runs (they have values from then on). */
   inspectionTags(): readonly TagInfo[] {
-    return this.inspectionTagsListed ? INSPECTION_TAG_INFO : []
+    return this.liveInspection.tags()
   }
 
-  async setLiveInspection(input: { enabled: boolean; model?: VisionModelRef; intervalMs?: number }): Promise<VisionLiveInspection> {
-    if (!input.enabled) {
-      this.stopLive()
-      return this.liveStatus()
-    }
-    if (!input.model) throw new WorkbenchError('INVALID_INPUT', 'Choose a model to inspect live with')
-    const model = await this.model(input.model)
-    this.stopLive()
-    this.inspectionTagsListed = true
-    const camera = createDemoCamera({ seed: 11, defectRate: 0.25 })
-    const previous = this.live
-    const state: VisionLiveInspection & { timer?: NodeJS.Timeout; busy: boolean } = {
-      running: true,
-      model: { name: model.name, version: model.version },
-      intervalMs: input.intervalMs ?? 1000,
-      // Counters carry on across restarts of the loop, as a PLC reject counter would.
-      inspected: previous?.inspected ?? 0,
-      rejects: previous?.rejects ?? 0,
-      last: null,
-      error: null,
-      tags: Object.values(INSPECTION_TAGS),
-      busy: false,
-    }
-    this.live = state
-    let frame = previous?.last?.frame ?? 0
-    const tick = async (): Promise<void> => {
-      if (state.busy || this.live !== state) return
-      state.busy = true
-      try {
-        frame++
-        const shot = await camera.capture(frame)
-        const [result] = await this.infer(model, [{ id: `frame-${frame}`, raw: shot.image }], {})
-        if (this.live !== state) return
-        if (!result.prediction) throw new Error(result.error ?? 'no prediction')
-        const verdict = inspectionVerdict(result.prediction, (await this.settings()).confidenceThreshold)
-        state.inspected++
-        if (verdict.result === 'fail') state.rejects++
-        const now = Date.now()
-        state.last = { ...verdict, at: now, frame }
-        state.error = null
-        const value = (tagId: string, v: number | string): TagValue => ({ tagId, value: v, quality: { status: 'good' }, sourceTime: now, receiveTime: now })
-        this.options.live.publish([
-          value(INSPECTION_TAGS.result, verdict.result),
-          value(INSPECTION_TAGS.score, verdict.score),
-          value(INSPECTION_TAGS.className, verdict.className),
-          value(INSPECTION_TAGS.rejectCount, state.rejects),
-          value(INSPECTION_TAGS.inspectedCount, state.inspected),
-        ])
-      } catch (error) {
-        state.error = `Live inspection with ${model.name} v${model.version}: ${errorText(error)}`
-      } finally {
-        state.busy = false
-      }
-    }
-    state.timer = setInterval(() => void tick(), state.intervalMs)
-    state.timer.unref?.()
-    void tick()
-    return this.liveStatus()
-  }
-
-  private stopLive(): void {
-    if (!this.live) return
-    clearInterval(this.live.timer)
-    this.live = { ...this.live, running: false, timer: undefined }
+  setLiveInspection(input: { enabled: boolean; model?: VisionModelRef; intervalMs?: number }): Promise<VisionLiveInspection> {
+    return this.liveInspection.set(input)
   }
 
   async close(): Promise<void> {
-    this.stopLive()
+    this.liveInspection.stop()
     await this.worker.close()
   }
 }
@@ -692,236 +580,6 @@ function clipBox(b: Box, image: DatasetImage): Box | undefined {
   const w = Math.min(b.x + b.w, image.width) - x
   const h = Math.min(b.y + b.h, image.height) - y
   return w > 0.5 && h > 0.5 ? { ...b, x, y, w, h } : undefined
-}
-
-/** Pass/fail of one inspected part: any box at the threshold, a class other than good, or an anomaly score over its threshold fails it. */
-export function inspectionVerdict(p: Prediction, confidenceThreshold: number): { result: 'pass' | 'fail'; className: string; score: number } {
-  if (p.kind === 'yolo-detector') {
-    const top = p.boxes.filter((b) => b.confidence >= confidenceThreshold).sort((a, b) => b.confidence - a.confidence)[0]
-    return top ? { result: 'fail', className: top.className, score: top.confidence } : { result: 'pass', className: 'good', score: 0 }
-  }
-  if (p.kind === 'classifier') {
-    const good = /^(good|ok|pass|normal)$/i.test(p.className)
-    return { result: good ? 'pass' : 'fail', className: p.className, score: p.confidence }
-  }
-  return { result: p.anomalous ? 'fail' : 'pass', className: p.anomalous ? 'anomaly' : 'good', score: p.score }
-}
-
-type Scored = { image: DatasetImage; prediction: Prediction }
-type EvalPart = Omit<VisionEvaluation, 'model' | 'kind' | 'datasetId' | 'images' | 'skipped'>
-
-const confirmedBoxes = (image: DatasetImage) => image.labels.boxes.filter((b) => !b.draft)
-const isDefective = (image: DatasetImage) => confirmedBoxes(image).length > 0 || image.labels.polygons.some((p) => !p.draft) || image.labels.classes.length > 0
-
-function evaluateDetector(model: RegisteredModel, dataset: Dataset, scored: Scored[], confidenceThreshold: number): EvalPart {
-  // Labels are in dataset classes; predictions in model classes: score in the model's classes.
-  const toModel = new Map<number, number>()
-  mapClasses(model.classNames, dataset.classes).forEach((d, m) => d !== undefined && toModel.set(d, m))
-  const images: (EvaluationImage & { id: string })[] = scored.map(({ image, prediction }) => ({
-    id: image.id,
-    groundTruth: confirmedBoxes(image)
-      .filter((b) => toModel.has(b.classId))
-      .map((b) => ({ classId: toModel.get(b.classId)!, x: b.x, y: b.y, w: b.w, h: b.h })),
-    predictions: prediction.kind === 'yolo-detector' ? prediction.boxes : [],
-  }))
-  const metrics = evaluateDetections(images, { classNames: model.classNames, confidenceThreshold })
-  const names = model.classNames
-  const mistakes: VisionMistake[] = []
-  const geometry = (b: { x: number; y: number; w: number; h: number }) => ({ x: b.x, y: b.y, w: b.w, h: b.h })
-  for (const image of images) {
-    const predictions = image.predictions.filter((p) => p.confidence >= confidenceThreshold)
-    const pairs: { g: number; p: number; overlap: number }[] = []
-    image.groundTruth.forEach((g, gi) =>
-      predictions.forEach((p, pi) => {
-        const overlap = iou(g, p)
-        if (overlap >= 0.5) pairs.push({ g: gi, p: pi, overlap })
-      }),
-    )
-    pairs.sort((a, b) => b.overlap - a.overlap)
-    const usedG = new Set<number>()
-    const usedP = new Set<number>()
-    for (const pair of pairs) {
-      if (usedG.has(pair.g) || usedP.has(pair.p)) continue
-      usedG.add(pair.g)
-      usedP.add(pair.p)
-      const g = image.groundTruth[pair.g]
-      const p = predictions[pair.p]
-      if (g.classId !== p.classId)
-        mistakes.push({
-          imageId: image.id,
-          type: 'wrong-class',
-          className: names[p.classId],
-          truthClassName: names[g.classId],
-          confidence: p.confidence,
-          box: geometry(p),
-          truthBox: geometry(g),
-        })
-    }
-    predictions.forEach((p, pi) => {
-      if (!usedP.has(pi))
-        mistakes.push({ imageId: image.id, type: 'false-positive', className: names[p.classId], confidence: p.confidence, box: geometry(p), truthBox: null })
-    })
-    image.groundTruth.forEach((g, gi) => {
-      if (!usedG.has(gi)) mistakes.push({ imageId: image.id, type: 'missed', className: names[g.classId], confidence: null, box: null, truthBox: geometry(g) })
-    })
-  }
-  return {
-    confidenceThreshold,
-    classes: metrics.classes.map((c) => ({
-      name: c.name,
-      support: c.groundTruthCount,
-      truePositives: c.truePositives,
-      falsePositives: c.falsePositives,
-      falseNegatives: c.falseNegatives,
-      precision: c.precision,
-      recall: c.recall,
-      f1: c.f1,
-      ap50: Number.isNaN(c.ap50) ? null : c.ap50,
-      ap50to95: Number.isNaN(c.ap50to95) ? null : c.ap50to95,
-    })),
-    // Without any labelled object there is nothing to average: say so rather than print 0.
-    map50: metrics.classes.some((c) => c.groundTruthCount > 0) ? metrics.map50 : null,
-    map50to95: metrics.classes.some((c) => c.groundTruthCount > 0) ? metrics.map50to95 : null,
-    accuracy: null,
-    confusion: { labels: [...names, 'background'], matrix: metrics.confusionMatrix },
-    prCurves: metrics.classes
-      .filter((c) => c.groundTruthCount > 0)
-      .map((c) => ({ name: c.name, ...thinCurve([0, ...c.prCurve.map((p) => p.recall)], [1, ...c.prCurve.map((p) => p.precision)]) })),
-    mistakes: worstFirst(mistakes),
-  }
-}
-
-/** Confident false alarms first, then missed objects and wrong classes; a bounded gallery. */
-function worstFirst(mistakes: VisionMistake[]): VisionMistake[] {
-  const fp = mistakes.filter((m) => m.type !== 'missed').sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0))
-  const missed = mistakes.filter((m) => m.type === 'missed')
-  const half = MAX_MISTAKES / 2
-  const takeFp = Math.max(half, MAX_MISTAKES - missed.length)
-  return [...fp.slice(0, takeFp), ...missed.slice(0, MAX_MISTAKES - Math.min(fp.length, takeFp))]
-}
-
-function perClass(names: string[], truth: number[], predicted: number[]) {
-  const n = names.length
-  const matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0))
-  truth.forEach((t, i) => matrix[t][predicted[i]]++)
-  const classes = names.map((name, c) => {
-    const tp = matrix[c][c]
-    const fp = matrix.reduce((s, row, r) => s + (r === c ? 0 : row[c]), 0)
-    const fn = matrix[c].reduce((s, v, p) => s + (p === c ? 0 : v), 0)
-    const precision = tp + fp > 0 ? tp / (tp + fp) : 0
-    const recall = tp + fn > 0 ? tp / (tp + fn) : 0
-    return {
-      name,
-      support: tp + fn,
-      truePositives: tp,
-      falsePositives: fp,
-      falseNegatives: fn,
-      precision,
-      recall,
-      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
-      ap50: null as number | null,
-      ap50to95: null,
-    }
-  })
-  const correct = truth.filter((t, i) => t === predicted[i]).length
-  return { matrix, classes, accuracy: truth.length > 0 ? correct / truth.length : 0 }
-}
-
-/** One-vs-rest PR curve of a score over images. */
-function scoreCurve(name: string, items: { score: number; positive: boolean }[]) {
-  const positives = items.filter((i) => i.positive).length
-  const marks = [...items].sort((a, b) => b.score - a.score).map((i) => ({ confidence: i.score, tp: i.positive }))
-  const curve = precisionRecallCurve(marks, positives)
-  return {
-    curve,
-    ap: positives > 0 ? averagePrecision(curve) : null,
-    pr: { name, ...thinCurve([0, ...curve.map((p) => p.recall)], [1, ...curve.map((p) => p.precision)]) },
-  }
-}
-
-function evaluateClassifier(model: RegisteredModel, dataset: Dataset, scored: Scored[]): EvalPart {
-  const names = model.classNames
-  const toModel = new Map<number, number>()
-  mapClasses(names, dataset.classes).forEach((d, m) => d !== undefined && toModel.set(d, m))
-  const goodClass = names.findIndex((n) => /^(good|ok|pass|normal)$/i.test(n))
-  const rows = scored
-    .map(({ image, prediction }) => {
-      const labelled = image.labels.classes.find((c) => toModel.has(c))
-      const truth = labelled !== undefined ? toModel.get(labelled)! : !isDefective(image) && goodClass >= 0 ? goodClass : undefined
-      return prediction.kind === 'classifier' && truth !== undefined ? { image, prediction, truth } : undefined
-    })
-    .filter((r) => r !== undefined)
-  const { matrix, classes, accuracy } = perClass(
-    names,
-    rows.map((r) => r.truth),
-    rows.map((r) => r.prediction.classId),
-  )
-  const curves = names.map((name, c) =>
-    scoreCurve(
-      name,
-      rows.map((r) => ({ score: r.prediction.probabilities[c] ?? 0, positive: r.truth === c })),
-    ),
-  )
-  curves.forEach((c, i) => (classes[i].ap50 = c.ap))
-  const mistakes: VisionMistake[] = rows
-    .filter((r) => r.truth !== r.prediction.classId)
-    .sort((a, b) => b.prediction.confidence - a.prediction.confidence)
-    .slice(0, MAX_MISTAKES)
-    .map((r) => ({
-      imageId: r.image.id,
-      type: 'wrong-class',
-      className: r.prediction.className,
-      truthClassName: names[r.truth],
-      confidence: r.prediction.confidence,
-      box: null,
-      truthBox: null,
-    }))
-  return {
-    confidenceThreshold: 0,
-    classes,
-    map50: null,
-    map50to95: null,
-    accuracy,
-    confusion: { labels: names, matrix },
-    prCurves: curves.filter((_, i) => classes[i].support > 0).map((c) => c.pr),
-    mistakes,
-  }
-}
-
-function evaluateAnomaly(scored: Scored[]): EvalPart {
-  const rows = scored
-    .filter((s) => s.prediction.kind === 'anomaly')
-    .map(({ image, prediction }) => ({ image, p: prediction as Prediction & { kind: 'anomaly' }, defective: isDefective(image) }))
-  const { matrix, classes, accuracy } = perClass(
-    ['good', 'defect'],
-    rows.map((r) => (r.defective ? 1 : 0)),
-    rows.map((r) => (r.p.anomalous ? 1 : 0)),
-  )
-  const curve = scoreCurve(
-    'defect',
-    rows.map((r) => ({ score: r.p.score, positive: r.defective })),
-  )
-  classes[1].ap50 = curve.ap
-  const falseAlarms = rows.filter((r) => !r.defective && r.p.anomalous).sort((a, b) => b.p.score - a.p.score)
-  const missed = rows.filter((r) => r.defective && !r.p.anomalous).sort((a, b) => a.p.score - b.p.score)
-  const mistake = (r: (typeof rows)[number], type: 'false-positive' | 'missed'): VisionMistake => ({
-    imageId: r.image.id,
-    type,
-    className: 'defect',
-    confidence: r.p.score,
-    box: r.p.region,
-    truthBox: null,
-  })
-  return {
-    confidenceThreshold: rows[0]?.p.threshold ?? 0,
-    classes,
-    map50: null,
-    map50to95: null,
-    accuracy,
-    confusion: { labels: ['good', 'defect'], matrix },
-    prCurves: [curve.pr],
-    mistakes: worstFirst([...falseAlarms.map((r) => mistake(r, 'false-positive')), ...missed.map((r) => mistake(r, 'missed'))]),
-  }
 }
 
 export type { ItemResult }
