@@ -36,7 +36,9 @@ if [ -z "$gyp" ]; then
 fi
 
 echo "build-snap7-peer: building node-snap7 with $gyp against $nodedir"
-(cd node_modules/node-snap7 && "$node22" "$gyp" rebuild --nodedir="$nodedir" -j "$(nproc)" >build.log 2>&1) || {
+# Under `npm run`, npm exports its own nodedir (this machine's Node 20 headers) as npm_config_nodedir, which node-gyp
+# prefers over --nodedir: point both at Node 22.
+(cd node_modules/node-snap7 && npm_config_nodedir="$nodedir" "$node22" "$gyp" rebuild --nodedir="$nodedir" -j "$(nproc)" >build.log 2>&1) || {
   tail -40 node_modules/node-snap7/build.log >&2
   exit 1
 }
