@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react'
-import { useQuery } from '@tanstack/react-query'
 import type { ConnectionStatus } from '../../../preload/contract'
 import type { LinkState } from '../bridge/link'
 import { useClient } from './client-context'
 import { useUi } from './ui-store'
+import { useChannelQuery, useStream } from '../bridge/queries'
 
 export function useConnectionStatus(): ConnectionStatus[] {
-  const client = useClient()
   const [status, setStatus] = useState<ConnectionStatus[]>([])
-  useEffect(() => client.subscribe('connections.status', undefined, setStatus), [client])
+  useStream('connections.status', undefined, setStatus)
   return status
 }
 
@@ -17,7 +16,7 @@ export function StatusBar(): React.JSX.Element {
   const theme = useUi((s) => s.theme)
   const toggleTheme = useUi((s) => s.toggleTheme)
   const connections = useConnectionStatus()
-  const info = useQuery({ queryKey: ['app.info'], queryFn: () => client.call('app.info') })
+  const info = useChannelQuery('app.info')
   const [link, setLink] = useState<LinkState>(client.link.state())
   useEffect(() => {
     // The link may have opened between the first render and this effect; read it again here.

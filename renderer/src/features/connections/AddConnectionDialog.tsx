@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { ConnectionConfigInput, DiscoveredEndpointInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { DEFAULT_MQTT_SETTINGS, MqttConnectionFields, mqttConfigOf } from './MqttConnectionFields'
+import { queryKey } from '../../bridge/queries'
 
 type Kind = ConnectionConfigInput['protocol']
 const KIND_NAMES: Record<Kind, string> = { 'modbus-tcp': 'Modbus TCP', 'modbus-rtu': 'Modbus RTU (serial)', opcua: 'OPC UA', mqtt: 'MQTT' }
@@ -63,7 +64,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
     // Saved even when the first connect fails (connectError): the detail panel shows why and offers to trust a certificate.
     mutationFn: () => client.call('connections.add', { config: config(), connect: true }),
     onSuccess: (detail) => {
-      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
       onAdded(detail.id)
     },
   })

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import type { AuditEntry } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
 
 const RESULT_QUALITY: Record<AuditEntry['result'], 'good' | 'uncertain' | 'bad'> = {
   ok: 'good',
@@ -13,7 +14,7 @@ const RESULT_QUALITY: Record<AuditEntry['result'], 'good' | 'uncertain' | 'bad'>
 /** Every attempted write, newest first: who, when, where (connection, tag, address), old → new, result and reason. */
 export function AuditLogPanel(): React.JSX.Element {
   const client = useClient()
-  const audit = useQuery({ queryKey: ['audit.list'], queryFn: () => client.call('audit.list', { limit: 200 }), refetchInterval: 3000 })
+  const audit = useQuery({ queryKey: queryKey('audit.list'), queryFn: () => client.call('audit.list', { limit: 200 }), refetchInterval: 3000 })
   return (
     <section className="panel" aria-label="Audit log">
       <h2>Audit log</h2>

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { BrowseNodeInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
 
 function BrowseNode({
   connectionId,
@@ -19,7 +20,7 @@ function BrowseNode({
   const [open, setOpen] = useState(false)
   const addTag = useMutation({
     mutationFn: () => client.call('connections.addTags', { id: connectionId, tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId }] }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['connections.managed'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') }),
   })
   const isVariable = node.nodeClass === 'Variable'
   return (
@@ -66,7 +67,7 @@ function BrowseChildren({
 }): React.JSX.Element {
   const client = useClient()
   const children = useQuery({
-    queryKey: ['connections.browse', connectionId, nodeId ?? ''],
+    queryKey: queryKey('connections.browse', connectionId, nodeId ?? ''),
     queryFn: () => client.call('connections.browse', { id: connectionId, nodeId }),
     staleTime: 60_000,
   })

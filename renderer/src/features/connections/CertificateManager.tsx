@@ -1,7 +1,8 @@
 import { useState } from 'react'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { CertificateEntry } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { useChannelQuery, queryKey } from '../../bridge/queries'
 
 // The app's OPC UA PKI: its own certificate, and the server certificates it trusts or rejected.
 
@@ -28,8 +29,8 @@ function ServerCertificateRow({ certificate }: { certificate: CertificateEntry }
   const queryClient = useQueryClient()
   const [confirmDelete, setConfirmDelete] = useState(false)
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['certificates.list'] })
-    void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+    void queryClient.invalidateQueries({ queryKey: queryKey('certificates.list') })
+    void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
   }
   const act = useMutation({
     mutationFn: async (action: 'trust' | 'reject' | 'remove'): Promise<void> => {
@@ -64,7 +65,13 @@ function ServerCertificateRow({ certificate }: { certificate: CertificateEntry }
             Trust
           </button>
         ) : (
-          <button type="button" className="ghost small" onClick={() => act.mutate('reject')} disabled={act.isPending} aria-label={`Reject ${certificate.subject}`}>
+          <button
+            type="button"
+            className="ghost small"
+            onClick={() => act.mutate('reject')}
+            disabled={act.isPending}
+            aria-label={`Reject ${certificate.subject}`}
+          >
             Reject
           </button>
         )}
@@ -92,7 +99,7 @@ function OwnCertificate(): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const [confirm, setConfirm] = useState(false)
-  const own = useQuery({ queryKey: ['certificates.own'], queryFn: () => client.call('certificates.own'), staleTime: 60_000 })
+  const own = useChannelQuery('certificates.own', undefined, { staleTime: 60_000 })
   const regenerate = useMutation({
     mutationFn: () => client.call('certificates.regenerate'),
     onSuccess: (c) => {
@@ -161,8 +168,7 @@ function OwnCertificate(): React.JSX.Element {
 
 /** Own certificate and the trusted and rejected server certificates, with trust, reject and delete. */
 export function CertificateManager(): React.JSX.Element {
-  const client = useClient()
-  const list = useQuery({ queryKey: ['certificates.list'], queryFn: () => client.call('certificates.list'), refetchInterval: 5000 })
+  const list = useChannelQuery('certificates.list', undefined, { refetchInterval: 5000 })
   const [filter, setFilter] = useState<'all' | 'trusted' | 'rejected'>('all')
   const all = list.data ?? []
   const shown = all.filter((c) => filter === 'all' || c.trust === filter)
@@ -175,7 +181,14 @@ export function CertificateManager(): React.JSX.Element {
         <span className="spacer" />
         <div role="radiogroup" aria-label="Show certificates" className="segmented">
           {(['all', 'trusted', 'rejected'] as const).map((f) => (
-            <button key={f} type="button" role="radio" aria-checked={filter === f} className={filter === f ? 'active small' : 'ghost small'} onClick={() => setFilter(f)}>
+            <button
+              key={f}
+              type="button"
+              role="radio"
+              aria-checked={filter === f}
+              className={filter === f ? 'active small' : 'ghost small'}
+              onClick={() => setFilter(f)}
+            >
               {f === 'all' ? `All (${all.length})` : `${f[0]!.toUpperCase()}${f.slice(1)} (${all.filter((c) => c.trust === f).length})`}
             </button>
           ))}

@@ -8,6 +8,7 @@ import { ModbusTagForm } from './ModbusTagForm'
 import { MqttSettingsButton } from './MqttSettingsDialog'
 import { SparkplugNodes } from './SparkplugNodes'
 import { formatCountdown, useCountdown } from './use-armed'
+import { queryKey } from '../../bridge/queries'
 
 function ArmToggle({ detail, armedUntil }: { detail: ConnectionDetail; armedUntil: number | undefined }): React.JSX.Element {
   const client = useClient()
@@ -15,7 +16,7 @@ function ArmToggle({ detail, armedUntil }: { detail: ConnectionDetail; armedUnti
   const left = useCountdown(armedUntil)
   const toggle = useMutation({
     mutationFn: () => (armedUntil ? client.call('connections.disarm', { id: detail.id }) : client.call('connections.arm', { id: detail.id, minutes: 5 })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['writes.armed'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('writes.armed') }),
   })
   if (detail.kind === 'mqtt') return <p className="muted">MQTT connections are read-only here.</p>
   return (
@@ -52,10 +53,10 @@ function UntrustedCertificate({ detail }: { detail: ConnectionDetail }): React.J
       return client.call('connections.connect', { id: detail.id })
     },
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
-      void queryClient.invalidateQueries({ queryKey: ['certificates.list'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
+      void queryClient.invalidateQueries({ queryKey: queryKey('certificates.list') })
       // The address space could not be browsed before; now it can.
-      void queryClient.invalidateQueries({ queryKey: ['connections.browse', detail.id] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.browse', detail.id) })
     },
   })
   if (!certificate) return null
@@ -104,8 +105,8 @@ export function ConnectionDetailPanel({
   const client = useClient()
   const queryClient = useQueryClient()
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
-    void queryClient.invalidateQueries({ queryKey: ['connections.browse', detail.id] })
+    void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
+    void queryClient.invalidateQueries({ queryKey: queryKey('connections.browse', detail.id) })
   }
   const connected = detail.status.state !== 'disconnected'
   const connect = useMutation({

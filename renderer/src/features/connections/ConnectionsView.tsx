@@ -1,7 +1,5 @@
 import { useState } from 'react'
-import { useQuery } from '@tanstack/react-query'
 import type { ConnectionStatus } from '../../../../preload/contract'
-import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 import { useConnectionStatus } from '../../app/StatusBar'
 import { AddConnectionDialog } from './AddConnectionDialog'
@@ -11,14 +9,14 @@ import { ConnectionDetailPanel } from './ConnectionDetailPanel'
 import { MqttExplorer } from './MqttExplorer'
 import { useArmed } from './use-armed'
 import './connections.css'
+import { useChannelQuery } from '../../bridge/queries'
 
 const PROTOCOL_NAMES = { opcua: 'OPC UA', modbus: 'Modbus', mqtt: 'MQTT' } as const
 
 export function ConnectionsView(): React.JSX.Element {
-  const client = useClient()
   const connections = useConnectionStatus()
-  const plant = useQuery({ queryKey: ['plant.status'], queryFn: () => client.call('plant.status'), refetchInterval: 5000 })
-  const managed = useQuery({ queryKey: ['connections.managed'], queryFn: () => client.call('connections.managed'), refetchInterval: 1000 })
+  const plant = useChannelQuery('plant.status', undefined, { refetchInterval: 5000 })
+  const managed = useChannelQuery('connections.managed', undefined, { refetchInterval: 1000 })
   const armed = useArmed()
   const [adding, setAdding] = useState(false)
   const [selectedId, setSelectedId] = useState<string>()

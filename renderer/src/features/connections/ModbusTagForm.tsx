@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { MODBUS_BYTE_ORDERS, MODBUS_DATA_TYPES } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { modbusNotation } from './modbus-notation'
+import { queryKey } from '../../bridge/queries'
 
 /** One register-mapped tag: the address in either notation (both shown), type, byte order, access. */
 export function ModbusTagForm({ connectionId }: { connectionId: string }): React.JSX.Element {
@@ -39,7 +40,7 @@ export function ModbusTagForm({ connectionId }: { connectionId: string }): React
     onSuccess: () => {
       setName('')
       setAddress('')
-      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
     },
   })
   return (

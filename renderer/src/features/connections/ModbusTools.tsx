@@ -5,6 +5,7 @@ import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 import { decodeRegister, modicon, type ModbusTableName, type ScanValue } from './register-decoding'
 import { saveTextFile } from './save-text-file'
+import { queryKey } from '../../bridge/queries'
 
 // Modbus Poll's tools for one connection: register-range and unit-id scans, the counters and the hex traffic log.
 
@@ -151,7 +152,7 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
     },
     onSuccess: () => {
       setSelected(new Set())
-      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
     },
   })
   const toggle = (offset: number) =>
@@ -546,7 +547,7 @@ function TrafficLog({ id, frames }: { id: string; frames: ModbusTraffic['frames'
   })
   const clear = useMutation({
     mutationFn: () => client.call('modbus.trafficClear', { id }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['modbus.traffic', id] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('modbus.traffic', id) }),
   })
   return (
     <div className="modbus-tool">
@@ -630,14 +631,14 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
   const connected = detail.status.state === 'connected' || detail.status.state === 'degraded'
   const traffic = useQuery({
     // The counters come with any call; the frames only matter while the log is on screen.
-    queryKey: ['modbus.traffic', detail.id, tab === 'traffic'],
+    queryKey: queryKey('modbus.traffic', detail.id, tab === 'traffic'),
     queryFn: () => client.call('modbus.traffic', { id: detail.id, limit: tab === 'traffic' ? 2000 : 1 }),
     refetchInterval: paused ? false : 1000,
   })
   const queryClient = useQueryClient()
   const resetCounters = useMutation({
     mutationFn: () => client.call('modbus.countersReset', { id: detail.id }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['modbus.traffic', detail.id] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('modbus.traffic', detail.id) }),
   })
   const tabs: { id: Tab; label: string }[] = [
     { id: 'scan', label: 'Register scan' },

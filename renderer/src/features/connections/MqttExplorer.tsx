@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { useQuery } from '@tanstack/react-query'
 import type { MqttExploreBatch, TopicStatsInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime } from '../../app/format'
 import { formatJsonPath, JsonPayloadTree } from './MqttPayloadView'
 import { MqttTagMapForm, type MapTarget } from './MqttTagMapForm'
 import './mqtt.css'
+import { useChannelQuery } from '../../bridge/queries'
 
 interface TopicNode {
   name: string
@@ -31,7 +31,17 @@ function buildTree(topics: Iterable<TopicStatsInfo>): TopicNode {
   return root
 }
 
-function TopicBranch({ node, depth, selected, onSelect }: { node: TopicNode; depth: number; selected?: string; onSelect(topic: string): void }): React.JSX.Element {
+function TopicBranch({
+  node,
+  depth,
+  selected,
+  onSelect,
+}: {
+  node: TopicNode
+  depth: number
+  selected?: string
+  onSelect(topic: string): void
+}): React.JSX.Element {
   const [open, setOpen] = useState(depth < 6)
   const children = [...node.children.values()].sort((a, b) => a.name.localeCompare(b.name))
   return (
@@ -86,7 +96,14 @@ function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: {
   const pick = (jsonPath: string | undefined, sample: unknown): void => {
     setDone(undefined)
     if (!source) return
-    setTarget({ connectionId: source.id, connectionName: source.name, topic: current.topic, jsonPath, sample, timePathHint: jsonPath ? timePathHint : undefined })
+    setTarget({
+      connectionId: source.id,
+      connectionName: source.name,
+      topic: current.topic,
+      jsonPath,
+      sample,
+      timePathHint: jsonPath ? timePathHint : undefined,
+    })
   }
   return (
     <>
@@ -101,7 +118,9 @@ function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: {
             Map whole payload
           </button>
         )}
-        {format === 'sparkplug' && <span className="muted small">Metrics of Sparkplug B nodes become tags by themselves on a connection with Sparkplug B decoding on.</span>}
+        {format === 'sparkplug' && (
+          <span className="muted small">Metrics of Sparkplug B nodes become tags by themselves on a connection with Sparkplug B decoding on.</span>
+        )}
         {format !== 'sparkplug' && !source && <span className="muted small">To map values to tags, explore a saved MQTT connection.</span>}
         {canMap && parsed.ok && <span className="muted small">Click a value to map it to a tag.</span>}
       </div>
@@ -132,7 +151,7 @@ function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: {
 /** MQTT Explorer in a panel: a live topic tree of any broker with counts and last payloads. */
 export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX.Element {
   const client = useClient()
-  const managed = useQuery({ queryKey: ['connections.managed'], queryFn: () => client.call('connections.managed'), refetchInterval: 5000 })
+  const managed = useChannelQuery('connections.managed', undefined, { refetchInterval: 5000 })
   const saved = (managed.data ?? []).filter((c) => c.kind === 'mqtt')
   const [sourceId, setSourceId] = useState('')
   const [exploring, setExploring] = useState<{ id: string; name: string }>()
@@ -213,7 +232,8 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
         )}
         {summary && (
           <span role="status" aria-label="Explorer status" className="muted">
-            {summary.state} · {summary.topics} topics · {summary.messages} messages{summary.droppedTopics > 0 ? ` · ${summary.droppedTopics} topics over the limit not kept` : ''}
+            {summary.state} · {summary.topics} topics · {summary.messages} messages
+            {summary.droppedTopics > 0 ? ` · ${summary.droppedTopics} topics over the limit not kept` : ''}
           </span>
         )}
       </div>

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { ConnectionConfigInput, ConnectionDetail } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { MqttConnectionFields, mqttConfigOf, mqttSettingsOf } from './MqttConnectionFields'
+import { queryKey } from '../../bridge/queries'
 
 type MqttTags = Extract<ConnectionConfigInput, { protocol: 'mqtt' }>['tags']
 
@@ -19,7 +20,7 @@ function MqttSettingsDialog({ detail, onClose }: { detail: ConnectionDetail; onC
         config: mqttConfigOf(name.trim() || detail.status.name, settings, (detail.config.tags ?? []) as MqttTags) as never,
       }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
       onClose()
     },
   })

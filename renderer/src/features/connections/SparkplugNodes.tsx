@@ -2,13 +2,14 @@ import { useMutation, useQuery } from '@tanstack/react-query'
 import type { ConnectionDetail } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime } from '../../app/format'
+import { queryKey } from '../../bridge/queries'
 
 /** The Sparkplug B edge nodes and devices of an MQTT connection: online or dead, metrics, seq, and what happened. */
 export function SparkplugNodes({ detail }: { detail: ConnectionDetail }): React.JSX.Element | null {
   const client = useClient()
   const enabled = detail.kind === 'mqtt' && Boolean((detail.config.sparkplug as { enabled?: boolean } | undefined)?.enabled)
   const status = useQuery({
-    queryKey: ['mqtt.sparkplug', detail.id],
+    queryKey: queryKey('mqtt.sparkplug', detail.id),
     queryFn: () => client.call('mqtt.sparkplug', { id: detail.id }),
     refetchInterval: 2000,
     enabled,

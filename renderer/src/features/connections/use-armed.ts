@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'react'
-import { useQuery } from '@tanstack/react-query'
-import { useClient } from '../../app/client-context'
+import { useChannelQuery } from '../../bridge/queries'
 
 /** Armed connections and when each disarms (polled: arming expires on the host). */
 export function useArmed(): Map<string, number> {
-  const client = useClient()
-  const armed = useQuery({ queryKey: ['writes.armed'], queryFn: () => client.call('writes.armed'), refetchInterval: 2000 })
+  const armed = useChannelQuery('writes.armed', undefined, { refetchInterval: 2000 })
   return new Map((armed.data ?? []).flatMap((a) => (a.armedUntil === null ? [] : [[a.connectionId, a.armedUntil] as const])))
 }
 

@@ -10,6 +10,7 @@ import { OeeSettingsPanel } from './settings/OeeSettingsPanel'
 import { StopsPanel } from './StopsPanel'
 import { UncodedQueue } from './UncodedQueue'
 import './oee.css'
+import { queryKey } from '../../bridge/queries'
 
 function rangeLabel(preset: RangePreset, ranges: OeeRanges | undefined, picked: { from: number } | null): string {
   if (preset === 'shift' && ranges?.currentShift) return `${ranges.currentShift.label}${ranges.currentShift.running ? '' : ' (ended)'}: `
@@ -90,7 +91,7 @@ export function OeeView(): React.JSX.Element {
   const [by, setBy] = useState<'shift' | 'day' | 'week'>('shift')
   const [paretoBy, setParetoBy] = useState<'minutes' | 'count'>('minutes')
   const [waterfallMachine, setWaterfallMachine] = useState<string | null>(null)
-  const ranges = useQuery({ queryKey: ['oee', 'ranges'], queryFn: () => client.call('oee.ranges'), refetchInterval: 60_000 })
+  const ranges = useQuery({ queryKey: queryKey('oee', 'ranges'), queryFn: () => client.call('oee.ranges'), refetchInterval: 60_000 })
   const timeZone = ranges.data?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
   const range = (): { from: number; to: number } | null =>
     preset === 'custom' ? custom : preset === 'pick' ? picked : presetRange(preset, Date.now(), ranges.data)
@@ -98,7 +99,7 @@ export function OeeView(): React.JSX.Element {
   const rangeKey = [preset, preset === 'custom' ? custom : preset === 'pick' ? picked : ranges.data?.currentShift?.from, ranges.dataUpdatedAt]
 
   const report = useQuery({
-    queryKey: ['oee', 'report', ...rangeKey, by],
+    queryKey: queryKey('oee', 'report', ...rangeKey, by),
     queryFn: () => client.call('oee.report', { ...range()!, by }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
@@ -107,19 +108,19 @@ export function OeeView(): React.JSX.Element {
   const r = report.data
   const window = r ? { from: r.from, to: r.to } : (range() ?? { from: Date.now() - 3_600_000, to: Date.now() })
   const uncoded = useQuery({
-    queryKey: ['oee', 'uncoded', ...rangeKey],
+    queryKey: queryKey('oee', 'uncoded', ...rangeKey),
     queryFn: () => client.call('oee.events', { ...range()!, uncodedOnly: true }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
     enabled: range() !== null,
   })
   const pareto = useQuery({
-    queryKey: ['oee', 'pareto', window.from, window.to, uncoded.dataUpdatedAt],
+    queryKey: queryKey('oee', 'pareto', window.from, window.to, uncoded.dataUpdatedAt),
     queryFn: () => client.call('oee.pareto', window),
     placeholderData: keepPreviousData,
     enabled: uncoded.isSuccess,
   })
-  const reasons = useQuery({ queryKey: ['oee', 'reasons'], queryFn: () => client.call('oee.reasons') })
+  const reasons = useQuery({ queryKey: queryKey('oee', 'reasons'), queryFn: () => client.call('oee.reasons') })
   const exportEvents = async (): Promise<void> => downloadText('oee-events.csv', eventsCsv(await client.call('oee.events', { ...window, includeMinor: true })))
 
   const summary = r?.summary

@@ -5,6 +5,7 @@ import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 import { STATE_COLORS } from './oee-range'
 import { formatPlantTime, fromPlantInput, toPlantInput } from './plant-time'
+import { queryKey } from '../../bridge/queries'
 
 const short = (machine: string): string => machine.replace(/^.*\./, '')
 
@@ -36,7 +37,7 @@ export function StopsPanel({
   const tableRef = useRef<HTMLTableElement>(null)
 
   const events = useQuery({
-    queryKey: ['oee', 'stops', range.from, range.to, includeMinor],
+    queryKey: queryKey('oee', 'stops', range.from, range.to, includeMinor),
     queryFn: () => client.call('oee.events', { ...range, includeMinor }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
@@ -58,13 +59,13 @@ export function StopsPanel({
     onSplitRequestHandled?.()
   }, [splitRequest, events.data, events.isPlaceholderData, onSplitRequestHandled, timeZone])
   const history = useQuery({
-    queryKey: ['oee', 'history', historyOf],
+    queryKey: queryKey('oee', 'history', historyOf),
     queryFn: () => client.call('oee.history', { eventId: historyOf! }),
     enabled: historyOf !== null,
   })
 
   const changed = (): void => {
-    void queryClient.invalidateQueries({ queryKey: ['oee'] })
+    void queryClient.invalidateQueries({ queryKey: queryKey('oee') })
   }
   const merge = useMutation({
     mutationFn: () => client.call('oee.merge', { eventIds: selected }),
@@ -77,7 +78,7 @@ export function StopsPanel({
 
   // Recode or comment the selection (or the current stop): wrongly auto-coded stops are fixed here, with history.
   const targets = selected.length ? selected : current ? [current.id] : []
-  const reasons = useQuery({ queryKey: ['oee', 'reasons'], queryFn: () => client.call('oee.reasons') })
+  const reasons = useQuery({ queryKey: queryKey('oee', 'reasons'), queryFn: () => client.call('oee.reasons') })
   const [recode, setRecode] = useState('')
   const [comment, setComment] = useState('')
   const apply = useMutation({

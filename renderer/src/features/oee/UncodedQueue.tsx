@@ -3,6 +3,7 @@ import { useState } from 'react'
 import type { OeeEvent, OeeReasonTree } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
+import { queryKey } from '../../bridge/queries'
 
 /**
  * Uncoded stops, coded from the keyboard: ↑/↓ move, Space selects for bulk, 1–9 picks a category then a reason,
@@ -34,7 +35,7 @@ export function UncodedQueue({ events, tree }: { events: OeeEvent[]; tree: OeeRe
       setCategoryId(null)
       setReasonId(null)
       setComment('')
-      void queryClient.invalidateQueries({ queryKey: ['oee'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('oee') })
     },
   })
 

@@ -3,10 +3,16 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { TAG_CSV_FIELDS, type TagCsvFieldName, type TagCsvMapping, type TagCsvSource } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import '../connections/connections.css'
+import { useChannelQuery, queryKey } from '../../bridge/queries'
 
 // "Import CSV…": pick a file, check the column mapping against a preview, choose the connection, import all or nothing.
 
-const FORMAT_NAMES = { otw: 'OT Workbench columns', kepware: 'Kepware export', ignition: 'Ignition tag CSV', unknown: 'Other (mapped by header names)' } as const
+const FORMAT_NAMES = {
+  otw: 'OT Workbench columns',
+  kepware: 'Kepware export',
+  ignition: 'Ignition tag CSV',
+  unknown: 'Other (mapped by header names)',
+} as const
 
 const FIELD_NAMES: Record<TagCsvFieldName, string> = {
   name: 'Name *',
@@ -100,7 +106,7 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
   const [mapping, setMapping] = useState<TagCsvMapping>()
   const [connectionId, setConnectionId] = useState('')
   const [skipErrors, setSkipErrors] = useState(false)
-  const managed = useQuery({ queryKey: ['connections.managed'], queryFn: () => client.call('connections.managed') })
+  const managed = useChannelQuery('connections.managed')
   const targets = (managed.data ?? []).filter((c) => c.kind !== 'mqtt')
   // Kepware and Ignition lists here are Modbus register maps, so a Modbus connection is the likelier target.
   const defaultTarget = targets.find((t) => t.kind !== 'opcua') ?? targets[0]
@@ -109,7 +115,7 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
   }, [connectionId, defaultTarget])
 
   const preview = useQuery({
-    queryKey: ['tags.csvPreview', source, mapping, connectionId],
+    queryKey: queryKey('tags.csvPreview', source, mapping, connectionId),
     queryFn: () => client.call('tags.csvPreview', { source: source!, mapping, connectionId: connectionId || undefined, previewRows: 50 }),
     enabled: source !== undefined,
     placeholderData: keepPreviousData,
@@ -123,8 +129,8 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
   const importing = useMutation({
     mutationFn: () => client.call('tags.csvImport', { source: source!, mapping: mapping!, connectionId, skipErrors }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['tags.list'] })
-      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('tags.list') })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
     },
   })
 
@@ -216,7 +222,11 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                 <div className="toolbar wrap">
                   <label className="inline-label">
                     Written by{' '}
-                    <select aria-label="Source format" value={current.format} onChange={(e) => setMapping({ ...current, format: e.target.value as TagCsvMapping['format'] })}>
+                    <select
+                      aria-label="Source format"
+                      value={current.format}
+                      onChange={(e) => setMapping({ ...current, format: e.target.value as TagCsvMapping['format'] })}
+                    >
                       {Object.entries(FORMAT_NAMES).map(([value, label]) => (
                         <option key={value} value={value}>
                           {label}
@@ -264,7 +274,11 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                           <tr key={field}>
                             <td>{FIELD_NAMES[field]}</td>
                             <td>
-                              <select aria-label={`Column for ${FIELD_NAMES[field].replace(' *', '')}`} value={header} onChange={(e) => setColumn(field, e.target.value)}>
+                              <select
+                                aria-label={`Column for ${FIELD_NAMES[field].replace(' *', '')}`}
+                                value={header}
+                                onChange={(e) => setColumn(field, e.target.value)}
+                              >
                                 <option value="">— not imported —</option>
                                 {p.headers.map((h) => (
                                   <option key={h} value={h}>
@@ -345,7 +359,11 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                     </tbody>
                   </table>
                 </div>
-                {p.rowCount > p.rows.length && <p className="small muted">First {p.rows.length} of {p.rowCount} rows shown.</p>}
+                {p.rowCount > p.rows.length && (
+                  <p className="small muted">
+                    First {p.rows.length} of {p.rowCount} rows shown.
+                  </p>
+                )}
                 {p.errors.filter((e) => !p.rows.some((r) => r.line === e.line)).length > 0 && (
                   <details>
                     <summary>All {p.errors.length} errors</summary>
@@ -370,7 +388,9 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                 )}
                 <div className="toolbar">
                   <span className="muted small">
-                    {errorCount > 0 && !skipErrors ? 'Nothing is imported while rows have errors: fix the mapping or leave them out.' : 'All rows go in with one change, or none does.'}
+                    {errorCount > 0 && !skipErrors
+                      ? 'Nothing is imported while rows have errors: fix the mapping or leave them out.'
+                      : 'All rows go in with one change, or none does.'}
                   </span>
                   <span className="spacer" />
                   <button type="button" className="ghost" onClick={onClose}>

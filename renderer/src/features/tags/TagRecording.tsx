@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
 
 /** How the historian records one tag: every sample, only beyond a deadband, or only on change. */
 export function TagRecording({ tagId, unit }: { tagId: string; unit?: string }): React.JSX.Element {
   const client = useClient()
-  const config = useQuery({ queryKey: ['history.tagConfig', tagId], queryFn: () => client.call('history.tagConfig', { tagId }) })
+  const config = useQuery({ queryKey: queryKey('history.tagConfig', tagId), queryFn: () => client.call('history.tagConfig', { tagId }) })
   const [deadband, setDeadband] = useState('')
   const [onChange, setOnChange] = useState(false)
   useEffect(() => {
@@ -15,7 +16,12 @@ export function TagRecording({ tagId, unit }: { tagId: string; unit?: string }):
   }, [config.data])
   const save = useMutation({
     mutationFn: () =>
-      client.call('history.setTagConfig', { tagId, deadband: deadband.trim() === '' ? null : Number(deadband), onChange, retentionMs: config.data?.retentionMs ?? null }),
+      client.call('history.setTagConfig', {
+        tagId,
+        deadband: deadband.trim() === '' ? null : Number(deadband),
+        onChange,
+        retentionMs: config.data?.retentionMs ?? null,
+      }),
   })
   return (
     <form
@@ -29,7 +35,15 @@ export function TagRecording({ tagId, unit }: { tagId: string; unit?: string }):
       <h3>Recording</h3>
       <label>
         Deadband{unit ? ` (${unit})` : ''}{' '}
-        <input type="number" min={0} step="any" placeholder="none" aria-label="Recording deadband" value={deadband} onChange={(e) => setDeadband(e.target.value)} />
+        <input
+          type="number"
+          min={0}
+          step="any"
+          placeholder="none"
+          aria-label="Recording deadband"
+          value={deadband}
+          onChange={(e) => setDeadband(e.target.value)}
+        />
       </label>
       <label>
         <input type="checkbox" checked={onChange} onChange={(e) => setOnChange(e.target.checked)} /> Only on change

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { useMutation, useQuery } from '@tanstack/react-query'
+import { useMutation } from '@tanstack/react-query'
 import type { TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime, formatValue } from '../../app/format'
@@ -12,6 +12,7 @@ import { WriteDialog } from './WriteDialog'
 import { TagImportDialog } from './TagImportDialog'
 import { UnitIdField } from './UnitIdField'
 import { saveTextFile } from '../connections/save-text-file'
+import { useChannelQuery } from '../../bridge/queries'
 
 function FolderTree({
   node,
@@ -124,7 +125,7 @@ function TagDetail({ tag }: { tag: TagInfo }): React.JSX.Element {
 /** One tree, one search and one detail panel for the tags of every connection. */
 export function TagsView(): React.JSX.Element {
   const client = useClient()
-  const tags = useQuery({ queryKey: ['tags.list'], queryFn: () => client.call('tags.list'), refetchInterval: 5000 })
+  const tags = useChannelQuery('tags.list', undefined, { refetchInterval: 5000 })
   const [folder, setFolder] = useState<string[]>([])
   const [search, setSearch] = useState('')
   const selectedTagId = useUi((s) => s.selectedTagId)

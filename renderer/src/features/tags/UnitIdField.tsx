@@ -2,13 +2,14 @@ import { useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { ModbusTagConfig, TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
 
 /** The Modbus unit id of a tag; editable when the tag belongs to a connection added in Connections. */
 export function UnitIdField({ tag }: { tag: TagInfo & { unitId: number } }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const connection = useQuery({
-    queryKey: ['connections.get', tag.connectionId],
+    queryKey: queryKey('connections.get', tag.connectionId),
     queryFn: () => client.call('connections.get', { id: tag.connectionId }),
     retry: false,
   })
@@ -19,9 +20,9 @@ export function UnitIdField({ tag }: { tag: TagInfo & { unitId: number } }): Rea
     mutationFn: () => client.call('connections.updateTag', { id: tag.connectionId, name: tag.name, tag: { ...configured!, unitId: parsed! } }),
     onSuccess: () => {
       setDraft(undefined)
-      void queryClient.invalidateQueries({ queryKey: ['tags.list'] })
-      void queryClient.invalidateQueries({ queryKey: ['connections.get', tag.connectionId] })
-      void queryClient.invalidateQueries({ queryKey: ['connections.managed'] })
+      void queryClient.invalidateQueries({ queryKey: queryKey('tags.list') })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.get', tag.connectionId) })
+      void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') })
     },
   })
   if (draft === undefined) {

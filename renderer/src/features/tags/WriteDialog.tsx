@@ -4,6 +4,7 @@ import type { PreparedWrite, TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatValue } from '../../app/format'
 import '../connections/connections.css'
+import { queryKey } from '../../bridge/queries'
 
 const parseInput = (tag: TagInfo, text: string): number | boolean | string => {
   const type = tag.dataType.toLowerCase()
@@ -22,7 +23,7 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
   const prepare = useMutation({ mutationFn: () => client.call('writes.prepare', { tagId: tag.id, value: parseInput(tag, text) }), onSuccess: setPrepared })
   const commit = useMutation({
     mutationFn: () => client.call('writes.commit', { id: prepared!.id }),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['audit.list'] }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKey('audit.list') }),
   })
   return (
     <div className="dialog-backdrop">

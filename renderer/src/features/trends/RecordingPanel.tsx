@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useClient } from '../../app/client-context'
+import { useChannelQuery, queryKey } from '../../bridge/queries'
 
 const DAY_MS = 86_400_000
 const MB = 1024 * 1024
@@ -9,8 +10,8 @@ const MB = 1024 * 1024
 export function RecordingPanel(): React.JSX.Element {
   const client = useClient()
   const queries = useQueryClient()
-  const stats = useQuery({ queryKey: ['history.stats'], queryFn: () => client.call('history.stats'), refetchInterval: 5000 })
-  const retention = useQuery({ queryKey: ['history.retention'], queryFn: () => client.call('history.retention') })
+  const stats = useChannelQuery('history.stats', undefined, { refetchInterval: 5000 })
+  const retention = useChannelQuery('history.retention')
   const [days, setDays] = useState('')
   const [megabytes, setMegabytes] = useState('')
   useEffect(() => {
@@ -24,7 +25,7 @@ export function RecordingPanel(): React.JSX.Element {
         maxAgeMs: days.trim() === '' ? null : Math.round(Number(days) * DAY_MS),
         maxBytes: megabytes.trim() === '' ? null : Math.round(Number(megabytes) * MB),
       }),
-    onSuccess: () => queries.invalidateQueries({ queryKey: ['history.retention'] }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: queryKey('history.retention') }),
   })
   const s = stats.data
   return (
@@ -32,7 +33,8 @@ export function RecordingPanel(): React.JSX.Element {
       <h2>Recording</h2>
       {s && (
         <p className="muted small" role="status" aria-label="Historian">
-          {s.storedSamples.toLocaleString()} samples of {s.tags} tags, {(s.fileBytes / MB).toFixed(1)} MB{s.bufferedSamples > 0 ? `, ${s.bufferedSamples} buffered` : ''}
+          {s.storedSamples.toLocaleString()} samples of {s.tags} tags, {(s.fileBytes / MB).toFixed(1)} MB
+          {s.bufferedSamples > 0 ? `, ${s.bufferedSamples} buffered` : ''}
           {s.paused ? ' — writes paused' : ''}
           <br />
           <span className="mono">{s.file}</span>
@@ -52,11 +54,27 @@ export function RecordingPanel(): React.JSX.Element {
       >
         <label>
           Keep raw history (days)
-          <input type="number" min={0.05} step="any" placeholder="forever" aria-label="Keep raw history (days)" value={days} onChange={(e) => setDays(e.target.value)} />
+          <input
+            type="number"
+            min={0.05}
+            step="any"
+            placeholder="forever"
+            aria-label="Keep raw history (days)"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          />
         </label>
         <label>
           Max file size (MB)
-          <input type="number" min={1} step={1} placeholder="no limit" aria-label="Max file size (MB)" value={megabytes} onChange={(e) => setMegabytes(e.target.value)} />
+          <input
+            type="number"
+            min={1}
+            step={1}
+            placeholder="no limit"
+            aria-label="Max file size (MB)"
+            value={megabytes}
+            onChange={(e) => setMegabytes(e.target.value)}
+          />
         </label>
         <button type="submit">Save retention</button>
         {save.isSuccess && <span role="status">Saved</span>}

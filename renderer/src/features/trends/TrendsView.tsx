@@ -9,6 +9,7 @@ import { RecordingPanel } from './RecordingPanel'
 import { TrendChart, type AlignedData } from './TrendChart'
 import { alignPens, bucketsToPoints, isStepped, noDataAt, rawToPoints, toCsv, type PenPoints } from './trend-series'
 import { COMPARE_OFFSETS, LIVE_SPANS, MAX_PENS, PEN_COLORS, useTrend, windowOf } from './trend-store'
+import { useChannelQuery, queryKey } from '../../bridge/queries'
 
 /** Ranges up to this span are drawn from raw samples (with their quality); longer ones from buckets. */
 const RAW_SPAN_MS = 10 * 60_000
@@ -51,7 +52,7 @@ function PenPicker({ tags }: { tags: TagInfo[] }): React.JSX.Element {
 /** Pens from the tag list, a live or fixed window, history at the chart's resolution, a cursor readout. */
 export function TrendsView(): React.JSX.Element {
   const client = useClient()
-  const tagsQuery = useQuery({ queryKey: ['tags.list'], queryFn: () => client.call('tags.list') })
+  const tagsQuery = useChannelQuery('tags.list')
   const tags = useMemo(() => (tagsQuery.data ?? []).filter((t) => t.dataType !== 'string'), [tagsQuery.data])
   const { penIds, range, compareMs, fixedScale, saved, addPen, removePen, setRange, setCompare, setFixedScale, saveView, loadView } = useTrend()
   const pens = useMemo(() => penIds.map((id) => tags.find((t) => t.id === id)).filter((t): t is TagInfo => t !== undefined), [penIds, tags])
@@ -64,7 +65,7 @@ export function TrendsView(): React.JSX.Element {
   const window = windowOf(range, range.mode === 'live' ? now : 0)
   const span = window.to - window.from
   const history = useQuery({
-    queryKey: ['trend', penIds, range, compareMs, width],
+    queryKey: queryKey('history', 'trend', penIds, range, compareMs, width),
     enabled: penIds.length > 0,
     placeholderData: keepPreviousData,
     refetchInterval: range.mode === 'live' ? 1000 : false,

@@ -4,6 +4,7 @@ import { visionExchangeFormats, type LongTaskProgress, type VisionDataset, type 
 import type { HostError } from '../../bridge/client'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
+import { queryKey } from '../../bridge/queries'
 
 export const FORMAT_LABELS: Record<VisionExchangeFormat, string> = {
   yolo: 'YOLO (images/, labels/, data.yaml)',
@@ -72,7 +73,13 @@ export function useCancellableJob(): {
       job.current.close = open(id)
     },
     progress(event) {
-      setRun((r) => ({ phase: r.phase === 'cancelling' ? 'cancelling' : 'running', done: event.done, total: event.total, rate: event.rate, etaMs: event.etaMs }))
+      setRun((r) => ({
+        phase: r.phase === 'cancelling' ? 'cancelling' : 'running',
+        done: event.done,
+        total: event.total,
+        rate: event.rate,
+        etaMs: event.etaMs,
+      }))
     },
     finish(outcome) {
       const cancelAsked = job.current?.cancelAsked ?? false
@@ -242,7 +249,7 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
           if (event.kind === 'progress') importing.progress(event)
           else {
             importing.finish({ text: `Imported "${event.dataset.name}": ${event.dataset.images} images, ${event.dataset.classes.length} classes` })
-            void queryClient.invalidateQueries({ queryKey: ['vision'] })
+            void queryClient.invalidateQueries({ queryKey: queryKey('vision') })
             onImported(event.dataset.id)
           }
         },
@@ -274,8 +281,7 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
         />
         {exportFormat === 'class-folders' && (
           <label>
-            Images without a class go to{' '}
-            <input aria-label="Background class" value={background} onChange={(e) => setBackground(e.target.value)} size={8} />
+            Images without a class go to <input aria-label="Background class" value={background} onChange={(e) => setBackground(e.target.value)} size={8} />
           </label>
         )}
         <button ref={exportButton} type="button" disabled={!!exportProblem || exportBusy} onClick={startExport}>

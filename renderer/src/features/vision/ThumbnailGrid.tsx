@@ -3,6 +3,7 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react'
 import type { VisionImage, VisionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { visibleRows } from './label-history'
+import { queryKey } from '../../bridge/queries'
 
 const CELL_WIDTH = 132
 const ROW_HEIGHT = 132
@@ -62,12 +63,12 @@ function ThumbnailRowView({
   // Under ['vision', 'images']: saved labels refresh the rows on screen (and only those).
   // While a fling is under way the row shows what the index knows (id, status) and asks for nothing.
   const records = useQuery({
-    queryKey: ['vision', 'images', datasetId, 'rows', key],
+    queryKey: queryKey('vision', 'images', datasetId, 'rows', key),
     queryFn: () => client.call('vision.imagesById', { datasetId, imageIds: ids }),
     enabled: settled,
   })
   const thumbs = useQuery({
-    queryKey: ['vision', 'thumbs', datasetId, key],
+    queryKey: queryKey('vision', 'thumbs', datasetId, key),
     queryFn: () => client.call('vision.thumbnails', { datasetId, imageIds: ids }),
     staleTime: Infinity,
     gcTime: THUMB_CACHE_MS,
@@ -218,7 +219,11 @@ export function ThumbnailGrid({
     const slice = ids.slice(from, from + columns)
     if (flinging) {
       rows.push(
-        <div key={r % ROW_SLOTS} className="vision-grid-row vision-grid-skeleton" style={{ top: r * ROW_HEIGHT, height: ROW_HEIGHT, width: slice.length * CELL_WIDTH }} />,
+        <div
+          key={r % ROW_SLOTS}
+          className="vision-grid-row vision-grid-skeleton"
+          style={{ top: r * ROW_HEIGHT, height: ROW_HEIGHT, width: slice.length * CELL_WIDTH }}
+        />,
       )
       continue
     }

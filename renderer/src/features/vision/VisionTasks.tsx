@@ -3,6 +3,7 @@ import { useState } from 'react'
 import type { VisionDataset } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { busy, escapeCancels, RunStatus, useCancellableJob } from './ExchangePanel'
+import { queryKey } from '../../bridge/queries'
 
 /** Export YOLO, train the anomaly model, run it on the open image: long tasks stream progress and can be cancelled. */
 export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imageId: string | null }): React.JSX.Element {
@@ -45,14 +46,16 @@ export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imag
           if (event.kind === 'progress') training.progress(event)
           else {
             training.finish({ text: `Anomaly model trained on ${event.trainedOn} good images, threshold ${event.threshold.toFixed(2)}` })
-            void queryClient.invalidateQueries({ queryKey: ['vision', 'datasets'] })
+            void queryClient.invalidateQueries({ queryKey: queryKey('vision', 'datasets') })
           }
         },
         (error) => {
           if (error)
             training.finish({
               error,
-              cancelledText: dataset.anomalyModel ? 'Training cancelled — the previous anomaly model is kept' : 'Training cancelled — no anomaly model was saved',
+              cancelledText: dataset.anomalyModel
+                ? 'Training cancelled — the previous anomaly model is kept'
+                : 'Training cancelled — no anomaly model was saved',
             })
         },
       ),

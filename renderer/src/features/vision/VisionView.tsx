@@ -11,6 +11,7 @@ import { VisionTasks } from './VisionTasks'
 import { ProcessContext } from './models/ImagePreview'
 import { ModelsPanel } from './models/ModelsPanel'
 import './vision.css'
+import { queryKey } from '../../bridge/queries'
 
 const IMAGE_CACHE_MS = 60_000
 
@@ -26,7 +27,7 @@ export function VisionView(): React.JSX.Element {
   const [current, setCurrent] = useState<string | null>(null)
   const [activeClass, setActiveClass] = useState(0)
 
-  const datasets = useQuery({ queryKey: ['vision', 'datasets'], queryFn: () => client.call('vision.datasets') })
+  const datasets = useQuery({ queryKey: queryKey('vision', 'datasets'), queryFn: () => client.call('vision.datasets') })
   const dataset = datasets.data?.find((d) => d.id === datasetId) ?? datasets.data?.[0]
   const [goTo, setGoTo] = useState('')
   // The selection belongs to one dataset: whenever the dataset shown changes (picked, created, imported, or the list fell
@@ -39,7 +40,7 @@ export function VisionView(): React.JSX.Element {
   // The images matching the filters as ids and status letters, filtered in the host: a 20,000-image dataset is ~300 KB here,
   // not every label record; the grid fetches the records of the rows on screen.
   const index = useQuery({
-    queryKey: ['vision', 'images', dataset?.id, 'index', filter],
+    queryKey: queryKey('vision', 'images', dataset?.id, 'index', filter),
     queryFn: () => client.call('vision.imageIndex', { datasetId: dataset!.id, filter }),
     enabled: !!dataset,
     placeholderData: keepPreviousData,
@@ -47,7 +48,7 @@ export function VisionView(): React.JSX.Element {
   const ids = index.data?.ids ?? []
   const total = index.data?.total ?? 0
   const open = useQuery({
-    queryKey: ['vision', 'image', dataset?.id, current],
+    queryKey: queryKey('vision', 'image', dataset?.id, current),
     queryFn: () => client.call('vision.image', { datasetId: dataset!.id, imageId: current! }),
     enabled: !!dataset && !!current,
     staleTime: Infinity,
@@ -63,8 +64,8 @@ export function VisionView(): React.JSX.Element {
   }
 
   const refresh = (): void => {
-    void queryClient.invalidateQueries({ queryKey: ['vision', 'datasets'] })
-    void queryClient.invalidateQueries({ queryKey: ['vision', 'images'] })
+    void queryClient.invalidateQueries({ queryKey: queryKey('vision', 'datasets') })
+    void queryClient.invalidateQueries({ queryKey: queryKey('vision', 'images') })
   }
   const create = useMutation({
     mutationFn: (name: string) => client.call('vision.createDataset', { name }),
@@ -104,7 +105,7 @@ export function VisionView(): React.JSX.Element {
     for (const imageId of [nextId, previousId])
       if (imageId)
         void queryClient.prefetchQuery({
-          queryKey: ['vision', 'image', dataset.id, imageId],
+          queryKey: queryKey('vision', 'image', dataset.id, imageId),
           queryFn: () => client.call('vision.image', { datasetId: dataset.id, imageId }),
           staleTime: Infinity,
           gcTime: IMAGE_CACHE_MS,
@@ -112,7 +113,7 @@ export function VisionView(): React.JSX.Element {
   }, [client, queryClient, dataset, nextId, previousId])
   // The previous image's labels, for "copy the previous image's labels": one record, not the list.
   const previousRecord = useQuery({
-    queryKey: ['vision', 'images', dataset?.id, 'rows', previousId],
+    queryKey: queryKey('vision', 'images', dataset?.id, 'rows', previousId),
     queryFn: () => client.call('vision.imagesById', { datasetId: dataset!.id, imageIds: [previousId!] }),
     enabled: !!dataset && !!previousId,
   })

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { OeeCalendar, OeeSettings } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
 import { LastChange, NumberField, SaveBar } from './settings-common'
+import { queryKey } from '../../../bridge/queries'
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
 
@@ -25,7 +26,7 @@ export function CalendarSettings({ settings }: { settings: OeeSettings }): React
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), [])
   const save = useMutation({
     mutationFn: () => client.call('oee.saveCalendar', { calendar: cal }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['oee'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('oee') }),
   })
   const dirty = JSON.stringify(cal) !== JSON.stringify(normalized(settings.calendar))
   const patch = (p: Partial<typeof cal>): void => setCal((c) => ({ ...c, ...p }))

@@ -4,6 +4,7 @@ import type { OeeLineConfig, OeeMachineConfig, OeeMachineState, OeeSettings } fr
 import { oeeMachineStates } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
 import { LastChange, NumberField, SaveBar, TagField } from './settings-common'
+import { queryKey } from '../../../bridge/queries'
 
 type Machine = OeeMachineConfig
 type EnumState = Extract<Machine['state'], { kind: 'enum' }>
@@ -29,7 +30,7 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
   useEffect(() => setLine(settings.line), [settings.line])
   const save = useMutation({
     mutationFn: () => client.call('oee.saveLine', { line }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['oee'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('oee') }),
   })
   const dirty = JSON.stringify(line) !== JSON.stringify(settings.line)
   const m = line.machines[Math.min(index, line.machines.length - 1)]

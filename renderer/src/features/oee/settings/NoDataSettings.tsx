@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import type { OeeNoDataTime, OeeSettings } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
 import { LastChange, SaveBar } from './settings-common'
+import { queryKey } from '../../../bridge/queries'
 
 const CHOICES: { id: OeeNoDataTime; label: string; help: string }[] = [
   {
@@ -25,7 +26,7 @@ export function NoDataSettings({ settings }: { settings: OeeSettings }): React.J
   useEffect(() => setChoice(settings.noDataTime), [settings.noDataTime])
   const save = useMutation({
     mutationFn: () => client.call('oee.saveNoDataTime', { noDataTime: choice }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['oee'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('oee') }),
   })
   const dirty = choice !== settings.noDataTime
   const onKeyDown = (e: React.KeyboardEvent): void => {

@@ -6,6 +6,7 @@ import { MachineSettings } from './MachineSettings'
 import { NoDataSettings } from './NoDataSettings'
 import { ReasonSettings } from './ReasonSettings'
 import { TagOptions } from './settings-common'
+import { queryKey } from '../../../bridge/queries'
 
 const SECTIONS = [
   { id: 'machines', label: 'Machines' },
@@ -19,7 +20,7 @@ type Section = (typeof SECTIONS)[number]['id']
 export function OeeSettingsPanel({ initialSection }: { initialSection?: Section } = {}): React.JSX.Element {
   const client = useClient()
   const [section, setSection] = useState<Section>(initialSection ?? 'machines')
-  const settings = useQuery({ queryKey: ['oee', 'settings'], queryFn: () => client.call('oee.settings') })
+  const settings = useQuery({ queryKey: queryKey('oee', 'settings'), queryFn: () => client.call('oee.settings') })
   return (
     <div className="oee-settings">
       <TagOptions />

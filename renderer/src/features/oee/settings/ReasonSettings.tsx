@@ -4,15 +4,16 @@ import type { OeeMachineState, OeeReasonEdit, OeeReasonRule, OeeReasonTree, OeeS
 import { oeeMachineStates } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
 import { LastChange, SaveProblems } from './settings-common'
+import { queryKey } from '../../../bridge/queries'
 
 /** The two-level reason tree (add, rename, retire, restore) and the fault-code → reason rules. */
 export function ReasonSettings({ settings }: { settings: OeeSettings }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
-  const tree = useQuery({ queryKey: ['oee', 'reasons'], queryFn: () => client.call('oee.reasons') })
+  const tree = useQuery({ queryKey: queryKey('oee', 'reasons'), queryFn: () => client.call('oee.reasons') })
   const edit = useMutation({
     mutationFn: (e: OeeReasonEdit) => client.call('oee.editReasons', { edit: e }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['oee'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('oee') }),
   })
   const [newCategory, setNewCategory] = useState('')
   return (
@@ -169,7 +170,7 @@ function RuleEditor({ settings, tree }: { settings: OeeSettings; tree: OeeReason
   )
   const save = useMutation({
     mutationFn: () => client.call('oee.saveRules', { rules: rows.map(fromRow) }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['oee'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('oee') }),
   })
   const set = (i: number, patch: Partial<RuleRow>): void => setRows((rs) => rs.map((r, k) => (k === i ? { ...r, ...patch } : r)))
   const options = tree.categories.flatMap((c) =>

@@ -1,13 +1,14 @@
 import { useQuery } from '@tanstack/react-query'
 import type { TagInfo } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
+import { queryKey } from '../../../bridge/queries'
 
 export const TAG_LIST_ID = 'oee-tag-options'
 
 /** The workstation's tags (the tags contract), offered in every tag field through one datalist. */
 export function TagOptions(): React.JSX.Element {
   const client = useClient()
-  const tags = useQuery({ queryKey: ['tags', 'list', 'oee-settings'], queryFn: () => client.call('tags.list', { limit: 20_000 }), staleTime: 30_000 })
+  const tags = useQuery({ queryKey: queryKey('tags', 'list', 'oee-settings'), queryFn: () => client.call('tags.list', { limit: 20_000 }), staleTime: 30_000 })
   return (
     <datalist id={TAG_LIST_ID}>
       {(tags.data ?? []).map((t: TagInfo) => (

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { useClient } from '../../../app/client-context'
+import { queryKey } from '../../../bridge/queries'
 
 export interface PreviewBox {
   x: number
@@ -15,7 +16,7 @@ export interface PreviewBox {
 function useImageUrl(datasetId: string, imageId: string) {
   const client = useClient()
   return useQuery({
-    queryKey: ['vision', 'image', datasetId, imageId],
+    queryKey: queryKey('vision', 'image', datasetId, imageId),
     queryFn: () => client.call('vision.image', { datasetId, imageId }),
     staleTime: Infinity,
   })
@@ -145,7 +146,7 @@ export function ImageDialog({
 export function ProcessContext({ datasetId, imageId }: { datasetId: string; imageId: string }): React.JSX.Element {
   const client = useClient()
   const context = useQuery({
-    queryKey: ['visionModels', 'imageContext', datasetId, imageId],
+    queryKey: queryKey('visionModels', 'imageContext', datasetId, imageId),
     queryFn: () => client.call('visionModels.imageContext', { datasetId, imageId }),
   })
   const entries = context.data ? Object.entries(context.data.context) : []

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import type { VisionDataset } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
 import { modelKey, ModelSelect, useModels } from './use-models'
+import { queryKey } from '../../../bridge/queries'
 
 /** "Inspect live" on the demo camera with results as tags, and the process-context tags snapshotted with each camera image. */
 export function LiveTab({ dataset }: { dataset: VisionDataset | null }): React.JSX.Element {
@@ -20,7 +21,7 @@ function LiveInspection(): React.JSX.Element {
   const models = useModels()
   const list = models.data?.models ?? []
   const status = useQuery({
-    queryKey: ['visionModels', 'live'],
+    queryKey: queryKey('visionModels', 'live'),
     queryFn: () => client.call('visionModels.liveStatus'),
     refetchInterval: (q) => (q.state.data?.running ? 500 : false),
   })
@@ -114,14 +115,14 @@ function ContextTags({ dataset }: { dataset: VisionDataset }): React.JSX.Element
   const client = useClient()
   const queryClient = useQueryClient()
   const saved = useQuery({
-    queryKey: ['visionModels', 'contextTags', dataset.id],
+    queryKey: queryKey('visionModels', 'contextTags', dataset.id),
     queryFn: () => client.call('visionModels.contextTags', { datasetId: dataset.id }),
   })
   const [tagIds, setTagIds] = useState<string[]>([])
   useEffect(() => setTagIds(saved.data?.tagIds ?? []), [saved.data])
   const [search, setSearch] = useState('')
   const found = useQuery({
-    queryKey: ['tags', 'search', search],
+    queryKey: queryKey('tags', 'search', search),
     queryFn: () => client.call('tags.list', { search, limit: 12 }),
     enabled: search.trim().length > 0,
   })

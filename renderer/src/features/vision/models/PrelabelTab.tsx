@@ -6,6 +6,7 @@ import { ImageDialog, ImagePreview } from './ImagePreview'
 import { TaskProgress } from './TaskProgress'
 import { useLongTask } from './use-long-task'
 import { modelKey, ModelSelect, useModels } from './use-models'
+import { queryKey } from '../../../bridge/queries'
 
 const PAGE = 40
 
@@ -40,11 +41,11 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
 
   const drafts = useQuery({
     // Under ['vision', 'images']: labels saved in the labeling view refresh this list too.
-    queryKey: ['vision', 'images', dataset.id, 'drafts'],
+    queryKey: queryKey('vision', 'images', dataset.id, 'drafts'),
     queryFn: () => client.call('visionModels.drafts', { datasetId: dataset.id }),
   })
   const refresh = useCallback(() => {
-    void queryClient.invalidateQueries({ queryKey: ['vision'] })
+    void queryClient.invalidateQueries({ queryKey: queryKey('vision') })
   }, [queryClient, dataset.id])
   const task = useLongTask('visionModels.prelabel', refresh)
   const review = useMutation({

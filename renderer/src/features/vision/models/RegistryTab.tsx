@@ -3,6 +3,7 @@ import { useState } from 'react'
 import type { OutputOf, VisionInferenceSettings, VisionModel, VisionModelKind, VisionModelSource, VisionTensorInfo } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
 import { KIND_LABELS, useModels } from './use-models'
+import { queryKey } from '../../../bridge/queries'
 
 const shape = (s: (number | string)[]) => `[${s.join(', ')}]`
 
@@ -55,7 +56,7 @@ export function RegistryTab(): React.JSX.Element {
   const [selected, setSelected] = useState<string | null>(null)
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null)
   const [imported, setImported] = useState<string | null>(null)
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['visionModels', 'list'] })
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKey('visionModels', 'list') })
 
   const inspect = useMutation({
     mutationFn: (next: VisionModelSource) => client.call('visionModels.inspect', { source: next }),

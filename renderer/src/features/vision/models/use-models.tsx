@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import type { VisionModel, VisionModelKind } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
+import { queryKey } from '../../../bridge/queries'
 
 export const KIND_LABELS: Record<VisionModelKind, string> = {
   'yolo-detector': 'YOLO detector',
@@ -12,7 +13,7 @@ export const modelKey = (m: { name: string; version: number }): string => `${m.n
 
 export function useModels() {
   const client = useClient()
-  return useQuery({ queryKey: ['visionModels', 'list'], queryFn: () => client.call('visionModels.list') })
+  return useQuery({ queryKey: queryKey('visionModels', 'list'), queryFn: () => client.call('visionModels.list') })
 }
 
 /** A model picker: every version, newest first within a name. */
