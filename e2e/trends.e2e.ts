@@ -71,13 +71,14 @@ test('trends: a connection lost and back leaves a gap in the trend, live and in 
   test.setTimeout(150_000)
   await openWorkstation(page, workstation)
   await goTo(page, 'Connections')
+  // A name of its own: the workstation is shared with connections.e2e, which adds a "Filler PLC" (its id would be filler-plc-2 here).
   const demo = await demoEndpoints(page)
-  await addModbusConnection(page, 'Filler PLC', demo.modbusHost, demo.modbusPort)
-  await addModbusTag(page, 'Filler PLC', { name: 'Speed', address: '30003', dataType: 'float32' })
+  await addModbusConnection(page, 'Capper gap PLC', demo.modbusHost, demo.modbusPort)
+  await addModbusTag(page, 'Capper gap PLC', { name: 'Speed', address: '30003', dataType: 'float32' })
 
   await goTo(page, 'Trends')
-  await addPen(page, 'filler-plc:Speed')
-  const speed = readoutRow(page, 'filler-plc:Speed')
+  await addPen(page, 'capper-gap-plc:Speed')
+  const speed = readoutRow(page, 'capper-gap-plc:Speed')
   const quality = speed.getByRole('cell').nth(2)
   await expect(quality).toHaveText('good')
   // Some seconds of values before the outage, the outage itself and values after it: each wide enough to see and to point at.
@@ -86,18 +87,18 @@ test('trends: a connection lost and back leaves a gap in the trend, live and in 
 
   // The connection goes away: live, the pen's line ends and the readout says why there is nothing to show.
   await goTo(page, 'Connections')
-  await selectConnection(page, 'Filler PLC')
-  await connectionPanel(page, 'Filler PLC').getByRole('button', { name: 'Disconnect' }).click()
-  await expect(connectionPanel(page, 'Filler PLC').getByText('disconnected', { exact: true })).toBeVisible()
+  await selectConnection(page, 'Capper gap PLC')
+  await connectionPanel(page, 'Capper gap PLC').getByRole('button', { name: 'Disconnect' }).click()
+  await expect(connectionPanel(page, 'Capper gap PLC').getByText('disconnected', { exact: true })).toBeVisible()
   await goTo(page, 'Trends')
-  await expect(quality).toHaveText(/^no data — Filler PLC/)
+  await expect(quality).toHaveText(/^no data — Capper gap PLC/)
   await expect(speed.getByRole('cell').nth(1)).toHaveText('—')
   await stretch()
 
   await goTo(page, 'Connections')
-  await selectConnection(page, 'Filler PLC')
-  await connectionPanel(page, 'Filler PLC').getByRole('button', { name: 'Connect', exact: true }).click()
-  await expect(connectionPanel(page, 'Filler PLC').getByText('connected', { exact: true })).toBeVisible()
+  await selectConnection(page, 'Capper gap PLC')
+  await connectionPanel(page, 'Capper gap PLC').getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(connectionPanel(page, 'Capper gap PLC').getByText('connected', { exact: true })).toBeVisible()
   await goTo(page, 'Trends')
   await expect(quality).toHaveText('good')
   await stretch()
@@ -124,7 +125,7 @@ test('trends: a connection lost and back leaves a gap in the trend, live and in 
       },
       { timeout: 30_000, intervals: [50] },
     )
-    .toMatch(/^no data — Filler PLC/)
+    .toMatch(/^no data — Capper gap PLC/)
   const gap = x + 0.01
   await expect(speed.getByRole('cell').nth(1)).toHaveText('—')
   // Past the gap, on either side, the readout shows values again: the gap is a stretch, not the end of the line.
