@@ -3,9 +3,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { ConnectionConfigInput, DiscoveredEndpointInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { DEFAULT_MQTT_SETTINGS, MqttConnectionFields, mqttConfigOf } from './MqttConnectionFields'
+import { DEFAULT_S7_SETTINGS, S7ConnectionFields, s7ConfigOf } from './S7ConnectionFields'
 
 type Kind = ConnectionConfigInput['protocol']
-const KIND_NAMES: Record<Kind, string> = { 'modbus-tcp': 'Modbus TCP', 'modbus-rtu': 'Modbus RTU (serial)', opcua: 'OPC UA', mqtt: 'MQTT' }
+const KIND_NAMES: Record<Kind, string> = { 'modbus-tcp': 'Modbus TCP', 'modbus-rtu': 'Modbus RTU (serial)', opcua: 'OPC UA', mqtt: 'MQTT', s7: 'Siemens S7' }
 
 function Field({ label, children }: { label: string; children: React.ReactNode }): React.JSX.Element {
   return (
@@ -37,6 +38,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [mqtt, setMqtt] = useState(DEFAULT_MQTT_SETTINGS)
+  const [s7, setS7] = useState(DEFAULT_S7_SETTINGS)
 
   const discover = useMutation({ mutationFn: () => client.call('connections.discover', { endpointUrl: endpointUrl.trim() }), onSuccess: setEndpoints })
 
@@ -56,6 +58,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
         identity: identity === 'username' ? { kind: 'username', username, password } : { kind: 'anonymous' },
       }
     }
+    if (kind === 's7') return s7ConfigOf(n, s7)
     return mqttConfigOf(n, mqtt)
   }
 
@@ -173,6 +176,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
             </>
           )}
           {kind === 'mqtt' && <MqttConnectionFields value={mqtt} onChange={setMqtt} />}
+          {kind === 's7' && <S7ConnectionFields value={s7} onChange={setS7} />}
           {kind === 'opcua' && identity === 'username' && (
             <>
               <Field label="User name">

@@ -12,7 +12,7 @@ import { MqttExplorer } from './MqttExplorer'
 import { useArmed } from './use-armed'
 import './connections.css'
 
-const PROTOCOL_NAMES = { opcua: 'OPC UA', modbus: 'Modbus', mqtt: 'MQTT' } as const
+const PROTOCOL_NAMES = { opcua: 'OPC UA', modbus: 'Modbus', mqtt: 'MQTT', s7: 'S7' } as const
 
 export function ConnectionsView(): React.JSX.Element {
   const client = useClient()
