@@ -93,7 +93,7 @@ export function S7ConnectionFields({ value, onChange }: { value: S7Settings; onC
         </select>
       </Field>
       {preset?.note && (
-        <p className="muted small" aria-label="CPU family note">
+        <p className="muted small" aria-label="Preset note">
           {preset.note}
         </p>
       )}
