@@ -185,4 +185,20 @@ describe('an S7 connection through the workbench (Snap7 server)', () => {
       code: 'NOT_FOUND',
     })
   })
+
+  it('points a tag CSV meant for this S7 connection to the TIA Portal import instead of calling it MQTT', async () => {
+    const csv = 'name,address,dataType\nSpeed,40001,uint16\n'
+    const preview = await call<{ errors: { line: number; message: string }[] }>('tags.csvPreview', {
+      source: { kind: 'text', fileName: 'tags.csv', text: csv },
+      connectionId: id,
+    })
+    expect(preview.errors).toEqual([
+      {
+        line: 2,
+        message: expect.stringContaining(
+          'connection "Press 4" is S7: import a TIA Portal PLC tag table or DB source in its detail (Connections); CSV import fills Modbus and OPC UA connections',
+        ),
+      },
+    ])
+  })
 })
