@@ -72,6 +72,19 @@ describe('an S7 connection through the workbench (Snap7 server)', () => {
     await polled('Count').toMatchObject({ value: 7 })
   })
 
+  it('records its values in the historian, as every protocol does, for the trends', async () => {
+    const since = Date.now() - 60_000
+    await expect
+      .poll(
+        async () => {
+          const [raw] = await call<{ v: number[] }[]>('history.raw', { tagIds: [`${id}:Temperature`], from: since, to: Date.now() + 1000 })
+          return raw?.v.includes(21.5)
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true)
+  })
+
   it('refuses a stored address that does not parse, naming the connection and the tag', async () => {
     await expect(call('connections.addTags', { id, tags: [{ name: 'Bad', address: 'DB1.DBW0', dataType: 'REAL' }] })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
