@@ -7,6 +7,7 @@ import { goTo, openWorkstation } from '../steps/app'
 import { screenshotBothThemes } from '../steps/connection-tools'
 import { addDialog, armWrites, connectionPanel, selectConnection, writeTag } from '../steps/connections'
 import { addS7Connection, addS7Tag } from '../steps/s7'
+import { addPen, readoutRow, trendChart } from '../steps/trends'
 
 // Siemens S7 as an engineer meets it: Snap7's own S7 server stands in for the CPU (DB1: REAL 21.5 at byte 0, INT 7 at 4).
 
@@ -85,6 +86,14 @@ test('S7 against Snap7: add the CPU with a preset, type a tag, see its value, wr
   await screenshotBothThemes(page, 's7-write', write)
   await write.getByRole('button', { name: 'Close' }).click()
   await expect(page.locator('[data-tag-value="press-4:Temperature"]')).toContainText('42.5')
+  // The trend of an S7 tag, as for any other.
+  await goTo(page, 'Trends')
+  await addPen(page, 'press-4:Temperature')
+  await expect(trendChart(page)).toBeVisible()
+  await expect(readoutRow(page, 'press-4:Temperature')).toContainText('42.5')
+  await expect(readoutRow(page, 'press-4:Temperature')).toContainText('good')
+  await screenshotBothThemes(page, 's7-trend')
+
   await goTo(page, 'Connections')
   const audit = page.getByRole('table', { name: 'Write audit entries' })
   await expect(audit.getByRole('row').filter({ hasText: 'press-4:Temperature' }).first()).toContainText('DB1.DBD0 (REAL)')
