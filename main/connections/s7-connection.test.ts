@@ -85,6 +85,18 @@ describe('an S7 connection through the workbench (Snap7 server)', () => {
       .toBe(true)
   })
 
+  it('refuses a TSAP that is not one, and one TSAP without the other, saying how to write them', async () => {
+    const base = { protocol: 's7', name: 'LOGO', host: '127.0.0.1', tags: [] }
+    await expect(call('connections.add', { config: { ...base, localTsap: '01.00', remoteTsap: '2.000' } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('a TSAP looks like 01.00 or 0x0100'),
+    })
+    await expect(call('connections.add', { config: { ...base, localTsap: '01.00' } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('give both the local and the remote TSAP, or neither'),
+    })
+  })
+
   it('refuses a stored address that does not parse, naming the connection and the tag', async () => {
     await expect(call('connections.addTags', { id, tags: [{ name: 'Bad', address: 'DB1.DBW0', dataType: 'REAL' }] })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
