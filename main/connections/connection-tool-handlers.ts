@@ -10,12 +10,14 @@ import {
   type TagInfo,
 } from '../../preload/contract'
 import { modbusDriverOf, scanRegisterRange, scanUnitIds, type ScanProgress } from '../connectors/modbus'
+import { checkS7Tag, previewS7TagSource, readS7TagSource, s7Device } from '../connectors/s7'
 import type { Handlers, StreamSink } from '../ipc/handlers'
 import { TAG_CSV_COLUMNS } from '../tags/tag-csv'
 import type { ConnectionManager } from './connection-manager'
 import { convertCsv, previewCsv, readCsvSource } from './tag-csv-import'
 
-// Handlers of connection-tools.ts: tag CSV import/export, Modbus scans and traffic log, OPC UA certificates.
+// Handlers of connection-tools.ts and s7.ts: tag CSV import/export, Modbus scans and traffic log, OPC UA certificates,
+// the S7 CPU's identity and the S7 tag import.
 
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
 
@@ -77,7 +79,31 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
     return { fileName: `tags-${stamp()}.csv`, csv: stringify([[...TAG_CSV_COLUMNS], ...rows]), count: rows.length }
   }
 
+  const previewS7 = async (input: ParsedInputOf<'s7.tagSourcePreview'>) => {
+    const config = manager.config(input.id)
+    if (config.protocol !== 's7')
+      throw new WorkbenchError('INVALID_INPUT', `Connection "${config.name}" is ${config.protocol}: DB sources and PLC tag tables import into S7 connections`)
+    return previewS7TagSource(await readS7TagSource(input.source), new Set(config.tags.map((t) => t.name)), input.dbNumbers)
+  }
+
   return {
+    's7.device': (input: { id: string }) => s7Device(manager.driver(input.id)),
+    's7.checkTag': (input: { address: string; dataType?: string }) => checkS7Tag(input.address, input.dataType),
+    's7.tagSourcePreview': previewS7,
+    's7.tagSourceImport': async (input: ParsedInputOf<'s7.tagSourceImport'>) => {
+      const preview = await previewS7(input)
+      const fresh = preview.tags.filter((t) => !t.taken).map((t) => t.tag)
+      if (fresh.length === 0) {
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `S7 tag import ${preview.fileName}: every tag of the file is already on the connection — nothing was imported`,
+        )
+      }
+      // One update: the connection is rebuilt with every new tag or, on any failure, left as it was.
+      await manager.addTags(input.id, fresh)
+      return { connectionId: input.id, imported: fresh.length, skipped: preview.tags.length - fresh.length + preview.skipped.length }
+    },
+
     'tags.csvPreview': async (input: { source: TagCsvSource; mapping?: TagCsvMapping; connectionId?: string; previewRows?: number }) =>
       previewCsv(await readCsvSource(input.source), { mapping: input.mapping, target: targetConfig(input.connectionId), previewRows: input.previewRows }),
 

@@ -96,6 +96,11 @@ export function toConnectionTag(tag: Tag, target: ConnectionConfig): TargetTag {
   if (target.protocol === 'opcua') {
     return opcuaTagConfigSchema.parse({ ...common, nodeId: tag.address, dataType: tag.dataType, access: tag.access })
   }
+  if (target.protocol === 's7') {
+    throw new Error(
+      `connection "${target.name}" is S7: import a TIA Portal PLC tag table or DB source in its detail (Connections); CSV import fills Modbus and OPC UA connections`,
+    )
+  }
   throw new Error(`connection "${target.name}" is MQTT: map topics to tags in its detail panel; CSV import fills Modbus and OPC UA connections`)
 }
 

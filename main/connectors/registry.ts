@@ -5,6 +5,7 @@ import type { Connector } from './connector'
 import { modbus } from './modbus'
 import { mqtt } from './mqtt'
 import { opcua } from './opcua'
+import { s7 } from './s7'
 import type { ConnectorContext, ProtocolModule, ProtocolTools, SecretFields, ServesKind } from './protocol-module'
 
 export const PROTOCOLS = {
@@ -12,6 +13,7 @@ export const PROTOCOLS = {
   'modbus-rtu': modbus,
   opcua,
   mqtt,
+  s7,
 } satisfies { [K in ConnectionKind]: ServesKind<K> }
 
 /** The module of a configuration's protocol, typed for any configuration (each module only ever sees its own). */

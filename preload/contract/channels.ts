@@ -4,6 +4,7 @@ import { historyExportEventSchema, historyExportInputSchema, historyRequests } f
 import { oeeRequests } from './oee'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
+import { s7Requests } from './s7'
 import { mqttExploreBatchSchema, mqttExploreInputSchema, mqttRequests } from './mqtt-explorer'
 import { visionModelsRequests, visionModelsStreams } from './vision-models'
 import {
@@ -88,6 +89,7 @@ export const channels = {
   ...requests(connectionToolRequests),
   /** Modbus unit-id and register-range scans: progress and results as they come; closing the stream cancels. */
   ...connectionToolStreams,
+  ...requests(s7Requests),
   ...requests(visionRequests),
   /** Progress, then the result: a YOLO export into <dataDir>/vision/exports/, or an anomaly model fitted on the good images. */
   'vision.exportYolo': stream(visionExportInputSchema, visionExportEventSchema),

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { workbenchErrorSchema } from './errors'
 import { connectionStatusSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
 
-// Connections a person adds by hand (Modbus TCP/RTU, OPC UA, MQTT), their tags, armed writes and the audit log.
+// Connections a person adds by hand (Modbus TCP/RTU, OPC UA, MQTT, Siemens S7), their tags, armed writes and the audit log.
 
 const id = z.string().min(1).max(200)
 const name = z.string().trim().min(1).max(120)
@@ -75,6 +75,24 @@ export const mqttTagConfigSchema = z
   })
   .strict()
 export type MqttTagConfig = z.infer<typeof mqttTagConfigSchema>
+
+export const s7TagConfigSchema = z
+  .object({
+    name,
+    /** `DB1.DBD0`, `DB1.DBX6.2`, `MW20`, `I0.0`, `QW80`, or nodes7 style `DB1,REAL0`; the connector checks it when the connection is built. */
+    address: z.string().trim().min(1).max(60),
+    /** Where the tag sits in the tag tree below the connection (a DB source import puts the DB and struct names here). */
+    path: z.array(z.string().trim().min(1).max(120)).max(16).optional(),
+    /** `REAL`, `INT`, `STRING[20]` …; without it the address's width decides (DBX → BOOL, DBW → WORD, DBD → DWORD). */
+    dataType: z.string().trim().min(1).max(40).optional(),
+    access: access.default('read'),
+    unit: text(40).optional(),
+    range: range.optional(),
+    scanRateMs: z.number().int().min(50).max(3_600_000).optional(),
+    description: text(500).optional(),
+  })
+  .strict()
+export type S7TagConfig = z.infer<typeof s7TagConfigSchema>
 
 const tagList = <T extends z.ZodType>(tag: T) => z.array(tag).max(5000).default([])
 const host = z.string().trim().min(1).max(253)
@@ -191,19 +209,52 @@ export const mqttConfigSchema = z
   })
   .strict()
 
-export const connectionConfigSchema = z.union([modbusTcpConfigSchema, modbusRtuConfigSchema, opcuaConfigSchema, mqttConfigSchema])
+/** A TSAP as typed in TIA Portal or LOGO!Soft (`01.00`, `4D.57`) or as a hexadecimal number (`0x0301`). */
+const s7Tsap = z
+  .string()
+  .trim()
+  .regex(/^([0-9a-f]{1,2}\.[0-9a-f]{1,2}|0x[0-9a-f]{1,4})$/i, 'a TSAP looks like 01.00 or 0x0100')
+
+export const S7_CONNECTION_TYPES = ['pg', 'op', 'basic'] as const
+
+export const s7ConfigSchema = z
+  .object({
+    protocol: z.literal('s7'),
+    name,
+    host,
+    port: port.default(102),
+    rack: z.number().int().min(0).max(7).default(0),
+    slot: z.number().int().min(0).max(31).default(1),
+    /** PG (programming device), OP (operator panel) or S7 basic: the CPU keeps separate connection resources per type. */
+    connectionType: z.enum(S7_CONNECTION_TYPES).default('pg'),
+    /** For devices without rack and slot (LOGO!, S7-200 via CP): both TSAPs, which then replace rack and slot. */
+    localTsap: s7Tsap.optional(),
+    remoteTsap: s7Tsap.optional(),
+    /** The PDU size asked for; the CPU may grant less (S7-300/1200: 240). */
+    pduSize: z.number().int().min(240).max(960).default(960),
+    timeoutMs: z.number().int().min(50).max(60_000).default(2000),
+    scanRateMs: z.number().int().min(50).max(3_600_000).default(1000),
+    tags: tagList(s7TagConfigSchema),
+  })
+  .strict()
+  .refine((c) => (c.localTsap === undefined) === (c.remoteTsap === undefined), {
+    message: 'give both the local and the remote TSAP, or neither (then rack and slot decide)',
+    path: ['remoteTsap'],
+  })
+
+export const connectionConfigSchema = z.union([modbusTcpConfigSchema, modbusRtuConfigSchema, opcuaConfigSchema, mqttConfigSchema, s7ConfigSchema])
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>
 export type ConnectionConfigInput = z.input<typeof connectionConfigSchema>
 export type ConnectionKind = ConnectionConfig['protocol']
 
-const tagConfigSchema = z.union([modbusTagConfigSchema, opcuaTagConfigSchema, mqttTagConfigSchema])
+const tagConfigSchema = z.union([modbusTagConfigSchema, opcuaTagConfigSchema, mqttTagConfigSchema, s7TagConfigSchema])
 
 /** A stored connection as it goes back to the UI: secrets are replaced by `has…` flags. */
 export const connectionDetailSchema = z.object({
   id: z.string(),
   /** The configuration without secrets (passwords are blank). */
   config: z.record(z.string(), z.unknown()),
-  kind: z.enum(['modbus-tcp', 'modbus-rtu', 'opcua', 'mqtt']),
+  kind: z.enum(['modbus-tcp', 'modbus-rtu', 'opcua', 'mqtt', 's7']),
   hasSecrets: z.boolean(),
   status: connectionStatusSchema,
   tags: z.array(tagInfoSchema),

@@ -17,7 +17,7 @@ export const tagValueSchema = z.object({
 })
 export type TagValue = z.infer<typeof tagValueSchema>
 
-export const protocolSchema = z.enum(['opcua', 'modbus', 'mqtt'])
+export const protocolSchema = z.enum(['opcua', 'modbus', 'mqtt', 's7'])
 export type Protocol = z.infer<typeof protocolSchema>
 
 export const connectionStateSchema = z.enum(['connecting', 'connected', 'degraded', 'reconnecting', 'disconnected'])

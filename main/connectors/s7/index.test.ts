@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildS7Connector, checkS7Tag, describeS7Tag, S7_SECRET_FIELDS, type S7ConnectionConfig } from './index'
+import { s7ConfigSchema } from '../../../preload/contract'
+import { buildS7Connector, checkS7Tag, describeS7Tag, s7 } from './index'
 import { startSnap7Peer, type Snap7Peer } from './snap7-peer.fixture'
 
 let peer: Snap7Peer
@@ -16,7 +17,7 @@ afterAll(async () => {
 
 describe('the S7 module for the protocol registry', () => {
   it('builds a connector from a stored configuration, TSAPs as typed, tag ids as <connection>:<tag>', async () => {
-    const config: S7ConnectionConfig = {
+    const config = s7ConfigSchema.parse({
       protocol: 's7',
       name: 'Press 4',
       host: '127.0.0.1',
@@ -25,7 +26,7 @@ describe('the S7 module for the protocol registry', () => {
       remoteTsap: '0x0301',
       scanRateMs: 3_600_000,
       tags: [{ name: 'Tonnage', address: 'DB5.DBW2', dataType: 'INT', unit: 't', access: 'read-write' }],
-    }
+    })
     const connector = buildS7Connector('press4', config)
     expect(connector.endpoint).toBe(`s7://127.0.0.1:${peer.port}?localTsap=01.00&remoteTsap=03.01`)
     expect(connector.tags()).toEqual([
@@ -44,11 +45,11 @@ describe('the S7 module for the protocol registry', () => {
     const [value] = await connector.read(['press4:Tonnage'])
     expect(value).toMatchObject({ tagId: 'press4:Tonnage', value: -42, quality: { status: 'good' } })
     await connector.disconnect()
-    expect(S7_SECRET_FIELDS).toEqual([])
+    expect(s7.secrets.split(config)).toEqual({ config, secrets: {} })
   })
 
   it('names the connection and the tag when a stored address does not parse', () => {
-    const config: S7ConnectionConfig = { protocol: 's7', name: 'Press 4', host: 'plc', tags: [{ name: 'Broken', address: 'DB5.DBX0.8' }] }
+    const config = s7ConfigSchema.parse({ protocol: 's7', name: 'Press 4', host: 'plc', tags: [{ name: 'Broken', address: 'DB5.DBX0.8' }] })
     expect(() => buildS7Connector('press4', config)).toThrow('S7 connection "Press 4": tag "Broken": DB5.DBX0.8: bit must be 0–7')
   })
 

@@ -1,5 +1,6 @@
 import type { ConnectionState, ConnectionStatus, TagInfo, TagValue } from '../../../preload/contract'
-import type { Connector, WriteValue } from '../connector'
+import { ConnectionStatusTracker } from '../connection-status'
+import type { Connector, WriteTarget, WriteValue } from '../connector'
 import { AREA_CODES, describeS7Item, parseS7Address, type S7Item } from './s7-address'
 import { byteSize, decodeS7Value, encodeS7Value, formatS7DataType } from './s7-data-types'
 import { describeS7Endpoint, formatS7Endpoint, parseS7Url, resolveS7Endpoint, type S7ConnectionSettings, type S7Endpoint } from './s7-endpoint'
@@ -47,16 +48,6 @@ export interface S7ConnectorOptions {
   trafficLogSize?: number
 }
 
-/** The connection status with S7 as its protocol (the contract's protocol list gains `s7` with the registry). */
-export type S7ConnectionStatus = Omit<ConnectionStatus, 'protocol'> & { protocol: 's7' }
-
-/** The Connector interface with S7's status type; identical to Connector once the contract names the s7 protocol. */
-export type S7ConnectorShape = Omit<Connector, 'protocol' | 'status' | 'onStatus'> & {
-  readonly protocol: 's7'
-  status(): S7ConnectionStatus
-  onStatus(listener: (status: S7ConnectionStatus) => void): () => void
-}
-
 interface Binding {
   tag: S7TagConfig
   item: S7Item
@@ -72,13 +63,12 @@ interface RangeOutcome {
 
 export const DEFAULT_SCAN_RATE_MS = 1000
 
-export class S7Connector implements S7ConnectorShape {
+export class S7Connector implements Connector {
   readonly protocol = 's7' as const
   readonly endpoint: string
   private readonly target: S7Endpoint
   private readonly where: string
-  private current: S7ConnectionStatus
-  private readonly statusListeners = new Set<(status: S7ConnectionStatus) => void>()
+  private readonly tracker: ConnectionStatusTracker
   private readonly bindings = new Map<string, Binding>()
   private readonly rates = new Map<number, string[]>()
   private readonly plans = new Map<number, ReadPlan>()
@@ -104,15 +94,7 @@ export class S7Connector implements S7ConnectorShape {
     this.where = describeS7Endpoint(this.target)
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.traffic = new S7TrafficLog(options.trafficLogSize ?? DEFAULT_TRAFFIC_LOG_SIZE)
-    this.current = {
-      id: options.id,
-      name: options.name,
-      protocol: 's7',
-      endpoint: this.endpoint,
-      state: 'disconnected',
-      since: Date.now(),
-      counters: { messages: 0, errors: 0, reconnects: 0 },
-    }
+    this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 's7', endpoint: this.endpoint })
     const defaultRate = options.defaultScanRateMs ?? DEFAULT_SCAN_RATE_MS
     for (const tag of options.tags) {
       if (this.bindings.has(tag.id)) throw new Error(`S7 connection "${options.name}": tag "${tag.id}" is listed twice`)
@@ -132,10 +114,10 @@ export class S7Connector implements S7ConnectorShape {
     return this.options.id
   }
   state(): ConnectionState {
-    return this.current.state
+    return this.tracker.status.state
   }
-  status(): S7ConnectionStatus {
-    return this.current
+  status(): ConnectionStatus {
+    return this.tracker.status
   }
   tags(): TagInfo[] {
     return [...this.bindings.values()].map(({ tag, item }) => ({
@@ -186,9 +168,8 @@ export class S7Connector implements S7ConnectorShape {
     this.valueListeners.add(listener)
     return () => this.valueListeners.delete(listener)
   }
-  onStatus(listener: (status: S7ConnectionStatus) => void): () => void {
-    this.statusListeners.add(listener)
-    return () => this.statusListeners.delete(listener)
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    return this.tracker.onChange(listener)
   }
 
   /** Opens the link and starts polling; when the CPU is unreachable it keeps retrying with backoff. */
@@ -253,6 +234,32 @@ export class S7Connector implements S7ConnectorShape {
     }
   }
 
+  /** Where a write to the tag lands: what the person confirms, and what must not change before the commit. */
+  writeTarget(tagId: string): WriteTarget {
+    const { tag, item } = this.requireBinding(tagId)
+    const { host, port, localTsap, remoteTsap } = this.target
+    return {
+      address: describeS7Item(item),
+      fingerprint: JSON.stringify({
+        connection: this.options.id,
+        endpoint: { host, port, localTsap, remoteTsap },
+        area: item.area,
+        db: item.db,
+        offset: item.offset,
+        bit: item.bit ?? null,
+        dataType: formatS7DataType(item.dataType),
+        access: tag.access ?? 'read',
+      }),
+    }
+  }
+
+  /** The value reading the tag returns after a write of `value`: encoded and decoded as the CPU stores it (REAL as float32). */
+  readBackOf(tagId: string, value: WriteValue): TagValue['value'] {
+    const { item } = this.requireBinding(tagId)
+    // A BOOL encodes as one byte holding the bit at position 0, wherever the tag's bit is.
+    return decodeS7Value(encodeS7Value(value, item.dataType), item.dataType, 0)
+  }
+
   private requireBinding(tagId: string): Binding {
     const binding = this.bindings.get(tagId)
     if (!binding) throw new Error(`S7 connection "${this.options.name}": no tag "${tagId}" on this connection`)
@@ -262,7 +269,7 @@ export class S7Connector implements S7ConnectorShape {
   private requireSession(what: string): S7Session {
     const session = this.session
     if (!session?.isOpen) {
-      throw new S7RequestError(`S7 ${this.where}: cannot ${what}, the connection is ${this.current.state} — wait for it to reconnect`, 'disconnected')
+      throw new S7RequestError(`S7 ${this.where}: cannot ${what}, the connection is ${this.tracker.status.state} — wait for it to reconnect`, 'disconnected')
     }
     return session
   }
@@ -282,7 +289,7 @@ export class S7Connector implements S7ConnectorShape {
     try {
       session = await S7Session.open(this.target, { timeoutMs: this.timeoutMs, counters: this.counterSet, traffic: this.traffic })
     } catch (error) {
-      this.current.counters.errors++
+      this.tracker.count('errors')
       if (this.wanted) this.scheduleReconnect((error as Error).message)
       return
     }
@@ -310,7 +317,7 @@ export class S7Connector implements S7ConnectorShape {
     if (this.session !== session) return
     this.session = undefined
     this.stopPolling()
-    this.current.counters.errors++
+    this.tracker.count('errors')
     // Last values stay, marked stale and bad, so screens keep showing what was last known.
     const now = Date.now()
     const stale = [...this.lastValues.values()].map((v) => ({ ...v, quality: { status: 'bad' as const, reason }, receiveTime: now, stale: true }))
@@ -334,7 +341,7 @@ export class S7Connector implements S7ConnectorShape {
         } catch (error) {
           // A reply we could not make sense of fails this cycle only; the next one tries again.
           if (this.session !== session) return
-          this.current.counters.errors++
+          this.tracker.count('errors')
           this.settle(`cycle@${rateMs}`, `S7 ${this.where}: poll cycle failed: ${(error as Error).message}`)
         }
         const durationMs = performance.now() - started
@@ -452,7 +459,7 @@ export class S7Connector implements S7ConnectorShape {
         values.push(this.record({ tagId, value, quality: { status: 'good' }, sourceTime: receiveTime, receiveTime, stale: false }))
       }
     }
-    if (polling) this.current.counters.messages += plan.requests.length
+    if (polling) this.tracker.count('messages', plan.requests.length)
     return values
   }
 
@@ -501,23 +508,14 @@ export class S7Connector implements S7ConnectorShape {
   private settle(key: string, failure?: string): void {
     if (failure === undefined) this.failing.delete(key)
     else this.failing.set(key, failure)
-    if (this.current.state !== 'connected' && this.current.state !== 'degraded') return
+    const state = this.tracker.status.state
+    if (state !== 'connected' && state !== 'degraded') return
     if (this.failing.size === 0) this.setState('connected')
     else this.setState('degraded', failure ?? [...this.failing.values()].at(-1))
   }
 
   private setState(state: ConnectionState, lastError?: string): void {
-    const previous = this.current
-    if (state === previous.state && lastError === previous.lastError) return
-    const reconnects = previous.counters.reconnects + (state === 'reconnecting' && previous.state !== 'reconnecting' ? 1 : 0)
-    this.current = {
-      ...previous,
-      state,
-      lastError: lastError ?? (state === 'connected' ? undefined : previous.lastError),
-      since: state === previous.state ? previous.since : Date.now(),
-      counters: { ...previous.counters, reconnects },
-    }
-    for (const listener of this.statusListeners) listener(this.current)
+    this.tracker.set(state, lastError)
   }
 
   private emit(values: TagValue[]): void {

@@ -4,9 +4,10 @@ import type { ConnectionConfigInput, DiscoveredEndpointInfo } from '../../../../
 import { useClient } from '../../app/client-context'
 import { DEFAULT_MQTT_SETTINGS, MqttConnectionFields, mqttConfigOf } from './MqttConnectionFields'
 import { queryKey } from '../../bridge/queries'
+import { DEFAULT_S7_SETTINGS, S7ConnectionFields, s7ConfigOf } from './S7ConnectionFields'
 
 type Kind = ConnectionConfigInput['protocol']
-const KIND_NAMES: Record<Kind, string> = { 'modbus-tcp': 'Modbus TCP', 'modbus-rtu': 'Modbus RTU (serial)', opcua: 'OPC UA', mqtt: 'MQTT' }
+const KIND_NAMES: Record<Kind, string> = { 'modbus-tcp': 'Modbus TCP', 'modbus-rtu': 'Modbus RTU (serial)', opcua: 'OPC UA', mqtt: 'MQTT', s7: 'Siemens S7' }
 
 function Field({ label, children }: { label: string; children: React.ReactNode }): React.JSX.Element {
   return (
@@ -38,6 +39,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [mqtt, setMqtt] = useState(DEFAULT_MQTT_SETTINGS)
+  const [s7, setS7] = useState(DEFAULT_S7_SETTINGS)
 
   const discover = useMutation({ mutationFn: () => client.call('connections.discover', { endpointUrl: endpointUrl.trim() }), onSuccess: setEndpoints })
 
@@ -57,6 +59,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
         identity: identity === 'username' ? { kind: 'username', username, password } : { kind: 'anonymous' },
       }
     }
+    if (kind === 's7') return s7ConfigOf(n, s7)
     return mqttConfigOf(n, mqtt)
   }
 
@@ -174,6 +177,7 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
             </>
           )}
           {kind === 'mqtt' && <MqttConnectionFields value={mqtt} onChange={setMqtt} />}
+          {kind === 's7' && <S7ConnectionFields value={s7} onChange={setS7} />}
           {kind === 'opcua' && identity === 'username' && (
             <>
               <Field label="User name">

@@ -6,6 +6,9 @@ import { formatThumbprint } from './CertificateManager'
 import { ModbusTools } from './ModbusTools'
 import { ModbusTagForm } from './ModbusTagForm'
 import { MqttSettingsButton } from './MqttSettingsDialog'
+import { S7CpuIdentity } from './S7CpuIdentity'
+import { S7TagForm } from './S7TagForm'
+import { S7TagImport } from './S7TagImport'
 import { SparkplugNodes } from './SparkplugNodes'
 import { formatCountdown, useCountdown } from './use-armed'
 import { queryKey } from '../../bridge/queries'
@@ -143,6 +146,7 @@ export function ConnectionDetailPanel({
       )}
       <UntrustedCertificate detail={detail} />
       <ArmToggle detail={detail} armedUntil={armedUntil} />
+      {detail.kind === 's7' && <S7CpuIdentity detail={detail} />}
       <h3>Tags</h3>
       {detail.tags.length === 0 ? (
         <p className="muted">No tags yet.</p>
@@ -186,6 +190,12 @@ export function ConnectionDetailPanel({
         <BrowseTree connectionId={detail.id} tagNodeIds={new Set(detail.tags.map((t) => t.address))} />
       )}
       {isModbus && <ModbusTagForm connectionId={detail.id} />}
+      {detail.kind === 's7' && (
+        <>
+          <S7TagForm connectionId={detail.id} />
+          <S7TagImport connectionId={detail.id} />
+        </>
+      )}
       <SparkplugNodes detail={detail} />
       {isModbus && <ModbusTools detail={detail} />}
     </section>

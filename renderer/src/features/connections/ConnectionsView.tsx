@@ -11,7 +11,7 @@ import { useArmed } from './use-armed'
 import './connections.css'
 import { useChannelQuery } from '../../bridge/queries'
 
-const PROTOCOL_NAMES = { opcua: 'OPC UA', modbus: 'Modbus', mqtt: 'MQTT' } as const
+const PROTOCOL_NAMES = { opcua: 'OPC UA', modbus: 'Modbus', mqtt: 'MQTT', s7: 'S7' } as const
 
 export function ConnectionsView(): React.JSX.Element {
   const connections = useConnectionStatus()
