@@ -91,7 +91,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     unregister: (id) => {
       // A removed connection records nothing more: its tags get a "no data" mark instead of their last value held.
       const removed = connectors.get(id)
-      if (removed) historian.endRecording(removed.tags().map((t) => t.id), `connection ${removed.status().name} removed`)
+      if (removed)
+        historian.endRecording(
+          removed.tags().map((t) => t.id),
+          `connection ${removed.status().name} removed`,
+        )
       connectors.delete(id)
     },
     connector: (id) => connectors.get(id),

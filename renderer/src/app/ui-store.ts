@@ -48,7 +48,6 @@ export const useUi = create<UiState>((set) => ({
       return { theme }
     }),
   selectTag: (selectedTagId) => set({ selectedTagId }),
-  pushNotice: (notice) =>
-    set((state) => (state.notices.some((n) => n.id === notice.id) ? state : { notices: [...state.notices.slice(-4), notice] })),
+  pushNotice: (notice) => set((state) => (state.notices.some((n) => n.id === notice.id) ? state : { notices: [...state.notices.slice(-4), notice] })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
 }))
