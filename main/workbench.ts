@@ -87,6 +87,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 
   const connectivity = openConnectivity({
     ...options,
+    onNotice: (level, message) => notices.post(level, message, 'SECRETS_UNREADABLE'),
     register: addConnector,
     unregister: (id) => {
       // A removed connection records nothing more: its tags get a "no data" mark instead of their last value held.

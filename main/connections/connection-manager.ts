@@ -27,6 +27,8 @@ export interface ConnectionManagerOptions {
   unregister(id: string): void
   /** Told after a connection's configuration changed, it was removed or disconnected: its prepared writes are void. */
   onChanged?(id: string, change: string): void
+  /** Tells the person something about the stored connections (e.g. a password sealed by another host). */
+  onNotice?(level: 'warning' | 'error', message: string): void
   /** Ids used elsewhere (the demo plant feed), so a new connection does not take one. */
   isTaken?(id: string): boolean
 }
@@ -56,6 +58,13 @@ export class ConnectionManager {
   load(): void {
     let rewritten = false
     for (const stored of this.store.list()) {
+      if (stored.secretsUnreadable !== undefined) {
+        // Still listed and usable where it needs no secret; its password stays sealed for the host that can open it.
+        this.options.onNotice?.(
+          'warning',
+          `Connection "${stored.config.name}": its saved password could not be opened here (${stored.secretsUnreadable}) — it connects without it; enter the password again in Edit settings, or open the data folder in the desktop app`,
+        )
+      }
       const config = moveUrlCredentials(stored.config, 'keep-fields')
       if (config !== stored.config) {
         this.store.save(stored.id, config)

@@ -6,6 +6,8 @@ import type { Database } from './workbench-db'
 export interface StoredConnection {
   id: string
   config: ConnectionConfig
+  /** Why the sealed secrets could not be opened here (sealed by another host, e.g. the desktop app's safeStorage); the config then has none. */
+  secretsUnreadable?: string
 }
 
 interface Row {
@@ -38,7 +40,9 @@ export class ConnectionStore {
     const previous = this.get(id)
     const split = splitSecrets(config)
     const secrets: ConnectionSecrets = { ...(previous ? splitSecrets(previous.config).secrets : {}), ...split.secrets }
-    const sealed = Object.keys(secrets).length === 0 ? null : this.box.seal(JSON.stringify(secrets))
+    // Secrets this host cannot open stay sealed as they are unless new ones replace them: nothing is lost by an edit here.
+    const keepUnreadable = previous?.secretsUnreadable !== undefined && Object.keys(split.secrets).length === 0
+    const sealed = keepUnreadable ? this.sealedOf(id) : Object.keys(secrets).length === 0 ? null : this.box.seal(JSON.stringify(secrets))
     const now = Date.now()
     this.db
       .prepare(
@@ -59,9 +63,17 @@ export class ConnectionStore {
     return this.db.prepare('DELETE FROM connections WHERE id = ?').run(id).changes > 0
   }
 
+  private sealedOf(id: string): string | null {
+    return this.db.prepare<{ sealed_secrets: string | null }>('SELECT sealed_secrets FROM connections WHERE id = ?').get(id)?.sealed_secrets ?? null
+  }
+
   private fromRow(row: Row): StoredConnection {
     const config = connectionConfigSchema.parse(JSON.parse(row.config_json))
-    const secrets = row.sealed_secrets ? (JSON.parse(this.box.open(row.sealed_secrets)) as ConnectionSecrets) : {}
-    return { id: row.id, config: joinSecrets(config, secrets) }
+    if (!row.sealed_secrets) return { id: row.id, config }
+    try {
+      return { id: row.id, config: joinSecrets(config, JSON.parse(this.box.open(row.sealed_secrets)) as ConnectionSecrets) }
+    } catch (error) {
+      return { id: row.id, config, secretsUnreadable: error instanceof Error ? error.message : String(error) }
+    }
   }
 }

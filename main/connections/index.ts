@@ -25,6 +25,7 @@ export function openConnectivity(options: {
   register(connector: Connector): void
   unregister(id: string): void
   connector(id: string): Connector | undefined
+  onNotice?(level: 'warning' | 'error', message: string): void
 }): Connectivity {
   const db = openWorkbenchDb(options.dataDir)
   const audit = new WriteAuditLog(db)
@@ -36,6 +37,7 @@ export function openConnectivity(options: {
     unregister: options.unregister,
     isTaken: (id) => options.connector(id) !== undefined,
     onChanged: (id, change) => guard.cancelPending(id, change),
+    onNotice: options.onNotice,
   })
   const guard = new WriteGuard({ audit, connector: options.connector, user: options.user ?? safeUser() })
   manager.load()

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mqttConfigSchema } from '../../preload/contract'
+import { ConnectionManager } from '../connections/connection-manager'
 import { ConnectionStore } from '../connections/connection-store'
 import { desktopSecretBox, SafeStorageSecretBox, type SafeStorageLike } from './safe-storage-secret-box'
 import { KeyFileSecretBox } from './secret-box'
@@ -93,10 +94,41 @@ describe('SafeStorageSecretBox, with a faked safeStorage (no Electron binary on 
     expect(sealedColumn().startsWith('safestorage1:')).toBe(true)
     expect(desktop.get('edge')?.config).toMatchObject({ name: 'Edge broker (renamed)', password: PASSWORD })
 
-    // The key file alone no longer opens it, and says why.
-    expect(() => new ConnectionStore(db, keyFileBox).get('edge')).toThrow(
-      /sealed by the desktop app with the operating system's key store.*open this data folder in the desktop app/,
-    )
+    // The key file alone no longer opens it, and says why; the connection itself still loads.
+    const browserMode = new ConnectionStore(db, keyFileBox).get('edge')
+    expect(browserMode?.config).toMatchObject({ name: 'Edge broker (renamed)' })
+    expect(browserMode?.config).not.toHaveProperty('password')
+    expect(browserMode?.secretsUnreadable).toMatch(/sealed by the desktop app with the operating system's key store.*open this data folder in the desktop app/)
+  })
+
+  it('a data folder the desktop app sealed still opens in browser mode: the connection is listed without its password, a notice says why, and an edit there keeps the sealed password', async () => {
+    const dir = dataFolder()
+    const safeStorage = fakeSafeStorage()
+    const keyFileBox = KeyFileSecretBox.inDataDir(dir)
+    const db = openWorkbenchDb(dir)
+    dbs.push(db)
+    new ConnectionStore(db, new SafeStorageSecretBox(safeStorage, keyFileBox)).save('edge', config)
+
+    const notices: string[] = []
+    const manager = new ConnectionManager({
+      db,
+      box: keyFileBox,
+      dataDir: dir,
+      register: () => undefined,
+      unregister: () => undefined,
+      onNotice: (_level, message) => notices.push(message),
+    })
+    manager.load()
+    expect(manager.list().map((c) => c.config.name)).toEqual(['Edge broker'])
+    expect(notices.join('\n')).toMatch(/Connection "Edge broker": its saved password could not be opened here .*enter the password again/)
+    await manager.update('edge', { ...manager.config('edge'), name: 'Edge broker (browser)' } as typeof config)
+    await manager.close()
+
+    // Back in the desktop app the password is still there.
+    expect(new ConnectionStore(db, new SafeStorageSecretBox(safeStorage, keyFileBox)).get('edge')?.config).toMatchObject({
+      name: 'Edge broker (browser)',
+      password: PASSWORD,
+    })
   })
 })
 
