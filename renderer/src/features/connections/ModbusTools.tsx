@@ -1,6 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { MODBUS_BYTE_ORDERS, MODBUS_DATA_TYPES, type ConnectionDetail, type EventOf, type ModbusTraffic } from '../../../../preload/contract'
+import {
+  MODBUS_BYTE_ORDERS,
+  MODBUS_DATA_TYPES,
+  type ConnectionDetail,
+  type EventOf,
+  type InputOf,
+  type LongTaskProgress,
+  type ModbusTraffic,
+} from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 import { decodeRegister, modicon, type ModbusTableName, type ScanValue } from './register-decoding'
@@ -16,11 +24,52 @@ const TABLES: { value: ModbusTableName; label: string }[] = [
   { value: 'di', label: 'Discrete inputs (FC2, 1xxxx)' },
 ]
 
-interface Progress {
-  done: number
-  total: number
-  rate: number
-  etaMs: number | null
+type Progress = Omit<LongTaskProgress, 'kind'>
+type ScanChannel = 'modbus.scanRange' | 'modbus.scanUnits'
+
+/**
+ * One scan as a person runs it: start (the previous one closes), progress with rate and ETA, events as they come, the
+ * final event, cancel (button or Esc), and the stream closed when the panel goes away. Shared by the register and unit scans.
+ */
+function useScan<K extends ScanChannel>(channel: K) {
+  const client = useClient()
+  const close = useRef<() => void>(undefined)
+  const [running, setRunning] = useState(false)
+  const [progress, setProgress] = useState<Progress>()
+  useEffect(() => () => close.current?.(), [])
+  const start = (
+    input: InputOf<K>,
+    total: number,
+    on: { event(event: Exclude<EventOf<K>, { kind: 'progress' }>): void; failed(message: string): void },
+  ): void => {
+    close.current?.()
+    setProgress({ done: 0, total, rate: 0, etaMs: null })
+    setRunning(true)
+    close.current = client.subscribe(
+      channel,
+      input,
+      (received) => {
+        // Both scan streams end with { kind: 'done' } and report progress the same way.
+        const { kind } = received as { kind: string }
+        if (kind === 'progress') return setProgress(received as LongTaskProgress)
+        on.event(received as Exclude<EventOf<K>, { kind: 'progress' }>)
+        if (kind === 'done') {
+          setRunning(false)
+          close.current = undefined
+        }
+      },
+      (failure) => {
+        if (failure) on.failed(failure.message)
+        setRunning(false)
+      },
+    )
+  }
+  const cancel = (): void => {
+    close.current?.()
+    close.current = undefined
+    setRunning(false)
+  }
+  return { running, progress, start, cancel }
 }
 
 function ScanProgress({ progress, label, unit }: { progress: Progress; label: string; unit: string }): React.JSX.Element {
@@ -63,8 +112,7 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
   const [start, setStart] = useState('0')
   const [count, setCount] = useState('100')
   const [unitId, setUnitId] = useState(defaultUnit)
-  const [running, setRunning] = useState(false)
-  const [progress, setProgress] = useState<Progress>()
+  const { running, progress, start: startScan, cancel: stopScan } = useScan('modbus.scanRange')
   const [values, setValues] = useState<Map<number, ScanValue>>(new Map())
   const [scanned, setScanned] = useState<{ table: ModbusTableName; unitId: number }>()
   const [summary, setSummary] = useState<Extract<RangeEvent, { kind: 'done' }>>()
@@ -73,9 +121,6 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
   const [dataType, setDataType] = useState<(typeof MODBUS_DATA_TYPES)[number]>('uint16')
   const [byteOrder, setByteOrder] = useState<(typeof MODBUS_BYTE_ORDERS)[number]>('ABCD')
   const [prefix, setPrefix] = useState('')
-  const close = useRef<() => void>(undefined)
-  useEffect(() => () => close.current?.(), [])
-
   const parsedStart = parseStart(start, table)
   const parsedCount = numberField(count, 1, 65536)
   const parsedUnit = numberField(unitId, 0, 255)
@@ -89,7 +134,6 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
 
   const run = () => {
     if (invalid || !parsedStart || !parsedCount || parsedUnit === undefined) return
-    close.current?.()
     const collected = new Map<number, ScanValue>()
     setValues(new Map())
     setSelected(new Set())
@@ -97,38 +141,30 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
     setError(undefined)
     setTable(parsedStart.table)
     setScanned({ table: parsedStart.table, unitId: parsedUnit })
-    setProgress({ done: 0, total: parsedCount, rate: 0, etaMs: null })
-    setRunning(true)
     let flush: number | undefined
     const publish = () => {
       flush = undefined
       setValues(new Map(collected))
     }
-    close.current = client.subscribe(
-      'modbus.scanRange',
+    startScan(
       { id: detail.id, unitId: parsedUnit, table: parsedStart.table, start: parsedStart.offset, count: Math.min(parsedCount, 65536 - parsedStart.offset) },
-      (event) => {
-        if (event.kind === 'progress') setProgress(event)
-        else if (event.kind === 'data') {
-          event.values.forEach((v, i) => collected.set(event.offset + i, v))
-          flush ??= window.setTimeout(publish, 100)
-        } else {
-          publish()
-          setSummary(event)
-          setRunning(false)
-          close.current = undefined
-        }
-      },
-      (failure) => {
-        if (failure) setError(failure.message)
-        setRunning(false)
+      parsedCount,
+      {
+        event: (event) => {
+          if (event.kind === 'data') {
+            event.values.forEach((v, i) => collected.set(event.offset + i, v))
+            flush ??= window.setTimeout(publish, 100)
+          } else {
+            publish()
+            setSummary(event)
+          }
+        },
+        failed: setError,
       },
     )
   }
   const cancel = () => {
-    close.current?.()
-    close.current = undefined
-    setRunning(false)
+    stopScan()
     setError('Cancelled — the results so far are shown')
   }
 
@@ -346,18 +382,14 @@ function RegisterScan({ detail }: { detail: ConnectionDetail }): React.JSX.Eleme
 type UnitEvent = Extract<EventOf<'modbus.scanUnits'>, { kind: 'unit' }>
 
 function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
-  const client = useClient()
   const [from, setFrom] = useState('1')
   const [to, setTo] = useState('247')
   const [timeoutMs, setTimeoutMs] = useState('200')
   const [probe, setProbe] = useState('40001')
-  const [running, setRunning] = useState(false)
-  const [progress, setProgress] = useState<Progress>()
+  const { running, progress, start: startScan, cancel: stopScan } = useScan('modbus.scanUnits')
   const [results, setResults] = useState<UnitEvent[]>([])
   const [message, setMessage] = useState<string>()
   const [failed, setFailed] = useState(false)
-  const close = useRef<() => void>(undefined)
-  useEffect(() => () => close.current?.(), [])
   const f = numberField(from, 0, 255)
   const t = numberField(to, 0, 255)
   const ms = numberField(timeoutMs, 20, 10_000)
@@ -372,37 +404,22 @@ function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
           : undefined
   const run = () => {
     if (invalid) return
-    close.current?.()
     setResults([])
     setMessage(undefined)
     setFailed(false)
-    setProgress({ done: 0, total: t! - f! + 1, rate: 0, etaMs: null })
-    setRunning(true)
-    close.current = client.subscribe(
-      'modbus.scanUnits',
-      { id: detail.id, from: f, to: t, timeoutMs: ms, table: probeAddress!.table, offset: probeAddress!.offset },
-      (event) => {
-        if (event.kind === 'progress') setProgress(event)
-        else if (event.kind === 'unit') setResults((r) => [...r, event])
-        else {
-          setMessage(event.found.length === 0 ? 'No unit answered.' : `Found unit ${event.found.join(', ')}`)
-          setRunning(false)
-          close.current = undefined
-        }
+    startScan({ id: detail.id, from: f, to: t, timeoutMs: ms, table: probeAddress!.table, offset: probeAddress!.offset }, t! - f! + 1, {
+      event: (event) => {
+        if (event.kind === 'unit') setResults((r) => [...r, event])
+        else setMessage(event.found.length === 0 ? 'No unit answered.' : `Found unit ${event.found.join(', ')}`)
       },
-      (error) => {
-        if (error) {
-          setFailed(true)
-          setMessage(error.message)
-        }
-        setRunning(false)
+      failed: (message) => {
+        setFailed(true)
+        setMessage(message)
       },
-    )
+    })
   }
   const cancel = () => {
-    close.current?.()
-    close.current = undefined
-    setRunning(false)
+    stopScan()
     setMessage('Cancelled — the units found so far are listed')
   }
   const found = results.filter((r) => r.status !== 'silent')
