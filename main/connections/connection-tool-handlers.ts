@@ -2,16 +2,15 @@ import { stringify } from 'csv-stringify/sync'
 import {
   WorkbenchError,
   type EventOf,
-  type ModbusRangeScanEvent,
-  type ModbusUnitScanEvent,
   type ParsedInputOf,
   type TagCsvMapping,
   type TagCsvSource,
   type TagInfo,
 } from '../../preload/contract'
-import { modbusDriverOf, scanRegisterRange, scanUnitIds, type ScanProgress } from '../connectors/modbus'
+import { modbusDriverOf, scanRegisterRange, scanUnitIds } from '../connectors/modbus'
 import { checkS7Tag, previewS7TagSource, readS7TagSource, s7Device } from '../connectors/s7'
 import type { Handlers, StreamSink } from '../ipc/handlers'
+import { longTask, progressReporter } from '../ipc/long-task'
 import { TAG_CSV_COLUMNS } from '../tags/tag-csv'
 import type { ConnectionManager } from './connection-manager'
 import { convertCsv, previewCsv, readCsvSource } from './tag-csv-import'
@@ -20,22 +19,6 @@ import { convertCsv, previewCsv, readCsvSource } from './tag-csv-import'
 // the S7 CPU's identity and the S7 tag import.
 
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
-
-function progressEvent(p: ScanProgress): { kind: 'progress'; done: number; total: number; rate: number; etaMs: number | null } {
-  return { kind: 'progress', done: p.done, total: p.total, rate: p.rate, etaMs: Number.isFinite(p.etaMs) ? p.etaMs : null }
-}
-
-/** At most one progress event per 100 ms, so a fast scan does not flood the renderer. */
-function throttled(emit: (p: ScanProgress) => void): (p: ScanProgress) => void {
-  let last = 0
-  return (p) => {
-    const now = Date.now()
-    if (now - last >= 100 || p.done === p.total) {
-      last = now
-      emit(p)
-    }
-  }
-}
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -150,57 +133,55 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
       return { ok: true as const }
     },
 
-    'modbus.scanUnits': (input: ParsedInputOf<'modbus.scanUnits'>, sink: StreamSink<EventOf<'modbus.scanUnits'>>) => {
-      const abort = new AbortController()
-      const emit = (event: ModbusUnitScanEvent) => sink.emit(event)
-      void (async () => {
-        const session = modbusDriverOf(manager.driver(input.id)).scanSession()
-        let reported = 0
-        const report = await scanUnitIds(session, {
-          from: input.from,
-          to: input.to,
-          timeoutMs: input.timeoutMs,
-          probe: { table: input.table, offset: input.offset },
-          signal: abort.signal,
-          onProgress: throttled((p) => emit(progressEvent(p))),
-          onResult: (result) => {
-            reported++
-            emit({ kind: 'unit', ...result })
-          },
-        })
-        for (const result of report.results.slice(reported)) emit({ kind: 'unit', ...result })
-        emit({ kind: 'done', found: report.found, cancelled: report.cancelled })
-        sink.end()
-      })().catch((error: unknown) => sink.end(new WorkbenchError('UNAVAILABLE', `Modbus unit scan on ${input.id}: ${describeError(error)}`)))
-      return () => abort.abort()
-    },
+    'modbus.scanUnits': (input: ParsedInputOf<'modbus.scanUnits'>, sink: StreamSink<EventOf<'modbus.scanUnits'>>) =>
+      longTask(
+        sink,
+        async (signal) => {
+          const session = modbusDriverOf(manager.driver(input.id)).scanSession()
+          let reported = 0
+          const report = await scanUnitIds(session, {
+            from: input.from,
+            to: input.to,
+            timeoutMs: input.timeoutMs,
+            probe: { table: input.table, offset: input.offset },
+            signal,
+            onProgress: progressReporter(sink, { intervalMs: 100 }),
+            onResult: (result) => {
+              reported++
+              sink.emit({ kind: 'unit', ...result })
+            },
+          })
+          for (const result of report.results.slice(reported)) sink.emit({ kind: 'unit', ...result })
+          return { kind: 'done' as const, found: report.found, cancelled: report.cancelled }
+        },
+        { describeFailure: (error) => new WorkbenchError('UNAVAILABLE', `Modbus unit scan on ${input.id}: ${describeError(error)}`) },
+      ),
 
-    'modbus.scanRange': (input: ParsedInputOf<'modbus.scanRange'>, sink: StreamSink<EventOf<'modbus.scanRange'>>) => {
-      const abort = new AbortController()
-      const emit = (event: ModbusRangeScanEvent) => sink.emit(event)
-      void (async () => {
-        const session = modbusDriverOf(manager.driver(input.id)).scanSession()
-        const report = await scanRegisterRange(session, {
-          unitId: input.unitId,
-          table: input.table,
-          from: input.start,
-          to: input.start + input.count - 1,
-          blockSize: input.blockSize,
-          timeoutMs: input.timeoutMs,
-          signal: abort.signal,
-          onProgress: throttled((p) => emit(progressEvent(p))),
-          onData: (offset, data) => emit({ kind: 'data', offset, values: [...data] }),
-        })
-        emit({
-          kind: 'done',
-          answered: report.answered,
-          rejected: report.rejected,
-          cancelled: report.cancelled,
-          ranges: report.ranges.map((r) => ({ from: r.from, to: r.to, status: r.status })),
-        })
-        sink.end()
-      })().catch((error: unknown) => sink.end(new WorkbenchError('UNAVAILABLE', `Modbus register scan on ${input.id}: ${describeError(error)}`)))
-      return () => abort.abort()
-    },
+    'modbus.scanRange': (input: ParsedInputOf<'modbus.scanRange'>, sink: StreamSink<EventOf<'modbus.scanRange'>>) =>
+      longTask(
+        sink,
+        async (signal) => {
+          const session = modbusDriverOf(manager.driver(input.id)).scanSession()
+          const report = await scanRegisterRange(session, {
+            unitId: input.unitId,
+            table: input.table,
+            from: input.start,
+            to: input.start + input.count - 1,
+            blockSize: input.blockSize,
+            timeoutMs: input.timeoutMs,
+            signal,
+            onProgress: progressReporter(sink, { intervalMs: 100 }),
+            onData: (offset, data) => sink.emit({ kind: 'data', offset, values: [...data] }),
+          })
+          return {
+            kind: 'done' as const,
+            answered: report.answered,
+            rejected: report.rejected,
+            cancelled: report.cancelled,
+            ranges: report.ranges.map((r) => ({ from: r.from, to: r.to, status: r.status })),
+          }
+        },
+        { describeFailure: (error) => new WorkbenchError('UNAVAILABLE', `Modbus register scan on ${input.id}: ${describeError(error)}`) },
+      ),
   } satisfies Partial<Handlers>
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HistoryBuckets, HistoryExportEvent, HistoryRaw, HistorianStatsInfo, RetentionSettings, TagRecording } from '../../../preload/contract'
 import type { Handlers, StreamSink } from '../../ipc/handlers'
+import { longTask, progressReporter } from '../../ipc/long-task'
 import type { ThreadedHistorian } from './threaded-historian'
 
 const nullable = (values: Float64Array): (number | null)[] => Array.from(values, (v) => (Number.isFinite(v) ? v : null))
@@ -21,35 +22,18 @@ export function historyHandlers(historian: HistoryStore, exportsDir: string) {
       input: { tagIds: string[]; from: number; to: number; format: keyof typeof EXTENSIONS },
       sink: StreamSink<HistoryExportEvent>,
     ): (() => void) => {
-      const cancel = new AbortController()
       mkdirSync(exportsDir, { recursive: true })
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
       const file = join(exportsDir, `history-${stamp}-${input.format}.${EXTENSIONS[input.format]}`)
-      let lastProgress = 0
-      historian
-        .exportRange({
-          ...input,
-          out: file,
-          signal: cancel.signal,
-          onProgress: (p) => {
-            // A few progress events a second are plenty for a progress bar.
-            if (Date.now() - lastProgress < 200 && p.done < p.total) return
-            lastProgress = Date.now()
-            sink.emit({
-              kind: 'progress',
-              done: p.done,
-              total: p.total,
-              rate: Number.isFinite(p.rate) ? p.rate : 0,
-              etaMs: Number.isFinite(p.etaMs) ? p.etaMs : 0,
-            })
-          },
-        })
-        .then((result) => {
-          sink.emit({ kind: 'done', file, ...result })
-          sink.end()
-        })
-        .catch((error: unknown) => sink.end(cancel.signal.aborted ? { code: 'CANCELLED', message: 'Export cancelled; the partial file was removed' } : error))
-      return () => cancel.abort()
+      return longTask(
+        sink,
+        async (signal) => ({
+          kind: 'done' as const,
+          file,
+          ...(await historian.exportRange({ ...input, out: file, signal, onProgress: progressReporter(sink, { intervalMs: 200 }) })),
+        }),
+        { cancelledMessage: 'Export cancelled; the partial file was removed' },
+      )
     },
     'history.buckets': async (input: { tagIds: string[]; from: number; to: number; buckets: number }): Promise<HistoryBuckets[]> =>
       (await historian.queryBuckets(input.tagIds, input.from, input.to, input.buckets)).map((series) => ({
