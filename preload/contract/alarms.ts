@@ -1,0 +1,215 @@
+import { z } from 'zod'
+import { tagIdSchema } from './schemas'
+
+const DAY_MS = 86_400_000
+const durationMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(30 * DAY_MS)
+
+/** What makes a rule's condition true (the alarm itself then follows the delays and the state machine). */
+export const alarmConditionSchema = z.discriminatedUnion('kind', [
+  /** Active above `limit`; back to normal only below `limit - deadband` (OPC UA Part 9 AlarmDeadband). */
+  z.object({ kind: z.literal('high'), limit: z.number(), deadband: z.number().min(0).default(0) }).strict(),
+  /** Active below `limit`; back to normal only above `limit + deadband`. */
+  z.object({ kind: z.literal('low'), limit: z.number(), deadband: z.number().min(0).default(0) }).strict(),
+  /** Active while the change over each `windowMs` exceeds `perSecond` (units per second) in the given direction. */
+  z
+    .object({
+      kind: z.literal('rateOfChange'),
+      perSecond: z.number().positive('the rate limit must be above 0'),
+      windowMs: z.number().int().min(100).max(DAY_MS).default(1_000),
+      direction: z.enum(['rising', 'falling', 'either']).default('either'),
+    })
+    .strict(),
+  /** Active when no value has arrived for `afterMs`, or the connection marked the tag stale. */
+  z.object({ kind: z.literal('stale'), afterMs: z.number().int().min(100).max(DAY_MS) }).strict(),
+  /** Active while the tag's quality is bad (or uncertain too, when `includeUncertain`). */
+  z.object({ kind: z.literal('badQuality'), includeUncertain: z.boolean().default(false) }).strict(),
+  /** Active once the tag has held one of `states` (numbers or text, e.g. 5 = Faulted) for longer than `forMs`. */
+  z
+    .object({
+      kind: z.literal('stateHeld'),
+      states: z.array(z.union([z.number(), z.string().max(100)])).min(1, 'name at least one state'),
+      forMs: durationMs,
+    })
+    .strict(),
+])
+export type AlarmCondition = z.infer<typeof alarmConditionSchema>
+export type AlarmConditionInput = z.input<typeof alarmConditionSchema>
+
+export const alarmRuleSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1, 'the rule id is empty')
+      .max(200)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and . _ : - in a rule id'),
+    name: z.string().min(1, 'the rule needs a name').max(200),
+    tagId: tagIdSchema,
+    condition: alarmConditionSchema,
+    /** 1 (low) to 1000 (urgent), as OPC UA Part 9 Severity. */
+    severity: z.number().int().min(1).max(1000).default(500),
+    /** The machine the rule belongs to: its planned stops suppress the rule. */
+    machine: z.string().max(200).optional(),
+    enabled: z.boolean().default(true),
+    /** The condition must hold this long before the alarm is raised (Part 9 OnDelay). */
+    onDelayMs: durationMs.default(0),
+    /** The condition must be gone this long before the alarm clears (Part 9 OffDelay). */
+    offDelayMs: durationMs.default(0),
+    /** An alarm still active this long after it was raised is raised again, unacknowledged (Part 9 ReAlarmTime); 0 = never. */
+    reAlarmMs: durationMs.default(0),
+    message: z.string().max(500).optional(),
+  })
+  .strict()
+export type AlarmRule = z.infer<typeof alarmRuleSchema>
+export type AlarmRuleInput = z.input<typeof alarmRuleSchema>
+
+export const alarmStates = ['normal', 'pending', 'active-unacknowledged', 'active-acknowledged', 'cleared-unacknowledged'] as const
+export const alarmStateSchema = z.enum(alarmStates)
+export type AlarmStateName = z.infer<typeof alarmStateSchema>
+
+export const alarmCauses = [
+  'condition',
+  'on-delay',
+  'off-delay',
+  're-alarm',
+  'acknowledge',
+  'shelve',
+  'unshelve',
+  'shelve-expired',
+  'suppress',
+  'unsuppress',
+  'rule-changed',
+] as const
+export const alarmCauseSchema = z.enum(alarmCauses)
+export type AlarmCause = z.infer<typeof alarmCauseSchema>
+
+const alarmValueSchema = z.union([z.number(), z.boolean(), z.string(), z.null()])
+
+/** One entry of the journal: every change of an alarm's state, shelving or suppression. */
+export const alarmTransitionSchema = z.object({
+  ruleId: z.string(),
+  /** One id per raise: a new event after a clear gets a new id. */
+  eventId: z.string().nullable(),
+  at: z.number(),
+  from: alarmStateSchema,
+  to: alarmStateSchema,
+  cause: alarmCauseSchema,
+  value: alarmValueSchema,
+  /** The person for acknowledge/shelve/suppress; null for the engine. */
+  who: z.string().nullable(),
+  comment: z.string().nullable(),
+  shelved: z.boolean(),
+  suppressed: z.boolean(),
+})
+export type AlarmTransition = z.infer<typeof alarmTransitionSchema>
+
+export const alarmJournalEntrySchema = alarmTransitionSchema.extend({ id: z.number() })
+export type AlarmJournalEntry = z.infer<typeof alarmJournalEntrySchema>
+
+/** An alarm as the summary shows it. */
+export const activeAlarmSchema = z.object({
+  ruleId: z.string(),
+  name: z.string(),
+  tagId: z.string(),
+  machine: z.string().nullable(),
+  severity: z.number(),
+  message: z.string().nullable(),
+  state: alarmStateSchema,
+  eventId: z.string().nullable(),
+  activeSince: z.number().nullable(),
+  lastValue: alarmValueSchema,
+  shelvedUntil: z.number().nullable(),
+  suppressed: z.boolean(),
+})
+export type ActiveAlarm = z.infer<typeof activeAlarmSchema>
+
+const ruleIdSchema = z.string().min(1).max(200)
+const who = z.string().min(1).max(200).optional()
+
+export const alarmsRequests = {
+  'alarms.rules': { input: z.object({}).strict().optional(), output: z.array(alarmRuleSchema) },
+  /** Adds a rule or replaces the one with its id. */
+  'alarms.saveRule': { input: z.object({ rule: alarmRuleSchema, who }).strict(), output: alarmRuleSchema },
+  'alarms.deleteRule': { input: z.object({ ruleId: ruleIdSchema, who }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /** Alarms not in the normal state (shelved ones included, flagged), most severe first. */
+  'alarms.active': {
+    input: z
+      .object({ search: z.string().max(200).optional(), includeShelved: z.boolean().optional() })
+      .strict()
+      .optional(),
+    output: z.array(activeAlarmSchema),
+  },
+  'alarms.acknowledge': {
+    input: z.object({ ruleIds: z.array(ruleIdSchema).min(1).max(10_000), who, comment: z.string().max(1000).optional() }).strict(),
+    output: z.object({ acknowledged: z.array(z.string()) }),
+  },
+  /** Shelves for a duration (it expires on its own); `durationMs: 0` unshelves. */
+  'alarms.shelve': {
+    input: z
+      .object({
+        ruleIds: z.array(ruleIdSchema).min(1).max(10_000),
+        durationMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * DAY_MS),
+        who,
+        comment: z.string().max(1000).optional(),
+      })
+      .strict(),
+    output: z.object({ shelved: z.array(z.string()) }),
+  },
+  /** Suppresses (or releases) every rule of a machine, e.g. during a planned stop. */
+  'alarms.suppress': {
+    input: z.object({ machine: z.string().min(1).max(200), suppressed: z.boolean(), who }).strict(),
+    output: z.object({ rules: z.number() }),
+  },
+  'alarms.journal': {
+    input: z
+      .object({
+        ruleId: ruleIdSchema.optional(),
+        from: z.number().optional(),
+        to: z.number().optional(),
+        limit: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
+    output: z.array(alarmJournalEntrySchema),
+  },
+  /** Writes the journal of a range as CSV or JSON into <dataDir>/exports/ and says where. */
+  'alarms.exportJournal': {
+    input: z.object({ from: z.number().optional(), to: z.number().optional(), format: z.enum(['csv', 'json']) }).strict(),
+    output: z.object({ file: z.string(), entries: z.number() }),
+  },
+  /** Replays a rule over the last `hours` of recorded history: when it would have fired, and the values it saw. */
+  'alarms.preview': {
+    input: z
+      .object({
+        rule: alarmRuleSchema,
+        hours: z
+          .number()
+          .positive()
+          .max(24 * 31),
+        now: z.number().optional(),
+      })
+      .strict(),
+    output: z.object({
+      from: z.number(),
+      to: z.number(),
+      transitions: z.array(alarmTransitionSchema),
+      /** How many times it would have been raised. */
+      raised: z.number(),
+      samples: z.number(),
+      series: z.object({ t: z.array(z.number()), v: z.array(z.number().nullable()) }),
+    }),
+  },
+  'alarms.exportRules': { input: z.object({}).strict().optional(), output: z.object({ yaml: z.string() }) },
+  /** Rules from YAML (a list, or `rules:` with a list); each is checked, and a bad one names its place and what is wrong. */
+  'alarms.importRules': {
+    input: z.object({ yaml: z.string().max(5_000_000), who }).strict(),
+    output: z.object({ imported: z.number(), ids: z.array(z.string()) }),
+  },
+} as const
