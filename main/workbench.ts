@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { ConnectionStatus, DemoPlantStatus, TagInfo } from '../preload/contract'
 import { WorkbenchError } from '../preload/contract'
@@ -14,6 +15,8 @@ import { connectionHandlers, openConnectivity, type SecretBox } from './connecti
 import { connectionToolHandlers } from './connections/connection-tool-handlers'
 import { ThreadedHistorian } from './historian/thread/threaded-historian'
 import { OeeService } from './oee/service/oee-service'
+import { AlarmService } from './alarms/service/alarm-service'
+import { alarmHandlers } from './alarms/service/alarm-handlers'
 import { oeeHandlers } from './oee/service/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
 import { VisionService } from './vision/datasets/dataset-service'
@@ -41,6 +44,7 @@ export interface Workbench {
   readonly live: LiveBus
   readonly notices: NoticeCenter
   readonly historian: ThreadedHistorian
+  readonly alarms: AlarmService
   start(): Promise<void>
   stop(): Promise<void>
   connections(): Connector[]
@@ -60,6 +64,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   // Writes run on a worker thread so flushes never stall the live path; see main/historian/thread/threaded-historian.ts.
   const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
   detach.push(live.onRaw((values) => historian.record(values)).close)
+  const alarms = new AlarmService({ dataDir: options.dataDir, history: historian, user: options.user ?? osUser() })
+  detach.push(live.onRaw((values) => alarms.ingest(values)).close)
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   const vision: VisionService = new VisionService({ dataDir: options.dataDir, contextSnapshot: (datasetId) => visionModels.contextSnapshot(datasetId) })
   const visionModels: VisionModelsService = new VisionModelsService({ dataDir: options.dataDir, datasets: vision, live })
@@ -91,7 +97,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     unregister: (id) => {
       // A removed connection records nothing more: its tags get a "no data" mark instead of their last value held.
       const removed = connectors.get(id)
-      if (removed) historian.endRecording(removed.tags().map((t) => t.id), `connection ${removed.status().name} removed`)
+      if (removed)
+        historian.endRecording(
+          removed.tags().map((t) => t.id),
+          `connection ${removed.status().name} removed`,
+        )
       connectors.delete(id)
     },
     connector: (id) => connectors.get(id),
@@ -156,6 +166,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ),
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
+    ...alarmHandlers(alarms),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
     ...connectionToolHandlers(connectivity.manager, allTags),
     ...visionHandlers(vision),
@@ -188,6 +199,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     live,
     notices,
     historian,
+    alarms,
     connections: () => [...connectors.values()],
     async start() {
       if (options.demoPlant !== false) await startDemo(options.demoPlant)
@@ -203,6 +215,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       await withinDeadline(demo?.stop(), 'Stopping the demo plant')
       demo = undefined
       await oee.close()
+      alarms.close()
       await visionModels.close()
       await vision.close()
       try {
@@ -215,6 +228,14 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         )
       }
     },
+  }
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'unknown user'
   }
 }
 

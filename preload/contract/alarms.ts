@@ -126,6 +126,9 @@ export const activeAlarmSchema = z.object({
 })
 export type ActiveAlarm = z.infer<typeof activeAlarmSchema>
 
+export const alarmCountSchema = z.object({ active: z.number(), unacknowledged: z.number() })
+export type AlarmCount = z.infer<typeof alarmCountSchema>
+
 const ruleIdSchema = z.string().min(1).max(200)
 const who = z.string().min(1).max(200).optional()
 
