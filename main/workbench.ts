@@ -11,7 +11,7 @@ import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
 import { historyHandlers } from './historian/thread/history-handlers'
-import { connectionHandlers, openConnectivity, type SecretBox } from './connections'
+import { connectionHandlers, KeyFileSecretBox, openConnectivity, type SecretBox } from './connections'
 import { connectionToolHandlers } from './connections/connection-tool-handlers'
 import { ThreadedHistorian } from './historian/thread/threaded-historian'
 import { OeeService } from './oee/service/oee-service'
@@ -64,7 +64,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   // Writes run on a worker thread so flushes never stall the live path; see main/historian/thread/threaded-historian.ts.
   const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
   detach.push(live.onRaw((values) => historian.record(values)).close)
-  const alarms = new AlarmService({ dataDir: options.dataDir, history: historian, user: options.user ?? osUser() })
+  const alarms = new AlarmService({
+    dataDir: options.dataDir,
+    history: historian,
+    user: options.user ?? osUser(),
+    box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
+    onNotice: (level, message) => notices.post(level, message, 'ALARMS'),
+  })
   detach.push(live.onRaw((values) => alarms.ingest(values)).close)
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   const vision: VisionService = new VisionService({ dataDir: options.dataDir, contextSnapshot: (datasetId) => visionModels.contextSnapshot(datasetId) })
@@ -215,7 +221,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       await withinDeadline(demo?.stop(), 'Stopping the demo plant')
       demo = undefined
       await oee.close()
-      alarms.close()
+      await alarms.close()
       await visionModels.close()
       await vision.close()
       try {

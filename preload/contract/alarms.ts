@@ -216,3 +216,111 @@ export const alarmsRequests = {
     output: z.object({ imported: z.number(), ids: z.array(z.string()) }),
   },
 } as const
+
+/** How notifications are grouped so a flapping tag sends a few messages, not a thousand (Alertmanager's meanings). */
+export const alarmGroupingSchema = z
+  .object({
+    /** One message per rule, per machine, or one for all. */
+    by: z.enum(['rule', 'machine', 'all']).default('rule'),
+    /** Wait this long after a group's first transition before the first message (more may join). */
+    waitMs: durationMs.default(30_000),
+    /** After a message, the next one for the same group waits at least this long. */
+    intervalMs: durationMs.default(300_000),
+    /** An alarm still unacknowledged is sent again after this long without news; 0 = never. */
+    repeatMs: durationMs.default(4 * 3_600_000),
+  })
+  .strict()
+export type AlarmGrouping = z.infer<typeof alarmGroupingSchema>
+
+const hostSchema = z.string().min(1, 'the mail server host is empty').max(253)
+const emailSchema = z.string().email('not an e-mail address').max(320)
+
+export const smtpTargetConfigSchema = z
+  .object({
+    host: hostSchema,
+    port: z.number().int().min(1).max(65535).default(587),
+    /** 'tls': TLS from the first byte (port 465); 'starttls': required upgrade (587); 'none': plain, for a relay on this machine. */
+    security: z.enum(['tls', 'starttls', 'none']).default('starttls'),
+    /** A server certificate not signed by a known authority is accepted only when it is this PEM. */
+    caPem: z.string().max(100_000).optional(),
+    user: z.string().max(320).optional(),
+    from: emailSchema,
+    to: z.array(emailSchema).min(1, 'name at least one recipient').max(100),
+  })
+  .strict()
+export type SmtpTargetConfig = z.infer<typeof smtpTargetConfigSchema>
+
+export const webhookTargetConfigSchema = z
+  .object({
+    url: z
+      .string()
+      .url('not a URL')
+      .max(2000)
+      .refine((u) => /^https?:\/\//i.test(u), 'use an http:// or https:// URL'),
+    /** Extra headers (e.g. an API key header); never the signature or idempotency headers. */
+    headers: z.record(z.string().max(200), z.string().max(2000)).default({}),
+  })
+  .strict()
+export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>
+
+export const alarmTargetSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and . _ : - in a target id'),
+    name: z.string().min(1).max(200),
+    enabled: z.boolean().default(true),
+    /** Only alarms at least this severe are sent. */
+    minSeverity: z.number().int().min(1).max(1000).default(1),
+    grouping: alarmGroupingSchema.prefault({}),
+    channel: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('smtp'), smtp: smtpTargetConfigSchema }).strict(),
+      z.object({ kind: z.literal('webhook'), webhook: webhookTargetConfigSchema }).strict(),
+    ]),
+  })
+  .strict()
+export type AlarmTarget = z.infer<typeof alarmTargetSchema>
+export type AlarmTargetInput = z.input<typeof alarmTargetSchema>
+
+/** A target as listed: the sealed secret (SMTP password, webhook HMAC key) never leaves main. */
+export const alarmTargetInfoSchema = alarmTargetSchema.extend({ hasSecret: z.boolean() })
+export type AlarmTargetInfo = z.infer<typeof alarmTargetInfoSchema>
+
+export const alarmDeliverySchema = z.object({
+  id: z.number(),
+  targetId: z.string(),
+  groupKey: z.string(),
+  idempotencyKey: z.string(),
+  createdAt: z.number(),
+  status: z.enum(['pending', 'sent', 'failed']),
+  attempts: z.number(),
+  nextAttemptAt: z.number().nullable(),
+  sentAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  transitions: z.number(),
+})
+export type AlarmDelivery = z.infer<typeof alarmDeliverySchema>
+
+export const alarmsNotifyRequests = {
+  'alarms.targets': { input: z.object({}).strict().optional(), output: z.array(alarmTargetInfoSchema) },
+  /** `secret` is the SMTP password or the webhook HMAC key; left out, the stored one is kept; '' removes it. */
+  'alarms.saveTarget': {
+    input: z.object({ target: alarmTargetSchema, secret: z.string().max(10_000).optional() }).strict(),
+    output: alarmTargetInfoSchema,
+  },
+  'alarms.deleteTarget': { input: z.object({ targetId: z.string().min(1).max(200) }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /** Sends one test message to the target now (outside the outbox) and says how it went. */
+  'alarms.sendTest': {
+    input: z.object({ targetId: z.string().min(1).max(200) }).strict(),
+    output: z.object({ ok: z.boolean(), message: z.string() }),
+  },
+  'alarms.deliveries': {
+    input: z
+      .object({ targetId: z.string().max(200).optional(), limit: z.number().int().min(1).max(10_000).optional() })
+      .strict()
+      .optional(),
+    output: z.array(alarmDeliverySchema),
+  },
+} as const

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { appInfoSchema, connectionStatusSchema, demoPlantStatusSchema, noticeSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
-import { alarmCountSchema, alarmsRequests } from './alarms'
+import { alarmCountSchema, alarmsNotifyRequests, alarmsRequests } from './alarms'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { mqttExploreBatchSchema, mqttExploreInputSchema, mqttRequests } from './mqtt-explorer'
@@ -86,6 +86,7 @@ export const channels = {
   ...requests(mqttRequests),
   ...requests(oeeRequests),
   ...requests(alarmsRequests),
+  ...requests(alarmsNotifyRequests),
   /** How many alarms are active and unacknowledged, now and after every change (the status bar). */
   'alarms.count': stream(none, alarmCountSchema),
   ...requests(connectionRequests),

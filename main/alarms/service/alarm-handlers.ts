@@ -2,6 +2,7 @@ import { WorkbenchError, type AlarmCount, type ParsedInputOf } from '../../../pr
 import type { Handlers, StreamSink } from '../../ipc/handlers'
 import { AlarmEngineError } from '..'
 import { AlarmRulesError, type AlarmService } from './alarm-service'
+import { AlarmTargetError } from './alarm-notifier'
 
 /** Turns the alarm engine's and service's own errors into contract errors a person can act on. */
 function guarded<I, O>(work: (input: I) => O | Promise<O>): (input: I) => Promise<O> {
@@ -10,6 +11,7 @@ function guarded<I, O>(work: (input: I) => O | Promise<O>): (input: I) => Promis
       return await work(input)
     } catch (error) {
       if (error instanceof AlarmEngineError) throw new WorkbenchError(error.kind === 'not-found' ? 'NOT_FOUND' : 'INVALID_INPUT', error.message)
+      if (error instanceof AlarmTargetError) throw new WorkbenchError(error.kind === 'not-found' ? 'NOT_FOUND' : 'INVALID_INPUT', error.message)
       if (error instanceof AlarmRulesError) throw new WorkbenchError('INVALID_INPUT', error.message, { problems: error.problems })
       throw error
     }
@@ -38,6 +40,11 @@ export function alarmHandlers(service: AlarmService) {
       const ids = service.importRules(input.yaml, input.who)
       return { imported: ids.length, ids }
     }),
+    'alarms.targets': guarded(() => service.notifier.targets()),
+    'alarms.saveTarget': guarded((input: ParsedInputOf<'alarms.saveTarget'>) => service.notifier.saveTarget(input.target, input.secret)),
+    'alarms.deleteTarget': guarded((input: ParsedInputOf<'alarms.deleteTarget'>) => ({ deleted: service.notifier.deleteTarget(input.targetId) })),
+    'alarms.sendTest': guarded((input: ParsedInputOf<'alarms.sendTest'>) => service.notifier.sendTest(input.targetId)),
+    'alarms.deliveries': guarded((input: ParsedInputOf<'alarms.deliveries'>) => service.notifier.deliveries(input)),
     'alarms.count': (_input: ParsedInputOf<'alarms.count'>, sink: StreamSink<AlarmCount>) => {
       const emit = (): void => sink.emit(countOf(service))
       emit()

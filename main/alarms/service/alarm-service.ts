@@ -14,9 +14,12 @@ import {
   type TagValue,
 } from '../../../preload/contract'
 import type { RawSeries } from '../../historian/types'
+import type { NotifiedTransition } from './notification-senders'
 import { AlarmEngine, AlarmEngineError, replayRules } from '..'
 import { openAlarmsDb } from './alarms-db'
 import { AlarmStore } from './alarm-store'
+import { AlarmNotifier } from './alarm-notifier'
+import type { SecretBox } from '../../secrets/secret-box'
 
 /** The part of the historian the preview needs. */
 export interface AlarmHistory {
@@ -31,6 +34,11 @@ export interface AlarmServiceOptions {
   now?: () => number
   /** How often delays, re-alarms, shelve expiry and stale tags are checked (default 250 ms). */
   tickMs?: number
+  /** Seals SMTP passwords and webhook keys. */
+  box: SecretBox
+  /** Notifier timings (tests shorten them; 0 pumpMs = only on new outbox entries and explicit pumps). */
+  notify?: { pumpMs?: number; retryFirstMs?: number; retryMaxMs?: number; maxAttempts?: number }
+  onNotice?(level: 'warning' | 'error', message: string): void
 }
 
 /** Rules that do not parse: each problem names the rule (by place and id) and the field. */
@@ -55,6 +63,7 @@ export class AlarmService {
   private readonly changeListeners = new Set<() => void>()
   private readonly timer: NodeJS.Timeout
   private closed = false
+  readonly notifier: AlarmNotifier
 
   constructor(private readonly options: AlarmServiceOptions) {
     this.now = options.now ?? Date.now
@@ -65,6 +74,17 @@ export class AlarmService {
         this.touched.add(t.ruleId)
       },
     })
+    this.notifier = new AlarmNotifier({
+      db: this.store.db,
+      outbox: this.store,
+      box: options.box,
+      now: this.now,
+      rule: (id) => this.engine.rule(id),
+      stillUnacknowledged: (ruleIds) => this.stillUnacknowledged(ruleIds),
+      onNotice: options.onNotice,
+      ...options.notify,
+    })
+    this.outboxListeners.add(() => void this.notifier.pump())
     const states = this.store.states()
     const now = this.now()
     for (const rule of this.store.rules()) this.engine.upsertRule(rule, now, states.get(rule.id))
@@ -214,12 +234,42 @@ export class AlarmService {
     return rules.map((r) => r.id)
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearInterval(this.timer)
     this.commit()
+    await this.notifier.close()
     this.store.close()
+  }
+
+  private stillUnacknowledged(ruleIds: readonly string[]): NotifiedTransition[] {
+    const now = this.now()
+    return ruleIds.flatMap((id) => {
+      const rule = this.engine.rule(id)
+      const s = this.engine.snapshot(id)
+      if (!rule || !s || s.state !== 'active-unacknowledged' || s.shelvedUntil !== null || s.suppressed) return []
+      return [
+        {
+          ruleId: id,
+          eventId: s.eventId,
+          at: now,
+          from: s.state,
+          to: s.state,
+          cause: 're-alarm' as const,
+          value: s.lastValue,
+          who: null,
+          comment: null,
+          shelved: false,
+          suppressed: false,
+          ruleName: rule.name,
+          tagId: rule.tagId,
+          severity: rule.severity,
+          machine: rule.machine ?? null,
+          message: rule.message ?? null,
+        },
+      ]
+    })
   }
 
   private requireRules(ruleIds: readonly string[]): void {

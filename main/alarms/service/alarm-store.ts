@@ -135,6 +135,11 @@ export class AlarmStore {
       })
   }
 
+  journalEntry(journalId: number): AlarmJournalEntry | undefined {
+    const row = this.db.prepare<JournalRow>('SELECT * FROM alarm_journal WHERE id = ?').get(journalId)
+    return row ? journalEntryOf(row) : undefined
+  }
+
   markDispatched(outboxIds: readonly number[], now: number): void {
     const mark = this.db.prepare('UPDATE alarm_outbox SET dispatched_at = ? WHERE id = ?')
     this.db.transaction(() => {
