@@ -126,7 +126,8 @@ export const activeAlarmSchema = z.object({
 })
 export type ActiveAlarm = z.infer<typeof activeAlarmSchema>
 
-export const alarmCountSchema = z.object({ active: z.number(), unacknowledged: z.number() })
+/** Shelved alarms are left out of active and unacknowledged and counted on their own. */
+export const alarmCountSchema = z.object({ active: z.number(), unacknowledged: z.number(), shelved: z.number() })
 export type AlarmCount = z.infer<typeof alarmCountSchema>
 
 const ruleIdSchema = z.string().min(1).max(200)

@@ -55,7 +55,9 @@ export function alarmHandlers(service: AlarmService) {
 
 function countOf(service: AlarmService): AlarmCount {
   const alarms = service.active()
+  const withShelved = service.active({ includeShelved: true })
   return {
+    shelved: withShelved.length - alarms.length,
     active: alarms.filter((a) => a.state === 'active-unacknowledged' || a.state === 'active-acknowledged').length,
     unacknowledged: alarms.filter((a) => a.state === 'active-unacknowledged' || a.state === 'cleared-unacknowledged').length,
   }

@@ -45,11 +45,14 @@ describe('alarms over the router with the demo plant', () => {
       return active.length > 0 ? active : undefined
     })
     expect(alarm).toMatchObject({ ruleId: 'capper-moving', state: 'active-unacknowledged', tagId: TAG })
-    expect(counts.at(-1)).toEqual({ active: 1, unacknowledged: 1 })
+    expect(counts.at(-1)).toEqual({ active: 1, unacknowledged: 1, shelved: 0 })
     await call('alarms.acknowledge', { ruleIds: ['capper-moving'] })
-    expect(counts.at(-1)).toEqual({ active: 1, unacknowledged: 0 })
+    expect(counts.at(-1)).toEqual({ active: 1, unacknowledged: 0, shelved: 0 })
+    await call('alarms.shelve', { ruleIds: ['capper-moving'], durationMs: 60_000 })
+    expect(counts.at(-1)).toEqual({ active: 0, unacknowledged: 0, shelved: 1 })
     const journal = await call<Array<{ cause: string; who: string | null }>>('alarms.journal', { ruleId: 'capper-moving' })
     expect(journal.map((j) => [j.cause, j.who])).toEqual([
+      ['shelve', 'operator'],
       ['acknowledge', 'operator'],
       ['condition', null],
     ])

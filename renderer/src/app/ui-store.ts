@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Notice } from '../../../preload/contract'
 
-export const VIEWS = ['connections', 'tags', 'trends', 'oee', 'vision', 'deploy'] as const
+export const VIEWS = ['connections', 'tags', 'trends', 'oee', 'vision', 'deploy', 'alarms'] as const
 export type View = (typeof VIEWS)[number]
 export type Theme = 'dark' | 'light'
 
@@ -48,7 +48,6 @@ export const useUi = create<UiState>((set) => ({
       return { theme }
     }),
   selectTag: (selectedTagId) => set({ selectedTagId }),
-  pushNotice: (notice) =>
-    set((state) => (state.notices.some((n) => n.id === notice.id) ? state : { notices: [...state.notices.slice(-4), notice] })),
+  pushNotice: (notice) => set((state) => (state.notices.some((n) => n.id === notice.id) ? state : { notices: [...state.notices.slice(-4), notice] })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
 }))
