@@ -1,6 +1,8 @@
 // The alarm engine: rules indexed by tag, evaluated one value at a time, with the OPC UA Part 9 / ISA-18.2 state machine.
 // Pure: no clock, no storage. Times come with the values (and with tick), so a replay of history runs the same code.
 import type { AlarmCause, AlarmRule, AlarmStateName, AlarmTransition } from '../../preload/contract'
+import { AlarmEngineError } from './alarm-engine-error'
+import { ANOMALY_WINDOW_CAPACITY, anomalyVerdict, windowFeatures } from './anomaly'
 
 export type AlarmValue = number | boolean | string | null
 export type QualityStatus = 'good' | 'uncertain' | 'bad'
@@ -28,14 +30,7 @@ export interface AlarmStateSnapshot {
   reAlarmDeadline: number | null
 }
 
-export class AlarmEngineError extends Error {
-  constructor(
-    readonly kind: 'not-found' | 'invalid',
-    message: string,
-  ) {
-    super(message)
-  }
-}
+export { AlarmEngineError }
 
 const NONE = Infinity
 
@@ -59,10 +54,15 @@ class RuleRuntime {
   rateRefValue = NaN
   readonly heldStates: Set<number | string> | null
   readonly onDelayMs: number
+  /** The anomaly rule's current window of values (allocated once per rule). */
+  readonly window: Float64Array | null
+  windowStart = NaN
+  windowCount = 0
 
   constructor(readonly rule: AlarmRule) {
     const c = rule.condition
     this.heldStates = c.kind === 'stateHeld' ? new Set(c.states) : null
+    this.window = c.kind === 'anomaly' ? new Float64Array(ANOMALY_WINDOW_CAPACITY) : null
     // "Held longer than N" is an on-delay on "is in the state".
     this.onDelayMs = rule.onDelayMs + (c.kind === 'stateHeld' ? c.forMs : 0)
   }
@@ -80,6 +80,8 @@ export class AlarmEngine {
   private readonly runtimes = new Map<string, RuleRuntime>()
   private readonly byTag = new Map<string, RuleRuntime[]>()
   private readonly timed = new Set<RuleRuntime>()
+  private readonly anomalyScratch = new Float64Array(ANOMALY_WINDOW_CAPACITY)
+  private readonly anomalyFeatures = new Float64Array(2)
 
   constructor(private readonly options: AlarmEngineOptions) {}
 
@@ -251,6 +253,25 @@ export class AlarmEngine {
         return false
       case 'badQuality':
         return input.quality.status === 'bad' || (c.includeUncertain && input.quality.status === 'uncertain')
+      case 'anomaly': {
+        const n = numeric(input)
+        const baseline = c.baseline.features
+        if (n !== n || !baseline) return undefined
+        const window = r.window!
+        if (r.windowStart !== r.windowStart) r.windowStart = at
+        let verdict: boolean | undefined
+        if (at - r.windowStart >= c.windowMs) {
+          // A tumbling window closes: judged once, on its features, with a quarter of the threshold as hysteresis.
+          if (r.windowCount >= c.minSamples) {
+            windowFeatures(window, r.windowCount, this.anomalyScratch, this.anomalyFeatures)
+            verdict = anomalyVerdict(this.anomalyFeatures, baseline, r.condition ? c.threshold * 0.75 : c.threshold)
+          }
+          r.windowStart = at
+          r.windowCount = 0
+        }
+        if (r.windowCount < ANOMALY_WINDOW_CAPACITY) window[r.windowCount++] = n
+        return verdict
+      }
       case 'stateHeld': {
         if (input.stale || input.quality.status === 'bad') return undefined
         const v = input.value

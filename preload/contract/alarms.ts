@@ -35,6 +35,30 @@ export const alarmConditionSchema = z.discriminatedUnion('kind', [
       forMs: durationMs,
     })
     .strict(),
+  /**
+   * Robust z-score of windowed features (median and 90th percentile of each window) against a baseline learned from a
+   * chosen normal period of the history: active while a feature is more than `threshold` robust deviations above normal.
+   */
+  z
+    .object({
+      kind: z.literal('anomaly'),
+      windowMs: z.number().int().min(1_000).max(DAY_MS).default(60_000),
+      threshold: z.number().positive().default(6),
+      /** A window with fewer values is not judged. */
+      minSamples: z.number().int().min(3).max(4096).default(10),
+      baseline: z
+        .object({
+          from: z.number(),
+          to: z.number(),
+          /** Learned from the history of from…to when the rule is saved (left out: learned then). */
+          features: z
+            .array(z.object({ name: z.enum(['median', 'p90']), median: z.number(), mad: z.number().min(0) }).strict())
+            .optional(),
+        })
+        .strict()
+        .refine((b) => b.to > b.from, 'the normal period must end after it starts'),
+    })
+    .strict(),
 ])
 export type AlarmCondition = z.infer<typeof alarmConditionSchema>
 export type AlarmConditionInput = z.input<typeof alarmConditionSchema>

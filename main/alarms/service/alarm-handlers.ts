@@ -22,7 +22,7 @@ function guarded<I, O>(work: (input: I) => O | Promise<O>): (input: I) => Promis
 export function alarmHandlers(service: AlarmService) {
   return {
     'alarms.rules': guarded(() => service.rules()),
-    'alarms.saveRule': guarded((input: ParsedInputOf<'alarms.saveRule'>) => service.saveRule(input.rule, input.who)),
+    'alarms.saveRule': guarded(async (input: ParsedInputOf<'alarms.saveRule'>) => service.saveRule(await service.prepareRule(input.rule), input.who)),
     'alarms.deleteRule': guarded((input: ParsedInputOf<'alarms.deleteRule'>) => ({ deleted: service.deleteRule(input.ruleId) })),
     'alarms.active': guarded((input: ParsedInputOf<'alarms.active'>) => service.active(input)),
     'alarms.acknowledge': guarded((input: ParsedInputOf<'alarms.acknowledge'>) => ({
@@ -36,8 +36,8 @@ export function alarmHandlers(service: AlarmService) {
     'alarms.exportJournal': guarded((input: ParsedInputOf<'alarms.exportJournal'>) => service.exportJournal(input)),
     'alarms.preview': guarded((input: ParsedInputOf<'alarms.preview'>) => service.preview(input.rule, input.hours, input.now)),
     'alarms.exportRules': guarded(() => ({ yaml: service.exportRules() })),
-    'alarms.importRules': guarded((input: ParsedInputOf<'alarms.importRules'>) => {
-      const ids = service.importRules(input.yaml, input.who)
+    'alarms.importRules': guarded(async (input: ParsedInputOf<'alarms.importRules'>) => {
+      const ids = await service.importRules(input.yaml, input.who)
       return { imported: ids.length, ids }
     }),
     'alarms.targets': guarded(() => service.notifier.targets()),

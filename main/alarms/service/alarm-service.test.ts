@@ -101,7 +101,7 @@ describe('alarm service on a real alarms.db', () => {
     expect(JSON.parse(readFileSync(json.file, 'utf8'))).toMatchObject([{ to: 'cleared-unacknowledged', value: 10 }])
   })
 
-  it('rules round-trip through YAML; a bad file names the rule and the field and imports nothing', () => {
+  it('rules round-trip through YAML; a bad file names the rule and the field and imports nothing', async () => {
     const tmp = tempDir()
     cleanups.push(tmp.remove)
     const service = open(tmp.dir, { now: 0 })
@@ -111,14 +111,14 @@ describe('alarm service on a real alarms.db', () => {
     const other = tempDir()
     cleanups.push(other.remove)
     const copy = open(other.dir, { now: 0 })
-    expect(copy.importRules(yaml)).toEqual(['head-hot'])
+    expect(await copy.importRules(yaml)).toEqual(['head-hot'])
     expect(copy.rules()).toEqual(service.rules())
     const bad =
       'rules:\n  - id: ok\n    name: fine\n    tagId: a\n    condition: { kind: low, limit: 1 }\n  - id: broken\n    name: b\n    tagId: a\n    condition: { kind: high, limit: hot }\n'
-    expect(() => copy.importRules(bad)).toThrow(AlarmRulesError)
-    expect(() => copy.importRules(bad)).toThrow(/rule 2 \(broken\): condition.limit/)
+    await expect(copy.importRules(bad)).rejects.toThrow(AlarmRulesError)
+    await expect(copy.importRules(bad)).rejects.toThrow(/rule 2 \(broken\): condition.limit/)
     expect(copy.rules().map((r) => r.id)).toEqual(['head-hot'])
-    expect(() => copy.importRules('rules: [')).toThrow(/not valid YAML/)
+    await expect(copy.importRules('rules: [')).rejects.toThrow(/not valid YAML/)
   })
 
   it('preview replays a rule over recorded history from a real historian file', async () => {
@@ -142,6 +142,24 @@ describe('alarm service on a real alarms.db', () => {
     ])
     expect(preview.series.t.length).toBeLessThanOrEqual(2000)
     expect(Math.max(...preview.series.v.map((v) => v ?? 0))).toBe(85)
+  })
+
+  it('an anomaly rule learns its baseline from the normal period when it is prepared, and says when it cannot', async () => {
+    const tmp = tempDir()
+    cleanups.push(tmp.remove)
+    const historian = new Historian({ file: join(tmp.dir, 'h.otwh'), flushIntervalMs: 0 })
+    cleanups.push(() => historian.close())
+    // 1.5 mm/s with a little noise for an hour, then a rise.
+    for (let s = 0; s < 5400; s++) historian.append(TAG, s * 1000, s < 3600 ? 1.5 + 0.05 * Math.sin(s) : 1.5 + (s - 3600) / 300)
+    historian.flush()
+    const service = open(tmp.dir, { now: 5400 * 1000 }, historian)
+    const draft = rule({ condition: { kind: 'anomaly', windowMs: 60_000, baseline: { from: 0, to: 1_800_000 } } })
+    const prepared = await service.prepareRule(draft)
+    expect(prepared.condition.kind === 'anomaly' && prepared.condition.baseline.features?.map((f) => f.name)).toEqual(['median', 'p90'])
+    const preview = await service.preview(draft, 2)
+    expect(preview.transitions.find((t) => t.to === 'active-unacknowledged')!.at).toBeGreaterThan(3_600_000)
+    const tooShort = rule({ condition: { kind: 'anomaly', windowMs: 60_000, baseline: { from: 0, to: 120_000 } } })
+    await expect(service.prepareRule(tooShort)).rejects.toThrow(/only 2 windows of 60 s .* pick a longer normal period/)
   })
 
   it('alarms.db has its own numbered migrations, down and up again', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../../../preload/contract'
 import type { RawSeries } from '../../historian/types'
 import type { NotifiedTransition } from './notification-senders'
-import { AlarmEngine, AlarmEngineError, replayRules } from '..'
+import { AlarmEngine, AlarmEngineError, learnAnomalyBaseline, replayRules } from '..'
 import { openAlarmsDb } from './alarms-db'
 import { AlarmStore } from './alarm-store'
 import { AlarmNotifier } from './alarm-notifier'
@@ -125,6 +125,15 @@ export class AlarmService {
     return this.store
   }
 
+  /** An anomaly rule without a learned baseline gets one from the history of its normal period; other rules pass as they are. */
+  async prepareRule(rule: AlarmRule): Promise<AlarmRule> {
+    const c = rule.condition
+    if (c.kind !== 'anomaly' || c.baseline.features) return rule
+    const [series] = await this.options.history.queryRaw([rule.tagId], c.baseline.from, c.baseline.to)
+    const features = learnAnomalyBaseline(c, rule.tagId, series ?? { t: [], v: [] })
+    return { ...rule, condition: { ...c, baseline: { ...c.baseline, features } } }
+  }
+
   rules(): AlarmRule[] {
     return this.engine.rules().sort((a, b) => a.id.localeCompare(b.id))
   }
@@ -208,7 +217,8 @@ export class AlarmService {
   }
 
   /** Replays `rule` over the last `hours` of recorded history. */
-  async preview(rule: AlarmRule, hours: number, now = this.now()): Promise<OutputOf<'alarms.preview'>> {
+  async preview(draft: AlarmRule, hours: number, now = this.now()): Promise<OutputOf<'alarms.preview'>> {
+    const rule = await this.prepareRule(draft)
     const from = now - hours * 3_600_000
     const [series] = await this.options.history.queryRaw([rule.tagId], from, now)
     const recorded = series ?? { tagId: rule.tagId, t: new Float64Array(0), v: new Float64Array(0), q: new Uint8Array(0) }
@@ -227,9 +237,9 @@ export class AlarmService {
     return stringifyYaml({ rules: this.rules() })
   }
 
-  /** All or nothing: one bad rule and none is imported. */
-  importRules(yaml: string, who?: string): string[] {
-    const rules = parseRulesYaml(yaml)
+  /** All or nothing: one bad rule (or an anomaly baseline that cannot be learned) and none is imported. */
+  async importRules(yaml: string, who?: string): Promise<string[]> {
+    const rules = await Promise.all(parseRulesYaml(yaml).map((rule) => this.prepareRule(rule)))
     for (const rule of rules) this.saveRule(rule, who)
     return rules.map((r) => r.id)
   }

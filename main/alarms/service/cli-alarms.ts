@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { AlarmTransition } from '../../../preload/contract'
 import { openHistorian } from '../../historian'
-import { replayRules } from '..'
+import { learnAnomalyBaseline, replayRules } from '..'
 import { parseRulesYaml } from './alarm-service'
 
 export interface AlarmsCommandIo {
@@ -93,6 +93,14 @@ async function alarmsTest(argv: string[], io: AlarmsCommandIo): Promise<number> 
   const historian = openHistorian({ file, flushIntervalMs: 0, retentionIntervalMs: 0 })
   let transitions: AlarmTransition[]
   try {
+    for (const [i, rule] of rules.entries()) {
+      const c = rule.condition
+      // An anomaly rule without a learned baseline learns it here, from the same historian.
+      if (c.kind === 'anomaly' && !c.baseline.features) {
+        const [normal] = historian.queryRaw([rule.tagId], c.baseline.from, c.baseline.to)
+        rules[i] = { ...rule, condition: { ...c, baseline: { ...c.baseline, features: learnAnomalyBaseline(c, rule.tagId, normal!) } } }
+      }
+    }
     const tagIds = [...new Set(rules.map((r) => r.tagId))]
     const series = historian.queryRaw(tagIds, from, to)
     transitions = replayRules(rules, series, from, to)

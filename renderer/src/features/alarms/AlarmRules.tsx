@@ -15,6 +15,7 @@ const KINDS: Array<{ kind: Kind; label: string }> = [
   { kind: 'stale', label: 'No data' },
   { kind: 'badQuality', label: 'Bad quality' },
   { kind: 'stateHeld', label: 'State held too long' },
+  { kind: 'anomaly', label: 'Anomaly (learned from a normal period)' },
 ]
 
 /** The editor's fields as typed (text), turned into a rule only when saved or previewed. */
@@ -32,6 +33,11 @@ interface Draft {
   includeUncertain: boolean
   states: string
   forMin: string
+  anomalyWindowS: string
+  anomalyThreshold: string
+  /** The normal period as datetime-local text (the browser's time zone). */
+  normalFrom: string
+  normalTo: string
   severity: string
   machine: string
   onDelayS: string
@@ -55,6 +61,10 @@ const EMPTY: Draft = {
   includeUncertain: false,
   states: '5',
   forMin: '5',
+  anomalyWindowS: '60',
+  anomalyThreshold: '6',
+  normalFrom: '',
+  normalTo: '',
   severity: '500',
   machine: '',
   onDelayS: '0',
@@ -81,6 +91,10 @@ function draftOf(rule: AlarmRule): Draft {
     includeUncertain: c.kind === 'badQuality' ? c.includeUncertain : false,
     states: c.kind === 'stateHeld' ? c.states.join(', ') : EMPTY.states,
     forMin: c.kind === 'stateHeld' ? String(c.forMs / 60_000) : EMPTY.forMin,
+    anomalyWindowS: c.kind === 'anomaly' ? String(c.windowMs / 1000) : EMPTY.anomalyWindowS,
+    anomalyThreshold: c.kind === 'anomaly' ? String(c.threshold) : EMPTY.anomalyThreshold,
+    normalFrom: c.kind === 'anomaly' ? localInput(c.baseline.from) : '',
+    normalTo: c.kind === 'anomaly' ? localInput(c.baseline.to) : '',
     severity: String(rule.severity),
     machine: rule.machine ?? '',
     onDelayS: String(rule.onDelayMs / 1000),
@@ -89,6 +103,11 @@ function draftOf(rule: AlarmRule): Draft {
     message: rule.message ?? '',
     enabled: rule.enabled,
   }
+}
+
+function localInput(t: number): string {
+  const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000)
+  return d.toISOString().slice(0, 16)
 }
 
 /** The rule the host will check again; a field that is not a number goes as NaN and comes back as a named error. */
@@ -104,15 +123,23 @@ function ruleOf(d: Draft): AlarmRuleInput {
           ? { kind: 'stale', afterMs: ms(d.afterS) }
           : d.kind === 'badQuality'
             ? { kind: 'badQuality', includeUncertain: d.includeUncertain }
-            : {
-                kind: 'stateHeld',
-                states: d.states
-                  .split(',')
-                  .map((s) => s.trim())
-                  .filter(Boolean)
-                  .map((s) => (Number.isFinite(Number(s)) ? Number(s) : s)),
-                forMs: ms(d.forMin, 60_000),
-              }
+            : d.kind === 'anomaly'
+              ? {
+                  kind: 'anomaly',
+                  windowMs: ms(d.anomalyWindowS),
+                  threshold: n(d.anomalyThreshold),
+                  // Learned again on the host from this period when saved (a changed period means a new baseline).
+                  baseline: { from: new Date(d.normalFrom).getTime(), to: new Date(d.normalTo).getTime() },
+                }
+              : {
+                  kind: 'stateHeld',
+                  states: d.states
+                    .split(',')
+                    .map((s) => s.trim())
+                    .filter(Boolean)
+                    .map((s) => (Number.isFinite(Number(s)) ? Number(s) : s)),
+                  forMs: ms(d.forMin, 60_000),
+                }
   return {
     id: d.id.trim(),
     name: d.name.trim(),
@@ -285,6 +312,14 @@ export function AlarmRules(): React.JSX.Element {
             <>
               {field('States (comma separated)', 'states')}
               {field('Held longer than (min)', 'forMin', { inputMode: 'decimal' })}
+            </>
+          )}
+          {draft.kind === 'anomaly' && (
+            <>
+              {field('Window (s)', 'anomalyWindowS', { inputMode: 'decimal' })}
+              {field('Robust z above normal', 'anomalyThreshold', { inputMode: 'decimal' })}
+              {field('Normal period from', 'normalFrom', { type: 'datetime-local' })}
+              {field('Normal period to', 'normalTo', { type: 'datetime-local' })}
             </>
           )}
           {field('Severity (1–1000)', 'severity', { inputMode: 'numeric' })}
