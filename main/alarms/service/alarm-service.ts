@@ -84,7 +84,16 @@ export class AlarmService {
       onNotice: options.onNotice,
       ...options.notify,
     })
-    this.outboxListeners.add(() => void this.notifier.pump())
+    // The notifier runs after the value path has returned, once for any number of commits meanwhile.
+    let wakeQueued = false
+    this.outboxListeners.add(() => {
+      if (wakeQueued) return
+      wakeQueued = true
+      setImmediate(() => {
+        wakeQueued = false
+        void this.notifier.pump()
+      })
+    })
     const states = this.store.states()
     const now = this.now()
     for (const rule of this.store.rules()) this.engine.upsertRule(rule, now, states.get(rule.id))
@@ -139,11 +148,16 @@ export class AlarmService {
   }
 
   saveRule(rule: AlarmRule, who?: string): AlarmRule {
-    const now = this.now()
-    this.store.saveRule(rule, who ?? this.options.user, now)
-    this.engine.upsertRule(rule, now)
-    this.commit(true)
+    this.saveRules([rule], who)
     return rule
+  }
+
+  /** Adds or replaces rules in one transaction; a rule that existed keeps its state. */
+  saveRules(rules: readonly AlarmRule[], who?: string): void {
+    const now = this.now()
+    this.store.saveRules(rules, who ?? this.options.user, now)
+    for (const rule of rules) this.engine.upsertRule(rule, now)
+    this.commit(true)
   }
 
   deleteRule(ruleId: string): boolean {
@@ -240,7 +254,7 @@ export class AlarmService {
   /** All or nothing: one bad rule (or an anomaly baseline that cannot be learned) and none is imported. */
   async importRules(yaml: string, who?: string): Promise<string[]> {
     const rules = await Promise.all(parseRulesYaml(yaml).map((rule) => this.prepareRule(rule)))
-    for (const rule of rules) this.saveRule(rule, who)
+    this.saveRules(rules, who)
     return rules.map((r) => r.id)
   }
 

@@ -83,13 +83,15 @@ export class AlarmStore {
       .map((row) => alarmRuleSchema.parse(JSON.parse(row.rule_json)))
   }
 
-  saveRule(rule: AlarmRule, who: string | null, now: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO alarm_rules (id, rule_json, updated_at, updated_by) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET rule_json = excluded.rule_json, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      )
-      .run(rule.id, JSON.stringify(rule), now, who)
+  /** Adds or replaces rules in one transaction. */
+  saveRules(rules: readonly AlarmRule[], who: string | null, now: number): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO alarm_rules (id, rule_json, updated_at, updated_by) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET rule_json = excluded.rule_json, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    )
+    this.db.transaction(() => {
+      for (const rule of rules) upsert.run(rule.id, JSON.stringify(rule), now, who)
+    })()
   }
 
   deleteRule(ruleId: string): boolean {
