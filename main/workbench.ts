@@ -17,6 +17,7 @@ import { ThreadedHistorian } from './historian/thread/threaded-historian'
 import { OeeService } from './oee/service/oee-service'
 import { AlarmService } from './alarms/service/alarm-service'
 import { alarmHandlers } from './alarms/service/alarm-handlers'
+import { PlannedStopSuppression, plannedStopMachines } from './alarms/service/planned-stop-suppression'
 import { oeeHandlers } from './oee/service/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
 import { VisionService } from './vision/datasets/dataset-service'
@@ -71,8 +72,15 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
     onNotice: (level, message) => notices.post(level, message, 'ALARMS'),
   })
-  detach.push(live.onRaw((values) => alarms.ingest(values)).close)
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
+  // A machine in a planned stop (its OEE state map says so) raises no alarm until it leaves it.
+  const plannedStops = new PlannedStopSuppression(alarms, () => plannedStopMachines(oee.settings().line.machines))
+  detach.push(
+    live.onRaw((values) => {
+      plannedStops.ingest(values)
+      alarms.ingest(values)
+    }).close,
+  )
   const vision: VisionService = new VisionService({ dataDir: options.dataDir, contextSnapshot: (datasetId) => visionModels.contextSnapshot(datasetId) })
   const visionModels: VisionModelsService = new VisionModelsService({ dataDir: options.dataDir, datasets: vision, live })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
