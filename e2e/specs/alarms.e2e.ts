@@ -2,6 +2,7 @@ import { expect, test } from '../fixtures/workstation'
 import { goTo, openWorkstation } from '../steps/app'
 import { alarmCount, alarmRow, fillHighRule, openAlarmTab } from '../steps/alarms'
 import { screenshotBothThemes } from '../steps/oee'
+import { startWebhookReceiver } from '../peers/webhook-receiver'
 
 const RULE = { id: 'capper-head-hot', name: 'Capper head hot', tagId: 'Line1.Capper.HeadTemperature', limit: 1, severity: 800, machine: 'Capper' }
 
@@ -54,4 +55,35 @@ test('alarms: a high alarm on a demo tag fires, is acknowledged and shelved by k
   await page.getByRole('button', { name: 'Export CSV' }).click()
   await expect(page.getByRole('status').filter({ hasText: /Exported 3 entries to .*alarm-journal-.*\.csv/ })).toBeVisible()
   await screenshotBothThemes(page, 'alarms-journal')
+})
+
+test('alarms: a webhook target is saved with a sealed signing key and its test message arrives signed', async ({ page, workstation }) => {
+  const receiver = await startWebhookReceiver('e2e-signing-key')
+  try {
+    await openWorkstation(page, workstation)
+    await goTo(page, 'Alarms')
+    await openAlarmTab(page, 'Notifications')
+    const editor = page.getByRole('form', { name: 'Target editor' })
+    await editor.getByLabel('Target id').fill('ops-hook')
+    await editor.getByLabel('Target name').fill('Operations webhook')
+    await editor.getByLabel('Kind').selectOption({ label: 'Webhook (JSON, signed)' })
+    await editor.getByLabel('Webhook URL').fill(receiver.url)
+    await editor.getByLabel('Signing key').fill('e2e-signing-key')
+    await editor.getByRole('button', { name: 'Save target' }).click()
+    await expect(editor.getByRole('status')).toHaveText('Saved target ops-hook (secret sealed)')
+    await editor.getByRole('button', { name: 'Send test' }).click()
+    await expect(editor.getByRole('status')).toHaveText(`Test sent: ${receiver.url} answered 200`)
+    expect(receiver.received).toHaveLength(1)
+    expect(receiver.received[0]!.signatureValid).toBe(true)
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ kind: 'test', targetId: 'ops-hook' })
+    // The key never comes back to the page: the field offers to keep the sealed one.
+    await page
+      .getByRole('list', { name: 'Notification targets' })
+      .getByRole('button', { name: /Operations webhook/ })
+      .click()
+    await expect(editor.getByLabel('Signing key (blank keeps the sealed one)')).toHaveValue('')
+    await screenshotBothThemes(page, 'alarms-notifications')
+  } finally {
+    await receiver.stop()
+  }
 })

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 
 /** Scenario steps of the Alarms view. */
-export async function openAlarmTab(page: Page, tab: 'Summary' | 'Journal' | 'Rules'): Promise<void> {
+export async function openAlarmTab(page: Page, tab: 'Summary' | 'Journal' | 'Rules' | 'Notifications'): Promise<void> {
   await page.getByRole('tablist', { name: 'Alarm pages' }).getByRole('tab', { name: tab }).click()
 }
 

@@ -5,6 +5,7 @@ import { useClient } from '../../app/client-context'
 import { formatDuration, formatValue } from '../../app/format'
 import { AlarmJournal } from './AlarmJournal'
 import { AlarmRules } from './AlarmRules'
+import { AlarmTargets } from './AlarmTargets'
 import { errorText, SHELVE_CHOICES, STATE_WORDS } from './alarm-words'
 import { useAlarmCount } from './use-alarm-count'
 import './alarms.css'
@@ -13,10 +14,11 @@ const TABS = [
   { id: 'summary', label: 'Summary' },
   { id: 'journal', label: 'Journal' },
   { id: 'rules', label: 'Rules' },
+  { id: 'notifications', label: 'Notifications' },
 ] as const
 type Tab = (typeof TABS)[number]['id']
 
-/** Alarms: the summary (acknowledge, shelve, all by keyboard), the journal, the rules and their preview. */
+/** Alarms: the summary (acknowledge, shelve, all by keyboard), the journal, the rules and their preview, where they are sent. */
 export function AlarmsView(): React.JSX.Element {
   const [tab, setTab] = useState<Tab>('summary')
   return (
@@ -32,6 +34,7 @@ export function AlarmsView(): React.JSX.Element {
       {tab === 'summary' && <AlarmSummary />}
       {tab === 'journal' && <AlarmJournal />}
       {tab === 'rules' && <AlarmRules />}
+      {tab === 'notifications' && <AlarmTargets />}
     </section>
   )
 }
