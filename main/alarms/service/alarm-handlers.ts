@@ -46,12 +46,24 @@ export function alarmHandlers(service: AlarmService) {
     'alarms.sendTest': guarded((input: ParsedInputOf<'alarms.sendTest'>) => service.notifier.sendTest(input.targetId)),
     'alarms.deliveries': guarded((input: ParsedInputOf<'alarms.deliveries'>) => service.notifier.deliveries(input)),
     'alarms.count': (_input: ParsedInputOf<'alarms.count'>, sink: StreamSink<AlarmCount>) => {
-      const emit = (): void => sink.emit(countOf(service))
-      emit()
-      return service.onChange(emit)
+      // At most one count per 200 ms: a burst of transitions is one update, not one scan of every rule each.
+      let timer: NodeJS.Timeout | undefined
+      sink.emit(countOf(service))
+      const off = service.onChange(() => {
+        timer ??= setTimeout(() => {
+          timer = undefined
+          sink.emit(countOf(service))
+        }, COUNT_COALESCE_MS)
+      })
+      return () => {
+        off()
+        clearTimeout(timer)
+      }
     },
   } satisfies Partial<Handlers>
 }
+
+const COUNT_COALESCE_MS = 200
 
 function countOf(service: AlarmService): AlarmCount {
   const alarms = service.active()

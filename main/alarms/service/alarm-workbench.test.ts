@@ -45,10 +45,13 @@ describe('alarms over the router with the demo plant', () => {
       return active.length > 0 ? active : undefined
     })
     expect(alarm).toMatchObject({ ruleId: 'capper-moving', state: 'active-unacknowledged', tagId: TAG })
+    await until('the count', async () => (counts.at(-1)?.active === 1 ? true : undefined))
     expect(counts.at(-1)).toEqual({ active: 1, unacknowledged: 1, shelved: 0 })
     await call('alarms.acknowledge', { ruleIds: ['capper-moving'] })
+    await until('the count after acknowledging', async () => (counts.at(-1)?.unacknowledged === 0 ? true : undefined))
     expect(counts.at(-1)).toEqual({ active: 1, unacknowledged: 0, shelved: 0 })
     await call('alarms.shelve', { ruleIds: ['capper-moving'], durationMs: 60_000 })
+    await until('the count after shelving', async () => (counts.at(-1)?.shelved === 1 ? true : undefined))
     expect(counts.at(-1)).toEqual({ active: 0, unacknowledged: 0, shelved: 1 })
     const journal = await call<Array<{ cause: string; who: string | null }>>('alarms.journal', { ruleId: 'capper-moving' })
     expect(journal.map((j) => [j.cause, j.who])).toEqual([
