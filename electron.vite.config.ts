@@ -11,7 +11,16 @@ export default defineConfig({
       // Worker threads are entries of their own, next to index.js: the historian writer (main/historian/thread/threaded-historian.ts),
       // the OEE computation (main/oee/service/oee-thread-client.ts) and the inference worker (main/vision/inference/inference-pool.ts)
       // load them by file name.
-      lib: { entry: { index: resolve(root, 'main/index.ts'), 'historian-thread': resolve(root, 'main/historian/thread/historian-thread.ts'), 'oee-thread': resolve(root, 'main/oee/service/oee-thread.ts'), 'inference-worker': resolve(root, 'main/vision/inference/inference-worker.ts'), 'preprocess-worker': resolve(root, 'main/vision/inference/preprocess-worker.ts') }, formats: ['es'] },
+      lib: {
+        entry: {
+          index: resolve(root, 'main/index.ts'),
+          'historian-thread': resolve(root, 'main/historian/thread/historian-thread.ts'),
+          'oee-thread': resolve(root, 'main/oee/service/oee-thread.ts'),
+          'inference-worker': resolve(root, 'main/vision/inference/inference-worker.ts'),
+          'preprocess-worker': resolve(root, 'main/vision/inference/preprocess-worker.ts'),
+        },
+        formats: ['es'],
+      },
       externalizeDeps: true,
     },
   },

@@ -193,7 +193,8 @@ test.describe('Vision labeling', () => {
     await exportAs(page, /^Pascal VOC/, voc)
     const xmlFiles = readdirSync(join(voc, 'Annotations'))
     expect(xmlFiles).toHaveLength(3)
-    for (const file of xmlFiles) expect(readFileSync(join(voc, 'Annotations', file), 'utf8')).toMatch(/<object>[\s\S]*<name>(scratch|dent|skewed_label)<\/name>/)
+    for (const file of xmlFiles)
+      expect(readFileSync(join(voc, 'Annotations', file), 'utf8')).toMatch(/<object>[\s\S]*<name>(scratch|dent|skewed_label)<\/name>/)
     // Exporting into a folder that is not empty is refused with a reason.
     const panel = page.getByRole('group', { name: 'Export dataset' })
     await panel.getByRole('button', { name: 'Export', exact: true }).click()
@@ -210,9 +211,13 @@ test.describe('Vision labeling', () => {
     // Pre-labels: the COCO export with two annotations turned into drafts with confidences, imported as a new dataset.
     const drafts = join(out, 'drafts')
     await exportAs(page, /^COCO/, drafts)
-    const withDrafts = JSON.parse(readFileSync(join(drafts, 'annotations.json'), 'utf8')) as { annotations: Record<string, unknown>[]; images: { id: number; otw_id: string }[] }
+    const withDrafts = JSON.parse(readFileSync(join(drafts, 'annotations.json'), 'utf8')) as {
+      annotations: Record<string, unknown>[]
+      images: { id: number; otw_id: string }[]
+    }
     const firstImage = withDrafts.images.find((i) => i.otw_id === labelled[0])!.id
-    for (const [k, a] of withDrafts.annotations.filter((a) => a.image_id === firstImage).entries()) Object.assign(a, { otw_draft: true, otw_confidence: 0.5 + k * 0.3 })
+    for (const [k, a] of withDrafts.annotations.filter((a) => a.image_id === firstImage).entries())
+      Object.assign(a, { otw_draft: true, otw_confidence: 0.5 + k * 0.3 })
     writeFileSync(join(drafts, 'annotations.json'), JSON.stringify(withDrafts))
     importPanel = await importFolder(page, /^COCO/, drafts, 'Pre-labelled')
     await expect(importPanel.getByRole('status')).toContainText('Imported "Pre-labelled": 3 images, 5 classes')

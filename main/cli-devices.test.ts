@@ -6,7 +6,13 @@ import { EXIT, main, type CliIo } from './cli'
 import { startDemoPlant, type DemoPlant } from './simulator'
 
 function captureIo(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), untilInterrupted: () => Promise.resolve() }
+  const io = {
+    out: '',
+    err: '',
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+    untilInterrupted: () => Promise.resolve(),
+  }
   return io
 }
 

@@ -25,7 +25,11 @@ const PROBES: { rule: string; file: string; code: string }[] = [
     file: 'main/connectors/mqtt/probe.ts',
     code: "export * from '../modbus/modbus-frames'",
   },
-  { rule: 'a connector importing the registry (and through it every other connector)', file: 'main/connectors/s7/probe.ts', code: "export * from '../registry'" },
+  {
+    rule: 'a connector importing the registry (and through it every other connector)',
+    file: 'main/connectors/s7/probe.ts',
+    code: "export * from '../registry'",
+  },
   { rule: 'a connector importing the historian', file: 'main/connectors/opcua/probe.ts', code: "export * from '../../historian'" },
   {
     rule: 'a connector importing the connection manager',

@@ -36,7 +36,6 @@ export interface HeadlessHost {
   close(): Promise<void>
 }
 
-
 /** The host keeps serving; the reason goes to stderr so a person can see what happened. */
 function reportHostError(where: string, error: unknown): void {
   process.stderr.write(`Headless host: unexpected error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)

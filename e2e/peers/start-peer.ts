@@ -56,6 +56,11 @@ export async function startPymodbus(): Promise<{ tcpPort: number; rtuPort: numbe
 
 /** node-opcua with Basic256Sha256 / SignAndEncrypt only, and Objects/Oven/Temperature. */
 export async function startSecureOpcUaServer(pkiFolder: string): Promise<{ endpointUrl: string; stop(): Promise<void> }> {
-  const peer = await startPeer(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'e2e/peers/secure-opcua-server.ts'), pkiFolder], /LISTENING (\S+)/, 90_000)
+  const peer = await startPeer(
+    process.execPath,
+    [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'e2e/peers/secure-opcua-server.ts'), pkiFolder],
+    /LISTENING (\S+)/,
+    90_000,
+  )
   return { endpointUrl: peer.match[1]!, stop: peer.stop }
 }

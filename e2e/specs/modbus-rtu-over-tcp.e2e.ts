@@ -18,7 +18,11 @@ test('Modbus RTU over TCP against pymodbus: add it by hand, add a tag, see its v
   await openWorkstation(page, workstation)
   await goTo(page, 'Connections')
   await addModbusConnectionWithFraming(page, { name: 'Gateway', host: '127.0.0.1', port: pymodbus!.rtuPort, framing: 'rtu-over-tcp' })
-  await expect(connectionPanel(page, 'Gateway').getByText(/modbus\+rtu-tcp:\/\/127\.0\.0\.1:\d+/).first()).toBeVisible()
+  await expect(
+    connectionPanel(page, 'Gateway')
+      .getByText(/modbus\+rtu-tcp:\/\/127\.0\.0\.1:\d+/)
+      .first(),
+  ).toBeVisible()
   // int16 -12345 at 40001 and uint16 54321 at 40017 in the pymodbus register map.
   await addModbusTag(page, 'Gateway', { name: 'Int16', address: '40001', dataType: 'int16' })
   await addModbusTag(page, 'Gateway', { name: 'UInt16', address: 'hr:16', dataType: 'uint16' })
@@ -33,5 +37,11 @@ test('Modbus RTU over TCP against pymodbus: add it by hand, add a tag, see its v
   await selectConnection(page, 'Gateway')
   const tools = connectionPanel(page, 'Gateway').getByRole('region', { name: 'Modbus tools' })
   await tools.getByRole('tab', { name: 'Traffic log' }).click()
-  await expect(tools.getByRole('table', { name: 'Traffic log' }).getByRole('row').filter({ hasText: /^.*TX.*01 03 00 00 00 01/ }).first()).toBeVisible()
+  await expect(
+    tools
+      .getByRole('table', { name: 'Traffic log' })
+      .getByRole('row')
+      .filter({ hasText: /^.*TX.*01 03 00 00 00 01/ })
+      .first(),
+  ).toBeVisible()
 })

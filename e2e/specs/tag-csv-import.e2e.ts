@@ -21,7 +21,10 @@ const KEPWARE_CSV = `Tag Name,Address,Data Type,Respect Data Type,Client Access,
 "Press.Bcd","400002","BCD",1,"RO",250,"",,,,,,,,"","Not supported",0
 `
 
-test('Kepware tag CSV: the mapping step, per-row errors, all-or-nothing import, the tags in the tree with values, then export', async ({ page, workstation }) => {
+test('Kepware tag CSV: the mapping step, per-row errors, all-or-nothing import, the tags in the tree with values, then export', async ({
+  page,
+  workstation,
+}) => {
   test.setTimeout(120_000)
   await openWorkstation(page, workstation)
   await goTo(page, 'Connections')
@@ -54,7 +57,10 @@ test('Kepware tag CSV: the mapping step, per-row errors, all-or-nothing import, 
   await expect(dialog.getByRole('status', { name: 'Import result' })).toContainText('Imported 4 tags into Press PLC; left out 1 rows with errors')
   await dialog.getByRole('button', { name: 'Done' }).click()
 
-  await page.getByRole('tree', { name: 'Tag folders' }).getByRole('button', { name: /Press PLC/ }).click()
+  await page
+    .getByRole('tree', { name: 'Tag folders' })
+    .getByRole('button', { name: /Press PLC/ })
+    .click()
   await expect(page.locator('[data-tag-value="press-plc:Press.Int16"]')).toContainText('-12345')
   await expect(page.locator('[data-tag-value="press-plc:Press.UInt16"]')).toContainText('54321')
   await expect(page.locator('[data-tag-value="press-plc:Press.Int32"]')).toContainText('-123456789')
@@ -64,7 +70,9 @@ test('Kepware tag CSV: the mapping step, per-row errors, all-or-nothing import, 
   await page.getByRole('button', { name: 'Export CSV (4)' }).click()
   const file = await download
   const csv = readFileSync(await file.path(), 'utf8')
-  expect(csv.split('\n')[0]).toBe('id,name,path,connectionId,address,dataType,byteOrder,engineeringUnit,rangeLow,rangeHigh,rawLow,rawHigh,engLow,engHigh,deadband,access,scanRateMs,stringLength,description')
+  expect(csv.split('\n')[0]).toBe(
+    'id,name,path,connectionId,address,dataType,byteOrder,engineeringUnit,rangeLow,rangeHigh,rawLow,rawHigh,engLow,engHigh,deadband,access,scanRateMs,stringLength,description',
+  )
   expect(csv).toContain('press-plc:Press.UInt16,Press.UInt16,Press PLC,press-plc,hr:16,uint16,ABCD,,,,,,,,,read-write,250,,')
 
   // A second import of the same file clashes on every name: refused, nothing half-imported.

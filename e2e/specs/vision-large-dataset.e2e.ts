@@ -45,7 +45,13 @@ function writeLargeYoloFolder(seed: string, out: string, count: number): number[
     if (i % 3 === 2 || !part.label) continue
     const text = readFileSync(part.label, 'utf8')
     writeFileSync(join(out, 'labels', 'train', `${name(i)}.txt`), text)
-    for (const c of new Set(text.split('\n').filter(Boolean).map((line) => Number(line.split(' ')[0])))) perClass[c]++
+    for (const c of new Set(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => Number(line.split(' ')[0])),
+    ))
+      perClass[c]++
   }
   return perClass
 }

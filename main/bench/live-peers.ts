@@ -23,7 +23,14 @@ await server.initialize()
 const ns = server.engine.addressSpace!.registerNamespace('urn:otw:bench')
 const folder = ns.addFolder(server.engine.addressSpace!.rootFolder.objects, { browseName: 'Bench' })
 const variables = Array.from({ length: OPCUA_ITEMS }, (_, i) =>
-  ns.addVariable({ componentOf: folder, browseName: `v${i}`, nodeId: `s=v${i}`, dataType: 'Double', minimumSamplingInterval: 0, value: { dataType: DataType.Double, value: Date.now() } }),
+  ns.addVariable({
+    componentOf: folder,
+    browseName: `v${i}`,
+    nodeId: `s=v${i}`,
+    dataType: 'Double',
+    minimumSamplingInterval: 0,
+    value: { dataType: DataType.Double, value: Date.now() },
+  }),
 )
 await server.start()
 const opcuaPort = server.endpoints[0].port
@@ -65,7 +72,15 @@ const modbus = new ServerTCP(
 await new Promise<void>((resolve) => modbus.on('initialized', () => resolve()))
 const modbusPort = freePort
 
-process.stdout.write(JSON.stringify({ opcua: `opc.tcp://localhost:${opcuaPort}`, namespaceIndex: ns.index, modbusPort, opcuaItems: OPCUA_ITEMS, modbusRegisters: MODBUS_REGISTERS }) + '\n')
+process.stdout.write(
+  JSON.stringify({
+    opcua: `opc.tcp://localhost:${opcuaPort}`,
+    namespaceIndex: ns.index,
+    modbusPort,
+    opcuaItems: OPCUA_ITEMS,
+    modbusRegisters: MODBUS_REGISTERS,
+  }) + '\n',
+)
 process.on('SIGTERM', () => {
   clearInterval(opcuaTimer)
   clearInterval(modbusTimer)

@@ -17,7 +17,11 @@ const SECONDS = Number(process.env.LIVE_SECONDS ?? 20)
 const WARMUP = Number(process.env.LIVE_WARMUP ?? 15)
 
 function child(script: string, args: string[], env: Record<string, string> = {}): { proc: ChildProcess; firstLine: Promise<string> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  })
   let out = ''
   const firstLine = new Promise<string>((resolveLine, reject) => {
     proc.stdout!.on('data', (d) => {
@@ -47,7 +51,11 @@ const call = async (channel: string, input: unknown): Promise<unknown> => {
 }
 // The contract allows 5,000 tags per connection, so the OPC UA items come in as connections of 5,000.
 for (let first = 0; first < OPCUA_ITEMS; first += 5000) {
-  const tags = Array.from({ length: Math.min(5000, OPCUA_ITEMS - first) }, (_, k) => ({ name: `v${first + k}`, nodeId: `ns=${endpoints.namespaceIndex};s=v${first + k}`, samplingIntervalMs: 0 }))
+  const tags = Array.from({ length: Math.min(5000, OPCUA_ITEMS - first) }, (_, k) => ({
+    name: `v${first + k}`,
+    nodeId: `ns=${endpoints.namespaceIndex};s=v${first + k}`,
+    samplingIntervalMs: 0,
+  }))
   await call('connections.add', { config: { protocol: 'opcua', name: `bench-opcua-${first}`, endpointUrl: endpoints.opcua, tags }, connect: true })
 }
 const modbusTags = Array.from({ length: Math.floor(MODBUS_REGISTERS / 4) }, (_, k) => ({ name: `r${k}`, address: `hr:${k * 4}`, dataType: 'float64' as const }))

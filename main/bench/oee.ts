@@ -205,8 +205,7 @@ try {
       historian_file: historianFile,
       load_average_1m: Number(os.loadavg()[0].toFixed(2)),
       cpus: os.cpus().length,
-      note:
-        'month_compute_s: best of 3 runs of OeeService.compute (historian read of 30 tags over the month through the live service path + whole-month and per-shift OEE, losses, bottleneck per shift); report_s: the full oee.report (adds the state timeline and the stop check against production.db; report_first_s also stores the month of stops); naive = per-sample reference on every second (whole month as one range), input built untimed',
+      note: 'month_compute_s: best of 3 runs of OeeService.compute (historian read of 30 tags over the month through the live service path + whole-month and per-shift OEE, losses, bottleneck per shift); report_s: the full oee.report (adds the state timeline and the stop check against production.db; report_first_s also stores the month of stops); naive = per-sample reference on every second (whole month as one range), input built untimed',
     }),
   )
 } finally {

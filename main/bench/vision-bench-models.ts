@@ -39,4 +39,3 @@ export function benchDetectorModel(): Uint8Array {
     metadata: { names: "{0: 'scratch', 1: 'dent', 2: 'stain', 3: 'missing_label', 4: 'skewed_label'}", task: 'detect' },
   })
 }
-

@@ -61,7 +61,13 @@ function readyPreparer(tensors: ort.Tensor[], plan: Letterbox, copy: boolean): B
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
 
 /** Bare session.run over preprocessed tensors (same batch size as the pipeline) against the whole pipeline from PNG files, alternating. */
-async function measure(bench: BenchCase, files: string[], frames: RgbImage[], rounds: number, preparers: { cached: BatchPreparer; uncached: BatchPreparer }): Promise<Figures> {
+async function measure(
+  bench: BenchCase,
+  files: string[],
+  frames: RgbImage[],
+  rounds: number,
+  preparers: { cached: BatchPreparer; uncached: BatchPreparer },
+): Promise<Figures> {
   const { description, session, reference } = bench
   const { width, height } = description.inputSize
   const settings = { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 8 }

@@ -1,4 +1,11 @@
-import { WorkbenchError, connectionConfigSchema, type AddedConnection, type BrowseNodeInfo, type ConnectionConfig, type ConnectionDetail } from '../../preload/contract'
+import {
+  WorkbenchError,
+  connectionConfigSchema,
+  type AddedConnection,
+  type BrowseNodeInfo,
+  type ConnectionConfig,
+  type ConnectionDetail,
+} from '../../preload/contract'
 import type { Connector, WriteValue } from '../connectors/connector'
 import type { MethodCallResult } from '../connectors/protocol-module'
 import { buildConnector, createProtocolTools, protocolModule, type ProtocolToolSet } from '../connectors/registry'
@@ -220,7 +227,8 @@ export class ConnectionManager {
   async callMethod(id: string, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
     const entry = this.require(id)
     const tools = this.protocolTools.of(entry.config)
-    if (!tools?.callMethod) throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" is ${entry.config.protocol}: it has no methods to call`)
+    if (!tools?.callMethod)
+      throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" is ${entry.config.protocol}: it has no methods to call`)
     return tools.callMethod(id, entry.config, entry.connector.inner, objectId, methodId, inputs)
   }
 

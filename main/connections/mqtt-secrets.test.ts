@@ -59,7 +59,13 @@ describe('MQTT connection settings', () => {
 
     const second = open()
     const reloaded = second.manager.config(added.id)
-    expect(reloaded).toMatchObject({ protocolVersion: 5, cleanStart: false, keepaliveSeconds: 45, password: PASSWORD, tls: { key: KEY, ca: '/etc/ssl/edge-ca.pem' } })
+    expect(reloaded).toMatchObject({
+      protocolVersion: 5,
+      cleanStart: false,
+      keepaliveSeconds: 45,
+      password: PASSWORD,
+      tls: { key: KEY, ca: '/etc/ssl/edge-ca.pem' },
+    })
     expect(reloaded.tags).toHaveLength(1)
   })
 })

@@ -38,7 +38,17 @@ async function setup() {
     unregister: (id) => registered.delete(id),
   })
   manager.load()
-  const plc = await manager.add({ protocol: 'modbus-tcp', name: 'Filler PLC', host: '127.0.0.1', port: 1502, framing: 'tcp', unitId: 1, timeoutMs: 500, scanRateMs: 1000, tags: [] })
+  const plc = await manager.add({
+    protocol: 'modbus-tcp',
+    name: 'Filler PLC',
+    host: '127.0.0.1',
+    port: 1502,
+    framing: 'tcp',
+    unitId: 1,
+    timeoutMs: 500,
+    scanRateMs: 1000,
+    tags: [],
+  })
   const handlers = connectionToolHandlers(manager, () => [...registered.values()].flatMap((c) => c.tags()))
   return { dataDir, manager, handlers, plc }
 }
@@ -61,13 +71,20 @@ describe('tag CSV import into a connection', () => {
   it('imports nothing while a row has errors, then everything else when told to leave them out', async () => {
     const { handlers, manager, plc } = await setup()
     const { mapping } = await handlers['tags.csvPreview']({ source })
-    await expect(handlers['tags.csvImport']({ source, mapping, connectionId: plc.id, skipErrors: false })).rejects.toThrow(/1 of 4 rows have errors \(line 5: .*\) — nothing was imported/)
+    await expect(handlers['tags.csvImport']({ source, mapping, connectionId: plc.id, skipErrors: false })).rejects.toThrow(
+      /1 of 4 rows have errors \(line 5: .*\) — nothing was imported/,
+    )
     expect(manager.config(plc.id).tags).toEqual([])
 
     const result = await handlers['tags.csvImport']({ source, mapping: { ...mapping, byteOrder: 'CDAB' }, connectionId: plc.id, skipErrors: true })
     expect(result).toEqual({ connectionId: plc.id, imported: 3, skipped: 1 })
     expect(manager.config(plc.id).tags.map((t) => t.name)).toEqual(['Filler.Speed', 'Filler.Running', 'Recipe'])
-    expect(manager.detail(plc.id).tags.find((t) => t.name === 'Filler.Speed')).toMatchObject({ address: 'hr:99', dataType: 'uint16', unit: 'bpm', access: 'read-write' })
+    expect(manager.detail(plc.id).tags.find((t) => t.name === 'Filler.Speed')).toMatchObject({
+      address: 'hr:99',
+      dataType: 'uint16',
+      unit: 'bpm',
+      access: 'read-write',
+    })
     expect(manager.config(plc.id).tags[0]).toMatchObject({ byteOrder: 'CDAB', scaling: { rawLow: 0, rawHigh: 27648, engLow: 0, engHigh: 600 } })
 
     // A second import of the same file clashes on every name: refused, nothing changes.
@@ -103,7 +120,9 @@ describe('tag CSV import into a connection', () => {
     expect(preview.detectedFormat).toBe('otw')
     expect(preview.rows[0]!.error).toMatch(/address "ns=2;s=Oven.Temp" is not a Modbus address .* import it into an OPC UA connection instead/)
     expect(preview.rows[1]!.tag).toMatchObject({ name: 'Level', address: 'hr:3' })
-    expect(preview.rows[2]!.error).toBe('the row is for connection "press", not "filler-plc" — choose that connection, or set the Connection id column to "not imported"')
+    expect(preview.rows[2]!.error).toBe(
+      'the row is for connection "press", not "filler-plc" — choose that connection, or set the Connection id column to "not imported"',
+    )
     await manager.close()
   })
 
@@ -120,8 +139,10 @@ describe('tag CSV import into a connection', () => {
     const exported = handlers['tags.csvExport']()
     expect(exported.count).toBe(3)
     const lines = exported.csv.trim().split('\n')
-    expect(lines[0]).toBe('id,name,path,connectionId,address,dataType,byteOrder,engineeringUnit,rangeLow,rangeHigh,rawLow,rawHigh,engLow,engHigh,deadband,access,scanRateMs,stringLength,description')
-    expect(lines[1]).toBe("filler-plc:Filler.Speed,Filler.Speed,Filler PLC,filler-plc,hr:99,uint16,ABCD,bpm,,,0,27648,0,600,,read-write,100,,Filler speed")
+    expect(lines[0]).toBe(
+      'id,name,path,connectionId,address,dataType,byteOrder,engineeringUnit,rangeLow,rangeHigh,rawLow,rawHigh,engLow,engHigh,deadband,access,scanRateMs,stringLength,description',
+    )
+    expect(lines[1]).toBe('filler-plc:Filler.Speed,Filler.Speed,Filler PLC,filler-plc,hr:99,uint16,ABCD,bpm,,,0,27648,0,600,,read-write,100,,Filler speed')
     expect(lines[3]).toContain(',string,ABCD,,,,,,,,,read-write,1000,10,Recipe name')
     await manager.close()
   })

@@ -34,9 +34,13 @@ export async function readCsvSource(source: TagCsvSource): Promise<CsvText> {
   try {
     size = (await stat(source.path)).size
   } catch (error) {
-    throw new WorkbenchError('NOT_FOUND', `Tag CSV ${source.path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message} — check the path`)
+    throw new WorkbenchError(
+      'NOT_FOUND',
+      `Tag CSV ${source.path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message} — check the path`,
+    )
   }
-  if (size > MAX_FILE_BYTES) throw new WorkbenchError('INVALID_INPUT', `Tag CSV ${source.path} is ${Math.round(size / 1e6)} MB; split it into files of at most 20 MB`)
+  if (size > MAX_FILE_BYTES)
+    throw new WorkbenchError('INVALID_INPUT', `Tag CSV ${source.path} is ${Math.round(size / 1e6)} MB; split it into files of at most 20 MB`)
   return { fileName: basename(source.path), text: await readFile(source.path, 'utf8') }
 }
 
@@ -110,10 +114,12 @@ interface Converted {
 /** Runs the mapping over every row and, with a target, checks each row against it. */
 export function convertCsv(text: string, mapping: TagCsvMapping, target?: ConnectionConfig & { id: string }): Converted {
   const result = importTags(text, toColumnMapping(mapping))
-  const records = (parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }) as unknown as {
-    record: string[]
-    info: { lines: number }
-  }[]).slice(1)
+  const records = (
+    parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }) as unknown as {
+      record: string[]
+      info: { lines: number }
+    }[]
+  ).slice(1)
   const errorByLine = new Map(result.errors.map((e) => [e.line, e.message]))
   const taken = new Set((target?.tags ?? []).map((t) => t.name))
   const out: Converted = { lines: [], tags: [], errors: [], rowCount: records.length, records: [] }
@@ -130,10 +136,24 @@ export function convertCsv(text: string, mapping: TagCsvMapping, target?: Connec
     if (!tag) continue
     try {
       if (target && mapping.columns.connectionId && tag.connectionId !== PREVIEW_CONNECTION && tag.connectionId !== target.id) {
-        throw new Error(`the row is for connection "${tag.connectionId}", not "${target.id}" — choose that connection, or set the Connection id column to "not imported"`)
+        throw new Error(
+          `the row is for connection "${tag.connectionId}", not "${target.id}" — choose that connection, or set the Connection id column to "not imported"`,
+        )
       }
-      const converted: TargetTag = target ? toConnectionTag(tag, target) : { name: connectionTagName(tag), address: tag.address, dataType: tag.dataType, byteOrder: tag.byteOrder, access: tag.access, unit: tag.engineeringUnit }
-      if (taken.has(converted.name)) throw new Error(`a tag named "${converted.name}" is already ${target?.tags.some((t) => t.name === converted.name) ? `in "${target.name}"` : 'on an earlier line'}`)
+      const converted: TargetTag = target
+        ? toConnectionTag(tag, target)
+        : {
+            name: connectionTagName(tag),
+            address: tag.address,
+            dataType: tag.dataType,
+            byteOrder: tag.byteOrder,
+            access: tag.access,
+            unit: tag.engineeringUnit,
+          }
+      if (taken.has(converted.name))
+        throw new Error(
+          `a tag named "${converted.name}" is already ${target?.tags.some((t) => t.name === converted.name) ? `in "${target.name}"` : 'on an earlier line'}`,
+        )
       taken.add(converted.name)
       out.tags.push(converted)
       out.lines.push(line)
@@ -156,7 +176,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-export function previewCsv(file: CsvText, options: { mapping?: TagCsvMapping; target?: ConnectionConfig & { id: string }; previewRows?: number }): TagCsvPreview {
+export function previewCsv(
+  file: CsvText,
+  options: { mapping?: TagCsvMapping; target?: ConnectionConfig & { id: string }; previewRows?: number },
+): TagCsvPreview {
   const headers = headersOf(file.text)
   if (headers.length === 0 || headers.every((h) => h === '')) {
     throw new WorkbenchError('INVALID_INPUT', `Tag CSV ${file.fileName}: the file is empty or has no header row — the first line must name the columns`)

@@ -1,24 +1,24 @@
 // Public types of the historian API.
 
 /** 0 good, 1 uncertain, 2 bad. */
-export type Quality = 0 | 1 | 2;
+export type Quality = 0 | 1 | 2
 
 export interface Sample {
-  tagId: string;
+  tagId: string
   /** Epoch milliseconds (integer). */
-  t: number;
-  v: number;
-  quality?: number;
+  t: number
+  v: number
+  quality?: number
   /** Why quality changed; kept once per change. */
-  reason?: string;
+  reason?: string
 }
 
 export interface QualityChange {
   /** Index of the first sample with this quality (and reason). */
-  index: number;
-  t: number;
-  quality: number;
-  reason: string | null;
+  index: number
+  t: number
+  quality: number
+  reason: string | null
 }
 
 /**
@@ -27,132 +27,132 @@ export interface QualityChange {
  */
 export interface NoDataSpan {
   /** Time of the mark (the first one, when several follow each other). */
-  from: number;
+  from: number
   /** Time of the next value, or null when none follows up to the end of the range queried. */
-  to: number | null;
+  to: number | null
   /** The reason recorded with the mark, e.g. 'recording stopped', 'broker connection lost'. */
-  reason: string | null;
+  reason: string | null
 }
 
 export interface RawSeries {
-  tagId: string;
-  t: Float64Array;
-  v: Float64Array;
-  q: Uint8Array;
-  qualityChanges: QualityChange[];
+  tagId: string
+  t: Float64Array
+  v: Float64Array
+  q: Uint8Array
+  qualityChanges: QualityChange[]
   /** Spans with no data that begin in the range, in time order. */
-  noData: NoDataSpan[];
+  noData: NoDataSpan[]
 }
 
 export interface BucketSeries {
-  tagId: string;
-  from: number;
-  to: number;
-  bucketMs: number;
+  tagId: string
+  from: number
+  to: number
+  bucketMs: number
   /** Rollup width used (ms), or 'raw' when samples were read. */
-  source: number | 'raw';
+  source: number | 'raw'
   /** Per bucket; NaN where a bucket holds no (non-NaN) value. */
-  count: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  avg: Float64Array;
-  first: Float64Array;
-  last: Float64Array;
+  count: Float64Array
+  min: Float64Array
+  max: Float64Array
+  avg: Float64Array
+  first: Float64Array
+  last: Float64Array
   /**
    * Spans with no data that begin in the range, in time order. A bucket holding only marks has count 0; one holding
    * values on both sides of a mark has the span inside it, so a line drawn from the buckets breaks at each span.
    */
-  noData: NoDataSpan[];
+  noData: NoDataSpan[]
 }
 
-export type ValueAtMode = 'previous' | 'interpolated';
+export type ValueAtMode = 'previous' | 'interpolated'
 
 export interface ValueAt {
-  tagId: string;
+  tagId: string
   /** Time of the sample returned ('previous'), or the requested time ('interpolated'). */
-  t: number;
-  v: number;
-  quality: number;
+  t: number
+  v: number
+  quality: number
 }
 
 export interface TagConfig {
   /** Absolute deadband: a sample is recorded only when |v - last recorded| > deadband (or quality changes). */
-  deadband?: number | null;
+  deadband?: number | null
   /** Record only when the value (bit for bit) or quality changes. */
-  onChange?: boolean;
+  onChange?: boolean
   /** Keep raw samples this long; null falls back to the global policy. */
-  retentionMs?: number | null;
-  unit?: string | null;
-  dataType?: string;
+  retentionMs?: number | null
+  unit?: string | null
+  dataType?: string
 }
 
 export interface RetentionPolicy {
   /** Raw samples older than this (relative to now) are deleted. */
-  maxAgeMs?: number | null;
+  maxAgeMs?: number | null
   /** Oldest raw blocks are deleted while the used database size exceeds this. */
-  maxBytes?: number | null;
+  maxBytes?: number | null
   /** Per rollup width (ms): how long its buckets are kept. Unlisted widths are kept forever. */
-  rollupMaxAgeMs?: Record<number, number>;
+  rollupMaxAgeMs?: Record<number, number>
 }
 
 export interface HistorianErrorEvent {
-  operation: 'flush' | 'retention';
-  file: string;
+  operation: 'flush' | 'retention'
+  file: string
   /** SQLite code such as SQLITE_FULL or SQLITE_READONLY, when known. */
-  code: string | undefined;
-  message: string;
+  code: string | undefined
+  message: string
   /** Samples held in memory, waiting to be written. */
-  pendingSamples: number;
-  retryInMs: number;
-  cause: unknown;
+  pendingSamples: number
+  retryInMs: number
+  cause: unknown
 }
 
 export interface FlushResult {
-  ok: boolean;
-  samples: number;
-  blocks: number;
-  error?: HistorianErrorEvent;
+  ok: boolean
+  samples: number
+  blocks: number
+  error?: HistorianErrorEvent
 }
 
 export interface HistorianOptions {
   /** One historian file per project. */
-  file: string;
+  file: string
   /** Timer flush interval (default 1000 ms); 0 disables the timer. */
-  flushIntervalMs?: number;
+  flushIntervalMs?: number
   /** Buffered samples that trigger an immediate flush (default 500,000). */
-  flushAtSamples?: number;
+  flushAtSamples?: number
   /** Hard cap of samples held in memory while writes fail; append throws beyond it (default 20,000,000). */
-  maxPendingSamples?: number;
+  maxPendingSamples?: number
   /** Samples per sealed block (default 4096). */
-  blockSamples?: number;
+  blockSamples?: number
   /** Rollup widths in ms kept in the rollups table (default [60000, 3600000]). */
-  rollupWidthsMs?: number[];
+  rollupWidthsMs?: number[]
   /** Width of the fine rollup level stored compressed inside every block (default 1000 ms; 0 turns it off). */
-  blockRollupMs?: number;
+  blockRollupMs?: number
   /** Background retention period (default 10,000 ms); 0 disables it. */
-  retentionIntervalMs?: number;
+  retentionIntervalMs?: number
   /** Rows deleted per retention transaction (default 500). */
-  retentionBatchRows?: number;
+  retentionBatchRows?: number
   /** Retry delay after a failed flush, doubled up to retryMaxMs (default 1000 / 30,000 ms). */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
+  retryBaseMs?: number
+  retryMaxMs?: number
   /** Clock for retention (tests). */
-  now?: () => number;
-  onError?: (event: HistorianErrorEvent) => void;
+  now?: () => number
+  onError?: (event: HistorianErrorEvent) => void
 }
 
 export interface HistorianStats {
-  file: string;
-  tags: number;
-  blocks: number;
-  storedSamples: number;
-  usedBytes: number;
-  fileBytes: number;
-  bufferedSamples: number;
-  filteredSamples: number;
-  rejectedOutOfOrder: number;
-  flushes: number;
-  failedFlushes: number;
-  paused: boolean;
-  lastError: string | null;
+  file: string
+  tags: number
+  blocks: number
+  storedSamples: number
+  usedBytes: number
+  fileBytes: number
+  bufferedSamples: number
+  filteredSamples: number
+  rejectedOutOfOrder: number
+  flushes: number
+  failedFlushes: number
+  paused: boolean
+  lastError: string | null
 }

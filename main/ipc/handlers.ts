@@ -1,11 +1,4 @@
-import type {
-  ChannelName,
-  EventOf,
-  OutputOf,
-  ParsedInputOf,
-  RequestName,
-  StreamName,
-} from '../../preload/contract'
+import type { ChannelName, EventOf, OutputOf, ParsedInputOf, RequestName, StreamName } from '../../preload/contract'
 
 /** Where a stream handler sends its events; `congested` tells it to coalesce instead of queueing. */
 export interface StreamSink<E> {

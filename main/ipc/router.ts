@@ -26,11 +26,9 @@ function parseInput(channel: string, schema: z.ZodType, input: unknown): unknown
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
     const first = issues[0]
-    throw new WorkbenchError(
-      'INVALID_INPUT',
-      `Invalid input for "${channel}": ${first ? `${first.path || '(input)'}: ${first.message}` : 'rejected'}`,
-      { issues },
-    )
+    throw new WorkbenchError('INVALID_INPUT', `Invalid input for "${channel}": ${first ? `${first.path || '(input)'}: ${first.message}` : 'rejected'}`, {
+      issues,
+    })
   }
   return parsed.data
 }

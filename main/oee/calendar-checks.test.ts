@@ -28,7 +28,9 @@ describe('shift calendar checks', () => {
       expect.stringMatching(/shifts "Early" \(06:00–14:30\) and "Late" \(14:00–22:00\) overlap on Mon/),
     ])
     const sundayNight = { name: 'Weekend night', start: '22:00', end: '07:00', days: [7] }
-    expect(problems({ timeZone: 'UTC', shifts: [{ name: 'Monday early', start: '06:00', end: '14:00', days: [1] }, sundayNight] })).toEqual([expect.stringMatching(/overlap on Mon/)])
+    expect(problems({ timeZone: 'UTC', shifts: [{ name: 'Monday early', start: '06:00', end: '14:00', days: [1] }, sundayNight] })).toEqual([
+      expect.stringMatching(/overlap on Mon/),
+    ])
   })
 
   it('finds breaks outside their shift, in no shift, or naming an unknown shift', () => {
@@ -38,7 +40,9 @@ describe('shift calendar checks', () => {
     expect(problems({ timeZone: 'UTC', shifts: [threeShifts.shifts[0]], breaks: [{ start: '20:00', durationMin: 15 }] })).toEqual([
       'break at 20:00 (15 min) lies in no shift — move it inside a shift',
     ])
-    expect(problems({ ...threeShifts, breaks: [{ start: '10:00', durationMin: 15, shifts: ['Früh'] }] })).toEqual([expect.stringMatching(/unknown shift "Früh" — known: Early, Late, Night/)])
+    expect(problems({ ...threeShifts, breaks: [{ start: '10:00', durationMin: 15, shifts: ['Früh'] }] })).toEqual([
+      expect.stringMatching(/unknown shift "Früh" — known: Early, Late, Night/),
+    ])
   })
 
   it('finds duplicate shift names and planned stops that end before they start; reports each at its field', () => {
@@ -61,7 +65,12 @@ describe('calendar ranges', () => {
   it('names the running shift in the plant time zone, the one before it, the production day and the week', () => {
     // 2024-03-06 (Wed) 15:30 in Berlin is 14:30 UTC.
     const r = calendarRanges(cal, Date.parse('2024-03-06T14:30:00Z'))
-    expect(r.currentShift).toEqual({ label: '2024-03-06 Late', from: Date.parse('2024-03-06T13:00:00Z'), to: Date.parse('2024-03-06T21:00:00Z'), running: true })
+    expect(r.currentShift).toEqual({
+      label: '2024-03-06 Late',
+      from: Date.parse('2024-03-06T13:00:00Z'),
+      to: Date.parse('2024-03-06T21:00:00Z'),
+      running: true,
+    })
     expect(r.previousShift?.label).toBe('2024-03-06 Early')
     expect(r.today).toEqual({ label: '2024-03-06', from: Date.parse('2024-03-06T05:00:00Z'), to: Date.parse('2024-03-07T05:00:00Z') })
     expect(r.week).toMatchObject({ label: '2024-W10', from: Date.parse('2024-03-04T05:00:00Z') })

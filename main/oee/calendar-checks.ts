@@ -41,7 +41,11 @@ export function checkShiftCalendar(calendar: ShiftCalendar): CalendarProblem[] {
   const names = new Map<string, number>()
   calendar.shifts.forEach((s, i) => {
     const seen = names.get(s.name.toLowerCase())
-    if (seen !== undefined) problems.push({ path: ['shifts', i, 'name'], message: `shift name "${s.name}" is used twice (shifts ${seen + 1} and ${i + 1}) — give each shift its own name` })
+    if (seen !== undefined)
+      problems.push({
+        path: ['shifts', i, 'name'],
+        message: `shift name "${s.name}" is used twice (shifts ${seen + 1} and ${i + 1}) — give each shift its own name`,
+      })
     else names.set(s.name.toLowerCase(), i)
     if (s.days && s.days.length === 0) problems.push({ path: ['shifts', i, 'days'], message: `shift "${s.name}" runs on no day — pick at least one weekday` })
   })
@@ -61,14 +65,20 @@ export function checkShiftCalendar(calendar: ShiftCalendar): CalendarProblem[] {
   calendar.breaks.forEach((br, i) => {
     const unknown = (br.shifts ?? []).filter((n) => !names.has(n.toLowerCase()))
     if (unknown.length) {
-      problems.push({ path: ['breaks', i, 'shifts'], message: `break at ${br.start} names unknown shift ${unknown.map((n) => `"${n}"`).join(', ')} — known: ${calendar.shifts.map((s) => s.name).join(', ')}` })
+      problems.push({
+        path: ['breaks', i, 'shifts'],
+        message: `break at ${br.start} names unknown shift ${unknown.map((n) => `"${n}"`).join(', ')} — known: ${calendar.shifts.map((s) => s.name).join(', ')}`,
+      })
       return
     }
     const owners = br.shifts ? calendar.shifts.filter((s) => br.shifts!.some((n) => n.toLowerCase() === s.name.toLowerCase())) : calendar.shifts
     const inside = owners.filter((s) => breakInside(br, s))
     if (br.shifts) {
       for (const s of owners.filter((x) => !inside.includes(x)))
-        problems.push({ path: ['breaks', i], message: `break at ${br.start} (${br.durationMin} min) lies outside its shift "${s.name}" (${s.start}–${s.end}) — move it inside or change the shift` })
+        problems.push({
+          path: ['breaks', i],
+          message: `break at ${br.start} (${br.durationMin} min) lies outside its shift "${s.name}" (${s.start}–${s.end}) — move it inside or change the shift`,
+        })
     } else if (inside.length === 0) {
       problems.push({ path: ['breaks', i], message: `break at ${br.start} (${br.durationMin} min) lies in no shift — move it inside a shift` })
     }
@@ -76,7 +86,8 @@ export function checkShiftCalendar(calendar: ShiftCalendar): CalendarProblem[] {
   calendar.plannedStops.forEach((p, i) => {
     const from = DateTime.fromISO(p.from, { zone: calendar.timeZone })
     const to = DateTime.fromISO(p.to, { zone: calendar.timeZone })
-    if (from.isValid && to.isValid && to <= from) problems.push({ path: ['plannedStops', i, 'to'], message: `planned stop ${p.from} – ${p.to} ends before it starts — swap or fix the times` })
+    if (from.isValid && to.isValid && to <= from)
+      problems.push({ path: ['plannedStops', i, 'to'], message: `planned stop ${p.from} – ${p.to} ends before it starts — swap or fix the times` })
   })
   calendar.holidays.forEach((h, i) => {
     if (!DateTime.fromISO(h).isValid) problems.push({ path: ['holidays', i], message: `holiday ${h} is not a real date` })

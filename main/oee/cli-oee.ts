@@ -61,7 +61,16 @@ function parseCommandLine(argv: string[]) {
   for (const name of ['from', 'to'] as const)
     if (!DateTime.fromISO(values[name]!).isValid)
       throw new UsageError(`--${name} "${values[name]}" is not an ISO 8601 date-time (e.g. 2024-01-10T06:00 or 2024-01-10T06:00:00+01:00)`)
-  return { help: false as const, config: values.config!, data: values.data!, from: values.from!, to: values.to!, by: by as PeriodKind, json: values.json!, noData: noData as NoDataTime | undefined }
+  return {
+    help: false as const,
+    config: values.config!,
+    data: values.data!,
+    from: values.from!,
+    to: values.to!,
+    by: by as PeriodKind,
+    json: values.json!,
+    noData: noData as NoDataTime | undefined,
+  }
 }
 
 async function read(io: OeeCommandIo, path: string, what: string): Promise<string> {

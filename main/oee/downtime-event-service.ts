@@ -135,7 +135,9 @@ export class DowntimeEventService {
     if (machines.size > 1) throw new DowntimeEventError(`cannot merge events of different machines (${[...machines].join(', ')}) — merge per machine`)
     // Only neighbours merge: a stop of the machine between two picked ones would be swallowed unseen. Minor stops in
     // between are taken in (they are part of the stretch a person calls one stop).
-    const between = this.store.listEvents({ machine: events[0].machine, from: events[0].start, to: events[events.length - 1].end }).filter((e) => !ids.includes(e.id))
+    const between = this.store
+      .listEvents({ machine: events[0].machine, from: events[0].start, to: events[events.length - 1].end })
+      .filter((e) => !ids.includes(e.id))
     const blocking = between.find((e) => !e.minor && events.some((a, i) => i > 0 && e.start >= events[i - 1].end && e.end <= a.start))
     if (blocking)
       throw new DowntimeEventError(

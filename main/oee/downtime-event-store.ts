@@ -2,7 +2,8 @@ import type { DowntimeEvent } from './downtime-event'
 import type { ReasonRule } from './reason-rules'
 import { EMPTY_REASON_TREE, type ReasonTree } from './reason-tree'
 
-export type EventAction = 'detected' | 'extended' | 'auto-coded' | 'coded' | 'uncoded' | 'commented' | 'split' | 'split-from' | 'merged' | 'merged-into' | 'discarded'
+export type EventAction =
+  'detected' | 'extended' | 'auto-coded' | 'coded' | 'uncoded' | 'commented' | 'split' | 'split-from' | 'merged' | 'merged-into' | 'discarded'
 
 /** One change to one event: who, when, and the event before and after (null when created or removed). */
 export interface EventHistoryEntry {

@@ -20,7 +20,16 @@ export {
   type Period,
   type PeriodKind,
 } from './shift-calendar'
-export { MACHINE_STATES, NO_DATA_TIME_MODES, NoDataTimeSchema, type MachineState, type NoDataTime, type Sample, type TagSeries, type TimeRange } from './machine-state'
+export {
+  MACHINE_STATES,
+  NO_DATA_TIME_MODES,
+  NoDataTimeSchema,
+  type MachineState,
+  type NoDataTime,
+  type Sample,
+  type TagSeries,
+  type TimeRange,
+} from './machine-state'
 export type { LineOeeReport, LinePeriodResult, MachineOeeReport, MachineOeeResult, SixBigLosses, OeeFlag, Bottleneck } from './oee-result'
 export type { DowntimeEvent, ReasonCode } from './downtime-event'
 export { DowntimeEventService, DowntimeEventError } from './downtime-event-service'

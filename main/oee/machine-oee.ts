@@ -1,4 +1,14 @@
-import { NO_INCREMENTS, countBetween, firstStepTimeFrom, sortByTime, totalizeColumns, totalizeCounter, withoutStepsAt, type CounterIncrements, type SampleColumns } from './counter-totalizer'
+import {
+  NO_INCREMENTS,
+  countBetween,
+  firstStepTimeFrom,
+  sortByTime,
+  totalizeColumns,
+  totalizeCounter,
+  withoutStepsAt,
+  type CounterIncrements,
+  type SampleColumns,
+} from './counter-totalizer'
 import { detectDowntimeEvents, type DowntimeEvent } from './downtime-event'
 import { idealCycleSeconds, type MachineConfig } from './machine-config'
 import { MACHINE_STATES, type MachineState, type NoDataTime, type Sample, type TagSeries, type TimeRange } from './machine-state'
@@ -349,7 +359,12 @@ export function computeMachinePeriod(m: PreparedMachine, cal: CalendarContext, p
  * (like an unmapped 'unknown' value) only when it overlaps planned calendar time: a gap before the first sample at
  * night is not a stop anyone needs to code.
  */
-export function reportableEvents(events: readonly DowntimeEvent[], cal: CalendarContext, range: TimeRange, noDataTime: NoDataTime = 'exclude'): DowntimeEvent[] {
+export function reportableEvents(
+  events: readonly DowntimeEvent[],
+  cal: CalendarContext,
+  range: TimeRange,
+  noDataTime: NoDataTime = 'exclude',
+): DowntimeEvent[] {
   const planned = subtractIntervals(intersectIntervals(cal.shifts, [{ start: range.from, end: range.to }]), cal.plannedStops)
   return events.filter((e) => {
     if (e.end <= range.from || e.start >= range.to) return false

@@ -57,7 +57,8 @@ function requireName(name: string, what: string): string {
 
 export function findCategory(tree: ReasonTree, categoryId: string): ReasonCategory {
   const c = tree.categories.find((x) => x.id === categoryId)
-  if (!c) throw new ReasonTreeError(`reason category "${categoryId}" does not exist — known: ${tree.categories.map((x) => x.id).join(', ') || 'none'}`, 'not-found')
+  if (!c)
+    throw new ReasonTreeError(`reason category "${categoryId}" does not exist — known: ${tree.categories.map((x) => x.id).join(', ') || 'none'}`, 'not-found')
   return c
 }
 

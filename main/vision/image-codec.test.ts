@@ -20,9 +20,7 @@ describe('plain PNG decoding', () => {
     it(`decodes ${channels}-channel PNGs exactly as sharp does`, async () => {
       const source = sharp(noisyPixels(37, 23, channels), { raw: { width: 37, height: 23, channels } })
       // sharp writes grey input as RGB unless told the colour space.
-      const png = await (channels < 3 ? source.toColourspace('b-w') : source)
-        .png({ adaptiveFiltering: true, compressionLevel: 6 })
-        .toBuffer()
+      const png = await (channels < 3 ? source.toColourspace('b-w') : source).png({ adaptiveFiltering: true, compressionLevel: 6 }).toBuffer()
       expect(pngSize(png)).toEqual({ width: 37, height: 23 })
       const ours = await decodePlainPng(png)
       expect(ours?.channels).toBe(channels)

@@ -68,7 +68,7 @@ export async function decodePlainPng(bytes: Uint8Array): Promise<PngPixels | und
   const channels = ({ 0: 1, 4: 2, 2: 3, 6: 4 } as Record<number, 1 | 2 | 3 | 4>)[colorType]
   if (bitDepth !== 8 || interlace !== 0 || !channels) return undefined
   const idat: Uint8Array[] = []
-  for (let at = 8; at + 8 <= bytes.length; ) {
+  for (let at = 8; at + 8 <= bytes.length;) {
     const length = view.getUint32(at)
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7])
     if (type === 'iCCP') return undefined

@@ -51,9 +51,7 @@ export const alarmConditionSchema = z.discriminatedUnion('kind', [
           from: z.number(),
           to: z.number(),
           /** Learned from the history of from…to when the rule is saved (left out: learned then). */
-          features: z
-            .array(z.object({ name: z.enum(['median', 'p90']), median: z.number(), mad: z.number().min(0) }).strict())
-            .optional(),
+          features: z.array(z.object({ name: z.enum(['median', 'p90']), median: z.number(), mad: z.number().min(0) }).strict()).optional(),
         })
         .strict()
         .refine((b) => b.to > b.from, 'the normal period must end after it starts'),

@@ -142,7 +142,12 @@ export const oeeMachineConfigSchema = z.object({
       setupTag: tag.optional(),
     }),
   ]),
-  counters: z.object({ totalTag: tag.optional(), goodTag: tag.optional(), rejectTag: tag.optional(), bitWidth: z.union([z.literal(16), z.literal(32), z.literal('none')]).optional() }),
+  counters: z.object({
+    totalTag: tag.optional(),
+    goodTag: tag.optional(),
+    rejectTag: tag.optional(),
+    bitWidth: z.union([z.literal(16), z.literal(32), z.literal('none')]).optional(),
+  }),
   idealCycleS: z.number().optional(),
   idealRatePerMin: z.number().optional(),
   productTag: tag.optional(),
@@ -153,15 +158,24 @@ export const oeeMachineConfigSchema = z.object({
 })
 export type OeeMachineConfig = z.infer<typeof oeeMachineConfigSchema>
 
-export const oeeLineConfigSchema = z.object({ name: z.string().min(1).max(200), machines: z.array(oeeMachineConfigSchema).min(1, 'a line needs at least one machine').max(100) })
+export const oeeLineConfigSchema = z.object({
+  name: z.string().min(1).max(200),
+  machines: z.array(oeeMachineConfigSchema).min(1, 'a line needs at least one machine').max(100),
+})
 export type OeeLineConfig = z.infer<typeof oeeLineConfigSchema>
 
 export const oeeCalendarSchema = z.object({
   timeZone: z.string().min(1).max(100),
   shifts: z.array(z.object({ name: z.string().max(100), start: hhmm, end: hhmm, days: z.array(z.number().int()).max(7).optional() })).max(50),
-  breaks: z.array(z.object({ start: hhmm, durationMin: z.number(), shifts: z.array(z.string().max(100)).max(50).optional() })).max(200).optional(),
+  breaks: z
+    .array(z.object({ start: hhmm, durationMin: z.number(), shifts: z.array(z.string().max(100)).max(50).optional() }))
+    .max(200)
+    .optional(),
   holidays: z.array(z.string().max(10)).max(1000).optional(),
-  plannedStops: z.array(z.object({ from: z.string().max(40), to: z.string().max(40), reason: z.string().max(200).optional() })).max(5000).optional(),
+  plannedStops: z
+    .array(z.object({ from: z.string().max(40), to: z.string().max(40), reason: z.string().max(200).optional() }))
+    .max(5000)
+    .optional(),
   productionDayStart: hhmm.optional(),
 })
 export type OeeCalendar = z.infer<typeof oeeCalendarSchema>
@@ -181,7 +195,13 @@ export const oeeSettingsSchema = z.object({
   rules: z.array(oeeReasonRuleSchema),
   noDataTime: oeeNoDataTimeSchema,
   /** The last changes per part (newest first). */
-  changes: z.object({ line: z.array(settingsChange), calendar: z.array(settingsChange), rules: z.array(settingsChange), reasons: z.array(settingsChange), noDataTime: z.array(settingsChange) }),
+  changes: z.object({
+    line: z.array(settingsChange),
+    calendar: z.array(settingsChange),
+    rules: z.array(settingsChange),
+    reasons: z.array(settingsChange),
+    noDataTime: z.array(settingsChange),
+  }),
 })
 export type OeeSettings = z.infer<typeof oeeSettingsSchema>
 

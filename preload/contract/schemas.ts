@@ -99,5 +99,11 @@ export const tagIdSchema = z.string().min(1).max(512)
  * Progress of any long task (exports, imports, scans, inference, training): done of total, the rate per second and the
  * estimated time left, null while it cannot be estimated yet. One shape for every feature's stream.
  */
-export const longTaskProgressSchema = z.object({ kind: z.literal('progress'), done: z.number(), total: z.number(), rate: z.number(), etaMs: z.number().nullable() })
+export const longTaskProgressSchema = z.object({
+  kind: z.literal('progress'),
+  done: z.number(),
+  total: z.number(),
+  rate: z.number(),
+  etaMs: z.number().nullable(),
+})
 export type LongTaskProgress = z.infer<typeof longTaskProgressSchema>

@@ -33,7 +33,10 @@ export type VisionBox = z.infer<typeof visionBoxSchema>
 export const visionPolygonSchema = z
   .object({
     classId: z.number().int().min(0).max(99),
-    points: z.array(z.tuple([z.number().min(0), z.number().min(0)])).min(3).max(2000),
+    points: z
+      .array(z.tuple([z.number().min(0), z.number().min(0)]))
+      .min(3)
+      .max(2000),
     confidence: confidence.optional(),
     draft: z.boolean().optional(),
   })
@@ -192,11 +195,10 @@ export const visionExportAsEventSchema = z.discriminatedUnion('kind', [
 export type VisionExportAsEvent = z.infer<typeof visionExportAsEventSchema>
 
 /** Import a dataset folder in a format as a new dataset; all files are checked before anything is written. */
-export const visionImportInputSchema = z.object({ format: visionExchangeFormatSchema, dir: folderPath, name: z.string().trim().min(1).max(80), jobId: visionJobIdSchema.optional() }).strict()
-export const visionImportEventSchema = z.discriminatedUnion('kind', [
-  progressEvent,
-  z.object({ kind: z.literal('done'), dataset: visionDatasetSchema }),
-])
+export const visionImportInputSchema = z
+  .object({ format: visionExchangeFormatSchema, dir: folderPath, name: z.string().trim().min(1).max(80), jobId: visionJobIdSchema.optional() })
+  .strict()
+export const visionImportEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), dataset: visionDatasetSchema })])
 export type VisionImportEvent = z.infer<typeof visionImportEventSchema>
 
 /** Export to / import from YOLO, COCO, Pascal VOC and class folders: progress, then the result; closing the stream or vision.cancelJob cancels. */

@@ -50,7 +50,8 @@ async function addPlc(manager: ConnectionManager, name: string): Promise<string>
   return detail.id
 }
 
-const readRegister = async (manager: ConnectionManager, id: string, name: string) => (await modbusDriverOf(manager.driver(id)).read([`${id}:${name}`]))[0]!.value
+const readRegister = async (manager: ConnectionManager, id: string, name: string) =>
+  (await modbusDriverOf(manager.driver(id)).read([`${id}:${name}`]))[0]!.value
 
 describe('a confirmation binds to what was shown', () => {
   let app: Connectivity

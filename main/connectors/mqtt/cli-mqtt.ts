@@ -22,7 +22,13 @@ export async function runMqttBrowse(typedUrl: string, args: string[], io: CliIo)
   try {
     values = parseArgs({
       args,
-      options: { topic: { type: 'string' }, seconds: { type: 'string' }, json: { type: 'boolean' }, username: { type: 'string' }, password: { type: 'string' } },
+      options: {
+        topic: { type: 'string' },
+        seconds: { type: 'string' },
+        json: { type: 'boolean' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }).values

@@ -51,7 +51,23 @@ beforeAll(async () => {
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '2', '-subj', '/CN=Someone Else CA')
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n')
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost')
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext')
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+  )
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=workstation')
   openssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2')
   execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), 'plant', 's3cret'])
@@ -121,11 +137,23 @@ describe('MQTT against Mosquitto: credentials', () => {
         protocolVersion,
         username: 'plant',
         password: 's3cret',
-        mappings: [{ tag: { id: 'sec:t', name: 't', path: [], connectionId: 'sec', address: '', dataType: 'Double', access: 'read' }, topic: `v${protocolVersion}/t`, jsonPath: '$.v' }],
+        mappings: [
+          {
+            tag: { id: 'sec:t', name: 't', path: [], connectionId: 'sec', address: '', dataType: 'Double', access: 'read' },
+            topic: `v${protocolVersion}/t`,
+            jsonPath: '$.v',
+          },
+        ],
       })
       reader.onValues((v) => values.push(...v))
       await reader.connect()
-      const writer = make({ url: `mqtt://127.0.0.1:${plainPort}`, protocolVersion, username: 'plant', password: 's3cret', clientId: `writer-${protocolVersion}` })
+      const writer = make({
+        url: `mqtt://127.0.0.1:${plainPort}`,
+        protocolVersion,
+        username: 'plant',
+        password: 's3cret',
+        clientId: `writer-${protocolVersion}`,
+      })
       await writer.connect()
       const client = (writer as unknown as { client: MqttClient }).client
       for (let i = 0; i < 50 && values.length === 0; i++) {
@@ -159,7 +187,12 @@ describe('MQTT against Mosquitto: TLS', () => {
   })
 
   it('with certificate checks turned off it connects to the same broker', async () => {
-    const connector = make({ url: `mqtts://127.0.0.1:${tlsPort}`, username: 'plant', password: 's3cret', tls: { ca: join(dir, 'other-ca.crt'), rejectUnauthorized: false } })
+    const connector = make({
+      url: `mqtts://127.0.0.1:${tlsPort}`,
+      username: 'plant',
+      password: 's3cret',
+      tls: { ca: join(dir, 'other-ca.crt'), rejectUnauthorized: false },
+    })
     await connector.connect()
     expect(connector.state()).toBe('connected')
   })

@@ -73,7 +73,9 @@ describe('MQTT connector: topic + JSON path mapping', () => {
   })
 
   it('refuses a path it cannot parse, naming the tag', () => {
-    expect(() => new MqttConnector({ id: 'x', name: 'X', url, mappings: [{ tag: tagInfo('x:t', 'Double'), topic: 't', jsonPath: '$.a[' }] })).toThrow(/MQTT tag "t": JSON path "\$\.a\["/)
+    expect(() => new MqttConnector({ id: 'x', name: 'X', url, mappings: [{ tag: tagInfo('x:t', 'Double'), topic: 't', jsonPath: '$.a[' }] })).toThrow(
+      /MQTT tag "t": JSON path "\$\.a\["/,
+    )
   })
 })
 
@@ -98,10 +100,11 @@ describe('MQTT connector: Sparkplug B host', () => {
       publisher.publish(`spBv1.0/acme/${type}/edge1${device ? `/${device}` : ''}`, Buffer.from(encodeSparkplugPayload({ timestamp: Date.now(), seq, metrics })))
 
     await until(
-      () => sp('NBIRTH', undefined, 0, [
-        { name: 'bdSeq', datatype: 'UInt64', value: 3 },
-        { name: 'Node Info/Uptime', alias: 1, datatype: 'Int64', value: 10 },
-      ]),
+      () =>
+        sp('NBIRTH', undefined, 0, [
+          { name: 'bdSeq', datatype: 'UInt64', value: 3 },
+          { name: 'Node Info/Uptime', alias: 1, datatype: 'Int64', value: 10 },
+        ]),
       () => connector.tags().length === 2,
     )
     sp('DBIRTH', 'filler', 1, [
@@ -115,7 +118,10 @@ describe('MQTT connector: Sparkplug B host', () => {
     expect(connector.tags().find((t) => t.id === 'sp:acme/edge1/Node Info/Uptime')?.path).toEqual(['Plant SP', 'acme', 'edge1', 'Node Info'])
 
     // DDATA carries aliases only.
-    sp('DDATA', 'filler', 2, [{ alias: 10, datatype: 'Float', value: 120.5 }, { alias: 12, datatype: 'Int32', value: 7 }])
+    sp('DDATA', 'filler', 2, [
+      { alias: 10, datatype: 'Float', value: 120.5 },
+      { alias: 12, datatype: 'Int32', value: 7 },
+    ])
     await waitFor(() => latest('sp:acme/edge1/filler/Speed')?.value === 120.5)
     expect(latest('sp:acme/edge1/filler/Count')).toMatchObject({ value: 7, quality: { status: 'good' } })
     expect(notices).toEqual([])
@@ -142,14 +148,22 @@ describe('MQTT connector: Sparkplug B host', () => {
       expect.objectContaining({ deviceId: 'filler', online: false, metrics: 3 }),
     ])
 
-    expect(connector.sparkplugStatus().events.map((e) => e.message).join('\n')).toMatch(/sequence gap — expected seq 3, got 5/)
+    expect(
+      connector
+        .sparkplugStatus()
+        .events.map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/sequence gap — expected seq 3, got 5/)
     commands.length = 0
     await connector.rebirth('acme', 'edge1')
     await waitFor(() => commands.includes('spBv1.0/acme/NCMD/edge1'))
     expect(connector.sparkplugStatus().events.at(-1)?.message).toBe('Sparkplug acme/edge1: rebirth requested by hand')
 
     // A new birth brings the node back with new aliases.
-    sp('NBIRTH', undefined, 0, [{ name: 'bdSeq', datatype: 'UInt64', value: 4 }, { name: 'Node Info/Uptime', alias: 5, datatype: 'Int64', value: 1 }])
+    sp('NBIRTH', undefined, 0, [
+      { name: 'bdSeq', datatype: 'UInt64', value: 4 },
+      { name: 'Node Info/Uptime', alias: 5, datatype: 'Int64', value: 1 },
+    ])
     sp('NDATA', undefined, 1, [{ alias: 5, datatype: 'Int64', value: 2 }])
     await waitFor(() => latest('sp:acme/edge1/Node Info/Uptime')?.value === 2)
     expect(latest('sp:acme/edge1/Node Info/Uptime')?.quality.status).toBe('good')

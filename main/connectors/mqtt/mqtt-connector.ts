@@ -180,7 +180,13 @@ export class MqttConnector implements Connector {
       client.once('connect', () => resolve())
       const fail = (error: unknown): void => reject(new WorkbenchError('CONNECTION_FAILED', explainMqttError(this.url, error, version)))
       client.once('error', fail)
-      client.once('close', () => fail(this.tracker.status.lastError ? { message: this.tracker.status.lastError.replace(/^MQTT \S+: /, '') } : { message: 'connection closed before the broker answered (connack timeout)' }))
+      client.once('close', () =>
+        fail(
+          this.tracker.status.lastError
+            ? { message: this.tracker.status.lastError.replace(/^MQTT \S+: /, '') }
+            : { message: 'connection closed before the broker answered (connack timeout)' },
+        ),
+      )
     })
     client.on('connect', () => {
       this.failures = 0
@@ -294,7 +300,13 @@ export class MqttConnector implements Connector {
       }
       const raw = mapping.steps ? readJsonSteps(document, mapping.steps) : text
       if (raw === undefined) {
-        values.push({ tagId: mapping.tag.id, value: null, quality: { status: 'bad', reason: `path not found in payload: ${mapping.jsonPath}` }, sourceTime, receiveTime })
+        values.push({
+          tagId: mapping.tag.id,
+          value: null,
+          quality: { status: 'bad', reason: `path not found in payload: ${mapping.jsonPath}` },
+          sourceTime,
+          receiveTime,
+        })
         continue
       }
       const mapped = coerceMqttValue(raw, mapping.tag.dataType)

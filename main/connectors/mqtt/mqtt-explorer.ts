@@ -55,7 +55,8 @@ export function exploreBroker(options: ExplorerBrokerSettings & { filter: string
         state = 'connected'
         error = undefined
         c.subscribe(options.filter, { qos: 0 }, (e, granted) => {
-          if (e || (granted ?? []).some((g) => g.qos >= 128)) error = `Subscribe to "${options.filter}" refused${e ? `: ${e.message}` : ''} — check the broker's access rules for this user`
+          if (e || (granted ?? []).some((g) => g.qos >= 128))
+            error = `Subscribe to "${options.filter}" refused${e ? `: ${e.message}` : ''} — check the broker's access rules for this user`
         })
       })
       c.on('reconnect', () => (state = 'reconnecting'))
@@ -105,7 +106,8 @@ export function mqttExplorerHandlers(savedConnection: (id: string) => Connection
       let settings: ExplorerBrokerSettings
       if (input.connectionId) {
         const config = savedConnection(input.connectionId)
-        if (config.protocol !== 'mqtt') throw new WorkbenchError('INVALID_INPUT', `Connection "${config.name}" is ${config.protocol}, not MQTT: there is no topic tree to explore`)
+        if (config.protocol !== 'mqtt')
+          throw new WorkbenchError('INVALID_INPUT', `Connection "${config.name}" is ${config.protocol}, not MQTT: there is no topic tree to explore`)
         settings = { url: config.url, username: config.username, password: config.password, protocolVersion: config.protocolVersion, tls: config.tls }
       } else {
         settings = { url: input.url ?? '', username: input.username, password: input.password }

@@ -33,7 +33,8 @@ export function coerceMqttValue(raw: unknown, dataType: string | undefined): Map
     case 'Boolean': {
       if (typeof raw === 'boolean') return { value: raw, quality: { status: 'good' } }
       if (raw === 0 || raw === 1) return { value: raw === 1, quality: { status: 'good' } }
-      if (typeof raw === 'string' && /^(true|false|on|off|1|0)$/i.test(raw.trim())) return { value: /^(true|on|1)$/i.test(raw.trim()), quality: { status: 'good' } }
+      if (typeof raw === 'string' && /^(true|false|on|off|1|0)$/i.test(raw.trim()))
+        return { value: /^(true|on|1)$/i.test(raw.trim()), quality: { status: 'good' } }
       return bad(`not a boolean: ${short(raw)}`)
     }
     case 'String':

@@ -24,10 +24,17 @@ export function describePayload(topic: string, raw: Uint8Array): { text: string;
       // Not protobuf after all: shown as what it is below.
     }
   }
-  const text = Buffer.from(raw.subarray(0, MAX_PAYLOAD_CHARS * 4)).toString('utf8').slice(0, MAX_PAYLOAD_CHARS)
+  const text = Buffer.from(raw.subarray(0, MAX_PAYLOAD_CHARS * 4))
+    .toString('utf8')
+    .slice(0, MAX_PAYLOAD_CHARS)
   // U+FFFD means bytes that are not UTF-8, control characters mean binary: hex reads better.
   if (text.includes('\uFFFD') || [...text.slice(0, 256)].some((ch) => ch.charCodeAt(0) < 9 || (ch.charCodeAt(0) > 13 && ch.charCodeAt(0) < 32))) {
-    return { text: Buffer.from(raw.subarray(0, MAX_PAYLOAD_CHARS / 3)).toString('hex').replace(/(..)(?!$)/g, '$1 '), format: 'binary' }
+    return {
+      text: Buffer.from(raw.subarray(0, MAX_PAYLOAD_CHARS / 3))
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1 '),
+      format: 'binary',
+    }
   }
   const trimmed = text.trimStart()
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && raw.byteLength <= MAX_PAYLOAD_CHARS) {
@@ -84,7 +91,15 @@ export class TopicTree {
         stats.format = described.format
         stats.raw = undefined
       }
-      out.push({ topic, count: stats.count, bytes: stats.bytes, lastPayload: stats.lastPayload, format: stats.format, lastTime: stats.lastTime, retained: stats.retained })
+      out.push({
+        topic,
+        count: stats.count,
+        bytes: stats.bytes,
+        lastPayload: stats.lastPayload,
+        format: stats.format,
+        lastTime: stats.lastTime,
+        retained: stats.retained,
+      })
     }
     this.changed = new Set()
     return out

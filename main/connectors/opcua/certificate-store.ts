@@ -58,7 +58,10 @@ export class OpcUaCertificateStore {
   async remove(thumbprint: string): Promise<StoredCertificate> {
     const wanted = normaliseThumbprint(thumbprint)
     const found = (await this.list()).find((certificate) => certificate.thumbprint === wanted)
-    if (!found) throw new WorkbenchError('NOT_FOUND', `OPC UA certificates: no server certificate with thumbprint ${wanted} in ${this.rootFolder}`, { thumbprint: wanted })
+    if (!found)
+      throw new WorkbenchError('NOT_FOUND', `OPC UA certificates: no server certificate with thumbprint ${wanted} in ${this.rootFolder}`, {
+        thumbprint: wanted,
+      })
     await rm(found.file, { force: true })
     // The manager caches trust decisions by thumbprint; a fresh one rereads the folders.
     await this.close()

@@ -1,7 +1,7 @@
 // Tags (string id → integer id) and compressed sample blocks.
-import type { Database } from '../../database/sqlite';
+import type { Database } from '../../database/sqlite'
 
-export const version = 1;
+export const version = 1
 
 export function up(db: Database): void {
   db.exec(`
@@ -30,9 +30,9 @@ export function up(db: Database): void {
     );
     CREATE INDEX blocks_tag_time ON blocks (tag_id, t_last);
     CREATE INDEX blocks_time ON blocks (t_last);
-  `);
+  `)
 }
 
 export function down(db: Database): void {
-  db.exec('DROP TABLE blocks; DROP TABLE tags;');
+  db.exec('DROP TABLE blocks; DROP TABLE tags;')
 }

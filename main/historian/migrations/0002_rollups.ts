@@ -1,7 +1,7 @@
 // Pre-aggregated buckets per tag and level (bucket width in ms), written at flush time.
-import type { Database } from '../../database/sqlite';
+import type { Database } from '../../database/sqlite'
 
-export const version = 2;
+export const version = 2
 
 export function up(db: Database): void {
   db.exec(`
@@ -17,9 +17,9 @@ export function up(db: Database): void {
       vlast REAL,
       PRIMARY KEY (tag_id, width_ms, bucket)
     ) WITHOUT ROWID;
-  `);
+  `)
 }
 
 export function down(db: Database): void {
-  db.exec('DROP TABLE rollups;');
+  db.exec('DROP TABLE rollups;')
 }

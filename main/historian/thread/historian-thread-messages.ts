@@ -32,16 +32,7 @@ export interface SampleColumns {
 
 /** The historian calls a caller may make across the thread boundary. */
 export type HistorianMethod =
-  | 'queryRaw'
-  | 'queryBuckets'
-  | 'valueAt'
-  | 'getRetention'
-  | 'setRetention'
-  | 'enforceRetention'
-  | 'getTagConfig'
-  | 'setTagConfig'
-  | 'stats'
-  | 'flush'
+  'queryRaw' | 'queryBuckets' | 'valueAt' | 'getRetention' | 'setRetention' | 'enforceRetention' | 'getTagConfig' | 'setTagConfig' | 'stats' | 'flush'
 
 export interface ExportRequest {
   tagIds: string[]

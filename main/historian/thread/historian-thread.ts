@@ -26,7 +26,14 @@ try {
     flushAtSamples: Number.MAX_SAFE_INTEGER,
     retentionIntervalMs: init.retentionIntervalMs,
     onError: (event) =>
-      post({ kind: 'write-failed', operation: event.operation, message: event.message, code: event.code, pendingSamples: event.pendingSamples, retryInMs: event.retryInMs }),
+      post({
+        kind: 'write-failed',
+        operation: event.operation,
+        message: event.message,
+        code: event.code,
+        pendingSamples: event.pendingSamples,
+        retryInMs: event.retryInMs,
+      }),
   })
 } catch (error) {
   post({ kind: 'open-failed', error: toThreadError(error) })
@@ -116,7 +123,8 @@ function invoke(method: HistorianMethod, args: unknown[]): unknown {
 function columnBuffers(method: HistorianMethod, value: unknown): ArrayBuffer[] {
   if (method !== 'queryRaw') return []
   const buffers = new Set<ArrayBuffer>()
-  for (const series of value as RawSeries[]) for (const column of [series.t, series.v, series.q]) if (column.buffer instanceof ArrayBuffer) buffers.add(column.buffer)
+  for (const series of value as RawSeries[])
+    for (const column of [series.t, series.v, series.q]) if (column.buffer instanceof ArrayBuffer) buffers.add(column.buffer)
   return [...buffers]
 }
 
@@ -135,7 +143,9 @@ function startExport(id: number, request: Extract<ToThread, { kind: 'export' }>[
   historian
     .exportRange({ ...request, signal: cancel.signal, onProgress: (progress) => post({ kind: 'progress', id, progress }) })
     .then((result) => post({ kind: 'export-done', id, result }))
-    .catch((error: unknown) => post({ kind: 'result', id, ok: false, error: cancel.signal.aborted ? { message: 'Export cancelled', code: 'CANCELLED' } : toThreadError(error) }))
+    .catch((error: unknown) =>
+      post({ kind: 'result', id, ok: false, error: cancel.signal.aborted ? { message: 'Export cancelled', code: 'CANCELLED' } : toThreadError(error) }),
+    )
     .finally(() => exports.delete(id))
 }
 

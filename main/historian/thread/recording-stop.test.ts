@@ -163,7 +163,12 @@ describe('a clean stop of recording leaves a "no data" mark in the historian', (
     const t0 = Date.now() - HOUR
     const historian = start(file)
     const stale = (tagId: string, t: number, value: number | null, status: 'good' | 'bad' | 'uncertain', reason: string): TagValue => ({
-      tagId, value, quality: { status, reason }, sourceTime: t, receiveTime: t, stale: true,
+      tagId,
+      value,
+      quality: { status, reason },
+      sourceTime: t,
+      receiveTime: t,
+      stale: true,
     })
     historian.record([sample('A.State', t0, RUNNING), sample('B.State', t0, RUNNING), sample('B.State', t0 + 1000, null, 'bad')])
     // The connector flags its last values stale, then the workbench does too: one mark; B's bad read already says so.

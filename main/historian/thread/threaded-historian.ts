@@ -1,7 +1,17 @@
 import { Worker } from 'node:worker_threads'
 import { WorkbenchError, type TagValue } from '../../../preload/contract'
 import type {
-  BucketQueryOptions, BucketSeries, ExportProgress, ExportResult, FlushResult, HistorianStats, RawSeries, RetentionPolicy, TagConfig, ValueAt, ValueAtMode,
+  BucketQueryOptions,
+  BucketSeries,
+  ExportProgress,
+  ExportResult,
+  FlushResult,
+  HistorianStats,
+  RawSeries,
+  RetentionPolicy,
+  TagConfig,
+  ValueAt,
+  ValueAtMode,
 } from '..'
 import { threadEntry } from '../../thread-entry'
 import type { ExportRequest, FromThread, HistorianMethod, HistorianThreadInit, ThreadError, ToThread } from './historian-thread-messages'
@@ -199,7 +209,8 @@ export class ThreadedHistorian {
     if (this.worker === worker) await worker.terminate()
     this.closed = true
     this.rejectAll(`Historian ${this.file} is closed`)
-    if (!result) throw new Error(`Historian ${this.file}: the writer thread stopped before it closed the file; the last ${this.recorder.held()} samples were not written`)
+    if (!result)
+      throw new Error(`Historian ${this.file}: the writer thread stopped before it closed the file; the last ${this.recorder.held()} samples were not written`)
     if (!result.ok) throw new Error(result.error.message)
   }
 
@@ -265,7 +276,8 @@ export class ThreadedHistorian {
         } else this.onMessage(message)
       })
       worker.on('exit', (code) => {
-        if (!opened) reject(fromThreadError(openError ?? { message: `Historian ${this.file}: the writer thread stopped before opening the file (exit code ${code})` }))
+        if (!opened)
+          reject(fromThreadError(openError ?? { message: `Historian ${this.file}: the writer thread stopped before opening the file (exit code ${code})` }))
       })
     })
     this.ready.catch(() => undefined)

@@ -49,7 +49,10 @@ export function configTags(config: OeeConfig): string[] {
   const tags = new Set<string>()
   for (const m of config.line.machines) {
     const s = m.state
-    for (const t of s.kind === 'enum' ? [s.tag, s.faultCodeTag] : [s.runningTag, s.faultTag, s.faultCodeTag, s.speedTag, s.blockedTag, s.starvedTag, s.setupTag]) if (t) tags.add(t)
+    for (const t of s.kind === 'enum'
+      ? [s.tag, s.faultCodeTag]
+      : [s.runningTag, s.faultTag, s.faultCodeTag, s.speedTag, s.blockedTag, s.starvedTag, s.setupTag])
+      if (t) tags.add(t)
     for (const t of [m.counters.totalTag, m.counters.goodTag, m.counters.rejectTag, m.productTag]) if (t) tags.add(t)
   }
   return [...tags]

@@ -125,11 +125,14 @@ describe('OeeService on a historian', () => {
     const live = await service.report({ from: FROM, to: TO, by: 'shift' })
     let out = ''
     const files: Record<string, string> = { 'machine.json': JSON.stringify(configInput), 'rec.csv': formatRecordingCsv(SERIES) }
-    const code = await runOeeCommand(['--config', 'machine.json', '--data', 'rec.csv', '--from', '2024-01-10T06:00:00Z', '--to', '2024-01-10T07:00:00Z', '--json'], {
-      stdout: (s) => (out += s),
-      stderr: () => {},
-      readFile: async (p) => files[p],
-    })
+    const code = await runOeeCommand(
+      ['--config', 'machine.json', '--data', 'rec.csv', '--from', '2024-01-10T06:00:00Z', '--to', '2024-01-10T07:00:00Z', '--json'],
+      {
+        stdout: (s) => (out += s),
+        stderr: () => {},
+        readFile: async (p) => files[p],
+      },
+    )
     expect(code).toBe(0)
     const cli = JSON.parse(out) as LineOeeReport
     const a = cli.periods[0].machines[0]
@@ -210,21 +213,29 @@ describe('production.db migration 3 (no-data state)', () => {
       )
 
       expect(migrateProductionDb(db)).toBe(3)
-      const ids = () => db.prepare<{ id: string }>('SELECT id FROM downtime_events ORDER BY id').all().map((r) => r.id)
+      const ids = () =>
+        db
+          .prepare<{ id: string }>('SELECT id FROM downtime_events ORDER BY id')
+          .all()
+          .map((r) => r.id)
       expect(ids()).toEqual(['b', 'c'])
-      expect(db.prepare<{ action: string }>("SELECT action FROM downtime_event_history WHERE event_id = 'a' ORDER BY seq").all().map((r) => r.action)).toEqual([
-        'detected',
-        'discarded',
-      ])
+      expect(
+        db
+          .prepare<{ action: string }>("SELECT action FROM downtime_event_history WHERE event_id = 'a' ORDER BY seq")
+          .all()
+          .map((r) => r.action),
+      ).toEqual(['detected', 'discarded'])
 
       // A no-data stop recorded by this build turns back into 'unknown' for an older one.
       put.run('d', 'M1', T('2024-01-10T06:00:00Z'), T('2024-01-10T07:00:00Z'), event('d', 'no-data', '2024-01-10T06:00:00Z'))
       history.run('d', 'system', 'detected', event('d', 'no-data', '2024-01-10T06:00:00Z'))
       expect(migrateProductionDb(db, 2)).toBe(2)
-      const state = (id: string) => (JSON.parse(db.prepare<{ data: string }>('SELECT data FROM downtime_events WHERE id = ?').get(id)!.data) as { state: string }).state
+      const state = (id: string) =>
+        (JSON.parse(db.prepare<{ data: string }>('SELECT data FROM downtime_events WHERE id = ?').get(id)!.data) as { state: string }).state
       expect(state('d')).toBe('unknown')
       expect(db.prepare<{ n: number }>("SELECT count(*) AS n FROM downtime_event_history WHERE after LIKE '%no-data%'").get()!.n).toBe(0)
-      const setting = (key: string) => JSON.parse(db.prepare<{ value: string }>('SELECT value FROM production_settings WHERE key = ?').get(key)!.value) as unknown
+      const setting = (key: string) =>
+        JSON.parse(db.prepare<{ value: string }>('SELECT value FROM production_settings WHERE key = ?').get(key)!.value) as unknown
       expect(setting('line-config')).not.toHaveProperty('noDataTime')
       expect(setting('reason-rules')).toEqual([{ state: 'unknown', reason: { categoryId: 'organisational', reasonId: 'no-operator' } }])
       expect(migrateProductionDb(db)).toBe(3)
@@ -282,7 +293,9 @@ describe('OEE settings in production.db', () => {
     service = open()
     expect(service.settings().noDataTime).toBe('breakdown')
     expect((await service.report({ from: T('2024-01-10T05:00:00Z'), to: TO, by: 'shift' })).summary.machines[0].plannedProductionMin).toBeCloseTo(120, 9)
-    expect(() => service.saveNoDataTime('ignore')).toThrow('Time without data not saved: noDataTime: "ignore" is not a choice — use "exclude" (leave out of planned time) or "breakdown"')
+    expect(() => service.saveNoDataTime('ignore')).toThrow(
+      'Time without data not saved: noDataTime: "ignore" is not a choice — use "exclude" (leave out of planned time) or "breakdown"',
+    )
     // Saving the same choice again records no change.
     service.saveNoDataTime('breakdown', 'ben')
     expect(service.settings().changes.noDataTime).toHaveLength(1)
@@ -313,9 +326,15 @@ describe('OEE settings in production.db', () => {
     service.saveCalendar({ timeZone: 'UTC', shifts: [{ name: 'Day', start: '06:30', end: '18:00' }] }, 'ben')
     const m = (await service.report({ from: FROM, to: TO, by: 'shift' })).summary.machines[0]
     expect(m.plannedProductionMin).toBeCloseTo(30, 9)
-    expect(() => service.saveCalendar({ timeZone: 'UTC', shifts: [{ name: 'A', start: '06:00', end: '14:00' }, { name: 'B', start: '13:00', end: '22:00' }] })).toThrow(
-      /shifts "A" \(06:00–14:00\) and "B" \(13:00–22:00\) overlap/,
-    )
+    expect(() =>
+      service.saveCalendar({
+        timeZone: 'UTC',
+        shifts: [
+          { name: 'A', start: '06:00', end: '14:00' },
+          { name: 'B', start: '13:00', end: '22:00' },
+        ],
+      }),
+    ).toThrow(/shifts "A" \(06:00–14:00\) and "B" \(13:00–22:00\) overlap/)
     expect(() => service.saveCalendar({ timeZone: 'Mars/Olympus', shifts: [{ name: 'A', start: '06:00', end: '14:00' }] })).toThrow(/unknown IANA time zone/)
     expect(service.ranges(T('2024-01-10T07:00:00Z')).currentShift).toMatchObject({ label: '2024-01-10 Day', from: T('2024-01-10T06:30:00Z') })
   })
@@ -333,7 +352,9 @@ describe('OEE settings in production.db', () => {
     expect((await service.listEvents({ from: FROM, to: TO }))[0].reasonLabel).toBe('Quality / Foaming')
     expect(() => service.code([fault.id], { categoryId: 'quality', reasonId: 'foam-in-bottle' })).toThrow(/retired/)
     expect(() => service.editReasons({ op: 'addReason', categoryId: 'nope', name: 'x' })).toThrow(/does not exist/)
-    expect(() => service.editReasons({ op: 'retireReason', reason: { categoryId: 'mechanical', reasonId: 'jam' }, retired: true })).toThrow(/used by a fault-code rule/)
+    expect(() => service.editReasons({ op: 'retireReason', reason: { categoryId: 'mechanical', reasonId: 'jam' }, retired: true })).toThrow(
+      /used by a fault-code rule/,
+    )
     expect(service.settings().changes.reasons).toHaveLength(4)
   })
 

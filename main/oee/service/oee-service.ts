@@ -1,7 +1,19 @@
 import { WorkbenchError } from '../../../preload/contract'
 import type { OeeEvent, OeeEventHistory, OeePareto, OeeReasonEdit, OeeReasonTree, OeeReport, OeeSettings } from '../../../preload/contract/oee'
 import type { Database } from '../../database/sqlite'
-import { calendarRanges, DowntimeEventError, DowntimeEventService, NoDataTimeSchema, type NoDataTime, type CalendarRanges, type ReasonRule, rankDowntimeByReason, type DowntimeEvent, type OeeConfig, type PeriodKind } from '..'
+import {
+  calendarRanges,
+  DowntimeEventError,
+  DowntimeEventService,
+  NoDataTimeSchema,
+  type NoDataTime,
+  type CalendarRanges,
+  type ReasonRule,
+  rankDowntimeByReason,
+  type DowntimeEvent,
+  type OeeConfig,
+  type PeriodKind,
+} from '..'
 import { configTags, demoLineConfig } from './demo-line-config'
 import { DEFAULT_REASON_RULES, DEFAULT_REASON_TREE } from './default-reasons'
 import type { OeeHistoryRead, RawColumns } from './oee-computation'
@@ -148,14 +160,20 @@ export class OeeService {
   saveNoDataTime(input: unknown, who = OPERATOR): OeeSettings {
     const parsed = NoDataTimeSchema.safeParse(input)
     if (!parsed.success)
-      throw new OeeSettingsError('Time without data', [{ path: 'noDataTime', message: `"${String(input)}" is not a choice — use "exclude" (leave out of planned time) or "breakdown"` }])
+      throw new OeeSettingsError('Time without data', [
+        { path: 'noDataTime', message: `"${String(input)}" is not a choice — use "exclude" (leave out of planned time) or "breakdown"` },
+      ])
     if (parsed.data !== this.noDataTime) this.saveConfig({ ...this.current, noDataTime: parsed.data }, NO_DATA_KEY, this.noDataTime, parsed.data, who)
     return this.settings()
   }
 
   /** Saves the fault-code rules and codes every uncoded stop that a rule now matches. */
   saveRules(rules: readonly ReasonRule[], who = OPERATOR): OeeSettings {
-    const checked = checkRules(rules, this.store.getReasonTree(), this.current.line.machines.map((m) => m.id))
+    const checked = checkRules(
+      rules,
+      this.store.getReasonTree(),
+      this.current.line.machines.map((m) => m.id),
+    )
     this.store.transaction(() => {
       this.store.recordSettingChange(RULES_KEY, this.store.getRules(), checked, this.now(), who)
       this.store.putRules(checked)
@@ -301,7 +319,9 @@ export class OeeService {
 
   /** Codes (or, with null, uncodes) many events in one transaction. */
   code(ids: readonly string[], reason: { categoryId: string; reasonId: string } | null, who = OPERATOR): OeeEvent[] {
-    return this.store.transaction(() => ids.map((id) => (reason ? this.events.code(id, reason, who) : this.events.uncode(id, who)))).map((e) => this.toContract(e))
+    return this.store
+      .transaction(() => ids.map((id) => (reason ? this.events.code(id, reason, who) : this.events.uncode(id, who))))
+      .map((e) => this.toContract(e))
   }
 
   comment(id: string, text: string, who = OPERATOR): OeeEvent {

@@ -39,7 +39,13 @@ function machineTags(m: LineConfig['machines'][number]): [string, string | undef
           ['state.starvedTag', s.starvedTag],
           ['state.setupTag', s.setupTag],
         ]
-  return [...state, ['counters.totalTag', m.counters.totalTag], ['counters.goodTag', m.counters.goodTag], ['counters.rejectTag', m.counters.rejectTag], ['productTag', m.productTag]]
+  return [
+    ...state,
+    ['counters.totalTag', m.counters.totalTag],
+    ['counters.goodTag', m.counters.goodTag],
+    ['counters.rejectTag', m.counters.rejectTag],
+    ['productTag', m.productTag],
+  ]
 }
 
 /**
@@ -58,15 +64,21 @@ export function checkLine(input: unknown, knownTags: ReadonlySet<string> | null,
     if (ids.has(m.id)) problems.push({ path: at('id'), message: `machine id "${m.id}" is used twice — ids must be unique` })
     ids.add(m.id)
     if (m.state.kind === 'enum') {
-      if (Object.keys(m.state.map).length === 0) problems.push({ path: at('state.map'), message: `${label}: the state map is empty — map each value of ${m.state.tag} to a state` })
-      else if (!Object.values(m.state.map).includes('running')) problems.push({ path: at('state.map'), message: `${label}: no value of ${m.state.tag} means "running" — map the running value` })
+      if (Object.keys(m.state.map).length === 0)
+        problems.push({ path: at('state.map'), message: `${label}: the state map is empty — map each value of ${m.state.tag} to a state` })
+      else if (!Object.values(m.state.map).includes('running'))
+        problems.push({ path: at('state.map'), message: `${label}: no value of ${m.state.tag} means "running" — map the running value` })
       for (const key of Object.keys(m.state.map))
-        if (key.trim() === '' || !Number.isFinite(Number(key))) problems.push({ path: at('state.map'), message: `${label}: state value "${key}" is not a number — enum tags carry numbers` })
+        if (key.trim() === '' || !Number.isFinite(Number(key)))
+          problems.push({ path: at('state.map'), message: `${label}: state value "${key}" is not a number — enum tags carry numbers` })
     }
-    if (Object.keys(m.products).length > 0 && !m.productTag) problems.push({ path: at('productTag'), message: `${label}: per-product ideal rates need a product tag — pick it or remove the products` })
+    if (Object.keys(m.products).length > 0 && !m.productTag)
+      problems.push({ path: at('productTag'), message: `${label}: per-product ideal rates need a product tag — pick it or remove the products` })
     for (const [key, p] of Object.entries(m.products)) {
-      if (p.idealCycleS === undefined && p.idealRatePerMin === undefined) problems.push({ path: at(`products.${key}`), message: `${label}: product ${key} has no ideal cycle time or rate` })
-      if (key.trim() === '' || !Number.isFinite(Number(key))) problems.push({ path: at(`products.${key}`), message: `${label}: product value "${key}" is not a number — product tags carry numbers` })
+      if (p.idealCycleS === undefined && p.idealRatePerMin === undefined)
+        problems.push({ path: at(`products.${key}`), message: `${label}: product ${key} has no ideal cycle time or rate` })
+      if (key.trim() === '' || !Number.isFinite(Number(key)))
+        problems.push({ path: at(`products.${key}`), message: `${label}: product value "${key}" is not a number — product tags carry numbers` })
     }
     if (knownTags)
       for (const [field, tag] of machineTags(m))
@@ -93,10 +105,12 @@ export function checkRules(rules: readonly ReasonRule[], tree: ReasonTree, machi
       if (!(error instanceof ReasonTreeError)) throw error
       problems.push({ path: `${i}.reason`, message: error.message })
     }
-    if (r.machine !== undefined && !machines.includes(r.machine)) problems.push({ path: `${i}.machine`, message: `rule ${i + 1}: machine "${r.machine}" is not in the line — known: ${machines.join(', ')}` })
+    if (r.machine !== undefined && !machines.includes(r.machine))
+      problems.push({ path: `${i}.machine`, message: `rule ${i + 1}: machine "${r.machine}" is not in the line — known: ${machines.join(', ')}` })
     if (r.faultCodes === undefined && r.machine === undefined && r.state === undefined)
       problems.push({ path: `${i}`, message: `rule ${i + 1} has no condition and would code every stop — give fault codes, a machine or a state` })
-    if (r.faultCodes !== undefined && r.faultCodes.length === 0) problems.push({ path: `${i}.faultCodes`, message: `rule ${i + 1}: the fault-code list is empty` })
+    if (r.faultCodes !== undefined && r.faultCodes.length === 0)
+      problems.push({ path: `${i}.faultCodes`, message: `rule ${i + 1}: the fault-code list is empty` })
   })
   if (problems.length) throw new OeeSettingsError('Fault-code rules', problems)
   return rules.map((r) => ({ ...r, reason: { ...r.reason } }))

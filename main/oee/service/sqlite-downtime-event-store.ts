@@ -46,8 +46,9 @@ export class SqliteDowntimeEventStore implements DowntimeEventStore {
   }
 
   putEvent(event: DowntimeEvent): void {
-    this.sql('INSERT INTO downtime_events (id, machine, start_ms, end_ms, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET machine = excluded.machine, start_ms = excluded.start_ms, end_ms = excluded.end_ms, data = excluded.data')
-      .run(event.id, event.machine, event.start, event.end, JSON.stringify(event))
+    this.sql(
+      'INSERT INTO downtime_events (id, machine, start_ms, end_ms, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET machine = excluded.machine, start_ms = excluded.start_ms, end_ms = excluded.end_ms, data = excluded.data',
+    ).run(event.id, event.machine, event.start, event.end, JSON.stringify(event))
   }
 
   deleteEvent(id: string): void {
@@ -55,14 +56,20 @@ export class SqliteDowntimeEventStore implements DowntimeEventStore {
   }
 
   appendHistory(entry: EventHistoryEntry): void {
-    this.sql('INSERT INTO downtime_event_history (event_id, at, who, action, before, after) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.eventId, entry.at, entry.who, entry.action, entry.before && JSON.stringify(entry.before), entry.after && JSON.stringify(entry.after))
+    this.sql('INSERT INTO downtime_event_history (event_id, at, who, action, before, after) VALUES (?, ?, ?, ?, ?, ?)').run(
+      entry.eventId,
+      entry.at,
+      entry.who,
+      entry.action,
+      entry.before && JSON.stringify(entry.before),
+      entry.after && JSON.stringify(entry.after),
+    )
   }
 
   listHistory(eventId: string): EventHistoryEntry[] {
     return this.sql<{ event_id: string; at: number; who: string; action: string; before: string | null; after: string | null }>(
-        'SELECT event_id, at, who, action, before, after FROM downtime_event_history WHERE event_id = ? ORDER BY seq',
-      )
+      'SELECT event_id, at, who, action, before, after FROM downtime_event_history WHERE event_id = ? ORDER BY seq',
+    )
       .all(eventId)
       .map((r) => ({
         eventId: r.event_id,
@@ -85,9 +92,8 @@ export class SqliteDowntimeEventStore implements DowntimeEventStore {
    */
   discardUntouchedEvents(at: number, who: string): number {
     const rows = this.sql<{ data: string }>(
-        "SELECT data FROM downtime_events WHERE id NOT IN (SELECT event_id FROM downtime_event_history WHERE action NOT IN ('detected', 'extended', 'auto-coded', 'discarded'))",
-      )
-      .all()
+      "SELECT data FROM downtime_events WHERE id NOT IN (SELECT event_id FROM downtime_event_history WHERE action NOT IN ('detected', 'extended', 'auto-coded', 'discarded'))",
+    ).all()
     for (const r of rows) {
       const e = JSON.parse(r.data) as DowntimeEvent
       this.deleteEvent(e.id)
@@ -98,12 +104,19 @@ export class SqliteDowntimeEventStore implements DowntimeEventStore {
 
   /** Records a settings change: who, when, before and after. */
   recordSettingChange(key: string, before: unknown, after: unknown, at: number, who: string): void {
-    this.sql('INSERT INTO production_settings_history (key, at, who, before, after) VALUES (?, ?, ?, ?, ?)')
-      .run(key, at, who, before === undefined ? null : JSON.stringify(before), JSON.stringify(after))
+    this.sql('INSERT INTO production_settings_history (key, at, who, before, after) VALUES (?, ?, ?, ?, ?)').run(
+      key,
+      at,
+      who,
+      before === undefined ? null : JSON.stringify(before),
+      JSON.stringify(after),
+    )
   }
 
   settingsHistory(key: string, limit = 50): { at: number; who: string; before: unknown; after: unknown }[] {
-    return this.sql<{ at: number; who: string; before: string | null; after: string }>('SELECT at, who, before, after FROM production_settings_history WHERE key = ? ORDER BY seq DESC LIMIT ?')
+    return this.sql<{ at: number; who: string; before: string | null; after: string }>(
+      'SELECT at, who, before, after FROM production_settings_history WHERE key = ? ORDER BY seq DESC LIMIT ?',
+    )
       .all(key, limit)
       .map((r) => ({ at: r.at, who: r.who, before: r.before === null ? null : (JSON.parse(r.before) as unknown), after: JSON.parse(r.after) as unknown }))
   }

@@ -65,12 +65,24 @@ describe('anomaly model trained from good parts only', () => {
     expect(model.inputShape[0]).toBe('batch')
     const session = await registry.openSession(model)
     const parts = testParts.slice(0, 5)
-    const batched = await runInference(session, model, parts.map((p, i) => ({ id: String(i), image: p.image })), { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 4 })
-    const single = await runInference(session, model, parts.map((p, i) => ({ id: String(i), image: p.image })), { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 1 })
+    const batched = await runInference(
+      session,
+      model,
+      parts.map((p, i) => ({ id: String(i), image: p.image })),
+      { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 4 },
+    )
+    const single = await runInference(
+      session,
+      model,
+      parts.map((p, i) => ({ id: String(i), image: p.image })),
+      { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 1 },
+    )
     const scores = (results: typeof batched) => results.map((r) => (r.prediction?.kind === 'anomaly' ? r.prediction.score : NaN))
     expect(batched).toHaveLength(5)
     scores(batched).forEach((score, i) => expect(score).toBeCloseTo(scores(single)[i], 4))
-    expect(batched.map((r) => r.prediction)).toEqual(single.map((r) => r.prediction).map((p) => expect.objectContaining({ anomalous: (p as { anomalous: boolean }).anomalous })))
+    expect(batched.map((r) => r.prediction)).toEqual(
+      single.map((r) => r.prediction).map((p) => expect.objectContaining({ anomalous: (p as { anomalous: boolean }).anomalous })),
+    )
     await session.release()
   })
 

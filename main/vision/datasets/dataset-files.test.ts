@@ -42,10 +42,15 @@ describe('dataset files', () => {
 
     const abort = new AbortController()
     let started = 0
-    const run = forEachLimited(Array.from({ length: 100 }, (_, i) => i), 2, async () => {
-      if (++started === 5) abort.abort(new Error('stop'))
-      await new Promise((r) => setTimeout(r, 1))
-    }, { signal: abort.signal })
+    const run = forEachLimited(
+      Array.from({ length: 100 }, (_, i) => i),
+      2,
+      async () => {
+        if (++started === 5) abort.abort(new Error('stop'))
+        await new Promise((r) => setTimeout(r, 1))
+      },
+      { signal: abort.signal },
+    )
     await expect(run).rejects.toThrow('stop')
     expect(started).toBeLessThan(8)
   })

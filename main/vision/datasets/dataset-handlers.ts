@@ -1,4 +1,11 @@
-import { WorkbenchError, type InputOf, type VisionExportAsEvent, type VisionExportEvent, type VisionImportEvent, type VisionTrainEvent } from '../../../preload/contract'
+import {
+  WorkbenchError,
+  type InputOf,
+  type VisionExportAsEvent,
+  type VisionExportEvent,
+  type VisionImportEvent,
+  type VisionTrainEvent,
+} from '../../../preload/contract'
 import type { Handlers, StreamSink } from '../../ipc/handlers'
 import { longTask, progressReporter } from '../../ipc/long-task'
 import type { VisionService } from './dataset-service'

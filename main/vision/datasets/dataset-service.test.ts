@@ -54,18 +54,61 @@ describe('VisionService', () => {
         { classId: 2, x: 50, y: 40, w: 30, h: 10, confidence: 0.62, draft: true },
       ],
       polygons: [
-        { classId: 1, points: [[5, 5], [400, 5], [40, 60]] },
-        { classId: 3, points: [[100, 100], [120, 100], [110, 130]], confidence: 0.9, draft: true },
+        {
+          classId: 1,
+          points: [
+            [5, 5],
+            [400, 5],
+            [40, 60],
+          ],
+        },
+        {
+          classId: 3,
+          points: [
+            [100, 100],
+            [120, 100],
+            [110, 130],
+          ],
+          confidence: 0.9,
+          draft: true,
+        },
       ],
       classes: [4, 4, 1],
       status: 'labeled',
     })
-    expect(saved.polygons[0].points).toEqual([[5, 5], [320, 5], [40, 60]]) // clipped to the 320 px image
-    expect(saved.polygons[1]).toEqual({ classId: 3, points: [[100, 100], [120, 100], [110, 130]], confidence: 0.9, draft: true })
+    expect(saved.polygons[0].points).toEqual([
+      [5, 5],
+      [320, 5],
+      [40, 60],
+    ]) // clipped to the 320 px image
+    expect(saved.polygons[1]).toEqual({
+      classId: 3,
+      points: [
+        [100, 100],
+        [120, 100],
+        [110, 130],
+      ],
+      confidence: 0.9,
+      draft: true,
+    })
     expect(saved.boxes[1]).toEqual({ classId: 2, x: 50, y: 40, w: 30, h: 10, confidence: 0.62, draft: true })
     expect(saved.classes).toEqual([1, 4])
     await expect(
-      service.saveLabels(id, first.id, { boxes: [], polygons: [{ classId: 7, points: [[0, 0], [1, 0], [0, 1]] }], classes: [], status: 'labeled' }),
+      service.saveLabels(id, first.id, {
+        boxes: [],
+        polygons: [
+          {
+            classId: 7,
+            points: [
+              [0, 0],
+              [1, 0],
+              [0, 1],
+            ],
+          },
+        ],
+        classes: [],
+        status: 'labeled',
+      }),
     ).rejects.toThrow(/5 classes/)
     await service.close()
     const again = new VisionService({ dataDir })
@@ -117,7 +160,16 @@ describe('VisionService', () => {
     for (const [k, image] of images.entries()) await service.saveLabels(id, image.id, { boxes: image.boxes, classes: [k % 2], status: image.status })
     await service.saveLabels(id, images[0].id, {
       boxes: images[0].boxes,
-      polygons: [{ classId: 2, points: [[10, 10], [60, 12], [30, 50]] }],
+      polygons: [
+        {
+          classId: 2,
+          points: [
+            [10, 10],
+            [60, 12],
+            [30, 50],
+          ],
+        },
+      ],
       classes: [0],
       status: 'reviewed',
     })
@@ -208,16 +260,12 @@ describe('VisionService', () => {
     await service.addDemoImages(id, 4, true)
     const cancel = new AbortController()
     const out = path.join(dataDir, 'cancelled')
-    await expect(
-      service.exportAs(id, 'coco', { dir: out, signal: cancel.signal, onProgress: (p) => p.done === 2 && cancel.abort() }),
-    ).rejects.toThrow()
+    await expect(service.exportAs(id, 'coco', { dir: out, signal: cancel.signal, onProgress: (p) => p.done === 2 && cancel.abort() })).rejects.toThrow()
     expect(readdirSync(dataDir).filter((f) => f.startsWith('cancelled'))).toEqual([])
     const source = path.join(dataDir, 'src')
     await service.exportAs(id, 'coco', { dir: source })
     const again = new AbortController()
-    await expect(
-      service.importDataset('coco', source, 'half', { signal: again.signal, onProgress: (p) => p.done === 6 && again.abort() }),
-    ).rejects.toThrow()
+    await expect(service.importDataset('coco', source, 'half', { signal: again.signal, onProgress: (p) => p.done === 6 && again.abort() })).rejects.toThrow()
     expect(readdirSync(path.join(dataDir, 'vision', 'datasets'))).toEqual(['cancel-me'])
     await service.close()
   })

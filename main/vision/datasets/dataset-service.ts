@@ -385,7 +385,10 @@ export class VisionService {
     const source = path.resolve(dir)
     const info = await stat(source).catch(() => undefined)
     if (!info?.isDirectory())
-      throw new WorkbenchError('INVALID_INPUT', `${formatName} import: ${source} ${info ? 'is a file, not a folder' : 'does not exist'} — enter the dataset's root folder`)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `${formatName} import: ${source} ${info ? 'is a file, not a folder' : 'does not exist'} — enter the dataset's root folder`,
+      )
     let total = 0
     const parseProgress = (p: TaskProgress): void => {
       total = p.total
@@ -407,7 +410,8 @@ export class VisionService {
       throw new WorkbenchError('INVALID_INPUT', `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`)
     }
     dataset = { ...dataset, name }
-    if (dataset.images.length === 0) throw new WorkbenchError('INVALID_INPUT', `${formatName} import: no images found in ${source} — check the format and folder`)
+    if (dataset.images.length === 0)
+      throw new WorkbenchError('INVALID_INPUT', `${formatName} import: no images found in ${source} — check the format and folder`)
     total = dataset.images.length
     return this.serial(async () => {
       const id = await this.newId(name)

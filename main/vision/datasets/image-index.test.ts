@@ -18,7 +18,21 @@ describe('image index', () => {
     image('a', {}),
     image('b', { status: 'labeled', boxes: [{ classId: 1, x: 0, y: 0, w: 5, h: 5 }] }),
     image('c', { status: 'reviewed', classes: [3] }),
-    image('d', { status: 'labeled', polygons: [{ classId: 1, points: [[0, 0], [5, 0], [5, 5]], confidence: 0.4, draft: true }] }),
+    image('d', {
+      status: 'labeled',
+      polygons: [
+        {
+          classId: 1,
+          points: [
+            [0, 0],
+            [5, 0],
+            [5, 5],
+          ],
+          confidence: 0.4,
+          draft: true,
+        },
+      ],
+    }),
     image('e', { status: 'rejected', boxes: [{ classId: 2, x: 0, y: 0, w: 5, h: 5, confidence: 0.9, draft: true }] }),
     image('f', { classDrafts: [{ classId: 4, confidence: 0.7 }] }),
   ]
@@ -47,7 +61,16 @@ describe('image index', () => {
         { classId: 0, x: 10, y: 10, w: 200, h: 200 },
         { classId: 1, x: 50, y: 50, w: 20, h: 20, confidence: 0.4, draft: true },
       ],
-      polygons: [{ classId: 2, points: [[250, 10], [300, 10], [275, 60]] }],
+      polygons: [
+        {
+          classId: 2,
+          points: [
+            [250, 10],
+            [300, 10],
+            [275, 60],
+          ],
+        },
+      ],
     })
     expect(matchesImageFilter(labeled, ALL)).toBe(true)
     expect(matchesImageFilter(labeled, { ...ALL, status: 'reviewed' })).toBe(false)

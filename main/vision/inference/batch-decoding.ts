@@ -41,7 +41,12 @@ function anomalyRegion(map: Float32Array, gridW: number, gridH: number, threshol
 }
 
 /** Turns the outputs of one batch into predictions, image by image. */
-export function decodeBatch(description: ModelDescription, outputs: Readonly<Record<string, OutputArray>>, batch: DecodableBatch, settings: InferenceSettings): ItemResult[] {
+export function decodeBatch(
+  description: ModelDescription,
+  outputs: Readonly<Record<string, OutputArray>>,
+  batch: DecodableBatch,
+  settings: InferenceSettings,
+): ItemResult[] {
   const names = description.classNames
   return batch.ids.map((id, b): ItemResult => {
     const lb = batch.letterboxes[b]

@@ -24,7 +24,12 @@ async function pngFile(name: string, width: number, height: number, seed: number
   const raw = Buffer.alloc(width * height * 3)
   for (let i = 0; i < raw.length; i++) raw[i] = random.int(0, 255)
   const file = path.join(tmp.dir, name)
-  writeFileSync(file, await sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer())
+  writeFileSync(
+    file,
+    await sharp(raw, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer(),
+  )
   return file
 }
 

@@ -51,7 +51,12 @@ describe('inference worker', () => {
     )
     expect(results.map((r) => r.id)).toEqual(['part-0.png', 'part-1.png', 'part-2.png', 'part-3.png', 'part-4.png', 'broken.png'])
     // 320×240 into 64×64: scale 0.2, 48 px tall, 8 px padding on top → the centre box (24, 28) 16×8 maps to (120, 100) 80×40.
-    expect(results[0].prediction).toMatchObject({ kind: 'yolo-detector', width: 320, height: 240, boxes: [{ className: 'scratch', x: 120, y: 100, w: 80, h: 40 }] })
+    expect(results[0].prediction).toMatchObject({
+      kind: 'yolo-detector',
+      width: 320,
+      height: 240,
+      boxes: [{ className: 'scratch', x: 120, y: 100, w: 80, h: 40 }],
+    })
     expect(results[5].error).toMatch(/Cannot decode image broken.png/)
     expect(progress.at(-1)).toBe(6)
   })
@@ -61,10 +66,13 @@ describe('inference worker', () => {
     const model = await createModelRegistry(path.join(tmp.dir, 'models')).get('bottles')
     const cancel = new AbortController()
     const items = Array.from({ length: 400 }, (_, i) => ({ id: `frame-${i}`, raw: { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) } }))
-    const job = worker.run({ modelFile, description: model, items, settings: { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 1 } }, {
-      signal: cancel.signal,
-      onProgress: () => cancel.abort(),
-    })
+    const job = worker.run(
+      { modelFile, description: model, items, settings: { ...DEFAULT_INFERENCE_SETTINGS, batchSize: 1 } },
+      {
+        signal: cancel.signal,
+        onProgress: () => cancel.abort(),
+      },
+    )
     await expect(job).rejects.toBeInstanceOf(InferenceCancelledError)
   })
 })

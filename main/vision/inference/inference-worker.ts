@@ -35,7 +35,10 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
       throw new Error(`Cannot open model ${request.modelFile} with the ${request.settings.executionProvider.toUpperCase()} execution provider: ${message}`)
     })
-    const items: InferenceItem[] = request.items.map((item) => ({ id: item.id, image: item.file ?? { width: item.raw!.width, height: item.raw!.height, data: item.raw!.data } }))
+    const items: InferenceItem[] = request.items.map((item) => ({
+      id: item.id,
+      image: item.file ?? { width: item.raw!.width, height: item.raw!.height, data: item.raw!.data },
+    }))
     let lastProgress = 0
     await runInference(session, request.description, items, request.settings, {
       signal: cancel.signal,

@@ -56,7 +56,12 @@ export interface BatchPreparer {
     padded?: (Letterbox | undefined)[],
   ): Promise<{ buffer: Float32Array } & Omit<PrepareReply, 'id' | 'buffer'>>
   /** Decodes a batch's outputs into predictions on the other thread; the outputs' buffers move there. */
-  decode?(description: ModelDescription, settings: InferenceSettings, outputs: Readonly<Record<string, OutputArray>>, batch: DecodableBatch): Promise<ItemResult[]>
+  decode?(
+    description: ModelDescription,
+    settings: InferenceSettings,
+    outputs: Readonly<Record<string, OutputArray>>,
+    batch: DecodableBatch,
+  ): Promise<ItemResult[]>
   close(): Promise<void>
 }
 
@@ -118,7 +123,12 @@ export function createBatchPreparer(options: { cacheBytes?: number } = {}): Batc
     },
     prepare(images, size, buffer, padded = []) {
       const request: PrepareRequest = { type: 'prepare', id: nextId++, images, ...size, buffer: buffer.buffer as ArrayBuffer, padded, cacheBytes }
-      return send(request, [request.buffer]).then((reply) => ({ buffer: new Float32Array(reply.buffer), letterboxes: reply.letterboxes, errors: reply.errors, cache: reply.cache }))
+      return send(request, [request.buffer]).then((reply) => ({
+        buffer: new Float32Array(reply.buffer),
+        letterboxes: reply.letterboxes,
+        errors: reply.errors,
+        cache: reply.cache,
+      }))
     },
     async close() {
       const stopping = worker

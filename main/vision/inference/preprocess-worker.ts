@@ -35,7 +35,9 @@ port.on('message', (request: PrepareRequest | DecodeRequest) => {
       request.images.map(async ({ source, image }, b) => {
         try {
           const input = typeof image === 'string' ? image : { width: image.width, height: image.height, data: image.data }
-          reply.letterboxes[b] = (await letterboxImage(input, request, { source, out, offset: b * perImage, syncRead: true, cache, paddedFor: request.padded[b] })).letterbox
+          reply.letterboxes[b] = (
+            await letterboxImage(input, request, { source, out, offset: b * perImage, syncRead: true, cache, paddedFor: request.padded[b] })
+          ).letterbox
         } catch (error) {
           reply.errors[b] = error instanceof Error ? error.message : String(error)
           out.fill(114 / 255, b * perImage, (b + 1) * perImage)

@@ -9,7 +9,11 @@ export function startVisionWorker(name: 'inference-worker' | 'preprocess-worker'
   const here = fileURLToPath(import.meta.url)
   if (here.endsWith('.ts')) {
     const entry = pathToFileURL(path.join(path.dirname(here), `${name}.ts`)).href
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
+    const tsx = pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href
     return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`, { eval: true })
   }
   return new Worker(path.join(path.dirname(here), `${name}.js`))

@@ -23,7 +23,10 @@ export function visionModelsHandlers(service: VisionModelsService) {
         kind: 'done' as const,
         ...(await service.prelabel(input.datasetId, input.model, { anomalyClassId: input.anomalyClassId, signal, onProgress: progressReporter(sink) })),
       })),
-    'visionModels.evaluate': (input: { datasetId: string; model: { name: string; version: number }; includeLabeled: boolean }, sink: StreamSink<VisionEvaluateEvent>) =>
+    'visionModels.evaluate': (
+      input: { datasetId: string; model: { name: string; version: number }; includeLabeled: boolean },
+      sink: StreamSink<VisionEvaluateEvent>,
+    ) =>
       longTask(sink, async (signal) => ({
         kind: 'done' as const,
         evaluation: await service.evaluate(input.datasetId, input.model, { includeLabeled: input.includeLabeled, signal, onProgress: progressReporter(sink) }),

@@ -1,12 +1,4 @@
-import type {
-  EventOf,
-  HostMessage,
-  InputOf,
-  OutputOf,
-  RequestName,
-  StreamName,
-  WorkbenchErrorShape,
-} from '../../../preload/contract'
+import type { EventOf, HostMessage, InputOf, OutputOf, RequestName, StreamName, WorkbenchErrorShape } from '../../../preload/contract'
 import type { Link } from './link'
 
 /** A typed error from the host, as the contract defines it. */
@@ -32,12 +24,7 @@ interface OpenStream {
 export interface WorkbenchClient {
   readonly link: Link
   call<K extends RequestName>(channel: K, input?: InputOf<K>): Promise<OutputOf<K>>
-  subscribe<K extends StreamName>(
-    channel: K,
-    input: InputOf<K>,
-    onEvent: (event: EventOf<K>) => void,
-    onEnd?: (error?: HostError) => void,
-  ): () => void
+  subscribe<K extends StreamName>(channel: K, input: InputOf<K>, onEvent: (event: EventOf<K>) => void, onEnd?: (error?: HostError) => void): () => void
 }
 
 export function createClient(link: Link & { reconnected?(listener: () => void): () => void }): WorkbenchClient {
@@ -66,7 +53,8 @@ export function createClient(link: Link & { reconnected?(listener: () => void): 
   })
   link.onState((state) => {
     if (state === 'closed' || state === 'refused') {
-      for (const call of pending.values()) call.reject(new HostError({ code: 'UNAVAILABLE', message: 'The workstation host is not reachable — the call was not completed' }))
+      for (const call of pending.values())
+        call.reject(new HostError({ code: 'UNAVAILABLE', message: 'The workstation host is not reachable — the call was not completed' }))
       pending.clear()
     }
   })

@@ -43,7 +43,10 @@ export function createWebSocketLink(url: string): Link & { reconnected(listener:
     ws.onclose = () => {
       if (socket !== ws) return
       if (!everOpened && attempt >= 2) {
-        setState('refused', 'The workstation host refused this page or is not running. Open the exact URL that `npm run serve` (or `otw serve`) printed: its token is new for every start.')
+        setState(
+          'refused',
+          'The workstation host refused this page or is not running. Open the exact URL that `npm run serve` (or `otw serve`) printed: its token is new for every start.',
+        )
       } else {
         setState('closed', 'Connection to the workstation host lost — reconnecting…')
       }

@@ -1,5 +1,15 @@
 /** A view that a later piece of work fills: says what it will hold and how to get there today. */
-export function ComingView({ title, intro, features, meanwhile }: { title: string; intro: string; features: string[]; meanwhile: string[] }): React.JSX.Element {
+export function ComingView({
+  title,
+  intro,
+  features,
+  meanwhile,
+}: {
+  title: string
+  intro: string
+  features: string[]
+  meanwhile: string[]
+}): React.JSX.Element {
   return (
     <div className="page">
       <h1>{title}</h1>

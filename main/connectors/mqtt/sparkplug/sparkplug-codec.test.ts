@@ -57,7 +57,14 @@ describe('Sparkplug B codec', () => {
 
 describe('Sparkplug B codec: absent fields', () => {
   it('leaves alias, timestamps and seq undefined when they were not sent (not 0), and shows floats without noise', () => {
-    const decoded = decodeSparkplugPayload(encodeSparkplugPayload({ metrics: [{ name: 'bdSeq', datatype: 'Int64', value: 0 }, { name: 'f', datatype: 'Float', value: 340.41 }] }))
+    const decoded = decodeSparkplugPayload(
+      encodeSparkplugPayload({
+        metrics: [
+          { name: 'bdSeq', datatype: 'Int64', value: 0 },
+          { name: 'f', datatype: 'Float', value: 340.41 },
+        ],
+      }),
+    )
     expect(decoded.timestamp).toBeUndefined()
     expect(decoded.seq).toBeUndefined()
     expect(decoded.metrics[0]).toMatchObject({ name: 'bdSeq', alias: undefined, timestamp: undefined, value: 0 })

@@ -63,7 +63,13 @@ export class SparkplugHost {
   summary(): Array<{ groupId: string; edgeNodeId: string; deviceId?: string; online: boolean; metrics: number; seq?: number }> {
     return [...this.nodes.values()].flatMap((node) => [
       { groupId: node.groupId, edgeNodeId: node.edgeNodeId, online: node.online, metrics: node.byName.size, seq: node.seq },
-      ...[...node.devices.entries()].map(([deviceId, d]) => ({ groupId: node.groupId, edgeNodeId: node.edgeNodeId, deviceId, online: d.online, metrics: d.byName.size })),
+      ...[...node.devices.entries()].map(([deviceId, d]) => ({
+        groupId: node.groupId,
+        edgeNodeId: node.edgeNodeId,
+        deviceId,
+        online: d.online,
+        metrics: d.byName.size,
+      })),
     ])
   }
 
@@ -74,7 +80,9 @@ export class SparkplugHost {
     try {
       payload = decodeSparkplugPayload(bytes)
     } catch (error) {
-      this.options.onNotice(`${label}: ${topic.messageType} is not a Sparkplug B payload (${error instanceof Error ? error.message : String(error)}) — check the publisher`)
+      this.options.onNotice(
+        `${label}: ${topic.messageType} is not a Sparkplug B payload (${error instanceof Error ? error.message : String(error)}) — check the publisher`,
+      )
       return
     }
     const key = `${topic.groupId}/${topic.edgeNodeId}`

@@ -64,7 +64,13 @@ function ServerCertificateRow({ certificate }: { certificate: CertificateEntry }
             Trust
           </button>
         ) : (
-          <button type="button" className="ghost small" onClick={() => act.mutate('reject')} disabled={act.isPending} aria-label={`Reject ${certificate.subject}`}>
+          <button
+            type="button"
+            className="ghost small"
+            onClick={() => act.mutate('reject')}
+            disabled={act.isPending}
+            aria-label={`Reject ${certificate.subject}`}
+          >
             Reject
           </button>
         )}
@@ -175,7 +181,14 @@ export function CertificateManager(): React.JSX.Element {
         <span className="spacer" />
         <div role="radiogroup" aria-label="Show certificates" className="segmented">
           {(['all', 'trusted', 'rejected'] as const).map((f) => (
-            <button key={f} type="button" role="radio" aria-checked={filter === f} className={filter === f ? 'active small' : 'ghost small'} onClick={() => setFilter(f)}>
+            <button
+              key={f}
+              type="button"
+              role="radio"
+              aria-checked={filter === f}
+              className={filter === f ? 'active small' : 'ghost small'}
+              onClick={() => setFilter(f)}
+            >
               {f === 'all' ? `All (${all.length})` : `${f[0]!.toUpperCase()}${f.slice(1)} (${all.filter((c) => c.trust === f).length})`}
             </button>
           ))}

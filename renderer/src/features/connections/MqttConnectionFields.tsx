@@ -56,7 +56,13 @@ export function mqttConfigOf(name: string, s: MqttSettings, tags: Extract<Connec
     username: blankToUndefined(s.username),
     password: s.password === '' ? undefined : s.password,
     tls: tls
-      ? { ca: blankToUndefined(s.ca), cert: blankToUndefined(s.cert), key: blankToUndefined(s.key), rejectUnauthorized: s.rejectUnauthorized, servername: blankToUndefined(s.servername) }
+      ? {
+          ca: blankToUndefined(s.ca),
+          cert: blankToUndefined(s.cert),
+          key: blankToUndefined(s.key),
+          rejectUnauthorized: s.rejectUnauthorized,
+          servername: blankToUndefined(s.servername),
+        }
       : undefined,
     sparkplug: s.sparkplug ? { enabled: true, groupId: blankToUndefined(s.sparkplugGroup), rebirthOnGap: s.rebirthOnGap } : undefined,
     tags,
@@ -150,13 +156,31 @@ export function MqttConnectionFields({
         <fieldset className="mqtt-tls">
           <legend>TLS</legend>
           <Row label="CA certificate" hint="PEM text or a file path; blank: the system’s CAs">
-            <textarea rows={2} value={value.ca} onChange={(e) => set('ca', e.target.value)} spellCheck={false} placeholder="-----BEGIN CERTIFICATE----- … or /path/to/ca.pem" />
+            <textarea
+              rows={2}
+              value={value.ca}
+              onChange={(e) => set('ca', e.target.value)}
+              spellCheck={false}
+              placeholder="-----BEGIN CERTIFICATE----- … or /path/to/ca.pem"
+            />
           </Row>
           <Row label="Client certificate" hint="only for brokers that ask for one">
-            <textarea rows={2} value={value.cert} onChange={(e) => set('cert', e.target.value)} spellCheck={false} placeholder="PEM text or /path/to/client.crt" />
+            <textarea
+              rows={2}
+              value={value.cert}
+              onChange={(e) => set('cert', e.target.value)}
+              spellCheck={false}
+              placeholder="PEM text or /path/to/client.crt"
+            />
           </Row>
           <Row label="Client private key" hint={keepBlank ?? 'stored encrypted, never shown again'}>
-            <textarea rows={2} value={value.key} onChange={(e) => set('key', e.target.value)} spellCheck={false} placeholder="PEM text or /path/to/client.key" />
+            <textarea
+              rows={2}
+              value={value.key}
+              onChange={(e) => set('key', e.target.value)}
+              spellCheck={false}
+              placeholder="PEM text or /path/to/client.key"
+            />
           </Row>
           <Row label="Server name" hint="when the certificate names another host than the URL">
             <input type="text" value={value.servername} onChange={(e) => set('servername', e.target.value)} spellCheck={false} />
@@ -167,8 +191,8 @@ export function MqttConnectionFields({
           </label>
           {!value.rejectUnauthorized && (
             <p role="alert" className="banner banner-warning">
-              Certificate checks are off: anyone between this workstation and the broker can read and change the traffic, passwords included. Use this only
-              for a test broker; add its CA certificate instead.
+              Certificate checks are off: anyone between this workstation and the broker can read and change the traffic, passwords included. Use this only for
+              a test broker; add its CA certificate instead.
             </p>
           )}
         </fieldset>

@@ -31,7 +31,17 @@ function buildTree(topics: Iterable<TopicStatsInfo>): TopicNode {
   return root
 }
 
-function TopicBranch({ node, depth, selected, onSelect }: { node: TopicNode; depth: number; selected?: string; onSelect(topic: string): void }): React.JSX.Element {
+function TopicBranch({
+  node,
+  depth,
+  selected,
+  onSelect,
+}: {
+  node: TopicNode
+  depth: number
+  selected?: string
+  onSelect(topic: string): void
+}): React.JSX.Element {
   const [open, setOpen] = useState(depth < 6)
   const children = [...node.children.values()].sort((a, b) => a.name.localeCompare(b.name))
   return (
@@ -86,7 +96,14 @@ function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: {
   const pick = (jsonPath: string | undefined, sample: unknown): void => {
     setDone(undefined)
     if (!source) return
-    setTarget({ connectionId: source.id, connectionName: source.name, topic: current.topic, jsonPath, sample, timePathHint: jsonPath ? timePathHint : undefined })
+    setTarget({
+      connectionId: source.id,
+      connectionName: source.name,
+      topic: current.topic,
+      jsonPath,
+      sample,
+      timePathHint: jsonPath ? timePathHint : undefined,
+    })
   }
   return (
     <>
@@ -101,7 +118,9 @@ function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: {
             Map whole payload
           </button>
         )}
-        {format === 'sparkplug' && <span className="muted small">Metrics of Sparkplug B nodes become tags by themselves on a connection with Sparkplug B decoding on.</span>}
+        {format === 'sparkplug' && (
+          <span className="muted small">Metrics of Sparkplug B nodes become tags by themselves on a connection with Sparkplug B decoding on.</span>
+        )}
         {format !== 'sparkplug' && !source && <span className="muted small">To map values to tags, explore a saved MQTT connection.</span>}
         {canMap && parsed.ok && <span className="muted small">Click a value to map it to a tag.</span>}
       </div>
@@ -213,7 +232,8 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
         )}
         {summary && (
           <span role="status" aria-label="Explorer status" className="muted">
-            {summary.state} · {summary.topics} topics · {summary.messages} messages{summary.droppedTopics > 0 ? ` · ${summary.droppedTopics} topics over the limit not kept` : ''}
+            {summary.state} · {summary.topics} topics · {summary.messages} messages
+            {summary.droppedTopics > 0 ? ` · ${summary.droppedTopics} topics over the limit not kept` : ''}
           </span>
         )}
       </div>

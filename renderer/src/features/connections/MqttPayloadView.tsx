@@ -74,7 +74,15 @@ function Node({
 }
 
 /** A JSON payload as a tree whose values can be clicked to map them to a tag. */
-export function JsonPayloadTree({ document, selected, onPick }: { document: unknown; selected?: string; onPick(steps: PathStep[], value: unknown): void }): React.JSX.Element {
+export function JsonPayloadTree({
+  document,
+  selected,
+  onPick,
+}: {
+  document: unknown
+  selected?: string
+  onPick(steps: PathStep[], value: unknown): void
+}): React.JSX.Element {
   if (document === null || typeof document !== 'object') {
     return (
       <ul role="tree" aria-label="Payload" className="payload-tree">

@@ -18,7 +18,13 @@ function guessType(value: unknown): DataType {
 function suggestName(topic: string, path: string | undefined): string {
   const last = path ? (path.match(/([A-Za-z0-9_-]+)['\]]*$/)?.[1] ?? '') : (topic.split('/').filter(Boolean).at(-1) ?? '')
   const device = topic.split('/').filter(Boolean).at(-2)
-  return [device, last].filter(Boolean).join('_').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 80) || 'value'
+  return (
+    [device, last]
+      .filter(Boolean)
+      .join('_')
+      .replace(/[^A-Za-z0-9_-]+/g, '_')
+      .slice(0, 80) || 'value'
+  )
 }
 
 export interface MapTarget {
@@ -89,9 +95,7 @@ export function MqttTagMapForm({ target, onDone, onCancel }: { target: MapTarget
         if (e.key === 'Escape') onCancel()
       }}
     >
-      <h4>
-        Map to a tag on {target.connectionName}
-      </h4>
+      <h4>Map to a tag on {target.connectionName}</h4>
       <p className="small">
         <span className="mono">{target.topic}</span> · <span className="json-path">{jsonPath.trim() || 'whole payload'}</span>
         <span className="muted"> · now {JSON.stringify(target.sample)?.slice(0, 60)}</span>

@@ -6,7 +6,12 @@ import '../connections/connections.css'
 
 // "Import CSV…": pick a file, check the column mapping against a preview, choose the connection, import all or nothing.
 
-const FORMAT_NAMES = { otw: 'OT Workbench columns', kepware: 'Kepware export', ignition: 'Ignition tag CSV', unknown: 'Other (mapped by header names)' } as const
+const FORMAT_NAMES = {
+  otw: 'OT Workbench columns',
+  kepware: 'Kepware export',
+  ignition: 'Ignition tag CSV',
+  unknown: 'Other (mapped by header names)',
+} as const
 
 const FIELD_NAMES: Record<TagCsvFieldName, string> = {
   name: 'Name *',
@@ -216,7 +221,11 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                 <div className="toolbar wrap">
                   <label className="inline-label">
                     Written by{' '}
-                    <select aria-label="Source format" value={current.format} onChange={(e) => setMapping({ ...current, format: e.target.value as TagCsvMapping['format'] })}>
+                    <select
+                      aria-label="Source format"
+                      value={current.format}
+                      onChange={(e) => setMapping({ ...current, format: e.target.value as TagCsvMapping['format'] })}
+                    >
                       {Object.entries(FORMAT_NAMES).map(([value, label]) => (
                         <option key={value} value={value}>
                           {label}
@@ -264,7 +273,11 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                           <tr key={field}>
                             <td>{FIELD_NAMES[field]}</td>
                             <td>
-                              <select aria-label={`Column for ${FIELD_NAMES[field].replace(' *', '')}`} value={header} onChange={(e) => setColumn(field, e.target.value)}>
+                              <select
+                                aria-label={`Column for ${FIELD_NAMES[field].replace(' *', '')}`}
+                                value={header}
+                                onChange={(e) => setColumn(field, e.target.value)}
+                              >
                                 <option value="">— not imported —</option>
                                 {p.headers.map((h) => (
                                   <option key={h} value={h}>
@@ -345,7 +358,11 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                     </tbody>
                   </table>
                 </div>
-                {p.rowCount > p.rows.length && <p className="small muted">First {p.rows.length} of {p.rowCount} rows shown.</p>}
+                {p.rowCount > p.rows.length && (
+                  <p className="small muted">
+                    First {p.rows.length} of {p.rowCount} rows shown.
+                  </p>
+                )}
                 {p.errors.filter((e) => !p.rows.some((r) => r.line === e.line)).length > 0 && (
                   <details>
                     <summary>All {p.errors.length} errors</summary>
@@ -370,7 +387,9 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
                 )}
                 <div className="toolbar">
                   <span className="muted small">
-                    {errorCount > 0 && !skipErrors ? 'Nothing is imported while rows have errors: fix the mapping or leave them out.' : 'All rows go in with one change, or none does.'}
+                    {errorCount > 0 && !skipErrors
+                      ? 'Nothing is imported while rows have errors: fix the mapping or leave them out.'
+                      : 'All rows go in with one change, or none does.'}
                   </span>
                   <span className="spacer" />
                   <button type="button" className="ghost" onClick={onClose}>

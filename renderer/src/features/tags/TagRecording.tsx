@@ -15,7 +15,12 @@ export function TagRecording({ tagId, unit }: { tagId: string; unit?: string }):
   }, [config.data])
   const save = useMutation({
     mutationFn: () =>
-      client.call('history.setTagConfig', { tagId, deadband: deadband.trim() === '' ? null : Number(deadband), onChange, retentionMs: config.data?.retentionMs ?? null }),
+      client.call('history.setTagConfig', {
+        tagId,
+        deadband: deadband.trim() === '' ? null : Number(deadband),
+        onChange,
+        retentionMs: config.data?.retentionMs ?? null,
+      }),
   })
   return (
     <form
@@ -29,7 +34,15 @@ export function TagRecording({ tagId, unit }: { tagId: string; unit?: string }):
       <h3>Recording</h3>
       <label>
         Deadband{unit ? ` (${unit})` : ''}{' '}
-        <input type="number" min={0} step="any" placeholder="none" aria-label="Recording deadband" value={deadband} onChange={(e) => setDeadband(e.target.value)} />
+        <input
+          type="number"
+          min={0}
+          step="any"
+          placeholder="none"
+          aria-label="Recording deadband"
+          value={deadband}
+          onChange={(e) => setDeadband(e.target.value)}
+        />
       </label>
       <label>
         <input type="checkbox" checked={onChange} onChange={(e) => setOnChange(e.target.checked)} /> Only on change

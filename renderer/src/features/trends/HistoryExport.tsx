@@ -21,7 +21,8 @@ export function HistoryExport({ tagIds, window }: { tagIds: string[]; window: { 
     close.current = client.subscribe(
       'history.export',
       { tagIds, from: Math.round(window.from), to: Math.round(window.to), format },
-      (event: HistoryExportEvent) => setState(event.kind === 'progress' ? { phase: 'running', ...event } : { phase: 'done', file: event.file, rows: event.rows, bytes: event.bytes }),
+      (event: HistoryExportEvent) =>
+        setState(event.kind === 'progress' ? { phase: 'running', ...event } : { phase: 'done', file: event.file, rows: event.rows, bytes: event.bytes }),
       (error) => {
         close.current = null
         if (error) setState({ phase: 'failed', message: error.message })

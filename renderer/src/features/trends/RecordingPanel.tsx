@@ -32,7 +32,8 @@ export function RecordingPanel(): React.JSX.Element {
       <h2>Recording</h2>
       {s && (
         <p className="muted small" role="status" aria-label="Historian">
-          {s.storedSamples.toLocaleString()} samples of {s.tags} tags, {(s.fileBytes / MB).toFixed(1)} MB{s.bufferedSamples > 0 ? `, ${s.bufferedSamples} buffered` : ''}
+          {s.storedSamples.toLocaleString()} samples of {s.tags} tags, {(s.fileBytes / MB).toFixed(1)} MB
+          {s.bufferedSamples > 0 ? `, ${s.bufferedSamples} buffered` : ''}
           {s.paused ? ' — writes paused' : ''}
           <br />
           <span className="mono">{s.file}</span>
@@ -52,11 +53,27 @@ export function RecordingPanel(): React.JSX.Element {
       >
         <label>
           Keep raw history (days)
-          <input type="number" min={0.05} step="any" placeholder="forever" aria-label="Keep raw history (days)" value={days} onChange={(e) => setDays(e.target.value)} />
+          <input
+            type="number"
+            min={0.05}
+            step="any"
+            placeholder="forever"
+            aria-label="Keep raw history (days)"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          />
         </label>
         <label>
           Max file size (MB)
-          <input type="number" min={1} step={1} placeholder="no limit" aria-label="Max file size (MB)" value={megabytes} onChange={(e) => setMegabytes(e.target.value)} />
+          <input
+            type="number"
+            min={1}
+            step={1}
+            placeholder="no limit"
+            aria-label="Max file size (MB)"
+            value={megabytes}
+            onChange={(e) => setMegabytes(e.target.value)}
+          />
         </label>
         <button type="submit">Save retention</button>
         {save.isSuccess && <span role="status">Saved</span>}

@@ -72,7 +72,13 @@ export function useCancellableJob(): {
       job.current.close = open(id)
     },
     progress(event) {
-      setRun((r) => ({ phase: r.phase === 'cancelling' ? 'cancelling' : 'running', done: event.done, total: event.total, rate: event.rate, etaMs: event.etaMs }))
+      setRun((r) => ({
+        phase: r.phase === 'cancelling' ? 'cancelling' : 'running',
+        done: event.done,
+        total: event.total,
+        rate: event.rate,
+        etaMs: event.etaMs,
+      }))
     },
     finish(outcome) {
       const cancelAsked = job.current?.cancelAsked ?? false
@@ -274,8 +280,7 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
         />
         {exportFormat === 'class-folders' && (
           <label>
-            Images without a class go to{' '}
-            <input aria-label="Background class" value={background} onChange={(e) => setBackground(e.target.value)} size={8} />
+            Images without a class go to <input aria-label="Background class" value={background} onChange={(e) => setBackground(e.target.value)} size={8} />
           </label>
         )}
         <button ref={exportButton} type="button" disabled={!!exportProblem || exportBusy} onClick={startExport}>

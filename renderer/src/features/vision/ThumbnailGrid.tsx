@@ -218,7 +218,11 @@ export function ThumbnailGrid({
     const slice = ids.slice(from, from + columns)
     if (flinging) {
       rows.push(
-        <div key={r % ROW_SLOTS} className="vision-grid-row vision-grid-skeleton" style={{ top: r * ROW_HEIGHT, height: ROW_HEIGHT, width: slice.length * CELL_WIDTH }} />,
+        <div
+          key={r % ROW_SLOTS}
+          className="vision-grid-row vision-grid-skeleton"
+          style={{ top: r * ROW_HEIGHT, height: ROW_HEIGHT, width: slice.length * CELL_WIDTH }}
+        />,
       )
       continue
     }

@@ -52,7 +52,9 @@ export function VisionTasks({ dataset, imageId }: { dataset: VisionDataset; imag
           if (error)
             training.finish({
               error,
-              cancelledText: dataset.anomalyModel ? 'Training cancelled — the previous anomaly model is kept' : 'Training cancelled — no anomaly model was saved',
+              cancelledText: dataset.anomalyModel
+                ? 'Training cancelled — the previous anomaly model is kept'
+                : 'Training cancelled — no anomaly model was saved',
             })
         },
       ),

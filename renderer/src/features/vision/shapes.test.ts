@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LabelState } from './label-history'
-import {
-  acceptAllDrafts,
-  acceptDraft,
-  copyLabelsFrom,
-  draftCount,
-  dragShape,
-  grabAt,
-  polygonFromClicks,
-  rejectAllDrafts,
-  toggleImageClass,
-} from './shapes'
+import { acceptAllDrafts, acceptDraft, copyLabelsFrom, draftCount, dragShape, grabAt, polygonFromClicks, rejectAllDrafts, toggleImageClass } from './shapes'
 
 const size = { width: 320, height: 240 }
 const labels: LabelState = {
@@ -18,7 +8,16 @@ const labels: LabelState = {
     { classId: 0, x: 10, y: 10, w: 200, h: 200 },
     { classId: 1, x: 50, y: 50, w: 20, h: 20, confidence: 0.4, draft: true },
   ],
-  polygons: [{ classId: 2, points: [[250, 10], [300, 10], [275, 60]] }],
+  polygons: [
+    {
+      classId: 2,
+      points: [
+        [250, 10],
+        [300, 10],
+        [275, 60],
+      ],
+    },
+  ],
   classes: [],
   status: 'unlabeled',
 }
@@ -39,13 +38,40 @@ describe('label shapes', () => {
     // Dragging the bottom-right corner past the top-left flips the box instead of giving it a negative size.
     expect(dragShape(box, { ref: { kind: 'box', index: 0 }, part: 'corner', corner: 2 }, -250, -100, size)).toEqual({ ...box, x: 0, y: 10, w: 10, h: 100 })
     const polygon = labels.polygons[0]
-    expect(dragShape(polygon, { ref: { kind: 'polygon', index: 0 }, part: 'body' }, 100, 0, size)).toEqual({ ...polygon, points: [[270, 10], [320, 10], [295, 60]] })
-    expect(dragShape(polygon, { ref: { kind: 'polygon', index: 0 }, part: 'vertex', vertex: 1 }, 5, 5, size)).toEqual({ ...polygon, points: [[250, 10], [305, 15], [275, 60]] })
+    expect(dragShape(polygon, { ref: { kind: 'polygon', index: 0 }, part: 'body' }, 100, 0, size)).toEqual({
+      ...polygon,
+      points: [
+        [270, 10],
+        [320, 10],
+        [295, 60],
+      ],
+    })
+    expect(dragShape(polygon, { ref: { kind: 'polygon', index: 0 }, part: 'vertex', vertex: 1 }, 5, 5, size)).toEqual({
+      ...polygon,
+      points: [
+        [250, 10],
+        [305, 15],
+        [275, 60],
+      ],
+    })
   })
 
   it('builds polygons from clicks, dropping repeats and a closing click on the first vertex', () => {
-    const clicks = [{ x: 1.2, y: 1 }, { x: 1, y: 1 }, { x: 50, y: 2 }, { x: 400, y: 90 }, { x: 1, y: 1 }]
-    expect(polygonFromClicks(clicks, size, 3)).toEqual({ classId: 3, points: [[1, 1], [50, 2], [320, 90]] })
+    const clicks = [
+      { x: 1.2, y: 1 },
+      { x: 1, y: 1 },
+      { x: 50, y: 2 },
+      { x: 400, y: 90 },
+      { x: 1, y: 1 },
+    ]
+    expect(polygonFromClicks(clicks, size, 3)).toEqual({
+      classId: 3,
+      points: [
+        [1, 1],
+        [50, 2],
+        [320, 90],
+      ],
+    })
     expect(polygonFromClicks(clicks.slice(0, 3), size, 3)).toBeUndefined()
   })
 

@@ -7,8 +7,7 @@ export type ShapeRef = { kind: 'box' | 'polygon'; index: number }
 /** What a press on the canvas grabs: a whole shape, a box corner (0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left) or a polygon vertex. */
 export type Grab = { ref: ShapeRef; part: 'body' } | { ref: ShapeRef; part: 'corner'; corner: number } | { ref: ShapeRef; part: 'vertex'; vertex: number }
 
-export const sameRef = (a: ShapeRef | null | undefined, b: ShapeRef | null | undefined): boolean =>
-  !!a && !!b && a.kind === b.kind && a.index === b.index
+export const sameRef = (a: ShapeRef | null | undefined, b: ShapeRef | null | undefined): boolean => !!a && !!b && a.kind === b.kind && a.index === b.index
 
 export function shapeOf(labels: LabelState, ref: ShapeRef): VisionBox | VisionPolygon | undefined {
   return ref.kind === 'box' ? labels.boxes[ref.index] : labels.polygons[ref.index]
@@ -160,7 +159,8 @@ export function copyLabelsFrom(labels: LabelState, previous: Pick<VisionImage, '
   const polygons = new Set(labels.polygons.map(polygonKey))
   const copiedBoxes = previous.boxes.filter((b) => !b.draft).map(({ classId, x, y, w, h }) => ({ classId, x, y, w, h }))
   const copiedPolygons = previous.polygons.filter((p) => !p.draft).map(({ classId, points }) => ({ classId, points }))
-  const classes = mode === 'single' && previous.classes.length > 0 ? [previous.classes[0]] : [...new Set([...labels.classes, ...previous.classes])].sort((a, b) => a - b)
+  const classes =
+    mode === 'single' && previous.classes.length > 0 ? [previous.classes[0]] : [...new Set([...labels.classes, ...previous.classes])].sort((a, b) => a - b)
   return {
     ...labels,
     boxes: [...labels.boxes, ...copiedBoxes.filter((b) => !boxes.has(boxKey(b)))],

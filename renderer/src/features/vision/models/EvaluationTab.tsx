@@ -25,8 +25,8 @@ export function EvaluationTab({ dataset }: { dataset: VisionDataset }): React.JS
         <div className="vm-row">
           <ModelSelect models={list} value={model ? modelKey(model) : ''} onChange={setChosen} />
           <label>
-            <input type="checkbox" checked={includeLabeled} onChange={(e) => setIncludeLabeled(e.target.checked)} /> Count labelled (not yet reviewed)
-            images as truth
+            <input type="checkbox" checked={includeLabeled} onChange={(e) => setIncludeLabeled(e.target.checked)} /> Count labelled (not yet reviewed) images as
+            truth
           </label>
           <button
             type="button"
