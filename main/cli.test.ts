@@ -34,7 +34,7 @@ describe('otw', () => {
   })
 
   it("prints a command's own help for `otw <command> --help`, `-h` and `otw help <command>`, not the general one", async () => {
-    for (const command of ['serve', 'sim', 'read', 'write', 'browse', 'scan', 'oee', 'vision']) {
+    for (const command of ['serve', 'sim', 'read', 'write', 'browse', 'scan', 'oee', 'alarms', 'vision']) {
       for (const args of [
         [command, '--help'],
         [command, '-h'],

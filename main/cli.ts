@@ -72,7 +72,7 @@ const S7_OPTIONS: readonly (readonly [string, string])[] = [
 
 const EXIT_CODES = 'Exit codes: 0 ok, 1 the operation failed (stderr says what and why), 2 usage error.\n'
 
-/** The help of each command that has no parser of its own (oee and vision print theirs). */
+/** The help of each command that has no parser of its own (oee, alarms and vision print theirs). */
 const COMMAND_HELP: Readonly<Record<string, string>> = {
   serve: `Usage: otw serve [options]
 
@@ -171,6 +171,7 @@ ${optionLines(12, SERVE_OPTIONS)}
   sim       Run the demo plant alone for UaExpert, mbpoll, mosquitto_sub, ...
 ${optionLines(12, SIM_OPTIONS)}
   oee       Compute OEE and losses from a CSV recording (otw oee --help)
+  alarms    Replay alarm rules over recorded history: otw alarms test --rules FILE --data-dir D --from … --to … [--json]
   read      Read from a device:  otw read modbus://127.0.0.1:5020?unit=1 40001 --type float32 --order CDAB
                                  otw read opc.tcp://127.0.0.1:4840 "ns=1;s=Line1.Filler.Speed"
                                  otw read "s7://192.168.0.1:102?rack=0&slot=1" DB1.DBD0 --type real
@@ -349,6 +350,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   serve: serveCommand,
   sim: simCommand,
   oee: oeeCommand,
+  alarms: async (args, io) => (await import('./alarms/service/cli-alarms')).runAlarmsCommand(args, io),
   read: (args, io) => deviceCommand('read', args, io),
   write: (args, io) => deviceCommand('write', args, io),
   browse: (args, io) => deviceCommand('browse', args, io),

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { ConnectionStatus, DemoPlantStatus, TagInfo } from '../preload/contract'
 import { WorkbenchError } from '../preload/contract'
@@ -10,10 +11,13 @@ import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
 import { historyHandlers } from './historian/thread/history-handlers'
-import { connectionHandlers, openConnectivity, type SecretBox } from './connections'
+import { connectionHandlers, KeyFileSecretBox, openConnectivity, type SecretBox } from './connections'
 import { connectionToolHandlers } from './connections/connection-tool-handlers'
 import { ThreadedHistorian } from './historian/thread/threaded-historian'
 import { OeeService } from './oee/service/oee-service'
+import { AlarmService } from './alarms/service/alarm-service'
+import { alarmHandlers } from './alarms/service/alarm-handlers'
+import { PlannedStopSuppression, plannedStopMachines } from './alarms/service/planned-stop-suppression'
 import { oeeHandlers } from './oee/service/oee-handlers'
 import { APP_NAME, APP_VERSION } from './version'
 import { VisionService } from './vision/datasets/dataset-service'
@@ -41,6 +45,7 @@ export interface Workbench {
   readonly live: LiveBus
   readonly notices: NoticeCenter
   readonly historian: ThreadedHistorian
+  readonly alarms: AlarmService
   start(): Promise<void>
   stop(): Promise<void>
   connections(): Connector[]
@@ -60,7 +65,22 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   // Writes run on a worker thread so flushes never stall the live path; see main/historian/thread/threaded-historian.ts.
   const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
   detach.push(live.onRaw((values) => historian.record(values)).close)
+  const alarms = new AlarmService({
+    dataDir: options.dataDir,
+    history: historian,
+    user: options.user ?? osUser(),
+    box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
+    onNotice: (level, message) => notices.post(level, message, 'ALARMS'),
+  })
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
+  // A machine in a planned stop (its OEE state map says so) raises no alarm until it leaves it.
+  const plannedStops = new PlannedStopSuppression(alarms, () => plannedStopMachines(oee.settings().line.machines))
+  detach.push(
+    live.onRaw((values) => {
+      plannedStops.ingest(values)
+      alarms.ingest(values)
+    }).close,
+  )
   const vision: VisionService = new VisionService({ dataDir: options.dataDir, contextSnapshot: (datasetId) => visionModels.contextSnapshot(datasetId) })
   const visionModels: VisionModelsService = new VisionModelsService({ dataDir: options.dataDir, datasets: vision, live })
   let demoStatus: DemoPlantStatus = { running: false, message: options.demoPlant === false ? 'Demo plant disabled' : 'Demo plant starting' }
@@ -161,6 +181,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ),
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
+    ...alarmHandlers(alarms),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
     ...connectionToolHandlers(connectivity.manager, allTags),
     ...visionHandlers(vision),
@@ -193,6 +214,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     live,
     notices,
     historian,
+    alarms,
     connections: () => [...connectors.values()],
     async start() {
       if (options.demoPlant !== false) await startDemo(options.demoPlant)
@@ -208,6 +230,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       await withinDeadline(demo?.stop(), 'Stopping the demo plant')
       demo = undefined
       await oee.close()
+      await alarms.close()
       await visionModels.close()
       await vision.close()
       try {
@@ -220,6 +243,14 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         )
       }
     },
+  }
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'unknown user'
   }
 }
 

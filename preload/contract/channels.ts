@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { appInfoSchema, connectionStatusSchema, demoPlantStatusSchema, noticeSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
+import { alarmCountSchema, alarmsNotifyRequests, alarmsRequests } from './alarms'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { s7Requests } from './s7'
@@ -85,6 +86,10 @@ export const channels = {
   'mqtt.explore': stream(mqttExploreInputSchema, mqttExploreBatchSchema),
   ...requests(mqttRequests),
   ...requests(oeeRequests),
+  ...requests(alarmsRequests),
+  ...requests(alarmsNotifyRequests),
+  /** How many alarms are active and unacknowledged, now and after every change (the status bar). */
+  'alarms.count': stream(none, alarmCountSchema),
   ...requests(connectionRequests),
   ...requests(connectionToolRequests),
   /** Modbus unit-id and register-range scans: progress and results as they come; closing the stream cancels. */

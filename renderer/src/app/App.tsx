@@ -17,6 +17,7 @@ const VIEW_COMPONENTS: Record<View, ComponentType> = {
   oee: view(async () => (await import('../features/oee/OeeView')).OeeView),
   vision: view(async () => (await import('../features/vision/VisionView')).VisionView),
   deploy: view(async () => (await import('../features/deploy/DeployView')).DeployView),
+  alarms: view(async () => (await import('../features/alarms/AlarmsView')).AlarmsView),
 }
 
 /** Feeds the live store and the notice area from the host for as long as the app is open. */

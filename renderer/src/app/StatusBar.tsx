@@ -4,6 +4,7 @@ import type { LinkState } from '../bridge/link'
 import { useClient } from './client-context'
 import { useUi } from './ui-store'
 import { useChannelQuery, useStream } from '../bridge/queries'
+import { useAlarmCount } from '../features/alarms/use-alarm-count'
 
 export function useConnectionStatus(): ConnectionStatus[] {
   const [status, setStatus] = useState<ConnectionStatus[]>([])
@@ -16,6 +17,8 @@ export function StatusBar(): React.JSX.Element {
   const theme = useUi((s) => s.theme)
   const toggleTheme = useUi((s) => s.toggleTheme)
   const connections = useConnectionStatus()
+  const alarms = useAlarmCount()
+  const setView = useUi((s) => s.setView)
   const info = useChannelQuery('app.info')
   const [link, setLink] = useState<LinkState>(client.link.state())
   useEffect(() => {
@@ -38,6 +41,18 @@ export function StatusBar(): React.JSX.Element {
         ))}
       </span>
       <span className="spacer" />
+      {alarms && (
+        <button
+          type="button"
+          className={`alarm-count${alarms.active > 0 ? ' alarming' : ''}`}
+          aria-label={`Active alarms: ${alarms.active}, unacknowledged: ${alarms.unacknowledged}, shelved: ${alarms.shelved}`}
+          title="Open the alarm summary"
+          onClick={() => setView('alarms')}
+        >
+          ⚠ {alarms.active} active{alarms.unacknowledged > 0 ? ` · ${alarms.unacknowledged} unacknowledged` : ''}
+          {alarms.shelved > 0 ? ` · ${alarms.shelved} shelved` : ''}
+        </button>
+      )}
       {info.data && (
         <span className="muted">
           {info.data.name} {info.data.version}
