@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import {
@@ -12,6 +11,7 @@ import {
   type TagCsvPreview,
   type TagCsvSource,
 } from '../../preload/contract'
+import { readCheckedText } from '../files/checked-file'
 import { parseModbusAddress } from '../../preload/contract/modbus-address'
 import { detectFormat, importTags, suggestMapping, type ColumnMapping } from '../tags/tag-csv'
 import type { Tag } from '../tags/tag'
@@ -19,7 +19,6 @@ import type { Tag } from '../tags/tag'
 // The Tags view's "Import CSV…": read the file, show what the column mapping makes of it, then add every row to one
 // connection in one update (all or nothing).
 
-const MAX_FILE_BYTES = 20_000_000
 /** Stands in for the connection until the person picks one, so rows do not fail for the lack of it. */
 const PREVIEW_CONNECTION = 'target'
 
@@ -30,18 +29,7 @@ export interface CsvText {
 
 export async function readCsvSource(source: TagCsvSource): Promise<CsvText> {
   if (source.kind === 'text') return { fileName: source.fileName || 'tags.csv', text: source.text }
-  let size: number
-  try {
-    size = (await stat(source.path)).size
-  } catch (error) {
-    throw new WorkbenchError(
-      'NOT_FOUND',
-      `Tag CSV ${source.path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message} — check the path`,
-    )
-  }
-  if (size > MAX_FILE_BYTES)
-    throw new WorkbenchError('INVALID_INPUT', `Tag CSV ${source.path} is ${Math.round(size / 1e6)} MB; split it into files of at most 20 MB`)
-  return { fileName: basename(source.path), text: await readFile(source.path, 'utf8') }
+  return { fileName: basename(source.path), text: await readCheckedText(source.path, 'tagCsv') }
 }
 
 function headersOf(text: string): string[] {

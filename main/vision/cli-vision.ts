@@ -1,7 +1,8 @@
 // `otw vision`: demo data, dataset export/import, inference, evaluation and anomaly training from the command line.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { readCheckedFile, readCheckedText } from '../files/checked-file'
 import { parseDataset, SPLITS, type Dataset } from './datasets/annotations'
 import { createAnomalyDetector } from './anomaly/anomaly-detector'
 import { trainAnomalyModel } from './anomaly/train-anomaly'
@@ -96,9 +97,9 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 async function loadDataset(file: string): Promise<Dataset> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readCheckedText(file, 'datasetFile')
   } catch (error) {
-    throw new Error(`cannot read dataset ${file}: ${(error as Error).message} — check the path`)
+    throw new Error(`cannot read dataset ${file}: ${(error as Error).message}`)
   }
   let json: unknown
   try {
@@ -148,9 +149,7 @@ function classMapping(modelClasses: readonly string[], datasetClasses: readonly 
 }
 
 async function openModel(file: string, values: Values) {
-  const bytes = await readFile(file).catch((error: Error) => {
-    throw new Error(`cannot read model ${file}: ${error.message} — check the path`)
-  })
+  const bytes = await readCheckedFile(file, 'model')
   const kind = oneOf<ModelKind>(values.kind, MODEL_KINDS, 'kind')
   const classNames = values.names ? await readNamesFile(values.names) : undefined
   return describeOnnxModel(bytes, file, { kind, classNames })

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readCheckedText, RefusedFileError } from '../../files/checked-file'
 
 export interface MqttTlsInput {
   ca?: string
@@ -21,14 +21,17 @@ async function pemOrFile(value: string | undefined, what: string): Promise<strin
   const text = value?.trim()
   if (!text) return undefined
   if (text.includes('-----BEGIN')) return text
+  let content: string
   try {
-    const content = await readFile(text, 'utf8')
-    if (!content.includes('-----BEGIN')) throw new Error('it holds no PEM block (-----BEGIN …)')
-    return content
+    content = await readCheckedText(text, 'certificate')
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)
+    if (error instanceof RefusedFileError && error.details.rule !== 'missing') throw error
+    const reason = error instanceof RefusedFileError ? 'no such file' : error instanceof Error ? error.message : String(error)
     throw new Error(`${what} "${text}": ${reason} — paste the PEM text or give the path of a .pem/.crt/.key file`)
   }
+  if (!content.includes('-----BEGIN'))
+    throw new Error(`${what} "${text}": it holds no PEM block (-----BEGIN …) — paste the PEM text or give the path of a .pem/.crt/.key file`)
+  return content
 }
 
 export async function loadMqttTls(tls: MqttTlsInput | undefined): Promise<MqttTlsOptions> {

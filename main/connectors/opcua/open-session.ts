@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readCheckedFile, readCheckedText } from '../../files/checked-file'
 import { type ClientSession, MessageSecurityMode, OPCUAClient, type SecurityPolicy, type UserIdentityInfo, UserTokenType } from 'node-opcua'
 import { WorkbenchError } from '../../../preload/contract'
 import { firstCertificateDer } from './certificate-info'
@@ -61,7 +61,10 @@ function resolveSecurity(options: OpcUaEndpointOptions): { policy: SecurityPolic
 export async function toUserIdentity(identity: OpcUaIdentity | undefined): Promise<UserIdentityInfo> {
   if (!identity || identity.kind === 'anonymous') return { type: UserTokenType.Anonymous }
   if (identity.kind === 'username') return { type: UserTokenType.UserName, userName: identity.username, password: identity.password }
-  const [certificate, privateKey] = await Promise.all([readFile(identity.certificateFile), readFile(identity.privateKeyFile, 'utf8')])
+  const [certificate, privateKey] = await Promise.all([
+    readCheckedFile(identity.certificateFile, 'certificate'),
+    readCheckedText(identity.privateKeyFile, 'certificate'),
+  ])
   return { type: UserTokenType.Certificate, certificateData: firstCertificateDer(certificate), privateKey }
 }
 

@@ -1,5 +1,6 @@
 // The dataset model every format imports to and exports from; zod so files from elsewhere are checked once at the edge.
 import { z } from 'zod'
+import { UNSAFE_PATH_RULE_TEXT, unsafePathRule } from '../../files/contained-path'
 
 export const REVIEW_STATUSES = ['unlabeled', 'labeled', 'reviewed', 'rejected'] as const
 export const ReviewStatusSchema = z.enum(REVIEW_STATUSES)
@@ -58,8 +59,15 @@ export type ImageLabels = z.infer<typeof ImageLabelsSchema>
 
 export const DatasetImageSchema = z.object({
   id: z.string().min(1),
-  /** Path relative to the dataset root, with forward slashes. */
-  file: z.string().min(1),
+  /** Path relative to the dataset root, with forward slashes; never one that leads out of it. */
+  file: z
+    .string()
+    .min(1)
+    .superRefine((file, context) => {
+      const rule = unsafePathRule(file)
+      if (rule)
+        context.addIssue({ code: 'custom', message: `"${file}" ${UNSAFE_PATH_RULE_TEXT[rule]} — image files must be relative paths inside the dataset folder` })
+    }),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   /** ISO 8601; absent when the source format does not carry it (YOLO, class folders). */

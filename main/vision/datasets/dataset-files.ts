@@ -1,8 +1,10 @@
 // File-system pieces shared by the dataset formats: image listing, copying, sizes and the label-file error.
-import { constants as fsConstants } from 'node:fs'
-import { copyFile, mkdir, open, readdir, stat } from 'node:fs/promises'
+import { type Dirent, constants as fsConstants } from 'node:fs'
+import { copyFile, mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
+import { openCheckedFile } from '../../files/checked-file'
+import { type ContainedFolder, containedFolder } from '../../files/contained-path'
 import type { DatasetImage } from './annotations'
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff']
@@ -28,34 +30,54 @@ export function isImageFile(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())
 }
 
-/** Image files directly inside `dir`, sorted by name so imports are repeatable; [] if the folder is missing. */
-export async function listImages(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+/** Entries of `dir`, or [] when the folder is missing. */
+async function entriesOf(dir: string): Promise<Dirent[]> {
+  return readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return []
     throw error
   })
-  return entries
-    .filter((e) => e.isFile() && isImageFile(e.name))
-    .map((e) => e.name)
-    .sort()
 }
 
-export async function listFolders(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return []
+/**
+ * Entries of `dir` of one type, sorted by name so imports are repeatable. Without `root` symbolic links are left out; with it
+ * they are followed when they stay inside `root` and refused (UnsafePathError) when they lead out of it.
+ */
+async function listOfType(dir: string, type: 'file' | 'directory', root: ContainedFolder | undefined, accept: (name: string) => boolean): Promise<string[]> {
+  const names: string[] = []
+  for (const entry of await entriesOf(dir)) {
+    if (!accept(entry.name)) continue
+    if (type === 'file' ? entry.isFile() : entry.isDirectory()) names.push(entry.name)
+    else if (root && entry.isSymbolicLink()) {
+      const target = await root.resolve(path.relative(root.folder, path.join(dir, entry.name)).split(path.sep).join('/'), 'symbolic link')
+      const info = await stat(target)
+      if (type === 'file' ? info.isFile() : info.isDirectory()) names.push(entry.name)
+    }
+  }
+  return names.sort()
+}
+
+/** Image files directly inside `dir` (see listOfType for links); [] if the folder is missing. */
+export function listImages(dir: string, root?: ContainedFolder): Promise<string[]> {
+  return listOfType(dir, 'file', root, isImageFile)
+}
+
+export function listFolders(dir: string, root?: ContainedFolder): Promise<string[]> {
+  return listOfType(dir, 'directory', root, () => true)
+}
+
+/** The dataset folder whose entries must stay inside it; a clear error when it is missing. */
+export async function datasetFolder(dir: string, formatName: string): Promise<ContainedFolder> {
+  return containedFolder(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new Error(`${formatName} import: folder ${dir} does not exist — point at the dataset's root folder`)
     throw error
   })
-  return entries
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort()
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 
 /** Width and height from a PNG's IHDR (the first 24 bytes); undefined for anything else. */
 async function pngHeaderSize(file: string): Promise<{ width: number; height: number } | undefined> {
-  const handle = await open(file, 'r')
+  const { handle } = await openCheckedFile(file, 'image')
   try {
     const head = Buffer.alloc(24)
     const { bytesRead } = await handle.read(head, 0, 24, 0)
@@ -68,11 +90,14 @@ async function pngHeaderSize(file: string): Promise<{ width: number; height: num
   }
 }
 
-/** An image's size from its header: PNGs by their first 24 bytes (an import of 20,000 files checks each), others by sharp. */
+/**
+ * An image's size from its header: PNGs by their first 24 bytes (an import of 20,000 files checks each), others by sharp;
+ * a path that is not a regular image file within the cap is refused first (RefusedFileError).
+ */
 export async function imageSize(file: string): Promise<{ width: number; height: number }> {
+  const png = await pngHeaderSize(file)
+  if (png) return png
   try {
-    const png = await pngHeaderSize(file)
-    if (png) return png
     const meta = await sharp(file).metadata()
     if (!meta.width || !meta.height) throw new Error('no width/height in the header')
     return { width: meta.width, height: meta.height }

@@ -29,6 +29,7 @@ import { exportVoc, importVoc } from '../formats/voc'
 import { exportYolo, importYolo } from '../formats/yolo'
 import { decodeRgb, encodePng } from '../image-codec'
 import { describeOnnxModel } from '../models/model-description'
+import { containedPath } from '../../files/contained-path'
 import { imageIndex } from './image-index'
 import { NewestFirstQueue } from './newest-first-queue'
 
@@ -227,7 +228,7 @@ export class VisionService {
     let madeDir = false
     return Promise.all(
       images.map(async (image) => {
-        const cached = path.join(cacheDir, `${image.id}.jpg`)
+        const cached = containedPath(cacheDir, `${image.id}.jpg`, `image "${image.id}" thumbnail`)
         let bytes: Buffer | undefined = await readFile(cached).catch(() => undefined)
         if (!bytes) {
           const key = `${datasetId}/${image.id}`
@@ -383,6 +384,13 @@ export class VisionService {
   async importDataset(format: VisionExchangeFormat, dir: string, name: string, task: LongTask = {}): Promise<VisionDataset> {
     const formatName = FORMAT_NAMES[format]
     const source = path.resolve(dir)
+    // A refused path or file keeps its code and details (entry, rule, size) under the import's own message.
+    const importFailed = (error: unknown) =>
+      new WorkbenchError(
+        error instanceof WorkbenchError ? error.code : 'INVALID_INPUT',
+        `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`,
+        error instanceof WorkbenchError ? error.details : undefined,
+      )
     const info = await stat(source).catch(() => undefined)
     if (!info?.isDirectory())
       throw new WorkbenchError(
@@ -407,7 +415,7 @@ export class VisionService {
               : await importClassFolders(source, options)
     } catch (error) {
       if (task.signal?.aborted) throw error
-      throw new WorkbenchError('INVALID_INPUT', `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`)
+      throw importFailed(error)
     }
     dataset = { ...dataset, name }
     if (dataset.images.length === 0)
@@ -417,7 +425,8 @@ export class VisionService {
       const id = await this.newId(name)
       const staging = path.join(this.root, 'datasets', `.importing-${id}-${Date.now()}`)
       try {
-        await forEachLimited(dataset.images, COPY_CONCURRENCY, (image) => copyInto(path.join(source, image.file), path.join(staging, image.file)), {
+        const copy = (image: DatasetImage) => copyInto(containedPath(source, image.file, formatName), containedPath(staging, image.file, formatName))
+        await forEachLimited(dataset.images, COPY_CONCURRENCY, copy, {
           signal: task.signal,
           onDone: (done) => task.onProgress?.({ done: total + done, total: total * 2 }),
         })
@@ -433,8 +442,8 @@ export class VisionService {
         return this.summary(opened)
       } catch (error) {
         await rm(staging, { recursive: true, force: true })
-        if (task.signal?.aborted || error instanceof WorkbenchError) throw error
-        throw new WorkbenchError('INVALID_INPUT', `${formatName} import of ${source} failed, nothing was imported: ${message(error)}`)
+        if (task.signal?.aborted) throw error
+        throw importFailed(error)
       }
     })
   }

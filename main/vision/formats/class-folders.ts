@@ -2,7 +2,8 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { type Dataset, type DatasetImage, parseDataset, SPLITS } from '../datasets/annotations'
-import { copyInto, imageSize, listFolders, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
+import { containedFileName, containedRelativePath } from '../../files/contained-path'
+import { copyInto, datasetFolder, imageSize, listFolders, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
 export interface ClassFoldersExportOptions extends LongTaskOptions {
   sourceRoot: string
@@ -21,7 +22,8 @@ export async function exportClassFolders(input: Dataset, options: ClassFoldersEx
   const files: string[] = []
   const splits = new Set(images.map((i) => i.split ?? 'train'))
   // Every split gets every class folder, because classifiers infer the class list from the folders.
-  for (const split of splits) for (const name of classes) await mkdir(path.join(options.outDir, split, name), { recursive: true })
+  const classFolder = (name: string) => containedFileName(name, { folder: options.outDir, source: `class "${name}" as a folder name` })
+  for (const split of splits) for (const name of classes) await mkdir(path.join(options.outDir, split, classFolder(name)), { recursive: true })
   for (const [done, image] of images.entries()) {
     options.signal?.throwIfAborted()
     const ids = image.labels.classes
@@ -32,7 +34,7 @@ export async function exportClassFolders(input: Dataset, options: ClassFoldersEx
     const className = ids.length === 1 ? dataset.classes[ids[0]] : options.backgroundClass
     if (!className)
       throw new Error(`Class-folder export: image "${image.id}" is labelled but has no image-level class — set one, or pass a background class such as "good"`)
-    const out = `${image.split ?? 'train'}/${className}/${names.get(image.id)}`
+    const out = `${image.split ?? 'train'}/${classFolder(className)}/${names.get(image.id)}`
     await copyInto(path.join(options.sourceRoot, image.file), path.join(options.outDir, out))
     files.push(out)
     options.onProgress?.({ done: done + 1, total: images.length })
@@ -42,17 +44,26 @@ export async function exportClassFolders(input: Dataset, options: ClassFoldersEx
 
 /** Class ids are the sorted folder names, as classifier trainers number them. */
 export async function importClassFolders(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
-  const present = (await listFolders(dir)).filter((f): f is (typeof SPLITS)[number] => (SPLITS as readonly string[]).includes(f))
+  const contained = await datasetFolder(dir, 'Class-folder')
+  const present = (await listFolders(dir, contained)).filter((f): f is (typeof SPLITS)[number] => (SPLITS as readonly string[]).includes(f))
   const roots = present.length > 0 ? present.map((split) => ({ split, folder: split })) : [{ split: undefined, folder: '' }]
   const classSet = new Set<string>()
-  for (const root of roots) for (const c of await listFolders(path.join(dir, root.folder))) classSet.add(c)
+  for (const root of roots)
+    for (const c of await listFolders(path.join(dir, root.folder), contained)) {
+      // Class names become folder names again on export, wherever the dataset goes.
+      classSet.add(containedFileName(c, { folder: path.join(dir, root.folder), source: 'class folder' }))
+    }
   const classes = [...classSet].sort()
   if (classes.length === 0) throw new Error(`Class-folder import: no class folders in ${dir} — expected <split>/<class>/<image> or <class>/<image>`)
   const found: { file: string; classId: number; split: (typeof SPLITS)[number] | undefined }[] = []
   for (const root of roots)
     for (const [classId, className] of classes.entries())
-      for (const name of await listImages(path.join(dir, root.folder, className)))
-        found.push({ file: path.posix.join(root.folder, className, name), classId, split: root.split })
+      for (const name of await listImages(path.join(dir, root.folder, className), contained))
+        found.push({
+          file: containedRelativePath(path.posix.join(root.folder, className, name), { folder: dir, source: 'class-folder image' }),
+          classId,
+          split: root.split,
+        })
   const images: DatasetImage[] = []
   for (const [done, item] of found.entries()) {
     options.signal?.throwIfAborted()

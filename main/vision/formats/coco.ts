@@ -1,9 +1,11 @@
 // COCO detection JSON: annotations.json + images/; our extra fields are prefixed "otw_" so other tools ignore them.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { classDraftsOf, type Dataset, type DatasetImage, exportableBoxes, exportablePolygons, parseDataset, type Polygon } from '../datasets/annotations'
-import { copyInto, exists, LabelFileError, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
+import { checkFile, readCheckedText } from '../../files/checked-file'
+import { containedFileName, containedFolder, containedRelativePath } from '../../files/contained-path'
+import { copyInto, datasetFolder, exists, LabelFileError, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
 export interface CocoExportOptions extends LongTaskOptions {
   sourceRoot: string
@@ -129,12 +131,15 @@ export async function exportCoco(input: Dataset, options: CocoExportOptions): Pr
 }
 
 export async function importCoco(dir: string, options: LongTaskOptions & { annotationsFile?: string; imagesFolder?: string } = {}): Promise<Dataset> {
+  const root = await datasetFolder(dir, 'COCO')
   const file = path.join(dir, options.annotationsFile ?? 'annotations.json')
-  const imagesFolder = options.imagesFolder ?? 'images'
+  const imagesFolder = containedRelativePath(options.imagesFolder ?? 'images', { folder: dir, source: 'COCO images folder' })
   if (!(await exists(file))) throw new Error(`COCO import: ${file} not found — pass the folder holding annotations.json (or name the file)`)
+  await root.resolve(options.annotationsFile ?? 'annotations.json', 'COCO annotations file')
+  const text = await readCheckedText(file, 'cocoAnnotations')
   let raw: unknown
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'))
+    raw = JSON.parse(text)
   } catch (error) {
     throw new LabelFileError(file, undefined, `not valid JSON: ${(error as Error).message}`)
   }
@@ -149,12 +154,25 @@ export async function importCoco(dir: string, options: LongTaskOptions & { annot
   const classOf = new Map(categories.map((c, i) => [c.id, i]))
   const byImageId = new Map<number, DatasetImage>()
   const images: DatasetImage[] = []
+  const imagesDir = path.join(dir, imagesFolder)
+  await root.resolve(imagesFolder, 'COCO images folder')
+  // Without an images folder there is nothing to follow links in; the copy reports the missing files.
+  const imagesRoot = (await exists(imagesDir)) ? await containedFolder(imagesDir) : undefined
   for (const [done, entry] of coco.images.entries()) {
     options.signal?.throwIfAborted()
     if (byImageId.has(entry.id)) throw new LabelFileError(file, undefined, `images[${done}]: duplicate image id ${entry.id}`)
+    const fileNameSource = `${file} images[${done}].file_name`
+    const fileName = containedRelativePath(entry.file_name, { folder: imagesDir, source: fileNameSource })
+    await imagesRoot?.resolve(fileName, fileNameSource)
+    // Checked here, before anything is copied: copyFile would wait for good on a FIFO named like an image.
+    await checkFile(path.join(imagesDir, fileName), 'image')
     const image: DatasetImage = {
-      id: entry.otw_id ?? stem(entry.file_name),
-      file: path.posix.join(imagesFolder, entry.file_name),
+      // The id names the image's thumbnail file, so it must be one safe name.
+      id:
+        entry.otw_id !== undefined
+          ? containedFileName(entry.otw_id, { folder: "the dataset's thumbs folder", source: `${file} images[${done}].otw_id` })
+          : stem(fileName),
+      file: path.posix.join(imagesFolder, fileName),
       width: entry.width,
       height: entry.height,
       ...(entry.date_captured !== undefined ? { captureTime: entry.date_captured } : {}),

@@ -1,9 +1,11 @@
 // Pascal VOC: JPEGImages/, Annotations/<stem>.xml with 1-based inclusive pixel corners, ImageSets/Main/<split>.txt, classes.txt.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
 import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../datasets/annotations'
-import { copyInto, exists, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
+import { checkFile, readCheckedText } from '../../files/checked-file'
+import { containedRelativePath } from '../../files/contained-path'
+import { copyInto, datasetFolder, exists, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
 export interface VocExportOptions extends LongTaskOptions {
   sourceRoot: string
@@ -102,30 +104,35 @@ export async function exportVoc(input: Dataset, options: VocExportOptions): Prom
 }
 
 export async function importVoc(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
-  const classesFile = path.join(dir, 'classes.txt')
+  const root = await datasetFolder(dir, 'VOC')
+  const classesFile = await root.resolve('classes.txt', 'VOC class list')
   const hasClassList = await exists(classesFile)
   const classes = hasClassList
-    ? (await readFile(classesFile, 'utf8'))
+    ? (await readCheckedText(classesFile, 'labelFile'))
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter(Boolean)
     : []
   const splitOf = new Map<string, Split>()
   for (const split of SPLITS) {
-    const listFile = path.join(dir, 'ImageSets', 'Main', `${split}.txt`)
+    const listFile = await root.resolve(`ImageSets/Main/${split}.txt`, 'VOC split list')
     if (!(await exists(listFile))) continue
-    for (const line of (await readFile(listFile, 'utf8')).split(/\r?\n/)) if (line.trim()) splitOf.set(line.trim(), split)
+    for (const line of (await readCheckedText(listFile, 'labelFile')).split(/\r?\n/)) if (line.trim()) splitOf.set(line.trim(), split)
   }
-  const imageNames = await listImages(path.join(dir, 'JPEGImages'))
+  const imageNames = await listImages(await root.resolve('JPEGImages', 'VOC images folder'), root)
+  await root.resolve('Annotations', 'VOC annotations folder')
   if (imageNames.length === 0) throw new Error(`VOC import: no images in ${path.join(dir, 'JPEGImages')} — point at the VOC root folder`)
   const images: DatasetImage[] = []
   for (const [done, name] of imageNames.entries()) {
     options.signal?.throwIfAborted()
-    const xmlFile = path.join(dir, 'Annotations', `${stem(name)}.xml`)
+    const file = containedRelativePath(`JPEGImages/${name}`, { folder: dir, source: 'VOC image' })
+    const xmlFile = await root.resolve(`Annotations/${stem(name)}.xml`, 'VOC annotation file')
     const split = splitOf.get(stem(name))
-    const base = { id: stem(name), file: `JPEGImages/${name}`, context: {}, ...(split ? { split } : {}) }
+    const base = { id: stem(name), file, context: {}, ...(split ? { split } : {}) }
     if (await exists(xmlFile)) {
-      const parsed = parseVocXml(await readFile(xmlFile, 'utf8'), xmlFile, classes, !hasClassList)
+      const parsed = parseVocXml(await readCheckedText(xmlFile, 'labelFile'), xmlFile, classes, !hasClassList)
+      // Its size comes from the XML, so the image is checked here rather than by reading its header.
+      await checkFile(path.join(dir, file), 'image')
       images.push({ ...base, width: parsed.width, height: parsed.height, labels: { classes: [], boxes: parsed.boxes, polygons: [], status: 'labeled' } })
     } else {
       images.push({ ...base, ...(await imageSize(path.join(dir, 'JPEGImages', name))), labels: { classes: [], boxes: [], polygons: [], status: 'unlabeled' } })

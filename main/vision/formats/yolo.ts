@@ -1,9 +1,22 @@
 // Ultralytics YOLO detection layout: images/<split>/*, labels/<split>/*.txt ("class cx cy w h", normalised), data.yaml.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import YAML from 'yaml'
 import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../datasets/annotations'
-import { copyInto, exists, fixed6, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
+import { readCheckedText, RefusedFileError } from '../../files/checked-file'
+import { containedFileName, containedRelativePath } from '../../files/contained-path'
+import {
+  copyInto,
+  datasetFolder,
+  exists,
+  fixed6,
+  imageSize,
+  LabelFileError,
+  listImages,
+  type LongTaskOptions,
+  stem,
+  uniqueBaseNames,
+} from '../datasets/dataset-files'
 
 export interface YoloExportOptions extends LongTaskOptions {
   /** Folder the image `file` paths are relative to. */
@@ -103,11 +116,14 @@ function readNames(doc: unknown, file: string): string[] {
 }
 
 export async function importYolo(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
+  const root = await datasetFolder(dir, 'YOLO')
   const yamlFile = path.join(dir, 'data.yaml')
   if (!(await exists(yamlFile))) throw new Error(`YOLO import: no data.yaml in ${dir} — point at the folder that holds data.yaml`)
+  await root.resolve('data.yaml', 'YOLO data.yaml')
+  const yamlText = await readCheckedText(yamlFile, 'labelFile')
   let doc: unknown
   try {
-    doc = YAML.parse(await readFile(yamlFile, 'utf8'))
+    doc = YAML.parse(yamlText)
   } catch (error) {
     throw new LabelFileError(
       yamlFile,
@@ -118,8 +134,10 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
   const classes = readNames(doc, yamlFile)
   const found: { split: Split; imageRel: string; labelRel: string }[] = []
   for (const split of SPLITS) {
-    const imagesDir = (doc as Record<string, unknown>)[split]
-    if (typeof imagesDir !== 'string') continue
+    const entry = (doc as Record<string, unknown>)[split]
+    if (typeof entry !== 'string') continue
+    const source = `${yamlFile} ${split}`
+    const imagesDir = containedRelativePath(entry, { folder: dir, source })
     // Ultralytics finds labels by swapping the last "images" folder for "labels".
     const parts = imagesDir.split('/')
     const last = parts.lastIndexOf('images')
@@ -127,11 +145,14 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
       throw new LabelFileError(
         yamlFile,
         undefined,
-        `${split}: "${imagesDir}" has no "images" folder, so its labels folder cannot be found — use the images/<split> layout`,
+        `${split}: "${entry}" has no "images" folder, so its labels folder cannot be found — use the images/<split> layout`,
       )
     parts[last] = 'labels'
     const labelsDir = parts.join('/')
-    for (const name of await listImages(path.join(dir, imagesDir))) {
+    await root.resolve(imagesDir, source)
+    await root.resolve(labelsDir, `${source} (its labels folder)`)
+    for (const name of await listImages(path.join(dir, imagesDir), root)) {
+      containedFileName(name, { folder: path.join(dir, imagesDir) })
       found.push({ split, imageRel: path.posix.join(imagesDir, name), labelRel: path.posix.join(labelsDir, `${stem(name)}.txt`) })
     }
   }
@@ -139,9 +160,14 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
   for (const [done, item] of found.entries()) {
     options.signal?.throwIfAborted()
     const { width, height } = await imageSize(path.join(dir, item.imageRel))
-    const labelFile = path.join(dir, item.labelRel)
-    const labelled = await exists(labelFile)
-    const boxes = labelled ? parseYoloLabels(await readFile(labelFile, 'utf8'), labelFile, width, height, classes.length) : []
+    const labelFile = await root.resolve(item.labelRel, 'YOLO label file')
+    // No label file is an unlabeled image; read at once rather than checked first, as 20,000 files may be imported.
+    const text = await readCheckedText(labelFile, 'labelFile').catch((error: unknown) => {
+      if (error instanceof RefusedFileError && error.details.rule === 'missing') return undefined
+      throw error
+    })
+    const labelled = text !== undefined
+    const boxes = labelled ? parseYoloLabels(text, labelFile, width, height, classes.length) : []
     images.push({
       id: stem(item.imageRel),
       file: item.imageRel,

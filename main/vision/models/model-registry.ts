@@ -4,6 +4,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 import YAML from 'yaml'
+import { readCheckedFile, readCheckedText } from '../../files/checked-file'
 import { describeOnnxModel, type DescribeOptions, type ModelDescription, ModelImportError, parseUltralyticsNames } from './model-description'
 
 export interface RegisteredModel extends ModelDescription {
@@ -33,9 +34,7 @@ export interface ModelRegistry {
 
 /** Names from a text file (one per line), a YOLO data.yaml (`names:`) or a JSON list. */
 export async function readNamesFile(file: string): Promise<string[]> {
-  const text = await readFile(file, 'utf8').catch((error: Error) => {
-    throw new Error(`Cannot read names file ${file}: ${error.message} — check the path`)
-  })
+  const text = await readCheckedText(file, 'namesFile')
   if (/\.ya?ml$/i.test(file)) {
     const names = (YAML.parse(text) as { names?: unknown } | null)?.names
     if (Array.isArray(names)) return names.map(String)
@@ -72,9 +71,7 @@ export function createModelRegistry(root: string): ModelRegistry {
     async importModel(file, options = {}) {
       const name = options.name ?? path.basename(file).replace(/\.onnx$/i, '')
       if (!SAFE_NAME.test(name)) throw new ModelImportError(file, `name "${name}" must be letters, digits, ".", "_" or "-" (max 64) — pick another name`)
-      const bytes = await readFile(file).catch((error: Error) => {
-        throw new ModelImportError(file, `cannot read the file (${error.message}) — check the path`)
-      })
+      const bytes = await readCheckedFile(file, 'model')
       const classNames = options.namesFile ? await readNamesFile(options.namesFile) : options.classNames
       const { description, session } = await describeOnnxModel(bytes, file, { ...options, classNames })
       await session.release()

@@ -135,7 +135,10 @@ describe('VisionModelsService', () => {
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/3 channels/),
     })
-    await expect(models.importModel({ source: { path: path.join(path.dirname(detector), 'missing.onnx') } })).rejects.toThrow(/does not exist/)
+    await expect(models.importModel({ source: { path: path.join(path.dirname(detector), 'missing.onnx') } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/missing\.onnx: no such file — check the path/),
+    })
     // Nothing else broke: the registry still lists both versions and runs.
     expect((await models.list()).models).toHaveLength(2)
 

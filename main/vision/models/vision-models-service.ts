@@ -29,6 +29,7 @@ import { describeOnnxModel, ModelImportError } from './model-description'
 import { createModelRegistry, type ModelRegistry, type RegisteredModel } from './model-registry'
 import { readModelMetadata } from './onnx-graph'
 import { splitDataset } from '../datasets/split'
+import { checkFile, readCheckedFile } from '../../files/checked-file'
 
 export interface TaskProgress {
   done: number
@@ -101,8 +102,7 @@ export class VisionModelsService {
   private async resolveSource(source: VisionModelSource): Promise<{ file: string; fileName: string }> {
     if ('path' in source) {
       const file = path.resolve(source.path)
-      const info = await stat(file).catch(() => undefined)
-      if (!info?.isFile()) throw new WorkbenchError('INVALID_INPUT', `Model file ${file} does not exist or is not a file — check the path`)
+      await checkFile(file, 'model')
       return { file, fileName: path.basename(file) }
     }
     const fileName = path.basename(source.upload.fileName).replace(/[^A-Za-z0-9._-]+/g, '_') || 'model.onnx'
@@ -123,7 +123,7 @@ export class VisionModelsService {
     metadata: Record<string, string>
   }> {
     const { file, fileName } = await this.resolveSource(source)
-    const bytes = await readFile(file)
+    const bytes = await readCheckedFile(file, 'model')
     let session: ort.InferenceSession
     let metadata: Record<string, string>
     try {
@@ -168,6 +168,7 @@ export class VisionModelsService {
       await session.release()
       return await this.toContract(model)
     } catch (error) {
+      if (error instanceof WorkbenchError) throw error
       if (error instanceof ModelImportError || /names file/i.test(errorText(error))) throw new WorkbenchError('INVALID_INPUT', errorText(error))
       throw error
     }
