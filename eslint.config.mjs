@@ -43,7 +43,14 @@ const CONNECTOR_SHARED = readdirSync(new URL('./main/connectors', import.meta.ur
   .filter((d) => d.isFile() && d.name.endsWith('.ts') && !d.name.endsWith('.test.ts') && d.name !== 'registry.ts')
   .map((d) => `./${d.name}`)
 /** Service code of a feature (storage, threads, the contract): engine code never imports it. */
-const SERVICE_CODE = ['./main/historian/thread/**', './main/oee/service/**', './main/vision/**/*-service.ts', './main/vision/**/*-handlers.ts']
+const SERVICE_CODE = [
+  './main/historian/thread/**',
+  './main/oee/service/**',
+  './main/vision/**/*-service.ts',
+  './main/vision/**/*-handlers.ts',
+  './main/deploy/service/**',
+  './main/deploy/**/*-service.ts',
+]
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.otw-data/**'] },
@@ -143,7 +150,7 @@ export default tseslint.config(
   },
   {
     // Engine code (pure, testable alone) never imports the service that binds it to storage, threads and the contract.
-    files: ['main/historian/**/*.ts', 'main/oee/**/*.ts', 'main/vision/**/*.ts'],
+    files: ['main/historian/**/*.ts', 'main/oee/**/*.ts', 'main/vision/**/*.ts', 'main/deploy/**/*.ts'],
     ignores: [...SERVICE_CODE.map((p) => p.slice(2)), '**/*.test.ts'],
     rules: restrictedPaths(SERVICE_CODE.map((from) => ({ target: './main', from, message: `engine code never imports its service (${from}).` }))),
   },

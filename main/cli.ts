@@ -181,6 +181,7 @@ ${optionLines(12, SIM_OPTIONS)}
                                  otw browse mqtt://127.0.0.1:1883 --topic "#" [--seconds 3]
                                  otw browse "s7://192.168.0.1:102?rack=0&slot=1"
   vision    Datasets, labels and models: otw vision demo|export|import|infer|eval|train-anomaly (otw vision --help)
+  deploy    Gateway flows to Node-RED: plan (the diff), apply (verified), history, rollback (otw deploy --help)
   scan      Scan a Modbus device: otw scan modbus://127.0.0.1:5020 --units 1-10 | --range 30001-30300
             read, write, browse and scan take --json for scripts.
 
@@ -356,6 +357,18 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   browse: (args, io) => deviceCommand('browse', args, io),
   scan: (args, io) => deviceCommand('scan', args, io),
   vision: async (args, io) => (await import('./vision/cli-vision')).runVisionCommand(args, io),
+  deploy: deployCommand,
+}
+
+/** `otw deploy` runs on a workbench over the data folder: its connections connect, so the data check has direct reads. */
+async function deployCommand(args: string[], io: CliIo): Promise<number> {
+  const { runDeployCommand } = await import('./deploy/service/deploy-cli')
+  return runDeployCommand(args, io, async (dataDir) => {
+    const { createWorkbench } = await import('./workbench')
+    const workbench = createWorkbench({ dataDir: resolve(dataDir ?? defaultDataDir()), host: 'browser', demoPlant: false })
+    await workbench.start()
+    return { router: workbench.router, stop: () => workbench.stop() }
+  })
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {

@@ -38,6 +38,8 @@ const PROBES: { rule: string; file: string; code: string }[] = [
   },
   { rule: 'historian engine importing its thread service', file: 'main/historian/probe.ts', code: "export * from './thread/threaded-historian'" },
   { rule: 'OEE engine importing its service', file: 'main/oee/probe.ts', code: "export * from './service/oee-service'" },
+  { rule: 'deploy engine importing its service', file: 'main/deploy/node-red/probe.ts', code: "export * from '../service/deploy-service'" },
+  { rule: 'deploy engine importing its versions store', file: 'main/deploy/probe.ts', code: "export * from './service/deploy-versions-store'" },
   { rule: 'vision engine importing the dataset service', file: 'main/vision/inference/probe.ts', code: "export * from '../datasets/dataset-service'" },
   { rule: 'renderer importing node:*', file: 'renderer/src/app/probe.ts', code: "import { readFileSync } from 'node:fs'\nexport const x = readFileSync" },
   {

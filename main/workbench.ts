@@ -24,6 +24,9 @@ import { VisionService } from './vision/datasets/dataset-service'
 import { visionHandlers } from './vision/datasets/dataset-handlers'
 import { VisionModelsService } from './vision/models/vision-models-service'
 import { visionModelsHandlers } from './vision/models/vision-models-handlers'
+import { DeployService } from './deploy/service/deploy-service'
+import { deployHandlers } from './deploy/service/deploy-handlers'
+import { demoLineModbusConnection } from './deploy/demo-line'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -122,6 +125,24 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     connector: (id) => connectors.get(id),
   })
 
+  const deploy = new DeployService({
+    db: connectivity.db,
+    box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
+    user: options.user ?? osUser(),
+    connection: (id) => (connectivity.manager.ids().includes(id) ? { id, config: connectivity.manager.config(id) } : undefined),
+    isConnected: (id) => connectors.get(id)?.state() === 'connected',
+    // The data check compares the gateway with the workbench's own reads of the device, as they arrive.
+    direct: {
+      watch: (tagIds, onSample) => {
+        const wanted = new Set(tagIds)
+        return live.onRaw((values) => {
+          for (const v of values) if (wanted.has(v.tagId)) onSample({ tagId: v.tagId, value: v.value, time: v.sourceTime })
+        }).close
+      },
+      last: (tagIds) => live.lastValues(tagIds).map((v) => ({ tagId: v.tagId, value: v.value, time: v.sourceTime })),
+    },
+  })
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: APP_NAME,
@@ -186,6 +207,16 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...connectionToolHandlers(connectivity.manager, allTags),
     ...visionHandlers(vision),
     ...visionModelsHandlers(visionModels),
+    ...deployHandlers(deploy),
+    'deploy.addDemoLine': async () => {
+      const endpoint = demo?.plant.endpoints.modbus
+      if (!endpoint)
+        throw new WorkbenchError('UNAVAILABLE', 'The demo plant is not running, so it has no line to add — start the workstation without --no-demo')
+      const existing = connectivity.manager.list().find((c) => c.kind === 'modbus-tcp' && c.config.name === 'Line1' && c.config.port === endpoint.port)
+      if (existing) return { connectionId: existing.id, tagCount: existing.tags.length }
+      const added = await connectivity.manager.add(demoLineModbusConnection(endpoint), true)
+      return { connectionId: added.id, tagCount: added.tags.length }
+    },
   }
 
   const startDemo = async (demoOptions: Exclude<WorkbenchOptions['demoPlant'], false>): Promise<void> => {

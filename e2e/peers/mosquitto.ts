@@ -19,17 +19,25 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0
 }
 
+/** Anyone may connect: a site broker the gateway publishes to and the workbench reads from. */
+export async function startMosquittoOpen(): Promise<Mosquitto> {
+  return startMosquitto(undefined)
+}
+
 export async function startMosquittoWithPassword(user: string, password: string): Promise<Mosquitto> {
+  return startMosquitto({ user, password })
+}
+
+async function startMosquitto(login: { user: string; password: string } | undefined): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'otw-e2e-mosquitto-'))
-  execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), user, password])
+  if (login) execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), login.user, login.password])
   const port = await freePort()
   const config = [
     'per_listener_settings true',
     // As root, mosquitto would switch to its own user, which cannot read this temp folder.
     ...(process.getuid?.() === 0 ? ['user root'] : []),
     `listener ${port} 127.0.0.1`,
-    'allow_anonymous false',
-    `password_file ${join(dir, 'passwd')}`,
+    ...(login ? ['allow_anonymous false', `password_file ${join(dir, 'passwd')}`] : ['allow_anonymous true']),
   ]
   writeFileSync(join(dir, 'mosquitto.conf'), config.join('\n') + '\n')
   const child = spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' })

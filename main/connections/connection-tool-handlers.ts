@@ -1,12 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import {
-  WorkbenchError,
-  type EventOf,
-  type ParsedInputOf,
-  type TagCsvMapping,
-  type TagCsvSource,
-  type TagInfo,
-} from '../../preload/contract'
+import { WorkbenchError, type EventOf, type ParsedInputOf, type TagCsvMapping, type TagCsvSource, type TagInfo } from '../../preload/contract'
 import { modbusDriverOf, scanRegisterRange, scanUnitIds } from '../connectors/modbus'
 import { checkS7Tag, previewS7TagSource, readS7TagSource, s7Device } from '../connectors/s7'
 import type { Handlers, StreamSink } from '../ipc/handlers'

@@ -4,7 +4,7 @@ import { WriteAuditLog } from './writes/audit-log'
 import { WriteGuard } from './writes/write-guard'
 import { ConnectionManager } from './connection-manager'
 import { KeyFileSecretBox, type SecretBox } from '../secrets/secret-box'
-import { openWorkbenchDb } from './workbench-db'
+import { openWorkbenchDb, type Database } from './workbench-db'
 
 export { connectionHandlers } from './connection-handlers'
 export { ConnectionManager } from './connection-manager'
@@ -14,6 +14,8 @@ export interface Connectivity {
   manager: ConnectionManager
   guard: WriteGuard
   audit: WriteAuditLog
+  /** workbench.db, for features that keep their own tables there (deploy targets and versions). */
+  db: Database
   close(): Promise<void>
 }
 
@@ -45,6 +47,7 @@ export function openConnectivity(options: {
     manager,
     guard,
     audit,
+    db,
     close: async () => {
       guard.close()
       await manager.close()

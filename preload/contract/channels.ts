@@ -3,6 +3,7 @@ import { appInfoSchema, connectionStatusSchema, demoPlantStatusSchema, noticeSch
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { alarmCountSchema, alarmsNotifyRequests, alarmsRequests } from './alarms'
+import { deployRequests } from './deploy'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { s7Requests } from './s7'
@@ -102,6 +103,7 @@ export const channels = {
   ...visionExchangeStreams,
   ...requests(visionModelsRequests),
   ...visionModelsStreams,
+  ...requests(deployRequests),
 } as const
 
 export type Channels = typeof channels

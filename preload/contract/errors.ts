@@ -14,6 +14,10 @@ export const errorCodes = [
   'UNAVAILABLE',
   'CANCELLED',
   'SENDER_REFUSED',
+  /** The target changed since the plan (Node-RED 409 version_mismatch): plan again. */
+  'CONFLICT',
+  /** A target refused the credentials. */
+  'AUTH_FAILED',
   'INTERNAL',
 ] as const
 

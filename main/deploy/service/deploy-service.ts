@@ -1,0 +1,399 @@
+// Binds the deploy engine to workbench.db (targets, versions), the sealed secrets, the workbench's own connections and
+// its direct reads: plan → apply → verify → version, automatic rollback of a failed verification, rollback on request.
+import { randomUUID } from 'node:crypto'
+import {
+  WorkbenchError,
+  type DeploySource,
+  type DeployPlanView,
+  type DeployTarget,
+  type DeployTargetInput,
+  type DeployVersion,
+  type VerifyReport,
+  deployTargetInputSchema,
+} from '../../../preload/contract'
+import type { Database } from '../../database/sqlite'
+import type { SecretBox } from '../../secrets/secret-box'
+import type { DirectSamples } from '../data-check'
+import { parseFlowFile } from '../node-red/flow-file'
+import { generateGatewayFlow, workbenchTabId, type DeployedTag, type GatewaySettings, type SourceConnection } from '../node-red/gateway-flow'
+import { NodeRedClient, type NodeRedAuth } from '../node-red/node-red-client'
+import { applyNodeRedPlan, planNodeRedDeploy, type DriftChoice, type NodeRedApplyResult, type NodeRedPlan } from '../node-red/node-red-deploy'
+import type { NodeRedNode } from '../node-red/node-red-flow'
+import { startDataCheck, verifyNodeRedDeploy, type VerifyWindows } from '../node-red/verify-deploy'
+import { DeployVersionsStore, type StoredTarget, type StoredVersion } from './deploy-versions-store'
+
+export interface DeployServiceOptions {
+  db: Database
+  box: SecretBox
+  /** Who the versions name. */
+  user: string
+  /** A managed connection's stored configuration (with its secrets, for the gateway's own OPC UA login). */
+  connection(id: string): SourceConnection | undefined
+  /** Whether the workbench reads that connection now (the data check compares with its reads). */
+  isConnected(id: string): boolean
+  direct: DirectSamples
+  now?: () => number
+}
+
+interface PendingPlan {
+  view: DeployPlanView
+  plan: NodeRedPlan
+  tags: DeployedTag[]
+  summary: string
+  /** Credentials of the generated nodes, sent with the deploy and never stored. */
+  credentials: Record<string, Record<string, unknown>>
+  tolerances: Map<string, number>
+}
+
+export interface ApplyOptions extends VerifyWindows {
+  verify?: boolean
+  autoRollback?: boolean
+}
+
+const PLAN_LIFETIME_MS = 30 * 60_000
+/** A gateway value may differ from a direct read by this share of the tag's engineering range (noise between two polls). */
+const TOLERANCE_SHARE_OF_RANGE = 0.005
+
+export class DeployService {
+  private readonly store: DeployVersionsStore
+  private readonly pending = new Map<string, PendingPlan>()
+  private readonly now: () => number
+
+  constructor(private readonly options: DeployServiceOptions) {
+    this.store = new DeployVersionsStore(options.db, options.box)
+    this.now = options.now ?? Date.now
+  }
+
+  targets(): DeployTarget[] {
+    return this.store.targets().map(targetView)
+  }
+
+  saveTarget(input: DeployTargetInput): DeployTarget {
+    const parsed = deployTargetInputSchema.parse(input)
+    const previous = parsed.id ? this.store.target(parsed.id) : undefined
+    if (parsed.id && !previous) throw new WorkbenchError('NOT_FOUND', `No deploy target ${parsed.id} — list the targets and pick one`)
+    const keep = previous?.secrets ?? {}
+    const auth = parsed.auth
+    const stored: StoredTarget = {
+      config: {
+        id: parsed.id ?? randomUUID(),
+        name: parsed.name,
+        kind: 'node-red',
+        url: parsed.url.replace(/\/+$/, ''),
+        auth: { kind: auth.kind, ...(auth.kind === 'password' ? { username: auth.username } : {}) },
+        deviceId: parsed.deviceId,
+        topicStyle: parsed.topicStyle,
+        namespace: parsed.namespace,
+        broker: {
+          url: parsed.broker.url,
+          gatewayAddress: parsed.broker.gatewayAddress,
+          gatewayUsername: parsed.broker.gatewayUsername,
+          readerUsername: parsed.broker.readerUsername,
+        },
+      },
+      secrets: {
+        password: auth.kind === 'password' ? (auth.password ?? keep.password) : undefined,
+        token: auth.kind === 'token' ? (auth.token ?? keep.token) : undefined,
+        gatewayPassword: parsed.broker.gatewayPassword ?? (parsed.broker.gatewayUsername ? keep.gatewayPassword : undefined),
+        readerPassword: parsed.broker.readerPassword ?? (parsed.broker.readerUsername ? keep.readerPassword : undefined),
+      },
+    }
+    if (auth.kind === 'password' && !stored.secrets.password)
+      throw new WorkbenchError('INVALID_INPUT', `Target ${parsed.name}: a password is needed with username ${auth.username}`)
+    if (auth.kind === 'token' && !stored.secrets.token) throw new WorkbenchError('INVALID_INPUT', `Target ${parsed.name}: the access token is missing`)
+    this.store.saveTarget(stored, this.now())
+    return targetView(stored)
+  }
+
+  removeTarget(id: string): void {
+    if (!this.store.removeTarget(id)) throw new WorkbenchError('NOT_FOUND', `No deploy target ${id} — list the targets and pick one`)
+  }
+
+  async plan(targetId: string, source: DeploySource): Promise<DeployPlanView> {
+    this.forgetOldPlans()
+    const target = this.target(targetId)
+    const client = clientOf(target)
+    const tabId = workbenchTabId(target.config.id)
+    const warnings: string[] = []
+    if (target.config.auth.kind === 'none' && (await client.loginScheme()) === 'none') {
+      warnings.push(
+        `The admin API of ${target.config.url} needs no login: anyone who reaches it can change the gateway's flows. Set adminAuth in its settings.`,
+      )
+    }
+    let nodes: NodeRedNode[]
+    let tags: DeployedTag[] = []
+    let modules: string[] = []
+    let summary: string
+    const tolerances = new Map<string, number>()
+    if (source.kind === 'connections') {
+      const connections = source.connectionIds.map((id) => {
+        const found = this.options.connection(id)
+        if (!found) throw new WorkbenchError('NOT_FOUND', `No connection ${id} to deploy — add it under Connections first`)
+        if (found.config.protocol !== 'modbus-tcp' && found.config.protocol !== 'opcua') {
+          throw new WorkbenchError(
+            'INVALID_INPUT',
+            `Connection ${found.config.name} is ${found.config.protocol}: the gateway flow polls Modbus TCP and subscribes OPC UA`,
+          )
+        }
+        if (!this.options.isConnected(id))
+          warnings.push(`${found.config.name} is not connected in the workbench: the data check needs its direct reads. Connect it before applying.`)
+        for (const tag of found.config.tags) {
+          const range = tag.range
+          tolerances.set(`${id}:${tag.name}`, range ? (range.high - range.low) * TOLERANCE_SHARE_OF_RANGE : 0)
+        }
+        return found
+      })
+      const flow = generateGatewayFlow({
+        targetId: target.config.id,
+        targetName: target.config.name,
+        settings: gatewaySettings(target),
+        connections,
+        tagIds: source.tagIds ? new Set(source.tagIds) : undefined,
+      })
+      if (flow.tags.length === 0) throw new WorkbenchError('INVALID_INPUT', 'None of the chosen tags can be deployed: pick Modbus TCP or OPC UA tags')
+      nodes = flow.nodes
+      tags = flow.tags
+      modules = flow.modules
+      summary = `${tags.length} tag(s) of ${connections.map((c) => c.config.name).join(', ')}`
+    } else {
+      nodes = parseFlowFile(source.json, { tabId, tabLabel: `OT Workbench: ${target.config.name}`, label: client.label })
+      summary = `flow file (${nodes.length - 1} node(s))`
+    }
+    const credentials: Record<string, Record<string, unknown>> = {}
+    for (const node of nodes) if (node.credentials) credentials[node.id] = node.credentials
+    const last = this.store.latest(target.config.id)
+    const plan = await planNodeRedDeploy(client, nodes, { tabId, lastDeployed: last?.tab, modules })
+    if (source.kind === 'flow') await this.checkNodeTypes(client, plan)
+    const view: DeployPlanView = {
+      planId: randomUUID(),
+      targetId: target.config.id,
+      createdAt: this.now(),
+      diff: plan.diff,
+      drift: plan.drift,
+      missingModules: plan.missingModules,
+      tags,
+      warnings,
+    }
+    this.pending.set(view.planId, { view, plan, tags, summary, credentials, tolerances })
+    return view
+  }
+
+  async apply(planId: string, options: { driftChoice?: DriftChoice; installModules?: boolean } & ApplyOptions = {}): Promise<DeployVersion> {
+    const pending = this.pending.get(planId)
+    if (!pending) throw new WorkbenchError('NOT_FOUND', `Plan ${planId} is unknown or older than 30 min (or already applied) — plan again`)
+    const target = this.target(pending.view.targetId)
+    const client = clientOf(target)
+    const previous = this.store.latest(target.config.id)
+    this.pending.delete(planId)
+    const { applied, verify } = await this.deployAndVerify(client, target, pending.plan, pending.tags, pending.tolerances, options, {
+      driftChoice: options.driftChoice,
+      installModules: options.installModules,
+      credentials: { ...this.brokerCredentials(target, pending.plan.desired), ...pending.credentials },
+    })
+    const version = this.store.addVersion({
+      targetId: target.config.id,
+      kind: 'apply',
+      user: this.options.user,
+      createdAt: this.now(),
+      summary: pending.summary,
+      status: verify === undefined ? 'applied' : verify.ok ? 'verified' : 'failed',
+      diff: pending.plan.diff,
+      driftChoice: options.driftChoice === 'keep-theirs' || options.driftChoice === 'overwrite' ? options.driftChoice : undefined,
+      verify,
+      nodeCount: applied.deployed.length,
+      tags: pending.tags,
+      tab: applied.deployed,
+      rev: applied.rev,
+    })
+    if (verify && !verify.ok && options.autoRollback !== false) {
+      const back = await this.deployVersion(
+        target,
+        previous,
+        `automatic rollback: v${version.version} failed its verification (${verify.message})`,
+        'overwrite',
+        options,
+      )
+      this.store.markRolledBack(version.id, back.version)
+      return publicVersion(this.store.version(target.config.id, version.version)!)
+    }
+    return publicVersion(version)
+  }
+
+  history(targetId: string, limit?: number): DeployVersion[] {
+    return this.store.versions(this.target(targetId).config.id, limit).map(publicVersion)
+  }
+
+  /** Deploys version `version` again as a new version; 0 means before the first deploy (our tab removed). */
+  async rollback(targetId: string, version: number, options: { driftChoice?: 'overwrite' | 'cancel' } & ApplyOptions = {}): Promise<DeployVersion> {
+    const target = this.target(targetId)
+    const earlier = version === 0 ? undefined : this.store.version(target.config.id, version)
+    if (version !== 0 && !earlier) throw new WorkbenchError('NOT_FOUND', `Target ${target.config.name} has no version ${version} — see its history`)
+    return publicVersion(
+      await this.deployVersion(
+        target,
+        earlier,
+        version === 0 ? 'rollback to before the first deploy' : `rollback to v${version}`,
+        options.driftChoice,
+        options,
+      ),
+    )
+  }
+
+  private async deployVersion(
+    target: StoredTarget,
+    earlier: StoredVersion | undefined,
+    summary: string,
+    driftChoice: DriftChoice | undefined,
+    options: ApplyOptions,
+  ): Promise<StoredVersion> {
+    const client = clientOf(target)
+    const tabId = workbenchTabId(target.config.id)
+    const tab = earlier?.tab ?? []
+    const plan = await planNodeRedDeploy(client, tab, { tabId, lastDeployed: this.store.latest(target.config.id)?.tab })
+    const tags = earlier?.tags ?? []
+    const tolerances = new Map<string, number>()
+    for (const tag of tags) tolerances.set(tag.tagId, this.toleranceOf(tag))
+    const { applied, verify } = await this.deployAndVerify(client, target, plan, tags, tolerances, tab.length === 0 ? { ...options, verify: false } : options, {
+      driftChoice,
+      credentials: this.brokerCredentials(target, tab),
+    })
+    return this.store.addVersion({
+      targetId: target.config.id,
+      kind: 'rollback',
+      user: this.options.user,
+      createdAt: this.now(),
+      summary,
+      status: verify === undefined ? 'applied' : verify.ok ? 'verified' : 'failed',
+      diff: plan.diff,
+      driftChoice: driftChoice === 'overwrite' ? 'overwrite' : undefined,
+      verify,
+      nodeCount: applied.deployed.length,
+      tags,
+      tab: applied.deployed,
+      rev: applied.rev,
+    })
+  }
+
+  /** The data check subscribes before the deploy, so nothing the gateway sends right after it is missed. */
+  private async deployAndVerify(
+    client: NodeRedClient,
+    target: StoredTarget,
+    plan: NodeRedPlan,
+    tags: DeployedTag[],
+    tolerances: Map<string, number>,
+    options: ApplyOptions,
+    applyOptions: Parameters<typeof applyNodeRedPlan>[2],
+  ): Promise<{ applied: NodeRedApplyResult; verify?: VerifyReport }> {
+    const verifying = options.verify !== false
+    const dataCheck = verifying
+      ? await startDataCheck({
+          tags,
+          tolerance: (tagId) => tolerances.get(tagId) ?? 0,
+          broker: { url: target.config.broker.url, username: target.config.broker.readerUsername, password: target.secrets.readerPassword },
+          direct: this.options.direct,
+          windows: options,
+        })
+      : undefined
+    let applied: NodeRedApplyResult
+    try {
+      applied = await applyNodeRedPlan(client, plan, applyOptions)
+    } catch (error) {
+      await dataCheck?.close()
+      throw error
+    }
+    if (!verifying) return { applied }
+    const verify = await verifyNodeRedDeploy({
+      admin: client,
+      url: target.config.url,
+      token: await client.accessToken(),
+      plan,
+      deployed: applied.deployed,
+      dataCheck,
+      windows: options,
+    })
+    return { applied, verify }
+  }
+
+  private toleranceOf(tag: DeployedTag): number {
+    const config = this.options.connection(tag.connectionId)?.config
+    const range = config && 'tags' in config ? config.tags.find((t) => t.name === tag.name)?.range : undefined
+    return range ? (range.high - range.low) * TOLERANCE_SHARE_OF_RANGE : 0
+  }
+
+  /** The gateway's MQTT login goes to every broker config node of the tab. */
+  private brokerCredentials(target: StoredTarget, tab: readonly NodeRedNode[]): Record<string, Record<string, unknown>> {
+    const user = target.config.broker.gatewayUsername
+    if (!user) return {}
+    return Object.fromEntries(tab.filter((n) => n.type === 'mqtt-broker').map((n) => [n.id, { user, password: target.secrets.gatewayPassword ?? '' }]))
+  }
+
+  private async checkNodeTypes(client: NodeRedClient, plan: NodeRedPlan): Promise<void> {
+    const installed = new Set((await client.getModules()).flatMap((m) => m.types))
+    const missing = [...new Set(plan.desired.filter((n) => n.type !== 'tab' && !installed.has(n.type)).map((n) => n.type))]
+    if (missing.length > 0) {
+      throw new WorkbenchError(
+        'UNAVAILABLE',
+        `${client.label} (plan): the flow file uses node types the gateway does not have: ${missing.join(', ')} — install their modules in Node-RED (Manage palette), then plan again`,
+        { missingTypes: missing },
+      )
+    }
+  }
+
+  private target(id: string): StoredTarget {
+    const target = this.store.target(id)
+    if (!target) throw new WorkbenchError('NOT_FOUND', `No deploy target ${id} — list the targets and pick one`)
+    return target
+  }
+
+  private forgetOldPlans(): void {
+    const oldest = this.now() - PLAN_LIFETIME_MS
+    for (const [id, entry] of this.pending) if (entry.view.createdAt < oldest) this.pending.delete(id)
+  }
+}
+
+function clientOf(target: StoredTarget): NodeRedClient {
+  const { auth } = target.config
+  const credentials: NodeRedAuth =
+    auth.kind === 'password'
+      ? { kind: 'password', username: auth.username ?? '', password: target.secrets.password ?? '' }
+      : auth.kind === 'token'
+        ? { kind: 'token', token: target.secrets.token ?? '' }
+        : { kind: 'none' }
+  return new NodeRedClient({ url: target.config.url, auth: credentials })
+}
+
+function gatewaySettings(target: StoredTarget): GatewaySettings {
+  const { broker } = target.config
+  const address = broker.gatewayAddress ?? new URL(broker.url).host
+  const [host, port] = address.includes(':')
+    ? [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))]
+    : [address, 1883]
+  return {
+    deviceId: target.config.deviceId,
+    topicStyle: target.config.topicStyle,
+    namespace: target.config.namespace,
+    // The login itself is sent at apply (sealed here, never in the plan or a version).
+    broker: { host: host!, port: port || 1883 },
+  }
+}
+
+function targetView(target: StoredTarget): DeployTarget {
+  const { config, secrets } = target
+  return {
+    ...config,
+    auth: { kind: config.auth.kind, username: config.auth.username, hasSecret: Boolean(secrets.password ?? secrets.token) },
+    broker: {
+      url: config.broker.url,
+      gatewayAddress: config.broker.gatewayAddress,
+      gatewayUsername: config.broker.gatewayUsername,
+      hasGatewayPassword: Boolean(secrets.gatewayPassword),
+      readerUsername: config.broker.readerUsername,
+      hasReaderPassword: Boolean(secrets.readerPassword),
+    },
+  }
+}
+
+function publicVersion(version: StoredVersion): DeployVersion {
+  const { tab: _tab, rev: _rev, ...rest } = version
+  return rest
+}
