@@ -114,6 +114,13 @@ export default tseslint.config(
           ],
         },
       ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='queryKey'] > ArrayExpression",
+          message: 'Query keys come from queryKey() in renderer/src/bridge/queries.ts (a contract channel or feature first).',
+        },
+      ],
       'no-restricted-globals': [
         'error',
         ...['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate'].map((name) => ({

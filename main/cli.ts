@@ -182,6 +182,8 @@ ${optionLines(12, SIM_OPTIONS)}
                                  otw browse "s7://192.168.0.1:102?rack=0&slot=1"
   vision    Datasets, labels and models: otw vision demo|export|import|infer|eval|train-anomaly (otw vision --help)
   deploy    Gateway flows to Node-RED: plan (the diff), apply (verified), history, rollback (otw deploy --help)
+  tenant    Cloud tenant (PostgreSQL): otw tenant plan|provision|status --pg postgres://user@host/db [--password-env VAR] [--yes]
+  sync      Historian → tenant:  otw sync --pg postgres://user@host/db [--password-env VAR] [--data-dir D] [--from T --to T] [--once]
   scan      Scan a Modbus device: otw scan modbus://127.0.0.1:5020 --units 1-10 | --range 30001-30300
             read, write, browse and scan take --json for scripts.
 
@@ -358,6 +360,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   scan: (args, io) => deviceCommand('scan', args, io),
   vision: async (args, io) => (await import('./vision/cli-vision')).runVisionCommand(args, io),
   deploy: deployCommand,
+  tenant: async (args, io) => (await import('./sync/cli-tenant')).runTenantCommand(args, io),
+  sync: async (args, io) => (await import('./sync/cli-tenant')).runSyncCommand(args, io),
 }
 
 /** `otw deploy` runs on a workbench over the data folder: its connections connect, so the data check has direct reads. */

@@ -73,6 +73,12 @@ describe('layering rules (probe files that break them)', () => {
     expect(await layeringErrors('renderer/src/app/probe.ts', "import { useState } from 'react'\nexport const x = useState\n")).toEqual([])
   })
 
+  it('refuses a literal react-query key in the renderer (keys come from queryKey())', async () => {
+    expect((await layeringErrors('renderer/src/app/probe.ts', "export const q = { queryKey: ['app.info'] }\n")).join('\n')).toMatch(
+      /Query keys come from queryKey\(\)/,
+    )
+  })
+
   const cycle = ['main/probe-cycle-a.ts', 'main/probe-cycle-b.ts']
   afterAll(() => cycle.forEach((f) => rmSync(join(ROOT, f), { force: true })))
   it('refuses an import cycle', async () => {

@@ -19,6 +19,8 @@ import { AlarmService } from './alarms/service/alarm-service'
 import { alarmHandlers } from './alarms/service/alarm-handlers'
 import { PlannedStopSuppression, plannedStopMachines } from './alarms/service/planned-stop-suppression'
 import { oeeHandlers } from './oee/service/oee-handlers'
+import { tenantHandlers } from './sync/tenant-handlers'
+import { TenantService } from './sync/tenant-service'
 import { APP_NAME, APP_VERSION } from './version'
 import { VisionService } from './vision/datasets/dataset-service'
 import { visionHandlers } from './vision/datasets/dataset-handlers'
@@ -75,6 +77,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
     onNotice: (level, message) => notices.post(level, message, 'ALARMS'),
   })
+  const tenant = new TenantService({ dataDir: options.dataDir, box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir), historian })
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   // A machine in a planned stop (its OEE state map says so) raises no alarm until it leaves it.
   const plannedStops = new PlannedStopSuppression(alarms, () => plannedStopMachines(oee.settings().line.machines))
@@ -203,6 +206,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...historyHandlers(historian, join(options.dataDir, 'exports')),
     ...oeeHandlers(oee),
     ...alarmHandlers(alarms),
+    ...tenantHandlers(tenant),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
     ...connectionToolHandlers(connectivity.manager, allTags),
     ...visionHandlers(vision),
@@ -260,6 +264,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       connectors.clear()
       await withinDeadline(demo?.stop(), 'Stopping the demo plant')
       demo = undefined
+      await tenant.close()
       await oee.close()
       await alarms.close()
       await visionModels.close()

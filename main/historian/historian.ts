@@ -414,6 +414,11 @@ export class Historian {
     this.applyConfig(b, next)
   }
 
+  /** Ids of every tag the file knows (recorded at least once). */
+  tagIds(): string[] {
+    return [...this.tagRows.keys()]
+  }
+
   getTagConfig(tagId: string): TagConfig | null {
     const r = this.tagRows.get(tagId)
     if (!r) return null

@@ -4,6 +4,7 @@ import { historyExportEventSchema, historyExportInputSchema, historyRequests } f
 import { oeeRequests } from './oee'
 import { alarmCountSchema, alarmsNotifyRequests, alarmsRequests } from './alarms'
 import { deployRequests } from './deploy'
+import { tenantRequests } from './tenant'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { s7Requests } from './s7'
@@ -91,6 +92,7 @@ export const channels = {
   ...requests(alarmsNotifyRequests),
   /** How many alarms are active and unacknowledged, now and after every change (the status bar). */
   'alarms.count': stream(none, alarmCountSchema),
+  ...requests(tenantRequests),
   ...requests(connectionRequests),
   ...requests(connectionToolRequests),
   /** Modbus unit-id and register-range scans: progress and results as they come; closing the stream cancels. */

@@ -32,7 +32,17 @@ export interface SampleColumns {
 
 /** The historian calls a caller may make across the thread boundary. */
 export type HistorianMethod =
-  'queryRaw' | 'queryBuckets' | 'valueAt' | 'getRetention' | 'setRetention' | 'enforceRetention' | 'getTagConfig' | 'setTagConfig' | 'stats' | 'flush'
+  | 'queryRaw'
+  | 'queryBuckets'
+  | 'valueAt'
+  | 'getRetention'
+  | 'setRetention'
+  | 'enforceRetention'
+  | 'getTagConfig'
+  | 'setTagConfig'
+  | 'stats'
+  | 'tagIds'
+  | 'flush'
 
 export interface ExportRequest {
   tagIds: string[]

@@ -142,6 +142,11 @@ export class ThreadedHistorian {
     return this.call('enforceRetention', []) as Promise<number>
   }
 
+  /** Ids of every tag the file holds (the cloud sync walks them). */
+  tagIds(): Promise<string[]> {
+    return this.call('tagIds', []) as Promise<string[]>
+  }
+
   getTagConfig(tagId: string): Promise<TagConfig | null> {
     return this.call('getTagConfig', [tagId]) as Promise<TagConfig | null>
   }

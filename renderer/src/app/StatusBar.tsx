@@ -5,6 +5,7 @@ import { useClient } from './client-context'
 import { useUi } from './ui-store'
 import { useChannelQuery, useStream } from '../bridge/queries'
 import { useAlarmCount } from '../features/alarms/use-alarm-count'
+import { formatLag } from '../features/deploy/TenantPanel'
 
 export function useConnectionStatus(): ConnectionStatus[] {
   const [status, setStatus] = useState<ConnectionStatus[]>([])
@@ -20,6 +21,7 @@ export function StatusBar(): React.JSX.Element {
   const alarms = useAlarmCount()
   const setView = useUi((s) => s.setView)
   const info = useChannelQuery('app.info')
+  const sync = useChannelQuery('sync.status', undefined, { refetchInterval: 2000 })
   const [link, setLink] = useState<LinkState>(client.link.state())
   useEffect(() => {
     // The link may have opened between the first render and this effect; read it again here.
@@ -40,6 +42,11 @@ export function StatusBar(): React.JSX.Element {
           </span>
         ))}
       </span>
+      {sync.data && sync.data.state !== 'not-configured' && (
+        <span className={`sync sync-${sync.data.state}`} role="status" aria-label="Tenant sync" title={sync.data.lastError?.message ?? sync.data.target ?? ''}>
+          Sync: {sync.data.state}, {formatLag(sync.data)}
+        </span>
+      )}
       <span className="spacer" />
       {alarms && (
         <button

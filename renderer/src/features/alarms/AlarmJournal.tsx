@@ -4,6 +4,7 @@ import { useClient } from '../../app/client-context'
 import { formatValue } from '../../app/format'
 import { errorText, STATE_WORDS } from './alarm-words'
 import { useAlarmCount } from './use-alarm-count'
+import { queryKey } from '../../bridge/queries'
 
 const RANGES = [
   { label: 'Last hour', ms: 3_600_000 },
@@ -19,7 +20,7 @@ export function AlarmJournal(): React.JSX.Element {
   const [ruleId, setRuleId] = useState('')
   const [exported, setExported] = useState<{ text: string; error?: boolean }>()
   const journal = useQuery({
-    queryKey: ['alarms.journal', rangeMs, ruleId, count],
+    queryKey: queryKey('alarms.journal', rangeMs, ruleId, count),
     queryFn: () => client.call('alarms.journal', { from: Date.now() - rangeMs, ruleId: ruleId || undefined, limit: 2000 }),
   })
   const exportAs = async (format: 'csv' | 'json'): Promise<void> => {

@@ -5,6 +5,7 @@ import { useClient } from '../../app/client-context'
 import { downloadText } from '../oee/oee-range'
 import { AlarmPreviewChart } from './AlarmPreviewChart'
 import { errorText, STATE_WORDS } from './alarm-words'
+import { queryKey } from '../../bridge/queries'
 
 type Kind = AlarmRule['condition']['kind']
 
@@ -158,8 +159,8 @@ function ruleOf(d: Draft): AlarmRuleInput {
 export function AlarmRules(): React.JSX.Element {
   const client = useClient()
   const queries = useQueryClient()
-  const rules = useQuery({ queryKey: ['alarms.rules'], queryFn: () => client.call('alarms.rules') })
-  const tags = useQuery({ queryKey: ['tags.list', 'alarm-editor'], queryFn: () => client.call('tags.list', { limit: 5000 }) })
+  const rules = useQuery({ queryKey: queryKey('alarms.rules'), queryFn: () => client.call('alarms.rules') })
+  const tags = useQuery({ queryKey: queryKey('tags.list', 'alarm-editor'), queryFn: () => client.call('tags.list', { limit: 5000 }) })
   const [draft, setDraft] = useState<Draft>(EMPTY)
   const [hours, setHours] = useState(1)
   const [preview, setPreview] = useState<OutputOf<'alarms.preview'>>()
@@ -178,13 +179,13 @@ export function AlarmRules(): React.JSX.Element {
   const save = (): Promise<void> =>
     run('Not saved', async () => {
       const saved = await client.call('alarms.saveRule', { rule: ruleOf(draft) })
-      await queries.invalidateQueries({ queryKey: ['alarms.rules'] })
+      await queries.invalidateQueries({ queryKey: queryKey('alarms.rules') })
       return `Saved rule ${saved.id}`
     })
   const remove = (): Promise<void> =>
     run('Not deleted', async () => {
       const { deleted } = await client.call('alarms.deleteRule', { ruleId: draft.id })
-      await queries.invalidateQueries({ queryKey: ['alarms.rules'] })
+      await queries.invalidateQueries({ queryKey: queryKey('alarms.rules') })
       setDraft(EMPTY)
       return deleted ? `Deleted rule ${draft.id}` : `Rule ${draft.id} did not exist`
     })
@@ -241,7 +242,7 @@ export function AlarmRules(): React.JSX.Element {
               onClick={() =>
                 void run('Not imported', async () => {
                   const result = await client.call('alarms.importRules', { yaml })
-                  await queries.invalidateQueries({ queryKey: ['alarms.rules'] })
+                  await queries.invalidateQueries({ queryKey: queryKey('alarms.rules') })
                   return `Imported ${result.imported} rule${result.imported === 1 ? '' : 's'}`
                 })
               }

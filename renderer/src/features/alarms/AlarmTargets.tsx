@@ -3,6 +3,7 @@ import { useState } from 'react'
 import type { AlarmTargetInfo, AlarmTargetInput } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { errorText } from './alarm-words'
+import { queryKey } from '../../bridge/queries'
 
 interface TargetDraft {
   id: string
@@ -91,8 +92,12 @@ function targetOf(d: TargetDraft): AlarmTargetInput {
 export function AlarmTargets(): React.JSX.Element {
   const client = useClient()
   const queries = useQueryClient()
-  const targets = useQuery({ queryKey: ['alarms.targets'], queryFn: () => client.call('alarms.targets') })
-  const deliveries = useQuery({ queryKey: ['alarms.deliveries'], queryFn: () => client.call('alarms.deliveries', { limit: 50 }), refetchInterval: 5000 })
+  const targets = useQuery({ queryKey: queryKey('alarms.targets'), queryFn: () => client.call('alarms.targets') })
+  const deliveries = useQuery({
+    queryKey: queryKey('alarms.deliveries'),
+    queryFn: () => client.call('alarms.deliveries', { limit: 50 }),
+    refetchInterval: 5000,
+  })
   const [draft, setDraft] = useState<TargetDraft>(EMPTY)
   const [status, setStatus] = useState<{ text: string; error?: boolean }>()
   const set = <K extends keyof TargetDraft>(key: K, value: TargetDraft[K]): void => setDraft((d) => ({ ...d, [key]: value }))
@@ -104,8 +109,8 @@ export function AlarmTargets(): React.JSX.Element {
     } catch (error) {
       setStatus({ text: `${what}: ${errorText(error)}`, error: true })
     }
-    await queries.invalidateQueries({ queryKey: ['alarms.targets'] })
-    await queries.invalidateQueries({ queryKey: ['alarms.deliveries'] })
+    await queries.invalidateQueries({ queryKey: queryKey('alarms.targets') })
+    await queries.invalidateQueries({ queryKey: queryKey('alarms.deliveries') })
   }
   const field = (label: string, key: keyof TargetDraft, extra: React.InputHTMLAttributes<HTMLInputElement> = {}): React.JSX.Element => (
     <label>

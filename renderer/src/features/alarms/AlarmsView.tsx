@@ -9,6 +9,7 @@ import { AlarmTargets } from './AlarmTargets'
 import { errorText, SHELVE_CHOICES, STATE_WORDS } from './alarm-words'
 import { useAlarmCount } from './use-alarm-count'
 import './alarms.css'
+import { queryKey } from '../../bridge/queries'
 
 const TABS = [
   { id: 'summary', label: 'Summary' },
@@ -52,12 +53,12 @@ function AlarmSummary(): React.JSX.Element {
   const table = useRef<HTMLDivElement>(null)
   const [now, setNow] = useState(Date.now())
   const alarms = useQuery({
-    queryKey: ['alarms.active', search, showShelved],
+    queryKey: queryKey('alarms.active', search, showShelved),
     queryFn: () => client.call('alarms.active', { search: search || undefined, includeShelved: showShelved }),
   })
   // Every change the host reports (raise, clear, acknowledge, shelve) refreshes the summary.
   useEffect(() => {
-    void queries.invalidateQueries({ queryKey: ['alarms.active'] })
+    void queries.invalidateQueries({ queryKey: queryKey('alarms.active') })
   }, [count, queries])
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000)
@@ -79,7 +80,7 @@ function AlarmSummary(): React.JSX.Element {
     } catch (error) {
       setMessage({ text: errorText(error), error: true })
     }
-    await queries.invalidateQueries({ queryKey: ['alarms.active'] })
+    await queries.invalidateQueries({ queryKey: queryKey('alarms.active') })
   }
 
   const onKey = (event: React.KeyboardEvent): void => {

@@ -5,6 +5,8 @@ import { useClient } from '../../app/client-context'
 import { DiffView } from './DiffView'
 import { TargetForm } from './TargetForm'
 import './deploy.css'
+import { TenantPanel } from './TenantPanel'
+import { queryKey } from '../../bridge/queries'
 
 const STEPS = ['Target', 'What', 'Diff', 'Apply', 'Verify'] as const
 type Step = (typeof STEPS)[number]
@@ -12,7 +14,7 @@ type Step = (typeof STEPS)[number]
 /** The deploy wizard: target → what → diff → apply → verify, and the target's history with rollback. */
 export function DeployView(): React.JSX.Element {
   const client = useClient()
-  const targets = useQuery({ queryKey: ['deploy.targets'], queryFn: () => client.call('deploy.targets') })
+  const targets = useQuery({ queryKey: queryKey('deploy.targets'), queryFn: () => client.call('deploy.targets') })
   const [targetId, setTargetId] = useState<string>()
   const [editing, setEditing] = useState<DeployTarget | 'new'>()
   const [step, setStep] = useState<Step>('Target')
@@ -119,6 +121,7 @@ export function DeployView(): React.JSX.Element {
         </div>
         {target && <History target={target} onRolledBack={(version) => (setResult(version), setStep('Verify'))} />}
       </div>
+      <TenantPanel />
     </div>
   )
 }
@@ -137,14 +140,14 @@ function WhatStep({
 }): React.JSX.Element {
   const client = useClient()
   const queries = useQueryClient()
-  const managed = useQuery({ queryKey: ['connections.managed'], queryFn: () => client.call('connections.managed') })
+  const managed = useQuery({ queryKey: queryKey('connections.managed'), queryFn: () => client.call('connections.managed') })
   const deployable = (managed.data ?? []).filter((c) => c.kind === 'modbus-tcp' || c.kind === 'opcua')
   const [flowText, setFlowText] = useState('')
   const [source, setSource] = useState<'connections' | 'flow'>('connections')
   const demoLine = useMutation({
     mutationFn: () => client.call('deploy.addDemoLine'),
     onSuccess: async (added) => {
-      await queries.invalidateQueries({ queryKey: ['connections.managed'] })
+      await queries.invalidateQueries({ queryKey: queryKey('connections.managed') })
       setChosen((list) => (list.includes(added.connectionId) ? list : [...list, added.connectionId]))
     },
   })
@@ -238,7 +241,7 @@ function DiffStep({
   const apply = useMutation({
     mutationFn: () => client.call('deploy.apply', { planId: plan.planId, driftChoice }),
     onSuccess: (version) => {
-      void queries.invalidateQueries({ queryKey: ['deploy.history', target.id] })
+      void queries.invalidateQueries({ queryKey: queryKey('deploy.history', target.id) })
       onApplied(version)
     },
   })
@@ -383,13 +386,13 @@ function VersionResult({ version }: { version: DeployVersion }): React.JSX.Eleme
 function History({ target, onRolledBack }: { target: DeployTarget; onRolledBack(version: DeployVersion): void }): React.JSX.Element {
   const client = useClient()
   const queries = useQueryClient()
-  const history = useQuery({ queryKey: ['deploy.history', target.id], queryFn: () => client.call('deploy.history', { targetId: target.id }) })
+  const history = useQuery({ queryKey: queryKey('deploy.history', target.id), queryFn: () => client.call('deploy.history', { targetId: target.id }) })
   const [confirming, setConfirming] = useState<number>()
   const rollback = useMutation({
     mutationFn: (version: number) => client.call('deploy.rollback', { targetId: target.id, version, driftChoice: 'overwrite' }),
     onSuccess: (version) => {
       setConfirming(undefined)
-      void queries.invalidateQueries({ queryKey: ['deploy.history', target.id] })
+      void queries.invalidateQueries({ queryKey: queryKey('deploy.history', target.id) })
       onRolledBack(version)
     },
   })

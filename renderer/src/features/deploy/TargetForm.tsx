@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { DeployTarget, DeployTargetInput } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
 
 /** A Node-RED gateway: where it is, how to sign in, who it is on the broker and where it publishes. Secrets are sealed by the core. */
 export function TargetForm({
@@ -46,7 +47,7 @@ export function TargetForm({
       })
     },
     onSuccess: (target) => {
-      void queries.invalidateQueries({ queryKey: ['deploy.targets'] })
+      void queries.invalidateQueries({ queryKey: queryKey('deploy.targets') })
       onSaved(target)
     },
   })

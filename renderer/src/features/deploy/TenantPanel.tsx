@@ -1,0 +1,171 @@
+import { useState } from 'react'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import type { SyncStatus, TenantPlan, TenantTarget } from '../../../../preload/contract'
+import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
+
+type TlsMode = TenantTarget['tls']['mode']
+
+export function formatLag(status: SyncStatus): string {
+  if (status.lagMs === null) return 'lag unknown'
+  const seconds = Math.round(status.lagMs / 1000)
+  const time = seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`
+  return status.lagPoints === null ? `lag ${time}` : `lag ${time}, ${status.lagPoints} points`
+}
+
+function PlanView({ plan }: { plan: TenantPlan }): React.JSX.Element {
+  return (
+    <section aria-label="Tenant plan">
+      <p>
+        {plan.target}: version {plan.currentVersion} → {plan.targetVersion}. {plan.flavor.reason}
+      </p>
+      {plan.migrations.length === 0 && <p>Nothing to apply.</p>}
+      <ul>
+        {plan.migrations.map((m) => (
+          <li key={`${m.direction}${m.version}`}>
+            {m.direction === 'up' ? '+' : '−'} {m.version} {m.name}
+            <ul>
+              {m.changes.map((c) => (
+                <li key={`${c.kind}${c.name}`}>
+                  {c.action} {c.kind} {c.name}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {plan.drift.length > 0 && (
+        <>
+          <h4>Drift (changed on the tenant since the last apply)</h4>
+          <ul aria-label="Drift">
+            {plan.drift.map((d) => (
+              <li key={`${d.kind}${d.name}`}>
+                {d.change} {d.kind} {d.name}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  )
+}
+
+/** Deploy → Tenant: the PostgreSQL target, its plan and provisioning, and the historian sync's state. */
+export function TenantPanel(): React.JSX.Element {
+  const client = useClient()
+  const queries = useQueryClient()
+  const stored = useQuery({ queryKey: queryKey('tenant.getTarget'), queryFn: () => client.call('tenant.getTarget') })
+  const sync = useQuery({ queryKey: queryKey('sync.status'), queryFn: () => client.call('sync.status'), refetchInterval: 2000 })
+  const [form, setForm] = useState({ host: '', port: '5432', database: '', user: '', password: '', tls: 'require' as TlsMode, ca: '' })
+  const [plan, setPlan] = useState<TenantPlan | null>(null)
+  const [message, setMessage] = useState<string | null>(null)
+  const fail = (error: unknown) => setMessage(error instanceof Error ? error.message : String(error))
+  const save = useMutation({
+    mutationFn: () =>
+      client.call('tenant.setTarget', {
+        host: form.host,
+        port: Number(form.port),
+        database: form.database,
+        user: form.user,
+        ...(form.password ? { password: form.password } : {}),
+        tls: { mode: form.tls, ...(form.ca ? { ca: form.ca } : {}) },
+      }),
+    onSuccess: () => {
+      setMessage('Tenant saved')
+      void queries.invalidateQueries({ queryKey: queryKey('tenant.getTarget') })
+    },
+    onError: fail,
+  })
+  const test = useMutation({
+    mutationFn: () => client.call('tenant.test'),
+    onSuccess: (s) => setMessage(s.error ? s.error.message : `Connected: PostgreSQL ${s.serverVersion}, schema version ${s.version} of ${s.latestVersion}`),
+    onError: fail,
+  })
+  const planIt = useMutation({ mutationFn: () => client.call('tenant.plan'), onSuccess: setPlan, onError: fail })
+  const provision = useMutation({
+    mutationFn: () => client.call('tenant.provision'),
+    onSuccess: (r) => {
+      setMessage(`Provisioned: schema version ${r.version}`)
+      setPlan(null)
+    },
+    onError: fail,
+  })
+  const toggle = useMutation({
+    mutationFn: () => (sync.data?.state === 'paused' ? client.call('sync.resume') : client.call('sync.pause')),
+    onSuccess: () => void queries.invalidateQueries({ queryKey: queryKey('sync.status') }),
+    onError: fail,
+  })
+  const field = (name: 'host' | 'port' | 'database' | 'user' | 'password', label: string, type = 'text') => (
+    <label>
+      {label}
+      <input type={type} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+    </label>
+  )
+  const s = sync.data
+  return (
+    <section className="panel" aria-label="Tenant">
+      <h3>Cloud tenant (PostgreSQL)</h3>
+      {stored.data && (
+        <p>
+          Current: {stored.data.user}@{stored.data.host}:{stored.data.port}/{stored.data.database}, TLS {stored.data.tls.mode}
+          {stored.data.hasPassword ? ', password stored (sealed)' : ''}
+        </p>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          save.mutate()
+        }}
+      >
+        {field('host', 'Host')}
+        {field('port', 'Port')}
+        {field('database', 'Database')}
+        {field('user', 'User')}
+        {field('password', 'Password', 'password')}
+        <label>
+          TLS
+          <select value={form.tls} onChange={(e) => setForm({ ...form, tls: e.target.value as TlsMode })}>
+            <option value="disable">disable</option>
+            <option value="require">require</option>
+            <option value="verify-full">verify-full</option>
+          </select>
+        </label>
+        {form.tls === 'verify-full' && (
+          <label>
+            CA certificate (PEM)
+            <textarea value={form.ca} onChange={(e) => setForm({ ...form, ca: e.target.value })} />
+          </label>
+        )}
+        <button type="submit">Save tenant</button>
+      </form>
+      <div className="actions">
+        <button type="button" onClick={() => test.mutate()} disabled={!stored.data}>
+          Test connection
+        </button>
+        <button type="button" onClick={() => planIt.mutate()} disabled={!stored.data}>
+          Plan
+        </button>
+        <button type="button" onClick={() => provision.mutate()} disabled={!plan || plan.migrations.length === 0}>
+          Provision
+        </button>
+      </div>
+      {message && <p role="status">{message}</p>}
+      {plan && <PlanView plan={plan} />}
+      {s && (
+        <section aria-label="Sync">
+          <h4>Sync</h4>
+          <p>
+            {s.state}, {formatLag(s)}, {s.rowsPerSecond} rows/s, {s.rowsSent} rows sent ({s.rowsSkipped} already there), {s.tags} tags
+          </p>
+          {s.backfill && <progress max={s.backfill.total} value={s.backfill.done} aria-label="Backfill progress" />}
+          {s.lastError && <p className="error">{s.lastError.message}</p>}
+          {s.state !== 'not-configured' && (
+            <button type="button" onClick={() => toggle.mutate()}>
+              {s.state === 'paused' ? 'Resume sync' : 'Pause sync'}
+            </button>
+          )}
+        </section>
+      )}
+    </section>
+  )
+}
