@@ -9,7 +9,7 @@ import { ModbusCounterSet, type ModbusCounters } from './modbus-counters'
 import { describeTransport, formatModbusEndpoint, parseModbusEndpoint, type ModbusEndpoint } from './modbus-endpoint'
 import { ModbusRequestError } from './modbus-request-error'
 import { DEFAULT_TIMEOUT_MS, ModbusSession } from './modbus-session'
-import { backoffDelay, type BackoffOptions } from './reconnect-backoff'
+import { backoffDelay, type BackoffOptions } from '../reconnect-backoff'
 import { DEFAULT_TRAFFIC_LOG_SIZE, TrafficLog } from './traffic-log'
 
 /** A tag served by this connection, optionally on another unit id or in a named scan group. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay } from './reconnect-backoff'
+import { backoffDelay } from '../reconnect-backoff'
 import { crc16, frame, readRequestPdu, writeCoilsPdu } from './modbus-frames'
 import { toHex, TrafficLog } from './traffic-log'
 

@@ -5,7 +5,7 @@ import { describeS7Item, formatS7Address, parseS7Address } from './s7-address'
 import { byteSize, formatS7DataType } from './s7-data-types'
 import { parseTsap } from './s7-endpoint'
 import { S7Connector, type S7TagConfig } from './s7-connector'
-import type { BackoffOptions } from './reconnect-backoff'
+import type { BackoffOptions } from '../reconnect-backoff'
 
 // Everything the rest of the app needs about S7, for the protocol registry: the driver from a stored configuration, its
 // (absent) secrets, the tools (the DBs as a browse list), carry-over of diagnostics, how a tag is checked and described,

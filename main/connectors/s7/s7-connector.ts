@@ -11,7 +11,7 @@ import { readCpuIdentity, type S7CpuIdentity } from './s7-identity'
 import { areaKey, planReads, type ReadPlan, type ReadPoint } from './s7-read-plan'
 import { describeItemFailure, S7RequestError } from './s7-request-error'
 import { DEFAULT_TIMEOUT_MS, S7Session } from './s7-session'
-import { backoffDelay, type BackoffOptions } from './reconnect-backoff'
+import { backoffDelay, type BackoffOptions } from '../reconnect-backoff'
 import { DEFAULT_TRAFFIC_LOG_SIZE, S7TrafficLog } from './s7-traffic-log'
 
 /** A tag as configured on an S7 connection (no zod here: the contract validates before it reaches us). */
