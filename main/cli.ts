@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { withoutUrlUserinfo } from './connectors/url-userinfo'
 import { defaultDataDir } from './data-dir'
 import { APP_NAME, APP_VERSION } from './version'
+import { REPORT_HELP } from './report/cli-report'
 
 /** Exit codes every otw command keeps: scripts rely on them. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
@@ -74,6 +75,7 @@ const EXIT_CODES = 'Exit codes: 0 ok, 1 the operation failed (stderr says what a
 
 /** The help of each command that has no parser of its own (oee, alarms and vision print theirs). */
 const COMMAND_HELP: Readonly<Record<string, string>> = {
+  report: REPORT_HELP,
   serve: `Usage: otw serve [options]
 
 Runs the workstation in browser mode: the headless host (the page and its WebSocket, token-protected) plus the
@@ -172,6 +174,8 @@ ${optionLines(12, SERVE_OPTIONS)}
 ${optionLines(12, SIM_OPTIONS)}
   oee       Compute OEE and losses from a CSV recording (otw oee --help)
   alarms    Replay alarm rules over recorded history: otw alarms test --rules FILE --data-dir D --from … --to … [--json]
+  report    The assessment report of a recording as PDF and HTML (otw report --help)
+  session   A recording that travels: otw session export --data-dir D --out FILE | otw session import FILE --data-dir D2
   read      Read from a device:  otw read modbus://127.0.0.1:5020?unit=1 40001 --type float32 --order CDAB
                                  otw read opc.tcp://127.0.0.1:4840 "ns=1;s=Line1.Filler.Speed"
                                  otw read "s7://192.168.0.1:102?rack=0&slot=1" DB1.DBD0 --type real
@@ -306,6 +310,47 @@ async function oeeCommand(args: string[], io: CliIo): Promise<number> {
   return runOeeCommand(args, { stdout: io.stdout, stderr: io.stderr, readFile: (p) => readFile(p, 'utf8') })
 }
 
+async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { ReportUsageError, runReportCommand } = await import('./report/cli-report')
+  const { chromiumPdfRenderer } = await import('./report/chromium-pdf')
+  const { createWorkbench } = await import('./workbench')
+  const { userInfo } = await import('node:os')
+  try {
+    return await runReportCommand(
+      args,
+      io,
+      (dataDir) => createWorkbench({ dataDir, host: 'browser', demoPlant: false }),
+      chromiumPdfRenderer(),
+      userInfo().username,
+    )
+  } catch (error) {
+    throw error instanceof ReportUsageError ? new UsageError(error.message) : error
+  }
+}
+
+/** otw session export --data-dir D --out FILE | otw session import FILE --data-dir D2 */
+async function sessionCommand(args: string[], io: CliIo): Promise<number> {
+  const { parseArgs } = await import('node:util')
+  const { exportSession, importSession } = await import('./report/session-bundle')
+  const [action, ...rest] = args
+  const { values, positionals } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, out: { type: 'string' } }, allowPositionals: true })
+  const dataDir = values['data-dir']
+  if (!dataDir) throw new UsageError('--data-dir is missing')
+  if (action === 'export') {
+    if (!values.out) throw new UsageError('--out is missing (the bundle to write)')
+    const manifest = exportSession(dataDir, values.out)
+    io.stdout(`Wrote ${values.out}: ${manifest.files.length} files with their SHA-256\n`)
+    return EXIT.ok
+  }
+  if (action === 'import') {
+    if (positionals.length !== 1) throw new UsageError('name the bundle: otw session import FILE --data-dir D2')
+    const manifest = importSession(positionals[0], dataDir)
+    io.stdout(`Imported ${manifest.files.length} files into ${dataDir} (an imported session for analysis); every hash matched\n`)
+    return EXIT.ok
+  }
+  throw new UsageError('use "otw session export --data-dir D --out FILE" or "otw session import FILE --data-dir D2"')
+}
+
 type DeviceCommand = 'read' | 'write' | 'browse' | 'scan'
 
 /** read/write/browse/scan go to the driver the URL names; each driver parses its own arguments. */
@@ -354,6 +399,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   sim: simCommand,
   oee: oeeCommand,
   alarms: async (args, io) => (await import('./alarms/service/cli-alarms')).runAlarmsCommand(args, io),
+  report: reportCommand,
+  session: sessionCommand,
   read: (args, io) => deviceCommand('read', args, io),
   write: (args, io) => deviceCommand('write', args, io),
   browse: (args, io) => deviceCommand('browse', args, io),

@@ -6,6 +6,7 @@ import { desktopSecretBox } from './secrets/safe-storage-secret-box'
 import { contentSecurityPolicy } from './content-security-policy'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './desktop/app-protocol'
 import { rendererEntry } from './desktop/renderer-url'
+import { electronPdfRenderer } from './desktop/electron-pdf'
 import { denyPermissionCheck, denyPermissionRequest, desktopWindowOptions, guardWebContents, type GuardedContentsLike } from './desktop/window-security'
 import { bindIpcMain, type IpcMainLike, type IpcSenderLike } from './ipc/electron-ipc'
 import { createWorkbench, type Workbench } from './workbench'
@@ -42,7 +43,7 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
   const dataDir = app.getPath('userData')
   const secrets = desktopSecretBox(safeStorage, KeyFileSecretBox.inDataDir(dataDir), process.platform)
-  workbench = createWorkbench({ dataDir, host: 'desktop', secretBox: secrets.box })
+  workbench = createWorkbench({ dataDir, host: 'desktop', secretBox: secrets.box, renderPdf: electronPdfRenderer((options) => new BrowserWindow(options)) })
   if (secrets.fallback) workbench.notices.post('warning', secrets.fallback, 'SECRET_STORE')
   unbind = bindIpcMain(ipcMain as unknown as IpcMainLike, workbench.router, {
     isOwnWindow: (sender: IpcSenderLike) => ownWindows.has(sender.id),

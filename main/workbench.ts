@@ -21,6 +21,10 @@ import { PlannedStopSuppression, plannedStopMachines } from './alarms/service/pl
 import { oeeHandlers } from './oee/service/oee-handlers'
 import { tenantHandlers } from './sync/tenant-handlers'
 import { TenantService } from './sync/tenant-service'
+import { chromiumPdfRenderer } from './report/chromium-pdf'
+import type { PdfRenderer } from './report/pdf-renderer'
+import { reportHandlers } from './report/report-handlers'
+import { ReportService } from './report/report-service'
 import { APP_NAME, APP_VERSION } from './version'
 import { VisionService } from './vision/datasets/dataset-service'
 import { visionHandlers } from './vision/datasets/dataset-handlers'
@@ -41,6 +45,8 @@ export interface WorkbenchOptions {
   secretBox?: SecretBox
   /** Who the write audit log names; default the OS user. */
   user?: string
+  /** Prints reports to PDF: the desktop host passes webContents.printToPDF; default Chromium headless (/usr/bin/chromium). */
+  renderPdf?: PdfRenderer
 }
 
 /** The application core without Electron: both hosts and the CLI wrap it. */
@@ -207,6 +213,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...oeeHandlers(oee),
     ...alarmHandlers(alarms),
     ...tenantHandlers(tenant),
+    ...reportHandlers(
+      new ReportService({ dataDir: options.dataDir, oee, connections: connectivity.manager, audit: connectivity.audit }),
+      options.renderPdf ?? chromiumPdfRenderer(),
+      join(options.dataDir, 'exports'),
+    ),
     ...connectionHandlers(connectivity.manager, connectivity.guard, connectivity.audit),
     ...connectionToolHandlers(connectivity.manager, allTags),
     ...visionHandlers(vision),

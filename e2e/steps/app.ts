@@ -7,7 +7,7 @@ export async function openWorkstation(page: Page, workstation: Workstation): Pro
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
 }
 
-export async function goTo(page: Page, view: 'Connections' | 'Tags' | 'Trends' | 'OEE' | 'Vision' | 'Deploy' | 'Alarms'): Promise<void> {
+export async function goTo(page: Page, view: 'Connections' | 'Tags' | 'Trends' | 'OEE' | 'Vision' | 'Deploy' | 'Alarms' | 'Report'): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view }).click()
   await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible()
 }

@@ -5,6 +5,7 @@ import { oeeRequests } from './oee'
 import { alarmCountSchema, alarmsNotifyRequests, alarmsRequests } from './alarms'
 import { deployRequests } from './deploy'
 import { tenantRequests } from './tenant'
+import { reportExportEventSchema, reportExportInputSchema, reportRequests } from './report'
 import { connectionRequests } from './connections'
 import { connectionToolRequests, connectionToolStreams } from './connection-tools'
 import { s7Requests } from './s7'
@@ -93,6 +94,9 @@ export const channels = {
   /** How many alarms are active and unacknowledged, now and after every change (the status bar). */
   'alarms.count': stream(none, alarmCountSchema),
   ...requests(tenantRequests),
+  ...requests(reportRequests),
+  /** Progress of an assessment report export (steps: OEE, inventory, document, PDF), then the file; closing cancels. */
+  'report.export': stream(reportExportInputSchema, reportExportEventSchema),
   ...requests(connectionRequests),
   ...requests(connectionToolRequests),
   /** Modbus unit-id and register-range scans: progress and results as they come; closing the stream cancels. */

@@ -18,6 +18,7 @@ const VIEW_COMPONENTS: Record<View, ComponentType> = {
   vision: view(async () => (await import('../features/vision/VisionView')).VisionView),
   deploy: view(async () => (await import('../features/deploy/DeployView')).DeployView),
   alarms: view(async () => (await import('../features/alarms/AlarmsView')).AlarmsView),
+  report: view(async () => (await import('../features/report/ReportView')).ReportView),
 }
 
 /** Feeds the live store and the notice area from the host for as long as the app is open. */

@@ -9,9 +9,10 @@ const LABELS: Record<View, { label: string; icon: string }> = {
   vision: { label: 'Vision', icon: '◉' },
   deploy: { label: 'Deploy', icon: '⇪' },
   alarms: { label: 'Alarms', icon: '⚠' },
+  report: { label: 'Report', icon: '▦' },
 }
 
-/** The left navigation; Alt+1…7 switch views while the hands stay on the keyboard. */
+/** The left navigation; Alt+1…8 switch views while the hands stay on the keyboard. */
 export function Nav(): React.JSX.Element {
   const view = useUi((s) => s.view)
   const setView = useUi((s) => s.setView)

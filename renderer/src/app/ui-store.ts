@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Notice } from '../../../preload/contract'
 
-export const VIEWS = ['connections', 'tags', 'trends', 'oee', 'vision', 'deploy', 'alarms'] as const
+export const VIEWS = ['connections', 'tags', 'trends', 'oee', 'vision', 'deploy', 'alarms', 'report'] as const
 export type View = (typeof VIEWS)[number]
 export type Theme = 'dark' | 'light'
 

@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import type { OeeEvent, OeeReport } from '../../../../preload/contract'
+import type { OeeEvent } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { ChartPanel, Gauge, Pareto, StateTimeline, TrendBars, Waterfall } from './OeeCharts'
 import type { OeeRanges } from '../../../../preload/contract'
+import { reportCsv } from './oee-csv'
 import { csvCell, downloadText, hoursMinutes, mins, pct, PRESETS, presetRange, type RangePreset } from './oee-range'
 import { formatPlantTime, fromPlantInput, toPlantInput } from './plant-time'
 import { OeeSettingsPanel } from './settings/OeeSettingsPanel'
@@ -25,48 +26,6 @@ function eventsCsv(events: OeeEvent[]): string {
     [e.id, e.machine, new Date(e.start).toISOString(), new Date(e.end).toISOString(), e.durationS, e.state, e.faultCode, e.minor, e.reasonLabel, e.comment]
       .map(csvCell)
       .join(','),
-  )
-  return [head, ...rows].join('\n') + '\n'
-}
-
-function reportCsv(r: OeeReport): string {
-  const head =
-    'period,start,end,machine,availability,performance,quality,oee,planned_min,no_data_min,no_data_time,run_min,good,reject,breakdowns_min,setup_min,minor_stops_min,reduced_speed_min,defects_min,startup_rejects_min,bottleneck'
-  const rows = [r.summary, ...r.periods].flatMap((p) =>
-    [
-      ...p.machines.map((m) => ({ ...m, name: m.machine })),
-      { name: 'LINE', ...p.line, plannedProductionMin: '', noDataMin: '', runMin: '', counts: p.output, lossMin: null },
-    ].map((m) =>
-      [
-        p.label,
-        new Date(p.start).toISOString(),
-        new Date(p.end).toISOString(),
-        m.name,
-        m.availability,
-        m.performance,
-        m.quality,
-        m.oee,
-        m.plannedProductionMin,
-        m.noDataMin,
-        m.name === 'LINE' ? '' : r.noDataTime,
-        m.runMin,
-        m.counts.good,
-        'reject' in m.counts ? m.counts.reject : '',
-        ...(m.lossMin
-          ? [
-              m.lossMin.breakdowns,
-              m.lossMin.setupAndAdjustments,
-              m.lossMin.minorStops,
-              m.lossMin.reducedSpeed,
-              m.lossMin.processDefects,
-              m.lossMin.startupRejects,
-            ]
-          : ['', '', '', '', '', '']),
-        p.bottleneck?.machine,
-      ]
-        .map(csvCell)
-        .join(','),
-    ),
   )
   return [head, ...rows].join('\n') + '\n'
 }

@@ -1,0 +1,104 @@
+import { writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import type { OeeReport, ReportPreview } from '../../preload/contract'
+import type { Workbench } from '../workbench'
+import type { PdfRenderer } from './pdf-renderer'
+
+export const REPORT_HELP = `Usage: otw report --data-dir D --from T --to T --out report.pdf [options]
+
+Makes the assessment report of a recording: one HTML document and its PDF (Chromium headless, offline).
+
+  --data-dir D          the workstation's data folder (historian, production.db, workbench.db)
+  --from T, --to T      the period, ISO 8601 (2024-05-06T06:00:00+02:00) or ms since 1970
+  --out FILE            the PDF to write
+  --html FILE           also write the HTML
+  --compare-from T, --compare-to T   a second period shown beside every figure
+  --site S, --customer S, --consultant S   the cover (default: "Site", "Customer", the OS user)
+  --paper A4|Letter     default A4
+  --json                print the line's figures and the files written as one JSON object
+`
+
+export class ReportUsageError extends Error {}
+
+const time = (name: string, value: string | undefined): number => {
+  if (value === undefined) throw new ReportUsageError(`--${name} is missing`)
+  const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  if (!Number.isFinite(t)) throw new ReportUsageError(`--${name} "${value}" is not a time — use ISO 8601 (2024-05-06T06:00:00Z) or ms since 1970`)
+  return t
+}
+
+/** `otw report`: the same channels the Report view calls, on a workbench opened over the data folder. */
+export async function runReportCommand(
+  args: string[],
+  io: { stdout(s: string): void },
+  open: (dataDir: string) => Workbench,
+  renderPdf: PdfRenderer,
+  user: string,
+): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        'data-dir': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        html: { type: 'string' },
+        'compare-from': { type: 'string' },
+        'compare-to': { type: 'string' },
+        site: { type: 'string' },
+        customer: { type: 'string' },
+        consultant: { type: 'string' },
+        paper: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    }).values
+  } catch (error) {
+    throw new ReportUsageError((error as Error).message)
+  }
+  const dataDir = parsed['data-dir']
+  if (!dataDir) throw new ReportUsageError('--data-dir is missing')
+  if (!parsed.out) throw new ReportUsageError('--out is missing (the PDF to write)')
+  if (parsed.paper !== undefined && parsed.paper !== 'A4' && parsed.paper !== 'Letter')
+    throw new ReportUsageError(`--paper "${parsed.paper}": use A4 or Letter`)
+  const hasCompare = parsed['compare-from'] !== undefined || parsed['compare-to'] !== undefined
+  const request = {
+    site: parsed.site ?? 'Site',
+    customer: parsed.customer ?? 'Customer',
+    consultant: parsed.consultant ?? user,
+    from: time('from', parsed.from),
+    to: time('to', parsed.to),
+    paper: (parsed.paper ?? 'A4') as 'A4' | 'Letter',
+    ...(hasCompare ? { compare: { from: time('compare-from', parsed['compare-from']), to: time('compare-to', parsed['compare-to']) } } : {}),
+  }
+  const workbench = open(dataDir)
+  try {
+    const call = async <T>(channel: string, input: unknown): Promise<T> => {
+      const reply = await workbench.router.call(channel, input)
+      if (!reply.ok) throw new Error(reply.error.message)
+      return reply.output as T
+    }
+    const preview = await call<ReportPreview>('report.preview', request)
+    const pdf = await renderPdf(preview.html)
+    await writeFile(parsed.out, pdf)
+    if (parsed.html) await writeFile(parsed.html, preview.html)
+    if (parsed.json) {
+      const oee = await call<OeeReport>('oee.report', { from: request.from, to: request.to, by: 'shift' })
+      const machines = oee.summary.machines.map(({ machine, name, availability, performance, quality, oee: value }) => ({
+        machine,
+        name,
+        availability,
+        performance,
+        quality,
+        oee: value,
+      }))
+      io.stdout(
+        `${JSON.stringify({ pdf: parsed.out, pdfBytes: pdf.byteLength, html: parsed.html ?? null, line: oee.summary.line, bottleneck: oee.summary.bottleneck, machines })}\n`,
+      )
+    } else io.stdout(`Wrote ${parsed.out} (${Math.round(pdf.byteLength / 1024)} KiB)${parsed.html ? ` and ${parsed.html}` : ''}\n`)
+    return 0
+  } finally {
+    await workbench.stop()
+  }
+}

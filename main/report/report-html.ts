@@ -1,0 +1,150 @@
+import type { ConnectionDetail, OeeMachineResult, OeePeriod } from '../../preload/contract'
+import { LOSS_NAMES, minutes, money, percent, type ReportModel } from './report-model'
+import type { Paper } from './pdf-renderer'
+import { barChart, escapeHtml as h, stateTimeline, waterfall } from './svg-charts'
+
+const style = (paper: Paper, footer: string) => `
+@page { size: ${paper}; margin: 16mm 14mm 18mm 14mm; @bottom-left { content: "${footer.replace(/["\\\n]/g, '')}"; font: 8pt sans-serif; color: #5a6573; } @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #5a6573; } }
+body { font: 10.5pt/1.4 "DejaVu Sans", Arial, sans-serif; color: #1b2430; margin: 0 auto; max-width: 190mm; }
+h1 { font-size: 22pt; margin: 0 0 4mm; } h2 { font-size: 15pt; border-bottom: 2px solid #2f6db3; padding-bottom: 1mm; margin-top: 8mm; break-before: page; }
+h2.first { break-before: auto; } h3 { font-size: 11.5pt; margin: 5mm 0 2mm; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; } th, td { border: 1px solid #c9d1db; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th { background: #eef2f7; } td.num { text-align: right; font-variant-numeric: tabular-nums; } .diff { color: #5a6573; font-size: 8pt; }
+.cover { border: 1px solid #c9d1db; padding: 6mm; margin-bottom: 6mm; } .sev-high { color: #b3261e; font-weight: bold; } .sev-medium { color: #a05a00; font-weight: bold; } .sev-low { color: #35608f; }
+svg { margin: 2mm 0 4mm; break-inside: avoid; } svg .ttl { font: bold 12px sans-serif; fill: #1b2430; } svg .lbl { font: 10px sans-serif; fill: #1b2430; } svg .small { font-size: 8px; } svg .val { font: 9px sans-serif; fill: #3c4652; }
+svg .bar { fill: #2f6db3; } svg .loss { fill: #d0603f; } svg .good { fill: #3f9a5b; }
+.st-running { fill: #3f9a5b; } .st-idle { fill: #c9b037; } .st-starved { fill: #7fa7d6; } .st-blocked { fill: #8c6bb1; } .st-faulted { fill: #c8372d; } .st-setup { fill: #e08a2c; } .st-planned-stop { fill: #9aa5b1; } .st-unknown { fill: #555; } .st-no-data { fill: #fff; stroke: #bbb; stroke-width: .5; }
+ol.recs li { margin-bottom: 1.5mm; } code { font-size: 8.5pt; word-break: break-all; }
+`
+
+/** A time in the plant's zone, to the minute. */
+function at(t: number, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+  return f.format(new Date(t)).replace(',', '')
+}
+
+export function periodText(from: number, to: number, timeZone: string): string {
+  return `${at(from, timeZone)} – ${at(to, timeZone)} (${timeZone})`
+}
+
+/** The figure, and in a comparison the other period's figure with the difference. */
+function vs(now: number | null, before: number | null | undefined, show: (v: number | null) => string, diffShow: (d: number) => string): string {
+  if (before === undefined) return h(show(now))
+  const diff = now !== null && before !== null ? diffShow(now - before) : '—'
+  return `${h(show(now))}<br><span class="diff">was ${h(show(before))}, ${h(diff)}</span>`
+}
+const pp = (d: number) => `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)} pp`
+const dmin = (d: number) => `${d >= 0 ? '+' : ''}${d.toFixed(0)} min`
+
+function endpointOf(c: ConnectionDetail): string {
+  const k = c.config
+  if (c.kind === 'opcua') return String(k.endpointUrl ?? '')
+  if (c.kind === 'mqtt') return String(k.url ?? '')
+  if (c.kind === 'modbus-tcp') return `${String(k.host ?? '')}:${String(k.port ?? 502)} unit ${String(k.unitId ?? 1)}`
+  return `${String(k.serialPath ?? '')} ${String(k.baudRate ?? '')} baud`
+}
+
+function machineTable(period: OeePeriod, before: OeePeriod | undefined): string {
+  const other = (m: OeeMachineResult) => before?.machines.find((b) => b.machine === m.machine)
+  const rows = period.machines
+    .map((m) => {
+      const o = other(m)
+      const cell = (k: 'availability' | 'performance' | 'quality' | 'oee') =>
+        `<td class="num" data-figure="${h(m.machine)}.${k}" data-value="${m[k] ?? ''}">${vs(m[k], before ? (o?.[k] ?? null) : undefined, percent, pp)}</td>`
+      return `<tr><td>${h(m.name)}</td>${cell('availability')}${cell('performance')}${cell('quality')}${cell('oee')}<td class="num">${m.counts.good.toLocaleString('en')}</td><td class="num">${m.counts.reject.toLocaleString('en')}</td></tr>`
+    })
+    .join('')
+  const l = period.line
+  const lb = before?.line
+  const lineRow = `<tr><th>Line (at ${h(l.measuredAt ?? '—')})</th>${(['availability', 'performance', 'quality', 'oee'] as const).map((k) => `<th class="num" data-figure="line.${k}" data-value="${l[k] ?? ''}">${vs(l[k], lb ? lb[k] : undefined, percent, pp)}</th>`).join('')}<th class="num">${period.output.good.toLocaleString('en')}</th><th class="num">${(period.output.total - period.output.good).toLocaleString('en')}</th></tr>`
+  return `<table><thead><tr><th>Machine</th><th>Availability</th><th>Performance</th><th>Quality</th><th>OEE</th><th>Good</th><th>Reject</th></tr></thead><tbody>${rows}${lineRow}</tbody></table>`
+}
+
+function lossTable(period: OeePeriod, before: OeePeriod | undefined): string {
+  const keys = Object.keys(LOSS_NAMES) as (keyof typeof LOSS_NAMES)[]
+  const head = `<tr><th>Machine</th>${keys.map((k) => `<th>${LOSS_NAMES[k]}</th>`).join('')}</tr>`
+  const rows = period.machines
+    .map((m) => {
+      const o = before?.machines.find((b) => b.machine === m.machine)
+      return `<tr><td>${h(m.name)}</td>${keys.map((k) => `<td class="num">${vs(m.lossMin[k], before ? (o?.lossMin[k] ?? null) : undefined, (v) => (v === null ? '—' : minutes(v)), dmin)}</td>`).join('')}</tr>`
+    })
+    .join('')
+  return `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`
+}
+
+/** The whole report as one self-contained HTML document: inline CSS and SVG, no script, no external reference. */
+export function renderReportHtml(model: ReportModel, options: { paper?: Paper } = {}): string {
+  const { input } = model
+  const { meta, oee } = input
+  const tz = oee.timeZone
+  const period = periodText(oee.from, oee.to, tz)
+  const summary = oee.summary
+  const before = input.compare?.oee.summary
+  const beforeText = input.compare ? periodText(input.compare.oee.from, input.compare.oee.to, input.compare.oee.timeZone) : ''
+  const cur = input.lossValue?.currency ?? ''
+  const name = (id: string) => summary.machines.find((m) => m.machine === id)?.name ?? id
+  const s: string[] = []
+
+  s.push(
+    `<div class="cover"><h1>OT assessment report</h1><p><b>Site:</b> ${h(meta.site)}<br><b>Customer:</b> ${h(meta.customer)}<br><b>Consultant:</b> ${h(meta.consultant)}<br><b>Line:</b> ${h(oee.line)}<br><b>Recording window:</b> ${h(period)}${input.compare ? `<br><b>Compared with:</b> ${h(beforeText)}` : ''}<br><b>Made:</b> ${h(new Date(meta.generatedAt).toISOString())}</p></div>`,
+  )
+  s.push(`<h2 class="first">1. Scope</h2><p>${input.connections.length} connection(s) and ${input.tags.length} tag(s) were recorded.</p>`)
+  s.push(
+    `<h3>Data completeness (share of planned time with data)</h3><table><thead><tr><th>Machine</th><th>Planned time</th><th>With data</th></tr></thead><tbody>${model.completeness.map((c) => `<tr><td>${h(c.name)}</td><td class="num">${minutes(c.plannedMin)}</td><td class="num" data-figure="${h(c.machine)}.completeness">${percent(c.share)}</td></tr>`).join('')}</tbody></table>`,
+  )
+
+  s.push(`<h2>2. Executive summary</h2><p>Period ${h(period)}.</p>${machineTable(summary, before)}`)
+  s.push(
+    `<p><b>Bottleneck:</b> ${summary.bottleneck ? `${h(name(summary.bottleneck.machine))} (${minutes(summary.bottleneck.ownLossMin)} own losses)` : 'none (no planned production time)'}</p>`,
+  )
+  s.push(
+    `<h3>The three largest losses</h3><table><thead><tr><th>Machine</th><th>Loss</th><th>Minutes</th>${input.lossValue ? '<th>Value</th>' : ''}</tr></thead><tbody>${model.largestLosses.map((l) => `<tr><td>${h(l.machineName)}</td><td>${LOSS_NAMES[l.loss]}</td><td class="num">${minutes(l.minutes)}</td>${input.lossValue ? `<td class="num">${l.money === null ? '—' : h(money(l.money, cur))}</td>` : ''}</tr>`).join('')}</tbody></table>`,
+  )
+  s.push(`<h3>Findings</h3><ol>${model.findings.map((f) => `<li>${h(f)}</li>`).join('')}</ol>`)
+
+  s.push(
+    `<h2>3. Inventory</h2><table><thead><tr><th>Connection</th><th>Protocol</th><th>Endpoint</th><th>Tags</th><th>State</th></tr></thead><tbody>${input.connections.map((c) => `<tr><td>${h(String(c.config.name ?? c.id))}</td><td>${h(c.kind)}</td><td><code>${h(endpointOf(c))}</code></td><td class="num">${c.tags.length}</td><td>${h(c.status.state)}</td></tr>`).join('')}</tbody></table>`,
+  )
+
+  s.push(`<h2>4. OEE and downtime</h2><h3>Per machine and ${h(oee.by)}</h3>`)
+  for (const p of oee.periods) s.push(`<p><b>${h(p.label)}</b> (${h(periodText(p.start, p.end, tz))})</p>${machineTable(p, undefined)}`)
+  s.push(`<h3>Six big losses (minutes)</h3>${lossTable(summary, before)}`)
+  for (const m of summary.machines) {
+    const steps = (Object.keys(LOSS_NAMES) as (keyof typeof LOSS_NAMES)[]).map((k) => ({ label: LOSS_NAMES[k].split(' ')[0], minutes: m.lossMin[k] }))
+    s.push(waterfall(`Loss waterfall — ${m.name} — ${period}`, m.plannedProductionMin, steps))
+  }
+  const bars = input.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...c.reasons.map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
+  s.push(barChart(`Downtime Pareto with level-2 reasons — ${oee.line} — ${period}`, bars))
+  s.push(
+    `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => c.reasons.map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
+  )
+  s.push(
+    stateTimeline(
+      `State timeline — ${oee.line} — ${period}`,
+      oee.from,
+      oee.to,
+      oee.timeline.map((t) => ({ label: name(t.machine), segments: t.segments })),
+    ),
+  )
+
+  s.push(
+    `<h2>5. Security observations</h2><p>From what the workstation saw while recording; nothing was attacked or scanned.</p><table><thead><tr><th>Observation</th><th>Where</th><th>Evidence</th><th>Severity</th><th>IEC 62443-3-3</th></tr></thead><tbody>${input.observations.map((o) => `<tr><td>${h(o.title)}</td><td>${h(o.connection)}</td><td>${h(o.evidence)}</td><td class="sev-${o.severity}">${o.severity}</td><td>${h(o.requirements.join(', '))}</td></tr>`).join('')}</tbody></table>`,
+  )
+  s.push(`<h2>6. Recommendations</h2><ol class="recs">${model.recommendations.map((r) => `<li>${h(r)}</li>`).join('')}</ol>`)
+  s.push(
+    `<h2>7. Appendix</h2><h3>Tag list</h3><table><thead><tr><th>Tag</th><th>Connection</th><th>Address</th><th>Type</th><th>Unit</th></tr></thead><tbody>${input.tags.map((t) => `<tr><td>${h(t.id)}</td><td>${h(t.connectionId)}</td><td><code>${h(t.address)}</code></td><td>${h(t.dataType)}</td><td>${h(t.unit ?? '')}</td></tr>`).join('')}</tbody></table>`,
+  )
+  s.push(
+    `<h3>Data files</h3><table><thead><tr><th>File</th><th>Bytes</th><th>SHA-256</th></tr></thead><tbody>${input.dataFiles.map((f) => `<tr><td>${h(f.name)}</td><td class="num">${f.bytes.toLocaleString('en')}</td><td><code>${f.sha256}</code></td></tr>`).join('')}</tbody></table>`,
+  )
+  const title = `OT assessment — ${meta.site} — ${period}`
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${h(title)}</title><style>${style(options.paper ?? 'A4', `${meta.site} — ${meta.customer}`)}</style></head><body>${s.join('\n')}</body></html>`
+}

@@ -1,0 +1,159 @@
+import type { ConnectionDetail, OeeMachineResult, OeePareto, OeeReport, OeeSixLosses, TagInfo } from '../../preload/contract'
+import type { SecurityObservation } from './security-observations'
+
+export interface ReportMeta {
+  site: string
+  customer: string
+  consultant: string
+  /** When the report was made (ms). */
+  generatedAt: number
+}
+
+/** What a loss is worth: per hour of lost time, or per unit not made. Money is left out when neither is set. */
+export interface LossValue {
+  currency: string
+  perHour?: number
+  perUnit?: number
+}
+
+export interface DataFile {
+  name: string
+  bytes: number
+  sha256: string
+}
+
+export interface ReportInput {
+  meta: ReportMeta
+  oee: OeeReport
+  pareto: OeePareto
+  connections: readonly ConnectionDetail[]
+  tags: readonly TagInfo[]
+  observations: readonly SecurityObservation[]
+  dataFiles: readonly DataFile[]
+  lossValue?: LossValue
+  /** Recommendations the consultant edited; prefilled from findings and losses when absent. */
+  recommendations?: readonly string[]
+  /** A second period (before an improvement) shown beside every figure. */
+  compare?: { oee: OeeReport; pareto: OeePareto }
+}
+
+export const LOSS_NAMES: Record<keyof OeeSixLosses, string> = {
+  breakdowns: 'Breakdowns',
+  setupAndAdjustments: 'Setup and adjustments',
+  minorStops: 'Minor stops',
+  reducedSpeed: 'Reduced speed',
+  processDefects: 'Process defects',
+  startupRejects: 'Startup rejects',
+}
+const LOSS_KEYS = Object.keys(LOSS_NAMES) as (keyof OeeSixLosses)[]
+
+export interface RankedLoss {
+  machine: string
+  machineName: string
+  loss: keyof OeeSixLosses
+  minutes: number
+  money: number | null
+}
+
+export interface MachineCompleteness {
+  machine: string
+  name: string
+  /** Planned calendar time (shifts less breaks), minutes. */
+  plannedMin: number
+  /** Share of it with recorded data, 0..1; null when nothing was planned. */
+  share: number | null
+}
+
+export interface ReportModel {
+  input: ReportInput
+  completeness: MachineCompleteness[]
+  largestLosses: RankedLoss[]
+  findings: string[]
+  recommendations: string[]
+}
+
+/** Share of planned calendar time with data, per machine. */
+export function dataCompleteness(machines: readonly OeeMachineResult[]): MachineCompleteness[] {
+  return machines.map((m) => {
+    const plannedMin = m.scheduledMin - m.calendarPlannedStopMin
+    return { machine: m.machine, name: m.name, plannedMin, share: plannedMin > 0 ? Math.max(0, 1 - m.noDataMin / plannedMin) : null }
+  })
+}
+
+function lossMoney(m: OeeMachineResult, loss: keyof OeeSixLosses, value: LossValue | undefined): number | null {
+  if (value?.perUnit !== undefined) return m.lossUnits[loss] * value.perUnit
+  if (value?.perHour !== undefined) return (m.lossMin[loss] / 60) * value.perHour
+  return null
+}
+
+/** Every machine's six losses, largest first. */
+export function rankLosses(machines: readonly OeeMachineResult[], value?: LossValue): RankedLoss[] {
+  return machines
+    .flatMap((m) => LOSS_KEYS.map((loss) => ({ machine: m.machine, machineName: m.name, loss, minutes: m.lossMin[loss], money: lossMoney(m, loss, value) })))
+    .filter((l) => l.minutes > 0)
+    .sort((a, b) => b.minutes - a.minutes)
+}
+
+export const percent = (r: number | null): string => (r === null ? '—' : `${(r * 100).toFixed(1)} %`)
+export const minutes = (m: number): string => `${m.toLocaleString('en', { maximumFractionDigits: 0 })} min`
+export const money = (v: number, currency: string): string => `${currency} ${v.toLocaleString('en', { maximumFractionDigits: 0 })}`
+
+export function buildReportModel(input: ReportInput): ReportModel {
+  const summary = input.oee.summary
+  const largestLosses = rankLosses(summary.machines, input.lossValue).slice(0, 3)
+  const findings: string[] = []
+  const bottleneck = summary.bottleneck && summary.machines.find((m) => m.machine === summary.bottleneck!.machine)
+  if (bottleneck)
+    findings.push(
+      `${bottleneck.name} is the bottleneck: ${minutes(summary.bottleneck!.ownLossMin)} of its own losses, OEE ${percent(bottleneck.oee)} (A ${percent(bottleneck.availability)}, P ${percent(bottleneck.performance)}, Q ${percent(bottleneck.quality)}).`,
+    )
+  const top = largestLosses[0]
+  if (top)
+    findings.push(
+      `The largest loss is ${LOSS_NAMES[top.loss].toLowerCase()} on ${top.machineName}: ${minutes(top.minutes)}${top.money !== null ? ` (${money(top.money, input.lossValue!.currency)})` : ''}.`,
+    )
+  const topReason = input.pareto.find((c) => c.categoryId !== null)
+  if (topReason)
+    findings.push(
+      `Most downtime is coded ${topReason.category}${topReason.reasons[0] ? ` / ${topReason.reasons[0].reason}` : ''}: ${minutes(topReason.minutes)} in ${topReason.events} stops.`,
+    )
+  const high = input.observations.filter((o) => o.severity === 'high')
+  if (high.length > 0) findings.push(`${high.length} high-severity security observation(s), first: ${high[0].title} (${high[0].connection}).`)
+  return {
+    input,
+    completeness: dataCompleteness(summary.machines),
+    largestLosses,
+    findings: findings.slice(0, 3),
+    recommendations: [...(input.recommendations ?? prefilledRecommendations(largestLosses, input.observations))],
+  }
+}
+
+const LOSS_ADVICE: Record<keyof OeeSixLosses, string> = {
+  breakdowns: 'run a root-cause analysis on the top fault codes and set up preventive maintenance for them',
+  setupAndAdjustments: 'shorten changeovers (SMED): move setup steps outside the stop and standardise settings',
+  minorStops: 'code minor stops at the line for two weeks and remove the top three causes (jams, sensors, feeding)',
+  reducedSpeed: 'find why the machine runs below its ideal rate and restore the nameplate speed where the product allows',
+  processDefects: 'trace rejects to their process parameters and add in-process checks',
+  startupRejects: 'stabilise start-up: warm-up procedure and first-part approval',
+}
+
+/** Recommendations from the three largest losses and each distinct security observation. */
+export function prefilledRecommendations(losses: readonly RankedLoss[], observations: readonly SecurityObservation[]): string[] {
+  const fromLosses = losses.map((l) => `${l.machineName}, ${LOSS_NAMES[l.loss].toLowerCase()} (${minutes(l.minutes)}): ${LOSS_ADVICE[l.loss]}.`)
+  const titles = [...new Set(observations.map((o) => o.title))]
+  const fromSecurity = titles.map((t) => {
+    const o = observations.find((x) => x.title === t)!
+    return `${t} (${o.requirements.join(', ')}): ${securityAdvice(t)}.`
+  })
+  return [...fromLosses, ...fromSecurity]
+}
+
+function securityAdvice(title: string): string {
+  if (title.includes('SecurityPolicy None')) return 'disable the None endpoint and use Basic256Sha256 or Aes256_Sha256_RsaPss with SignAndEncrypt'
+  if (title.includes('anonymous login')) return 'turn off anonymous login and give each client its own user or certificate'
+  if (title.includes('plain TCP')) return 'move clients to MQTT over TLS (port 8883) and close 1883'
+  if (title.includes('anonymous clients')) return 'set allow_anonymous false and give each client its own credentials and ACL'
+  if (title.includes('Modbus'))
+    return 'put Modbus devices in their own zone behind a conduit that allows only the engineering station, and block writes from elsewhere'
+  return 'replace with certificates from the plant CA and renew before expiry'
+}
