@@ -88,7 +88,8 @@ describe('Node-RED deploy, end to end on real Node-RED, Mosquitto and the demo p
       tags: flow.tags.map((t) => ({ tagId: t.tagId, topic: t.topic, tolerance: 0.5 })),
       direct,
       windowMs: 15_000,
-      skewMs: 1500,
+      // Wide enough for a loaded 2-core CI box: the gateway and the workbench poll on their own clocks.
+      skewMs: 5000,
     })
     expect(data.tags.filter((t) => !t.agreed)).toEqual([])
     expect(flow.tags.map((t) => t.topic)).toContain('umh.v1.Acme.Plant1.Packaging.Line1.Line1._raw.Line1.Filler.Speed')
@@ -207,7 +208,7 @@ describe('OPC UA through node-red-contrib-opcua', () => {
         tags: flow.tags.map((t) => ({ tagId: t.tagId, topic: t.topic, tolerance: 2.5 })),
         direct: uaDirect,
         windowMs: 20_000,
-        skewMs: 1500,
+        skewMs: 5000,
       })
       await applyNodeRedPlan(client, plan)
       const data = await check.finish()
