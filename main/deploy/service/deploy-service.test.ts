@@ -113,7 +113,10 @@ describe('DeployService on real Node-RED, Mosquitto and the demo plant', () => {
     }
     expect(nodesOfTab((await client.getFlows()).flows, workbenchTabId(target.id))).toEqual(tabV1)
     const history = service.history(target.id)
-    expect(history.map((v) => [v.version, v.kind, v.status])).toEqual([
+    expect(
+      history.map((v) => [v.version, v.kind, v.status]),
+      JSON.stringify(history.map((v) => v.verify?.message)),
+    ).toEqual([
       [3, 'rollback', 'verified'],
       [2, 'apply', 'rolled-back'],
       [1, 'apply', 'verified'],
