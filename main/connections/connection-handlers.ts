@@ -1,5 +1,5 @@
 import type { ConnectionDetail } from '../../preload/contract'
-import { modbusTraffic } from '../connectors/modbus'
+import { trafficView } from '../connectors/traffic-diagnostics'
 import type { WriteAuditLog } from './writes/audit-log'
 import type { WriteGuard } from './writes/write-guard'
 import type { ConnectionManager } from './connection-manager'
@@ -51,6 +51,6 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'certificates.list': () => manager.tools.opcua.listCertificates(),
     'certificates.trust': (input: { thumbprint: string }) => manager.tools.opcua.trustCertificate(input.thumbprint),
     'certificates.reject': (input: { thumbprint: string }) => manager.tools.opcua.rejectCertificate(input.thumbprint),
-    'modbus.traffic': (input: { id: string; limit?: number }) => modbusTraffic(manager.driver(input.id), input.limit),
+    'connections.traffic': (input: { id: string; limit?: number }) => trafficView(manager.diagnostics(input.id), input.limit ?? 200),
   } satisfies Partial<Handlers>
 }

@@ -8,6 +8,7 @@ import {
 } from '../../preload/contract'
 import type { Connector, WriteValue } from '../connectors/connector'
 import type { MethodCallResult } from '../connectors/protocol-module'
+import type { ConnectionDiagnostics } from '../connectors/traffic-diagnostics'
 import { buildConnector, createProtocolTools, protocolModule, type ProtocolToolSet } from '../connectors/registry'
 import { splitSecrets } from './connection-secrets'
 import { ConnectionStore } from './connection-store'
@@ -239,6 +240,15 @@ export class ConnectionManager {
     if (!tools?.callMethod)
       throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" is ${entry.config.protocol}: it has no methods to call`)
     return tools.callMethod(id, entry.config, entry.connector.inner, objectId, methodId, inputs)
+  }
+
+  /** The traffic log and counters of a connection whose protocol keeps them (the protocol tools' `diagnostics`). */
+  diagnostics(id: string): ConnectionDiagnostics {
+    const entry = this.require(id)
+    const tools = this.protocolTools.of(entry.config)
+    if (!tools?.diagnostics)
+      throw new WorkbenchError('INVALID_INPUT', `Connection "${entry.config.name}" is ${entry.config.protocol}: it keeps no traffic log or counters`)
+    return tools.diagnostics(entry.connector.inner)
   }
 
   /** The protocol driver behind a connection (for protocol tools such as Modbus scans). */

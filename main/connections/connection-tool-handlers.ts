@@ -8,7 +8,7 @@ import { TAG_CSV_COLUMNS } from '../tags/tag-csv'
 import type { ConnectionManager } from './connection-manager'
 import { convertCsv, previewCsv, readCsvSource } from './tag-csv-import'
 
-// Handlers of connection-tools.ts and s7.ts: tag CSV import/export, Modbus scans and traffic log, OPC UA certificates,
+// Handlers of connection-tools.ts and s7.ts: tag CSV import/export, Modbus scans, the traffic log and counters (Modbus, S7), OPC UA certificates,
 // the S7 CPU's identity and the S7 tag import.
 
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
@@ -110,19 +110,20 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
       return { ok: true as const }
     },
 
-    'modbus.trafficExport': (input: { id: string; format: 'text' | 'csv' }) => {
-      const log = modbusDriverOf(manager.driver(input.id)).trafficLog()
+    'connections.trafficExport': (input: { id: string; format: 'text' | 'csv' }) => {
+      const log = manager.diagnostics(input.id).traffic
       const frames = log.entries().length
+      const base = `${log.format.name}-traffic-${input.id}-${stamp()}`
       return input.format === 'csv'
-        ? { fileName: `modbus-traffic-${input.id}-${stamp()}.csv`, content: log.exportCsv(), frames }
-        : { fileName: `modbus-traffic-${input.id}-${stamp()}.txt`, content: log.exportText(), frames }
+        ? { fileName: `${base}.csv`, content: log.exportCsv(), frames }
+        : { fileName: `${base}.txt`, content: log.exportText(), frames }
     },
-    'modbus.trafficClear': (input: { id: string }) => {
-      modbusDriverOf(manager.driver(input.id)).trafficLog().clear()
+    'connections.trafficClear': (input: { id: string }) => {
+      manager.diagnostics(input.id).traffic.clear()
       return { ok: true as const }
     },
-    'modbus.countersReset': (input: { id: string }) => {
-      modbusDriverOf(manager.driver(input.id)).resetCounters()
+    'connections.countersReset': (input: { id: string }) => {
+      manager.diagnostics(input.id).counters.reset()
       return { ok: true as const }
     },
 

@@ -4,11 +4,13 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WorkbenchError } from '../../preload/contract'
 import type { Connector } from '../connectors/connector'
-import { modbusTraffic } from '../connectors/modbus'
+import { trafficView } from '../connectors/traffic-diagnostics'
 import { connectionToolHandlers } from './connection-tool-handlers'
 import { ConnectionManager } from './connection-manager'
 import { KeyFileSecretBox } from '../secrets/secret-box'
 import { openWorkbenchDb, type Database } from './workbench-db'
+
+const requestsOf = (traffic: ReturnType<typeof trafficView>) => traffic.counters.find((c) => c.key === 'requests')!.value
 
 const KEPWARE_CSV = `Tag Name,Address,Data Type,Respect Data Type,Client Access,Scan Rate,Scaling,Raw Low,Raw High,Scaled Low,Scaled High,Scaled Data Type,Clamp Low,Clamp High,Eng Units,Description,Negate Value
 "Filler.Speed","400100","Word",1,"R/W",100,"Linear",0,27648,0,600,"Float",0,0,"bpm","Filler speed",0
@@ -160,11 +162,11 @@ describe('Modbus diagnostics across tag edits', () => {
       )
       await manager.addTags(plc.id, [{ name: 'A', address: 'hr:0', dataType: 'int16', byteOrder: 'ABCD', access: 'read' }])
       await new Promise((r) => setTimeout(r, 400))
-      const before = modbusTraffic(manager.driver(plc.id), 2000)
-      expect(before.counters.requests).toBeGreaterThan(0)
+      const before = trafficView(manager.diagnostics(plc.id), 2000)
+      expect(requestsOf(before)).toBeGreaterThan(0)
       await manager.addTags(plc.id, [{ name: 'B', address: 'hr:16', dataType: 'uint16', byteOrder: 'ABCD', access: 'read' }])
-      const after = modbusTraffic(manager.driver(plc.id), 2000)
-      expect(after.counters.requests).toBeGreaterThanOrEqual(before.counters.requests)
+      const after = trafficView(manager.diagnostics(plc.id), 2000)
+      expect(requestsOf(after)).toBeGreaterThanOrEqual(requestsOf(before))
       expect(after.frames.length).toBeGreaterThanOrEqual(before.frames.length)
     } finally {
       await manager.close()

@@ -1,5 +1,6 @@
 import type { BrowseNodeInfo, ConnectionConfig, ConnectionDetail, ConnectionKind } from '../../preload/contract'
 import type { Connector, WriteValue } from './connector'
+import type { ConnectionDiagnostics } from './traffic-diagnostics'
 
 /** The stored configuration of one protocol (`modbus-tcp`, `opcua`, …). */
 export type ConfigOf<K extends ConnectionKind> = Extract<ConnectionConfig, { protocol: K }>
@@ -48,6 +49,8 @@ export interface ProtocolTools<C extends ConnectionConfig> {
   describeTags?(id: string, config: C, driver: Connector, tags: TagConfigOf<C>[]): Promise<TagConfigOf<C>[]>
   /** Calls a method on an object of the device (arming and audit are the write guard's). */
   callMethod?(id: string, config: C, driver: Connector, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult>
+  /** The traffic log and counters of the connection's driver (Modbus, S7), for the shared traffic view. */
+  diagnostics?(driver: Connector): ConnectionDiagnostics
   /** A connect failed or succeeded (OPC UA remembers an untrusted server certificate). */
   connectFailed?(id: string, error: unknown): void
   connected?(id: string): void

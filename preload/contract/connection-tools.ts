@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { longTaskProgressSchema } from './schemas'
 
-// The tools around connections: tag CSV import (with a column-mapping step) and export, Modbus scans and the traffic
-// log, and the OPC UA certificate manager.
+// The tools around connections: tag CSV import (with a column-mapping step) and export, Modbus scans, the traffic log
+// and counters of Modbus and S7, and the OPC UA certificate manager.
 
 const id = z.string().min(1).max(200)
 const thumbprint = z.object({ thumbprint: z.string().min(1).max(200) }).strict()
@@ -120,14 +120,14 @@ export const connectionToolRequests = {
   'certificates.regenerate': { input: z.object({}).strict().optional(), output: ownCertificateSchema },
   /** Forgets a server certificate; the next connect records it as untrusted again. */
   'certificates.remove': { input: thumbprint, output: z.object({ ok: z.literal(true) }) },
-  /** The whole traffic log of a Modbus connection as text (bus-monitor lines) or CSV. */
-  'modbus.trafficExport': {
+  /** The whole traffic log of a Modbus or S7 connection as text (bus-monitor lines) or CSV. */
+  'connections.trafficExport': {
     input: z.object({ id, format: z.enum(['text', 'csv']) }).strict(),
     output: z.object({ fileName: z.string(), content: z.string(), frames: z.number() }),
   },
-  'modbus.trafficClear': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
-  /** Requests, responses, timeouts, exceptions, CRC errors and round-trip times start from zero again. */
-  'modbus.countersReset': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
+  'connections.trafficClear': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
+  /** Requests, responses, timeouts, the protocol's error counts and round-trip times start from zero again. */
+  'connections.countersReset': { input: z.object({ id }).strict(), output: z.object({ ok: z.literal(true) }) },
 } as const
 
 const progress = longTaskProgressSchema

@@ -367,28 +367,27 @@ export const certificateSchema = z.object({
 })
 export type CertificateEntry = z.infer<typeof certificateSchema>
 
+/** One frame of a connection's traffic log; `fields` are the protocol's own columns (Modbus: unit, FC; S7: PDU ref, service). */
 export const trafficFrameSchema = z.object({
   seq: z.number(),
   time: z.number(),
   direction: z.enum(['tx', 'rx']),
-  unitId: z.number(),
-  functionCode: z.number(),
   hex: z.string(),
   result: z.string(),
   rttMs: z.number().optional(),
+  fields: z.record(z.string(), z.union([z.string(), z.number()])),
 })
-export const modbusTrafficSchema = z.object({
+/** The traffic log and counters of a connection whose protocol keeps them (Modbus, S7), in one shape for one view. */
+export const connectionTrafficSchema = z.object({
+  /** The protocol's frame columns, in order: `key` into each frame's `fields`. */
+  columns: z.array(z.object({ key: z.string(), label: z.string() })),
   frames: z.array(trafficFrameSchema),
-  counters: z.object({
-    requests: z.number(),
-    responses: z.number(),
-    timeouts: z.number(),
-    exceptions: z.number(),
-    crcErrors: z.number(),
-    rtt: z.object({ min: z.number().nullable(), avg: z.number().nullable(), max: z.number().nullable(), last: z.number().nullable() }),
-  }),
+  /** Requests, responses, timeouts, then the protocol's error kinds; `problem` marks counts that are bad news when not 0. */
+  counters: z.array(z.object({ key: z.string(), label: z.string(), value: z.number(), problem: z.boolean() })),
+  rtt: z.object({ min: z.number().nullable(), avg: z.number().nullable(), max: z.number().nullable(), last: z.number().nullable() }),
 })
-export type ModbusTraffic = z.infer<typeof modbusTrafficSchema>
+export type ConnectionTraffic = z.infer<typeof connectionTrafficSchema>
+export type TrafficFrameInfo = z.infer<typeof trafficFrameSchema>
 
 const byId = z.object({ id }).strict()
 const thumbprint = z.object({ thumbprint: z.string().min(1).max(200) }).strict()
@@ -443,5 +442,6 @@ export const connectionRequests = {
   'certificates.list': { input: z.object({}).strict().optional(), output: z.array(certificateSchema) },
   'certificates.trust': { input: thumbprint, output: certificateSchema },
   'certificates.reject': { input: thumbprint, output: certificateSchema },
-  'modbus.traffic': { input: z.object({ id, limit: z.number().int().min(1).max(2000).optional() }).strict(), output: modbusTrafficSchema },
+  /** Modbus and S7: the newest `limit` frames of the traffic log (default 200) and the counters; other protocols keep none. */
+  'connections.traffic': { input: z.object({ id, limit: z.number().int().min(1).max(2000).optional() }).strict(), output: connectionTrafficSchema },
 } as const

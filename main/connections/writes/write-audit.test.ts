@@ -141,14 +141,17 @@ describe('write attempts over the router (the path the UI takes)', () => {
 
   it('float32 accepts its real range and refuses 1e300 before anything is sent', async () => {
     await call('connections.arm', { id })
-    const requestsBefore = (await call<{ counters: { requests: number } }>('modbus.traffic', { id })).counters.requests
+    type Traffic = { counters: { key: string; value: number }[]; frames: { direction: string; fields: { functionCode?: number } }[] }
+    const traffic = () => call<Traffic>('connections.traffic', { id })
+    const requests = (t: Traffic) => t.counters.find((c) => c.key === 'requests')!.value
+    const requestsBefore = requests(await traffic())
     const refused = await prepare('Float', 1e300)
     expect(refused.ok).toBe(false)
     expect(refused.checks.find((c) => c.name === 'type')?.message).toContain('outside the range of float32')
     await expect(call('writes.commit', { id: refused.id })).rejects.toMatchObject({ code: 'NOT_FOUND' })
-    const frames = (await call<{ frames: { direction: string; functionCode: number; time: number }[] }>('modbus.traffic', { id })).frames
-    expect(frames.filter((f) => f.direction === 'tx' && f.functionCode === 16)).toHaveLength(0)
-    expect((await call<{ counters: { requests: number } }>('modbus.traffic', { id })).counters.requests).toBeGreaterThanOrEqual(requestsBefore)
+    const frames = (await traffic()).frames
+    expect(frames.filter((f) => f.direction === 'tx' && f.fields.functionCode === 16)).toHaveLength(0)
+    expect(requests(await traffic())).toBeGreaterThanOrEqual(requestsBefore)
     expect(await lastAudit()).toMatchObject({ result: 'refused', newValue: '1e+300' })
     expect(await write('Float', 3e38)).toMatchObject({ result: 'ok' })
     expect(await write('Float', 1.1)).toMatchObject({ result: 'ok', readBack: Math.fround(1.1) })

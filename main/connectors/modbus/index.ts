@@ -1,10 +1,10 @@
 // Everything the rest of the app needs about Modbus TCP/RTU: the driver from a stored configuration, its (absent)
 // secrets, and the driver itself for the Modbus tools (scans, counters, traffic log).
-import { WorkbenchError, type ModbusTraffic } from '../../../preload/contract'
+import { WorkbenchError } from '../../../preload/contract'
 import { formatOffset, parseModbusAddress } from '../../../preload/contract/modbus-address'
 import { Tag } from '../../tags/tag'
 import { tagIdOf, type Connector } from '../connector'
-import { noSecrets, type ConfigOf, type ProtocolModule } from '../protocol-module'
+import { noSecrets, type ConfigOf, type ProtocolModule, type ProtocolTools } from '../protocol-module'
 import { ModbusConnector } from './modbus-connector'
 import type { ModbusEndpoint } from './modbus-endpoint'
 
@@ -20,6 +20,11 @@ function modbusEndpoint(config: ModbusConfig): ModbusEndpoint {
     transport: { kind: 'rtu', path: config.serialPath, baudRate: config.baudRate, parity: config.parity, dataBits: config.dataBits, stopBits: config.stopBits },
   }
 }
+
+/** The traffic log and counters behind the shared traffic view (scans are the Modbus tool handlers' own). */
+const modbusTools = {
+  diagnostics: (driver) => modbusDriverOf(driver).diagnostics(),
+} satisfies ProtocolTools<ModbusConfig>
 
 export const modbus = {
   build: (id, config) =>
@@ -53,6 +58,7 @@ export const modbus = {
   carryOver: (previous, next) => {
     if (previous instanceof ModbusConnector && next instanceof ModbusConnector) next.adoptDiagnostics(previous)
   },
+  createTools: () => modbusTools,
 } satisfies ProtocolModule<ModbusConfig>
 
 /** The Modbus driver behind a connection, for scans, counters and the traffic log. */
@@ -60,10 +66,4 @@ export function modbusDriverOf(connector: Connector): ModbusConnector {
   if (!(connector instanceof ModbusConnector))
     throw new WorkbenchError('INVALID_INPUT', `Connection ${connector.id} is not Modbus: it has no traffic log or scans`)
   return connector
-}
-
-/** The last frames of a connection's traffic log and its counters. */
-export function modbusTraffic(connector: Connector, limit = 200): ModbusTraffic {
-  const driver = modbusDriverOf(connector)
-  return { frames: driver.trafficLog().entries().slice(-limit), counters: driver.counters() }
 }

@@ -5,12 +5,12 @@ import { formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress } f
 import { decodeTagValue, encodeTagValue } from '../../tags/modbus-codec'
 import { planPolls, pollPointFromTag, sliceResponse, type PollPlanOptions, type PollRequest, type PollSlice } from '../../tags/poll-plan'
 import { toTagInfo, type Tag } from '../../tags/tag'
-import { ModbusCounterSet, type ModbusCounters } from './modbus-counters'
+import { MODBUS_COUNTER_LABELS, modbusCounterSet, modbusTrafficLog, type ModbusCounters, type ModbusTrafficLog } from './modbus-diagnostics'
 import { describeTransport, formatModbusEndpoint, parseModbusEndpoint, type ModbusEndpoint } from './modbus-endpoint'
 import { ModbusRequestError } from './modbus-request-error'
 import { DEFAULT_TIMEOUT_MS, ModbusSession } from './modbus-session'
 import { backoffDelay, type BackoffOptions } from '../reconnect-backoff'
-import { DEFAULT_TRAFFIC_LOG_SIZE, TrafficLog } from './traffic-log'
+import { diagnosticsOf, type ConnectionDiagnostics } from '../traffic-diagnostics'
 
 /** A tag served by this connection, optionally on another unit id or in a named scan group. */
 export interface ModbusTagBinding {
@@ -72,8 +72,8 @@ export class ModbusConnector implements Connector {
   private readonly failing = new Map<string, string>()
   private readonly lastValues = new Map<string, TagValue>()
   private readonly valueListeners = new Set<(values: TagValue[]) => void>()
-  private counterSet = new ModbusCounterSet()
-  private traffic: TrafficLog
+  private counterSet = modbusCounterSet()
+  private traffic: ModbusTrafficLog
   private readonly timeoutMs: number
   private session?: ModbusSession
   private pollTimers: NodeJS.Timeout[] = []
@@ -87,7 +87,7 @@ export class ModbusConnector implements Connector {
     this.endpoint = formatModbusEndpoint(this.target)
     this.where = describeTransport(this.target.transport)
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.traffic = new TrafficLog(options.trafficLogSize ?? DEFAULT_TRAFFIC_LOG_SIZE)
+    this.traffic = modbusTrafficLog(options.trafficLogSize)
     this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 'modbus', endpoint: this.endpoint })
 
     const groupRates = new Map((options.scanGroups ?? []).map((g) => [g.id, g.rateMs]))
@@ -139,8 +139,12 @@ export class ModbusConnector implements Connector {
   }
 
   /** The last frames on the wire, in hex; exportText() / exportCsv() for a support ticket. */
-  trafficLog(): TrafficLog {
+  trafficLog(): ModbusTrafficLog {
     return this.traffic
+  }
+  /** The log and counters for the traffic view (the protocol tools' `diagnostics`). */
+  diagnostics(): ConnectionDiagnostics {
+    return diagnosticsOf(this.traffic, this.counterSet, MODBUS_COUNTER_LABELS)
   }
   /**
    * Takes over the counters and traffic log of the driver this one replaces (same connection, new tag list), so

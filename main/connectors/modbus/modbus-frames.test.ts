@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { backoffDelay } from '../reconnect-backoff'
 import { crc16, frame, readRequestPdu, writeCoilsPdu } from './modbus-frames'
-import { toHex, TrafficLog } from './traffic-log'
+import { toHex } from '../traffic-diagnostics'
+import { modbusTrafficLog } from './modbus-diagnostics'
 
 describe('frames', () => {
   it('builds the RTU frame of "read 10 holding registers at 0" with the textbook CRC', () => {
@@ -17,7 +18,7 @@ describe('frames', () => {
 
 describe('TrafficLog', () => {
   it('keeps the last frames only, oldest first', () => {
-    const log = new TrafficLog(3)
+    const log = modbusTrafficLog(3)
     for (let i = 0; i < 5; i++) log.add({ time: 0, direction: 'tx', unitId: 1, functionCode: 3, hex: String(i), result: 'sent' })
     expect(log.entries().map((f) => [f.seq, f.hex])).toEqual([
       [3, '2'],

@@ -1,10 +1,10 @@
 import ModbusRTU from 'modbus-serial'
 import { formatModicon, type ModbusTable } from '../../../preload/contract/modbus-address'
-import { ModbusCounterSet } from './modbus-counters'
+import { modbusCounterSet, modbusTrafficLog, type ModbusCounterSet, type ModbusTrafficLog } from './modbus-diagnostics'
 import { describeTransport, type ModbusTransport } from './modbus-endpoint'
 import * as frames from './modbus-frames'
 import { classifyModbusError, exceptionName, ModbusRequestError } from './modbus-request-error'
-import { TrafficLog, toHex } from './traffic-log'
+import { toHex } from '../traffic-diagnostics'
 
 // One open link to a Modbus device: requests go out strictly one at a time (devices hate concurrency),
 // each one counted and logged in hex.
@@ -25,7 +25,7 @@ export interface ModbusSessionOptions {
   transport: ModbusTransport
   timeoutMs?: number
   counters?: ModbusCounterSet
-  traffic?: TrafficLog
+  traffic?: ModbusTrafficLog
 }
 
 /** `40001` or `40001-40010`: the range a request covers, in the numbers people read off a register map. */
@@ -37,7 +37,7 @@ export function describeRange(table: ModbusTable, offset: number, count: number)
 export class ModbusSession {
   readonly where: string
   readonly counters: ModbusCounterSet
-  readonly traffic: TrafficLog
+  readonly traffic: ModbusTrafficLog
   private timeoutMs: number
   private client?: Client
   private queue: Promise<unknown> = Promise.resolve()
@@ -50,8 +50,8 @@ export class ModbusSession {
   constructor(private readonly options: ModbusSessionOptions) {
     this.where = describeTransport(options.transport)
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.counters = options.counters ?? new ModbusCounterSet()
-    this.traffic = options.traffic ?? new TrafficLog()
+    this.counters = options.counters ?? modbusCounterSet()
+    this.traffic = options.traffic ?? modbusTrafficLog()
     this.framing = options.transport.kind === 'tcp' ? 'tcp' : 'rtu'
   }
 
@@ -203,7 +203,7 @@ export class ModbusSession {
       const aborted = new Promise<never>((_, reject) => (this.rejectInFlight = reject))
       const { value, replyPdu } = await Promise.race([call(client), aborted])
       const rttMs = performance.now() - started
-      this.counters.answered('response', rttMs)
+      this.counters.answered(rttMs)
       this.traffic.add({
         time: Date.now(),
         direction: 'rx',
@@ -218,13 +218,13 @@ export class ModbusSession {
       const rttMs = performance.now() - started
       const error = classifyModbusError(raw, this.where, unitId, verb, subject, this.timeoutMs)
       if (error.kind === 'exception') {
-        this.counters.answered('exception', rttMs)
+        this.counters.answered(rttMs, 'exceptions')
         const code = error.exceptionCode!
         const hex = toHex(frames.frame(this.framing, unitId, frames.exceptionPdu(functionCode, code), transactionId))
         this.traffic.add({ time: Date.now(), direction: 'rx', unitId, functionCode, hex, result: `exception ${code} (${exceptionName(code)})`, rttMs })
       } else {
         if (error.kind === 'timeout') this.counters.timeout()
-        if (error.kind === 'crc') this.counters.crcError()
+        if (error.kind === 'crc') this.counters.count('crcErrors')
         this.traffic.add({ time: Date.now(), direction: 'rx', unitId, functionCode, hex: '', result: error.kind === 'crc' ? 'CRC error' : error.kind })
       }
       throw error

@@ -6,7 +6,7 @@ import { describeS7Endpoint, parseS7Url, type S7Endpoint } from './s7-endpoint'
 import { RETURN_CODE } from './s7-frames'
 import { describeItemFailure, S7RequestError } from './s7-request-error'
 import { S7Session } from './s7-session'
-import { toHex } from './s7-traffic-log'
+import { toHex } from '../traffic-diagnostics'
 
 // `otw read|write|browse s7://…`: the S7 side of the command line. Exit codes as the other protocols: 0 ok, 1 failed, 2 usage.
 

@@ -87,6 +87,7 @@ const s7Tools = {
       hasChildren: false,
     }))
   },
+  diagnostics: (driver) => s7DriverOf(driver).diagnostics(),
 } satisfies ProtocolTools<S7ConnectionConfig>
 
 /** S7 for the protocol registry. S7comm through PUT/GET has no login, so an S7 configuration holds no secret. */
@@ -125,8 +126,7 @@ export function describeS7Tag(tag: { address: string; dataType?: string }): stri
 
 export { S7Connector, type S7TagConfig, type S7ConnectorOptions } from './s7-connector'
 export { S7_DATA_TYPES, type S7ScalarType } from './s7-data-types'
-export type { S7Counters } from './s7-counters'
-export type { S7TrafficFrame, S7TrafficLog } from './s7-traffic-log'
+export type { S7Counters, S7TrafficFrame, S7TrafficLog } from './s7-diagnostics'
 export type { S7CpuIdentity } from './s7-identity'
 export type { S7BrowseResult, S7DbEntry } from './s7-browse'
 export { S7RequestError, type S7FailureKind } from './s7-request-error'

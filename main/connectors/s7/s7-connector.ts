@@ -4,7 +4,7 @@ import type { Connector, WriteTarget, WriteValue } from '../connector'
 import { AREA_CODES, describeS7Item, parseS7Address, type S7Item } from './s7-address'
 import { byteSize, decodeS7Value, encodeS7Value, formatS7DataType } from './s7-data-types'
 import { describeS7Endpoint, formatS7Endpoint, parseS7Url, resolveS7Endpoint, type S7ConnectionSettings, type S7Endpoint } from './s7-endpoint'
-import { S7CounterSet, type S7Counters } from './s7-counters'
+import { S7_COUNTER_LABELS, s7CounterSet, s7TrafficLog, type S7Counters, type S7TrafficLog } from './s7-diagnostics'
 import { browseS7, type S7BrowseResult } from './s7-browse'
 import { RETURN_CODE, type WriteItemSpec } from './s7-frames'
 import { readCpuIdentity, type S7CpuIdentity } from './s7-identity'
@@ -12,7 +12,7 @@ import { areaKey, planReads, type ReadPlan, type ReadPoint } from './s7-read-pla
 import { describeItemFailure, S7RequestError } from './s7-request-error'
 import { DEFAULT_TIMEOUT_MS, S7Session } from './s7-session'
 import { backoffDelay, type BackoffOptions } from '../reconnect-backoff'
-import { DEFAULT_TRAFFIC_LOG_SIZE, S7TrafficLog } from './s7-traffic-log'
+import { diagnosticsOf, type ConnectionDiagnostics } from '../traffic-diagnostics'
 
 /** A tag as configured on an S7 connection (no zod here: the contract validates before it reaches us). */
 export interface S7TagConfig {
@@ -78,7 +78,7 @@ export class S7Connector implements Connector {
   private readonly failing = new Map<string, string>()
   private readonly lastValues = new Map<string, TagValue>()
   private readonly valueListeners = new Set<(values: TagValue[]) => void>()
-  private counterSet = new S7CounterSet()
+  private counterSet = s7CounterSet()
   private traffic: S7TrafficLog
   private readonly timeoutMs: number
   private session?: S7Session
@@ -93,7 +93,7 @@ export class S7Connector implements Connector {
     this.endpoint = formatS7Endpoint(this.target)
     this.where = describeS7Endpoint(this.target)
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.traffic = new S7TrafficLog(options.trafficLogSize ?? DEFAULT_TRAFFIC_LOG_SIZE)
+    this.traffic = s7TrafficLog(options.trafficLogSize)
     this.tracker = new ConnectionStatusTracker({ id: options.id, name: options.name, protocol: 's7', endpoint: this.endpoint })
     const defaultRate = options.defaultScanRateMs ?? DEFAULT_SCAN_RATE_MS
     for (const tag of options.tags) {
@@ -142,6 +142,10 @@ export class S7Connector implements Connector {
   /** The last frames on the wire, in hex; exportText() / exportCsv() for a support ticket. */
   trafficLog(): S7TrafficLog {
     return this.traffic
+  }
+  /** The log and counters for the traffic view (the protocol tools' `diagnostics`). */
+  diagnostics(): ConnectionDiagnostics {
+    return diagnosticsOf(this.traffic, this.counterSet, S7_COUNTER_LABELS)
   }
   /** Takes over the counters and traffic log of the driver this one replaces (same connection, new tags). Call before connect(). */
   adoptDiagnostics(previous: S7Connector): void {
@@ -227,7 +231,7 @@ export class S7Connector implements Connector {
     for (const spec of specs) {
       const [code] = await session.writeItems([spec])
       if (code !== RETURN_CODE.ok) {
-        this.counterSet.itemError()
+        this.counterSet.count('itemErrors')
         const dbSize = code === RETURN_CODE.addressOutOfRange && item.area === 'DB' ? await this.probeDbSize(session, item.db) : undefined
         throw new S7RequestError(`S7 ${this.where}: writing tag "${tag.name}" ${describeItemFailure(code!, item, dbSize)}`, 'item', code)
       }
@@ -416,7 +420,7 @@ export class S7Connector implements Connector {
           const result = results[i]!
           const outcome = outcomes[chunk.range]!
           if (result.returnCode !== RETURN_CODE.ok) {
-            this.counterSet.itemError()
+            this.counterSet.count('itemErrors')
             outcome.returnCode ??= result.returnCode
           } else if (result.data.length < chunk.length) {
             outcome.error ??= `S7 ${this.where}: the CPU answered ${result.data.length} of ${chunk.length} bytes — reading again next cycle`

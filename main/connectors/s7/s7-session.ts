@@ -1,6 +1,6 @@
 import { Socket } from 'node:net'
 import { describeS7Endpoint, formatTsap, type S7Endpoint } from './s7-endpoint'
-import { S7CounterSet } from './s7-counters'
+import { s7CounterSet, s7TrafficLog, type S7CounterSet, type S7TrafficLog } from './s7-diagnostics'
 import {
   blockInfoPdu,
   connectionRequestFrame,
@@ -28,7 +28,7 @@ import {
   type WriteItemSpec,
 } from './s7-frames'
 import { describeHeaderError, S7RequestError } from './s7-request-error'
-import { S7TrafficLog, toHex } from './s7-traffic-log'
+import { toHex } from '../traffic-diagnostics'
 
 // One ISO-on-TCP link to a CPU: connect (COTP + setup communication), then jobs matched to replies by PDU reference,
 // as many in flight as the CPU granted.
@@ -77,8 +77,8 @@ export class S7Session {
   ) {
     this.where = describeS7Endpoint(endpoint)
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.counters = options.counters ?? new S7CounterSet()
-    this.traffic = options.traffic ?? new S7TrafficLog()
+    this.counters = options.counters ?? s7CounterSet()
+    this.traffic = options.traffic ?? s7TrafficLog()
   }
 
   /** Connects and negotiates; throws an S7RequestError that says what to check when the CPU cannot be reached or refuses. */
@@ -279,7 +279,7 @@ export class S7Session {
         this.socket.write(frame)
       })
       if (reply.errorClass !== 0 || reply.errorCode !== 0) {
-        this.counters.refusal()
+        this.counters.count('refusals')
         throw new S7RequestError(
           `S7 ${this.where}: ${service}: ${describeHeaderError(reply.errorClass, reply.errorCode)}`,
           'refused',

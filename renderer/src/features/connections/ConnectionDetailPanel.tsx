@@ -9,6 +9,8 @@ import { MqttSettingsButton } from './MqttSettingsDialog'
 import { S7CpuIdentity } from './S7CpuIdentity'
 import { S7TagForm } from './S7TagForm'
 import { S7TagImport } from './S7TagImport'
+import { S7Tools } from './S7Tools'
+import { S7SettingsButton } from './S7SettingsDialog'
 import { SparkplugNodes } from './SparkplugNodes'
 import { formatCountdown, useCountdown } from './use-armed'
 import { queryKey } from '../../bridge/queries'
@@ -134,6 +136,7 @@ export function ConnectionDetailPanel({
           Remove connection
         </button>
         <MqttSettingsButton detail={detail} />
+        <S7SettingsButton detail={detail} />
         <span className={`health health-${detail.status.state}`}>
           <span className="dot" aria-hidden="true" />
           {detail.status.state}
@@ -198,6 +201,7 @@ export function ConnectionDetailPanel({
       )}
       <SparkplugNodes detail={detail} />
       {isModbus && <ModbusTools detail={detail} />}
+      {detail.kind === 's7' && <S7Tools detail={detail} />}
     </section>
   )
 }

@@ -1,21 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import {
-  MODBUS_BYTE_ORDERS,
-  MODBUS_DATA_TYPES,
-  type ConnectionDetail,
-  type EventOf,
-  type InputOf,
-  type LongTaskProgress,
-  type ModbusTraffic,
-} from '../../../../preload/contract'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { MODBUS_BYTE_ORDERS, MODBUS_DATA_TYPES, type ConnectionDetail, type EventOf, type InputOf, type LongTaskProgress } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 import { decodeRegister, modicon, type ModbusTableName, type ScanValue } from './register-decoding'
-import { saveTextFile } from './save-text-file'
+import { TrafficControls, TrafficCounters, TrafficLogView, useConnectionTraffic } from './TrafficTools'
 import { queryKey } from '../../bridge/queries'
 
-// Modbus Poll's tools for one connection: register-range and unit-id scans, the counters and the hex traffic log.
+// Modbus Poll's tools for one connection: register-range and unit-id scans, the counters and the hex traffic log
+// (TrafficTools.tsx, shared with S7).
 
 const TABLES: { value: ModbusTableName; label: string }[] = [
   { value: 'hr', label: 'Holding registers (FC3, 4xxxx)' },
@@ -500,163 +493,14 @@ function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
   )
 }
 
-function Counters({ counters }: { counters: ModbusTraffic['counters'] | undefined }): React.JSX.Element {
-  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`)
-  const items: [string, string | number][] = [
-    ['Requests', counters?.requests ?? '—'],
-    ['Responses', counters?.responses ?? '—'],
-    ['Timeouts', counters?.timeouts ?? '—'],
-    ['Exceptions', counters?.exceptions ?? '—'],
-    ['CRC errors', counters?.crcErrors ?? '—'],
-    ['RTT last', ms(counters?.rtt.last)],
-    ['RTT min / avg / max', `${ms(counters?.rtt.min)} / ${ms(counters?.rtt.avg)} / ${ms(counters?.rtt.max)}`],
-  ]
-  return (
-    <dl className="counters" aria-label="Modbus counters">
-      {items.map(([label, value]) => (
-        <div
-          key={label}
-          className={`counter${label === 'Timeouts' || label === 'Exceptions' || label === 'CRC errors' ? (value ? ' counter-alert' : '') : ''}`}
-        >
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  )
-}
-
-/** Local wall-clock time with milliseconds, as a bus monitor shows it. */
-function clockTime(epochMs: number): string {
-  const d = new Date(epochMs)
-  const two = (n: number) => String(n).padStart(2, '0')
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
-}
-
-/** TX frames say `sent`, answered RX frames `ok`; anything else (exception, timeout, CRC error) is a problem. */
-const isProblem = (result: string) => result !== 'ok' && result !== 'sent'
-
-function TrafficLog({ id, frames }: { id: string; frames: ModbusTraffic['frames'] }): React.JSX.Element {
-  const client = useClient()
-  const queryClient = useQueryClient()
-  const [direction, setDirection] = useState<'all' | 'tx' | 'rx'>('all')
-  const [unit, setUnit] = useState('')
-  const [fc, setFc] = useState('')
-  const [text, setText] = useState('')
-  const [onlyProblems, setOnlyProblems] = useState(false)
-  const shown = useMemo(() => {
-    const needle = text.trim().toUpperCase()
-    return frames
-      .filter(
-        (f) =>
-          (direction === 'all' || f.direction === direction) &&
-          (unit.trim() === '' || String(f.unitId) === unit.trim()) &&
-          (fc.trim() === '' || String(f.functionCode) === fc.trim()) &&
-          (!onlyProblems || isProblem(f.result)) &&
-          (needle === '' || f.hex.includes(needle) || f.result.toUpperCase().includes(needle)),
-      )
-      .slice(-300)
-      .reverse()
-  }, [frames, direction, unit, fc, text, onlyProblems])
-  const exportLog = useMutation({
-    mutationFn: (format: 'text' | 'csv') => client.call('modbus.trafficExport', { id, format }),
-    onSuccess: (file) => saveTextFile(file.fileName, file.content, file.fileName.endsWith('.csv') ? 'text/csv' : 'text/plain'),
-  })
-  const clear = useMutation({
-    mutationFn: () => client.call('modbus.trafficClear', { id }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('modbus.traffic', id) }),
-  })
-  return (
-    <div className="modbus-tool">
-      <div className="toolbar wrap" role="group" aria-label="Traffic filter">
-        <label className="inline-label">
-          Direction{' '}
-          <select aria-label="Direction" value={direction} onChange={(e) => setDirection(e.target.value as 'all')}>
-            <option value="all">both</option>
-            <option value="tx">TX (requests)</option>
-            <option value="rx">RX (responses)</option>
-          </select>
-        </label>
-        <label className="inline-label">
-          Unit <input type="text" aria-label="Unit filter" size={3} value={unit} onChange={(e) => setUnit(e.target.value)} />
-        </label>
-        <label className="inline-label">
-          FC <input type="text" aria-label="Function filter" size={3} value={fc} onChange={(e) => setFc(e.target.value)} />
-        </label>
-        <label className="inline-label">
-          Bytes or result <input type="text" className="wide" aria-label="Text filter" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
-        <label className="inline-label">
-          <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} /> Only errors
-        </label>
-        <span className="spacer" />
-        <button type="button" className="ghost small" onClick={() => exportLog.mutate('text')}>
-          Export log (.txt)
-        </button>
-        <button type="button" className="ghost small" onClick={() => exportLog.mutate('csv')}>
-          Export CSV
-        </button>
-        <button type="button" className="ghost small" onClick={() => clear.mutate()}>
-          Clear
-        </button>
-      </div>
-      {exportLog.isError && (
-        <p role="alert" className="error-text">
-          {exportLog.error.message}
-        </p>
-      )}
-      <div className="table-scroll traffic-table">
-        <table className="grid" aria-label="Traffic log">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Dir</th>
-              <th className="num">Unit</th>
-              <th className="num">FC</th>
-              <th>Bytes (hex)</th>
-              <th>Result</th>
-              <th className="num">RTT</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((f) => (
-              <tr key={f.seq} className={isProblem(f.result) ? 'traffic-problem' : undefined}>
-                <td className="mono small">{clockTime(f.time)}</td>
-                <td className={`mono dir-${f.direction}`}>{f.direction.toUpperCase()}</td>
-                <td className="num">{f.unitId}</td>
-                <td className="num">{f.functionCode}</td>
-                <td className="mono small hex">{f.hex || '—'}</td>
-                <td className="small">{f.result}</td>
-                <td className="num small">{f.rttMs === undefined ? '' : `${f.rttMs.toFixed(1)} ms`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {shown.length === 0 && <p className="muted small">No frames{frames.length > 0 ? ' match the filter' : ' yet'}.</p>}
-      </div>
-    </div>
-  )
-}
-
 type Tab = 'scan' | 'units' | 'traffic'
 
 /** Modbus Poll in a panel: counters always in view, then register scan, unit scan or traffic log. */
 export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
-  const client = useClient()
   const [tab, setTab] = useState<Tab>('scan')
-  const [paused, setPaused] = useState(false)
   const connected = detail.status.state === 'connected' || detail.status.state === 'degraded'
-  const traffic = useQuery({
-    // The counters come with any call; the frames only matter while the log is on screen.
-    queryKey: queryKey('modbus.traffic', detail.id, tab === 'traffic'),
-    queryFn: () => client.call('modbus.traffic', { id: detail.id, limit: tab === 'traffic' ? 2000 : 1 }),
-    refetchInterval: paused ? false : 1000,
-  })
-  const queryClient = useQueryClient()
-  const resetCounters = useMutation({
-    mutationFn: () => client.call('modbus.countersReset', { id: detail.id }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('modbus.traffic', detail.id) }),
-  })
+  // The counters come with any call; the frames only matter while the log is on screen.
+  const traffic = useConnectionTraffic(detail.id, tab === 'traffic')
   const tabs: { id: Tab; label: string }[] = [
     { id: 'scan', label: 'Register scan' },
     { id: 'units', label: 'Unit id scan' },
@@ -667,20 +511,9 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
       <div className="toolbar">
         <h3>Modbus tools</h3>
         <span className="spacer" />
-        <button type="button" className="ghost small" onClick={() => resetCounters.mutate()} disabled={resetCounters.isPending}>
-          Reset counters
-        </button>
-        <button
-          type="button"
-          className="ghost small"
-          aria-pressed={paused}
-          onClick={() => setPaused((p) => !p)}
-          title="Freeze the counters and the traffic log"
-        >
-          {paused ? 'Resume' : 'Pause'}
-        </button>
+        <TrafficControls state={traffic} />
       </div>
-      <Counters counters={traffic.data?.counters} />
+      <TrafficCounters traffic={traffic.traffic} label="Modbus counters" />
       <div role="tablist" aria-label="Modbus tool" className="tabs">
         {tabs.map((t) => (
           <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'active' : 'ghost'} onClick={() => setTab(t.id)}>
@@ -696,16 +529,7 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
       <div role="tabpanel" aria-label="Unit id scan" hidden={tab !== 'units' || !connected}>
         <UnitScan detail={detail} />
       </div>
-      {tab === 'traffic' && (
-        <>
-          {paused && (
-            <p className="small warn-text" role="status">
-              Paused — the log on screen is frozen; the connection keeps logging.
-            </p>
-          )}
-          <TrafficLog id={detail.id} frames={traffic.data?.frames ?? []} />
-        </>
-      )}
+      {tab === 'traffic' && <TrafficLogView id={detail.id} traffic={traffic.traffic} paused={traffic.paused} />}
     </section>
   )
 }

@@ -53,6 +53,33 @@ export function s7ConfigOf(name: string, s: S7Settings): ConnectionConfigInput {
     : { ...common, rack: Number(s.rack), slot: Number(s.slot) }
 }
 
+/** A stored S7 configuration back in the form's terms; the family is the preset it matches, if only one does. */
+export function s7SettingsOf(config: Record<string, unknown>): S7Settings {
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' || typeof value === 'number' ? String(value) : fallback)
+  const d = DEFAULT_S7_SETTINGS
+  const tsap = typeof config.localTsap === 'string' && typeof config.remoteTsap === 'string'
+  const settings: S7Settings = {
+    ...d,
+    host: text(config.host, d.host),
+    port: text(config.port, d.port),
+    addressing: tsap ? 'tsap' : 'rack-slot',
+    rack: text(config.rack, d.rack),
+    slot: text(config.slot, d.slot),
+    localTsap: text(config.localTsap, d.localTsap),
+    remoteTsap: text(config.remoteTsap, d.remoteTsap),
+    connectionType: S7_CONNECTION_TYPES.find((t) => t === config.connectionType) ?? d.connectionType,
+    pduSize: text(config.pduSize, d.pduSize),
+    timeoutMs: text(config.timeoutMs, d.timeoutMs),
+    scanRateMs: text(config.scanRateMs, d.scanRateMs),
+  }
+  const matching = S7_CPU_PRESETS.filter((p) =>
+    'localTsap' in p
+      ? tsap && p.localTsap === settings.localTsap && p.remoteTsap === settings.remoteTsap
+      : !tsap && String(p.rack) === settings.rack && String(p.slot) === settings.slot,
+  )
+  return { ...settings, family: matching.length === 1 ? matching[0]!.family : 'other' }
+}
+
 /** The settings a CPU family's preset puts in: rack and slot, or the TSAPs of devices without them. */
 function applyPreset(s: S7Settings, family: string): S7Settings {
   const preset = S7_CPU_PRESETS.find((p) => p.family === family)
