@@ -92,7 +92,7 @@ test('S7 tools: counters move, the traffic log pauses, filters and exports; Edit
   await tools.getByRole('button', { name: 'Reset counters' }).click()
   await expect.poll(number, { timeout: 20_000 }).toBeLessThan(before)
 
-  // Edit settings: a port that is not one is refused in words and nothing is lost; then the other CPU, PDU 480.
+  // Edit settings: bad input is refused in words and nothing is lost; then the other CPU, PDU 480.
   await tools.getByRole('button', { name: 'Clear' }).click()
   await tools.getByLabel('Service filter').fill('connect')
   await panel.getByRole('button', { name: 'Edit settings' }).click()
@@ -100,10 +100,14 @@ test('S7 tools: counters move, the traffic log pauses, filters and exports; Edit
   await expect(edit.getByLabel('Host', { exact: true })).toHaveValue('127.0.0.1')
   await expect(edit.getByLabel('Port', { exact: true })).toHaveValue(String(first!.port))
   await expect(edit.getByLabel('Slot', { exact: true })).toHaveValue('1')
-  await edit.getByLabel('Port', { exact: true }).fill('0')
+  // A TSAP that is not one passes the form but not main's check: the reason is shown and the saved settings stay.
+  await edit.getByLabel('Addressing').selectOption('tsap')
+  await edit.getByLabel('Remote TSAP', { exact: true }).fill('XYZ')
   await edit.getByRole('button', { name: 'Save and reconnect' }).click()
-  await expect(edit.getByRole('alert')).toContainText(/port/i)
+  await expect(edit.getByRole('alert')).toContainText('TSAP')
+  await expect(edit).toBeVisible()
   await expect(panel.getByText(`s7://127.0.0.1:${first!.port}?rack=0&slot=1`)).toBeVisible()
+  await edit.getByLabel('Addressing').selectOption('rack-slot')
   await edit.getByLabel('Port', { exact: true }).fill(String(second!.port))
   await edit.getByLabel('PDU size').fill('480')
   await screenshotBothThemes(page, 's7-edit-connection', edit)
