@@ -1,6 +1,7 @@
 import { engineeringToRaw, rawToEngineering } from './scaling'
 import { isRegisterTable, parseModbusAddress } from '../../preload/contract/modbus-address'
 import { BYTE_ORDERS, bigintToScalar, type ByteOrder, type DataType, type Tag, type TagScalar } from './tag'
+import { INTEGER_LIMITS, isIntegerKind, readBigEndian, writeBigEndian } from './big-endian'
 
 // Register words (uint16[]) ↔ typed values for every data type and byte order; no protocol library.
 
@@ -35,15 +36,6 @@ const FIXED_REGISTER_COUNT: Record<Exclude<DataType, 'string'>, number> = {
   int64: 4,
   uint64: 4,
   float64: 4,
-}
-
-const INTEGER_LIMITS: Record<string, { min: bigint; max: bigint }> = {
-  int16: { min: -(2n ** 15n), max: 2n ** 15n - 1n },
-  uint16: { min: 0n, max: 2n ** 16n - 1n },
-  int32: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
-  uint32: { min: 0n, max: 2n ** 32n - 1n },
-  int64: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
-  uint64: { min: 0n, max: 2n ** 64n - 1n },
 }
 
 /** Registers the value occupies on the wire. */
@@ -108,25 +100,7 @@ export function decodeRegisters(words: readonly number[], format: RegisterFormat
     return ((words[0]! >> format.bit) & 1) === 1
   }
   if (dataType === 'string') return decodeString(words, format.byteOrder)
-  const view = new DataView(wordsToBigEndianBytes(words, format.byteOrder).buffer)
-  switch (dataType) {
-    case 'int16':
-      return view.getInt16(0)
-    case 'uint16':
-      return view.getUint16(0)
-    case 'int32':
-      return view.getInt32(0)
-    case 'uint32':
-      return view.getUint32(0)
-    case 'int64':
-      return view.getBigInt64(0)
-    case 'uint64':
-      return view.getBigUint64(0)
-    case 'float32':
-      return view.getFloat32(0)
-    case 'float64':
-      return view.getFloat64(0)
-  }
+  return readBigEndian(new DataView(wordsToBigEndianBytes(words, format.byteOrder).buffer), 0, dataType)
 }
 
 function stringSwapsBytes(order: ByteOrder | undefined): boolean {
@@ -195,7 +169,7 @@ export function checkFits(value: RawValue, dataType: DataType): void {
 }
 
 function toBigIntInRange(value: RawValue, dataType: DataType): bigint {
-  const limits = INTEGER_LIMITS[dataType]!
+  const limits = INTEGER_LIMITS[dataType as keyof typeof INTEGER_LIMITS]
   const range = `${dataType} (${limits.min}..${limits.max})`
   let integer: bigint
   if (typeof value === 'bigint') {
@@ -231,33 +205,7 @@ export function encodeRegisters(value: RawValue, format: RegisterFormat): number
   }
   if (dataType === 'string') return encodeString(value as string, registerCount(format), format.byteOrder)
   const bytes = new Uint8Array(registerCount(format) * 2)
-  const view = new DataView(bytes.buffer)
-  switch (dataType) {
-    case 'int16':
-      view.setInt16(0, Number(toBigIntInRange(value, dataType)))
-      break
-    case 'uint16':
-      view.setUint16(0, Number(toBigIntInRange(value, dataType)))
-      break
-    case 'int32':
-      view.setInt32(0, Number(toBigIntInRange(value, dataType)))
-      break
-    case 'uint32':
-      view.setUint32(0, Number(toBigIntInRange(value, dataType)))
-      break
-    case 'int64':
-      view.setBigInt64(0, toBigIntInRange(value, dataType))
-      break
-    case 'uint64':
-      view.setBigUint64(0, toBigIntInRange(value, dataType))
-      break
-    case 'float32':
-      view.setFloat32(0, value as number)
-      break
-    case 'float64':
-      view.setFloat64(0, value as number)
-      break
-  }
+  writeBigEndian(new DataView(bytes.buffer), 0, dataType, isIntegerKind(dataType) ? toBigIntInRange(value, dataType) : (value as number))
   return bigEndianBytesToWords(bytes, format.byteOrder)
 }
 

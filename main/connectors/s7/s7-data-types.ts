@@ -1,4 +1,7 @@
-// The S7 elementary data types an engineer declares in TIA Portal / STEP 7, their sizes and how their bytes read.
+import { INTEGER_LIMITS, isIntegerKind, readBigEndian, writeBigEndian, type NumericKind } from '../../tags/big-endian'
+
+// The S7 elementary data types an engineer declares in TIA Portal / STEP 7, their sizes and how their bytes read. The
+// numbers are the big-endian kinds Modbus decodes to as well (main/tags/big-endian.ts); S7 adds its strings and dates.
 
 export const S7_DATA_TYPES = [
   'BOOL',
@@ -48,6 +51,22 @@ const FIXED_SIZES: Readonly<Record<Exclude<S7ScalarType, 'BOOL' | 'STRING' | 'WS
   DATE_AND_TIME: 8,
 }
 
+/** The S7 types that are plain big-endian numbers, by the shared kind (TIME is a DINT of milliseconds). */
+const NUMERIC: Readonly<Partial<Record<S7ScalarType, NumericKind>>> = {
+  BYTE: 'uint8',
+  USINT: 'uint8',
+  SINT: 'int8',
+  WORD: 'uint16',
+  UINT: 'uint16',
+  INT: 'int16',
+  DWORD: 'uint32',
+  UDINT: 'uint32',
+  DINT: 'int32',
+  TIME: 'int32',
+  REAL: 'float32',
+  LREAL: 'float64',
+}
+
 /** Parses `REAL`, `string[20]`, `WString[10]`, `DT` (the short name TIA Portal also accepts). */
 export function parseS7DataType(text: string): S7DataType {
   const trimmed = text.trim()
@@ -84,31 +103,13 @@ export function byteSize(dataType: S7DataType): number {
 /** Turns the bytes at the value's address (byteSize of them) into the value; `bit` picks the BOOL's bit. */
 export function decodeS7Value(bytes: Uint8Array, dataType: S7DataType, bit = 0): S7Value {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const numeric = NUMERIC[dataType.type]
+  if (numeric !== undefined) return readBigEndian(view, 0, numeric) as number
   switch (dataType.type) {
     case 'BOOL':
       return ((bytes[0]! >> bit) & 1) === 1
-    case 'BYTE':
-    case 'USINT':
-      return bytes[0]!
-    case 'SINT':
-      return view.getInt8(0)
     case 'CHAR':
       return String.fromCharCode(bytes[0]!)
-    case 'WORD':
-    case 'UINT':
-      return view.getUint16(0)
-    case 'INT':
-      return view.getInt16(0)
-    case 'DWORD':
-    case 'UDINT':
-      return view.getUint32(0)
-    case 'DINT':
-    case 'TIME':
-      return view.getInt32(0)
-    case 'REAL':
-      return view.getFloat32(0)
-    case 'LREAL':
-      return view.getFloat64(0)
     case 'DATE_AND_TIME':
       return decodeDateAndTime(bytes)
     case 'STRING': {
@@ -123,6 +124,8 @@ export function decodeS7Value(bytes: Uint8Array, dataType: S7DataType, bit = 0):
       for (let i = 0; i < actual; i++) text += String.fromCharCode(view.getUint16(4 + 2 * i))
       return text
     }
+    default:
+      throw new Error(`${dataType.type} has no decoding`)
   }
 }
 
@@ -140,32 +143,15 @@ export function encodeS7Value(value: unknown, dataType: S7DataType): Uint8Array 
   }
   if (type === 'STRING' || type === 'WSTRING') return encodeString(String(value), dataType)
   if (type === 'DATE_AND_TIME') return encodeDateAndTime(String(value))
+  const kind = NUMERIC[type]!
   const bytes = new Uint8Array(byteSize(dataType))
-  const view = new DataView(bytes.buffer)
   const n = toNumber(value, type)
-  if (type === 'REAL') view.setFloat32(0, n)
-  else if (type === 'LREAL') view.setFloat64(0, n)
-  else {
-    const [low, high] = INTEGER_RANGES[type]
-    if (!Number.isInteger(n) || n < low || n > high) throw new Error(`${type} takes a whole number from ${low} to ${high}, not ${String(value)}`)
-    if (bytes.length === 1) bytes[0] = n & 0xff
-    else if (bytes.length === 2) view.setUint16(0, n & 0xffff)
-    else view.setUint32(0, n >>> 0)
+  if (isIntegerKind(kind)) {
+    const { min, max } = INTEGER_LIMITS[kind]
+    if (!Number.isInteger(n) || n < Number(min) || n > Number(max)) throw new Error(`${type} takes a whole number from ${min} to ${max}, not ${String(value)}`)
   }
+  writeBigEndian(new DataView(bytes.buffer), 0, kind, n)
   return bytes
-}
-
-const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  BYTE: [0, 0xff],
-  USINT: [0, 0xff],
-  SINT: [-128, 127],
-  WORD: [0, 0xffff],
-  UINT: [0, 0xffff],
-  INT: [-32768, 32767],
-  DWORD: [0, 0xffffffff],
-  UDINT: [0, 0xffffffff],
-  DINT: [-2147483648, 2147483647],
-  TIME: [-2147483648, 2147483647],
 }
 
 function toBoolean(value: unknown): boolean {
