@@ -25,6 +25,9 @@ import { chromiumPdfRenderer } from './report/chromium-pdf'
 import type { PdfRenderer } from './report/pdf-renderer'
 import { reportHandlers } from './report/report-handlers'
 import { ReportService } from './report/report-service'
+import { importedSession } from './report/session-bundle'
+import { DeviceInventory } from './connections/device-inventory'
+import { readOnlyHandlers } from './read-only-session'
 import { APP_NAME, APP_VERSION } from './version'
 import { VisionService } from './vision/datasets/dataset-service'
 import { visionHandlers } from './vision/datasets/dataset-handlers'
@@ -71,11 +74,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const statusListeners = new Set<(all: ConnectionStatus[]) => void>()
   const detach: Array<() => void> = []
   let demo: EmbeddedDemoPlant | undefined
+  // An imported session is evidence: analysed as it came, never connected, recorded into or edited.
+  const imported = importedSession(options.dataDir)
   const historianFile = options.historianFile ?? join(options.dataDir, 'historian', 'default.otwh')
   mkdirSync(join(historianFile, '..'), { recursive: true })
   // Writes run on a worker thread so flushes never stall the live path; see main/historian/thread/threaded-historian.ts.
   const historian = new ThreadedHistorian({ file: historianFile, onNotice: (level, message, code) => notices.post(level, message, code) })
-  detach.push(live.onRaw((values) => historian.record(values)).close)
+  if (!imported) detach.push(live.onRaw((values) => historian.record(values)).close)
   const alarms = new AlarmService({
     dataDir: options.dataDir,
     history: historian,
@@ -100,11 +105,47 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const allStatus = (): ConnectionStatus[] => [...connectors.values()].map((c) => c.status())
   const allTags = (): TagInfo[] => [...[...connectors.values()].flatMap((c) => c.tags()), ...visionModels.inspectionTags()]
 
+  const identifying = new Set<string>()
+  // What the devices say about themselves, asked once a connection is up and again every minute (Sparkplug nodes come and go).
+  const identify = (connector: Connector): void => {
+    if (imported || !connector.identify || identifying.has(connector.id) || connector.state() !== 'connected') return
+    identifying.add(connector.id)
+    connector
+      .identify()
+      .then((devices) => {
+        if (connectors.get(connector.id) === connector) deviceStore.inventory?.record(connector.id, devices, Date.now())
+      })
+      // A device that does not answer keeps what it said before; the next round asks again.
+      .catch(() => undefined)
+      .finally(() => identifying.delete(connector.id))
+  }
+  const inventoryTimers = imported
+    ? []
+    : [
+        setInterval(() => deviceStore.inventory?.flush(), 10_000),
+        setInterval(() => {
+          for (const c of connectors.values()) identify(c)
+        }, 60_000),
+      ]
+  for (const timer of inventoryTimers) timer.unref()
+  // Opened with workbench.db below; connectors registered while it opens find it set by the time they deliver.
+  const deviceStore: { inventory?: DeviceInventory } = {}
+
   const addConnector = (connector: Connector): void => {
     connectors.set(connector.id, connector)
-    detach.push(connector.onValues((values) => live.publish(values)))
+    detach.push(
+      connector.onValues((values) => {
+        deviceStore.inventory?.markSeen(connector.id, Date.now())
+        live.publish(values)
+      }),
+    )
+    let wasConnected = false
     detach.push(
       connector.onStatus((status) => {
+        // Asked soon after connecting, and again a few seconds on: Sparkplug nodes are known only after their births.
+        if (status.state === 'connected' && !wasConnected) for (const ms of [500, 5_000]) setTimeout(() => identify(connector), ms).unref()
+        wasConnected = status.state === 'connected'
+        if (!imported && wasConnected) deviceStore.inventory?.markSeen(connector.id, Date.now())
         if (status.state === 'reconnecting' || status.state === 'disconnected') {
           live.markStale(
             connector.tags().map((t) => t.id),
@@ -133,6 +174,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
     connector: (id) => connectors.get(id),
   })
+  deviceStore.inventory = new DeviceInventory(connectivity.db)
 
   const deploy = new DeployService({
     db: connectivity.db,
@@ -160,6 +202,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       dataDir: options.dataDir,
       platform: process.platform,
       startedAt,
+      ...(imported ? { readOnly: imported } : {}),
     }),
     'plant.status': () => demoStatus,
     'connections.list': () => allStatus(),
@@ -214,7 +257,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...alarmHandlers(alarms),
     ...tenantHandlers(tenant),
     ...reportHandlers(
-      new ReportService({ dataDir: options.dataDir, oee, connections: connectivity.manager, audit: connectivity.audit }),
+      new ReportService({
+        dataDir: options.dataDir,
+        oee,
+        connections: connectivity.manager,
+        audit: connectivity.audit,
+        devices: () => deviceStore.inventory?.list() ?? [],
+      }),
       options.renderPdf ?? chromiumPdfRenderer(),
       join(options.dataDir, 'exports'),
     ),
@@ -233,6 +282,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       return { connectionId: added.id, tagCount: added.tags.length }
     },
   }
+
+  const exposed = imported ? readOnlyHandlers(handlers, imported.importedFrom) : handlers
 
   const startDemo = async (demoOptions: Exclude<WorkbenchOptions['demoPlant'], false>): Promise<void> => {
     try {
@@ -255,22 +306,26 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   }
 
   return {
-    router: createRouter(handlers),
-    handlers,
+    router: createRouter(exposed),
+    handlers: exposed,
     live,
     notices,
     historian,
     alarms,
     connections: () => [...connectors.values()],
     async start() {
+      // An imported session reaches no device: its connections are a record of what was there.
+      if (imported) return
       if (options.demoPlant !== false) await startDemo(options.demoPlant)
       // Connections saved in earlier sessions come back and reconnect (with backoff while a device is away).
       connectivity.manager.connectAll()
     },
     async stop() {
       for (const off of detach.splice(0)) off()
+      for (const timer of inventoryTimers) clearInterval(timer)
       // A peer that vanished can leave a driver's disconnect waiting forever; the historian must still get to write its last samples.
       await Promise.allSettled([...connectors.values()].map((c) => withinDeadline(c.disconnect(), `Disconnecting ${c.status().name}`)))
+      if (!imported) deviceStore.inventory?.flush()
       await withinDeadline(connectivity.close(), 'Closing the connection store')
       connectors.clear()
       await withinDeadline(demo?.stop(), 'Stopping the demo plant')

@@ -107,6 +107,6 @@ describe('ConnectionManager', () => {
     expect(manager.ids()).toEqual([])
     expect(migrateWorkbenchDb(db, 0)).toBe(0)
     expect(migrateWorkbenchDb(db)).toBe(workbenchDbVersion(db))
-    expect(workbenchDbVersion(db)).toBe(3)
+    expect(workbenchDbVersion(db)).toBe(4)
   })
 })

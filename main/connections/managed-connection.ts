@@ -1,5 +1,5 @@
 import type { ConnectionStatus, TagInfo, TagValue } from '../../preload/contract'
-import type { Connector, WriteValue } from '../connectors/connector'
+import type { Connector, DeviceIdentity, WriteValue } from '../connectors/connector'
 
 /**
  * A stable Connector in front of the driver of one stored connection: the workbench registers it once, and editing the
@@ -56,6 +56,11 @@ export class ManagedConnection implements Connector {
   write(tagId: string, value: WriteValue): Promise<void> {
     if (!this.driver.write) throw new Error(`${this.driver.endpoint}: this protocol cannot write`)
     return this.driver.write(tagId, value)
+  }
+
+  identify(): Promise<DeviceIdentity[]> {
+    if (!this.driver.identify) return Promise.resolve([])
+    return this.driver.identify()
   }
 
   /** Replaces the driver (already disconnected by the caller) and tells listeners about the new status. */

@@ -11,6 +11,19 @@ export interface WriteTarget {
   fingerprint: string
 }
 
+/** What one device on a connection says about itself, for the inventory of an assessment report. */
+export interface DeviceIdentity {
+  /** Unique within the connection: `server`, `unit 1`, `broker`, `spBv1.0/<group>/<node>[/<device>]`. */
+  key: string
+  kind: 'opcua-server' | 'modbus-unit' | 'mqtt-broker' | 'sparkplug-node' | 'sparkplug-device' | 's7-cpu'
+  /** Field → value as the device reported it (manufacturer, product, softwareVersion, …); only what it answered. */
+  facts: Record<string, string>
+  /** Why something is missing, e.g. `function 43/14 not supported (exception 1: illegal function)`. */
+  note?: string
+  /** When the device itself was last heard from, where the protocol says (Sparkplug); else the time of asking. */
+  seenAt?: number
+}
+
 /**
  * What every protocol driver (Modbus, OPC UA, MQTT) implements; connectors never import each other.
  * The optional members are capabilities: a connector that lacks one says so by not having it.
@@ -38,6 +51,8 @@ export interface Connector {
   writeTarget?(tagId: string): WriteTarget
   /** What reading the tag returns after `value` was written (scaled, rounded and encoded as the device stores it). */
   readBackOf?(tagId: string, value: WriteValue): TagValue['value']
+  /** Asks the devices what they are (OPC UA BuildInfo, Modbus 43/14, MQTT $SYS, Sparkplug ids); read-only, never a write. */
+  identify?(): Promise<DeviceIdentity[]>
 }
 
 /** Tag ids are `<connection id>:<tag name>`, unique across the workbench because connection ids are. */

@@ -19,7 +19,9 @@ export const OEE_USAGE = `Usage: otw oee --config machine.json --data recording.
                [--no-data exclude|breakdown]
 
   --config  line and shift calendar (JSON, see main/oee/examples/machine.json)
-  --data    recording in long format: time,tag,value (see main/oee/README.md)
+  --data    recording as CSV: long (time,tag,value), or the workstation's own exports: the historian's long
+            (time,tag,value,quality,reason) and wide (time,<tag>,<tag> quality,<tag> reason,…) CSV, or the
+            Trends CSV (time,<pen>,<pen> quality,…); see main/oee/README.md
   --from    start of the range, ISO 8601; without an offset it is plant local time
   --to      end of the range (exclusive)
   --by      one result per shift, production day or ISO week (default: the whole range)

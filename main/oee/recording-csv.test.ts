@@ -53,8 +53,14 @@ describe('recording CSV', () => {
     ])
   })
 
-  it('says which header it found when the header is wrong', () => {
-    expect(problemsOf('time,name,val\n1,a,1\n')).toEqual([{ line: 1, message: 'header is "time,name,val", expected "time,tag,value"' }])
+  it('reads another header as a wide CSV and says so when a value does not fit', () => {
+    expect(problemsOf('time,name,val\n1,a,1\n')).toEqual([
+      {
+        line: 2,
+        message:
+          'value "a" for tag name is not a number, true, false or NaN (no data) — read as a wide CSV (time, then a column per tag) because the header is not "time,tag,value"',
+      },
+    ])
   })
 
   it('the message names the file and the first problems', () => {

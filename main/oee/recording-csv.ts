@@ -66,36 +66,92 @@ export function parseRecordingCsv(text: string, source = 'recording.csv'): TagSe
   }
   const series: TagSeries = {}
   const problems: RecordingCsvProblem[] = []
-  records.forEach(({ record, info }, index) => {
-    const line = info.lines
-    if (index === 0 && record[0]?.toLowerCase() === 'time') {
-      if (record.join(',').toLowerCase() !== 'time,tag,value') problems.push({ line, message: `header is "${record.join(',')}", expected "time,tag,value"` })
-      return
-    }
-    if (record.length !== 3) {
-      problems.push({ line, message: `has ${record.length} column(s), expected 3 (time,tag,value)` })
-      return
-    }
-    const [rawTime, tag, rawValue] = record
-    const t = parseTime(rawTime)
-    if (typeof t === 'string') {
-      problems.push({ line, message: t })
-      return
-    }
-    if (tag === '') {
-      problems.push({ line, message: 'tag is empty' })
-      return
-    }
-    const v = parseValue(rawValue)
-    if (v === undefined) {
-      problems.push({ line, message: `value "${rawValue}" for tag ${tag} is not a number, true, false or NaN (no data)` })
-      return
-    }
-    ;(series[tag] ??= []).push({ t, v })
-  })
+  const header = records[0]?.record[0]?.toLowerCase() === 'time' ? records[0].record : undefined
+  const headerText = header?.join(',').toLowerCase()
+  // The workstation's own exports: the historian's long CSV (time,tag,value,quality,reason) and the wide CSVs of the
+  // historian (time, then value, quality and reason per tag) and of Trends (value and quality per pen).
+  if (header && headerText !== 'time,tag,value' && headerText !== LONG_EXPORT_HEADER) {
+    parseWide(header, records.slice(1), series, problems)
+  } else {
+    const columns = headerText === LONG_EXPORT_HEADER ? 5 : 3
+    records.forEach(({ record, info }, index) => {
+      const line = info.lines
+      if (index === 0 && header) return
+      if (record.length !== columns) {
+        problems.push({ line, message: `has ${record.length} column(s), expected ${columns} (${columns === 5 ? LONG_EXPORT_HEADER : 'time,tag,value'})` })
+        return
+      }
+      const [rawTime, tag, rawValue] = record
+      const t = parseTime(rawTime)
+      if (typeof t === 'string') {
+        problems.push({ line, message: t })
+        return
+      }
+      if (tag === '') {
+        problems.push({ line, message: 'tag is empty' })
+        return
+      }
+      const v = parseValue(rawValue)
+      if (v === undefined) {
+        problems.push({ line, message: `value "${rawValue}" for tag ${tag} is not a number, true, false or NaN (no data)` })
+        return
+      }
+      ;(series[tag] ??= []).push({ t, v })
+    })
+  }
   if (problems.length > 0) throw new RecordingCsvError(source, problems)
   for (const samples of Object.values(series)) sortStable(samples)
   return series
+}
+
+const LONG_EXPORT_HEADER = 'time,tag,value,quality,reason'
+
+/**
+ * Wide rows: `time` first, then one column per tag, each optionally followed by `<tag> quality` and `<tag> reason`.
+ * An empty cell is no sample of that tag at that time; an empty value whose quality says "no data" is a gap (NaN).
+ */
+function parseWide(header: string[], rows: { record: string[]; info: { lines: number } }[], series: TagSeries, problems: RecordingCsvProblem[]): void {
+  const tags: { name: string; value: number; quality?: number }[] = []
+  header.slice(1).forEach((name, i) => {
+    const column = i + 1
+    const owner = tags.find((t) => name === `${t.name} quality` || name === `${t.name} reason`)
+    if (owner) {
+      if (name.endsWith(' quality')) owner.quality = column
+      return
+    }
+    tags.push({ name, value: column })
+  })
+  if (tags.length === 0 || tags.some((t) => t.name === '')) {
+    problems.push({ line: 1, message: `header "${header.join(',')}": expected "time,tag,value" (long) or "time,<tag>,…" (wide) with a name per column` })
+    return
+  }
+  for (const { record, info } of rows) {
+    const line = info.lines
+    if (record.length !== header.length) {
+      problems.push({ line, message: `has ${record.length} column(s), the header has ${header.length}` })
+      continue
+    }
+    const t = parseTime(record[0])
+    if (typeof t === 'string') {
+      problems.push({ line, message: t })
+      continue
+    }
+    for (const tag of tags) {
+      const raw = record[tag.value]
+      const quality = tag.quality !== undefined ? record[tag.quality].toLowerCase() : ''
+      if (raw === '') {
+        if (quality.startsWith('no data')) (series[tag.name] ??= []).push({ t, v: Number.NaN })
+        continue
+      }
+      const v = parseValue(raw)
+      if (v === undefined)
+        problems.push({
+          line,
+          message: `value "${raw}" for tag ${tag.name} is not a number, true, false or NaN (no data) — read as a wide CSV (time, then a column per tag) because the header is not "time,tag,value"`,
+        })
+      else (series[tag.name] ??= []).push({ t, v })
+    }
+  }
 }
 
 function sortStable(samples: Sample[]): void {

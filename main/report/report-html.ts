@@ -1,4 +1,4 @@
-import type { ConnectionDetail, OeeMachineResult, OeePeriod } from '../../preload/contract'
+import type { ConnectionDetail, OeeEvent, OeeMachineResult, OeePeriod } from '../../preload/contract'
 import { LOSS_NAMES, minutes, money, percent, type ReportModel } from './report-model'
 import type { Paper } from './pdf-renderer'
 import { barChart, escapeHtml as h, stateTimeline, waterfall } from './svg-charts'
@@ -80,6 +80,84 @@ function lossTable(period: OeePeriod, before: OeePeriod | undefined): string {
   return `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`
 }
 
+const FACT_LABELS: Record<string, string> = {
+  manufacturer: 'Manufacturer',
+  productName: 'Product',
+  softwareVersion: 'Software version',
+  buildNumber: 'Build',
+  buildDate: 'Build date',
+  productUri: 'Product URI',
+  startTime: 'Server started',
+  state: 'Server state',
+  endpoints: 'Endpoints offered',
+  userTokens: 'User tokens',
+  applicationUri: 'Application URI',
+  vendor: 'Vendor',
+  productCode: 'Product code',
+  revision: 'Revision',
+  vendorUrl: 'Vendor URL',
+  modelName: 'Model',
+  userApplicationName: 'Application',
+  unitId: 'Unit id',
+  version: 'Broker version',
+  uptime: 'Uptime',
+  'clients/connected': 'Clients connected',
+  groupId: 'Group id',
+  edgeNodeId: 'Edge node id',
+  deviceId: 'Device id',
+  metrics: 'Metrics',
+  online: 'Online',
+  orderNumber: 'Order number',
+  firmware: 'Firmware',
+  moduleName: 'Module',
+  serialNumber: 'Serial number',
+  systemName: 'Station',
+}
+const KIND_NAMES: Record<string, string> = {
+  'opcua-server': 'OPC UA server',
+  'modbus-unit': 'Modbus unit',
+  'mqtt-broker': 'MQTT broker',
+  'sparkplug-node': 'Sparkplug edge node',
+  'sparkplug-device': 'Sparkplug device',
+  's7-cpu': 'S7 CPU',
+}
+
+/** Per machine: how many minor stops, their time, the typical one and what they were (state and fault code). */
+function minorStopTable(input: ReportModel['input'], name: (id: string) => string): string {
+  const stops = input.minorStops ?? []
+  if (stops.length === 0) return '<p>No minor stops in this period.</p>'
+  const byMachine = new Map<string, OeeEvent[]>()
+  for (const e of stops) byMachine.set(e.machine, [...(byMachine.get(e.machine) ?? []), e])
+  const rows = [...byMachine]
+    .sort((a, b) => b[1].length - a[1].length)
+    .map(([machine, events]) => {
+      const totalS = events.reduce((sum, e) => sum + e.durationS, 0)
+      const causes = new Map<string, number>()
+      for (const e of events) {
+        const cause = e.reasonLabel ?? `${e.state}${e.faultCode !== undefined ? ` (fault ${e.faultCode})` : ''}`
+        causes.set(cause, (causes.get(cause) ?? 0) + 1)
+      }
+      const top = [...causes].sort((a, b) => b[1] - a[1]).slice(0, 3)
+      return `<tr data-minor="${h(machine)}"><td>${h(name(machine))}</td><td class="num">${events.length.toLocaleString('en')}</td><td class="num">${minutes(totalS / 60)}</td><td class="num">${(totalS / events.length).toFixed(0)} s</td><td>${top.map(([c, n]) => `${h(c)}: ${n}`).join('<br>')}</td></tr>`
+    })
+    .join('')
+  return `<table><thead><tr><th>Machine</th><th>Minor stops</th><th>Time lost</th><th>Average</th><th>Most frequent</th></tr></thead><tbody>${rows}</tbody></table>`
+}
+
+function deviceTable(input: ReportModel['input'], tz: string): string {
+  if (input.devices.length === 0) return '<p>No device answered an identification request (none was connected while recording).</p>'
+  const connectionName = (id: string) => String(input.connections.find((c) => c.id === id)?.config.name ?? id)
+  const rows = input.devices
+    .map((d) => {
+      const facts = Object.entries(d.facts)
+        .map(([k, v]) => `<b>${h(FACT_LABELS[k] ?? k)}:</b> ${h(v)}`)
+        .join('<br>')
+      return `<tr data-device="${h(d.connectionId)}/${h(d.key)}"><td>${h(connectionName(d.connectionId))}</td><td>${h(KIND_NAMES[d.kind] ?? d.kind)}<br><code>${h(d.key)}</code></td><td>${facts || '—'}${d.note ? `<br><span class="diff">${h(d.note)}</span>` : ''}</td><td>${h(at(d.firstSeen, tz))}</td><td>${h(at(d.lastSeen, tz))}</td></tr>`
+    })
+    .join('')
+  return `<table><thead><tr><th>Connection</th><th>Device</th><th>What it says about itself</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>${rows}</tbody></table>`
+}
+
 /** The whole report as one self-contained HTML document: inline CSS and SVG, no script, no external reference. */
 export function renderReportHtml(model: ReportModel, options: { paper?: Paper } = {}): string {
   const { input } = model
@@ -111,8 +189,10 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   s.push(`<h3>Findings</h3><ol>${model.findings.map((f) => `<li>${h(f)}</li>`).join('')}</ol>`)
 
   s.push(
-    `<h2>3. Inventory</h2><table><thead><tr><th>Connection</th><th>Protocol</th><th>Endpoint</th><th>Tags</th><th>State</th></tr></thead><tbody>${input.connections.map((c) => `<tr><td>${h(String(c.config.name ?? c.id))}</td><td>${h(c.kind)}</td><td><code>${h(endpointOf(c))}</code></td><td class="num">${c.tags.length}</td><td>${h(c.status.state)}</td></tr>`).join('')}</tbody></table>`,
+    `<h2>3. Inventory</h2><h3>Connections</h3><table><thead><tr><th>Connection</th><th>Protocol</th><th>Endpoint</th><th>Tags</th><th>State</th></tr></thead><tbody>${input.connections.map((c) => `<tr><td>${h(String(c.config.name ?? c.id))}</td><td>${h(c.kind)}</td><td><code>${h(endpointOf(c))}</code></td><td class="num">${c.tags.length}</td><td>${h(c.status.state)}</td></tr>`).join('')}</tbody></table>`,
   )
+
+  s.push(`<h3>Devices, as they describe themselves</h3>${deviceTable(input, tz)}`)
 
   s.push(`<h2>4. OEE and downtime</h2><h3>Per machine and ${h(oee.by)}</h3>`)
   for (const p of oee.periods) s.push(`<p><b>${h(p.label)}</b> (${h(periodText(p.start, p.end, tz))})</p>${machineTable(p, undefined)}`)
@@ -126,6 +206,7 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   s.push(
     `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => c.reasons.map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
   )
+  if (input.minorStops) s.push(`<h3>Minor stops</h3>${minorStopTable(input, name)}`)
   s.push(
     stateTimeline(
       `State timeline — ${oee.line} — ${period}`,

@@ -1,4 +1,4 @@
-import type { ConnectionDetail, OeeMachineResult, OeePareto, OeeReport, OeeSixLosses, TagInfo } from '../../preload/contract'
+import type { ConnectionDetail, OeeEvent, OeeMachineResult, OeePareto, OeeReport, OeeSixLosses, TagInfo } from '../../preload/contract'
 import type { SecurityObservation } from './security-observations'
 
 export interface ReportMeta {
@@ -22,12 +22,27 @@ export interface DataFile {
   sha256: string
 }
 
+/** A device as the inventory kept it (main/connections/device-inventory.ts). */
+export interface InventoryDevice {
+  connectionId: string
+  key: string
+  kind: string
+  facts: Record<string, string>
+  note?: string
+  firstSeen: number
+  lastSeen: number
+}
+
 export interface ReportInput {
   meta: ReportMeta
   oee: OeeReport
   pareto: OeePareto
   connections: readonly ConnectionDetail[]
   tags: readonly TagInfo[]
+  /** What each device said about itself, first and last seen. */
+  devices: readonly InventoryDevice[]
+  /** The minor stops of the period (short stops below the line's threshold), where the OEE service lists events. */
+  minorStops?: readonly OeeEvent[]
   observations: readonly SecurityObservation[]
   dataFiles: readonly DataFile[]
   lossValue?: LossValue

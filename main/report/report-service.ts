@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import type { AuditEntry, CertificateEntry, ConnectionDetail, OeePareto, OeeReport } from '../../preload/contract'
-import { buildReportModel, type DataFile, type LossValue, type ReportMeta, type ReportModel } from './report-model'
+import type { AuditEntry, CertificateEntry, ConnectionDetail, OeeEvent, OeePareto, OeeReport } from '../../preload/contract'
+import { buildReportModel, type DataFile, type InventoryDevice, type LossValue, type ReportMeta, type ReportModel } from './report-model'
 import { renderReportHtml } from './report-html'
 import type { Paper, PdfRenderer } from './pdf-renderer'
 import { observeSecurity } from './security-observations'
@@ -10,10 +10,17 @@ import { observeSecurity } from './security-observations'
 /** What the report reads: the OEE service's own results, the connection inventory, the write audit log. */
 export interface ReportSources {
   dataDir: string
-  oee: { report(input: { from: number; to: number; by: 'shift' | 'day' | 'week' }): Promise<OeeReport>; pareto(input: { from: number; to: number }): OeePareto }
+  oee: {
+    report(input: { from: number; to: number; by: 'shift' | 'day' | 'week' }): Promise<OeeReport>
+    pareto(input: { from: number; to: number }): OeePareto
+    /** Downtime events; the report lists the minor stops among them. */
+    listEvents?(filter: { from: number; to: number; includeMinor?: boolean }): Promise<OeeEvent[]>
+  }
   connections: { list(): ConnectionDetail[] }
   audit: { list(query?: { limit?: number }): AuditEntry[] }
   certificates?: () => CertificateEntry[]
+  /** The device inventory: what each device said about itself, first and last seen. */
+  devices?: () => InventoryDevice[]
   now?: () => number
 }
 
@@ -64,15 +71,27 @@ export class ReportService {
       const before = await sources.oee.report({ ...request.compare, by })
       compare = { oee: before, pareto: sources.oee.pareto({ from: before.from, to: before.to }) }
     }
+    const minorStops = sources.oee.listEvents
+      ? (await sources.oee.listEvents({ from: oee.from, to: oee.to, includeMinor: true })).filter((e) => e.minor)
+      : undefined
     const connections = sources.connections.list()
     const at = (sources.now ?? Date.now)()
-    const observations = observeSecurity({ connections, audit: sources.audit.list({ limit: 10_000 }), certificates: sources.certificates?.() ?? [], at })
+    const devices = sources.devices?.() ?? []
+    const observations = observeSecurity({
+      connections,
+      audit: sources.audit.list({ limit: 10_000 }),
+      certificates: sources.certificates?.() ?? [],
+      devices,
+      at,
+    })
     return buildReportModel({
       meta: { ...request.meta, generatedAt: at },
       oee,
       pareto,
       connections,
       tags: connections.flatMap((c) => c.tags),
+      devices,
+      minorStops,
       observations,
       dataFiles: await listDataFiles(sources.dataDir),
       lossValue: request.lossValue,

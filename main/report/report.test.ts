@@ -9,6 +9,7 @@ import { OeeConfigSchema } from '../oee'
 import { SYNTHETIC_STATE_MAP, syntheticMachineHistory } from '../oee/synthetic-machine-history'
 import { OeeService } from '../oee/service/oee-service'
 import { chromiumPdfRenderer, PdfError } from './chromium-pdf'
+import { minutes } from './report-model'
 import { hashFile, ReportService } from './report-service'
 
 const DAY = 86_400_000
@@ -128,6 +129,20 @@ describe('assessment report from a seeded three-day recording', () => {
     expect(html).toContain(`data-figure="line.oee" data-value="${expected.summary.line.oee}"`)
     expect(html).toContain('Filler')
     expect(html).toContain('Capper')
+  }, 60_000)
+
+  it("lists the minor stops per machine as the OEE service's events count them", async () => {
+    const events = (await oee.listEvents({ from: request.from, to: request.to, includeMinor: true })).filter((e) => e.minor)
+    expect(events.length).toBeGreaterThan(0)
+    const html = await service.html(request)
+    expect(html).toContain('<h3>Minor stops</h3>')
+    for (const id of ['M1', 'M2']) {
+      const mine = events.filter((e) => e.machine === id)
+      const row = new RegExp(`<tr data-minor="${id}"><td>[^<]+</td><td class="num">([\\d,]+)</td><td class="num">([\\d,]+) min</td>`).exec(html)
+      expect(row, id).not.toBeNull()
+      expect(Number(row![1].replace(/,/g, ''))).toBe(mine.length)
+      expect(row![2]).toBe(minutes(mine.reduce((a, e) => a + e.durationS, 0) / 60).replace(' min', ''))
+    }
   }, 60_000)
 
   it('measures data completeness, ranks the losses in minutes and money, and names the bottleneck', async () => {

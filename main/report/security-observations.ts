@@ -1,4 +1,5 @@
 import type { AuditEntry, CertificateEntry, ConnectionDetail } from '../../preload/contract'
+import type { InventoryDevice } from './report-model'
 
 export type Severity = 'high' | 'medium' | 'low'
 
@@ -17,6 +18,8 @@ export interface ObservedFacts {
   /** The write audit log: writes a device accepted are evidence that it accepts them without authentication. */
   audit: readonly AuditEntry[]
   certificates: readonly CertificateEntry[]
+  /** What the devices answered when asked what they are (OPC UA GetEndpoints, MQTT $SYS): the servers' own word. */
+  devices?: readonly InventoryDevice[]
   /** When the facts were read, for certificate expiry. */
   at: number
 }
@@ -32,43 +35,65 @@ export function observeSecurity(facts: ObservedFacts): SecurityObservation[] {
     const name = text(c.config.name) || c.id
     const accepted = c.status.state === 'connected'
     const seen = accepted ? 'the server accepted the session' : `last state ${c.status.state}`
+    const devices = (facts.devices ?? []).filter((d) => d.connectionId === c.id)
     if (c.kind === 'opcua') {
       const url = text(c.config.endpointUrl)
-      if (text(c.config.securityPolicy) === 'None' || !c.config.securityPolicy)
+      const server = devices.find((d) => d.kind === 'opcua-server')
+      const offered = server?.facts.endpoints?.split(', ') ?? []
+      const tokens = server?.facts.userTokens?.split(', ') ?? []
+      const usedNone = text(c.config.securityPolicy) === 'None' || !c.config.securityPolicy
+      if (offered.includes('None/None') || usedNone)
         found.push({
           title: 'OPC UA endpoint offers SecurityPolicy None',
           connection: name,
-          evidence: `${url}: connected with SecurityPolicy None, MessageSecurityMode None (${seen})`,
+          evidence: offered.includes('None/None')
+            ? `${url}: GetEndpoints lists None/None among ${offered.join(', ')}${usedNone ? `; the workstation connected with it (${seen})` : ''}`
+            : `${url}: connected with SecurityPolicy None, MessageSecurityMode None (${seen})`,
           severity: 'high',
           requirements: ['SR 3.1', 'SR 4.1'],
         })
       const identity = c.config.identity as { kind?: string } | undefined
-      if (!identity || identity.kind === 'anonymous')
+      const usedAnonymous = !identity || identity.kind === 'anonymous'
+      if (tokens.includes('anonymous') || (usedAnonymous && !server))
         found.push({
           title: 'OPC UA server accepts anonymous login',
           connection: name,
-          evidence: `${url}: session with the anonymous identity token (${seen})`,
+          evidence: tokens.includes('anonymous')
+            ? `${url}: the endpoints offer the anonymous user token (tokens: ${tokens.join(', ')})${usedAnonymous ? `; the workstation's anonymous session was accepted (${seen})` : ''}`
+            : `${url}: session with the anonymous identity token (${seen})`,
           severity: 'medium',
           requirements: ['SR 1.1', 'SR 1.2'],
         })
     } else if (c.kind === 'mqtt') {
       const url = text(c.config.url)
+      const broker = devices.find((d) => d.kind === 'mqtt-broker')
+      const said = broker?.facts.version ? `, broker says "${broker.facts.version}"` : ''
       if (/^(mqtt|ws):\/\//i.test(url))
         found.push({
           title: 'MQTT broker over plain TCP',
           connection: name,
-          evidence: `${url}: unencrypted transport, traffic readable and changeable on the network (${seen})`,
+          evidence: `${url}: unencrypted transport, traffic readable and changeable on the network (${seen}${said})`,
           severity: 'high',
           requirements: ['SR 3.1', 'SR 4.1'],
         })
-      if (!text(c.config.username))
+      // A broker that refused the anonymous client is no finding; one that let it in once is (devices were asked then).
+      if (!text(c.config.username) && (accepted || devices.length > 0))
         found.push({
           title: 'MQTT broker accepts anonymous clients',
           connection: name,
-          evidence: `${url}: connected without a user name (${seen})`,
+          evidence: `${url}: connected without a user name or password (${accepted ? 'the broker accepted the connection' : `last state ${c.status.state}`}${said})`,
           severity: 'high',
           requirements: ['SR 1.1', 'SR 1.2'],
         })
+    } else if (c.kind === 's7') {
+      const cpu = devices.find((d) => d.kind === 's7-cpu')
+      found.push({
+        title: 'S7 CPU reachable without authentication',
+        connection: name,
+        evidence: `${text(c.config.host)}:${String(c.config.port ?? 102)}: S7comm (ISO-on-TCP) carries no authentication (${seen})${cpu?.facts.orderNumber ? `; CPU ${cpu.facts.orderNumber} ${cpu.facts.firmware ?? ''}`.trimEnd() : ''}`,
+        severity: 'medium',
+        requirements: ['SR 1.2', 'SR 3.1'],
+      })
     } else {
       const endpoint = c.kind === 'modbus-tcp' ? `${text(c.config.host)}:${String(c.config.port ?? 502)}` : text(c.config.serialPath)
       const writes = facts.audit.filter((a) => a.connectionId === c.id && (a.result === 'ok' || a.result === 'mismatch'))

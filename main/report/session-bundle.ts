@@ -14,6 +14,26 @@ export interface BundleManifest {
 
 export class BundleError extends Error {}
 
+/** Written by an import into the data folder: the session there is analysed read-only. */
+export const SESSION_MARKER = 'session.json'
+
+/** The imported session a data folder holds, or undefined for a workstation's own folder. */
+export function importedSession(dataDir: string): { importedFrom: string; importedAt?: string } | undefined {
+  const file = join(dataDir, SESSION_MARKER)
+  if (!existsSync(file)) return undefined
+  try {
+    const marker = JSON.parse(readFileSync(file, 'utf8')) as { importedFrom?: unknown; importedAt?: unknown; readOnly?: unknown }
+    if (marker.readOnly === false) return undefined
+    return {
+      importedFrom: String(marker.importedFrom ?? 'a session bundle'),
+      importedAt: typeof marker.importedAt === 'string' ? marker.importedAt : undefined,
+    }
+  } catch {
+    // A marker that cannot be read still marks the folder: read-only is the safe side.
+    return { importedFrom: 'a session bundle (session.json unreadable)' }
+  }
+}
+
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 // What a session is: the recording and its settings; exports, caches and the secret key stay behind.
 const SESSION_FILE = /^(historian\/[^/]+\.otwh|[^/]+\.db|[^/]+\.json)$/
@@ -111,6 +131,6 @@ export function importSession(file: string, dataDir: string): BundleManifest {
     mkdirSync(dirname(target), { recursive: true })
     writeFileSync(target, entries.get(f.path)!)
   }
-  writeFileSync(join(dataDir, 'session.json'), JSON.stringify({ importedFrom: file, readOnly: true, manifest }, null, 2))
+  writeFileSync(join(dataDir, SESSION_MARKER), JSON.stringify({ importedFrom: file, importedAt: new Date().toISOString(), readOnly: true, manifest }, null, 2))
   return manifest
 }

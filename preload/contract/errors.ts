@@ -18,6 +18,8 @@ export const errorCodes = [
   'CONFLICT',
   /** A target refused the credentials. */
   'AUTH_FAILED',
+  /** An imported session is analysed read-only: nothing is connected, written, recorded or edited. */
+  'READ_ONLY',
   'INTERNAL',
 ] as const
 

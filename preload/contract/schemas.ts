@@ -66,6 +66,8 @@ export const appInfoSchema = z.object({
   dataDir: z.string(),
   platform: z.string(),
   startedAt: z.number(),
+  /** An imported session (otw session import): analysed read-only, nothing is connected, recorded or changed. */
+  readOnly: z.object({ importedFrom: z.string(), importedAt: z.string().optional() }).optional(),
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 

@@ -48,7 +48,7 @@ describe('WriteAuditLog and migration 0003', () => {
         .all()
         .map((r) => r.result),
     ).toEqual(['ok', 'failed', 'refused'])
-    expect(migrateWorkbenchDb(db)).toBe(3)
+    expect(migrateWorkbenchDb(db)).toBe(4)
     expect(audit.list().map((r) => [r.id, r.result, r.address, r.oldValue, r.newValue])).toEqual([
       [3, 'refused', null, '1', '2'],
       [2, 'failed', null, '1', '2'],

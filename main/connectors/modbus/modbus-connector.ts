@@ -1,6 +1,6 @@
 import type { ConnectionStatus, TagInfo, TagValue } from '../../../preload/contract'
 import { ConnectionStatusTracker } from '../connection-status'
-import type { Connector, WriteTarget, WriteValue } from '../connector'
+import type { Connector, DeviceIdentity, WriteTarget, WriteValue } from '../connector'
 import { formatBoth, isRegisterTable, parseModbusAddress, type ModbusAddress } from '../../../preload/contract/modbus-address'
 import { decodeTagValue, encodeTagValue } from '../../tags/modbus-codec'
 import { planPolls, pollPointFromTag, sliceResponse, type PollPlanOptions, type PollRequest, type PollSlice } from '../../tags/poll-plan'
@@ -259,6 +259,36 @@ export class ModbusConnector implements Connector {
     return decodeTagValue(encodeTagValue(value, tag), tag)
   }
 
+  /**
+   * Function 43/14 to every unit id this connection reads: the regular objects (vendor, product code, revision, URL,
+   * product and model name), or the basic ones where a device only has those. A device without it is still listed.
+   */
+  async identify(): Promise<DeviceIdentity[]> {
+    const session = this.requireSession('read')
+    const units = [...new Set([this.target.unitId, ...[...this.bindings.values()].map((b) => b.unitId)])].sort((a, b) => a - b)
+    const found: DeviceIdentity[] = []
+    for (const unitId of units) {
+      const device: DeviceIdentity = { key: `unit ${unitId}`, kind: 'modbus-unit', facts: { unitId: String(unitId) }, seenAt: Date.now() }
+      try {
+        let objects: Record<number, string>
+        try {
+          objects = await session.readDeviceIdentification(unitId, 2)
+        } catch (error) {
+          if (!(error instanceof ModbusRequestError) || error.kind !== 'exception') throw error
+          objects = await session.readDeviceIdentification(unitId, 1)
+        }
+        for (const [id, text] of Object.entries(objects)) {
+          const field = DEVICE_ID_OBJECTS[Number(id)] ?? `object${id}`
+          if (text.trim()) device.facts[field] = text.trim()
+        }
+      } catch (error) {
+        device.note = `device identification (function 43/14) not answered: ${error instanceof Error ? error.message : String(error)}`
+      }
+      found.push(device)
+    }
+    return found
+  }
+
   private requireBinding(tagId: string): Binding {
     const binding = this.bindings.get(tagId)
     if (!binding) throw new Error(`Modbus connection "${this.options.name}": no tag "${tagId}" on this connection`)
@@ -435,4 +465,15 @@ function splitJob(job: PollJob): PollJob[] {
 
 function formatDelay(ms: number): string {
   return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`
+}
+
+// Modbus Application Protocol 1.1b3, 6.21: the basic and regular device identification objects.
+const DEVICE_ID_OBJECTS: Record<number, string> = {
+  0: 'vendor',
+  1: 'productCode',
+  2: 'revision',
+  3: 'vendorUrl',
+  4: 'productName',
+  5: 'modelName',
+  6: 'userApplicationName',
 }

@@ -171,6 +171,24 @@ export class ModbusSession {
     )
   }
 
+  /**
+   * Read Device Identification (function 43, MEI type 14), one read-device-id code (1 basic, 2 regular): object id →
+   * text. Follow-on requests ("more follows") are made by modbus-serial on the same queue slot.
+   */
+  readDeviceIdentification(unitId: number, code: 1 | 2): Promise<Record<number, string>> {
+    const pdu = [43, 14, code, 0]
+    return this.request(
+      { unitId, functionCode: 43, verb: 'reading', subject: `device identification (43/14, code ${code})`, requestPdu: pdu },
+      async (client) => {
+        const result = await client.readDeviceIdentification(code, 0)
+        const objects = result.data as unknown as Record<number, string>
+        const reply = [43, 14, code, result.conformityLevel, 0, 0, Object.keys(objects).length]
+        for (const [id, text] of Object.entries(objects)) reply.push(Number(id), text.length, ...Buffer.from(text, 'latin1'))
+        return { value: { ...objects }, replyPdu: reply }
+      },
+    )
+  }
+
   private request<T>(inFlight: InFlight, call: (client: Client) => Promise<{ value: T; replyPdu: number[] }>): Promise<T> {
     const run = () => this.send(inFlight, call)
     const result = this.queue.then(run, run)

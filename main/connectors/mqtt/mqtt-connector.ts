@@ -1,6 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { WorkbenchError, type ConnectionStatus, type TagInfo, type TagValue } from '../../../preload/contract'
-import type { Connector } from '../connector'
+import type { Connector, DeviceIdentity } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
 import { endpointUrlProblem, MQTT_URL_EXAMPLE, MQTT_URL_SCHEMES } from '../endpoint-url'
 import { splitUrlUserinfo } from '../url-userinfo'
@@ -55,6 +55,10 @@ export class MqttConnector implements Connector {
   private readonly rebirthAsked = new Map<string, number>()
   private readonly events: Array<{ time: number; message: string }> = []
   private failures = 0
+  /** What the broker publishes about itself under $SYS (Mosquitto: version, uptime), by topic. */
+  private readonly brokerSys = new Map<string, string>()
+  /** First and last message of each Sparkplug edge node and device (`group/node[/device]`). */
+  private readonly sparkplugSeen = new Map<string, { first: number; last: number }>()
   /** The broker URL without `user:password@`, the only form shown or put in a message. */
   private readonly url: string
   private readonly credentials: { username?: string; password?: string }
@@ -111,6 +115,43 @@ export class MqttConnector implements Connector {
   /** Sparkplug decoding on, the nodes and devices seen, and the last 50 things that happened to them. */
   sparkplugStatus() {
     return { enabled: this.sparkplug !== undefined, nodes: this.sparkplugNodes(), events: [...this.events] }
+  }
+
+  /**
+   * The broker as it describes itself under $SYS (waits up to 2 s for the retained topics after a fresh connect), and
+   * every Sparkplug edge node and device heard on this connection with its group, node and device ids.
+   */
+  async identify(): Promise<DeviceIdentity[]> {
+    if (!this.client?.connected) throw new WorkbenchError('UNAVAILABLE', `MQTT ${this.url}: not connected — connect first`)
+    for (let waited = 0; waited < 2000 && !this.brokerSys.has('$SYS/broker/version'); waited += 100) await new Promise((r) => setTimeout(r, 100))
+    const facts: Record<string, string> = {}
+    for (const [topic, value] of this.brokerSys) facts[topic.slice('$SYS/broker/'.length)] = value
+    const broker: DeviceIdentity = {
+      key: 'broker',
+      kind: 'mqtt-broker',
+      facts,
+      note: this.brokerSys.has('$SYS/broker/version')
+        ? undefined
+        : 'the broker published no $SYS/broker/version to this client (not Mosquitto, or $SYS is off or denied)',
+      seenAt: Date.now(),
+    }
+    const nodes: DeviceIdentity[] = this.sparkplugNodes().map((n) => {
+      const key = n.deviceId ? `${n.groupId}/${n.edgeNodeId}/${n.deviceId}` : `${n.groupId}/${n.edgeNodeId}`
+      const seen = this.sparkplugSeen.get(key)
+      return {
+        key: `spBv1.0/${key}`,
+        kind: n.deviceId ? 'sparkplug-device' : 'sparkplug-node',
+        facts: {
+          groupId: n.groupId,
+          edgeNodeId: n.edgeNodeId,
+          ...(n.deviceId ? { deviceId: n.deviceId } : {}),
+          metrics: String(n.metrics),
+          online: String(n.online),
+        },
+        seenAt: seen?.last,
+      }
+    })
+    return [broker, ...nodes]
   }
 
   /** Asks one edge node to publish its births again (NCMD Node Control/Rebirth). */
@@ -205,6 +246,10 @@ export class MqttConnector implements Connector {
         })
       }
     })
+    client.on('connect', () => {
+      // The broker's own description; a broker that keeps $SYS from this user just sends nothing (no state change).
+      client.subscribe(BROKER_SYS_TOPICS, { qos: 0 }, () => undefined)
+    })
     client.on('reconnect', () => this.tracker.set('reconnecting'))
     client.on('close', () => {
       if (this.client !== client) return
@@ -274,8 +319,22 @@ export class MqttConnector implements Connector {
   private onMessage(topic: string, payload: Buffer): void {
     this.tracker.count('messages')
     const receiveTime = Date.now()
+    if (topic.startsWith('$SYS/') && BROKER_SYS_TOPICS.includes(topic)) {
+      this.brokerSys.set(topic, payload.toString('utf8').slice(0, 200))
+      if (!this.byTopic.has(topic)) return
+    }
     if (this.sparkplug && topic.startsWith('spBv1.0/')) {
       const parsed = parseSparkplugTopic(topic)
+      if (parsed) {
+        for (const key of [
+          `${parsed.groupId}/${parsed.edgeNodeId}`,
+          ...(parsed.deviceId ? [`${parsed.groupId}/${parsed.edgeNodeId}/${parsed.deviceId}`] : []),
+        ]) {
+          const seen = this.sparkplugSeen.get(key)
+          if (seen) seen.last = receiveTime
+          else this.sparkplugSeen.set(key, { first: receiveTime, last: receiveTime })
+        }
+      }
       if (parsed) this.sparkplug.handle(parsed, payload, receiveTime)
     }
     const mappings = this.byTopic.get(topic)
@@ -319,3 +378,6 @@ export class MqttConnector implements Connector {
     for (const listener of this.valueListeners) listener(values)
   }
 }
+
+/** What Mosquitto publishes about itself (retained, so it arrives right after subscribing). */
+const BROKER_SYS_TOPICS = ['$SYS/broker/version', '$SYS/broker/uptime', '$SYS/broker/clients/connected']

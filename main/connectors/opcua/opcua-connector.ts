@@ -8,13 +8,14 @@ import {
   TimestampsToReturn,
 } from 'node-opcua'
 import { type ConnectionStatus, type TagInfo, type TagValue, WorkbenchError } from '../../../preload/contract'
-import type { Connector, WriteValue } from '../connector'
+import type { Connector, DeviceIdentity, WriteValue } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
 import { withoutUrlUserinfo } from '../url-userinfo'
 import { toTagValue } from './data-value-to-tag-value'
 import { DEFAULT_MONITORING, type Deadband, type MonitoringSettings, monitoringKey, toMonitoringParameters } from './monitoring-parameters'
 import { type OpcUaEndpointOptions, type OpcUaSessionHandle, openOpcUaSession, withinFarewell } from './open-session'
 import { readNodeValues } from './read-node-values'
+import { readServerIdentity } from './server-identity'
 import { writeNodeValue } from './write-node-value'
 
 /** One configured tag: where it lives on the server and how it is sampled. */
@@ -150,6 +151,11 @@ export class OpcUaConnector implements Connector {
     const session = this.requireSession()
     const dataType = await writeNodeValue(session, tag.nodeId, value, this.dataTypes.get(tagId))
     this.dataTypes.set(tagId, dataType)
+  }
+
+  async identify(): Promise<DeviceIdentity[]> {
+    const session = this.requireSession()
+    return [await readServerIdentity(session, this.handle!.client, withoutUrlUserinfo(this.options.endpointUrl))]
   }
 
   /**

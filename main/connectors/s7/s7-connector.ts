@@ -1,6 +1,6 @@
 import type { ConnectionState, ConnectionStatus, TagInfo, TagValue } from '../../../preload/contract'
 import { ConnectionStatusTracker } from '../connection-status'
-import type { Connector, WriteTarget, WriteValue } from '../connector'
+import type { Connector, DeviceIdentity, WriteTarget, WriteValue } from '../connector'
 import { AREA_CODES, describeS7Item, parseS7Address, type S7Item } from './s7-address'
 import { byteSize, decodeS7Value, encodeS7Value, formatS7DataType } from './s7-data-types'
 import { describeS7Endpoint, formatS7Endpoint, parseS7Url, resolveS7Endpoint, type S7ConnectionSettings, type S7Endpoint } from './s7-endpoint'
@@ -197,6 +197,13 @@ export class S7Connector implements Connector {
   /** What the CPU says about itself (SZL 0x0011 and 0x001C), for the inventory. */
   async identity(): Promise<S7CpuIdentity> {
     return readCpuIdentity(this.requireSession('read the CPU identity'))
+  }
+
+  async identify(): Promise<DeviceIdentity[]> {
+    const { unavailable, pduSize, ...fields } = await this.identity()
+    const facts: Record<string, string> = { pduSize: String(pduSize) }
+    for (const [field, value] of Object.entries(fields)) if (value !== undefined && value !== '') facts[field] = String(value)
+    return [{ key: 'cpu', kind: 's7-cpu', facts, note: unavailable.length > 0 ? `not answered: ${unavailable.join(', ')}` : undefined, seenAt: Date.now() }]
   }
 
   /** The CPU's identity and the DBs it lists (with their sizes), where it answers. */

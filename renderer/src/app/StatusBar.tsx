@@ -60,6 +60,11 @@ export function StatusBar(): React.JSX.Element {
           {alarms.shelved > 0 ? ` · ${alarms.shelved} shelved` : ''}
         </button>
       )}
+      {info.data?.readOnly && (
+        <span role="status" aria-label="Imported session" title={`Imported from ${info.data.readOnly.importedFrom}`}>
+          🔒 Imported session, read-only
+        </span>
+      )}
       {info.data && (
         <span className="muted">
           {info.data.name} {info.data.version}

@@ -22,10 +22,13 @@ export function ChartPanel({
   children,
   file,
   extra,
+  heading,
 }: {
   title: string
   children: (ref: React.RefObject<SVGSVGElement | null>) => React.ReactNode
   file: string
+  /** Drawn above the chart in the PNG: what it shows (machine or line) and the period. */
+  heading: { title: string; subtitle: string }
   extra?: React.ReactNode
 }): React.JSX.Element {
   const ref = useRef<SVGSVGElement | null>(null)
@@ -34,7 +37,7 @@ export function ChartPanel({
       <div className="oee-chart-head">
         <h2>{title}</h2>
         {extra}
-        <button type="button" aria-label={`Download ${title} as PNG`} onClick={() => ref.current && downloadSvgAsPng(ref.current, file)}>
+        <button type="button" aria-label={`Download ${title} as PNG`} onClick={() => ref.current && downloadSvgAsPng(ref.current, file, heading)}>
           PNG
         </button>
       </div>

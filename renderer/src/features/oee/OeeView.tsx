@@ -83,6 +83,8 @@ export function OeeView(): React.JSX.Element {
   const exportEvents = async (): Promise<void> => downloadText('oee-events.csv', eventsCsv(await client.call('oee.events', { ...window, includeMinor: true })))
 
   const summary = r?.summary
+  // The period as the PNG headings name it: a chart saved from here says what and when on its own.
+  const pngPeriod = r ? `${formatPlantTime(r.from, r.timeZone)} – ${formatPlantTime(r.to, r.timeZone)} (${r.timeZone})` : ''
   const wfMachine = summary?.machines.find((m) => m.machine === (waterfallMachine ?? summary.bottleneck?.machine)) ?? summary?.machines[0]
   const noShift = ranges.data && (preset === 'shift' || preset === 'previous') && range() === null
   // Machines share a recorder, so their no-data time is nearly always the same: the largest is the figure shown.
@@ -277,13 +279,14 @@ export function OeeView(): React.JSX.Element {
           )}
           {r && summary && (
             <div className="oee-grid">
-              <ChartPanel title={`OEE trend per ${by}`} file="oee-trend.png">
+              <ChartPanel title={`OEE trend per ${by}`} file="oee-trend.png" heading={{ title: `OEE trend per ${by} — ${r.line}`, subtitle: pngPeriod }}>
                 {(ref) => <TrendBars periods={r.periods} svgRef={ref} />}
               </ChartPanel>
               {wfMachine && (
                 <ChartPanel
                   title="Loss waterfall"
                   file="oee-waterfall.png"
+                  heading={{ title: `Loss waterfall — ${wfMachine.name} (${r.line})`, subtitle: pngPeriod }}
                   extra={
                     <select aria-label="Waterfall machine" value={wfMachine.machine} onChange={(e) => setWaterfallMachine(e.target.value)}>
                       {summary.machines.map((m) => (
@@ -300,6 +303,7 @@ export function OeeView(): React.JSX.Element {
               <ChartPanel
                 title="Downtime Pareto"
                 file="oee-pareto.png"
+                heading={{ title: `Downtime Pareto (${paretoBy === 'minutes' ? 'minutes' : 'stops'}) — ${r.line}`, subtitle: pngPeriod }}
                 extra={
                   <div role="group" aria-label="Pareto by">
                     <button
@@ -331,7 +335,11 @@ export function OeeView(): React.JSX.Element {
                   />
                 )}
               </ChartPanel>
-              <ChartPanel title="Machine states" file="oee-states.png">
+              <ChartPanel
+                title="Machine states"
+                file="oee-states.png"
+                heading={{ title: `Machine states — ${summary.machines.map((m) => m.name).join(', ')} (${r.line})`, subtitle: pngPeriod }}
+              >
                 {(ref) => (
                   <StateTimeline
                     report={r}

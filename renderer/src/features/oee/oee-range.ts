@@ -1,3 +1,4 @@
+import { downloadCanvas, titledCanvas, type PngHeading } from '../../app/chart-png'
 import type { OeeRanges } from '../../../../preload/contract'
 
 /** Range presets for the OEE view: shifts, the production day and the week come from the plant's calendar. */
@@ -62,8 +63,8 @@ export function downloadText(name: string, text: string, type = 'text/csv'): voi
   setTimeout(() => URL.revokeObjectURL(a.href), 1000)
 }
 
-/** Draws an SVG element onto a canvas (CSS variables resolved) and downloads it as PNG. */
-export function downloadSvgAsPng(svg: SVGSVGElement, name: string): void {
+/** Draws an SVG element onto a canvas (CSS variables resolved) under its heading and downloads it as PNG. */
+export function downloadSvgAsPng(svg: SVGSVGElement, name: string, heading: PngHeading): void {
   const clone = svg.cloneNode(true) as SVGSVGElement
   const style = getComputedStyle(document.documentElement)
   const resolve = (s: string): string => s.replace(/var\((--[\w-]+)\)/g, (_, v: string) => style.getPropertyValue(v).trim() || '#888')
@@ -73,19 +74,6 @@ export function downloadSvgAsPng(svg: SVGSVGElement, name: string): void {
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
   const text = resolve(new XMLSerializer().serializeToString(clone))
   const img = new Image()
-  img.onload = () => {
-    const canvas = document.createElement('canvas')
-    canvas.width = Math.max(1, Math.round(box.width * 2))
-    canvas.height = Math.max(1, Math.round(box.height * 2))
-    const ctx = canvas.getContext('2d')!
-    ctx.fillStyle = style.getPropertyValue('--panel').trim() || '#fff'
-    ctx.fillRect(0, 0, canvas.width, canvas.height)
-    ctx.scale(2, 2)
-    ctx.drawImage(img, 0, 0, box.width, box.height)
-    const a = document.createElement('a')
-    a.href = canvas.toDataURL('image/png')
-    a.download = name
-    a.click()
-  }
+  img.onload = () => downloadCanvas(titledCanvas(img, box.width, box.height, heading), name)
   img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`
 }

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useMemo, useRef, useState } from 'react'
 import type uPlot from 'uplot'
 import type { NoDataSpan, TagInfo } from '../../../../preload/contract'
+import { downloadCanvas, titledCanvas } from '../../app/chart-png'
 import { useClient } from '../../app/client-context'
 import { formatTime, formatValue } from '../../app/format'
 import { HistoryExport } from './HistoryExport'
@@ -128,7 +129,16 @@ export function TrendsView(): React.JSX.Element {
   }
   const exportPng = (): void => {
     const canvas = plot.current?.ctx.canvas
-    if (canvas) download(`trend-${new Date().toISOString().replace(/[:.]/g, '-')}.png`, canvas.toDataURL('image/png'))
+    if (!canvas) return
+    const names = pens.map((p) => `${p.name}${p.unit ? ` (${p.unit})` : ''}`).join(', ')
+    const when = (t: number) => new Date(t).toLocaleString('en-CA', { dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' })
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+    const heading = {
+      title: `Trend — ${names}`,
+      subtitle: `${when(shownWindow.from)} – ${when(shownWindow.to)} (${zone})${compareMs > 0 ? ', with the earlier period overlaid' : ''}`,
+    }
+    const titled = titledCanvas(canvas, canvas.clientWidth || canvas.width, canvas.clientHeight || canvas.height, heading)
+    downloadCanvas(titled, `trend-${new Date().toISOString().replace(/[:.]/g, '-')}.png`)
   }
 
   return (
