@@ -1,8 +1,9 @@
 import { AttributeIds, resolveNodeId, type ClientSession } from 'node-opcua'
-import type { BrowseNodeInfo, CertificateEntry, DiscoveredEndpointInfo, OpcUaTagConfig, OwnCertificate } from '../../../preload/contract'
+import type { BrowseNodeInfo, CertificateEntry, DiscoveredEndpointInfo, NodeDetails, OpcUaTagConfig, OwnCertificate } from '../../../preload/contract'
 import type { Connector, WriteValue } from '../connector'
 import type { ConfigOf, ConnectorContext, MethodCallResult, ProtocolTools } from '../protocol-module'
 import { browseChildren } from './browse'
+import { readNodeDetails } from './node-details'
 import { OpcUaCertificateStore } from './certificate-store'
 import { discoverEndpoints } from './discovery'
 import { callMethod } from './methods'
@@ -49,7 +50,19 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
     return this.onSession(id, config, driver, `browsing ${nodeId ?? 'Objects'}`, (session) => browseChildren(session, nodeId))
   }
 
-  callMethod(id: string, config: OpcUaConfig, driver: Connector, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
+  /** The attributes pane of the browse tree: one node's attributes, a method's typed arguments. */
+  nodeDetails(id: string, config: OpcUaConfig, driver: Connector, nodeId: string): Promise<NodeDetails> {
+    return this.onSession(id, config, driver, `reading the attributes of ${nodeId}`, (session) => readNodeDetails(session, nodeId))
+  }
+
+  callMethod(
+    id: string,
+    config: OpcUaConfig,
+    driver: Connector,
+    objectId: string,
+    methodId: string,
+    inputs: readonly (WriteValue | readonly WriteValue[])[],
+  ): Promise<MethodCallResult> {
     return this.onSession(id, config, driver, `calling ${methodId}`, (session) => callMethod(session, objectId, methodId, inputs))
   }
 

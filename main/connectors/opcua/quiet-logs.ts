@@ -1,0 +1,38 @@
+import { setErrorLogger, setWarningLogger } from 'node-opcua'
+
+// node-opcua prints its warnings and errors straight to the console, some of them as multi-line dumps of whole
+// DataValues and requests (on reconnect, on a republish the server refused). The workbench reports what matters
+// through the connection's status; on the console each of those messages becomes one short line.
+
+const ANSI = /\u001b\[[0-9;]*m/g
+const MAX_LINE = 200
+let installed = false
+
+/** The first line of what node-opcua wanted to print, without colours, context or the dump after it. */
+export function oneLine(args: readonly unknown[]): string | undefined {
+  const text = args
+    .map((arg) => (typeof arg === 'string' ? arg : arg instanceof Error ? arg.message : typeof arg === 'number' || typeof arg === 'boolean' ? String(arg) : ''))
+    .filter(Boolean)
+    .join(' ')
+    .replace(ANSI, '')
+  const first = text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line.length > 0)
+  if (!first) return undefined
+  return first.length > MAX_LINE ? `${first.slice(0, MAX_LINE)}…` : first
+}
+
+/** Routes node-opcua's warnings and errors through `print` (stderr by default) as one line each; once unless a printer is given. */
+export function quietOpcUaLogs(printer?: (line: string) => void): void {
+  if (installed && !printer) return
+  const print = printer ?? ((line: string) => process.stderr.write(`${line}\n`))
+  installed = true
+  // The logger gets the caller's context first, then the message parts.
+  const log = (_context: unknown, ...parts: unknown[]) => {
+    const line = oneLine(parts)
+    if (line) print(`node-opcua: ${line}`)
+  }
+  setWarningLogger(log)
+  setErrorLogger(log)
+}
