@@ -1,4 +1,4 @@
-import { type Argument, type ClientSession, DataType, type Variant } from 'node-opcua'
+import type { Argument, ClientSession, DataType, Variant } from 'node-opcua'
 import { WorkbenchError } from '../../../preload/contract'
 import type { WriteValue } from '../connector'
 import { parseNodeId, readDataTypeNames } from './browse'

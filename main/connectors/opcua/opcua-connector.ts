@@ -1,4 +1,12 @@
-import { AttributeIds, type ClientMonitoredItemGroup, type ClientSession, type ClientSubscription, resolveNodeId, TimestampsToReturn } from 'node-opcua'
+import {
+  AttributeIds,
+  type ClientMonitoredItemGroup,
+  type ClientSession,
+  type ClientSubscription,
+  NumericRange,
+  resolveNodeId,
+  TimestampsToReturn,
+} from 'node-opcua'
 import { type ConnectionStatus, type TagInfo, type TagValue, WorkbenchError } from '../../../preload/contract'
 import type { Connector, WriteValue } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
@@ -205,7 +213,7 @@ export class OpcUaConnector implements Connector {
     }
     for (const { settings, tags } of byKey.values()) {
       const group = await subscription.monitorItems(
-        tags.map((tag) => ({ nodeId: resolveNodeId(tag.nodeId), attributeId: AttributeIds.Value, indexRange: tag.indexRange })),
+        tags.map((tag) => ({ nodeId: resolveNodeId(tag.nodeId), attributeId: AttributeIds.Value, indexRange: tag.indexRange === undefined ? undefined : new NumericRange(tag.indexRange) })),
         toMonitoringParameters(settings),
         TimestampsToReturn.Both,
       )

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConnectionDetail, DiscoveredEndpointInfo, TagValue } from '../../../preload/contract'
 import { EXIT, main, type CliIo } from '../../cli'
 import { createWorkbench, type Workbench } from '../../workbench'
-import { readNodeAttributes } from './browse'
+import { browseChildren, readNodeAttributes } from './browse'
 import { firstCertificateDer } from './certificate-info'
 import { OpcUaCertificateStore } from './certificate-store'
 import { readRawHistory } from './history'
@@ -21,7 +21,7 @@ import { oneLine } from './quiet-logs'
 function captureIo() {
   const out: string[] = []
   const err: string[] = []
-  const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s) }
+  const io: CliIo = { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), untilInterrupted: () => Promise.resolve() }
   return { io, out: () => out.join(''), err: () => err.join('') }
 }
 
@@ -156,11 +156,17 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
   }, 90_000)
 
   it('structured values print readably and method arguments name their types', async () => {
-    const range = await cli(['read', peer.endpointUrl, `${PRESS}.Pressure.EURange`, ...security()])
+    // The properties' NodeIds differ between servers: found by browsing, as an engineer does.
+    const [pressureProperties, methodProperties] = await session(async (s) => [
+      await browseChildren(s, `${PRESS}.Pressure`),
+      await browseChildren(s, `${PRESS}.ResetCounter`),
+    ])
+    const idOf = (nodes: { browseName: string; nodeId: string }[], name: string) => nodes.find((node) => node.browseName.endsWith(name))!.nodeId
+    const range = await cli(['read', peer.endpointUrl, idOf(pressureProperties, 'EURange'), ...security()])
     expect(range.code, range.err).toBe(EXIT.ok)
     expect(range.out).toContain('"0 … 250"')
     expect(range.out).not.toMatch(/\/\*/)
-    const units = await cli(['read', peer.endpointUrl, `${PRESS}.Pressure.EngineeringUnits`, '--json', ...security()])
+    const units = await cli(['read', peer.endpointUrl, idOf(pressureProperties, 'EngineeringUnits'), '--json', ...security()])
     const [eu] = JSON.parse(units.out) as TagValue[]
     expect(eu.value).toMatch(/^bar/)
     expect(eu.value).not.toMatch(/\/\*/)
@@ -168,7 +174,7 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
     const signature = await session((s) => readMethodSignature(s, `${PRESS}.ResetCounter`))
     expect(signature.inputArguments).toEqual([expect.objectContaining({ name: 'start', dataType: 'Int32', valueRank: -1 })])
     expect(signature.outputArguments).toEqual([expect.objectContaining({ name: 'ok', dataType: 'Boolean' })])
-    const args = await cli(['read', peer.endpointUrl, `${PRESS}.ResetCounter.InputArguments`, '--json', ...security()])
+    const args = await cli(['read', peer.endpointUrl, idOf(methodProperties, 'InputArguments'), '--json', ...security()])
     expect((JSON.parse(args.out) as TagValue[])[0].value).toEqual(['start: Int32'])
 
     const attributes = await session((s) => readNodeAttributes(s, `${PRESS}.Profile`))

@@ -7,7 +7,8 @@ import { readNodeDetails } from './node-details'
 import { OpcUaCertificateStore } from './certificate-store'
 import { discoverEndpoints } from './discovery'
 import { callMethod } from './methods'
-import { dataTypeName, readNodeDataType } from './node-data-type'
+import { dataTypeName } from './node-data-type'
+import { readNodeValueShape } from './write-node-value'
 import { OpcUaConnector } from './opcua-connector'
 import { describeOpcUaFailure } from './opcua-failure'
 import { openOpcUaSession, type OpcUaSessionHandle } from './open-session'
@@ -77,7 +78,11 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
       tags.map(async (tag) => {
         const described: OpcUaTagConfig = { ...tag }
         try {
-          if (!described.dataType) described.dataType = dataTypeName(await readNodeDataType(session, tag.nodeId))
+          if (!described.dataType) {
+            const shape = await readNodeValueShape(session, tag.nodeId)
+            // An array node shows as Double[] (its element tag, with an index range, as the element type).
+            described.dataType = `${dataTypeName(shape.dataType)}${shape.isArray && !tag.indexRange ? '[]' : ''}`
+          }
           if (!described.unit || !described.range) {
             const info = await readEngineeringInfo(session, tag.nodeId)
             described.unit ??= info.unit

@@ -80,11 +80,15 @@ export function open62541Binary(): { binary: string; encryption: boolean } | nul
   return (built = { binary, encryption: /encryption=yes/.test(features) })
 }
 
-/** The peers available here: node-opcua always, open62541 where shared/peers is beside the repository. */
+/**
+ * The peers available here: node-opcua always, open62541 where shared/peers is beside the repository.
+ * `OTW_OPCUA_PEERS=node-opcua` (or `open62541`) runs one implementation only.
+ */
 export function pressPeerSpecs(): PressPeerSpec[] {
   const specs: PressPeerSpec[] = []
-  const peer = findOpen62541() ? open62541Binary() : null
-  for (const kind of ['open62541', 'node-opcua'] as const) {
+  const wanted = (process.env.OTW_OPCUA_PEERS ?? 'open62541,node-opcua').split(',').map((kind) => kind.trim())
+  const peer = wanted.includes('open62541') && findOpen62541() ? open62541Binary() : null
+  for (const kind of (['open62541', 'node-opcua'] as const).filter((k) => wanted.includes(k))) {
     for (const security of ['None', 'Basic256Sha256'] as const) {
       if (kind === 'open62541' && (!peer || (security !== 'None' && !peer.encryption))) continue
       specs.push({ kind, security, label: `${kind} ${security === 'None' ? 'None' : 'Basic256Sha256/SignAndEncrypt'}` })
@@ -184,7 +188,17 @@ function nodeOpcUaControl(port: number, spec: PressPeerSpec, options: StartOptio
       const line = namespace.addFolder(plant, { browseName: 'Line2', nodeId: 's=Plant.Line2' })
       const press = namespace.addFolder(line, { browseName: 'Press', nodeId: 's=Plant.Line2.Press' })
       const variable = (name: string, dataType: DataType, extra: Record<string, unknown> = {}) =>
-        namespace.addVariable({ organizedBy: press, browseName: name, nodeId: `s=Plant.Line2.Press.${name}`, dataType, minimumSamplingInterval: 200, ...extra })
+        namespace.addVariable({
+          organizedBy: press,
+          browseName: name,
+          nodeId: `s=Plant.Line2.Press.${name}`,
+          dataType,
+          minimumSamplingInterval: 200,
+          // Read-only unless said otherwise, as on the open62541 peer.
+          accessLevel: 'CurrentRead',
+          userAccessLevel: 'CurrentRead',
+          ...extra,
+        })
       const temperature = variable('Temperature', DataType.Double)
       const counter = variable('Counter', DataType.Int32)
       const profile = variable('Profile', DataType.Double, { valueRank: 1, arrayDimensions: [4] })
@@ -203,6 +217,8 @@ function nodeOpcUaControl(port: number, spec: PressPeerSpec, options: StartOptio
         nodeId: 's=Plant.Line2.Press.Pressure',
         dataType: 'Double',
         minimumSamplingInterval: 200,
+        accessLevel: 'CurrentRead',
+        userAccessLevel: 'CurrentRead',
         engineeringUnitsRange: { low: 0, high: 250 },
         engineeringUnits: makeEUInformation('BAR', 'bar', 'bar'),
       })

@@ -4,7 +4,8 @@ import { setErrorLogger, setWarningLogger } from 'node-opcua'
 // DataValues and requests (on reconnect, on a republish the server refused). The workbench reports what matters
 // through the connection's status; on the console each of those messages becomes one short line.
 
-const ANSI = /\u001b\[[0-9;]*m/g
+// The escape character of terminal colour codes, built so the pattern holds no control character literally.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
 const MAX_LINE = 200
 let installed = false
 

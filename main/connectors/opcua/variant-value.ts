@@ -44,7 +44,7 @@ function plainScalar(dataType: DataType, value: unknown): Scalar {
 export function structureText(value: unknown): string {
   if (!value || typeof value !== 'object') return String(value)
   const record = value as Record<string, unknown>
-  if (typeof record.low === 'number' && typeof record.high === 'number' && Object.keys(plainFields(value)).length === 2) {
+  if (typeof record.low === 'number' && typeof record.high === 'number' && Object.keys(plainFields(value) as object).length === 2) {
     return `${record.low} … ${record.high}`
   }
   if ('unitId' in record && 'displayName' in record && 'namespaceUri' in record) {
