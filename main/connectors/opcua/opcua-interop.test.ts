@@ -118,7 +118,7 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
         endpointUrl: peer.endpointUrl,
         securityPolicy: peer.securityPolicy,
         securityMode: peer.securityMode,
-        tags: [{ name: 'Profile', nodeId: profile }, ...(peer.writableArray ? [{ name: 'Recipe', nodeId: peer.writableArray }] : [])],
+        tags: [{ name: 'Profile', nodeId: profile }],
       },
       connect: true,
     })
@@ -145,10 +145,13 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
       const written = await cli(['write', peer.endpointUrl, peer.writableArray, '4.5, 5, 6', '--yes', '--json', ...security()])
       expect(written.code, written.err).toBe(EXIT.ok)
       expect(JSON.parse(written.out)).toMatchObject({ old: [1, 2, 3], new: [4.5, 5, 6] })
-      // Through the app: armed, prepared, confirmed, read back element by element, audited.
+      // Through the app: added from the server's attributes (an array of Double, writable), armed, prepared,
+      // confirmed, read back element by element.
+      const withRecipe = await call<ConnectionDetail>('connections.addTags', { id, tags: [{ name: 'Recipe', nodeId: peer.writableArray }] })
+      expect(withRecipe.tags.find((tag) => tag.name === 'Recipe')).toMatchObject({ dataType: 'Double[]', access: 'read-write' })
       await call('connections.arm', { id })
-      const prepared = await call<{ id: string; ok: boolean }>('writes.prepare', { tagId: `${id}:Recipe`, value: '[7, 8, 9]' })
-      expect(prepared.ok).toBe(true)
+      const prepared = await call<{ id: string; ok: boolean; checks: unknown[] }>('writes.prepare', { tagId: `${id}:Recipe`, value: '[7, 8, 9]' })
+      expect(prepared.ok, JSON.stringify(prepared.checks)).toBe(true)
       const result = await call<{ result: string; readBack: unknown }>('writes.commit', { id: prepared.id })
       expect(result).toMatchObject({ result: 'ok', readBack: [7, 8, 9] })
     }
