@@ -239,5 +239,8 @@ describe('node-opcua console output', () => {
       'republish has failed with',
     )
     expect(oneLine([{ toString: () => 'multi\nline' }])).toBeUndefined()
+    // What node-opcua prints on every reconnect to a server without some OperationLimits (open62541).
+    const dump = '{ /* DataValue */\n   value: <null>\n   statusCode:      BadNodeIdUnknown (0x80340000)\n}'
+    expect(oneLine(['dataValue = ', dump, ' for ', 'ns=0;i=11705'])).toBe('dataValue = BadNodeIdUnknown for ns=0;i=11705')
   })
 })

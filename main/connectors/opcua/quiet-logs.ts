@@ -13,15 +13,25 @@ let installed = false
 export function oneLine(args: readonly unknown[]): string | undefined {
   const text = args
     .map((arg) => (typeof arg === 'string' ? arg : arg instanceof Error ? arg.message : typeof arg === 'number' || typeof arg === 'boolean' ? String(arg) : ''))
+    .map((part) => withoutDump(part.replace(ANSI, '')))
     .filter(Boolean)
     .join(' ')
-    .replace(ANSI, '')
   const first = text
     .split('\n')
-    .map((line) => line.trim())
+    .map((line) => line.replace(/\s+/g, ' ').trim())
     .find((line) => line.length > 0)
   if (!first) return undefined
   return first.length > MAX_LINE ? `${first.slice(0, MAX_LINE)}…` : first
+}
+
+/**
+ * A part that is a whole object printed over several lines (`{ /* DataValue *\/ … statusCode: BadNodeIdUnknown …}`)
+ * becomes the status it carries, or nothing.
+ */
+function withoutDump(part: string): string {
+  if (!part.includes('\n') || !/^\s*[{[]/.test(part)) return part
+  const status = /statusCode\W+(\w+)/.exec(part)
+  return status ? status[1] : ''
 }
 
 /** Routes node-opcua's warnings and errors through `print` (stderr by default) as one line each; once unless a printer is given. */
