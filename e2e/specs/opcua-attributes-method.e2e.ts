@@ -39,6 +39,14 @@ test('OPC UA attributes pane, an array expanded, a method called with typed inpu
   await expect(attributes.getByLabel('Access level')).toHaveText('CurrentRead, CurrentWrite')
   await expect(attributes.getByLabel('Minimum sampling')).toHaveText('200 ms')
 
+  // A tag with its own sampling interval and deadband.
+  await attributes.getByLabel('Sampling interval (ms)').fill('500')
+  await attributes.getByLabel('Deadband type').selectOption('absolute')
+  await attributes.getByLabel('Deadband value').fill('0.5')
+  await attributes.getByRole('button', { name: 'Add with these settings' }).click()
+  await expect(attributes.getByRole('status')).toHaveText('Added Setpoint as a tag.')
+  await expect(panel.getByRole('table', { name: 'Connection tags' }).getByRole('cell', { name: 'Setpoint', exact: true })).toBeVisible()
+
   // An array: its data type with the dimension, expanded to its four elements; one becomes a tag to trend.
   await tree.getByRole('button', { name: 'Select Profile', exact: true }).click()
   await expect(attributes.getByRole('heading')).toHaveText('Attributes of Profile')

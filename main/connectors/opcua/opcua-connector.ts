@@ -213,7 +213,11 @@ export class OpcUaConnector implements Connector {
     }
     for (const { settings, tags } of byKey.values()) {
       const group = await subscription.monitorItems(
-        tags.map((tag) => ({ nodeId: resolveNodeId(tag.nodeId), attributeId: AttributeIds.Value, indexRange: tag.indexRange === undefined ? undefined : new NumericRange(tag.indexRange) })),
+        tags.map((tag) => ({
+          nodeId: resolveNodeId(tag.nodeId),
+          attributeId: AttributeIds.Value,
+          indexRange: tag.indexRange === undefined ? undefined : new NumericRange(tag.indexRange),
+        })),
         toMonitoringParameters(settings),
         TimestampsToReturn.Both,
       )

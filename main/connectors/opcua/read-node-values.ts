@@ -6,7 +6,11 @@ import { toTagValue } from './data-value-to-tag-value'
 export async function readNodeValues(session: ClientSession, items: readonly { tagId: string; nodeId: string; indexRange?: string }[]): Promise<TagValue[]> {
   if (items.length === 0) return []
   const dataValues = await session.read(
-    items.map((item) => ({ nodeId: resolveNodeId(item.nodeId), attributeId: AttributeIds.Value, indexRange: item.indexRange === undefined ? undefined : new NumericRange(item.indexRange) })),
+    items.map((item) => ({
+      nodeId: resolveNodeId(item.nodeId),
+      attributeId: AttributeIds.Value,
+      indexRange: item.indexRange === undefined ? undefined : new NumericRange(item.indexRange),
+    })),
     0,
   )
   const receiveTime = Date.now()

@@ -19,7 +19,10 @@ describe('OPC UA values as the workbench carries them', () => {
     const args = new Variant({
       dataType: DataType.ExtensionObject,
       arrayType: VariantArrayType.Array,
-      value: [new Argument({ name: 'start', dataType: resolveNodeId('ns=0;i=6'), valueRank: -1 }), new Argument({ name: 'samples', dataType: resolveNodeId('i=11'), valueRank: 1 })],
+      value: [
+        new Argument({ name: 'start', dataType: resolveNodeId('ns=0;i=6'), valueRank: -1 }),
+        new Argument({ name: 'samples', dataType: resolveNodeId('i=11'), valueRank: 1 }),
+      ],
     })
     expect(plainValue(args)).toEqual(['start: Int32', 'samples: Double[]'])
   })

@@ -78,6 +78,87 @@ function ArrayValue({
   )
 }
 
+/** Adds the variable as a tag with its own sampling interval and deadband (a data-change filter on the server). */
+function AddTagWithSampling({
+  connectionId,
+  node,
+  minimumSamplingIntervalMs,
+}: {
+  connectionId: string
+  node: BrowseNodeInfo
+  minimumSamplingIntervalMs?: number
+}): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const [sampling, setSampling] = useState('')
+  const [deadbandType, setDeadbandType] = useState<'none' | 'absolute' | 'percent'>('none')
+  const [deadband, setDeadband] = useState('')
+  const add = useMutation({
+    mutationFn: () => {
+      const samplingIntervalMs = sampling.trim() === '' ? undefined : Number(sampling)
+      if (samplingIntervalMs !== undefined && (!Number.isInteger(samplingIntervalMs) || samplingIntervalMs < 0))
+        throw new Error('Sampling interval: a whole number of milliseconds, 0 or more')
+      const value = Number(deadband)
+      if (deadbandType !== 'none' && (deadband.trim() === '' || !Number.isFinite(value) || value < 0)) throw new Error('Deadband: a number, 0 or more')
+      return client.call('connections.addTags', {
+        id: connectionId,
+        tags: [
+          {
+            name: node.displayName || node.browseName,
+            nodeId: node.nodeId,
+            samplingIntervalMs,
+            deadband: deadbandType === 'none' ? undefined : { type: deadbandType, value },
+          },
+        ],
+      })
+    },
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') }),
+  })
+  return (
+    <form
+      aria-label={`Add ${node.displayName} as tag with sampling`}
+      onSubmit={(e) => {
+        e.preventDefault()
+        add.mutate()
+      }}
+    >
+      <label className="form-field">
+        <span>Sampling interval (ms)</span>
+        <input
+          aria-label="Sampling interval (ms)"
+          inputMode="numeric"
+          placeholder={minimumSamplingIntervalMs ? `250 (server minimum ${minimumSamplingIntervalMs})` : '250'}
+          value={sampling}
+          onChange={(e) => setSampling(e.target.value)}
+        />
+      </label>
+      <label className="form-field">
+        <span>Deadband</span>
+        <select aria-label="Deadband type" value={deadbandType} onChange={(e) => setDeadbandType(e.target.value as typeof deadbandType)}>
+          <option value="none">none</option>
+          <option value="absolute">absolute (engineering units)</option>
+          <option value="percent">percent of EURange</option>
+        </select>
+      </label>
+      {deadbandType !== 'none' && (
+        <label className="form-field">
+          <span>Deadband value</span>
+          <input aria-label="Deadband value" inputMode="decimal" value={deadband} onChange={(e) => setDeadband(e.target.value)} />
+        </label>
+      )}
+      <button type="submit" disabled={add.isPending}>
+        Add with these settings
+      </button>
+      {add.isSuccess && <p role="status">Added {node.displayName} as a tag.</p>}
+      {add.isError && (
+        <p role="alert" className="error-text">
+          {add.error.message}
+        </p>
+      )}
+    </form>
+  )
+}
+
 function dataTypeText(details: NodeDetails): string {
   if (!details.dataType) return '—'
   if (details.valueRank !== undefined && details.valueRank >= 1) return `${details.dataType}[${details.arrayDimensions?.join(',') ?? ''}]`
@@ -157,6 +238,9 @@ export function NodeAttributesPane({
               </>
             )}
           </dl>
+          {details.data.nodeClass === 'Variable' && (
+            <AddTagWithSampling connectionId={connectionId} node={node} minimumSamplingIntervalMs={details.data.minimumSamplingIntervalMs} />
+          )}
           {details.data.method && objectId && (
             <button type="button" onClick={() => setCalling(true)} disabled={details.data.executable === false}>
               Call {node.displayName}…
