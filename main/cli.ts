@@ -153,6 +153,18 @@ ${optionLines(
 )}
 
 ${EXIT_CODES}`,
+  certs: `Usage: otw certs list [--json]
+       otw certs own [--json]
+       otw certs trust <thumbprint>
+       otw certs reject <thumbprint>
+
+The OPC UA certificates in the app's PKI: the server certificates seen (trusted or rejected; a secured
+connection to an unknown server records its certificate as rejected) and the workbench's own certificate,
+which a server that answers BadCertificateUntrusted has to trust.
+
+${optionLines(2, [['--data-dir <dir>', `the app's certificate and trust lists (default: ${defaultDataDir()})`], ...JSON_OPTION])}
+
+${EXIT_CODES}`,
   scan: `Usage: otw scan modbus://host:port[?unit=1] (--units <first>-<last> | --range <first>-<last>) [options]
 
 Finds which unit ids answer (--units 1-247) or which registers of one unit can be read (--range 30001-30300).
@@ -189,6 +201,7 @@ ${optionLines(12, SIM_OPTIONS)}
   tenant    Cloud tenant (PostgreSQL): otw tenant plan|provision|status --pg postgres://user@host/db [--password-env VAR] [--yes]
   sync      Historian → tenant:  otw sync --pg postgres://user@host/db [--password-env VAR] [--data-dir D] [--from T --to T] [--once]
   scan      Scan a Modbus device: otw scan modbus://127.0.0.1:5020 --units 1-10 | --range 30001-30300
+  certs     OPC UA certificates: otw certs list | own | trust <thumbprint> | reject <thumbprint> [--data-dir D] [--json]
             read, write, browse and scan take --json for scripts.
 
 Options:
@@ -405,6 +418,11 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   write: (args, io) => deviceCommand('write', args, io),
   browse: (args, io) => deviceCommand('browse', args, io),
   scan: (args, io) => deviceCommand('scan', args, io),
+  certs: async (args, io) => {
+    // The same PKI as the app's: what the CLI trusts is what the app trusts.
+    const rest = args.includes('--data-dir') ? args : [...args, '--data-dir', defaultDataDir()]
+    return (await import('./connectors/opcua/cli-opcua')).runOpcUaCerts(rest, io)
+  },
   vision: async (args, io) => (await import('./vision/cli-vision')).runVisionCommand(args, io),
   deploy: deployCommand,
   tenant: async (args, io) => (await import('./sync/cli-tenant')).runTenantCommand(args, io),

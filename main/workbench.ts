@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { ConnectionStatus, DemoPlantStatus, TagInfo } from '../preload/contract'
-import { WorkbenchError } from '../preload/contract'
+import { scalarTagValue, WorkbenchError } from '../preload/contract'
 import type { Connector } from './connectors/connector'
 import type { Handlers } from './ipc/handlers'
 import { createRouter, type Router } from './ipc/router'
@@ -187,10 +187,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       watch: (tagIds, onSample) => {
         const wanted = new Set(tagIds)
         return live.onRaw((values) => {
-          for (const v of values) if (wanted.has(v.tagId)) onSample({ tagId: v.tagId, value: v.value, time: v.sourceTime })
+          for (const v of values) if (wanted.has(v.tagId)) onSample({ tagId: v.tagId, value: scalarTagValue(v.value), time: v.sourceTime })
         }).close
       },
-      last: (tagIds) => live.lastValues(tagIds).map((v) => ({ tagId: v.tagId, value: v.value, time: v.sourceTime })),
+      last: (tagIds) => live.lastValues(tagIds).map((v) => ({ tagId: v.tagId, value: scalarTagValue(v.value), time: v.sourceTime })),
     },
   })
 

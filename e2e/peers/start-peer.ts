@@ -71,3 +71,49 @@ export async function startSnap7Server(): Promise<{ port: number; stop(): Promis
   const peer = await startPeer(node22, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'e2e/peers/snap7-server.ts')], /LISTENING (\d+)/)
   return { port: Number(peer.match[1]), stop: peer.stop }
 }
+
+/**
+ * The open62541 peer (../shared/peers/open62541, C, written by nobody on the project) on a free port, plain endpoint
+ * only; undefined where the peer is not beside the repository. The first build takes about 75 s, later ones are cached.
+ */
+export async function startOpen62541Peer(): Promise<{ endpointUrl: string; stop(): Promise<void> } | undefined> {
+  const { existsSync } = await import('node:fs')
+  const { execFileSync } = await import('node:child_process')
+  const { dirname, join } = await import('node:path')
+  let script: string | undefined
+  for (let dir = dirname(ROOT); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'shared/peers/open62541/build.sh'))) {
+      script = join(dir, 'shared/peers/open62541/build.sh')
+      break
+    }
+  }
+  if (!script) return undefined
+  const binary = execFileSync(script, [resolve(ROOT, 'node_modules/.cache/open62541-peer-enc')], { encoding: 'utf8', timeout: 900_000 }).trim()
+  const { createServer } = await import('node:net')
+  const port = await new Promise<number>((done, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => done(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+  const child = spawn(binary, [String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  await new Promise<void>((ready, reject) => {
+    let output = ''
+    child.stdout.on('data', (d) => {
+      output += String(d)
+      if (output.includes(`READY opc.tcp://127.0.0.1:${port}`)) ready()
+    })
+    child.once('exit', (code) => reject(new Error(`open62541 peer exited with ${code}: ${output.slice(-500)}`)))
+  })
+  return {
+    endpointUrl: `opc.tcp://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done()
+        child.once('exit', () => done())
+        child.kill('SIGTERM')
+      }),
+  }
+}

@@ -29,7 +29,13 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'connections.managed': () => manager.list().map(withArm),
     'connections.discover': (input: { endpointUrl: string }) => manager.tools.opcua.discover(input.endpointUrl),
     'connections.browse': (input: { id: string; nodeId?: string }) => manager.browse(input.id, input.nodeId),
-    'connections.callMethod': (input: { id: string; objectId: string; methodId: string; inputs: Array<number | boolean | string> }) =>
+    'connections.nodeDetails': (input: { id: string; nodeId: string }) => manager.nodeDetails(input.id, input.nodeId),
+    'connections.callMethod': (input: {
+      id: string
+      objectId: string
+      methodId: string
+      inputs: Array<number | boolean | string | Array<number | boolean | string>>
+    }) =>
       guard.armedAction(
         input.id,
         `method ${input.methodId}`,

@@ -5,6 +5,7 @@ import {
   type BrowseNodeInfo,
   type ConnectionConfig,
   type ConnectionDetail,
+  type NodeDetails,
 } from '../../preload/contract'
 import type { Connector, WriteValue } from '../connectors/connector'
 import type { MethodCallResult } from '../connectors/protocol-module'
@@ -233,8 +234,19 @@ export class ConnectionManager {
     return tools?.browse ? tools.browse(id, entry.config, entry.connector.inner, nodeId) : []
   }
 
+  /** One node's attributes for the attributes pane (OPC UA). */
+  async nodeDetails(id: string, nodeId: string): Promise<NodeDetails> {
+    const entry = this.require(id)
+    if (entry.config.protocol !== 'opcua')
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `Connection "${entry.config.name}" is ${entry.config.protocol}: it has no address space to read attributes from`,
+      )
+    return this.tools.opcua.nodeDetails(id, entry.config, entry.connector.inner, nodeId)
+  }
+
   /** Calls a method of the device (OPC UA); the write guard decides whether it may. */
-  async callMethod(id: string, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
+  async callMethod(id: string, objectId: string, methodId: string, inputs: readonly (WriteValue | readonly WriteValue[])[]): Promise<MethodCallResult> {
     const entry = this.require(id)
     const tools = this.protocolTools.of(entry.config)
     if (!tools?.callMethod)

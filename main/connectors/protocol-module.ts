@@ -1,4 +1,4 @@
-import type { BrowseNodeInfo, ConnectionConfig, ConnectionDetail, ConnectionKind } from '../../preload/contract'
+import type { BrowseNodeInfo, ConnectionConfig, ConnectionDetail, ConnectionKind, TagValue } from '../../preload/contract'
 import type { Connector, WriteValue } from './connector'
 import type { ConnectionDiagnostics } from './traffic-diagnostics'
 
@@ -9,7 +9,7 @@ type TagConfigOf<C extends ConnectionConfig> = C['tags'][number]
 /** What a device answered to a method call. */
 export interface MethodCallResult {
   status: string
-  outputs: { name: string; value: string | number | boolean | null }[]
+  outputs: { name: string; value: TagValue['value'] }[]
 }
 
 /** What a connector gets from the app besides its configuration. */
@@ -48,7 +48,14 @@ export interface ProtocolTools<C extends ConnectionConfig> {
   /** Tags about to be added, with what the device can say about them (type, unit, range, access) filled in. */
   describeTags?(id: string, config: C, driver: Connector, tags: TagConfigOf<C>[]): Promise<TagConfigOf<C>[]>
   /** Calls a method on an object of the device (arming and audit are the write guard's). */
-  callMethod?(id: string, config: C, driver: Connector, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult>
+  callMethod?(
+    id: string,
+    config: C,
+    driver: Connector,
+    objectId: string,
+    methodId: string,
+    inputs: readonly (WriteValue | readonly WriteValue[])[],
+  ): Promise<MethodCallResult>
   /** The traffic log and counters of the connection's driver (Modbus, S7), for the shared traffic view. */
   diagnostics?(driver: Connector): ConnectionDiagnostics
   /** A connect failed or succeeded (OPC UA remembers an untrusted server certificate). */

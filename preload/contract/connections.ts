@@ -53,6 +53,17 @@ export const opcuaTagConfigSchema = z
     unit: text(40).optional(),
     range: range.optional(),
     samplingIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
+    /** One element of an array node (`2` is the third), so it can be trended and alarmed like a scalar; read-only. */
+    indexRange: z
+      .string()
+      .regex(/^\d{1,9}$/, 'an element index is a whole number like 2')
+      .optional(),
+    /** A data-change filter on the server: absolute in engineering units, percent of the node's EURange span. */
+    deadband: z
+      .object({ type: z.enum(['absolute', 'percent']), value: z.number().min(0).max(1e12) })
+      .strict()
+      .refine((d) => d.type === 'absolute' || d.value <= 100, { message: 'a percent deadband is 0..100' })
+      .optional(),
     description: text(500).optional(),
   })
   .strict()
@@ -294,6 +305,41 @@ export const browseNodeSchema = z.object({
 })
 export type BrowseNodeInfo = z.infer<typeof browseNodeSchema>
 
+export const methodArgumentSchema = z.object({
+  name: z.string(),
+  /** By name: Int32, Double, a structure's browse name. */
+  dataType: z.string(),
+  description: z.string().optional(),
+  /** -1 scalar, 1 one-dimensional array. */
+  valueRank: z.number(),
+})
+export type MethodArgumentInfo = z.infer<typeof methodArgumentSchema>
+
+/** What the attributes pane shows of the node selected in the browse tree. */
+export const nodeDetailsSchema = z.object({
+  nodeId: z.string(),
+  nodeClass: z.string(),
+  browseName: z.string(),
+  displayName: z.string(),
+  description: z.string().optional(),
+  value: tagValueSchema.shape.value.optional(),
+  /** The value's StatusCode name (Good, BadNotReadable …). */
+  valueStatus: z.string().optional(),
+  sourceTime: z.number().optional(),
+  dataType: z.string().optional(),
+  /** -1 scalar, 1 array, 0 one or more dimensions, -2 any, -3 scalar or one dimension. */
+  valueRank: z.number().optional(),
+  arrayDimensions: z.array(z.number()).optional(),
+  /** CurrentRead, CurrentWrite, HistoryRead … as the server grants them to this user. */
+  accessLevel: z.array(z.string()).optional(),
+  minimumSamplingIntervalMs: z.number().optional(),
+  historizing: z.boolean().optional(),
+  executable: z.boolean().optional(),
+  /** For a method: its arguments with their types; `objectId` is the object it is called on (its parent in the tree). */
+  method: z.object({ inputArguments: z.array(methodArgumentSchema), outputArguments: z.array(methodArgumentSchema) }).optional(),
+})
+export type NodeDetails = z.infer<typeof nodeDetailsSchema>
+
 export const armStatusSchema = z.object({ connectionId: z.string(), armedUntil: z.number().nullable() })
 export type ArmStatus = z.infer<typeof armStatusSchema>
 
@@ -304,7 +350,7 @@ const writeValue = writeValueSchema
 export const methodCallResultSchema = z.object({
   /** The call's StatusCode name (Good, or a Good/Uncertain subcode). */
   status: z.string(),
-  outputs: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) })),
+  outputs: z.array(z.object({ name: z.string(), value: tagValueSchema.shape.value })),
   auditId: z.number(),
 })
 export type MethodCallResultInfo = z.infer<typeof methodCallResultSchema>
@@ -408,6 +454,8 @@ export const connectionRequests = {
   'connections.discover': { input: z.object({ endpointUrl: opcuaEndpointUrl }).strict(), output: z.array(discoveredEndpointSchema) },
   /** OPC UA: the children of a node (Objects when omitted). Other protocols have nothing to browse. */
   'connections.browse': { input: z.object({ id, nodeId: z.string().max(1000).optional() }).strict(), output: z.array(browseNodeSchema) },
+  /** OPC UA: the attributes of one node (value, data type with array dimensions, access level, minimum sampling, description; a method's arguments). */
+  'connections.nodeDetails': { input: z.object({ id, nodeId: z.string().trim().min(1).max(1000) }).strict(), output: nodeDetailsSchema },
   /** OPC UA: calls a method on its object, inputs converted to the declared argument types; only while armed, audited like a write. */
   'connections.callMethod': {
     input: z
@@ -415,7 +463,11 @@ export const connectionRequests = {
         id,
         objectId: z.string().trim().min(1).max(1000),
         methodId: z.string().trim().min(1).max(1000),
-        inputs: z.array(writeValue).max(100).default([]),
+        /** One value per input argument; an array argument takes an array (or its JSON text). */
+        inputs: z
+          .array(z.union([writeValue, z.array(writeValue).max(10_000)]))
+          .max(100)
+          .default([]),
       })
       .strict(),
     output: methodCallResultSchema,

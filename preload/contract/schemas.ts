@@ -9,13 +9,20 @@ export type Quality = z.infer<typeof qualitySchema>
 /** One value of one tag, with the quality and the two times that travel with it. */
 export const tagValueSchema = z.object({
   tagId: z.string(),
-  value: z.union([z.number(), z.boolean(), z.string(), z.null()]),
+  /** Arrays (OPC UA ValueRank 1) travel as arrays of their elements. */
+  value: z.union([z.number(), z.boolean(), z.string(), z.null(), z.array(z.union([z.number(), z.boolean(), z.string(), z.null()]))]),
   quality: qualitySchema,
   sourceTime: z.number(),
   receiveTime: z.number(),
   stale: z.boolean().optional(),
 })
 export type TagValue = z.infer<typeof tagValueSchema>
+export type ScalarTagValue = Exclude<TagValue['value'], readonly unknown[]>
+
+/** A value for places that keep one scalar (alarm rules, deploy data checks): an array as its JSON text. */
+export function scalarTagValue(value: TagValue['value']): ScalarTagValue {
+  return Array.isArray(value) ? JSON.stringify(value) : (value as ScalarTagValue)
+}
 
 export const protocolSchema = z.enum(['opcua', 'modbus', 'mqtt', 's7'])
 export type Protocol = z.infer<typeof protocolSchema>

@@ -11,11 +11,12 @@ import {
   type AlarmRule,
   type AlarmTransition,
   type OutputOf,
+  scalarTagValue,
   type TagValue,
 } from '../../../preload/contract'
 import type { RawSeries } from '../../historian/types'
 import type { NotifiedTransition } from './notification-senders'
-import { AlarmEngine, AlarmEngineError, learnAnomalyBaseline, replayRules } from '..'
+import { AlarmEngine, AlarmEngineError, type AlarmInput, learnAnomalyBaseline, replayRules } from '..'
 import { openAlarmsDb } from './alarms-db'
 import { AlarmStore } from './alarm-store'
 import { AlarmNotifier } from './alarm-notifier'
@@ -107,7 +108,8 @@ export class AlarmService {
     if (this.closed) return
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!
-      this.engine.ingestOne(value, value.receiveTime)
+      // An array tag is judged by its JSON text (rules compare scalars).
+      this.engine.ingestOne(Array.isArray(value.value) ? { ...value, value: scalarTagValue(value.value) } : (value as AlarmInput), value.receiveTime)
     }
     if (this.pending.length > 0) this.commit()
   }

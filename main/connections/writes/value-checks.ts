@@ -36,6 +36,10 @@ export function checkWriteValue(tag: TagInfo, value: number | boolean | string):
       : { name: 'access', ok: false, message: `${tag.name} is read-only — only read-write tags can be written` },
   ]
   const type = tag.dataType.toLowerCase()
+  if (type.endsWith('[]')) {
+    checks.push(checkArray(tag, value))
+    return checks
+  }
   if (type === 'bool' || type === 'boolean') {
     const ok = typeof value === 'boolean'
     checks.push({ name: 'type', ok, message: ok ? 'boolean' : `${tag.name} is a boolean — send true or false` })
@@ -57,6 +61,30 @@ export function checkWriteValue(tag: TagInfo, value: number | boolean | string):
     })
   }
   return checks
+}
+
+/** An array tag (OPC UA `Double[]`) takes a JSON array or comma-separated elements, each checked as its element type. */
+function checkArray(tag: TagInfo, value: number | boolean | string): WriteCheck {
+  const elementType = tag.dataType.slice(0, -2)
+  let elements: unknown[]
+  const text = String(value).trim()
+  try {
+    const parsed: unknown = text.startsWith('[') ? JSON.parse(text) : text === '' ? [] : text.split(',').map((item) => item.trim())
+    if (!Array.isArray(parsed)) throw new Error('not an array')
+    elements = parsed
+  } catch {
+    return { name: 'type', ok: false, message: `${tag.name} is an array of ${elementType} — write [1, 2.5, 3] or 1, 2.5, 3` }
+  }
+  const element: TagInfo = { ...tag, dataType: elementType, range: undefined }
+  for (const [index, item] of elements.entries()) {
+    const coerced =
+      typeof item === 'string' && /^(double|float|u?int\d+|s?byte)$/i.test(elementType) && item !== '' && Number.isFinite(Number(item))
+        ? Number(item)
+        : (item as number | boolean | string)
+    const failed = checkWriteValue({ ...element, access: 'read-write' }, coerced).find((check) => !check.ok)
+    if (failed) return { name: 'type', ok: false, message: `element [${index}]: ${failed.message}` }
+  }
+  return { name: 'type', ok: true, message: `${elementType}[${elements.length}]: ${elements.join(', ')}` }
 }
 
 function checkNumber(tag: TagInfo, type: string, value: number | boolean | string): WriteCheck {

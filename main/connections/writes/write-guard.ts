@@ -69,9 +69,26 @@ const isLinkUp = (connector: Connector): boolean => connector.state() === 'conne
 
 /** Whether the device holds what was written: exact where the connector predicted the read-back, float32 precision otherwise. */
 function sameValue(expected: Value, actual: Value, dataType: string, predicted: boolean): boolean {
+  if (Array.isArray(actual)) {
+    // An array node was written from text (`[1, 2.5]` or `1, 2.5`): element by element.
+    const wanted = Array.isArray(expected) ? expected : arrayFromText(expected)
+    return wanted !== undefined && wanted.length === actual.length && actual.every((item, index) => sameValue(wanted[index], item, dataType, predicted))
+  }
   if (typeof expected !== 'number' || typeof actual !== 'number') return expected === actual
   if (predicted || !['float', 'float32'].includes(dataType.toLowerCase())) return expected === actual
   return Math.abs(expected - actual) <= 1e-6 * Math.max(1, Math.abs(expected))
+}
+
+function arrayFromText(value: Value): Value[] | undefined {
+  if (typeof value !== 'string') return undefined
+  const text = value.trim()
+  try {
+    const parsed: unknown = text.startsWith('[') ? JSON.parse(text) : text.split(',').map((item) => item.trim())
+    if (!Array.isArray(parsed)) return undefined
+    return parsed.map((item: unknown) => (typeof item === 'string' && item !== '' && Number.isFinite(Number(item)) ? Number(item) : (item as Value)))
+  } catch {
+    return undefined
+  }
 }
 
 /** What the device should hold after the write, as the connector encodes it (the value itself where it cannot say). */

@@ -10,7 +10,7 @@ import {
   resolveNodeId,
   StatusCodes,
 } from 'node-opcua'
-import { WorkbenchError } from '../../../preload/contract'
+import { type TagValue, WorkbenchError } from '../../../preload/contract'
 import { plainValue } from './variant-value'
 
 export const OBJECTS_FOLDER = 'i=85'
@@ -28,7 +28,7 @@ export interface BrowsedNode {
 
 export interface NodeAttribute {
   name: string
-  value: string | number | boolean | null
+  value: TagValue['value']
   status: string
 }
 
@@ -121,7 +121,8 @@ async function hasHierarchicalChildren(session: ClientSession, nodeIds: NodeId[]
   return results.map((result) => (result.references?.length ?? 0) > 0 || (result.continuationPoint?.length ?? 0) > 0)
 }
 
-async function readDataTypeNames(session: ClientSession, dataTypeIds: (NodeId | undefined)[]): Promise<(string | undefined)[]> {
+/** The browse names of DataTypes (built-in ones without a round trip). */
+export async function readDataTypeNames(session: ClientSession, dataTypeIds: (NodeId | undefined)[]): Promise<(string | undefined)[]> {
   const known = dataTypeIds.map((id) => (id && id.namespace === 0 && typeof id.value === 'number' && DataType[id.value] ? DataType[id.value] : undefined))
   const unknownIndexes = dataTypeIds.flatMap((id, index) => (id && !known[index] ? [index] : []))
   if (unknownIndexes.length > 0) {
@@ -142,6 +143,7 @@ const ATTRIBUTES: [string, AttributeIds][] = [
   ['Value', AttributeIds.Value],
   ['DataType', AttributeIds.DataType],
   ['ValueRank', AttributeIds.ValueRank],
+  ['ArrayDimensions', AttributeIds.ArrayDimensions],
   ['AccessLevel', AttributeIds.AccessLevel],
   ['UserAccessLevel', AttributeIds.UserAccessLevel],
   ['MinimumSamplingInterval', AttributeIds.MinimumSamplingInterval],

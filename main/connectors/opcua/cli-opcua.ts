@@ -3,6 +3,7 @@ import { WorkbenchError } from '../../../preload/contract'
 import { withoutUrlUserinfo } from '../url-userinfo'
 import { type BrowsedNode, browseChildren, OBJECTS_FOLDER } from './browse'
 import { type OpcUaEndpointOptions, withOpcUaSession } from './open-session'
+import { OpcUaCertificateStore } from './certificate-store'
 import { readEngineeringInfo } from './read-eu-range'
 import { dataTypeName } from './node-data-type'
 import { readNodeValues } from './read-node-values'
@@ -79,7 +80,7 @@ async function run(io: CliIo, usage: string, action: () => Promise<void>): Promi
 }
 
 function formatValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value)
+  return typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value)
 }
 
 /** otw read opc.tcp://host:port <nodeId>… [--json]: value, quality, source time, unit and range. */
@@ -159,11 +160,65 @@ export async function runOpcUaWrite(url: string, args: string[], io: CliIo): Pro
     if (!parsed.flags.has('--yes')) throw new UsageError('writing to a live device needs --yes to confirm')
     const result = await withOpcUaSession(options, async (session) => {
       const [before] = await readNodeValues(session, [{ tagId: nodeId, nodeId }])
-      const dataType = await writeNodeValue(session, nodeId, value)
+      const { dataType } = await writeNodeValue(session, nodeId, value)
       const [after] = await readNodeValues(session, [{ tagId: nodeId, nodeId }])
       return { nodeId, dataType: dataTypeName(dataType), old: before.value, new: after.value, quality: after.quality }
     })
     if (parsed.flags.has('--json')) io.stdout(`${JSON.stringify(result, null, 2)}\n`)
     else io.stdout(`${nodeId}: ${formatValue(result.old)} → ${formatValue(result.new)}\n`)
+  })
+}
+
+/**
+ * otw certs list|trust <thumbprint>|reject <thumbprint> [--own] [--json]: the OPC UA server certificates the app has
+ * seen (trusted or rejected) in the data folder's PKI, and the workbench's own certificate a server has to trust.
+ */
+export async function runOpcUaCerts(args: string[], io: CliIo): Promise<number> {
+  const usage = 'otw certs list [--json] | otw certs trust <thumbprint> | otw certs reject <thumbprint> | otw certs own [--json]  [--data-dir <dir>]'
+  return run(io, usage, async () => {
+    const parsed = parseArgs(args)
+    const [action, thumbprint, ...extra] = parsed.positional
+    const dataDir = parsed.flags.get('--data-dir')
+    const store = new OpcUaCertificateStore(resolve(typeof dataDir === 'string' ? dataDir : '.otw-data'))
+    const json = parsed.flags.has('--json')
+    const line = (c: { trust?: string; thumbprint: string; subject: string; notAfter: string; applicationUri?: string }) =>
+      `${c.trust ? c.trust.padEnd(8) : ''}${c.thumbprint}  ${c.subject}  valid until ${c.notAfter.slice(0, 10)}${c.applicationUri ? `  ${c.applicationUri}` : ''}\n`
+    try {
+      if (action === 'list' && thumbprint === undefined) {
+        const own = await store.ownCertificate()
+        const list = (await store.list()).map(({ file: _file, subjectFull: _full, ...c }) => c)
+        if (json) {
+          const { subjectFull: _ownFull, ...ownShown } = own
+          io.stdout(`${JSON.stringify({ own: { ...ownShown, pkiFolder: store.rootFolder }, servers: list }, null, 2)}\n`)
+          return
+        }
+        io.stdout(`own     ${line(own)}`)
+        if (list.length === 0) io.stdout('No server certificates yet: connect to a secured endpoint once and its certificate is recorded as rejected.\n')
+        for (const c of list) io.stdout(line(c))
+        io.stdout(`PKI folder: ${store.rootFolder}\n`)
+        return
+      }
+      if (action === 'own' && thumbprint === undefined) {
+        const { subjectFull: _full, ...own } = await store.ownCertificate()
+        if (json) io.stdout(`${JSON.stringify({ ...own, pkiFolder: store.rootFolder }, null, 2)}\n`)
+        else
+          io.stdout(
+            `own     ${line(own)}File: ${store.rootFolder}/own/certs/client_certificate.pem — a server that rejects the workbench must trust this one\n`,
+          )
+        return
+      }
+      if ((action === 'trust' || action === 'reject') && thumbprint !== undefined && extra.length === 0) {
+        const moved = action === 'trust' ? await store.trust(thumbprint) : await store.reject(thumbprint)
+        const { file: _file, subjectFull: _full, ...shown } = moved
+        if (json) io.stdout(`${JSON.stringify(shown, null, 2)}\n`)
+        else io.stdout(line(shown))
+        return
+      }
+      throw new UsageError(
+        action === 'trust' || action === 'reject' ? `otw certs ${action} needs exactly one thumbprint (see otw certs list)` : 'use list, own, trust or reject',
+      )
+    } finally {
+      await store.close()
+    }
   })
 }

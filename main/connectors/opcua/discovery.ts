@@ -51,11 +51,13 @@ export async function discoverEndpoints(endpointUrl: string, options: DiscoveryO
     securityPolicy: securityPolicyName(endpoint.securityPolicyUri),
     securityMode: securityModeName(endpoint.securityMode),
     securityLevel: endpoint.securityLevel,
-    userTokens: (endpoint.userIdentityTokens ?? []).map((token) => ({
-      type: userTokenName(token.tokenType),
-      policyId: token.policyId ?? '',
-      securityPolicy: token.securityPolicyUri ? securityPolicyName(token.securityPolicyUri) : undefined,
-    })),
+    userTokens: distinctTokens(
+      (endpoint.userIdentityTokens ?? []).map((token) => ({
+        type: userTokenName(token.tokenType),
+        policyId: token.policyId ?? '',
+        securityPolicy: token.securityPolicyUri ? securityPolicyName(token.securityPolicyUri) : undefined,
+      })),
+    ),
     server: {
       applicationUri: endpoint.server.applicationUri ?? '',
       applicationName: endpoint.server.applicationName.text ?? '',
@@ -63,4 +65,17 @@ export async function discoverEndpoints(endpointUrl: string, options: DiscoveryO
     },
     serverCertificate: endpoint.serverCertificate && endpoint.serverCertificate.length > 0 ? describeCertificate(endpoint.serverCertificate) : undefined,
   }))
+}
+
+/**
+ * Each user token type once: open62541 repeats every token type once per security policy it can encrypt the token
+ * with (`anonymous,certificate` four times); the first offer of a type is the one a client uses.
+ */
+function distinctTokens(tokens: DiscoveredEndpoint['userTokens']): DiscoveredEndpoint['userTokens'] {
+  const seen = new Set<string>()
+  return tokens.filter((token) => {
+    if (seen.has(token.type)) return false
+    seen.add(token.type)
+    return true
+  })
 }

@@ -1,5 +1,6 @@
 import { type ClientSession, type HistoryData, resolveNodeId, StatusCodes, TimestampsToReturn } from 'node-opcua'
 import { type TagValue, WorkbenchError } from '../../../preload/contract'
+import { parseNodeId } from './browse'
 import { toTagValue } from './data-value-to-tag-value'
 
 export interface HistoryReadOptions {
@@ -13,6 +14,9 @@ const NOT_SUPPORTED = new Set([
   StatusCodes.BadHistoryOperationUnsupported.value,
   StatusCodes.BadHistoryOperationInvalid.value,
   StatusCodes.BadNotReadable.value,
+  // open62541 without a history backend answers the whole service with BadNotSupported.
+  StatusCodes.BadNotSupported.value,
+  StatusCodes.BadHistoryOperationUnsupported.value,
 ])
 
 /** Raw history of one node from the server's own historian, when it has one. */
@@ -20,13 +24,14 @@ export async function readRawHistory(session: ClientSession, nodeId: string, opt
   const maxValues = options.maxValues ?? 10_000
   let result
   try {
-    result = await session.readHistoryValue(resolveNodeId(nodeId), options.start, options.end, {
+    result = await session.readHistoryValue(parseNodeId(nodeId), options.start, options.end, {
       numValuesPerNode: Math.min(maxValues, 1000),
       returnBounds: false,
       timestampsToReturn: TimestampsToReturn.Both,
     })
   } catch (error) {
-    if (/BadServiceUnsupported|BadHistoryOperationUnsupported/.test(String(error))) throw notSupported(nodeId, 'BadServiceUnsupported')
+    const match = /BadServiceUnsupported|BadHistoryOperationUnsupported|BadNotSupported/.exec(String(error))
+    if (match) throw notSupported(nodeId, match[0])
     throw error
   }
   if (NOT_SUPPORTED.has(result.statusCode.value) || result.statusCode.value === StatusCodes.BadServiceUnsupported.value) {

@@ -4,6 +4,7 @@ import { tagIdOf } from '../connector'
 import type { ConfigOf, ProtocolModule } from '../protocol-module'
 import { OpcUaConnector } from './opcua-connector'
 import { OpcUaTools, opcuaIdentity } from './opcua-tools'
+import { quietOpcUaLogs } from './quiet-logs'
 
 export { OpcUaTools } from './opcua-tools'
 
@@ -32,6 +33,8 @@ export const opcua = {
         access: tag.access,
         description: tag.description,
         samplingIntervalMs: tag.samplingIntervalMs,
+        deadband: tag.deadband,
+        indexRange: tag.indexRange,
       })),
     }),
   secrets: {
@@ -45,5 +48,8 @@ export const opcua = {
         ? { ...config, identity: { ...config.identity, password: secrets.password } }
         : config,
   },
-  createTools: (context) => new OpcUaTools(context),
+  createTools: (context) => {
+    quietOpcUaLogs()
+    return new OpcUaTools(context)
+  },
 } satisfies ProtocolModule<OpcUaConfig, OpcUaTools>

@@ -1,8 +1,8 @@
-import { type Argument, type ClientSession, DataType, resolveNodeId, type Variant } from 'node-opcua'
+import type { Argument, ClientSession, DataType, Variant } from 'node-opcua'
 import { WorkbenchError } from '../../../preload/contract'
 import type { WriteValue } from '../connector'
-import { parseNodeId } from './browse'
-import { plainValue } from './variant-value'
+import { parseNodeId, readDataTypeNames } from './browse'
+import { builtInTypeName, plainValue } from './variant-value'
 import { toWriteVariant } from './write-variant'
 
 export interface MethodArgument {
@@ -22,20 +22,36 @@ import type { MethodCallResult } from '../protocol-module'
 
 export type { MethodCallResult }
 
-function describeArgument(argument: Argument): MethodArgument {
-  const typeId = argument.dataType
-  const dataType = typeId.namespace === 0 && typeof typeId.value === 'number' && DataType[typeId.value] ? DataType[typeId.value] : typeId.toString()
-  return { name: argument.name ?? '', dataType, description: argument.description?.text ?? undefined, valueRank: argument.valueRank }
+function describeArgument(argument: Argument, dataType: string | undefined): MethodArgument {
+  return {
+    name: argument.name ?? '',
+    dataType: dataType ?? builtInTypeName(argument.dataType),
+    description: argument.description?.text ?? undefined,
+    valueRank: argument.valueRank,
+  }
 }
 
-/** The InputArguments / OutputArguments properties of a method (empty lists when it has none). */
+/** The InputArguments / OutputArguments properties of a method (empty lists when it has none), types by name (Int32, not ns=0;i=6). */
 export async function readMethodSignature(session: ClientSession, methodId: string): Promise<MethodSignature> {
-  const definition = await session.getArgumentDefinition(resolveNodeId(methodId))
-  return { inputArguments: definition.inputArguments.map(describeArgument), outputArguments: definition.outputArguments.map(describeArgument) }
+  const definition = await session.getArgumentDefinition(parseNodeId(methodId))
+  const all = [...definition.inputArguments, ...definition.outputArguments]
+  const names = await readDataTypeNames(
+    session,
+    all.map((argument) => argument.dataType),
+  )
+  return {
+    inputArguments: definition.inputArguments.map((argument, index) => describeArgument(argument, names[index])),
+    outputArguments: definition.outputArguments.map((argument, index) => describeArgument(argument, names[definition.inputArguments.length + index])),
+  }
 }
 
 /** Calls a method on its object with inputs converted to the declared argument types. */
-export async function callMethod(session: ClientSession, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
+export async function callMethod(
+  session: ClientSession,
+  objectId: string,
+  methodId: string,
+  inputs: readonly (WriteValue | readonly WriteValue[])[],
+): Promise<MethodCallResult> {
   const [objectNode, methodNode] = [parseNodeId(objectId), parseNodeId(methodId)]
   const definition = await session.getArgumentDefinition(methodNode)
   if (inputs.length !== definition.inputArguments.length) {
@@ -47,13 +63,13 @@ export async function callMethod(session: ClientSession, objectId: string, metho
   }
   const inputArguments = definition.inputArguments.map((argument, index) => {
     const typeId = argument.dataType
-    if (typeId.namespace !== 0 || typeof typeId.value !== 'number' || argument.valueRank > 0) {
+    if (typeId.namespace !== 0 || typeof typeId.value !== 'number') {
       throw new WorkbenchError(
         'INVALID_INPUT',
-        `OPC UA ${methodId}: input ${argument.name} has type ${typeId.toString()}, which the workbench cannot enter yet`,
+        `OPC UA ${methodId}: input ${argument.name} has type ${builtInTypeName(typeId)}, which the workbench cannot enter yet`,
       )
     }
-    return toWriteVariant(`${methodId} input ${argument.name}`, typeId.value as DataType, inputs[index])
+    return toWriteVariant(`${methodId} input ${argument.name}`, typeId.value as DataType, inputs[index], argument.valueRank >= 1)
   })
   const result = await session.call({ objectId: objectNode, methodId: methodNode, inputArguments })
   if (result.statusCode.isBad()) {

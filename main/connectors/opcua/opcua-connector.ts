@@ -3,7 +3,7 @@ import {
   type ClientMonitoredItemGroup,
   type ClientSession,
   type ClientSubscription,
-  type DataType,
+  NumericRange,
   resolveNodeId,
   TimestampsToReturn,
 } from 'node-opcua'
@@ -16,7 +16,7 @@ import { DEFAULT_MONITORING, type Deadband, type MonitoringSettings, monitoringK
 import { type OpcUaEndpointOptions, type OpcUaSessionHandle, openOpcUaSession, withinFarewell } from './open-session'
 import { readNodeValues } from './read-node-values'
 import { readServerIdentity } from './server-identity'
-import { writeNodeValue } from './write-node-value'
+import { type NodeValueShape, writeNodeValue } from './write-node-value'
 
 /** One configured tag: where it lives on the server and how it is sampled. */
 export interface OpcUaTagConfig {
@@ -33,6 +33,14 @@ export interface OpcUaTagConfig {
   samplingIntervalMs?: number
   queueSize?: number
   deadband?: Deadband
+  /** One element of an array node (`2`): its value is that element, a scalar; such a tag is read-only. */
+  indexRange?: string
+}
+
+/** An element tag's value is the element itself, not an array of one. */
+function elementOf(tag: OpcUaTagConfig | undefined, value: TagValue): TagValue {
+  if (!tag?.indexRange || !Array.isArray(value.value)) return value
+  return { ...value, value: value.value.length === 1 ? (value.value[0] ?? null) : null }
 }
 
 export interface OpcUaConnectorOptions extends Omit<OpcUaEndpointOptions, 'reconnect'> {
@@ -50,8 +58,10 @@ export class OpcUaConnector implements Connector {
   private readonly tracker: ConnectionStatusTracker
   private readonly valueListeners = new Set<(values: TagValue[]) => void>()
   private readonly tagsById = new Map<string, OpcUaTagConfig>()
-  private readonly dataTypes = new Map<string, DataType>()
+  private readonly shapes = new Map<string, NodeValueShape>()
   private readonly lastValues = new Map<string, TagValue>()
+  /** Tags whose monitored item the server refused, with what it said. */
+  private readonly rejected = new Map<string, string>()
   private handle?: OpcUaSessionHandle
   private subscription?: ClientSubscription
   private groups: ClientMonitoredItemGroup[] = []
@@ -90,7 +100,7 @@ export class OpcUaConnector implements Connector {
       dataType: tag.dataType ?? 'Variant',
       unit: tag.unit,
       range: tag.range,
-      access: tag.access ?? 'read',
+      access: tag.indexRange ? 'read' : (tag.access ?? 'read'),
       description: tag.description,
     }))
   }
@@ -115,7 +125,8 @@ export class OpcUaConnector implements Connector {
       this.tracker.set('degraded', `OPC UA ${this.endpoint}: subscription failed: ${error instanceof Error ? error.message : String(error)}`)
       return
     }
-    this.tracker.set('connected')
+    if (this.rejected.size > 0) this.tracker.set('degraded', this.rejectedMessage())
+    else this.tracker.set('connected')
   }
 
   async disconnect(): Promise<void> {
@@ -124,6 +135,7 @@ export class OpcUaConnector implements Connector {
     this.handle = undefined
     this.subscription = undefined
     this.groups = []
+    this.rejected.clear()
     // Saying goodbye to a server that is gone would wait for a reconnection that is being cancelled right now.
     const farewell = this.tracker.status.state === 'connected' || this.tracker.status.state === 'degraded'
     if (subscription && farewell) await withinFarewell(subscription.terminate())
@@ -142,15 +154,23 @@ export class OpcUaConnector implements Connector {
 
   async read(tagIds: readonly string[]): Promise<TagValue[]> {
     const session = this.requireSession()
-    const items = tagIds.map((tagId) => ({ tagId, nodeId: this.requireTag(tagId).nodeId }))
-    return readNodeValues(session, items)
+    const items = tagIds.map((tagId) => {
+      const tag = this.requireTag(tagId)
+      return { tagId, nodeId: tag.nodeId, indexRange: tag.indexRange }
+    })
+    return (await readNodeValues(session, items)).map((value) => elementOf(this.tagsById.get(value.tagId), value))
   }
 
   async write(tagId: string, value: WriteValue): Promise<void> {
     const tag = this.requireTag(tagId)
+    if (tag.indexRange)
+      throw new WorkbenchError(
+        'WRITE_REFUSED',
+        `OPC UA ${this.endpoint}: ${tag.name} is element [${tag.indexRange}] of ${tag.nodeId} — write the whole array's tag instead`,
+      )
     const session = this.requireSession()
-    const dataType = await writeNodeValue(session, tag.nodeId, value, this.dataTypes.get(tagId))
-    this.dataTypes.set(tagId, dataType)
+    const shape = await writeNodeValue(session, tag.nodeId, value, this.shapes.get(tagId))
+    this.shapes.set(tagId, shape)
   }
 
   async identify(): Promise<DeviceIdentity[]> {
@@ -199,17 +219,41 @@ export class OpcUaConnector implements Connector {
     }
     for (const { settings, tags } of byKey.values()) {
       const group = await subscription.monitorItems(
-        tags.map((tag) => ({ nodeId: resolveNodeId(tag.nodeId), attributeId: AttributeIds.Value })),
+        tags.map((tag) => ({
+          nodeId: resolveNodeId(tag.nodeId),
+          attributeId: AttributeIds.Value,
+          indexRange: tag.indexRange === undefined ? undefined : new NumericRange(tag.indexRange),
+        })),
         toMonitoringParameters(settings),
         TimestampsToReturn.Both,
       )
-      group.on('changed', (_item, dataValue, index) => this.queue(toTagValue(tags[index].id, dataValue, Date.now())))
+      group.on('changed', (_item, dataValue, index) => this.queue(elementOf(tags[index], toTagValue(tags[index].id, dataValue, Date.now()))))
       group.on('err', (message) => {
         this.tracker.count('errors')
         this.tracker.set('degraded', `OPC UA ${this.endpoint}: monitored items: ${message}`)
       })
       this.groups.push(group)
+      this.rejectItems(group.monitoredItems.flatMap((item, index) => (item.statusCode?.isBad() ? [{ tag: tags[index], status: item.statusCode.name }] : [])))
     }
+  }
+
+  /**
+   * Items the server refused to monitor (BadNodeIdUnknown for a NodeId it does not know, BadAttributeIdInvalid …) show
+   * bad quality with the server's status, count as errors and keep the connection degraded, naming them.
+   */
+  private rejectItems(rejected: { tag: OpcUaTagConfig; status: string }[]): void {
+    if (rejected.length === 0) return
+    const receiveTime = Date.now()
+    this.tracker.count('errors', rejected.length)
+    for (const { tag, status } of rejected) this.rejected.set(tag.id, `${tag.name} (${tag.nodeId}): ${status}`)
+    this.emit(
+      rejected.map(({ tag, status }) => ({ tagId: tag.id, value: null, quality: { status: 'bad', reason: status }, sourceTime: receiveTime, receiveTime })),
+    )
+  }
+
+  private rejectedMessage(): string {
+    const list = [...this.rejected.values()]
+    return `OPC UA ${this.endpoint}: the server refused to monitor ${list.length} tag(s): ${list.slice(0, 5).join('; ')}${list.length > 5 ? ' …' : ''} — check the NodeId or browse for it`
   }
 
   private watchConnection(handle: OpcUaSessionHandle): void {
@@ -227,7 +271,8 @@ export class OpcUaConnector implements Connector {
       this.tracker.set('reconnecting', `OPC UA ${this.endpoint}: reconnection attempt failed: ${message.split('\n')[0]}`)
     })
     client.on('connection_reestablished', () => {
-      if (this.handle === handle) this.tracker.set('connected')
+      if (this.handle === handle)
+        this.tracker.set(this.rejected.size > 0 ? 'degraded' : 'connected', this.rejected.size > 0 ? this.rejectedMessage() : undefined)
     })
     session.on('keepalive_failure', () => {
       if (this.handle === handle && this.tracker.status.state === 'connected')
@@ -255,7 +300,10 @@ export class OpcUaConnector implements Connector {
       const batch = this.pending
       this.pending = []
       this.tracker.count('messages', batch.length)
-      if (this.tracker.status.state === 'reconnecting' || this.tracker.status.state === 'degraded') this.tracker.set('connected')
+      if (this.tracker.status.state === 'reconnecting' || this.tracker.status.state === 'degraded') {
+        if (this.rejected.size > 0) this.tracker.set('degraded', this.rejectedMessage())
+        else this.tracker.set('connected')
+      }
       this.emit(batch)
     })
   }

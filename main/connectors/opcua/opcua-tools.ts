@@ -1,12 +1,14 @@
 import { AttributeIds, resolveNodeId, type ClientSession } from 'node-opcua'
-import type { BrowseNodeInfo, CertificateEntry, DiscoveredEndpointInfo, OpcUaTagConfig, OwnCertificate } from '../../../preload/contract'
+import type { BrowseNodeInfo, CertificateEntry, DiscoveredEndpointInfo, NodeDetails, OpcUaTagConfig, OwnCertificate } from '../../../preload/contract'
 import type { Connector, WriteValue } from '../connector'
 import type { ConfigOf, ConnectorContext, MethodCallResult, ProtocolTools } from '../protocol-module'
 import { browseChildren } from './browse'
+import { readNodeDetails } from './node-details'
 import { OpcUaCertificateStore } from './certificate-store'
 import { discoverEndpoints } from './discovery'
 import { callMethod } from './methods'
-import { dataTypeName, readNodeDataType } from './node-data-type'
+import { dataTypeName } from './node-data-type'
+import { readNodeValueShape } from './write-node-value'
 import { OpcUaConnector } from './opcua-connector'
 import { describeOpcUaFailure } from './opcua-failure'
 import { openOpcUaSession, type OpcUaSessionHandle } from './open-session'
@@ -49,7 +51,19 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
     return this.onSession(id, config, driver, `browsing ${nodeId ?? 'Objects'}`, (session) => browseChildren(session, nodeId))
   }
 
-  callMethod(id: string, config: OpcUaConfig, driver: Connector, objectId: string, methodId: string, inputs: readonly WriteValue[]): Promise<MethodCallResult> {
+  /** The attributes pane of the browse tree: one node's attributes, a method's typed arguments. */
+  nodeDetails(id: string, config: OpcUaConfig, driver: Connector, nodeId: string): Promise<NodeDetails> {
+    return this.onSession(id, config, driver, `reading the attributes of ${nodeId}`, (session) => readNodeDetails(session, nodeId))
+  }
+
+  callMethod(
+    id: string,
+    config: OpcUaConfig,
+    driver: Connector,
+    objectId: string,
+    methodId: string,
+    inputs: readonly (WriteValue | readonly WriteValue[])[],
+  ): Promise<MethodCallResult> {
     return this.onSession(id, config, driver, `calling ${methodId}`, (session) => callMethod(session, objectId, methodId, inputs))
   }
 
@@ -64,7 +78,11 @@ export class OpcUaTools implements ProtocolTools<OpcUaConfig> {
       tags.map(async (tag) => {
         const described: OpcUaTagConfig = { ...tag }
         try {
-          if (!described.dataType) described.dataType = dataTypeName(await readNodeDataType(session, tag.nodeId))
+          if (!described.dataType) {
+            const shape = await readNodeValueShape(session, tag.nodeId)
+            // An array node shows as Double[] (its element tag, with an index range, as the element type).
+            described.dataType = `${dataTypeName(shape.dataType)}${shape.isArray && !tag.indexRange ? '[]' : ''}`
+          }
           if (!described.unit || !described.range) {
             const info = await readEngineeringInfo(session, tag.nodeId)
             described.unit ??= info.unit

@@ -93,6 +93,28 @@ async function verifiedServerCertificate(options: OpcUaEndpointOptions, policy: 
   return match.serverCertificate
 }
 
+/**
+ * How node-opcua reports a secured channel the server closed during the handshake: open62541 and most servers drop
+ * the connection (or answer BadCertificateUntrusted / BadSecurityChecksFailed) when they do not trust the client.
+ */
+const OWN_CERTIFICATE_REJECTED = /rejected by server|BadCertificateUntrusted|BadSecurityChecksFailed|BadCertificateInvalid|BadCertificateUriInvalid/i
+
+/** The server does not trust the workbench: say so, with our thumbprint and what to do on the server. */
+async function ownCertificateRejected(options: OpcUaEndpointOptions): Promise<WorkbenchError> {
+  const store = new OpcUaCertificateStore(options.dataDir)
+  try {
+    const own = await store.ownCertificate()
+    return new WorkbenchError(
+      'CONNECTION_FAILED',
+      `OPC UA ${options.endpointUrl}: BadCertificateUntrusted — the server rejected the workbench's certificate "${own.subject}" (thumbprint ${own.thumbprint}). ` +
+        `On the server, trust it: move it from the server's rejected certificates to its trusted ones (or copy ${store.rootFolder}/own/certs/client_certificate.pem there), then connect again`,
+      { statusCode: 'BadCertificateUntrusted', reason: 'opcua-client-certificate-rejected', thumbprint: own.thumbprint, subject: own.subject },
+    )
+  } finally {
+    await store.close()
+  }
+}
+
 /** Opens a secure channel and a session; the caller closes it. */
 export async function openOpcUaSession(options: OpcUaEndpointOptions): Promise<OpcUaSessionHandle> {
   const { policy, mode } = resolveSecurity(options)
@@ -120,6 +142,7 @@ export async function openOpcUaSession(options: OpcUaEndpointOptions): Promise<O
     session = await client.createSession(await toUserIdentity(options.identity))
   } catch (error) {
     await client.disconnect().catch(() => undefined)
+    if (mode !== MessageSecurityMode.None && OWN_CERTIFICATE_REJECTED.test(String(error))) throw await ownCertificateRejected(options)
     throw describeOpcUaFailure(options.endpointUrl, 'connect failed', error)
   }
   return {

@@ -1,4 +1,4 @@
-import { DataType, Variant } from 'node-opcua'
+import { DataType, Variant, VariantArrayType } from 'node-opcua'
 import { WorkbenchError } from '../../../preload/contract'
 import type { WriteValue } from '../connector'
 
@@ -11,8 +11,49 @@ const INTEGER_RANGES: Partial<Record<DataType, [number, number]>> = {
   [DataType.UInt32]: [0, 4294967295],
 }
 
-/** Converts what a person typed or the write guard passed to the node's own DataType, refusing what would not fit. */
-export function toWriteVariant(nodeId: string, dataType: DataType, value: WriteValue): Variant {
+/**
+ * Converts what a person typed or the write guard passed to the node's own DataType, refusing what would not fit. An
+ * array node (ValueRank 1) takes a JSON array (`[1, 2.5, 3]`) or comma-separated elements, each converted alike.
+ */
+export function toWriteVariant(nodeId: string, dataType: DataType, value: WriteValue | readonly WriteValue[], isArray = false): Variant {
+  if (isArray) {
+    const elements = arrayElements(nodeId, dataType, value)
+    const scalars = elements.map((element, index) => toScalarVariant(`${nodeId}[${index}]`, dataType, element))
+    return new Variant({ dataType, arrayType: VariantArrayType.Array, value: scalars.map((variant) => variant.value as unknown) })
+  }
+  if (Array.isArray(value)) {
+    throw new WorkbenchError('WRITE_REFUSED', `OPC UA ${nodeId}: cannot write an array to a scalar ${DataType[dataType]} — give one value`, {
+      nodeId,
+      dataType: DataType[dataType],
+    })
+  }
+  return toScalarVariant(nodeId, dataType, value as WriteValue)
+}
+
+/** The elements of an array write: a JSON array, or elements separated by commas. */
+export function arrayElements(nodeId: string, dataType: DataType, value: WriteValue | readonly WriteValue[]): WriteValue[] {
+  if (Array.isArray(value)) return [...(value as WriteValue[])]
+  const text = String(value).trim()
+  if (text.startsWith('[')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      parsed = undefined
+    }
+    if (!Array.isArray(parsed) || !parsed.every((item) => ['number', 'boolean', 'string'].includes(typeof item))) {
+      throw new WorkbenchError(
+        'WRITE_REFUSED',
+        `OPC UA ${nodeId}: cannot write ${text} to a ${DataType[dataType]} array — write a JSON array like [1, 2.5, 3] or 1, 2.5, 3`,
+        { nodeId, dataType: DataType[dataType] },
+      )
+    }
+    return parsed as WriteValue[]
+  }
+  return text === '' ? [] : text.split(',').map((item) => item.trim())
+}
+
+function toScalarVariant(nodeId: string, dataType: DataType, value: WriteValue): Variant {
   const refuse = (why: string) =>
     new WorkbenchError('WRITE_REFUSED', `OPC UA ${nodeId}: cannot write ${String(value)} to a ${DataType[dataType]} — ${why}`, {
       nodeId,

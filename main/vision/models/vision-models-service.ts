@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node'
 import {
   WorkbenchError,
   type TagInfo,
+  scalarTagValue,
   type TagValue,
   type VisionDraft,
   type VisionDraftKind,
@@ -531,7 +532,8 @@ export class VisionModelsService {
     const out: Record<string, number | string> = {}
     for (const tagId of (await this.contextSettings())[datasetId] ?? []) {
       const value = this.options.live.lastValue(tagId)
-      if (value && value.value !== null) out[tagId] = typeof value.value === 'boolean' ? String(value.value) : value.value
+      if (value && value.value !== null)
+        out[tagId] = typeof value.value === 'boolean' || Array.isArray(value.value) ? String(scalarTagValue(value.value)) : value.value
     }
     return out
   }

@@ -8,6 +8,7 @@ export function formatValue(value: TagValue['value'] | undefined, unit?: string,
     return unit ? `${text} ${unit}` : text
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (Array.isArray(value)) return `[${value.map((item) => formatValue(item)).join(', ')}]${unit ? ` ${unit}` : ''}`
   return value
 }
 

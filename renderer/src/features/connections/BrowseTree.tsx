@@ -3,17 +3,31 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { BrowseNodeInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { queryKey } from '../../bridge/queries'
+import { NodeAttributesPane } from './NodeAttributesPane'
+
+interface Selection {
+  node: BrowseNodeInfo
+  /** The node's parent in the tree (a method is called on it). */
+  parentId?: string
+}
+type Select = (selection: Selection) => void
 
 function BrowseNode({
   connectionId,
   node,
+  parentId,
   tagNodeIds,
   depth,
+  selected,
+  onSelect,
 }: {
   connectionId: string
   node: BrowseNodeInfo
+  parentId?: string
   tagNodeIds: Set<string>
   depth: number
+  selected?: string
+  onSelect: Select
 }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
@@ -24,7 +38,7 @@ function BrowseNode({
   })
   const isVariable = node.nodeClass === 'Variable'
   return (
-    <li role="treeitem" aria-expanded={node.hasChildren ? open : undefined} aria-label={node.displayName}>
+    <li role="treeitem" aria-expanded={node.hasChildren ? open : undefined} aria-selected={selected === node.nodeId} aria-label={node.displayName}>
       <div className="tree-row" style={{ paddingLeft: 8 + depth * 14 }}>
         {node.hasChildren ? (
           <button type="button" className="ghost" aria-label={`${open ? 'Collapse' : 'Expand'} ${node.displayName}`} onClick={() => setOpen(!open)}>
@@ -33,7 +47,16 @@ function BrowseNode({
         ) : (
           <span aria-hidden="true">•</span>
         )}{' '}
-        {node.displayName} <span className="muted">{isVariable ? `${node.dataType ?? ''} ${node.nodeId}` : node.nodeClass}</span>
+        <button
+          type="button"
+          className={`ghost tree-name${selected === node.nodeId ? ' selected' : ''}`}
+          aria-label={`Select ${node.displayName}`}
+          aria-pressed={selected === node.nodeId}
+          onClick={() => onSelect({ node, parentId })}
+        >
+          {node.displayName}
+        </button>{' '}
+        <span className="muted">{isVariable ? `${node.dataType ?? ''} ${node.nodeId}` : node.nodeClass}</span>
         {isVariable &&
           (tagNodeIds.has(node.nodeId) ? (
             <span className="muted"> (tag)</span>
@@ -49,7 +72,9 @@ function BrowseNode({
           </span>
         )}
       </div>
-      {open && <BrowseChildren connectionId={connectionId} nodeId={node.nodeId} tagNodeIds={tagNodeIds} depth={depth + 1} />}
+      {open && (
+        <BrowseChildren connectionId={connectionId} nodeId={node.nodeId} tagNodeIds={tagNodeIds} depth={depth + 1} selected={selected} onSelect={onSelect} />
+      )}
     </li>
   )
 }
@@ -59,11 +84,15 @@ function BrowseChildren({
   nodeId,
   tagNodeIds,
   depth,
+  selected,
+  onSelect,
 }: {
   connectionId: string
   nodeId?: string
   tagNodeIds: Set<string>
   depth: number
+  selected?: string
+  onSelect: Select
 }): React.JSX.Element {
   const client = useClient()
   const children = useQuery({
@@ -81,19 +110,32 @@ function BrowseChildren({
   return (
     <ul role="group">
       {children.data.map((child) => (
-        <BrowseNode key={child.nodeId} connectionId={connectionId} node={child} tagNodeIds={tagNodeIds} depth={depth} />
+        <BrowseNode
+          key={child.nodeId}
+          connectionId={connectionId}
+          node={child}
+          parentId={nodeId}
+          tagNodeIds={tagNodeIds}
+          depth={depth}
+          selected={selected}
+          onSelect={onSelect}
+        />
       ))}
     </ul>
   )
 }
 
-/** The server's address space, fetched one level at a time as nodes are expanded. */
+/** The server's address space, fetched one level at a time as nodes are expanded; the selected node's attributes beside it. */
 export function BrowseTree({ connectionId, tagNodeIds }: { connectionId: string; tagNodeIds: Set<string> }): React.JSX.Element {
+  const [selection, setSelection] = useState<Selection>()
   return (
     <section aria-label="Address space">
       <h3>Address space</h3>
-      <div role="tree" aria-label="OPC UA address space" className="tree">
-        <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} />
+      <div className="browse-layout">
+        <div role="tree" aria-label="OPC UA address space" className="tree">
+          <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} selected={selection?.node.nodeId} onSelect={setSelection} />
+        </div>
+        {selection && <NodeAttributesPane key={selection.node.nodeId} connectionId={connectionId} node={selection.node} objectId={selection.parentId} />}
       </div>
     </section>
   )
