@@ -53,6 +53,11 @@ export const modbus = {
   carryOver: (previous, next) => {
     if (previous instanceof ModbusConnector && next instanceof ModbusConnector) next.adoptDiagnostics(previous)
   },
+  retag: (driver, next) => {
+    if (!(driver instanceof ModbusConnector) || !(next instanceof ModbusConnector)) return false
+    driver.adoptTags(next)
+    return true
+  },
 } satisfies ProtocolModule<ModbusConfig>
 
 /** The Modbus driver behind a connection, for scans, counters and the traffic log. */
