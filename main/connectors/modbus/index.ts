@@ -34,7 +34,7 @@ export const modbus = {
         tag: Tag.parse({
           id: tagIdOf(id, tag.name),
           name: tag.name,
-          path: [config.name],
+          path: [config.name, ...(tag.path ?? [])],
           connectionId: id,
           address: formatOffset(parseModbusAddress(tag.address)),
           dataType: tag.dataType,

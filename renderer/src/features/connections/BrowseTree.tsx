@@ -9,17 +9,24 @@ function BrowseNode({
   node,
   tagNodeIds,
   depth,
+  trail,
 }: {
   connectionId: string
   node: BrowseNodeInfo
   tagNodeIds: Set<string>
   depth: number
+  /** Display names of the folders above this node: the tag keeps them as its folders in Tags. */
+  trail: string[]
 }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const [open, setOpen] = useState(false)
   const addTag = useMutation({
-    mutationFn: () => client.call('connections.addTags', { id: connectionId, tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId }] }),
+    mutationFn: () =>
+      client.call('connections.addTags', {
+        id: connectionId,
+        tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId, path: trail.length > 0 ? trail.slice(-16) : undefined }],
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') }),
   })
   const isVariable = node.nodeClass === 'Variable'
@@ -49,7 +56,9 @@ function BrowseNode({
           </span>
         )}
       </div>
-      {open && <BrowseChildren connectionId={connectionId} nodeId={node.nodeId} tagNodeIds={tagNodeIds} depth={depth + 1} />}
+      {open && (
+        <BrowseChildren connectionId={connectionId} nodeId={node.nodeId} tagNodeIds={tagNodeIds} depth={depth + 1} trail={[...trail, node.displayName]} />
+      )}
     </li>
   )
 }
@@ -59,11 +68,13 @@ function BrowseChildren({
   nodeId,
   tagNodeIds,
   depth,
+  trail,
 }: {
   connectionId: string
   nodeId?: string
   tagNodeIds: Set<string>
   depth: number
+  trail: string[]
 }): React.JSX.Element {
   const client = useClient()
   const children = useQuery({
@@ -81,7 +92,7 @@ function BrowseChildren({
   return (
     <ul role="group">
       {children.data.map((child) => (
-        <BrowseNode key={child.nodeId} connectionId={connectionId} node={child} tagNodeIds={tagNodeIds} depth={depth} />
+        <BrowseNode key={child.nodeId} connectionId={connectionId} node={child} tagNodeIds={tagNodeIds} depth={depth} trail={trail} />
       ))}
     </ul>
   )
@@ -93,7 +104,7 @@ export function BrowseTree({ connectionId, tagNodeIds }: { connectionId: string;
     <section aria-label="Address space">
       <h3>Address space</h3>
       <div role="tree" aria-label="OPC UA address space" className="tree">
-        <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} />
+        <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} trail={[]} />
       </div>
     </section>
   )

@@ -307,15 +307,15 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
           ) : (
             <p className="muted">Pick a topic to see its last payload.</p>
           )}
-          {exploring && (
-            <section className="publish-panel" aria-label="Publish">
-              <h3>Publish on {exploring.name}</h3>
-              <ArmToggle id={exploring.id} kind="mqtt" armedUntil={armedUntil} />
-              <MqttPublishForm key={exploring.id} connection={exploring} armed={armedUntil !== undefined} topic={selected} />
-            </section>
-          )}
         </aside>
       </div>
+      {exploring && (
+        <section className="publish-panel" aria-label="Publish">
+          <h3>Publish on {exploring.name}</h3>
+          <ArmToggle id={exploring.id} kind="mqtt" armedUntil={armedUntil} />
+          <MqttPublishForm key={exploring.id} connection={exploring} armed={armedUntil !== undefined} topic={selected} />
+        </section>
+      )}
     </section>
   )
 }
