@@ -36,7 +36,8 @@ function record(file: string, tags: number, seconds: number, t0: number): number
 }
 
 async function main(): Promise<void> {
-  const server = await startTestPostgres()
+  // fsync on, as a real tenant runs: every commit waits for its WAL (the per-row peer pays that per row).
+  const server = await startTestPostgres({ durable: true })
   const dir = mkdtempSync(join(tmpdir(), 'otw-bench-sync-'))
   try {
     const tenant = async (database: string): Promise<TenantTarget> => {
