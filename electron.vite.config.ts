@@ -9,13 +9,14 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/main'),
       // Worker threads are entries of their own, next to index.js: the historian writer (main/historian/thread/threaded-historian.ts),
-      // the OEE computation (main/oee/service/oee-thread-client.ts) and the inference worker (main/vision/inference/inference-pool.ts)
+      // the OEE computation (main/oee/service/oee-thread-client.ts), the cloud sync (main/sync/threaded-sync.ts) and the inference worker (main/vision/inference/inference-pool.ts)
       // load them by file name.
       lib: {
         entry: {
           index: resolve(root, 'main/index.ts'),
           'historian-thread': resolve(root, 'main/historian/thread/historian-thread.ts'),
           'oee-thread': resolve(root, 'main/oee/service/oee-thread.ts'),
+          'sync-thread': resolve(root, 'main/sync/sync-thread.ts'),
           'inference-worker': resolve(root, 'main/vision/inference/inference-worker.ts'),
           'preprocess-worker': resolve(root, 'main/vision/inference/preprocess-worker.ts'),
         },

@@ -21,6 +21,7 @@ import { PlannedStopSuppression, plannedStopMachines } from './alarms/service/pl
 import { oeeHandlers } from './oee/service/oee-handlers'
 import { tenantHandlers } from './sync/tenant-handlers'
 import { TenantService } from './sync/tenant-service'
+import type { TenantTagMeta } from './sync/tenant-sync'
 import { chromiumPdfRenderer } from './report/chromium-pdf'
 import type { PdfRenderer } from './report/pdf-renderer'
 import { reportHandlers } from './report/report-handlers'
@@ -88,7 +89,30 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
     onNotice: (level, message) => notices.post(level, message, 'ALARMS'),
   })
-  const tenant = new TenantService({ dataDir: options.dataDir, box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir), historian })
+  const tenant = new TenantService({
+    dataDir: options.dataDir,
+    box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
+    historian,
+    // The tenant's `tags` rows from the tag model: ISA-95 path (the tag's place in its connection's hierarchy), unit, range, type, protocol, address.
+    tagMeta: (tagIds) => {
+      const wanted = new Set(tagIds)
+      const meta: Record<string, TenantTagMeta> = {}
+      for (const t of allTags()) {
+        if (!wanted.has(t.id)) continue
+        meta[t.id] = {
+          isa95Path: [...t.path, t.name].join('/'),
+          unit: t.unit ?? null,
+          rangeLow: t.range?.low ?? null,
+          rangeHigh: t.range?.high ?? null,
+          dataType: t.dataType,
+          protocol: connectors.get(t.connectionId)?.protocol ?? null,
+          address: t.address,
+        }
+      }
+      return meta
+    },
+    onNotice: (level, message, code) => notices.post(level, message, code),
+  })
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   // A machine in a planned stop (its OEE state map says so) raises no alarm until it leaves it.
   const plannedStops = new PlannedStopSuppression(alarms, () => plannedStopMachines(oee.settings().line.machines))

@@ -1,7 +1,7 @@
 // npm run bench:sync — the historian → tenant sync against a real PostgreSQL 15, beside its peers on the same rows:
 // plain COPY (the bound), 500-row multi-row INSERT … ON CONFLICT DO NOTHING, one INSERT per row; then the catch-up
 // after an outage. Sizes: BENCH_TAGS (1000) × BENCH_SECONDS (3600) at 1 Hz; BENCH_PER_ROW (20,000 rows timed);
-// BENCH_CATCHUP_TAGS (10,000) × BENCH_OUTAGE_S (600). Progress on stderr, the last line is one JSON object.
+// BENCH_CATCHUP_TAGS (10,000) × BENCH_OUTAGE_S (600); BENCH_FSYNC=on for a durable server. Progress on stderr, the last line is one JSON object.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,7 +36,9 @@ function record(file: string, tags: number, seconds: number, t0: number): number
 }
 
 async function main(): Promise<void> {
-  const server = await startTestPostgres()
+  // BENCH_FSYNC=on: fsync on, as a real tenant runs (every commit waits for its WAL; on this shared box's disk that
+  // is ~14 ms, which crushes the per-row peer and bounds everything by the disk). Default off, like the tests.
+  const server = await startTestPostgres({ durable: process.env.BENCH_FSYNC === 'on' })
   const dir = mkdtempSync(join(tmpdir(), 'otw-bench-sync-'))
   try {
     const tenant = async (database: string): Promise<TenantTarget> => {

@@ -39,6 +39,8 @@ export class BlockStore {
   readonly selectAtOrAfter: Statement<unknown[]>
   readonly selectBefore: Statement<unknown[]>
   private readonly selectLastTime: Statement<{ t: number | null }>
+  private readonly countInside: Statement<{ n: number }>
+  private readonly selectEdges: Statement<unknown[]>
 
   /** `blockRollupMs`: width of the rollup level stored inside each block (0 = none). */
   constructor(
@@ -69,6 +71,9 @@ export class BlockStore {
       )
       .raw(true)
     this.selectAtOrAfter = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? ORDER BY t_last, id LIMIT 2').raw(true)
+    // Counting: whole blocks inside [from, to] by their headers' count, the (at most two) edge blocks decoded.
+    this.countInside = db.prepare('SELECT coalesce(sum(count), 0) AS n FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_last <= ? AND t_first >= ?')
+    this.selectEdges = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first <= ? AND (t_first < ? OR t_last > ?)').raw(true)
     this.selectLastTime = db.prepare('SELECT max(t_last) AS t FROM blocks WHERE tag_id = ?')
     this.selectBefore = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last < ? ORDER BY t_last DESC, id DESC LIMIT 1').raw(true)
   }
@@ -153,6 +158,24 @@ export class BlockStore {
     const e = Math.max(s, lowerBound(t, off, to + 0.5)) // timestamps are integers: first index with t > to
     if (s === 0 && e === t.length) return { t, v, runs }
     return { t: t.subarray(s, e), v: v.subarray(s, e), runs: runs.slice(s, e) }
+  }
+
+  /** How many samples (NaN marks included) of one tag have from <= t <= to, in blocks and the unflushed buffer. */
+  countRange(tagDbId: number | null, buffer: TagBuffer | undefined, from: number, to: number): number {
+    if (to < from) return 0
+    let n = 0
+    if (tagDbId !== null) {
+      n += this.countInside.get(tagDbId, from, to, from)?.n ?? 0
+      for (const row of this.selectEdges.iterate(tagDbId, from, to, from, to)) {
+        const { t } = decodeBlock(row[0] as Uint8Array)
+        n += lowerBound(t, t.length, to + 0.5) - lowerBound(t, t.length, from)
+      }
+    }
+    if (buffer && buffer.length > 0) {
+      const { t } = buffer.columns()
+      n += lowerBound(t, t.length, to + 0.5) - lowerBound(t, t.length, from)
+    }
+    return n
   }
 
   /** Decoded samples near `t`: the block before, the blocks at/after it, then the buffer. */

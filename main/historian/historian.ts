@@ -372,6 +372,12 @@ export class Historian {
     return tagIds.map((id) => toRawSeries(id, this.store.readRange(this.dbIdOf(id), this.buffers.get(id), from, to), from, to))
   }
 
+  /** Per [tagId, from]: how many samples (NaN marks included) it holds with from <= t <= to (the sync's lag in points). */
+  countRaw(items: readonly (readonly [string, number])[], to: number): number[] {
+    this.assertOpen()
+    return items.map(([id, from]) => this.store.countRange(this.dbIdOf(id), this.buffers.get(id), from, to))
+  }
+
   queryBuckets(tagIds: readonly string[], from: number, to: number, buckets: number, options?: BucketQueryOptions): BucketSeries[] {
     this.assertOpen()
     return tagIds.map((id) => {

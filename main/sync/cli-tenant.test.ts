@@ -46,7 +46,7 @@ describe.skipIf(!postgresInstalled)('otw tenant and otw sync against a real Post
     h.close()
     const sync = capture()
     expect(await main(['sync', ...pw, '--data-dir', dir, '--once', '--json'], sync.io)).toBe(0)
-    expect(JSON.parse(sync.out.join(''))).toMatchObject({ rowsSent: 500, rowsSkipped: 0 })
+    expect(JSON.parse(sync.out.join(''))).toMatchObject({ rowsSent: 500, rowsSkipped: 0, lagPoints: 0 })
     const backfill = capture()
     expect(await main(['sync', ...pw, '--data-dir', dir, '--from', '2026-12-01T00:00:00Z', '--to', '2026-12-01T00:00:09Z', '--json'], backfill.io)).toBe(0)
     expect(JSON.parse(backfill.out.join(''))).toMatchObject({ rowsSent: 0, rowsSkipped: 10 })

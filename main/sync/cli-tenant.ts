@@ -147,11 +147,16 @@ export function runSyncCommand(args: string[], io: TenantCliIo): Promise<number>
     const historian = openHistorian({ file, flushIntervalMs: 0, retentionIntervalMs: 0 })
     const cursors = new SyncCursorStore(join(dataDir, 'sync.db'))
     const sync = new TenantSync({ source: historian, cursors, target })
-    const report = (result: object) =>
-      io.stdout(values.json ? `${JSON.stringify({ ...sync.status(), ...result })}\n` : `${sync.status().target}: ${JSON.stringify(result)}\n`)
+    const report = async (result: object) => {
+      // The lag in points and time, counted in the historian (also when the tenant did not answer).
+      await sync.measureLag().catch(() => undefined)
+      const st = sync.status()
+      const lag = st.lagMs === null ? 'lag unknown' : `lag ${Math.round(st.lagMs / 1000)} s, ${st.lagPoints ?? '?'} points`
+      io.stdout(values.json ? `${JSON.stringify({ ...st, ...result })}\n` : `${st.target}: ${JSON.stringify(result)}; ${lag}\n`)
+    }
     try {
       if (from !== undefined && to !== undefined) {
-        report(await sync.backfill(from, to))
+        await report(await sync.backfill(from, to))
       } else if (values.once) {
         let total = { rowsSent: 0, rowsSkipped: 0 }
         for (;;) {
@@ -159,12 +164,12 @@ export function runSyncCommand(args: string[], io: TenantCliIo): Promise<number>
           total = { rowsSent: total.rowsSent + r.rowsSent, rowsSkipped: total.rowsSkipped + r.rowsSkipped }
           if (r.rowsSent + r.rowsSkipped === 0) break
         }
-        report(total)
+        await report(total)
       } else {
         sync.start()
         await io.untilInterrupted()
         await sync.stop()
-        report({ rowsSent: sync.status().rowsSent })
+        await report({ rowsSent: sync.status().rowsSent })
       }
       return 0
     } finally {

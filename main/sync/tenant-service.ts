@@ -1,22 +1,64 @@
-// The tenant and its sync inside the app: the stored target (secrets sealed), plan/provision, and one TenantSync
-// reading the app's threaded historian (queries run on the historian thread; the main thread only awaits them).
+// The tenant and its sync inside the app: the stored target (secrets sealed), plan/provision, and one sync on its own
+// worker thread (threaded-sync.ts) reading the app's threaded historian (queries run on the historian thread; the main
+// thread only relays them) and the tag model (ISA-95 path, unit, range… for the tenant's `tags`).
 import { join } from 'node:path'
 import type { SecretBox } from '../secrets/secret-box'
 import type { SyncStatus, TenantPlan, TenantStatus, TenantTarget, TenantTargetView } from '../../preload/contract/tenant'
 import { connectTenant, explainTenantError, TenantError, withTenant } from '../deploy/tenant/tenant-connection'
 import { latestTenantVersion } from '../deploy/tenant/tenant-migrations'
 import { planTenant, provisionTenant, tenantVersion } from '../deploy/tenant/tenant-provision'
-import { describeTarget, openTarget, sealTarget } from '../deploy/tenant/tenant-target'
+import { describeTarget, openTarget, sealTarget, targetKey } from '../deploy/tenant/tenant-target'
 import { SyncCursorStore } from './sync-cursor-store'
-import { TenantSync, type HistorianSource } from './tenant-sync'
+import type { HistorianSource, TenantTagMeta } from './tenant-sync'
+import { ThreadedSync } from './threaded-sync'
+import { unsyncedBeforeRetention, type RetentionSource, type UnsyncedAtRisk } from './retention-guard'
 
 export class TenantService {
   private readonly store: SyncCursorStore
-  private sync: TenantSync | null = null
+  private sync: ThreadedSync | null = null
 
-  constructor(private readonly options: { dataDir: string; box: SecretBox; historian: HistorianSource }) {
+  constructor(
+    private readonly options: {
+      dataDir: string
+      box: SecretBox
+      historian: HistorianSource & Partial<RetentionSource>
+      /** The tag model's description of tags (the workbench's connections). */
+      tagMeta?: (tagIds: readonly string[]) => Record<string, TenantTagMeta>
+      onNotice?: (level: 'error' | 'warning' | 'info', message: string, code: string) => void
+      /** Tests: a faster loop. */
+      sync?: { intervalMs?: number; horizonMs?: number; batchRows?: number }
+    },
+  ) {
     this.store = new SyncCursorStore(join(options.dataDir, 'sync.db'))
     if (this.store.getTarget()) this.startSync()
+    this.retentionTimer = setInterval(() => void this.checkRetention().catch(() => undefined), 60_000)
+    this.retentionTimer.unref()
+  }
+
+  private readonly retentionTimer: NodeJS.Timeout
+  private lastRetentionNotice = 0
+
+  /**
+   * Samples not yet in the tenant that the historian's retention deletes within a day: a warning notice (at most
+   * hourly) says how many, of which tags, and from when — before anything is deleted.
+   */
+  async checkRetention(now = Date.now()): Promise<UnsyncedAtRisk | null> {
+    const stored = this.store.getTarget()
+    const h = this.options.historian
+    if (!stored || !h.getRetention || !h.getTagConfig || !h.countRaw) return null
+    const target = this.target()
+    const risk = await unsyncedBeforeRetention(h as RetentionSource, this.store.all(targetKey(target)), now)
+    if (risk.points > 0 && now - this.lastRetentionNotice >= 3_600_000) {
+      this.lastRetentionNotice = now
+      const when = risk.firstDeletionAt !== null && risk.firstDeletionAt > now ? `from ${new Date(risk.firstDeletionAt).toISOString()}` : 'now'
+      const names = risk.tags.slice(0, 5).join(', ') + (risk.tags.length > 5 ? ` and ${risk.tags.length - 5} more` : '')
+      this.options.onNotice?.(
+        'warning',
+        `Historian retention deletes ${risk.points} samples not yet sent to the tenant ${describeTarget(target)} (${names}) ${when} — bring the tenant back (sync state: ${this.syncStatus().state}) or lengthen the retention before they go`,
+        'SYNC_RETENTION',
+      )
+    }
+    return risk
   }
 
   private target(): TenantTarget {
@@ -102,11 +144,17 @@ export class TenantService {
   }
 
   private startSync(): void {
-    this.sync = new TenantSync({ source: this.options.historian, cursors: this.store, target: this.target() })
-    this.sync.start()
+    const h = this.options.historian
+    const source: HistorianSource = {
+      tagIds: () => h.tagIds(),
+      queryRaw: (tagIds, from, to) => h.queryRaw(tagIds, from, to),
+      countRaw: h.countRaw ? (items, to) => h.countRaw!(items, to) : undefined,
+      tagMeta: this.options.tagMeta ?? h.tagMeta?.bind(h),
+    }
+    this.sync = new ThreadedSync({ dataDir: this.options.dataDir, target: this.target(), source, onNotice: this.options.onNotice, ...this.options.sync })
   }
 
-  private running(): TenantSync {
+  private running(): ThreadedSync {
     if (!this.sync) throw new TenantError('other', 'No cloud tenant is set up — enter the tenant in Deploy → Tenant first')
     return this.sync
   }
@@ -160,6 +208,7 @@ export class TenantService {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.retentionTimer)
     await this.sync?.stop()
     this.store.close()
   }

@@ -18,6 +18,8 @@ export interface TestCertificates {
   otherCaPem: string
   serverCert: string
   serverKey: string
+  /** The CA file the server checks client certificates against (ssl_ca_file). */
+  caFile: string
 }
 
 export interface TestPostgres {
@@ -60,6 +62,17 @@ function openssl(args: string[], cwd: string): void {
   if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`)
 }
 
+/** A client certificate for mutual TLS with CN = `user` (what clientcert=verify-full checks), signed by the test CA or the other one. */
+export function makeClientCertificate(certificates: TestCertificates, user: string, signer: 'ca' | 'other-ca' = 'ca'): { cert: string; key: string } {
+  const name = `client-${user}-${signer}`
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${user}`], certificates.dir)
+  openssl(
+    ['x509', '-req', '-in', `${name}.csr`, '-CA', `${signer}.crt`, '-CAkey', `${signer}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2'],
+    certificates.dir,
+  )
+  return { cert: readFileSync(join(certificates.dir, `${name}.crt`), 'utf8'), key: readFileSync(join(certificates.dir, `${name}.key`), 'utf8') }
+}
+
 /** A CA, a server certificate for localhost/127.0.0.1 signed by it, and a second CA that signed nothing. */
 export function makeTestCertificates(dir: string): TestCertificates {
   const subj = (cn: string) => ['-subj', `/CN=${cn}`]
@@ -77,6 +90,7 @@ export function makeTestCertificates(dir: string): TestCertificates {
     otherCaPem: readFileSync(join(dir, 'other-ca.crt'), 'utf8'),
     serverCert: join(dir, 'server.crt'),
     serverKey: join(dir, 'server.key'),
+    caFile: join(dir, 'ca.crt'),
   }
 }
 
@@ -86,8 +100,11 @@ function postgresUid(): { uid: number; gid: number } {
   return { uid, gid }
 }
 
-/** Starts PostgreSQL 15 with scram-sha-256 for every connection; `tls` turns on ssl with a test CA. */
-export async function startTestPostgres(options: { tls?: boolean } = {}): Promise<TestPostgres> {
+/**
+ * Starts PostgreSQL 15 with scram-sha-256 for every connection; `tls` turns on ssl with a test CA. Tests run with
+ * fsync off; `durable` keeps fsync on, as a real tenant runs (the benchmark: every commit then waits for its WAL).
+ */
+export async function startTestPostgres(options: { tls?: boolean; durable?: boolean; hba?: string[] } = {}): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'otw-test-pg-'))
   chmodSync(dir, 0o777)
   const data = join(dir, 'data')
@@ -104,12 +121,27 @@ export async function startTestPostgres(options: { tls?: boolean } = {}): Promis
       if (isRoot) chownSync(file, owner.uid, owner.gid)
       chmodSync(file, 0o600)
     }
-    appendFileSync(join(data, 'postgresql.conf'), `\nssl = on\nssl_cert_file = '${certificates.serverCert}'\nssl_key_file = '${certificates.serverKey}'\n`)
+    appendFileSync(
+      join(data, 'postgresql.conf'),
+      `\nssl = on\nssl_cert_file = '${certificates.serverCert}'\nssl_key_file = '${certificates.serverKey}'\nssl_ca_file = '${certificates.caFile}'\n`,
+    )
   }
+  // Own pg_hba.conf lines (hostssl, clientcert=verify-full…); the superuser keeps a plain login for sql().
+  if (options.hba) writeFileSync(join(data, 'pg_hba.conf'), [`host all ${superuser} 127.0.0.1/32 scram-sha-256`, ...options.hba, ''].join('\n'))
   const port = await freePort()
   const log = join(dir, 'log')
   const start = () =>
-    asPostgres([join(POSTGRES_BIN, 'pg_ctl'), '-D', data, '-l', log, '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'])
+    asPostgres([
+      join(POSTGRES_BIN, 'pg_ctl'),
+      '-D',
+      data,
+      '-l',
+      log,
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${options.durable ? '' : ' -c fsync=off'}`,
+      'start',
+    ])
   const stop = (mode: 'fast' | 'immediate' = 'fast') => asPostgres([join(POSTGRES_BIN, 'pg_ctl'), '-D', data, '-m', mode, '-w', 'stop'])
   start()
   const sql = async (text: string, database = 'postgres') => {

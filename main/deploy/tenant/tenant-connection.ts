@@ -27,6 +27,14 @@ const CERTIFICATE_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
+/** TLS alerts the server sends when it refuses the client's certificate. */
+const CLIENT_CERTIFICATE_REFUSED = new Set([
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
+])
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE'])
 
 /** Failures that pass when the tenant comes back: the sync waits and retries them; the rest need a person. */
@@ -40,8 +48,39 @@ export function explainTenantError(error: unknown, target: TenantTarget): Tenant
   const e = error as { code?: string; message?: string }
   const code = e?.code
   const message = e?.message ?? String(error)
+  if (/certificate authentication failed/i.test(message))
+    return new TenantError(
+      'permission-denied',
+      `${where}: the client certificate is not issued to user ${target.user} (${message}) — its CN must be the user name; give that user's certificate and key`,
+      code,
+    )
+  if (/requires a valid client certificate/i.test(message))
+    return new TenantError(
+      'permission-denied',
+      `${where}: the server requires a valid client certificate for ${target.user} (mutual TLS) — give the client certificate and key issued by the tenant's CA`,
+      code,
+    )
+  if (code && CLIENT_CERTIFICATE_REFUSED.has(code))
+    return new TenantError(
+      'certificate-not-trusted',
+      `${where}: the server does not trust the client certificate (${code}) — use a client certificate issued by the CA the tenant trusts (ssl_ca_file)`,
+      code,
+    )
+  if (/no pg_hba\.conf entry.*no encryption/i.test(message))
+    return new TenantError(
+      'permission-denied',
+      `${where}: the server accepts this login only over TLS (${message}) — set the TLS mode to require or verify-full`,
+      code,
+    )
   if (code === '28P01')
-    return new TenantError('wrong-password', `${where}: password authentication failed for user ${target.user} — check the user and the password`, code)
+    return new TenantError(
+      'wrong-password',
+      target.tls.cert
+        ? // The server words a failed certificate check (clientcert=verify-full) as a failed password; only its log says which.
+          `${where}: password authentication failed for user ${target.user} — check the user and the password, and that the client certificate is issued to ${target.user} (its CN must be the user name)`
+        : `${where}: password authentication failed for user ${target.user} — check the user and the password`,
+      code,
+    )
   if (code === '28000')
     return new TenantError(
       'permission-denied',
@@ -88,7 +127,8 @@ export async function connectTenant(target: TenantTarget, connectTimeoutMs?: num
     await client.connect()
     return client
   } catch (error) {
-    await client.end().catch(() => undefined)
+    // A session refused during the TLS handshake may never report its end: wait at most a moment for it.
+    await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())])
     throw explainTenantError(error, target)
   }
 }

@@ -33,6 +33,7 @@ export interface SampleColumns {
 /** The historian calls a caller may make across the thread boundary. */
 export type HistorianMethod =
   | 'queryRaw'
+  | 'countRaw'
   | 'queryBuckets'
   | 'valueAt'
   | 'getRetention'

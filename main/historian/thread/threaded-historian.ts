@@ -122,6 +122,11 @@ export class ThreadedHistorian {
     return this.call('queryRaw', [tagIds, from, to]) as Promise<RawSeries[]>
   }
 
+  /** Per [tagId, from]: samples with from <= t <= to (NaN marks included). */
+  countRaw(items: readonly (readonly [string, number])[], to: number): Promise<number[]> {
+    return this.call('countRaw', [items, to]) as Promise<number[]>
+  }
+
   queryBuckets(tagIds: readonly string[], from: number, to: number, buckets: number, options?: BucketQueryOptions): Promise<BucketSeries[]> {
     return this.call('queryBuckets', [tagIds, from, to, buckets, options]) as Promise<BucketSeries[]>
   }
