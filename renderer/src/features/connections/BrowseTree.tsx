@@ -80,9 +80,15 @@ function BrowseNode({
         )}
       </div>
       {open && (
-  selected,
-  onSelect,
-  trail,
+        <BrowseChildren
+          connectionId={connectionId}
+          nodeId={node.nodeId}
+          tagNodeIds={tagNodeIds}
+          depth={depth + 1}
+          selected={selected}
+          onSelect={onSelect}
+          trail={[...trail, node.displayName]}
+        />
       )}
     </li>
   )
@@ -101,15 +107,9 @@ function BrowseChildren({
   nodeId?: string
   tagNodeIds: Set<string>
   depth: number
-        <BrowseChildren
-          connectionId={connectionId}
-          nodeId={node.nodeId}
-          tagNodeIds={tagNodeIds}
-          depth={depth + 1}
-          selected={selected}
-          onSelect={onSelect}
-          trail={[...trail, node.displayName]}
-        />
+  selected?: string
+  onSelect: Select
+  trail: string[]
 }): React.JSX.Element {
   const client = useClient()
   const children = useQuery({
