@@ -118,7 +118,7 @@ beforeAll(async () => {
     isConnected: (id) => connectors.has(id),
     direct,
   })
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   if (ticker) clearInterval(ticker)
@@ -207,5 +207,50 @@ describe('S7 and MQTT-sourced tags deployed to a real Node-RED', () => {
     expect(drive.map((t) => t.tagId).sort()).toEqual(['drive:Pressure', 'drive:Speed', 'drive:State'])
     expect(drive.every((t) => t.agreed && t.messages > 0)).toBe(true)
     expect(drive.find((t) => t.tagId === 'drive:State')?.gatewayValue).toMatch(/^(run|idle)$/)
+  }, 300_000)
+
+  it('cancels: before the deploy nothing changes; during the data check the previous flows go back and the version says so', async () => {
+    const { id } = target()
+    const admin = new NodeRedClient({ url: nodeRed.url, auth: { kind: 'password', ...login } })
+    const tabBefore = nodesOfTab((await admin.getFlows()).flows, workbenchTabId(id))
+    const original = configs.get('press4')!
+    configs.set('press4', { ...original, tags: original.tags.filter((t) => t.name !== 'Setpoint') } as ConnectionConfig)
+    try {
+      const early = await service.plan(id, { kind: 'connections', connectionIds: ['press4', 'drive'] })
+      expect(early.diff.removed).toBe(1)
+      const stopEarly = new AbortController()
+      await expect(
+        service.apply(early.planId, { ...windows, signal: stopEarly.signal, onStep: (step) => step === 'deploy' && stopEarly.abort() }),
+      ).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('nothing was changed on the gateway') })
+      expect(nodesOfTab((await admin.getFlows()).flows, workbenchTabId(id))).toEqual(tabBefore)
+
+      const late = await service.plan(id, { kind: 'connections', connectionIds: ['press4', 'drive'] })
+      const stopLate = new AbortController()
+      const steps: string[] = []
+      await expect(
+        service.apply(late.planId, {
+          ...windows,
+          signal: stopLate.signal,
+          onStep: (step) => {
+            steps.push(step)
+            if (step === 'data check') stopLate.abort()
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('the gateway runs what it ran before') })
+      expect(steps).toEqual(['deploy', 'read back', 'health', 'data check', 'restore previous version'])
+      // The next plan compares with what runs: no drift, the same change as before.
+      const again = await service.plan(id, { kind: 'connections', connectionIds: ['press4', 'drive'] })
+      expect(again.drift).toBeNull()
+      expect(again.diff.removed).toBe(1)
+      // What runs is what ran before the cancelled apply (the Setpoint node is back), and the history says what happened.
+      const tabAfter = nodesOfTab((await admin.getFlows()).flows, workbenchTabId(id))
+      expect(tabAfter.map((n) => n.id).sort()).toEqual(tabBefore.map((n) => n.id).sort())
+      const [restored, cancelled] = service.history(id, 2)
+      expect(restored).toMatchObject({ version: 4, kind: 'rollback', summary: 'cancelled v3 during data check: v2 deployed again' })
+      expect(cancelled).toMatchObject({ version: 3, status: 'rolled-back', rolledBackTo: 4 })
+      expect(cancelled!.verify?.message).toBe('Cancelled during data check: the previous flows were deployed again')
+    } finally {
+      configs.set('press4', original)
+    }
   }, 300_000)
 })

@@ -199,7 +199,7 @@ export class DeployService {
     const client = clientOf(target)
     const previous = this.store.latest(target.config.id)
     this.pending.delete(planId)
-    const { applied, verify, cancelledAt } = await this.deployAndVerify(client, target, pending.plan, pending.tags, pending.tolerances, options, {
+    const { applied, verify, cancelledAt, restoredRev } = await this.deployAndVerify(client, target, pending.plan, pending.tags, pending.tolerances, options, {
       driftChoice: options.driftChoice,
       installModules: options.installModules,
       credentials: { ...this.brokerCredentials(target, pending.plan.desired), ...pending.credentials },
@@ -219,7 +219,7 @@ export class DeployService {
       tab: applied.deployed,
       rev: applied.rev,
     })
-    if (cancelledAt !== undefined) this.cancelled(target, version, previous, cancelledAt, options)
+    if (cancelledAt !== undefined) this.cancelled(target, version, previous, cancelledAt, restoredRev!)
     if (verify && !verify.ok && options.autoRollback !== false) {
       const back = await this.deployVersion(
         target,
@@ -269,7 +269,7 @@ export class DeployService {
     const tolerances = new Map<string, number>()
     for (const tag of tags) tolerances.set(tag.tagId, this.toleranceOf(tag))
     const previous = this.store.latest(target.config.id)
-    const { applied, verify, cancelledAt } = await this.deployAndVerify(
+    const { applied, verify, cancelledAt, restoredRev } = await this.deployAndVerify(
       client,
       target,
       plan,
@@ -293,14 +293,27 @@ export class DeployService {
       tab: applied.deployed,
       rev: applied.rev,
     })
-    if (cancelledAt !== undefined) this.cancelled(target, version, previous, cancelledAt, options)
+    if (cancelledAt !== undefined) this.cancelled(target, version, previous, cancelledAt, restoredRev!)
     return version
   }
 
   /** A cancel after the deploy: the previous version was deployed again (deployAndVerify); record it and say so. */
-  private cancelled(target: StoredTarget, version: StoredVersion, previous: StoredVersion | undefined, step: DeployStepName, options: ApplyOptions): never {
-    this.store.markRolledBack(version.id, previous?.version ?? 0)
-    options.onStep?.('restore previous version')
+  private cancelled(target: StoredTarget, version: StoredVersion, previous: StoredVersion | undefined, step: DeployStepName, rev: string): never {
+    // What runs now is recorded as a version of its own, so the next plan compares with it (no false drift).
+    const restored = this.store.addVersion({
+      targetId: target.config.id,
+      kind: 'rollback',
+      user: this.options.user,
+      createdAt: this.now(),
+      summary: `cancelled v${version.version} during ${step}: ${previous ? `v${previous.version}` : 'the flows before the first deploy'} deployed again`,
+      status: 'applied',
+      diff: { added: 0, removed: 0, changed: 0, unchanged: 0, nodes: [] },
+      nodeCount: previous?.tab.length ?? 0,
+      tags: previous?.tags ?? [],
+      tab: previous?.tab ?? [],
+      rev,
+    })
+    this.store.markRolledBack(version.id, restored.version)
     throw new WorkbenchError(
       'CANCELLED',
       `${target.config.name} (${step}): cancelled — v${version.version} was replaced by ${previous ? `v${previous.version}` : 'the flows before the first deploy'} again, the gateway runs what it ran before`,
@@ -317,7 +330,7 @@ export class DeployService {
     tolerances: Map<string, number>,
     options: ApplyOptions,
     applyOptions: Parameters<typeof applyNodeRedPlan>[2],
-  ): Promise<{ applied: NodeRedApplyResult; verify?: VerifyReport; cancelledAt?: DeployStepName }> {
+  ): Promise<{ applied: NodeRedApplyResult; verify?: VerifyReport; cancelledAt?: DeployStepName; restoredRev?: string }> {
     const { signal, onStep } = options
     const cancelledError = (step: DeployStepName): WorkbenchError =>
       new WorkbenchError('CANCELLED', `${target.config.name} (${step}): cancelled before the deploy — nothing was changed on the gateway`)
@@ -334,7 +347,7 @@ export class DeployService {
         })
       : undefined
     let applied: NodeRedApplyResult
-    let step: DeployStepName = plan.missingModules.length > 0 && applyOptions.installModules !== false ? 'install modules' : 'deploy'
+    let step: DeployStepName = plan.missingModules.length > 0 && applyOptions?.installModules !== false ? 'install modules' : 'deploy'
     try {
       onStep?.(step)
       applied = await applyNodeRedPlan(client, plan, {
@@ -378,8 +391,9 @@ export class DeployService {
         lastDeployed: applied.deployed,
       },
     )
-    await applyNodeRedPlan(client, back, { driftChoice: 'overwrite', credentials: this.brokerCredentials(target, back.desired) })
+    const restored = await applyNodeRedPlan(client, back, { driftChoice: 'overwrite', credentials: this.brokerCredentials(target, back.desired) })
     return {
+      restoredRev: restored.rev,
       applied,
       verify: { ...(verify ?? {}), ok: false, message: `Cancelled during ${step}: the previous flows were deployed again` },
       cancelledAt: step,
