@@ -16,7 +16,13 @@ export interface MosquittoPeer {
 }
 
 export async function startMosquitto(
-  options: { users?: Record<string, string>; acl?: string[]; dynsec?: { adminUser: string; adminPassword: string } } = {},
+  options: {
+    users?: Record<string, string>
+    acl?: string[]
+    dynsec?: { adminUser: string; adminPassword: string }
+    /** mosquitto.conf lines added at the end (a bridge `connection` section). */
+    extraConfig?: string
+  } = {},
 ): Promise<MosquittoPeer> {
   const dir = mkdtempSync(join(tmpdir(), 'otw-deploy-mosquitto-'))
   const port = await freePort()
@@ -40,7 +46,7 @@ export async function startMosquitto(
   } else {
     config.push('allow_anonymous true')
   }
-  writeFileSync(join(dir, 'mosquitto.conf'), config.join('\n') + '\n')
+  writeFileSync(join(dir, 'mosquitto.conf'), config.join('\n') + '\n' + (options.extraConfig ?? ''))
   const child = spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' })
   for (let i = 0; ; i++) {
     const open = await new Promise<boolean>((resolve) => {

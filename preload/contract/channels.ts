@@ -3,7 +3,7 @@ import { appInfoSchema, connectionStatusSchema, demoPlantStatusSchema, noticeSch
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { alarmCountSchema, alarmsNotifyRequests, alarmsRequests } from './alarms'
-import { deployRequests } from './deploy'
+import { deployRequests, deployStreams } from './deploy'
 import { tenantRequests } from './tenant'
 import { reportExportEventSchema, reportExportInputSchema, reportRequests } from './report'
 import { connectionRequests } from './connections'
@@ -110,6 +110,7 @@ export const channels = {
   ...requests(visionModelsRequests),
   ...visionModelsStreams,
   ...requests(deployRequests),
+  ...deployStreams,
 } as const
 
 export type Channels = typeof channels

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { longTaskProgressSchema } from './schemas'
 
 // The deploy wizard: saved targets (credentials sealed), plan → diff (and drift) → apply → verify → version, rollback.
 
@@ -241,3 +242,22 @@ export const deployRequests = {
     output: deployVersionSchema,
   },
 } as const
+
+/** The steps of an apply or a rollback, in order. */
+export const DEPLOY_STEP_NAMES = ['install modules', 'deploy', 'read back', 'health', 'data check', 'restore previous version'] as const
+
+/** Progress of an apply or a rollback: the step that runs now (done = steps finished of the total), then the version. */
+export const deployProgressEventSchema = z.discriminatedUnion('kind', [
+  longTaskProgressSchema.extend({ step: z.enum(DEPLOY_STEP_NAMES) }),
+  z.object({ kind: z.literal('done'), version: deployVersionSchema }),
+])
+export type DeployProgressEvent = z.infer<typeof deployProgressEventSchema>
+
+/**
+ * deploy.apply and deploy.rollback as streams: each step as it starts, then the version. Closing the stream cancels:
+ * before the deploy nothing changes; after it the previous flows are deployed again (the gateway runs what it ran).
+ */
+export const deployStreams = {
+  'deploy.applyWithProgress': { kind: 'stream' as const, input: deployRequests['deploy.apply'].input, event: deployProgressEventSchema },
+  'deploy.rollbackWithProgress': { kind: 'stream' as const, input: deployRequests['deploy.rollback'].input, event: deployProgressEventSchema },
+}

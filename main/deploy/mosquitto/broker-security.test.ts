@@ -1,7 +1,7 @@
 import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMosquitto, type MosquittoPeer } from '../mosquitto-peer.fixture'
-import { applyBrokerSecurity, diffBrokerSecurity, gatewaySecurity, readBrokerSecurity } from './broker-security'
+import { applyBrokerSecurity, cloudBridgeConf, diffBrokerSecurity, gatewaySecurity, readBrokerSecurity } from './broker-security'
 import { DynsecClient } from './dynsec-client'
 
 // Real parts: Debian's Mosquitto 2 with the Dynamic Security plugin, initialised by `mosquitto_ctrl dynsec init`.
@@ -68,6 +68,53 @@ describe('gateway security on Mosquitto Dynamic Security', () => {
       await dynsec.close()
     }
   }, 30_000)
+
+  it('adds a cloud-bridge client that only pulls the gateway topics; a tenant Mosquitto bridged with it receives what the gateway publishes', async () => {
+    const dynsec = await DynsecClient.connect({ url: broker.url, ...admin })
+    let tenant: MosquittoPeer | undefined
+    try {
+      const desired = gatewaySecurity({ gatewayId: 'gw2', topics: TOPICS, bridge: true })
+      const plan = diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, (name) => name.endsWith('-gw2'))
+      expect(plan.map((c) => `${c.change} ${c.kind} ${c.name}`)).toEqual([
+        'added role otw-gateway-gw2',
+        'added role otw-reader-gw2',
+        'added role otw-bridge-gw2',
+        'added client otw-gateway-gw2',
+        'added client otw-reader-gw2',
+        'added client otw-bridge-gw2',
+      ])
+      const applied = await applyBrokerSecurity(dynsec, desired, plan)
+      const bridge = { username: 'otw-bridge-gw2', password: applied.passwords['otw-bridge-gw2']! }
+      const gateway = { username: 'otw-gateway-gw2', password: applied.passwords['otw-gateway-gw2']! }
+      // The bridge login subscribes to the gateway's topics and may not publish anything.
+      expect(await receivedBy(bridge, gateway, TOPICS)).toEqual([...TOPICS].sort())
+      expect(await receivedBy(bridge, bridge, TOPICS)).toEqual([])
+
+      const conf = cloudBridgeConf({ gatewayId: 'gw2', topics: TOPICS, edgeAddress: `127.0.0.1:${broker.port}` })
+      expect(conf).toContain(`topic ${TOPICS[0]} in 1`)
+      expect(conf).toContain('remote_username otw-bridge-gw2')
+      tenant = await startMosquitto({ extraConfig: conf.replace('<the bridge password shown once>', bridge.password) })
+      const cloud = await mqtt.connectAsync(tenant.url, { reconnectPeriod: 0 })
+      const got: string[] = []
+      cloud.on('message', (topic) => got.push(topic))
+      await cloud.subscribeAsync('#', { qos: 1 })
+      const pub = await mqtt.connectAsync(broker.url, { ...gateway, reconnectPeriod: 0 })
+      // The bridge connects on its own schedule: publish until the tenant broker has the topic.
+      await expect
+        .poll(
+          async () => {
+            await pub.publishAsync(TOPICS[0]!, 'from the edge', { qos: 1 })
+            return got.includes(TOPICS[0]!)
+          },
+          { timeout: 30_000, interval: 500 },
+        )
+        .toBe(true)
+      await Promise.all([cloud.endAsync(), pub.endAsync()])
+    } finally {
+      await dynsec.close()
+      await tenant?.stop()
+    }
+  }, 60_000)
 
   it('says the admin login was refused and what to check', async () => {
     await expect(DynsecClient.connect({ url: broker.url, username: admin.username, password: 'wrong' })).rejects.toMatchObject({

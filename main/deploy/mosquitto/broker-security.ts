@@ -39,28 +39,55 @@ export const OWNED_PREFIX = 'otw-'
 
 /**
  * What a gateway needs: publish exactly its topics (MQTT ACLs match `#` only at `/`, so dotted UNS topics are listed one
- * by one, `devices/<id>/…` as a subtree), and a reader that subscribes to them (the workbench's data check).
+ * by one, `devices/<id>/…` as a subtree), and a reader that subscribes to them (the workbench's data check). With
+ * `bridge`, a third client and role that may only subscribe to and receive those topics: the login a cloud broker's
+ * bridge (see `cloudBridgeConf`) uses to pull the gateway's data into the tenant broker.
  */
-export function gatewaySecurity(options: { gatewayId: string; topics: readonly string[] }): BrokerSecurity {
-  const patterns = [...new Set(options.topics.map((t) => (t.startsWith('devices/') ? `devices/${options.gatewayId}/#` : t)))].sort()
+export function gatewaySecurity(options: { gatewayId: string; topics: readonly string[]; bridge?: boolean }): BrokerSecurity {
+  const patterns = gatewayPatterns(options.gatewayId, options.topics)
   const gatewayRole = `${OWNED_PREFIX}gateway-${options.gatewayId}`
   const readerRole = `${OWNED_PREFIX}reader-${options.gatewayId}`
+  const bridgeRole = `${OWNED_PREFIX}bridge-${options.gatewayId}`
+  const readAcls = patterns.flatMap((topic) => [
+    { acltype: 'subscribePattern' as const, topic, allow: true },
+    { acltype: 'publishClientReceive' as const, topic, allow: true },
+  ])
   return {
     roles: [
       { rolename: gatewayRole, acls: patterns.map((topic) => ({ acltype: 'publishClientSend' as const, topic, allow: true })) },
-      {
-        rolename: readerRole,
-        acls: patterns.flatMap((topic) => [
-          { acltype: 'subscribePattern' as const, topic, allow: true },
-          { acltype: 'publishClientReceive' as const, topic, allow: true },
-        ]),
-      },
+      { rolename: readerRole, acls: readAcls },
+      ...(options.bridge ? [{ rolename: bridgeRole, acls: readAcls }] : []),
     ],
     clients: [
       { username: `${OWNED_PREFIX}gateway-${options.gatewayId}`, roles: [gatewayRole] },
       { username: `${OWNED_PREFIX}reader-${options.gatewayId}`, roles: [readerRole] },
+      ...(options.bridge ? [{ username: bridgeRole, roles: [bridgeRole] }] : []),
     ],
   }
+}
+
+function gatewayPatterns(gatewayId: string, topics: readonly string[]): string[] {
+  return [...new Set(topics.map((t) => (t.startsWith('devices/') ? `devices/${gatewayId}/#` : t)))].sort()
+}
+
+/**
+ * The `connection` section for the tenant (cloud) broker's mosquitto.conf: a bridge that logs in to the gateway's broker
+ * as the bridge client and pulls exactly the gateway's topics (`in`, QoS 1). The password goes in by hand, never here.
+ */
+export function cloudBridgeConf(options: { gatewayId: string; topics: readonly string[]; edgeAddress: string }): string {
+  const lines = [
+    `# OT Workbench: pull gateway ${options.gatewayId}'s topics from its broker into this one.`,
+    `connection otw-${options.gatewayId}`,
+    `address ${options.edgeAddress}`,
+    `remote_username ${OWNED_PREFIX}bridge-${options.gatewayId}`,
+    `remote_password <the bridge password shown once>`,
+    `remote_clientid ${OWNED_PREFIX}bridge-${options.gatewayId}`,
+    'cleansession false',
+    'bridge_protocol_version mqttv311',
+    'try_private true',
+    ...gatewayPatterns(options.gatewayId, options.topics).map((topic) => `topic ${topic} in 1`),
+  ]
+  return `${lines.join('\n')}\n`
 }
 
 const aclKey = (acl: RoleAcl): string => `${acl.acltype} ${acl.allow ? 'allow' : 'deny'} ${acl.topic}`

@@ -1,8 +1,11 @@
-// Generates the workbench's own Node-RED tab from its Modbus and OPC UA connections: one source node and one
-// envelope function per tag, one MQTT out node, config nodes scoped to the tab. Ids derive from workbench ids.
+// Generates the workbench's own Node-RED tab from its Modbus, OPC UA, S7 and MQTT connections: one source node per tag,
+// one envelope function per connection, one MQTT out node, config nodes scoped to the tab. Ids derive from workbench ids.
 import { createHash } from 'node:crypto'
-import type { ConnectionConfig, ModbusTagConfig, OpcUaTagConfig } from '../../../preload/contract'
+import type { ConnectionConfig, ModbusTagConfig, OpcUaTagConfig, S7TagConfig } from '../../../preload/contract'
 import { parseModbusAddress, type ModbusTable } from '../../../preload/contract/modbus-address'
+import { parseJsonPath } from '../../connectors/mqtt/json-path'
+import { parseS7Address } from '../../connectors/s7/s7-address'
+import { parseTsap } from '../../connectors/s7/s7-endpoint'
 import { registerCount } from '../../tags/modbus-codec'
 import { envelopeFunctionCode, type EnvelopeTag } from './envelope-function'
 import type { NodeRedNode } from './node-red-flow'
@@ -42,10 +45,54 @@ export interface GatewayFlow {
   tags: DeployedTag[]
   /** Node modules the flow needs on the gateway. */
   modules: string[]
+  /** Chosen tags the gateway cannot carry, and why (shown with the plan). */
+  skipped: Array<{ tagId: string; reason: string }>
 }
 
 export const MODBUS_MODULE = 'node-red-contrib-modbus'
 export const OPCUA_MODULE = 'node-red-contrib-opcua'
+export const S7_MODULE = 'node-red-contrib-s7'
+
+type S7Connection = Extract<ConnectionConfig, { protocol: 's7' }>
+type MqttConnection = Extract<ConnectionConfig, { protocol: 'mqtt' }>
+
+/**
+ * A workbench S7 tag in node-red-contrib-s7's (nodes7) syntax: `DB1,REAL4`, `DB1,X6.2`, `DB1,S10.20`, `MW20`, `MR24`,
+ * `I0.0`. nodes7 has no LREAL, SINT, WSTRING or DATE_AND_TIME as the workbench reads it: those say why not.
+ */
+export function nodes7Address(tag: Pick<S7TagConfig, 'address' | 'dataType'>): { address: string } | { unsupported: string } {
+  let item
+  try {
+    item = parseS7Address(tag.address, tag.dataType)
+  } catch (error) {
+    return { unsupported: (error as Error).message }
+  }
+  const type = item.dataType.type
+  const word: Partial<Record<typeof type, string>> = {
+    BYTE: 'BYTE',
+    USINT: 'BYTE',
+    CHAR: 'CHAR',
+    WORD: 'WORD',
+    UINT: 'WORD',
+    INT: 'INT',
+    DWORD: 'DWORD',
+    UDINT: 'DWORD',
+    DINT: 'DINT',
+    // TIME is a signed 32-bit count of milliseconds, as the workbench reads it.
+    TIME: 'DINT',
+    REAL: 'REAL',
+  }
+  // Outside DBs nodes7 writes the area, then the short type: MB, MC, MW, MI, MD, MDI, MR.
+  const short: Record<string, string> = { BYTE: 'B', CHAR: 'C', WORD: 'W', INT: 'I', DWORD: 'D', DINT: 'DI', REAL: 'R' }
+  if (type === 'BOOL') return { address: item.area === 'DB' ? `DB${item.db},X${item.offset}.${item.bit}` : `${item.area}${item.offset}.${item.bit}` }
+  if (type === 'STRING') {
+    if (item.area !== 'DB') return { unsupported: `${tag.address}: node-red-contrib-s7 reads STRINGs only from DBs` }
+    return { address: `DB${item.db},S${item.offset}.${item.dataType.length}` }
+  }
+  const name = word[type]
+  if (!name) return { unsupported: `${tag.address}: node-red-contrib-s7 (nodes7) has no ${type}` }
+  return { address: item.area === 'DB' ? `DB${item.db},${name}${item.offset}` : `${item.area}${short[name]}${item.offset}` }
+}
 
 /** 16 hex digits like Node-RED's own ids, the same for the same workbench ids on every plan. */
 export function stableNodeId(...parts: string[]): string {
@@ -91,6 +138,7 @@ export function generateGatewayFlow(options: {
     },
   ]
   const tags: DeployedTag[] = []
+  const skipped: GatewayFlow['skipped'] = []
   const modules = new Set<string>()
   let row = 0
   const place = (): { y: number } => ({ y: 40 + 40 * row++ })
@@ -164,6 +212,106 @@ export function generateGatewayFlow(options: {
         y: 40,
         wires: [itemIds],
       })
+    } else if (config.protocol === 's7') {
+      const chosen = wanted(config.tags)
+      const table: EnvelopeTag[] = []
+      const functionId = id(connection.id, 'envelope')
+      const endpoints = new Map<number, NodeRedNode>()
+      for (const tag of chosen) {
+        const tagId = `${connection.id}:${tag.name}`
+        const translated = nodes7Address(tag)
+        if ('unsupported' in translated) {
+          skipped.push({ tagId, reason: translated.unsupported })
+          continue
+        }
+        const intervalMs = tag.scanRateMs ?? config.scanRateMs
+        // node-red-contrib-s7 reads every variable of an endpoint each cycle: one endpoint (one connection) per scan rate.
+        let endpoint = endpoints.get(intervalMs)
+        if (!endpoint) {
+          endpoint = s7EndpointNode(id(connection.id, 's7-endpoint', String(intervalMs)), tabId, config, intervalMs)
+          endpoints.set(intervalMs, endpoint)
+        }
+        ;(endpoint.vartable as Array<{ name: string; addr: string }>).push({ name: tag.name, addr: translated.address })
+        const topic = tagTopic(settings, cell, tag.name)
+        nodes.push({
+          id: id(connection.id, tag.name, 's7-in'),
+          type: 's7 in',
+          z: tabId,
+          endpoint: endpoint.id,
+          mode: 'single',
+          variable: tag.name,
+          // Every cycle, not only changes: the data check counts arrivals, and a subscriber sees the tag is alive.
+          diff: false,
+          name: tag.name,
+          x: 160,
+          y: place().y,
+          wires: [[functionId]],
+        })
+        // node-red-contrib-s7 sends the variable's name as msg.topic.
+        table.push(envelopeTag(settings, tag.name, topic, tag.name, tag.unit))
+        tags.push({ tagId, connectionId: connection.id, name: tag.name, topic, intervalMs, unit: tag.unit })
+      }
+      if (table.length === 0) continue
+      modules.add(S7_MODULE)
+      nodes.push(...endpoints.values(), functionNode(functionId, tabId, mqttOutId, config.name, table))
+    } else if (config.protocol === 'mqtt') {
+      const chosen = wanted(config.tags)
+      const table: EnvelopeTag[] = []
+      const functionId = id(connection.id, 'envelope')
+      const sourceBrokerId = id(connection.id, 'source-broker')
+      const topics = new Set<string>()
+      const url = new URL(config.url)
+      for (const tag of chosen) {
+        const tagId = `${connection.id}:${tag.name}`
+        if (config.sparkplug?.enabled) {
+          skipped.push({ tagId, reason: `${config.name} reads Sparkplug B: forward its metrics with a Sparkplug node, not as plain topics` })
+          continue
+        }
+        if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') {
+          skipped.push({ tagId, reason: `${config.url}: the gateway forwards from mqtt:// and mqtts:// brokers only` })
+          continue
+        }
+        if (/[+#]/.test(tag.topic)) {
+          skipped.push({ tagId, reason: `${tag.topic} has a wildcard: a forwarded tag needs its exact topic` })
+          continue
+        }
+        let steps: Array<string | number> | undefined
+        try {
+          steps = tag.jsonPath ? parseJsonPath(tag.jsonPath) : undefined
+        } catch (error) {
+          skipped.push({ tagId, reason: (error as Error).message })
+          continue
+        }
+        const topic = tagTopic(settings, cell, tag.name)
+        topics.add(tag.topic)
+        table.push({
+          ...envelopeTag(settings, tag.topic, topic, tag.name, tag.unit),
+          mqtt: { ...(steps && steps.length > 0 ? { steps } : {}), ...(tag.dataType ? { dataType: tag.dataType } : {}) },
+        })
+        tags.push({ tagId, connectionId: connection.id, name: tag.name, topic, intervalMs: 1000, unit: tag.unit })
+      }
+      if (table.length === 0) continue
+      nodes.push(sourceBrokerNode(sourceBrokerId, tabId, connection.id, config, url))
+      for (const sourceTopic of [...topics].sort()) {
+        nodes.push({
+          id: id(connection.id, sourceTopic, 'mqtt-in'),
+          type: 'mqtt in',
+          z: tabId,
+          name: sourceTopic,
+          topic: sourceTopic,
+          qos: '1',
+          datatype: 'utf8',
+          broker: sourceBrokerId,
+          nl: false,
+          rap: true,
+          rh: 0,
+          inputs: 0,
+          x: 160,
+          y: place().y,
+          wires: [[functionId]],
+        })
+      }
+      nodes.push(functionNode(functionId, tabId, mqttOutId, config.name, table))
     }
   }
   nodes.push(mqttBrokerNode(brokerId, tabId, settings), {
@@ -184,7 +332,7 @@ export function generateGatewayFlow(options: {
     y: 40,
     wires: [],
   })
-  return { tabId, nodes, tags, modules: [...modules].sort() }
+  return { tabId, nodes, tags, modules: [...modules].sort(), skipped }
 }
 
 function envelopeTag(
@@ -403,5 +551,64 @@ function mqttBrokerNode(nodeId: string, tabId: string, settings: GatewaySettings
     willQos: '0',
     willPayload: '',
     ...(broker.username ? { credentials: { user: broker.username, password: broker.password ?? '' } } : {}),
+  }
+}
+
+function s7EndpointNode(nodeId: string, tabId: string, config: S7Connection, intervalMs: number): NodeRedNode {
+  const tsap = config.localTsap !== undefined && config.remoteTsap !== undefined
+  const hex = (value: number): string => value.toString(16).padStart(2, '0').toUpperCase()
+  const local = tsap ? parseTsap(config.localTsap!) : 0x0100
+  const remote = tsap ? parseTsap(config.remoteTsap!) : 0x0100
+  return {
+    id: nodeId,
+    type: 's7 endpoint',
+    z: tabId,
+    name: `${config.name} every ${intervalMs} ms`,
+    transport: 'iso-on-tcp',
+    address: config.host,
+    port: String(config.port),
+    rack: String(config.rack),
+    slot: String(config.slot),
+    localtsaphi: hex(local >> 8),
+    localtsaplo: hex(local & 0xff),
+    remotetsaphi: hex(remote >> 8),
+    remotetsaplo: hex(remote & 0xff),
+    connmode: tsap ? 'tsap' : 'rack-slot',
+    adapter: '',
+    busaddr: '2',
+    cycletime: String(intervalMs),
+    timeout: String(config.timeoutMs),
+    verbose: 'default',
+    vartable: [],
+  }
+}
+
+/** The broker an MQTT connection reads, as the gateway reaches it (the same URL as the workbench's). */
+function sourceBrokerNode(nodeId: string, tabId: string, connectionId: string, config: MqttConnection, url: URL): NodeRedNode {
+  const tls = url.protocol === 'mqtts:'
+  return {
+    id: nodeId,
+    type: 'mqtt-broker',
+    z: tabId,
+    name: `${config.name} (source)`,
+    broker: url.hostname,
+    port: url.port || (tls ? '8883' : '1883'),
+    clientid: `otw-forward-${stableNodeId(tabId, connectionId).slice(0, 8)}`,
+    autoConnect: true,
+    usetls: tls,
+    protocolVersion: String(config.protocolVersion),
+    keepalive: String(config.keepaliveSeconds),
+    cleansession: true,
+    autoUnsubscribe: true,
+    birthTopic: '',
+    birthQos: '0',
+    birthPayload: '',
+    closeTopic: '',
+    closeQos: '0',
+    closePayload: '',
+    willTopic: '',
+    willQos: '0',
+    willPayload: '',
+    ...(config.username ? { credentials: { user: config.username, password: config.password ?? '' } } : {}),
   }
 }

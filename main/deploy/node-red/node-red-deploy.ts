@@ -91,6 +91,8 @@ export async function applyNodeRedPlan(
     /** Credentials per node id, sent with the deploy and never stored in a version. */
     credentials?: Readonly<Record<string, Record<string, unknown>>>
     signal?: AbortSignal
+    /** Called when the missing modules are installed, before the deploy. */
+    onInstalled?: () => void
   } = {},
 ): Promise<NodeRedApplyResult> {
   if (plan.drift && options.driftChoice === undefined) {
@@ -122,6 +124,7 @@ export async function applyNodeRedPlan(
       await admin.installModule(module)
       installed.push(module)
     }
+    options.onInstalled?.()
   }
   options.signal?.throwIfAborted()
   const tab = tabToDeploy(plan, options.driftChoice)

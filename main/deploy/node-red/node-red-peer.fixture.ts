@@ -98,7 +98,7 @@ export async function startNodeRed(options: NodeRedPeerOptions = {}): Promise<No
     }
     rmSync(userDir, { recursive: true, force: true })
   }
-  const deadline = Date.now() + 60_000
+  const deadline = Date.now() + 180_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited with ${child.exitCode} before it listened:\n${output}`)
     try {
@@ -113,7 +113,7 @@ export async function startNodeRed(options: NodeRedPeerOptions = {}): Promise<No
     }
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`Node-RED did not answer on ${url} within 60 s:\n${output}`)
+      throw new Error(`Node-RED did not answer on ${url} within 180 s:\n${output}`)
     }
     await new Promise((r) => setTimeout(r, 200))
   }

@@ -50,14 +50,18 @@ export async function verifyNodeRedDeploy(options: {
   dataCheck: OpenDataCheck | undefined
   windows?: VerifyWindows
   signal?: AbortSignal
+  /** Called as each check starts (progress in the UI and the command line). */
+  onStep?: (step: 'read back' | 'health' | 'data check') => void
 }): Promise<VerifyReport> {
   const windows = options.windows ?? {}
+  options.onStep?.('read back')
   const readBack = await readBackNodeRed(options.admin, options.plan, options.deployed)
   if (!readBack.ok) {
     await options.dataCheck?.close()
     const what = readBack.othersTouched.length > 0 ? `${readBack.othersTouched.length} node(s) outside our tab changed` : describeCounts(readBack.differences)
     return { ok: false, failedStep: 'read back', readBack, message: `Read back: what runs differs from the plan (${what})` }
   }
+  options.onStep?.('health')
   const health = await watchNodeRedHealth({
     url: options.url,
     token: options.token,
@@ -78,6 +82,7 @@ export async function verifyNodeRedDeploy(options: {
     }
   }
   if (!options.dataCheck) return { ok: true, readBack, health, message: 'Read back and health passed; the flow publishes no workbench tags to check' }
+  options.onStep?.('data check')
   const data = await options.dataCheck.finish()
   if (!data.ok) {
     const failed = data.tags.filter((t) => !t.agreed)

@@ -66,7 +66,8 @@ describe('otw deploy', () => {
 
     io = captureIo()
     const code = await main(['deploy', 'apply', ...common(), ...target, '--yes', '--data-window-ms', '8000'], io)
-    expect(io.err).toBe('')
+    // Only the steps as they start go to stderr.
+    expect(io.err.trimEnd().split('\n')).toEqual(['  [2/5] deploy…', '  [3/5] read back…', '  [4/5] health…', '  [5/5] data check…'])
     expect(code).toBe(EXIT.ok)
     expect(io.out).toMatch(/v1 apply verified: 2 tag\(s\) of Line1/)
 

@@ -1,7 +1,7 @@
 // `otw deploy plan|apply|history|rollback`: the deploy wizard over the same core and the same validated contract calls.
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import type { DeployPlanView, DeployTarget, DeployVersion, FlowDiffView, InputOf, OutputOf, RequestName } from '../../../preload/contract'
+import type { DeployPlanView, DeployProgressEvent, DeployTarget, DeployVersion, FlowDiffView, InputOf, OutputOf, RequestName } from '../../../preload/contract'
 import type { Router } from '../../ipc/router'
 
 export interface DeployCliIo {
@@ -27,11 +27,13 @@ export const DEPLOY_USAGE = `Usage: otw deploy <command> [options]
             prints the diff (and drift: what was changed on the gateway since our last deploy); changes nothing
   apply     the same options and --yes; [--drift keep-theirs|overwrite] when the plan shows drift,
             [--no-install] [--no-verify] [--no-auto-rollback] [--data-window-ms N]
-            applies with the planned rev, verifies (read back, health, the data itself) and records a version
+            applies with the planned rev, verifies (read back, health, the data itself) and records a version;
+            each step on stderr; Ctrl-C cancels (after the deploy the previous flows are put back first)
   history   --node-red URL
   broker    --mosquitto mqtt://HOST:PORT --admin-user U --admin-password-env VAR --plan FILE [--yes] [--node-red URL]
-            FILE is {"gatewayId": "...", "topics": ["...", …]}: a gateway client and role (publish those topics only) and
-            a reader client and role on the Dynamic Security plugin; prints the diff, with --yes applies it and prints
+            FILE is {"gatewayId": "...", "topics": ["...", …], "bridge": true|false}: a gateway client and role (publish
+            those topics only), a reader client and role, with bridge a cloud-bridge client and role (and the tenant
+            broker's mosquitto.conf bridge section) on the Dynamic Security plugin; prints the diff, with --yes applies it and prints
             the new passwords once (with --node-red they are also sealed into that target for the next deploy)
   rollback  --node-red URL --to VERSION --yes [--drift overwrite]   (VERSION 0 removes the workbench's tab)
 
@@ -86,6 +88,40 @@ async function call<K extends RequestName>(router: Router, channel: K, input: In
   return result.output as OutputOf<K>
 }
 
+/**
+ * A deploy stream: each step on stderr as it starts; Ctrl-C (SIGINT) cancels it, and the command waits until the
+ * gateway runs its previous flows again before it exits 1.
+ */
+async function withProgress<K extends 'deploy.applyWithProgress' | 'deploy.rollbackWithProgress'>(
+  router: Router,
+  channel: K,
+  input: InputOf<K>,
+  io: DeployCliIo | undefined,
+): Promise<DeployVersion> {
+  return new Promise<DeployVersion>((resolve, reject) => {
+    let version: DeployVersion | undefined
+    const onSigint = (): void => {
+      io?.stderr('Cancelling: waiting until the gateway runs its previous flows…\n')
+      close()
+    }
+    const close = router.open(channel, input, {
+      emit: (event) => {
+        const e = event as DeployProgressEvent
+        if (e.kind === 'done') version = e.version
+        else io?.stderr(`  [${e.done + 1}/${e.total}] ${e.step}…\n`)
+      },
+      end: (error) => {
+        process.removeListener('SIGINT', onSigint)
+        if (error !== undefined || !version)
+          reject(new CallFailed((error as { message?: string } | undefined)?.message ?? 'the deploy ended without a version'))
+        else resolve(version)
+      },
+      congested: () => false,
+    })
+    process.once('SIGINT', onSigint)
+  })
+}
+
 function secretFromEnv(variable: string | undefined, what: string): string | undefined {
   if (variable === undefined) return undefined
   const value = process.env[variable]
@@ -136,12 +172,17 @@ export async function runDeployCommand(args: string[], io: DeployCliIo, openCore
       return EXIT.ok
     }
     if (command === 'rollback') {
-      const version = await call(router, 'deploy.rollback', {
-        targetId: target.id,
-        version: Number(values.to),
-        driftChoice: values.drift === 'overwrite' ? 'overwrite' : undefined,
-        options: verifyOptions(values),
-      })
+      const version = await withProgress(
+        router,
+        'deploy.rollbackWithProgress',
+        {
+          targetId: target.id,
+          version: Number(values.to),
+          driftChoice: values.drift === 'overwrite' ? 'overwrite' : undefined,
+          options: verifyOptions(values),
+        },
+        values.json ? undefined : io,
+      )
       io.stdout(values.json ? `${JSON.stringify(version, null, 2)}\n` : formatVersion(version))
       return version.status === 'failed' ? EXIT.failed : EXIT.ok
     }
@@ -167,12 +208,17 @@ export async function runDeployCommand(args: string[], io: DeployCliIo, openCore
       return EXIT.failed
     }
     if (!values.json) io.stdout(formatPlan(target, plan))
-    const version = await call(router, 'deploy.apply', {
-      planId: plan.planId,
-      driftChoice: values.drift as 'keep-theirs' | 'overwrite' | undefined,
-      installModules: !values['no-install'],
-      options: verifyOptions(values),
-    })
+    const version = await withProgress(
+      router,
+      'deploy.applyWithProgress',
+      {
+        planId: plan.planId,
+        driftChoice: values.drift as 'keep-theirs' | 'overwrite' | undefined,
+        installModules: !values['no-install'],
+        options: verifyOptions(values),
+      },
+      values.json ? undefined : io,
+    )
     io.stdout(values.json ? `${JSON.stringify(version, null, 2)}\n` : formatVersion(version))
     return version.status === 'failed' || version.status === 'rolled-back' ? EXIT.failed : EXIT.ok
   } catch (error) {
@@ -192,7 +238,7 @@ async function brokerCommand(values: Values, io: DeployCliIo, openCore: (dataDir
     throw new UsageError('broker needs --mosquitto URL, --admin-user U, --admin-password-env VAR and --plan FILE')
   }
   const password = secretFromEnv(values['admin-password-env'], '--admin-password-env')!
-  let wanted: { gatewayId?: unknown; topics?: unknown }
+  let wanted: { gatewayId?: unknown; topics?: unknown; bridge?: unknown }
   try {
     wanted = JSON.parse(await readFile(values.plan, 'utf8')) as typeof wanted
   } catch (error) {
@@ -212,7 +258,7 @@ async function brokerCommand(values: Values, io: DeployCliIo, openCore: (dataDir
   let dynsec: Awaited<ReturnType<typeof DynsecClient.connect>> | undefined
   try {
     dynsec = await DynsecClient.connect({ url: values.mosquitto, username: values['admin-user'], password })
-    const desired = security.gatewaySecurity({ gatewayId: wanted.gatewayId, topics: topics as string[] })
+    const desired = security.gatewaySecurity({ gatewayId: wanted.gatewayId, topics: topics as string[], bridge: wanted.bridge === true })
     const changes = security.diffBrokerSecurity(await security.readBrokerSecurity(dynsec), desired, (name) => name.endsWith(`-${wanted.gatewayId as string}`))
     const describe = changes.map(
       (c) =>
@@ -257,6 +303,14 @@ async function brokerCommand(values: Values, io: DeployCliIo, openCore: (dataDir
       }
     }
     const shown = Object.entries(applied.passwords).map(([user, secret]) => `  ${user}  ${secret}`)
+    if (wanted.bridge === true && !values.json) {
+      const edge = new URL(values.mosquitto).host
+      shown.push(
+        '',
+        "The tenant broker's mosquitto.conf section for the cloud bridge:",
+        security.cloudBridgeConf({ gatewayId: wanted.gatewayId, topics: topics as string[], edgeAddress: edge }).trimEnd(),
+      )
+    }
     io.stdout(
       values.json
         ? `${JSON.stringify({ changes, passwords: applied.passwords, readBack: readBack.length === 0 ? 'equal' : readBack }, null, 2)}\n`

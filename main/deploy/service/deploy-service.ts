@@ -45,12 +45,21 @@ interface PendingPlan {
   tolerances: Map<string, number>
 }
 
+/** The steps of an apply or a rollback, in order, as progress names them. */
+export const DEPLOY_STEPS = ['install modules', 'deploy', 'read back', 'health', 'data check', 'restore previous version'] as const
+export type DeployStepName = (typeof DEPLOY_STEPS)[number]
+
 export interface ApplyOptions extends VerifyWindows {
   verify?: boolean
   autoRollback?: boolean
+  /** Cancels the apply: before the deploy nothing changes; after it the previous version is deployed again. */
+  signal?: AbortSignal
+  /** Called as each step starts. */
+  onStep?: (step: DeployStepName) => void
 }
 
 const PLAN_LIFETIME_MS = 30 * 60_000
+const DEPLOYABLE_PROTOCOLS: readonly string[] = ['modbus-tcp', 'opcua', 's7', 'mqtt']
 /** A gateway value may differ from a direct read by this share of the tag's engineering range (noise between two polls). */
 const TOLERANCE_SHARE_OF_RANGE = 0.005
 
@@ -129,10 +138,10 @@ export class DeployService {
       const connections = source.connectionIds.map((id) => {
         const found = this.options.connection(id)
         if (!found) throw new WorkbenchError('NOT_FOUND', `No connection ${id} to deploy — add it under Connections first`)
-        if (found.config.protocol !== 'modbus-tcp' && found.config.protocol !== 'opcua') {
+        if (!DEPLOYABLE_PROTOCOLS.includes(found.config.protocol)) {
           throw new WorkbenchError(
             'INVALID_INPUT',
-            `Connection ${found.config.name} is ${found.config.protocol}: the gateway flow polls Modbus TCP and subscribes OPC UA`,
+            `Connection ${found.config.name} is ${found.config.protocol}: the gateway flow polls Modbus TCP and S7, subscribes OPC UA and forwards MQTT topics`,
           )
         }
         if (!this.options.isConnected(id))
@@ -150,7 +159,12 @@ export class DeployService {
         connections,
         tagIds: source.tagIds ? new Set(source.tagIds) : undefined,
       })
-      if (flow.tags.length === 0) throw new WorkbenchError('INVALID_INPUT', 'None of the chosen tags can be deployed: pick Modbus TCP or OPC UA tags')
+      for (const skipped of flow.skipped) warnings.push(`${skipped.tagId} is left out: ${skipped.reason}`)
+      if (flow.tags.length === 0)
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `None of the chosen tags can be deployed${flow.skipped.length ? ` (${flow.skipped.map((t) => `${t.tagId}: ${t.reason}`).join('; ')})` : ''}: pick Modbus TCP, OPC UA, S7 or MQTT tags`,
+        )
       nodes = flow.nodes
       tags = flow.tags
       modules = flow.modules
@@ -185,7 +199,7 @@ export class DeployService {
     const client = clientOf(target)
     const previous = this.store.latest(target.config.id)
     this.pending.delete(planId)
-    const { applied, verify } = await this.deployAndVerify(client, target, pending.plan, pending.tags, pending.tolerances, options, {
+    const { applied, verify, cancelledAt, restoredRev } = await this.deployAndVerify(client, target, pending.plan, pending.tags, pending.tolerances, options, {
       driftChoice: options.driftChoice,
       installModules: options.installModules,
       credentials: { ...this.brokerCredentials(target, pending.plan.desired), ...pending.credentials },
@@ -205,6 +219,7 @@ export class DeployService {
       tab: applied.deployed,
       rev: applied.rev,
     })
+    if (cancelledAt !== undefined) this.cancelled(target, version, previous, cancelledAt, restoredRev!)
     if (verify && !verify.ok && options.autoRollback !== false) {
       const back = await this.deployVersion(
         target,
@@ -253,11 +268,17 @@ export class DeployService {
     const tags = earlier?.tags ?? []
     const tolerances = new Map<string, number>()
     for (const tag of tags) tolerances.set(tag.tagId, this.toleranceOf(tag))
-    const { applied, verify } = await this.deployAndVerify(client, target, plan, tags, tolerances, tab.length === 0 ? { ...options, verify: false } : options, {
-      driftChoice,
-      credentials: this.brokerCredentials(target, tab),
-    })
-    return this.store.addVersion({
+    const previous = this.store.latest(target.config.id)
+    const { applied, verify, cancelledAt, restoredRev } = await this.deployAndVerify(
+      client,
+      target,
+      plan,
+      tags,
+      tolerances,
+      tab.length === 0 ? { ...options, verify: false } : options,
+      { driftChoice, credentials: this.brokerCredentials(target, tab) },
+    )
+    const version = this.store.addVersion({
       targetId: target.config.id,
       kind: 'rollback',
       user: this.options.user,
@@ -272,6 +293,32 @@ export class DeployService {
       tab: applied.deployed,
       rev: applied.rev,
     })
+    if (cancelledAt !== undefined) this.cancelled(target, version, previous, cancelledAt, restoredRev!)
+    return version
+  }
+
+  /** A cancel after the deploy: the previous version was deployed again (deployAndVerify); record it and say so. */
+  private cancelled(target: StoredTarget, version: StoredVersion, previous: StoredVersion | undefined, step: DeployStepName, rev: string): never {
+    // What runs now is recorded as a version of its own, so the next plan compares with it (no false drift).
+    const restored = this.store.addVersion({
+      targetId: target.config.id,
+      kind: 'rollback',
+      user: this.options.user,
+      createdAt: this.now(),
+      summary: `cancelled v${version.version} during ${step}: ${previous ? `v${previous.version}` : 'the flows before the first deploy'} deployed again`,
+      status: 'applied',
+      diff: { added: 0, removed: 0, changed: 0, unchanged: 0, nodes: [] },
+      nodeCount: previous?.tab.length ?? 0,
+      tags: previous?.tags ?? [],
+      tab: previous?.tab ?? [],
+      rev,
+    })
+    this.store.markRolledBack(version.id, restored.version)
+    throw new WorkbenchError(
+      'CANCELLED',
+      `${target.config.name} (${step}): cancelled — v${version.version} was replaced by ${previous ? `v${previous.version}` : 'the flows before the first deploy'} again, the gateway runs what it ran before`,
+      { version: version.version, restored: previous?.version ?? 0 },
+    )
   }
 
   /** The data check subscribes before the deploy, so nothing the gateway sends right after it is missed. */
@@ -283,7 +330,11 @@ export class DeployService {
     tolerances: Map<string, number>,
     options: ApplyOptions,
     applyOptions: Parameters<typeof applyNodeRedPlan>[2],
-  ): Promise<{ applied: NodeRedApplyResult; verify?: VerifyReport }> {
+  ): Promise<{ applied: NodeRedApplyResult; verify?: VerifyReport; cancelledAt?: DeployStepName; restoredRev?: string }> {
+    const { signal, onStep } = options
+    const cancelledError = (step: DeployStepName): WorkbenchError =>
+      new WorkbenchError('CANCELLED', `${target.config.name} (${step}): cancelled before the deploy — nothing was changed on the gateway`)
+    if (signal?.aborted) throw cancelledError('deploy')
     const verifying = options.verify !== false
     const dataCheck = verifying
       ? await startDataCheck({
@@ -292,26 +343,61 @@ export class DeployService {
           broker: { url: target.config.broker.url, username: target.config.broker.readerUsername, password: target.secrets.readerPassword },
           direct: this.options.direct,
           windows: options,
+          signal,
         })
       : undefined
     let applied: NodeRedApplyResult
+    let step: DeployStepName = plan.missingModules.length > 0 && applyOptions?.installModules !== false ? 'install modules' : 'deploy'
     try {
-      applied = await applyNodeRedPlan(client, plan, applyOptions)
+      onStep?.(step)
+      applied = await applyNodeRedPlan(client, plan, {
+        ...applyOptions,
+        signal,
+        onInstalled: () => {
+          step = 'deploy'
+          onStep?.('deploy')
+        },
+      })
     } catch (error) {
       await dataCheck?.close()
+      if (signal?.aborted) throw cancelledError(step)
       throw error
     }
-    if (!verifying) return { applied }
-    const verify = await verifyNodeRedDeploy({
-      admin: client,
-      url: target.config.url,
-      token: await client.accessToken(),
-      plan,
-      deployed: applied.deployed,
-      dataCheck,
-      windows: options,
-    })
-    return { applied, verify }
+    let verify: VerifyReport | undefined
+    if (verifying) {
+      verify = await verifyNodeRedDeploy({
+        admin: client,
+        url: target.config.url,
+        token: await client.accessToken(),
+        plan,
+        deployed: applied.deployed,
+        dataCheck,
+        windows: options,
+        signal,
+        onStep: (check) => {
+          step = check
+          onStep?.(check)
+        },
+      })
+    }
+    if (!signal?.aborted) return { applied, verify }
+    // Cancelled after the deploy: what ran before goes back, unverified (the person asked to stop), never cancelled itself.
+    onStep?.('restore previous version')
+    const back = await planNodeRedDeploy(
+      client,
+      plan.running.filter((n) => n.id === plan.tabId || n.z === plan.tabId),
+      {
+        tabId: plan.tabId,
+        lastDeployed: applied.deployed,
+      },
+    )
+    const restored = await applyNodeRedPlan(client, back, { driftChoice: 'overwrite', credentials: this.brokerCredentials(target, back.desired) })
+    return {
+      restoredRev: restored.rev,
+      applied,
+      verify: { ...(verify ?? {}), ok: false, message: `Cancelled during ${step}: the previous flows were deployed again` },
+      cancelledAt: step,
+    }
   }
 
   private toleranceOf(tag: DeployedTag): number {

@@ -141,7 +141,7 @@ function WhatStep({
   const client = useClient()
   const queries = useQueryClient()
   const managed = useQuery({ queryKey: queryKey('connections.managed'), queryFn: () => client.call('connections.managed') })
-  const deployable = (managed.data ?? []).filter((c) => c.kind === 'modbus-tcp' || c.kind === 'opcua')
+  const deployable = (managed.data ?? []).filter((c) => c.kind === 'modbus-tcp' || c.kind === 'opcua' || c.kind === 's7' || c.kind === 'mqtt')
   const [flowText, setFlowText] = useState('')
   const [source, setSource] = useState<'connections' | 'flow'>('connections')
   const demoLine = useMutation({
