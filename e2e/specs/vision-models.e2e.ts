@@ -111,6 +111,14 @@ test.describe('Vision models', () => {
     await panel.getByRole('combobox', { name: 'Review class' }).selectOption('dent')
     await panel.getByRole('spinbutton', { name: 'Review minimum confidence' }).fill('0.5')
     await panel.getByRole('button', { name: 'Reject 6 matching' }).click()
+    // A bulk reject asks first, with the count; "Keep them" has focus and changes nothing.
+    const confirm = panel.getByRole('alertdialog', { name: 'Confirm reject' })
+    await expect(confirm).toContainText('Reject 6 drafts?')
+    await expect(confirm.getByRole('button', { name: 'Keep them' })).toBeFocused()
+    await confirm.getByRole('button', { name: 'Keep them' }).click()
+    await expect(panel.getByRole('status', { name: 'Drafts waiting' })).toHaveText('10 drafts waiting')
+    await panel.getByRole('button', { name: 'Reject 6 matching' }).click()
+    await confirm.getByRole('button', { name: 'Reject 6' }).click()
     await expect(panel.getByRole('status', { name: 'Drafts waiting' })).toHaveText('4 drafts waiting')
 
     await openModelsTab(page, 'Evaluation')
@@ -200,6 +208,7 @@ test.describe('Vision models', () => {
     await panel.getByRole('combobox', { name: 'Review kind' }).selectOption('Image classes')
     await panel.getByRole('combobox', { name: 'Review class' }).selectOption('dent')
     await panel.getByRole('button', { name: 'Reject 4 matching' }).click()
+    await panel.getByRole('alertdialog', { name: 'Confirm reject' }).getByRole('button', { name: 'Reject 4' }).click()
     await expect(waiting).toHaveText('3 drafts waiting')
     await panel.getByRole('combobox', { name: 'Review class' }).selectOption('All classes')
 

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readCheckedFile, readCheckedText } from '../files/checked-file'
-import { parseDataset, SPLITS, type Dataset } from './datasets/annotations'
+import { groundTruthBoxes, parseDataset, SPLITS, type Dataset } from './datasets/annotations'
 import { createAnomalyDetector } from './anomaly/anomaly-detector'
 import { trainAnomalyModel } from './anomaly/train-anomaly'
 import { createClassifier } from './inference/classifier'
@@ -34,6 +34,7 @@ export const VISION_USAGE = `Usage: otw vision <command> [options] [--json]
                  writes demo-camera images and dataset.json (exact boxes)
   export         --dataset <dataset.json> --format yolo|coco|voc|class-folders --out <dir>
                  [--source <dir of the images, default: the dataset file's folder>] [--include-drafts] [--background-class good]
+                 [--segments] (YOLO: polygons as segmentation rows; unlabeled images are left out of YOLO)
   import         --format yolo|coco|voc|class-folders --in <dir> [--out <dataset.json>]
   infer          --model <model.onnx> <image>... [--kind yolo-detector|classifier|anomaly] [--names <file>]
                  [--conf 0.25] [--iou 0.45]
@@ -69,6 +70,7 @@ const OPTIONS = {
   'defect-rate': { type: 'string' },
   seed: { type: 'string' },
   'include-drafts': { type: 'boolean', default: false },
+  segments: { type: 'boolean', default: false },
   'background-class': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -180,15 +182,18 @@ async function run(command: string, values: Values, positionals: string[], io: V
       const format = oneOf<Format>(values.format, FORMATS, 'format')!
       const dataset = await loadDataset(values.dataset!)
       const common = { sourceRoot: values.source ?? path.dirname(values.dataset!), outDir: values.out!, onProgress: progress('exported') }
-      const { files } =
+      const { files, unlabeled = 0 }: { files: string[]; unlabeled?: number } =
         format === 'yolo'
-          ? await exportYolo(dataset, { ...common, includeDrafts: values['include-drafts'] })
+          ? await exportYolo(dataset, { ...common, includeDrafts: values['include-drafts'], segments: values.segments })
           : format === 'coco'
             ? await exportCoco(dataset, { ...common, includeDrafts: values['include-drafts'] })
             : format === 'voc'
               ? await exportVoc(dataset, { ...common, includeDrafts: values['include-drafts'] })
               : await exportClassFolders(dataset, { ...common, backgroundClass: values['background-class'] })
-      print({ format, out: values.out, files: files.length }, `exported ${files.length} files as ${format} to ${values.out}\n`)
+      print(
+        { format, out: values.out, files: files.length, ...(format === 'yolo' ? { unlabeledLeftOut: unlabeled } : {}) },
+        `exported ${files.length} files as ${format} to ${values.out}${unlabeled > 0 ? ` (${unlabeled} unlabeled image(s) left out)` : ''}\n`,
+      )
       return EXIT.ok
     }
     case 'import': {
@@ -271,7 +276,7 @@ async function run(command: string, values: Values, positionals: string[], io: V
             ...p,
             classId: toDatasetClass(p.classId),
           }))
-          evaluation.push({ groundTruth: image.labels.boxes.filter((b) => !b.draft), predictions })
+          evaluation.push({ groundTruth: groundTruthBoxes(image), predictions })
           progress('evaluated')({ done: i + 1, total: images.length })
         }
       } finally {

@@ -185,6 +185,8 @@ export const visionExportAsInputSchema = z
     dir: folderPath.optional(),
     /** Class folders: where labelled images without an image-level class go, e.g. "good". */
     backgroundClass: z.string().trim().min(1).max(80).optional(),
+    /** YOLO: segmentation labels (polygons as vertices, boxes as four corners) instead of detection boxes. */
+    segments: z.boolean().optional(),
     jobId: visionJobIdSchema.optional(),
   })
   .strict()

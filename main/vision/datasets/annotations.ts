@@ -136,3 +136,45 @@ export function classDraftsOf(image: DatasetImage): ClassDraft[] {
 export function exportablePolygons(image: DatasetImage, includeDrafts = false): Polygon[] {
   return image.labels.polygons.filter((p) => includeDrafts || !p.draft)
 }
+
+/** A polygon's bounding box, clipped to the image; undefined when it has no area left (a sliver on the edge). */
+export function polygonBox(polygon: Polygon, width: number, height: number): Box | undefined {
+  const xs = polygon.points.map(([x]) => Math.max(0, Math.min(x, width)))
+  const ys = polygon.points.map(([, y]) => Math.max(0, Math.min(y, height)))
+  const x = Math.min(...xs)
+  const y = Math.min(...ys)
+  const w = Math.max(...xs) - x
+  const h = Math.max(...ys) - y
+  if (!(w > 0 && h > 0)) return undefined
+  return {
+    classId: polygon.classId,
+    x,
+    y,
+    w,
+    h,
+    ...(polygon.confidence !== undefined ? { confidence: polygon.confidence } : {}),
+    ...(polygon.draft ? { draft: true } : {}),
+  }
+}
+
+/** The image's ground-truth objects as boxes: its boxes and the bounding boxes of its polygons (confirmed ones; drafts on request). */
+export function groundTruthBoxes(image: DatasetImage, includeDrafts = false): Box[] {
+  const fromPolygons = exportablePolygons(image, includeDrafts)
+    .map((p) => polygonBox(p, image.width, image.height))
+    .filter((b): b is Box => b !== undefined)
+  return [...exportableBoxes(image, includeDrafts), ...fromPolygons]
+}
+
+/**
+ * A confirmed good part: labelled or reviewed and nothing on it — no box, no polygon, no image class, and no pending draft
+ * (a model's suspicion nobody has ruled out). The only images an anomaly model may learn "normal" from.
+ */
+export function isConfirmedGood(image: DatasetImage): boolean {
+  return (
+    (image.labels.status === 'labeled' || image.labels.status === 'reviewed') &&
+    image.labels.boxes.length === 0 &&
+    image.labels.polygons.length === 0 &&
+    image.labels.classes.length === 0 &&
+    classDraftsOf(image).length === 0
+  )
+}

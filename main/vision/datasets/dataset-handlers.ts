@@ -65,7 +65,14 @@ export function visionHandlers(service: VisionService) {
         ...(await service.exportYolo(input.datasetId, { signal, onProgress: progressReporter(sink) })),
       })),
     'vision.exportAs': (
-      input: { datasetId: string; format: 'yolo' | 'coco' | 'voc' | 'class-folders'; dir?: string; backgroundClass?: string; jobId?: string },
+      input: {
+        datasetId: string
+        format: 'yolo' | 'coco' | 'voc' | 'class-folders'
+        dir?: string
+        backgroundClass?: string
+        segments?: boolean
+        jobId?: string
+      },
       sink: StreamSink<VisionExportAsEvent>,
     ) =>
       jobs.run(sink, input.jobId, 'Export', async (signal) => ({
@@ -73,6 +80,7 @@ export function visionHandlers(service: VisionService) {
         ...(await service.exportAs(input.datasetId, input.format, {
           ...(input.dir ? { dir: input.dir } : {}),
           ...(input.backgroundClass ? { backgroundClass: input.backgroundClass } : {}),
+          ...(input.segments ? { segments: true } : {}),
           signal,
           onProgress: progressReporter(sink),
         })),

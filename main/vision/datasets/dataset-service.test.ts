@@ -2,6 +2,7 @@ import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync, read
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { checkCocoAnnotations, checkUltralyticsDataset } from '../formats/format-rules.fixture'
 import { VisionService } from './dataset-service'
 
 describe('VisionService', () => {
@@ -128,6 +129,56 @@ describe('VisionService', () => {
     expect(progress.at(-1)).toBe(6)
     expect(dir.startsWith(path.join(service['root'], 'exports'))).toBe(true)
     expect(readFileSync(path.join(dir, 'data.yaml'), 'utf8')).toMatch(/scratch/)
+    // Written into a staging folder and renamed: data.yaml must name the final folder, and Ultralytics' checks must pass.
+    const checked = await checkUltralyticsDataset(path.join(dir, 'data.yaml'))
+    expect(checked.errors).toEqual([])
+    expect(readFileSync(path.join(dir, 'data.yaml'), 'utf8')).toContain(`path: ${dir}\n`)
+    await service.close()
+  })
+
+  it('leaves polygons in as ground truth: YOLO boxes or segments, COCO polygons, and no polygon-labelled part trains the anomaly model as good', async () => {
+    const { service } = open()
+    const { id } = await service.createDataset('polygons')
+    await service.addDemoImages(id, 6, true)
+    const images = await service.listImages(id)
+    const good = images.filter((i) => i.boxes.length === 0 && i.classes.length === 0)
+    expect(good.length).toBeGreaterThanOrEqual(3)
+    // Two good parts get a polygon-only defect: they are not good any more, for training or anywhere else.
+    for (const image of good.slice(0, 2))
+      await service.saveLabels(id, image.id, {
+        boxes: [],
+        polygons: [
+          {
+            classId: 1,
+            points: [
+              [40, 40],
+              [90, 45],
+              [70, 100],
+            ],
+          },
+        ],
+        classes: [],
+        status: 'labeled',
+      })
+    const stillGood = good.length - 2
+    if (stillGood >= 2) expect((await service.trainAnomaly(id)).trainedOn).toBe(stillGood)
+    else await expect(service.trainAnomaly(id)).rejects.toThrow(/confirmed good image/)
+
+    const detect = (await service.exportAs(id, 'yolo', { dir: path.join(service['root'], 'out-detect') })).dir
+    const detectReport = await checkUltralyticsDataset(path.join(detect, 'data.yaml'))
+    expect(detectReport.errors).toEqual([])
+    const labelFiles = readdirSync(detect, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.txt'))
+    const polygonLabel = labelFiles.find((f) => f.includes(good[0].id))!
+    expect(readFileSync(path.join(detect, polygonLabel), 'utf8').trim().split(' ')).toHaveLength(5) // its bounding box
+
+    const segment = (await service.exportAs(id, 'yolo', { dir: path.join(service['root'], 'out-segment'), segments: true })).dir
+    const segmentReport = await checkUltralyticsDataset(path.join(segment, 'data.yaml'), { task: 'segment' })
+    expect(segmentReport.errors).toEqual([])
+    expect(readFileSync(path.join(segment, polygonLabel), 'utf8').trim().split(' ')).toHaveLength(7) // class and 3 vertices
+
+    const coco = (await service.exportAs(id, 'coco', { dir: path.join(service['root'], 'out-coco') })).dir
+    const cocoReport = await checkCocoAnnotations(path.join(coco, 'annotations.json'), { imagesDir: path.join(coco, 'images') })
+    expect(cocoReport.errors).toEqual([])
     await service.close()
   })
 
@@ -193,7 +244,24 @@ describe('VisionService', () => {
         const twin = back.find((b) => b.id === image.id)!
         // Class folders number classes by sorted folder name, so compare names.
         if (format === 'class-folders') expect(twin.classes.map((c) => imported.classes[c])).toEqual(image.classes.map((c) => created.classes[c]))
-        else expect(sortBoxes(twin.boxes), `${format} ${image.id}`).toEqual(sortBoxes(image.boxes))
+        else {
+          // YOLO detection labels carry a polygon as its bounding box.
+          const polygonBoxes =
+            format === 'yolo'
+              ? image.polygons.map((p) => {
+                  const xs = p.points.map(([x]) => x)
+                  const ys = p.points.map(([, y]) => y)
+                  return {
+                    classId: p.classId,
+                    x: Math.min(...xs),
+                    y: Math.min(...ys),
+                    w: Math.max(...xs) - Math.min(...xs),
+                    h: Math.max(...ys) - Math.min(...ys),
+                  }
+                })
+              : []
+          expect(sortBoxes(twin.boxes), `${format} ${image.id}`).toEqual(sortBoxes([...image.boxes, ...polygonBoxes]))
+        }
         if (format === 'coco') {
           expect(twin.polygons).toEqual(image.polygons)
           expect(twin.status).toBe(image.status)

@@ -15,7 +15,7 @@ import {
   type VisionStatus,
 } from '../../../preload/contract'
 import { writeProcessContext } from '../models/process-context'
-import { type Box, classDraftsOf, type Dataset, type DatasetImage, type Polygon, parseDataset } from './annotations'
+import { type Box, classDraftsOf, type Dataset, type DatasetImage, isConfirmedGood, type Polygon, parseDataset } from './annotations'
 import { createAnomalyDetector, type AnomalyDetector } from '../anomaly/anomaly-detector'
 import type { PoolGeometry } from '../anomaly/feature-graph'
 import { overlayHeatmap, scoreMapToImage } from '../anomaly/heatmap'
@@ -336,7 +336,7 @@ export class VisionService {
   async exportAs(
     datasetId: string,
     format: VisionExchangeFormat,
-    options: { dir?: string; backgroundClass?: string } & LongTask = {},
+    options: { dir?: string; backgroundClass?: string; segments?: boolean } & LongTask = {},
   ): Promise<{ dir: string; images: number; files: number }> {
     const opened = await this.load(datasetId)
     const formatName = FORMAT_NAMES[format]
@@ -359,7 +359,8 @@ export class VisionService {
       created = await mkdir(partial, { recursive: true })
       const { files } =
         format === 'yolo'
-          ? await exportYolo(labelled, common)
+          ? // Written into the partial folder, read by Ultralytics from the final one.
+            await exportYolo(labelled, { ...common, datasetPath: dir, segments: options.segments })
           : format === 'coco'
             ? await exportCoco(labelled, common)
             : format === 'voc'
@@ -451,14 +452,8 @@ export class VisionService {
   /** Fits the anomaly model on the confirmed good images (labelled or reviewed, no boxes, no image classes). */
   async trainAnomaly(datasetId: string, task: LongTask = {}): Promise<{ threshold: number; trainedOn: number }> {
     const opened = await this.load(datasetId)
-    const good = opened.dataset.images.filter(
-      // A pending draft (box or image class) is a model's suspicion nobody has ruled out: not a known-good part.
-      (i) =>
-        (i.labels.status === 'labeled' || i.labels.status === 'reviewed') &&
-        i.labels.boxes.length === 0 &&
-        i.labels.classes.length === 0 &&
-        classDraftsOf(i).length === 0,
-    )
+    // Anything on the image (box, polygon, image class or a pending draft) rules it out as a good part.
+    const good = opened.dataset.images.filter(isConfirmedGood)
     if (good.length < 2)
       throw new WorkbenchError(
         'INVALID_INPUT',

@@ -1,7 +1,7 @@
 // Scoring a model on a dataset's test split: detectors (mAP, PR curves, confusion matrix), classifiers and anomaly models.
 // Pure: takes the predictions already made and the reviewed labels; the models service runs the inference.
 import type { VisionEvaluation, VisionMistake } from '../../../preload/contract'
-import type { Dataset, DatasetImage } from '../datasets/annotations'
+import { type Dataset, type DatasetImage, groundTruthBoxes } from '../datasets/annotations'
 import type { Prediction } from '../inference/inference-runner'
 import { iou } from '../inference/nms'
 import type { RegisteredModel } from '../models/model-registry'
@@ -30,8 +30,9 @@ function thinCurve(recall: number[], precision: number[]): { recall: number[]; p
 export type Scored = { image: DatasetImage; prediction: Prediction }
 export type EvalPart = Omit<VisionEvaluation, 'model' | 'kind' | 'datasetId' | 'images' | 'skipped'>
 
-const confirmedBoxes = (image: DatasetImage) => image.labels.boxes.filter((b) => !b.draft)
-const isDefective = (image: DatasetImage) => confirmedBoxes(image).length > 0 || image.labels.polygons.some((p) => !p.draft) || image.labels.classes.length > 0
+/** Ground truth is every confirmed box and the bounding box of every confirmed polygon. */
+const confirmedBoxes = (image: DatasetImage) => groundTruthBoxes(image)
+const isDefective = (image: DatasetImage) => confirmedBoxes(image).length > 0 || image.labels.classes.length > 0
 
 export function evaluateDetector(model: RegisteredModel, dataset: Dataset, scored: Scored[], confidenceThreshold: number): EvalPart {
   // Labels are in dataset classes; predictions in model classes: score in the model's classes.

@@ -1,8 +1,20 @@
-// Ultralytics YOLO detection layout: images/<split>/*, labels/<split>/*.txt ("class cx cy w h", normalised), data.yaml.
+// Ultralytics YOLO layout: images/<split>/*, labels/<split>/*.txt, data.yaml. Detection rows are "class cx cy w h";
+// segmentation rows "class x1 y1 x2 y2 …" (normalised polygon vertices).
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import YAML from 'yaml'
-import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../datasets/annotations'
+import {
+  type Box,
+  type Dataset,
+  type DatasetImage,
+  exportableBoxes,
+  exportablePolygons,
+  groundTruthBoxes,
+  parseDataset,
+  type Polygon,
+  type Split,
+  SPLITS,
+} from '../datasets/annotations'
 import { readCheckedText, RefusedFileError } from '../../files/checked-file'
 import { containedFileName, containedRelativePath } from '../../files/contained-path'
 import {
@@ -22,10 +34,37 @@ export interface YoloExportOptions extends LongTaskOptions {
   /** Folder the image `file` paths are relative to. */
   sourceRoot: string
   outDir: string
-  /** Written as `path:` in data.yaml; default the absolute output folder, which is what Ultralytics resolves best. */
+  /**
+   * Written as `path:` in data.yaml: the folder the dataset will finally live in. Default the absolute output folder; an
+   * export written into a staging folder and renamed afterwards must give the final folder here.
+   */
   datasetPath?: string
   includeDrafts?: boolean
+  /**
+   * Segmentation labels (`yolo segment`): a polygon is written as its vertices and a box as its four corners. Without it,
+   * detection labels: a box as it is and a polygon as its bounding box.
+   */
+  segments?: boolean
 }
+
+/** One segmentation row per polygon, and per box its four corners; every row "class x1 y1 x2 y2 …" normalised. */
+export function formatYoloSegments(boxes: readonly Box[], polygons: readonly Polygon[], width: number, height: number): string {
+  const row = (classId: number, points: readonly (readonly [number, number])[]) =>
+    [String(classId), ...points.flatMap(([x, y]) => [fixed6(clamp01(x / width)), fixed6(clamp01(y / height))])].join(' ') + '\n'
+  return [
+    ...boxes.map((b) =>
+      row(b.classId, [
+        [b.x, b.y],
+        [b.x + b.w, b.y],
+        [b.x + b.w, b.y + b.h],
+        [b.x, b.y + b.h],
+      ]),
+    ),
+    ...polygons.map((p) => row(p.classId, p.points)),
+  ].join('')
+}
+
+const clamp01 = (v: number) => Math.max(0, Math.min(1, v))
 
 /** One label line per box; polygons and image-level classes have no place in a detection label file. */
 export function formatYoloLabels(boxes: readonly Box[], width: number, height: number): string {
@@ -36,27 +75,39 @@ export function formatYoloLabels(boxes: readonly Box[], width: number, height: n
     .join('')
 }
 
-/** Parses one label file; every problem names the file and line. */
-export function parseYoloLabels(text: string, file: string, width: number, height: number, classCount: number): Box[] {
+/** Parses one label file into boxes (detection rows) and polygons (segmentation rows); every problem names the file and line. */
+export function parseYoloLabelFile(text: string, file: string, width: number, height: number, classCount: number): { boxes: Box[]; polygons: Polygon[] } {
   const boxes: Box[] = []
+  const polygons: Polygon[] = []
   const tolerance = 1e-4
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim()
     if (line === '') return
     const lineNo = index + 1
     const fields = line.split(/\s+/)
-    if (fields.length !== 5)
+    const segment = fields.length > 5
+    if (fields.length < 5 || (segment && (fields.length - 1) % 2 !== 0) || (segment && fields.length < 7))
       throw new LabelFileError(
         file,
         lineNo,
-        `expected 5 fields "class cx cy w h", found ${fields.length} ("${line}") — segmentation or prediction files are not detection labels`,
+        `expected "class cx cy w h" (5 fields) or a segment "class x1 y1 x2 y2 x3 y3 …" (an odd count, at least 7), found ${fields.length} ("${line}")`,
       )
     const numbers = fields.map(Number)
     const bad = fields.findIndex((f, i) => f === '' || !Number.isFinite(numbers[i]))
     if (bad >= 0) throw new LabelFileError(file, lineNo, `field ${bad + 1} "${fields[bad]}" is not a number`)
-    const [cls, cx, cy, w, h] = numbers
+    const cls = numbers[0]
     if (!Number.isInteger(cls) || cls < 0 || cls >= classCount)
       throw new LabelFileError(file, lineNo, `class ${fields[0]} is not one of the ${classCount} classes in data.yaml (0..${classCount - 1})`)
+    if (segment) {
+      const coords = numbers.slice(1)
+      if (coords.some((c) => c < -tolerance || c > 1 + tolerance))
+        throw new LabelFileError(file, lineNo, `segment reaches outside the image — vertex coordinates must be normalised to 0..1`)
+      const points: [number, number][] = []
+      for (let i = 0; i < coords.length; i += 2) points.push([clamp01(coords[i]) * width, clamp01(coords[i + 1]) * height])
+      polygons.push({ classId: cls, points })
+      return
+    }
+    const [, cx, cy, w, h] = numbers
     if (w <= 0 || h <= 0) throw new LabelFileError(file, lineNo, `width and height must be > 0, got w=${fields[3]} h=${fields[4]}`)
     if (cx - w / 2 < -tolerance || cy - h / 2 < -tolerance || cx + w / 2 > 1 + tolerance || cy + h / 2 > 1 + tolerance)
       throw new LabelFileError(file, lineNo, `box ${fields.slice(1).join(' ')} reaches outside the image — coordinates must be normalised to 0..1`)
@@ -64,12 +115,33 @@ export function parseYoloLabels(text: string, file: string, width: number, heigh
     const y = Math.max(0, (cy - h / 2) * height)
     boxes.push({ classId: cls, x, y, w: Math.min(w * width, width - x), h: Math.min(h * height, height - y) })
   })
-  return boxes
+  return { boxes, polygons }
 }
 
-export async function exportYolo(input: Dataset, options: YoloExportOptions): Promise<{ files: string[] }> {
+/** Parses a detection label file (segmentation rows become their bounding boxes). */
+export function parseYoloLabels(text: string, file: string, width: number, height: number, classCount: number): Box[] {
+  const { boxes, polygons } = parseYoloLabelFile(text, file, width, height, classCount)
+  return [...boxes, ...polygons.map((p) => ({ classId: p.classId, ...boundsOf(p) }))]
+}
+
+function boundsOf(p: Polygon): { x: number; y: number; w: number; h: number } {
+  const xs = p.points.map(([x]) => x)
+  const ys = p.points.map(([, y]) => y)
+  const x = Math.min(...xs)
+  const y = Math.min(...ys)
+  return { x, y, w: Math.max(...xs) - x, h: Math.max(...ys) - y }
+}
+
+/**
+ * Exports the labelled images (labeled or reviewed). Unlabeled images are left out: Ultralytics takes an image without a
+ * label file, like one with an empty file, as a confirmed background. A labelled image with nothing on it gets an empty
+ * label file. data.yaml lists only split folders that exist: with no val (or train) images, that key points at the split
+ * that has images, as Ultralytics needs both.
+ */
+export async function exportYolo(input: Dataset, options: YoloExportOptions): Promise<{ files: string[]; unlabeled: number }> {
   const dataset = parseDataset(input)
-  const images = dataset.images.filter((i) => i.labels.status !== 'rejected')
+  const images = dataset.images.filter((i) => i.labels.status === 'labeled' || i.labels.status === 'reviewed')
+  const unlabeled = dataset.images.filter((i) => i.labels.status === 'unlabeled').length
   const names = uniqueBaseNames(images, 'YOLO')
   const files: string[] = []
   const splitsUsed = new Set<Split>()
@@ -81,26 +153,30 @@ export async function exportYolo(input: Dataset, options: YoloExportOptions): Pr
     const imageOut = `images/${split}/${name}`
     await copyInto(path.join(options.sourceRoot, image.file), path.join(options.outDir, imageOut))
     files.push(imageOut)
-    // An unlabeled image gets no label file; a labeled one without boxes gets an empty file (a confirmed background).
-    if (image.labels.status !== 'unlabeled') {
-      const labelOut = `labels/${split}/${stem(name)}.txt`
-      await mkdir(path.dirname(path.join(options.outDir, labelOut)), { recursive: true })
-      await writeFile(path.join(options.outDir, labelOut), formatYoloLabels(exportableBoxes(image, options.includeDrafts), image.width, image.height))
-      files.push(labelOut)
-    }
+    const labelOut = `labels/${split}/${stem(name)}.txt`
+    await mkdir(path.dirname(path.join(options.outDir, labelOut)), { recursive: true })
+    const text = options.segments
+      ? formatYoloSegments(exportableBoxes(image, options.includeDrafts), exportablePolygons(image, options.includeDrafts), image.width, image.height)
+      : formatYoloLabels(groundTruthBoxes(image, options.includeDrafts), image.width, image.height)
+    await writeFile(path.join(options.outDir, labelOut), text)
+    files.push(labelOut)
     options.onProgress?.({ done: done + 1, total: images.length })
   }
+  const folder = (split: Split) => `images/${split}`
+  const firstUsed = (order: Split[]) => order.find((s) => splitsUsed.has(s)) ?? order[0]
   const yaml = new YAML.Document({
     path: options.datasetPath ?? path.resolve(options.outDir),
-    train: 'images/train',
-    val: 'images/val',
-    ...(splitsUsed.has('test') ? { test: 'images/test' } : {}),
+    train: folder(firstUsed(['train', 'val', 'test'])),
+    val: folder(firstUsed(['val', 'train', 'test'])),
+    ...(splitsUsed.has('test') ? { test: folder('test') } : {}),
     names: new Map(dataset.classes.map((name, i) => [i, name])),
   })
+  if (!splitsUsed.has('val'))
+    yaml.commentBefore = ` No val split in this export: val points at ${folder(firstUsed(['val', 'train', 'test']))} — split the dataset for a fair validation.`
   await mkdir(options.outDir, { recursive: true })
   await writeFile(path.join(options.outDir, 'data.yaml'), yaml.toString())
   files.push('data.yaml')
-  return { files: files.sort() }
+  return { files: files.sort(), unlabeled }
 }
 
 /** Reads names from data.yaml: a list or an {index: name} map. */
@@ -133,11 +209,15 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
   }
   const classes = readNames(doc, yamlFile)
   const found: { split: Split; imageRel: string; labelRel: string }[] = []
+  // "val: images/train" (no val split of its own) is common: a folder listed twice is read once, under its first split.
+  const foldersRead = new Set<string>()
   for (const split of SPLITS) {
     const entry = (doc as Record<string, unknown>)[split]
     if (typeof entry !== 'string') continue
     const source = `${yamlFile} ${split}`
     const imagesDir = containedRelativePath(entry, { folder: dir, source })
+    if (foldersRead.has(path.posix.normalize(imagesDir))) continue
+    foldersRead.add(path.posix.normalize(imagesDir))
     // Ultralytics finds labels by swapping the last "images" folder for "labels".
     const parts = imagesDir.split('/')
     const last = parts.lastIndexOf('images')
@@ -167,7 +247,7 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
       throw error
     })
     const labelled = text !== undefined
-    const boxes = labelled ? parseYoloLabels(text, labelFile, width, height, classes.length) : []
+    const { boxes, polygons } = labelled ? parseYoloLabelFile(text, labelFile, width, height, classes.length) : { boxes: [], polygons: [] }
     images.push({
       id: stem(item.imageRel),
       file: item.imageRel,
@@ -175,7 +255,7 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
       height,
       context: {},
       split: item.split,
-      labels: { classes: [], boxes, polygons: [], status: labelled ? 'labeled' : 'unlabeled' },
+      labels: { classes: [], boxes, polygons, status: labelled ? 'labeled' : 'unlabeled' },
     })
     options.onProgress?.({ done: done + 1, total: found.length })
   }

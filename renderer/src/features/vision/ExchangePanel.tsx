@@ -190,6 +190,7 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
   const [exportFormat, setExportFormat] = useState<VisionExchangeFormat>('coco')
   const [exportDir, setExportDir] = useState('')
   const [background, setBackground] = useState('good')
+  const [segments, setSegments] = useState(false)
   const [importFormat, setImportFormat] = useState<VisionExchangeFormat>('coco')
   const [importDir, setImportDir] = useState('')
   const [importName, setImportName] = useState('Imported dataset')
@@ -222,6 +223,7 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
           jobId,
           ...(dir ? { dir } : {}),
           ...(format === 'class-folders' && background.trim() ? { backgroundClass: background.trim() } : {}),
+          ...(format === 'yolo' && segments ? { segments: true } : {}),
         },
         (event) => {
           if (event.kind === 'progress') {
@@ -282,6 +284,11 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
         {exportFormat === 'class-folders' && (
           <label>
             Images without a class go to <input aria-label="Background class" value={background} onChange={(e) => setBackground(e.target.value)} size={8} />
+          </label>
+        )}
+        {exportFormat === 'yolo' && (
+          <label>
+            <input type="checkbox" checked={segments} onChange={(e) => setSegments(e.target.checked)} /> Segmentation labels (polygons)
           </label>
         )}
         <button ref={exportButton} type="button" disabled={!!exportProblem || exportBusy} onClick={startExport}>

@@ -8,6 +8,7 @@ import {
   type VisionStatus,
 } from '../../../../preload/contract'
 import { classColour, LabelCanvas } from './label-canvas'
+import { actionFor, keyPressOf, type LabelAction, SHORTCUTS } from './label-keys'
 import { acceptAllClassDrafts, acceptClassDraft, pendingClassDrafts, rejectAllClassDrafts, rejectClassDraft } from './label-class-drafts'
 import './label-class-drafts.css'
 import { boxFromDrag, edit, redo, startHistory, undo, type LabelHistory, type LabelState } from './label-history'
@@ -55,30 +56,6 @@ interface Props {
   /** Shown under the shape list, e.g. the image's process context. */
   aside?: React.ReactNode
 }
-
-/** Every shortcut, shown in the "?" help and kept in one place so the help cannot drift from the handler. */
-export const SHORTCUTS: [string, string][] = [
-  ['B', 'Box tool: drag on the image to draw a box'],
-  ['P', 'Polygon tool: click to add vertices'],
-  ['Enter / click the first vertex', 'Close the polygon being drawn'],
-  ['Backspace', 'Remove the last vertex of the polygon being drawn (else delete the selected shape)'],
-  ['Esc', 'Cancel the polygon being drawn, else clear the selection'],
-  ['Click a shape', 'Select it; drag to move it, drag a corner or vertex to reshape it'],
-  ['Shift + drag / click', 'Draw even where a shape already is'],
-  ['1 – 9', 'Class for new shapes, and for the selected shape'],
-  ['Shift + 1 – 9', 'Toggle an image-level class (single-label: set or clear it)'],
-  ['Delete', 'Delete the selected shape'],
-  ['A / X', 'Accept / reject the selected draft: a shape, or an image-class draft (with no shape selected, the first one)'],
-  ['Shift + A / Shift + X', 'Accept / reject all drafts on this image, image classes included'],
-  ['Ctrl + Shift + V', "Copy the previous image's labels"],
-  ['Ctrl + Z / Ctrl + Y (Ctrl + Shift + Z)', 'Undo / redo'],
-  ['Ctrl + S', 'Save'],
-  ['+ / − / 0, Ctrl + wheel', 'Zoom in / out / fit'],
-  ['Space + drag, middle-drag', 'Pan when zoomed in'],
-  ['N or →', 'Save and open the next image'],
-  ['Shift + N or ←', 'Save and open the previous image'],
-  ['?', 'Show or hide this help'],
-]
 
 const typing = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || target.isContentEditable)
@@ -312,42 +289,50 @@ export function LabelingPanel({
     setDrawing([])
   }
 
+  // Every key is in label-keys.ts: this handler dispatches from that table and the help below lists it.
   const keys = useRef<(event: KeyboardEvent) => void>(() => undefined)
   keys.current = (event) => {
     // Keys another widget already handled (the review list's A/R) are not labeling keys.
     if (typing(event.target) || event.defaultPrevented) return
-    const key = event.key.toLowerCase()
-    const ctrl = event.ctrlKey || event.metaKey
-    const digit = /^Digit([1-9])$/.exec(event.code)?.[1] ?? (/^[1-9]$/.test(event.key) ? event.key : undefined)
-    if (event.key === '?') setHelp((h) => !h)
-    else if (ctrl && event.shiftKey && key === 'v') copyPrevious()
-    else if (ctrl && key === 'z') setHistory((h) => (event.shiftKey ? redo(h) : undo(h)))
-    else if (ctrl && key === 'y') setHistory(redo)
-    else if (ctrl && key === 's') void saveNow()
-    else if (ctrl || event.altKey) return
-    else if (digit && event.shiftKey) apply(toggleImageClass(labels, Number(digit) - 1, imageClassMode))
-    else if (digit) setClass(Number(digit) - 1)
-    else if (key === '+' || key === '=') zoomBy(1.25)
-    else if (key === '-') zoomBy(0.8)
-    else if (key === '0') setZoom(1)
-    else if (key === 'b') chooseTool('box')
-    else if (key === 'p') chooseTool('polygon')
-    else if (key === 'enter' && drawing.length > 0) closePolygon()
-    else if (key === 'backspace' && drawing.length > 0) setDrawing((d) => d.slice(0, -1))
-    else if ((key === 'delete' || key === 'backspace') && selected) remove(selected)
-    else if (key === 'escape') {
-      if (drawing.length > 0) setDrawing([])
-      else if (help) setHelp(false)
-      else setSelected(null)
-    } else if (key === 'a') {
-      if (event.shiftKey) acceptAll()
-      else acceptSelected()
-    } else if (key === 'x') {
-      if (event.shiftKey) rejectAll()
-      else rejectSelected()
-    } else if (key === 'arrowright' || (key === 'n' && !event.shiftKey)) void step(1)
-    else if (key === 'arrowleft' || (key === 'n' && event.shiftKey)) void step(-1)
-    else return
+    const press = keyPressOf(event, { drawing: drawing.length > 0, selected: selected !== null })
+    const action = actionFor(press)
+    if (!action) return
+    const run: Record<LabelAction, () => void> = {
+      toggleHelp: () => setHelp((h) => !h),
+      copyPrevious,
+      undo: () => setHistory(undo),
+      redo: () => setHistory(redo),
+      save: () => void saveNow(),
+      toggleImageClass: () => apply(toggleImageClass(labels, press.digit! - 1, imageClassMode)),
+      setClass: () => setClass(press.digit! - 1),
+      zoomIn: () => zoomBy(1.25),
+      zoomOut: () => zoomBy(0.8),
+      zoomFit: () => setZoom(1),
+      boxTool: () => chooseTool('box'),
+      polygonTool: () => chooseTool('polygon'),
+      closePolygon,
+      removeVertex: () => setDrawing((d) => d.slice(0, -1)),
+      deleteSelected: () => selected && remove(selected),
+      escape: () => {
+        if (drawing.length > 0) setDrawing([])
+        else if (help) setHelp(false)
+        else setSelected(null)
+      },
+      acceptSelected,
+      acceptAll,
+      rejectSelected,
+      rejectAll,
+      statusGood: () => {
+        const empty = labels.boxes.length === 0 && labels.polygons.length === 0 && labels.classes.length === 0
+        if (empty) setStatus('labeled')
+        else setSaveState((s) => ({ ...s, error: 'G marks a good part: this image has labels — delete them first, or press L for labeled' }))
+      },
+      statusLabeled: () => setStatus('labeled'),
+      statusReviewed: () => setStatus('reviewed'),
+      next: () => void step(1),
+      previous: () => void step(-1),
+    }
+    run[action]()
     event.preventDefault()
   }
   useEffect(() => {

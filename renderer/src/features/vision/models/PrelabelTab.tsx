@@ -29,6 +29,8 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
   const threshold = models.data?.settings.confidenceThreshold ?? 0.25
   const [chosen, setChosen] = useState('')
   const [ranKind, setRanKind] = useState<VisionModelKind | null>(null)
+  /** A bulk reject removes drafts for good: it waits here for the user's yes, with the count it will remove. */
+  const [confirmReject, setConfirmReject] = useState<number | null>(null)
   const model = usable.find((m) => modelKey(m) === chosen) ?? usable.sort((a, b) => b.importedAt.localeCompare(a.importedAt))[0]
   const [anomalyClass, setAnomalyClass] = useState(0)
   const [classFilter, setClassFilter] = useState<'any' | number>('any')
@@ -70,6 +72,7 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
       classId: classFilter === 'any' ? undefined : classFilter,
       minConfidence: minConfidence > 0 ? minConfidence : undefined,
     })
+  const asking = confirmReject !== null && confirmReject === matching.length
   const decide = (draft: VisionDraft, accept: boolean) => review.mutate({ accept, items: [itemOf(draft)] })
   const move = (to: number) => {
     const next = Math.max(0, Math.min(Math.min(shown, matching.length) - 1, to))
@@ -182,11 +185,30 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
             />
           </label>
           <button type="button" disabled={matching.length === 0 || review.isPending} onClick={() => bulk(true)}>
-            Accept {matching.length} matching
+            Accept {matching.length.toLocaleString('en-US')} matching
           </button>
-          <button type="button" disabled={matching.length === 0 || review.isPending} onClick={() => bulk(false)}>
-            Reject {matching.length} matching
+          <button type="button" disabled={matching.length === 0 || review.isPending || asking} onClick={() => setConfirmReject(matching.length)}>
+            Reject {matching.length.toLocaleString('en-US')} matching
           </button>
+          {/* Asked for exactly the count shown: a filter change since then closes the question. */}
+          {asking && (
+            <span role="alertdialog" aria-label="Confirm reject" className="vision-confirm">
+              Reject {matching.length.toLocaleString('en-US')} {matching.length === 1 ? 'draft' : 'drafts'}? They are removed from their images.{' '}
+              <button
+                type="button"
+                onClick={() => {
+                  setConfirmReject(null)
+                  bulk(false)
+                }}
+              >
+                Reject {matching.length.toLocaleString('en-US')}
+              </button>{' '}
+              {/* The safe answer takes focus, so Enter does not delete. */}
+              <button type="button" autoFocus onClick={() => setConfirmReject(null)}>
+                Keep them
+              </button>
+            </span>
+          )}
           <span className="muted" role="status" aria-label="Drafts waiting">
             {all.length} {all.length === 1 ? 'draft' : 'drafts'} waiting
           </span>
