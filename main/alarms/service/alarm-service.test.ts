@@ -173,7 +173,7 @@ describe('alarm service on a real alarms.db', () => {
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN ('alarm_rules', 'alarm_states', 'alarm_journal', 'alarm_outbox')`).get()).toEqual({
       n: 0,
     })
-    expect(migrateAlarmsDb(db)).toBe(2)
-    expect(db.prepare(`SELECT max(version) AS v FROM ${ALARMS_SCHEMA_TABLE}`).get()).toEqual({ v: 2 })
+    expect(migrateAlarmsDb(db)).toBe(3)
+    expect(db.prepare(`SELECT max(version) AS v FROM ${ALARMS_SCHEMA_TABLE}`).get()).toEqual({ v: 3 })
   })
 })

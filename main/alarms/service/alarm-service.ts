@@ -36,6 +36,8 @@ export interface AlarmServiceOptions {
   tickMs?: number
   /** Seals SMTP passwords and webhook keys. */
   box: SecretBox
+  /** How long a live commit may wait for its fsync (what a power loss can take; default 1 s, see the README). */
+  syncEveryMs?: number
   /** Notifier timings (tests shorten them; 0 pumpMs = only on new outbox entries and explicit pumps). */
   notify?: { pumpMs?: number; retryFirstMs?: number; retryMaxMs?: number; maxAttempts?: number }
   onNotice?(level: 'warning' | 'error', message: string): void
@@ -67,7 +69,7 @@ export class AlarmService {
 
   constructor(private readonly options: AlarmServiceOptions) {
     this.now = options.now ?? Date.now
-    this.store = new AlarmStore(openAlarmsDb(options.dataDir))
+    this.store = new AlarmStore(openAlarmsDb(options.dataDir), options.syncEveryMs)
     this.engine = new AlarmEngine({
       onTransition: (t) => {
         this.pending.push(t)
@@ -116,6 +118,7 @@ export class AlarmService {
     if (this.closed) return
     this.engine.tick(now)
     if (this.pending.length > 0) this.commit()
+    this.store.syncIfDue(now)
   }
 
   /** Called after transitions reach the outbox (the notifier wakes up). */
@@ -160,11 +163,16 @@ export class AlarmService {
     this.commit(true)
   }
 
-  deleteRule(ruleId: string): boolean {
-    const removed = this.engine.removeRule(ruleId)
-    const deleted = this.store.deleteRule(ruleId)
+  /** Removes a rule; the journal keeps who deleted it, when, its state then and its whole definition. */
+  deleteRule(ruleId: string, who?: string, comment?: string): boolean {
+    const rule = this.engine.rule(ruleId)
+    if (!rule) return false
+    this.commit()
+    const now = this.now()
+    this.store.deleteRule(rule, this.engine.snapshot(ruleId), who ?? this.options.user, now, comment ?? null)
+    this.engine.removeRule(ruleId)
     this.notifyChange()
-    return removed || deleted
+    return true
   }
 
   active(filter?: { search?: string; includeShelved?: boolean }): ActiveAlarm[] {
@@ -301,10 +309,12 @@ export class AlarmService {
     if (unknown.length > 0) throw new AlarmEngineError('not-found', `Alarm rule ${unknown.slice(0, 5).join(', ')} does not exist — check the rule list`)
   }
 
-  private commit(changed = false): void {
+  /** `byPerson`: what someone did (acknowledge, shelve, a rule saved) is synced to disk before it is answered. */
+  private commit(byPerson = false): void {
+    let changed = byPerson
     if (this.pending.length > 0) {
       const snapshots = [...this.touched].flatMap((id) => this.engine.snapshot(id) ?? [])
-      this.store.commit(this.pending, snapshots, this.now())
+      this.store.commit(this.pending, snapshots, this.now(), byPerson)
       this.pending = []
       this.touched.clear()
       for (const listener of this.outboxListeners) listener()
