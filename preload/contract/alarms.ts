@@ -164,7 +164,11 @@ export const alarmsRequests = {
   'alarms.rules': { input: z.object({}).strict().optional(), output: z.array(alarmRuleSchema) },
   /** Adds a rule or replaces the one with its id. */
   'alarms.saveRule': { input: z.object({ rule: alarmRuleSchema, who }).strict(), output: alarmRuleSchema },
-  'alarms.deleteRule': { input: z.object({ ruleId: ruleIdSchema, who }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /** Removes a rule; the journal keeps who, when, the reason given and the rule's whole definition. */
+  'alarms.deleteRule': {
+    input: z.object({ ruleId: ruleIdSchema, who, comment: z.string().max(1000).optional() }).strict(),
+    output: z.object({ deleted: z.boolean() }),
+  },
   /** Alarms not in the normal state (shelved ones included, flagged), most severe first. */
   'alarms.active': {
     input: z

@@ -364,7 +364,7 @@ function zodProblems(error: ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(rule)'}: ${issue.message}`)
 }
 
-const CSV_COLUMNS = ['id', 'at', 'time', 'ruleId', 'eventId', 'from', 'to', 'cause', 'value', 'who', 'comment', 'shelved', 'suppressed'] as const
+const CSV_COLUMNS = ['id', 'at', 'time', 'ruleId', 'eventId', 'from', 'to', 'cause', 'value', 'who', 'comment', 'shelved', 'suppressed', 'definition'] as const
 
 function journalCsv(entries: readonly AlarmJournalEntry[]): string {
   const cell = (v: unknown): string => {
@@ -372,7 +372,22 @@ function journalCsv(entries: readonly AlarmJournalEntry[]): string {
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
   }
   const lines = entries.map((e) =>
-    [e.id, e.at, new Date(e.at).toISOString(), e.ruleId, e.eventId, e.from, e.to, e.cause, e.value, e.who, e.comment, e.shelved, e.suppressed]
+    [
+      e.id,
+      e.at,
+      new Date(e.at).toISOString(),
+      e.ruleId,
+      e.eventId,
+      e.from,
+      e.to,
+      e.cause,
+      e.value,
+      e.who,
+      e.comment,
+      e.shelved,
+      e.suppressed,
+      e.definition ? JSON.stringify(e.definition) : null,
+    ]
       .map(cell)
       .join(','),
   )

@@ -42,6 +42,8 @@ export class AlarmStore {
   private lastSyncAt = -Infinity
   /** When the oldest commit not yet synced to disk was made; null when everything is on disk. */
   private unsyncedSince: number | null = null
+  /** How many FULL commits (fsyncs of the WAL) this store has made. */
+  syncs = 0
   private readonly markSynced: Statement
   private readonly insertJournal: Statement
   private readonly insertOutbox: Statement
@@ -105,6 +107,7 @@ export class AlarmStore {
     this.db.pragma('synchronous = FULL')
     try {
       const result = this.db.transaction(fn)()
+      this.syncs++
       this.lastSyncAt = now
       this.unsyncedSince = null
       return result
