@@ -87,3 +87,47 @@ test('alarms: a webhook target is saved with a sealed signing key and its test m
     await receiver.stop()
   }
 })
+
+test('alarms: deleting a rule asks first, and the journal keeps who deleted it, why and the rule as it was', async ({ page, workstation }) => {
+  test.setTimeout(120_000)
+  const rule = {
+    id: 'e2e-delete-filler-temp',
+    name: 'Filler temperature (to delete)',
+    tagId: 'Line1.Capper.HeadTemperature',
+    limit: 500,
+    severity: 300,
+    machine: 'Capper',
+  }
+  await openWorkstation(page, workstation)
+  await goTo(page, 'Alarms')
+  await openAlarmTab(page, 'Rules')
+  await fillHighRule(page, rule)
+  const editor = page.getByRole('form', { name: 'Rule editor' })
+  await editor.getByRole('button', { name: 'Save rule' }).click()
+  await expect(editor.getByRole('status')).toHaveText(`Saved rule ${rule.id}`)
+
+  await page
+    .getByRole('list', { name: 'Alarm rules' })
+    .getByRole('button', { name: new RegExp(rule.name.replace(/[()]/g, '\\$&')) })
+    .click()
+  await editor.getByRole('button', { name: 'Delete rule' }).click()
+  const confirm = page.getByRole('group', { name: 'Confirm deleting the rule' })
+  await expect(confirm).toContainText(`Delete rule ${rule.id} (${rule.name})? The journal keeps who, when and its whole definition.`)
+  await confirm.getByLabel('Reason').fill('sensor moved to the Filler')
+  await screenshotBothThemes(page, 'alarms-rule-delete-confirm')
+  await confirm.getByRole('button', { name: `Delete ${rule.id}` }).click()
+  await expect(editor.getByRole('status')).toHaveText(`Deleted rule ${rule.id} (journaled with its definition)`)
+  await expect(page.getByRole('list', { name: 'Alarm rules' })).not.toContainText(rule.name)
+
+  await openAlarmTab(page, 'Journal')
+  await page.getByLabel('Rule id').fill(rule.id)
+  const journal = page.getByRole('region', { name: 'Alarm journal' })
+  const deletion = journal.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rule-deleted', exact: true }) })
+  await expect(deletion).toHaveCount(1)
+  await expect(deletion).toContainText('sensor moved to the Filler')
+  await expect(deletion.getByRole('cell', { name: 'engine', exact: true })).toHaveCount(0)
+  await deletion.getByText('Rule as it was').click()
+  await expect(deletion).toContainText(`"tagId": "${rule.tagId}"`)
+  await expect(deletion).toContainText('"limit": 500')
+  await screenshotBothThemes(page, 'alarms-journal-rule-deleted')
+})

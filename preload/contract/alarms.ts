@@ -104,6 +104,7 @@ export const alarmCauses = [
   'suppress',
   'unsuppress',
   'rule-changed',
+  'rule-deleted',
 ] as const
 export const alarmCauseSchema = z.enum(alarmCauses)
 export type AlarmCause = z.infer<typeof alarmCauseSchema>
@@ -128,7 +129,11 @@ export const alarmTransitionSchema = z.object({
 })
 export type AlarmTransition = z.infer<typeof alarmTransitionSchema>
 
-export const alarmJournalEntrySchema = alarmTransitionSchema.extend({ id: z.number() })
+export const alarmJournalEntrySchema = alarmTransitionSchema.extend({
+  id: z.number(),
+  /** The rule's whole definition as it was, on a 'rule-deleted' entry (null on every other). */
+  definition: alarmRuleSchema.nullable(),
+})
 export type AlarmJournalEntry = z.infer<typeof alarmJournalEntrySchema>
 
 /** An alarm as the summary shows it. */
@@ -159,7 +164,11 @@ export const alarmsRequests = {
   'alarms.rules': { input: z.object({}).strict().optional(), output: z.array(alarmRuleSchema) },
   /** Adds a rule or replaces the one with its id. */
   'alarms.saveRule': { input: z.object({ rule: alarmRuleSchema, who }).strict(), output: alarmRuleSchema },
-  'alarms.deleteRule': { input: z.object({ ruleId: ruleIdSchema, who }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /** Removes a rule; the journal keeps who, when, the reason given and the rule's whole definition. */
+  'alarms.deleteRule': {
+    input: z.object({ ruleId: ruleIdSchema, who, comment: z.string().max(1000).optional() }).strict(),
+    output: z.object({ deleted: z.boolean() }),
+  },
   /** Alarms not in the normal state (shelved ones included, flagged), most severe first. */
   'alarms.active': {
     input: z
@@ -317,12 +326,15 @@ export const alarmDeliverySchema = z.object({
   groupKey: z.string(),
   idempotencyKey: z.string(),
   createdAt: z.number(),
-  status: z.enum(['pending', 'sent', 'failed']),
+  /** 'sending': claimed and handed to the server, its answer not yet recorded (resolved on a restart). */
+  status: z.enum(['pending', 'sending', 'sent', 'failed']),
   attempts: z.number(),
   nextAttemptAt: z.number().nullable(),
   sentAt: z.number().nullable(),
   lastError: z.string().nullable(),
   transitions: z.number(),
+  /** What a restart found and did, e.g. sent again with the same key because the first attempt's outcome was unknown. */
+  note: z.string().nullable(),
 })
 export type AlarmDelivery = z.infer<typeof alarmDeliverySchema>
 

@@ -23,7 +23,7 @@ export function alarmHandlers(service: AlarmService) {
   return {
     'alarms.rules': guarded(() => service.rules()),
     'alarms.saveRule': guarded(async (input: ParsedInputOf<'alarms.saveRule'>) => service.saveRule(await service.prepareRule(input.rule), input.who)),
-    'alarms.deleteRule': guarded((input: ParsedInputOf<'alarms.deleteRule'>) => ({ deleted: service.deleteRule(input.ruleId) })),
+    'alarms.deleteRule': guarded((input: ParsedInputOf<'alarms.deleteRule'>) => ({ deleted: service.deleteRule(input.ruleId, input.who, input.comment) })),
     'alarms.active': guarded((input: ParsedInputOf<'alarms.active'>) => service.active(input)),
     'alarms.acknowledge': guarded((input: ParsedInputOf<'alarms.acknowledge'>) => ({
       acknowledged: service.acknowledge(input.ruleIds, input.who, input.comment),

@@ -1,6 +1,10 @@
 // From the outbox to messages: transitions are routed into groups per target (one transaction with marking them
 // dispatched), a group becomes one delivery when its wait or interval is over, and deliveries are sent with retries and
-// backoff until they go through. Every step is in alarms.db, so a restart neither loses nor repeats a message.
+// backoff until they go through. Every step is in alarms.db. A delivery is claimed ('sending', synced to disk) before it
+// is sent and marked sent (synced) after the server's answer; SMTP also records reaching the end of data. A restart finds
+// the claims a crash left and resolves them: a webhook is sent again with the same Idempotency-Key (the receiver drops
+// a repeat: exactly once for it), a mail the server cannot have accepted is sent again (exactly once), and a mail it may
+// have accepted is sent again with the same Message-ID (at least once; a second copy is recognisably the same message).
 import { randomUUID } from 'node:crypto'
 import type { AlarmDelivery, AlarmRule, AlarmTarget, AlarmTargetInfo, AlarmTransition } from '../../../preload/contract'
 import { alarmTargetSchema } from '../../../preload/contract'
@@ -52,12 +56,24 @@ interface DeliveryRow {
   payload_json: string
   transitions: number
   created_at: number
-  status: 'pending' | 'sent' | 'failed'
+  status: 'pending' | 'sending' | 'sent' | 'failed'
   attempts: number
   next_attempt_at: number | null
   sent_at: number | null
   last_error: string | null
+  claimed_at: number | null
+  phase: 'end-of-data' | null
+  note: string | null
 }
+
+/** What a restart does with a claim a crash left, and says so on the delivery. */
+export const RESTART_NOTES = {
+  webhook:
+    'The app stopped while this was being sent (its outcome unknown): sent again with the same Idempotency-Key, which the receiver uses to drop a repeat',
+  smtpBeforeEnd: 'The app stopped before the message was complete (the server cannot have accepted it): sent again',
+  smtpAfterEnd:
+    'The app stopped after the whole message reached the server but before its answer: sent again with the same Message-ID (it may arrive twice, recognisably the same message)',
+} as const
 
 export class AlarmNotifier {
   private readonly db: Database
@@ -71,10 +87,27 @@ export class AlarmNotifier {
     this.db = options.db
     this.now = options.now ?? Date.now
     const every = options.pumpMs ?? 1000
+    this.resolveClaims()
     if (every > 0) {
       this.timer = setInterval(() => void this.pump(), every)
       this.timer.unref()
     }
+  }
+
+  /** Claims left by a crash (only this process sends from this alarms.db): back to pending, saying why, due now. */
+  private resolveClaims(): void {
+    const claimed = this.db.prepare<DeliveryRow>(`SELECT * FROM alarm_deliveries WHERE status = 'sending'`).all()
+    if (claimed.length === 0) return
+    const now = this.now()
+    const kinds = new Map(this.targets().map((t) => [t.id, t.channel.kind]))
+    const update = this.db.prepare(`UPDATE alarm_deliveries SET status = 'pending', next_attempt_at = ?, note = ? WHERE id = ?`)
+    this.options.outbox.durably(() => {
+      for (const row of claimed) {
+        const note =
+          kinds.get(row.target_id) === 'smtp' ? (row.phase === 'end-of-data' ? RESTART_NOTES.smtpAfterEnd : RESTART_NOTES.smtpBeforeEnd) : RESTART_NOTES.webhook
+        update.run(now, note, row.id)
+      }
+    }, now)
   }
 
   targets(): AlarmTargetInfo[] {
@@ -87,23 +120,30 @@ export class AlarmNotifier {
   /** Saves a target; `secret` undefined keeps the sealed one, '' removes it. */
   saveTarget(target: AlarmTarget, secret: string | undefined): AlarmTargetInfo {
     const sealed = secret === undefined ? undefined : secret === '' ? null : this.options.box.seal(secret)
-    this.db
-      .prepare(
-        `INSERT INTO alarm_targets (id, target_json, sealed_secret, updated_at) VALUES (@id, @json, @sealed, @now)
-         ON CONFLICT (id) DO UPDATE SET target_json = excluded.target_json, updated_at = excluded.updated_at,
-           sealed_secret = CASE WHEN @keep = 1 THEN alarm_targets.sealed_secret ELSE excluded.sealed_secret END`,
-      )
-      .run({ id: target.id, json: JSON.stringify(target), sealed: sealed ?? null, now: this.now(), keep: sealed === undefined ? 1 : 0 })
+    const now = this.now()
+    this.options.outbox.durably(
+      () =>
+        this.db
+          .prepare(
+            `INSERT INTO alarm_targets (id, target_json, sealed_secret, updated_at) VALUES (@id, @json, @sealed, @now)
+             ON CONFLICT (id) DO UPDATE SET target_json = excluded.target_json, updated_at = excluded.updated_at,
+               sealed_secret = CASE WHEN @keep = 1 THEN alarm_targets.sealed_secret ELSE excluded.sealed_secret END`,
+          )
+          .run({ id: target.id, json: JSON.stringify(target), sealed: sealed ?? null, now, keep: sealed === undefined ? 1 : 0 }),
+      now,
+    )
     return this.targets().find((t) => t.id === target.id)!
   }
 
   deleteTarget(targetId: string): boolean {
-    return this.db.transaction(() => {
+    return this.options.outbox.durably(() => {
       this.db.prepare('DELETE FROM alarm_group_waiting WHERE target_id = ?').run(targetId)
       this.db.prepare('DELETE FROM alarm_groups WHERE target_id = ?').run(targetId)
-      this.db.prepare(`UPDATE alarm_deliveries SET status = 'failed', last_error = 'target deleted' WHERE target_id = ? AND status = 'pending'`).run(targetId)
+      this.db
+        .prepare(`UPDATE alarm_deliveries SET status = 'failed', last_error = 'target deleted' WHERE target_id = ? AND status IN ('pending', 'sending')`)
+        .run(targetId)
       return this.db.prepare('DELETE FROM alarm_targets WHERE id = ?').run(targetId).changes > 0
-    })()
+    }, this.now())
   }
 
   /** One test message now, outside the outbox: says what the server answered or why it failed. */
@@ -134,6 +174,7 @@ export class AlarmNotifier {
       sentAt: r.sent_at,
       lastError: r.last_error,
       transitions: r.transitions,
+      note: r.note,
     }))
   }
 
@@ -284,11 +325,28 @@ export class AlarmNotifier {
         this.fail(row, error instanceof Error ? error.message : String(error), false)
         continue
       }
+      // The claim is synced to disk (and with it every transition this message tells of) before anything leaves.
+      const claimedAt = this.now()
+      this.options.outbox.durably(
+        () => this.db.prepare(`UPDATE alarm_deliveries SET status = 'sending', claimed_at = ?, phase = NULL WHERE id = ?`).run(claimedAt, row.id),
+        claimedAt,
+      )
+      const endOfData = (): void => {
+        const at = this.now()
+        this.options.outbox.durably(() => this.db.prepare(`UPDATE alarm_deliveries SET phase = 'end-of-data' WHERE id = ?`).run(row.id), at)
+      }
       try {
-        await deliver(target.target, target.secret, JSON.parse(row.payload_json) as NotificationPayload, this.now())
-        this.db
-          .prepare(`UPDATE alarm_deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = ?`)
-          .run(this.now(), row.id)
+        await deliver(target.target, target.secret, JSON.parse(row.payload_json) as NotificationPayload, this.now(), { endOfData })
+        const sentAt = this.now()
+        this.options.outbox.durably(
+          () =>
+            this.db
+              .prepare(
+                `UPDATE alarm_deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = ?`,
+              )
+              .run(sentAt, row.id),
+          sentAt,
+        )
       } catch (error) {
         failedTargets.add(row.target_id)
         const retry = error instanceof DeliveryError ? error.retry : true

@@ -95,10 +95,71 @@ describe('alarm service on a real alarms.db', () => {
     const csv = service.exportJournal({ format: 'csv' })
     expect(csv.entries).toBe(2)
     const lines = readFileSync(csv.file, 'utf8').trim().split('\n')
-    expect(lines[0]).toBe('id,at,time,ruleId,eventId,from,to,cause,value,who,comment,shelved,suppressed')
-    expect(lines[1]).toBe('1,1000,1970-01-01T00:00:01.000Z,head-hot,head-hot#1,normal,active-unacknowledged,condition,90,,,false,false')
+    expect(lines[0]).toBe('id,at,time,ruleId,eventId,from,to,cause,value,who,comment,shelved,suppressed,definition')
+    expect(lines[1]).toBe('1,1000,1970-01-01T00:00:01.000Z,head-hot,head-hot#1,normal,active-unacknowledged,condition,90,,,false,false,')
     const json = service.exportJournal({ format: 'json', from: 1_500 })
     expect(JSON.parse(readFileSync(json.file, 'utf8'))).toMatchObject([{ to: 'cleared-unacknowledged', value: 10 }])
+  })
+
+  it('deleting a rule is journaled (who, when, its state then, the reason and its whole definition), survives a restart and is exported', async () => {
+    const tmp = tempDir()
+    cleanups.push(tmp.remove)
+    const clock = { now: 1_000 }
+    const service = open(tmp.dir, clock)
+    const hot = rule({ message: 'check the cooling', onDelayMs: 0, severity: 800 })
+    service.saveRule(hot)
+    service.ingest([value(1_000, 95)])
+    clock.now = 7_000
+    expect(service.deleteRule('head-hot', 'maria', 'sensor replaced')).toBe(true)
+    expect(service.deleteRule('head-hot', 'maria')).toBe(false)
+    expect(service.rules()).toEqual([])
+    expect(service.active()).toEqual([])
+    const [deletion] = service.journal()
+    expect(deletion).toMatchObject({
+      ruleId: 'head-hot',
+      at: 7_000,
+      cause: 'rule-deleted',
+      from: 'active-unacknowledged',
+      to: 'normal',
+      who: 'maria',
+      comment: 'sensor replaced',
+      value: 95,
+      definition: hot,
+    })
+    await service.close()
+    const again = open(tmp.dir, clock)
+    expect(again.rules()).toEqual([])
+    expect(again.journal()[0]).toMatchObject({ cause: 'rule-deleted', definition: hot })
+    const csv = readFileSync(again.exportJournal({ format: 'csv' }).file, 'utf8')
+      .trim()
+      .split('\n')
+    expect(csv.at(-1)).toContain(',rule-deleted,95,maria,sensor replaced,false,false,')
+    expect(JSON.parse(csv.at(-1)!.slice(csv.at(-1)!.indexOf('"{')).slice(1, -1).replace(/""/g, '"'))).toEqual(hot)
+    const json = JSON.parse(readFileSync(again.exportJournal({ format: 'json' }).file, 'utf8')) as Array<{ cause: string; definition: unknown }>
+    expect(json.find((e) => e.cause === 'rule-deleted')!.definition).toEqual(hot)
+  })
+
+  it('durability: live commits are synced within syncEveryMs (by the next commit or tick), what a person did at once', () => {
+    const tmp = tempDir()
+    cleanups.push(tmp.remove)
+    const clock = { now: 10_000 }
+    const service = open(tmp.dir, clock)
+    service.saveRule(rule())
+    // The save was synced; a value within the second after it stays in the WAL until the next sync.
+    clock.now = 10_100
+    service.ingest([value(10_100, 90)])
+    expect(service.outbox.notSyncedSince()).toBe(10_100)
+    clock.now = 10_500
+    service.tick()
+    expect(service.outbox.notSyncedSince()).toBe(10_100)
+    clock.now = 11_200
+    service.tick()
+    expect(service.outbox.notSyncedSince()).toBeNull()
+    clock.now = 11_300
+    service.ingest([value(11_300, 10)])
+    expect(service.outbox.notSyncedSince()).toBe(11_300)
+    service.acknowledge(['head-hot'])
+    expect(service.outbox.notSyncedSince()).toBeNull()
   })
 
   it('rules round-trip through YAML; a bad file names the rule and the field and imports nothing', async () => {
@@ -173,7 +234,7 @@ describe('alarm service on a real alarms.db', () => {
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN ('alarm_rules', 'alarm_states', 'alarm_journal', 'alarm_outbox')`).get()).toEqual({
       n: 0,
     })
-    expect(migrateAlarmsDb(db)).toBe(2)
-    expect(db.prepare(`SELECT max(version) AS v FROM ${ALARMS_SCHEMA_TABLE}`).get()).toEqual({ v: 2 })
+    expect(migrateAlarmsDb(db)).toBe(3)
+    expect(db.prepare(`SELECT max(version) AS v FROM ${ALARMS_SCHEMA_TABLE}`).get()).toEqual({ v: 3 })
   })
 })

@@ -37,6 +37,8 @@ export interface AlarmServiceOptions {
   tickMs?: number
   /** Seals SMTP passwords and webhook keys. */
   box: SecretBox
+  /** How long a live commit may wait for its fsync (what a power loss can take; default 1 s, see the README). */
+  syncEveryMs?: number
   /** Notifier timings (tests shorten them; 0 pumpMs = only on new outbox entries and explicit pumps). */
   notify?: { pumpMs?: number; retryFirstMs?: number; retryMaxMs?: number; maxAttempts?: number }
   onNotice?(level: 'warning' | 'error', message: string): void
@@ -68,7 +70,7 @@ export class AlarmService {
 
   constructor(private readonly options: AlarmServiceOptions) {
     this.now = options.now ?? Date.now
-    this.store = new AlarmStore(openAlarmsDb(options.dataDir))
+    this.store = new AlarmStore(openAlarmsDb(options.dataDir), options.syncEveryMs)
     this.engine = new AlarmEngine({
       onTransition: (t) => {
         this.pending.push(t)
@@ -118,6 +120,7 @@ export class AlarmService {
     if (this.closed) return
     this.engine.tick(now)
     if (this.pending.length > 0) this.commit()
+    this.store.syncIfDue(now)
   }
 
   /** Called after transitions reach the outbox (the notifier wakes up). */
@@ -162,11 +165,16 @@ export class AlarmService {
     this.commit(true)
   }
 
-  deleteRule(ruleId: string): boolean {
-    const removed = this.engine.removeRule(ruleId)
-    const deleted = this.store.deleteRule(ruleId)
+  /** Removes a rule; the journal keeps who deleted it, when, its state then and its whole definition. */
+  deleteRule(ruleId: string, who?: string, comment?: string): boolean {
+    const rule = this.engine.rule(ruleId)
+    if (!rule) return false
+    this.commit()
+    const now = this.now()
+    this.store.deleteRule(rule, this.engine.snapshot(ruleId), who ?? this.options.user, now, comment ?? null)
+    this.engine.removeRule(ruleId)
     this.notifyChange()
-    return removed || deleted
+    return true
   }
 
   active(filter?: { search?: string; includeShelved?: boolean }): ActiveAlarm[] {
@@ -303,10 +311,12 @@ export class AlarmService {
     if (unknown.length > 0) throw new AlarmEngineError('not-found', `Alarm rule ${unknown.slice(0, 5).join(', ')} does not exist — check the rule list`)
   }
 
-  private commit(changed = false): void {
+  /** `byPerson`: what someone did (acknowledge, shelve, a rule saved) is synced to disk before it is answered. */
+  private commit(byPerson = false): void {
+    let changed = byPerson
     if (this.pending.length > 0) {
       const snapshots = [...this.touched].flatMap((id) => this.engine.snapshot(id) ?? [])
-      this.store.commit(this.pending, snapshots, this.now())
+      this.store.commit(this.pending, snapshots, this.now(), byPerson)
       this.pending = []
       this.touched.clear()
       for (const listener of this.outboxListeners) listener()
@@ -356,7 +366,7 @@ function zodProblems(error: ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(rule)'}: ${issue.message}`)
 }
 
-const CSV_COLUMNS = ['id', 'at', 'time', 'ruleId', 'eventId', 'from', 'to', 'cause', 'value', 'who', 'comment', 'shelved', 'suppressed'] as const
+const CSV_COLUMNS = ['id', 'at', 'time', 'ruleId', 'eventId', 'from', 'to', 'cause', 'value', 'who', 'comment', 'shelved', 'suppressed', 'definition'] as const
 
 function journalCsv(entries: readonly AlarmJournalEntry[]): string {
   const cell = (v: unknown): string => {
@@ -364,7 +374,22 @@ function journalCsv(entries: readonly AlarmJournalEntry[]): string {
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
   }
   const lines = entries.map((e) =>
-    [e.id, e.at, new Date(e.at).toISOString(), e.ruleId, e.eventId, e.from, e.to, e.cause, e.value, e.who, e.comment, e.shelved, e.suppressed]
+    [
+      e.id,
+      e.at,
+      new Date(e.at).toISOString(),
+      e.ruleId,
+      e.eventId,
+      e.from,
+      e.to,
+      e.cause,
+      e.value,
+      e.who,
+      e.comment,
+      e.shelved,
+      e.suppressed,
+      e.definition ? JSON.stringify(e.definition) : null,
+    ]
       .map(cell)
       .join(','),
   )

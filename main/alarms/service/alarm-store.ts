@@ -17,6 +17,7 @@ interface JournalRow {
   comment: string | null
   shelved: number
   suppressed: number
+  definition_json: string | null
 }
 
 export interface OutboxEntry {
@@ -34,16 +35,29 @@ export function isNotifiable(t: AlarmTransition): boolean {
   return t.to === 'active-unacknowledged' || t.from === 'active-unacknowledged' || t.from === 'active-acknowledged'
 }
 
+/** How long a live commit may stay in the WAL without an fsync (what a power loss can take), by default. */
+export const SYNC_EVERY_MS = 1000
+
 export class AlarmStore {
+  private lastSyncAt = -Infinity
+  /** When the oldest commit not yet synced to disk was made; null when everything is on disk. */
+  private unsyncedSince: number | null = null
+  /** How many FULL commits (fsyncs of the WAL) this store has made. */
+  syncs = 0
+  private readonly markSynced: Statement
   private readonly insertJournal: Statement
   private readonly insertOutbox: Statement
   private readonly upsertState: Statement
   private readonly writeTransitions: (transitions: readonly AlarmTransition[], snapshots: readonly AlarmStateSnapshot[], now: number) => void
 
-  constructor(readonly db: Database) {
+  constructor(
+    readonly db: Database,
+    private readonly syncEveryMs = SYNC_EVERY_MS,
+  ) {
+    this.markSynced = db.prepare('INSERT INTO alarm_sync (id, synced_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET synced_at = excluded.synced_at')
     this.insertJournal = db.prepare(
-      `INSERT INTO alarm_journal (rule_id, event_id, at, from_state, to_state, cause, value_json, who, comment, shelved, suppressed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO alarm_journal (rule_id, event_id, at, from_state, to_state, cause, value_json, who, comment, shelved, suppressed, definition_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.insertOutbox = db.prepare('INSERT INTO alarm_outbox (journal_id, rule_id, created_at) VALUES (?, ?, ?)')
     this.upsertState = db.prepare(
@@ -64,6 +78,7 @@ export class AlarmStore {
           t.comment,
           t.shelved ? 1 : 0,
           t.suppressed ? 1 : 0,
+          null,
         ).lastInsertRowid
         if (isNotifiable(t)) this.insertOutbox.run(journalId, t.ruleId, now)
       }
@@ -71,9 +86,68 @@ export class AlarmStore {
     })
   }
 
-  /** The journal entries, the outbox entries and the new states of the rules they touched, in one transaction. */
-  commit(transitions: readonly AlarmTransition[], snapshots: readonly AlarmStateSnapshot[], now: number): void {
-    this.writeTransitions(transitions, snapshots, now)
+  /**
+   * The journal entries, the outbox entries and the new states of the rules they touched, in one transaction. It is in
+   * the WAL when this returns (an app crash loses nothing); it is synced to disk at once when `durable` (what a person
+   * did) or when the last sync is `syncEveryMs` old, else by the next sync (`syncIfDue`, `durably`).
+   */
+  commit(transitions: readonly AlarmTransition[], snapshots: readonly AlarmStateSnapshot[], now: number, durable = false): void {
+    if (durable || now - this.lastSyncAt >= this.syncEveryMs) this.durably(() => this.writeTransitions(transitions, snapshots, now), now)
+    else {
+      this.writeTransitions(transitions, snapshots, now)
+      this.unsyncedSince ??= now
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction committed with synchronous = FULL: SQLite fsyncs the WAL, which puts on disk this
+   * transaction and every earlier one.
+   */
+  durably<T>(fn: () => T, now = Date.now()): T {
+    this.db.pragma('synchronous = FULL')
+    try {
+      const result = this.db.transaction(fn)()
+      this.syncs++
+      this.lastSyncAt = now
+      this.unsyncedSince = null
+      return result
+    } finally {
+      this.db.pragma('synchronous = NORMAL')
+    }
+  }
+
+  /** Syncs commits left in the WAL once the last sync is `syncEveryMs` old (the service calls it from its tick). */
+  syncIfDue(now: number, force = false): boolean {
+    if (this.unsyncedSince === null || (!force && now - this.lastSyncAt < this.syncEveryMs)) return false
+    this.durably(() => this.markSynced.run(now), now)
+    return true
+  }
+
+  /** The oldest commit a power loss could still take (null: everything is on disk). */
+  notSyncedSince(): number | null {
+    return this.unsyncedSince
+  }
+
+  /** A rule's deletion, journaled with who, when and its definition, in one durable transaction with removing it. */
+  deleteRule(rule: AlarmRule, state: AlarmStateSnapshot | undefined, who: string | null, now: number, comment: string | null): boolean {
+    return this.durably(() => {
+      this.insertJournal.run(
+        rule.id,
+        state?.eventId ?? null,
+        now,
+        state?.state ?? 'normal',
+        'normal',
+        'rule-deleted',
+        JSON.stringify(state?.lastValue ?? null),
+        who,
+        comment,
+        state?.shelvedUntil != null ? 1 : 0,
+        state?.suppressed ? 1 : 0,
+        JSON.stringify(rule),
+      )
+      this.db.prepare('DELETE FROM alarm_states WHERE rule_id = ?').run(rule.id)
+      return this.db.prepare('DELETE FROM alarm_rules WHERE id = ?').run(rule.id).changes > 0
+    }, now)
   }
 
   rules(): AlarmRule[] {
@@ -89,16 +163,9 @@ export class AlarmStore {
       `INSERT INTO alarm_rules (id, rule_json, updated_at, updated_by) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET rule_json = excluded.rule_json, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     )
-    this.db.transaction(() => {
+    this.durably(() => {
       for (const rule of rules) upsert.run(rule.id, JSON.stringify(rule), now, who)
-    })()
-  }
-
-  deleteRule(ruleId: string): boolean {
-    return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM alarm_states WHERE rule_id = ?').run(ruleId)
-      return this.db.prepare('DELETE FROM alarm_rules WHERE id = ?').run(ruleId).changes > 0
-    })()
+    }, now)
   }
 
   states(): Map<string, AlarmStateSnapshot> {
@@ -150,6 +217,7 @@ export class AlarmStore {
   }
 
   close(): void {
+    this.syncIfDue(Date.now(), true)
     this.db.close()
   }
 }
@@ -168,5 +236,6 @@ function journalEntryOf(row: JournalRow): AlarmJournalEntry {
     comment: row.comment,
     shelved: row.shelved === 1,
     suppressed: row.suppressed === 1,
+    definition: row.definition_json === null ? null : alarmRuleSchema.parse(JSON.parse(row.definition_json)),
   }
 }

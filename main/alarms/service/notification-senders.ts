@@ -1,6 +1,8 @@
 // Sends one notification: an e-mail over SMTP (nodemailer) or a signed JSON POST to a webhook.
 import { createHmac } from 'node:crypto'
-import nodemailer from 'nodemailer'
+import { Readable } from 'node:stream'
+import MailComposer from 'nodemailer/lib/mail-composer'
+import SMTPConnection from 'nodemailer/lib/smtp-connection'
 import type { AlarmTarget, AlarmTransition, SmtpTargetConfig, WebhookTargetConfig } from '../../../preload/contract'
 
 /** One transition as a message carries it: what the rule is, not only its id. */
@@ -40,43 +42,92 @@ export function webhookSignature(secret: string, timestamp: number, body: string
   return `t=${timestamp},sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
 }
 
-export async function deliver(target: AlarmTarget, secret: string | null, payload: NotificationPayload, now: number): Promise<string> {
-  return target.channel.kind === 'smtp' ? sendMail(target.channel.smtp, secret, payload) : postWebhook(target.channel.webhook, secret, payload, now)
+export interface DeliveryHooks {
+  /**
+   * SMTP: called (synchronously) after the server has said to go ahead with the message and before its last byte, the
+   * end-of-data mark, is handed over. Until then the server cannot have accepted the message (RFC 5321 4.1.1.4: a
+   * transaction without its end of data is discarded); from then on it may have, whatever this side hears back.
+   */
+  endOfData?(): void
 }
 
-async function sendMail(config: SmtpTargetConfig, password: string | null, payload: NotificationPayload): Promise<string> {
-  const transport = nodemailer.createTransport({
+export async function deliver(
+  target: AlarmTarget,
+  secret: string | null,
+  payload: NotificationPayload,
+  now: number,
+  hooks: DeliveryHooks = {},
+): Promise<string> {
+  return target.channel.kind === 'smtp' ? sendMail(target.channel.smtp, secret, payload, hooks) : postWebhook(target.channel.webhook, secret, payload, now)
+}
+
+/** The Message-ID of a delivery: the same on every attempt, so a mail sent twice is recognisably one message. */
+export function messageIdOf(idempotencyKey: string): string {
+  return `<${idempotencyKey}@ot-workbench.local>`
+}
+
+async function sendMail(config: SmtpTargetConfig, password: string | null, payload: NotificationPayload, hooks: DeliveryHooks): Promise<string> {
+  const composed = new MailComposer({
+    from: config.from,
+    to: config.to,
+    subject: subjectOf(payload),
+    text: textOf(payload),
+    messageId: messageIdOf(payload.idempotencyKey),
+    headers: { 'X-OTW-Idempotency-Key': payload.idempotencyKey },
+  }).compile()
+  const envelope = composed.getEnvelope()
+  const message = await composed.build()
+  // One connection per delivery, driven step by step so the end of data is a known moment.
+  const connection = new SMTPConnection({
     host: config.host,
     port: config.port,
     secure: config.security === 'tls',
     requireTLS: config.security === 'starttls',
     ignoreTLS: config.security === 'none',
-    auth: config.user ? { user: config.user, pass: password ?? '' } : undefined,
     tls: config.caPem ? { ca: config.caPem, servername: config.host } : { servername: config.host },
     connectionTimeout: SEND_TIMEOUT_MS,
     greetingTimeout: SEND_TIMEOUT_MS,
     socketTimeout: SEND_TIMEOUT_MS,
   })
   try {
-    const info = await transport.sendMail({
-      from: config.from,
-      to: config.to,
-      subject: subjectOf(payload),
-      text: textOf(payload),
-      // The idempotency key as Message-ID: a resend after a crash is recognisable as the same message.
-      messageId: `<${payload.idempotencyKey}@ot-workbench.local>`,
-      headers: { 'X-OTW-Idempotency-Key': payload.idempotencyKey },
+    const response = await new Promise<string>((resolve, reject) => {
+      connection.once('error', reject)
+      connection.connect(() => {
+        const send = (): void => {
+          let handed = false
+          // Read by the connection only after the server's 354; the end-of-data mark follows this stream's end.
+          const body = new Readable({
+            read() {
+              if (!handed) {
+                handed = true
+                this.push(message)
+                return
+              }
+              try {
+                hooks.endOfData?.()
+              } catch (error) {
+                this.destroy(error instanceof Error ? error : new Error(String(error)))
+                return
+              }
+              this.push(null)
+            },
+          })
+          connection.send(envelope, body, (error, info) => (error ? reject(error) : resolve(String(info.response ?? 'ok'))))
+        }
+        if (config.user) connection.login({ user: config.user, pass: password ?? '' }, (error) => (error ? reject(error) : send()))
+        else send()
+      })
     })
-    return `accepted by ${config.host}:${config.port} (${String((info as { response?: string }).response ?? 'ok')})`
+    connection.quit()
+    return `accepted by ${config.host}:${config.port} (${response})`
   } catch (error) {
+    connection.close()
     const e = error as { code?: string; responseCode?: number; message?: string }
     const permanent = e.code === 'EAUTH' || (typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600)
     throw new DeliveryError(
       `SMTP ${config.host}:${config.port}: ${e.message ?? String(error)}${e.code === 'EAUTH' ? ' — check the user and password' : ''}`,
       !permanent,
     )
-  } finally {
-    transport.close()
   }
 }
 

@@ -74,6 +74,7 @@ export function AlarmJournal(): React.JSX.Element {
               <th>Value</th>
               <th>Who</th>
               <th>Comment</th>
+              <th>Definition</th>
             </tr>
           </thead>
           <tbody>
@@ -89,6 +90,14 @@ export function AlarmJournal(): React.JSX.Element {
                 <td className="num">{formatValue(j.value)}</td>
                 <td>{j.who ?? 'engine'}</td>
                 <td>{j.comment ?? ''}</td>
+                <td>
+                  {j.definition && (
+                    <details>
+                      <summary>Rule as it was</summary>
+                      <pre className="mono small">{JSON.stringify(j.definition, null, 2)}</pre>
+                    </details>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -166,6 +166,8 @@ export function AlarmRules(): React.JSX.Element {
   const [preview, setPreview] = useState<OutputOf<'alarms.preview'>>()
   const [status, setStatus] = useState<{ text: string; error?: boolean }>()
   const [yaml, setYaml] = useState('')
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null)
+  const [deleteReason, setDeleteReason] = useState('')
   const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => setDraft((d) => ({ ...d, [key]: value }))
   const unit = tags.data?.find((t) => t.id === draft.tagId)?.unit ?? ''
 
@@ -182,12 +184,15 @@ export function AlarmRules(): React.JSX.Element {
       await queries.invalidateQueries({ queryKey: queryKey('alarms.rules') })
       return `Saved rule ${saved.id}`
     })
-  const remove = (): Promise<void> =>
+  const remove = (ruleId: string): Promise<void> =>
     run('Not deleted', async () => {
-      const { deleted } = await client.call('alarms.deleteRule', { ruleId: draft.id })
+      const { deleted } = await client.call('alarms.deleteRule', { ruleId, comment: deleteReason.trim() || undefined })
       await queries.invalidateQueries({ queryKey: queryKey('alarms.rules') })
+      await queries.invalidateQueries({ queryKey: queryKey('alarms.journal') })
       setDraft(EMPTY)
-      return deleted ? `Deleted rule ${draft.id}` : `Rule ${draft.id} did not exist`
+      setConfirmDelete(null)
+      setDeleteReason('')
+      return deleted ? `Deleted rule ${ruleId} (journaled with its definition)` : `Rule ${ruleId} did not exist`
     })
   const runPreview = (): Promise<void> =>
     run('No preview', async () => {
@@ -349,10 +354,28 @@ export function AlarmRules(): React.JSX.Element {
             Preview
           </button>
           <span className="spacer" />
-          <button type="button" className="danger" disabled={!draft.id} onClick={() => void remove()}>
+          <button type="button" className="danger" disabled={!draft.id} onClick={() => setConfirmDelete(draft.id)}>
             Delete rule
           </button>
         </div>
+        {confirmDelete && (
+          <div className="toolbar wrap" role="group" aria-label="Confirm deleting the rule">
+            <span>
+              Delete rule <strong className="mono">{confirmDelete}</strong>
+              {rules.data?.find((r) => r.id === confirmDelete)?.name ? ` (${rules.data.find((r) => r.id === confirmDelete)!.name})` : ''}? The journal keeps
+              who, when and its whole definition.
+            </span>
+            <label>
+              Reason <input value={deleteReason} onChange={(e) => setDeleteReason(e.target.value)} placeholder="optional" />
+            </label>
+            <button type="button" className="danger" onClick={() => void remove(confirmDelete)}>
+              Delete {confirmDelete}
+            </button>
+            <button type="button" onClick={() => setConfirmDelete(null)}>
+              Cancel
+            </button>
+          </div>
+        )}
         {status && (
           <p role="status" className={status.error ? 'error-text' : 'muted'}>
             {status.text}

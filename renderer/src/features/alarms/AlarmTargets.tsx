@@ -250,6 +250,7 @@ export function AlarmTargets(): React.JSX.Element {
                 <th>Status</th>
                 <th>Attempts</th>
                 <th>Last error</th>
+                <th>After a restart</th>
               </tr>
             </thead>
             <tbody>
@@ -265,6 +266,7 @@ export function AlarmTargets(): React.JSX.Element {
                   </td>
                   <td className="num">{d.attempts}</td>
                   <td className="small">{d.lastError ?? ''}</td>
+                  <td className="small">{d.note ?? ''}</td>
                 </tr>
               ))}
             </tbody>
