@@ -80,15 +80,9 @@ function BrowseNode({
         )}
       </div>
       {open && (
-        <BrowseChildren
-          connectionId={connectionId}
-          nodeId={node.nodeId}
-          tagNodeIds={tagNodeIds}
-          depth={depth + 1}
-          selected={selected}
-          onSelect={onSelect}
-          trail={[...trail, node.displayName]}
-        />
+  selected,
+  onSelect,
+  trail,
       )}
     </li>
   )
@@ -107,9 +101,15 @@ function BrowseChildren({
   nodeId?: string
   tagNodeIds: Set<string>
   depth: number
-  selected?: string
-  onSelect: Select
-  trail: string[]
+        <BrowseChildren
+          connectionId={connectionId}
+          nodeId={node.nodeId}
+          tagNodeIds={tagNodeIds}
+          depth={depth + 1}
+          selected={selected}
+          onSelect={onSelect}
+          trail={[...trail, node.displayName]}
+        />
 }): React.JSX.Element {
   const client = useClient()
   const children = useQuery({
