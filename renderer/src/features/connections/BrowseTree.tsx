@@ -20,7 +20,6 @@ function BrowseNode({
   depth,
   selected,
   onSelect,
-  trail,
 }: {
   connectionId: string
   node: BrowseNodeInfo
@@ -29,18 +28,12 @@ function BrowseNode({
   depth: number
   selected?: string
   onSelect: Select
-  /** Display names of the folders above this node: the tag keeps them as its folders in Tags. */
-  trail: string[]
 }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const [open, setOpen] = useState(false)
   const addTag = useMutation({
-    mutationFn: () =>
-      client.call('connections.addTags', {
-        id: connectionId,
-        tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId, path: trail.length > 0 ? trail.slice(-16) : undefined }],
-      }),
+    mutationFn: () => client.call('connections.addTags', { id: connectionId, tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId }] }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') }),
   })
   const isVariable = node.nodeClass === 'Variable'
@@ -80,9 +73,7 @@ function BrowseNode({
         )}
       </div>
       {open && (
-  selected,
-  onSelect,
-  trail,
+        <BrowseChildren connectionId={connectionId} nodeId={node.nodeId} tagNodeIds={tagNodeIds} depth={depth + 1} selected={selected} onSelect={onSelect} />
       )}
     </li>
   )
@@ -95,21 +86,13 @@ function BrowseChildren({
   depth,
   selected,
   onSelect,
-  trail,
 }: {
   connectionId: string
   nodeId?: string
   tagNodeIds: Set<string>
   depth: number
-        <BrowseChildren
-          connectionId={connectionId}
-          nodeId={node.nodeId}
-          tagNodeIds={tagNodeIds}
-          depth={depth + 1}
-          selected={selected}
-          onSelect={onSelect}
-          trail={[...trail, node.displayName]}
-        />
+  selected?: string
+  onSelect: Select
 }): React.JSX.Element {
   const client = useClient()
   const children = useQuery({
@@ -136,7 +119,6 @@ function BrowseChildren({
           depth={depth}
           selected={selected}
           onSelect={onSelect}
-          trail={trail}
         />
       ))}
     </ul>
@@ -151,7 +133,7 @@ export function BrowseTree({ connectionId, tagNodeIds }: { connectionId: string;
       <h3>Address space</h3>
       <div className="browse-layout">
         <div role="tree" aria-label="OPC UA address space" className="tree">
-          <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} trail={[]} selected={selection?.node.nodeId} onSelect={setSelection} />
+          <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} selected={selection?.node.nodeId} onSelect={setSelection} />
         </div>
         {selection && <NodeAttributesPane key={selection.node.nodeId} connectionId={connectionId} node={selection.node} objectId={selection.parentId} />}
       </div>
