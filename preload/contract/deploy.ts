@@ -151,12 +151,21 @@ export const deployPlanSchema = z.object({
 })
 export type DeployPlanView = z.infer<typeof deployPlanSchema>
 
+const nodeProblemSchema = z.object({ id: z.string(), name: z.string().optional(), problem: z.string() })
+
 export const verifyReportSchema = z.object({
   ok: z.boolean(),
   /** The first check that failed. */
   failedStep: z.enum(['read back', 'health', 'data check']).optional(),
   readBack: z.object({ ok: z.boolean(), differences: flowDiffSchema, othersTouched: z.array(z.string()) }).optional(),
-  health: z.object({ ok: z.boolean(), problems: z.array(z.object({ id: z.string(), name: z.string().optional(), problem: z.string() })) }).optional(),
+  health: z
+    .object({
+      ok: z.boolean(),
+      problems: z.array(nodeProblemSchema),
+      /** Nodes that were only waiting for their client to connect: not an error by itself, the data check decides. */
+      connecting: z.array(nodeProblemSchema).optional(),
+    })
+    .optional(),
   data: z
     .object({
       ok: z.boolean(),

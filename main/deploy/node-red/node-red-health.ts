@@ -12,7 +12,20 @@ export interface NodeProblem {
 export interface HealthResult {
   ok: boolean
   problems: NodeProblem[]
+  /**
+   * Nodes whose only complaint is that their client is still connecting ("Client Not Ready To Read At State init"
+   * from node-red-contrib-modbus after a redeploy or a device exception). Not an error by itself: the data check
+   * decides, and names these when the data never comes.
+   */
+  connecting: NodeProblem[]
   windowMs: number
+}
+
+/** What node-red-contrib-modbus logs from a read or write node while its client is (re)connecting. */
+const STILL_CONNECTING = /client not ready to (read|write)/i
+
+export function isStillConnecting(problem: string): boolean {
+  return STILL_CONNECTING.test(problem)
 }
 
 interface CommsMessage {
@@ -65,7 +78,10 @@ export async function watchNodeRedHealth(options: {
           problems.delete(id)
         }
       } else if (message.topic === 'debug' && data.level === NODE_RED_LOG_ERROR && data.id && options.nodeIds.has(data.id)) {
-        problems.set(data.id, { id: data.id, name: data.name, problem: `error: ${errorText(data.msg)}` })
+        const problem = `error: ${errorText(data.msg)}`
+        const earlier = problems.get(data.id)
+        // A device's own answer (an exception, a bad address) says more than the "not ready" that follows it while the client reconnects.
+        if (!earlier || isStillConnecting(earlier.problem) || !isStillConnecting(problem)) problems.set(data.id, { id: data.id, name: data.name, problem })
         lastErrorAt.set(data.id, Date.now())
       }
     }
@@ -88,7 +104,9 @@ export async function watchNodeRedHealth(options: {
   // A freshly deployed client logs "not ready" while it connects; only errors that still come in the window's second half count.
   const settledFrom = Date.now() - options.windowMs / 2
   const list = [...problems.values()].filter((p) => red.has(p.id) || (lastErrorAt.get(p.id) ?? 0) >= settledFrom)
-  return { ok: list.length === 0, problems: list, windowMs: options.windowMs }
+  const connecting = list.filter((p) => !red.has(p.id) && isStillConnecting(p.problem))
+  const inError = list.filter((p) => !connecting.includes(p))
+  return { ok: inError.length === 0, problems: inError, connecting, windowMs: options.windowMs }
 }
 
 /** Node-RED sends an error as text or as an encoded Error object; the message is what a person needs. */

@@ -87,8 +87,12 @@ export async function verifyNodeRedDeploy(options: {
   if (!data.ok) {
     const failed = data.tags.filter((t) => !t.agreed)
     const never = failed.filter((t) => t.messages === 0).map((t) => t.topic)
+    const stillConnecting = health.connecting[0]
     const detail =
-      never.length > 0 ? `never came: ${never.slice(0, 5).join(', ')}${never.length > 5 ? ` and ${never.length - 5} more` : ''}` : failed[0]!.problem
+      (never.length > 0 ? `never came: ${never.slice(0, 5).join(', ')}${never.length > 5 ? ` and ${never.length - 5} more` : ''}` : failed[0]!.problem) +
+      (never.length > 0 && stillConnecting
+        ? `; ${health.connecting.length} node(s) were still waiting for their client, first ${stillConnecting.name ?? stillConnecting.id}: ${stillConnecting.problem}`
+        : '')
     return {
       ok: false,
       failedStep: 'data check',

@@ -324,7 +324,13 @@ function VerifyChecks({ verify }: { verify: VerifyReport }): React.JSX.Element {
           {row(
             'Health',
             verify.health?.ok,
-            verify.health ? (verify.health.ok ? 'no node in error' : verify.health.problems.map((p) => p.problem).join('; ')) : '',
+            verify.health
+              ? verify.health.ok
+                ? (verify.health.connecting?.length ?? 0) > 0
+                  ? `no node in error; ${verify.health.connecting!.length} still waiting for their client`
+                  : 'no node in error'
+                : verify.health.problems.map((p) => `${p.name ?? p.id}: ${p.problem}`).join('; ')
+              : '',
           )}
           {row(
             'Data',
