@@ -44,6 +44,6 @@ test('connections: add Modbus and OPC UA by hand, browse and add tags, watch the
 
   await goTo(page, 'Connections')
   const audit = page.getByRole('table', { name: 'Write audit entries' })
-  await expect(audit.getByRole('row').filter({ hasText: 'line-opc:SpeedSetpoint' }).first()).toContainText('ok')
+  await expect(audit.getByRole('row').filter({ hasText: 'SpeedSetpoint' }).first()).toContainText('ok')
   await page.screenshot({ path: 'test-results/connections.png', fullPage: true })
 })

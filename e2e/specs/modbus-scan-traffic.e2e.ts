@@ -137,6 +137,6 @@ test('Modbus tools: register-range scan with progress and decoded results, add r
   await dialog.getByRole('button', { name: 'Close' }).click()
   await goTo(page, 'Connections')
   const audit = page.getByRole('table', { name: 'Write audit entries' })
-  await expect(audit.getByRole('row').filter({ hasText: 'scanner:Limited' }).first()).toContainText('mismatch')
-  await expect(audit.getByRole('row').filter({ hasText: 'scanner:Limited' }).first()).toContainText('unit 1 hr:1100 (41101)')
+  await expect(audit.getByRole('row').filter({ hasText: 'Limited' }).first()).toContainText('mismatch')
+  await expect(audit.getByRole('row').filter({ hasText: 'Limited' }).first()).toContainText('unit 1 hr:1100 (41101)')
 })

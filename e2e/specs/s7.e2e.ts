@@ -96,7 +96,7 @@ test('S7 against Snap7: add the CPU with a preset, type a tag, see its value, wr
 
   await goTo(page, 'Connections')
   const audit = page.getByRole('table', { name: 'Write audit entries' })
-  await expect(audit.getByRole('row').filter({ hasText: 'press-4:Temperature' }).first()).toContainText('DB1.DBD0 (REAL)')
+  await expect(audit.getByRole('row').filter({ hasText: 'Temperature' }).first()).toContainText('DB1.DBD0 (REAL)')
 
   // A DB source from TIA Portal: previewed with its offsets, then imported.
   const source = join(folder, 'Press_Data.db')

@@ -39,6 +39,8 @@ export async function exploreTopic(page: Page, connection: string, topic: string
   await picker.selectOption(value ?? '')
   await explorer.getByRole('button', { name: 'Explore broker' }).click()
   await expect(explorer.getByRole('status', { name: 'Explorer status' })).toContainText('connected')
+  // The tree starts collapsed; searching opens the branches that lead to the topic.
+  await explorer.getByRole('searchbox', { name: 'Search topics' }).fill(topic)
   const item = explorer.getByRole('treeitem', { name: topic, exact: true })
   await item.getByRole('button').first().click()
   return explorer.getByRole('complementary', { name: 'Topic details' })

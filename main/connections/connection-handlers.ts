@@ -1,4 +1,5 @@
-import type { ConnectionDetail } from '../../preload/contract'
+import { WorkbenchError, type ConnectionDetail, type MqttPublishInput } from '../../preload/contract'
+import type { PublishMessage } from '../connectors/connector'
 import { trafficView } from '../connectors/traffic-diagnostics'
 import type { WriteAuditLog } from './writes/audit-log'
 import type { WriteGuard } from './writes/write-guard'
@@ -7,6 +8,19 @@ import type { Handlers } from '../ipc/handlers'
 
 /** The connection, write and audit channels of the contract. */
 export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard, audit: WriteAuditLog) {
+  const publish = (id: string, target: string, message: PublishMessage, done: string) =>
+    guard.armedAction(
+      id,
+      target,
+      message.payload,
+      async () => {
+        const driver = manager.driver(id)
+        if (!driver.publish) throw new WorkbenchError('INVALID_INPUT', `Connection "${manager.config(id).name}" is not MQTT: it cannot publish`)
+        await driver.publish(message)
+        return { message: done }
+      },
+      () => done,
+    )
   const withArm = <T extends ConnectionDetail>(detail: T): T => ({ ...detail, armedUntil: guard.armedUntil(detail.id) })
   return {
     'connections.add': async (input: { config: Parameters<ConnectionManager['add']>[0]; connect?: boolean }) =>
@@ -42,6 +56,20 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
         input.inputs,
         () => manager.callMethod(input.id, input.objectId, input.methodId, input.inputs),
         (result) => `called on ${input.objectId}: ${result.status}, outputs ${JSON.stringify(result.outputs.map((o) => o.value))}`,
+      ),
+    'mqtt.publish': (input: MqttPublishInput) =>
+      publish(
+        input.id,
+        `publish ${input.topic}`,
+        input,
+        `published to ${input.topic} (QoS ${input.qos}${input.retain ? ', retained' : ''}, ${input.payload.length} characters)`,
+      ),
+    'mqtt.clearRetained': (input: { id: string; topic: string }) =>
+      publish(
+        input.id,
+        `clear retained ${input.topic}`,
+        { topic: input.topic, payload: '', qos: 1, retain: true },
+        `cleared the retained message of ${input.topic} (empty retained publish, QoS 1)`,
       ),
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),

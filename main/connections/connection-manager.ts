@@ -37,6 +37,8 @@ export interface ConnectionManagerOptions {
 
 type TagConfig = ConnectionConfig['tags'][number]
 
+const sameApartFromTags = (a: ConnectionConfig, b: ConnectionConfig): boolean => JSON.stringify({ ...a, tags: [] }) === JSON.stringify({ ...b, tags: [] })
+
 /**
  * Adds, edits, removes, connects and disconnects the connections a person configured; persisted in workbench.db. It knows
  * no protocol: drivers, secret fields and per-protocol tools come from main/connectors/registry.ts.
@@ -279,10 +281,22 @@ export class ConnectionManager {
     this.options.register(connector)
   }
 
-  /** Swaps in a driver for the new configuration, reconnecting when the old one was wanted connected. */
+  /**
+   * Swaps in a driver for the new configuration, reconnecting when the old one was wanted connected; when only the tags
+   * changed and the protocol can take them over, the running driver keeps its link (no reconnect, counters go on).
+   */
   private async replace(id: string, config: ConnectionConfig): Promise<void> {
     const entry = this.require(id)
     const wasConnected = entry.connector.state() !== 'disconnected'
+    const module = protocolModule(config)
+    if (module.retag && sameApartFromTags(entry.config, config)) {
+      const next = buildConnector(id, config, this.options)
+      if (module.retag(entry.connector.inner, next)) {
+        entry.config = config
+        entry.connector.retagged()
+        return
+      }
+    }
     await this.protocolTools.of(entry.config)?.release?.(id)
     await entry.connector.disconnect().catch(() => undefined)
     const next = buildConnector(id, config, this.options)

@@ -72,6 +72,12 @@ export class ManagedConnection implements Connector {
     for (const listener of this.statusListeners) listener(status)
   }
 
+  /** The driver took over a new tag list in place: listeners hear the (unchanged) status so tag lists are read again. */
+  retagged(): void {
+    const status = this.driver.status()
+    for (const listener of this.statusListeners) listener(status)
+  }
+
   private hook(): void {
     this.unhook.push(
       this.driver.onValues((values) => {

@@ -86,7 +86,10 @@ describe('tag CSV import into a connection', () => {
       dataType: 'uint16',
       unit: 'bpm',
       access: 'read-write',
+      // The Kepware tag group is a folder below the connection in the Tags tree.
+      path: ['Filler PLC', 'Filler'],
     })
+    expect(manager.detail(plc.id).tags.find((t) => t.name === 'Recipe')?.path).toEqual(['Filler PLC'])
     expect(manager.config(plc.id).tags[0]).toMatchObject({ byteOrder: 'CDAB', scaling: { rawLow: 0, rawHigh: 27648, engLow: 0, engHigh: 600 } })
 
     // A second import of the same file clashes on every name: refused, nothing changes.
@@ -144,14 +147,16 @@ describe('tag CSV import into a connection', () => {
     expect(lines[0]).toBe(
       'id,name,path,connectionId,address,dataType,byteOrder,engineeringUnit,rangeLow,rangeHigh,rawLow,rawHigh,engLow,engHigh,deadband,access,scanRateMs,stringLength,description',
     )
-    expect(lines[1]).toBe('filler-plc:Filler.Speed,Filler.Speed,Filler PLC,filler-plc,hr:99,uint16,ABCD,bpm,,,0,27648,0,600,,read-write,100,,Filler speed')
+    expect(lines[1]).toBe(
+      'filler-plc:Filler.Speed,Filler.Speed,Filler PLC/Filler,filler-plc,hr:99,uint16,ABCD,bpm,,,0,27648,0,600,,read-write,100,,Filler speed',
+    )
     expect(lines[3]).toContain(',string,ABCD,,,,,,,,,read-write,1000,10,Recipe name')
     await manager.close()
   })
 })
 
 describe('Modbus diagnostics across tag edits', () => {
-  it('keeps the counters and the traffic log when tags are added (the driver is rebuilt)', async () => {
+  it('keeps the counters and the traffic log when tags are added (the running driver takes the new tags)', async () => {
     const { startPymodbusServer } = await import('../connectors/modbus/fixtures/pymodbus-server')
     const py = await startPymodbusServer()
     const { manager } = await setup()

@@ -59,11 +59,22 @@ export function connectionTagName(tag: Pick<Tag, 'name' | 'path'>): string {
 
 type TargetTag = ModbusTagConfig | OpcUaTagConfig
 
+/** Imported folders as a connection tag stores them (at most 16 levels of 120 characters), none when there are none. */
+function folderPath(path: readonly string[]): string[] | undefined {
+  const folders = path
+    .map((p) => p.trim().slice(0, 120))
+    .filter((p) => p !== '')
+    .slice(-16)
+  return folders.length > 0 ? folders : undefined
+}
+
 /** The tag as the target connection stores it, or why it does not fit that connection. */
 export function toConnectionTag(tag: Tag, target: ConnectionConfig): TargetTag {
   const name = connectionTagName(tag)
   const common = {
     name,
+    // Kepware groups and Ignition folders also become the tag's folders in the Tags tree.
+    path: folderPath(tag.path),
     unit: tag.engineeringUnit,
     range: tag.range,
     description: tag.description === '' ? undefined : tag.description,

@@ -3,6 +3,14 @@ import type { ConnectionState, ConnectionStatus, Protocol, TagInfo, TagValue } f
 /** A value as a connector writes it (64-bit integers travel as bigint). */
 export type WriteValue = number | boolean | string | bigint
 
+/** A message a person publishes by hand (MQTT); retained with an empty payload clears the topic's retained message. */
+export interface PublishMessage {
+  topic: string
+  payload: string
+  qos: 0 | 1 | 2
+  retain: boolean
+}
+
 /** Where a write to a tag lands, as the person confirming it is shown it. */
 export interface WriteTarget {
   /** For people: `unit 2 hr:4 (40005)`, a NodeId. */
@@ -47,6 +55,11 @@ export interface Connector {
    * write guard's job (main/writes); a connector only encodes and sends, and throws on failure.
    */
   write?(tagId: string, value: WriteValue): Promise<void>
+  /**
+   * Publishes one message (MQTT). Like write, arming, confirmation and the audit log are the write guard's job; the
+   * connector only sends it and throws on failure (a refused or unacknowledged publish).
+   */
+  publish?(message: PublishMessage): Promise<void>
   /** Where a write to the tag lands; the write guard compares it between prepare and commit. */
   writeTarget?(tagId: string): WriteTarget
   /** What reading the tag returns after `value` was written (scaled, rounded and encoded as the device stores it). */

@@ -77,6 +77,11 @@ export interface ProtocolModule<C extends ConnectionConfig, T extends ProtocolTo
   secrets: SecretFields<C>
   /** Keeps what outlives a reconfiguration (Modbus: counters and the traffic log) from the driver being replaced. */
   carryOver?(previous: Connector, next: Connector): void
+  /**
+   * Hands the tag list of `next` (built from a configuration that differs only in its tags) to the running `driver`,
+   * so adding or editing a tag keeps the link, counters and traffic log; false when the driver cannot.
+   */
+  retag?(driver: Connector, next: Connector): boolean
   createTools?(context: ConnectorContext): T
 }
 

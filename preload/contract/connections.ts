@@ -24,6 +24,8 @@ export const modbusTagConfigSchema = z
     name,
     /** `hr:4`, `40005`, `co:0`, `hr:10.3`: both 0-based and Modicon notations are accepted. */
     address: z.string().trim().min(1).max(40),
+    /** Folders below the connection in the Tags tree: the OPC UA browse path, a Kepware tag group, an Ignition folder. */
+    path: z.array(z.string().trim().min(1).max(120)).max(16).optional(),
     /** The device (slave address) behind the connection's gateway; the connection's unit id when absent. */
     unitId: unitId.optional(),
     dataType: z.enum(MODBUS_DATA_TYPES),
@@ -47,6 +49,8 @@ export const opcuaTagConfigSchema = z
   .object({
     name,
     nodeId: z.string().trim().min(1).max(1000),
+    /** Folders below the connection in the Tags tree: the OPC UA browse path, a Kepware tag group, an Ignition folder. */
+    path: z.array(z.string().trim().min(1).max(120)).max(16).optional(),
     dataType: text(80).optional(),
     /** Left out when adding from the browse tree: the node's AccessLevel decides. */
     access: access.optional(),

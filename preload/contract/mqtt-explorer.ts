@@ -60,7 +60,29 @@ export const sparkplugStatusSchema = z.object({
 export type SparkplugStatus = z.infer<typeof sparkplugStatusSchema>
 
 const connectionId = z.string().min(1).max(200)
+
+/** A message published by hand: exactly what the confirmation showed. */
+export const mqttPublishInputSchema = z
+  .object({
+    id: connectionId,
+    topic: z
+      .string()
+      .min(1, 'a topic to publish to')
+      .max(1024)
+      .refine((t) => !/[#+]/.test(t), { message: 'a topic to publish to has no wildcards (+ or #)' }),
+    payload: z.string().max(262_144),
+    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+    retain: z.boolean().default(false),
+  })
+  .strict()
+export type MqttPublishInput = z.infer<typeof mqttPublishInputSchema>
+const publishResultSchema = z.object({ auditId: z.number(), message: z.string() })
+
 export const mqttRequests = {
+  /** Publishes one message on a saved connection; only while it is armed, audited (topic, payload, QoS, retain, result). */
+  'mqtt.publish': { input: mqttPublishInputSchema, output: publishResultSchema },
+  /** Clears a topic's retained message (an empty retained publish); armed and audited like a publish. */
+  'mqtt.clearRetained': { input: z.object({ id: connectionId, topic: mqttPublishInputSchema.shape.topic }).strict(), output: publishResultSchema },
   /** The Sparkplug B nodes and devices of an MQTT connection, and what happened to them. */
   'mqtt.sparkplug': { input: z.object({ id: connectionId }).strict(), output: sparkplugStatusSchema },
   /** Publishes NCMD Node Control/Rebirth to one edge node. */

@@ -134,7 +134,7 @@ export class WriteGuard {
 
   arm(connectionId: string, minutes = DEFAULT_ARM_MINUTES): ArmStatus {
     const connector = this.requireConnector(connectionId)
-    if (!driverOf(connector).write) {
+    if (!driverOf(connector).write && !driverOf(connector).publish) {
       throw new WorkbenchError(
         'WRITE_REFUSED',
         `${connector.status().name}: ${connector.protocol.toUpperCase()} connections here are read-only — nothing to arm`,

@@ -39,7 +39,7 @@ export const modbus = {
         tag: Tag.parse({
           id: tagIdOf(id, tag.name),
           name: tag.name,
-          path: [config.name],
+          path: [config.name, ...(tag.path ?? [])],
           connectionId: id,
           address: formatOffset(parseModbusAddress(tag.address)),
           dataType: tag.dataType,
@@ -59,6 +59,11 @@ export const modbus = {
     if (previous instanceof ModbusConnector && next instanceof ModbusConnector) next.adoptDiagnostics(previous)
   },
   createTools: () => modbusTools,
+  retag: (driver, next) => {
+    if (!(driver instanceof ModbusConnector) || !(next instanceof ModbusConnector)) return false
+    driver.adoptTags(next)
+    return true
+  },
 } satisfies ProtocolModule<ModbusConfig>
 
 /** The Modbus driver behind a connection, for scans, counters and the traffic log. */

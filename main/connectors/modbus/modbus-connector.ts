@@ -81,6 +81,8 @@ export class ModbusConnector implements Connector {
   private reconnectAttempt = 0
   private consecutiveTimeouts = 0
   private wanted = false
+  /** Bumped when polling stops, so a cycle still waiting on a reply does not schedule itself again. */
+  private pollGeneration = 0
 
   constructor(private readonly options: ModbusConnectorOptions) {
     this.target = typeof options.endpoint === 'string' ? parseModbusEndpoint(options.endpoint) : options.endpoint
@@ -153,6 +155,25 @@ export class ModbusConnector implements Connector {
   adoptDiagnostics(previous: ModbusConnector): void {
     this.counterSet = previous.counterSet
     this.traffic = previous.traffic
+  }
+
+  /**
+   * Takes over the tag list and poll plan of `next` (same endpoint, new tags) while the link stays open: polling
+   * restarts on the same session, so counters, the traffic log and the connection state carry on.
+   */
+  adoptTags(next: ModbusConnector): void {
+    this.stopPolling()
+    this.bindings.clear()
+    for (const [id, binding] of next.bindings) this.bindings.set(id, binding)
+    this.jobsByRate.clear()
+    for (const [rate, jobs] of next.jobsByRate) this.jobsByRate.set(rate, jobs)
+    this.splitJobs.clear()
+    this.failing.clear()
+    for (const id of [...this.lastValues.keys()]) if (!this.bindings.has(id)) this.lastValues.delete(id)
+    if (this.session?.isOpen) {
+      if (this.tracker.status.state === 'degraded') this.tracker.set('connected')
+      this.startPolling(this.session)
+    }
   }
 
   /** The open link, for scans that share it with the polls (their frames show in the same traffic log and counters). */
@@ -350,16 +371,18 @@ export class ModbusConnector implements Connector {
   }
 
   private startPolling(session: ModbusSession): void {
+    const generation = this.pollGeneration
+    const current = () => this.session === session && this.pollGeneration === generation
     for (const [rateMs, jobs] of this.jobsByRate) {
       const cycle = async () => {
         const started = Date.now()
         for (const job of jobs) {
-          if (this.session !== session) return
+          if (!current()) return
           const values = await this.runJob(session, job, { split: true, track: true })
-          if (this.session !== session) return
+          if (!current()) return
           if (values.length > 0) this.emit(values)
         }
-        if (this.session !== session) return
+        if (!current()) return
         this.pollTimers.push(setTimeout(() => void cycle(), Math.max(0, rateMs - (Date.now() - started))))
       }
       void cycle()
@@ -367,6 +390,7 @@ export class ModbusConnector implements Connector {
   }
 
   private stopPolling(): void {
+    this.pollGeneration++
     for (const timer of this.pollTimers) clearTimeout(timer)
     this.pollTimers = []
   }
@@ -384,7 +408,10 @@ export class ModbusConnector implements Connector {
       this.consecutiveTimeouts = 0
       this.tracker.count('messages')
       if (mode.track) this.settle(job.key)
-      return [...job.slices].map(([tagId, slice]) => this.decode(tagId, sliceResponse<number | boolean>(data, slice), receiveTime))
+      // A reply that comes back after the tag list changed only fills the tags still served.
+      return [...job.slices]
+        .filter(([tagId]) => this.bindings.has(tagId))
+        .map(([tagId, slice]) => this.decode(tagId, sliceResponse<number | boolean>(data, slice), receiveTime))
     } catch (raw) {
       const error = raw instanceof ModbusRequestError ? raw : new ModbusRequestError(String((raw as Error)?.message ?? raw), 'protocol')
       if (error.kind === 'exception' && error.exceptionCode === 2 && mode.split && job.slices.size > 1) {

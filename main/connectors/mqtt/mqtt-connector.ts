@@ -1,6 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { WorkbenchError, type ConnectionStatus, type TagInfo, type TagValue } from '../../../preload/contract'
-import type { Connector, DeviceIdentity } from '../connector'
+import type { Connector, DeviceIdentity, PublishMessage } from '../connector'
 import { ConnectionStatusTracker } from '../connection-status'
 import { endpointUrlProblem, MQTT_URL_EXAMPLE, MQTT_URL_SCHEMES } from '../endpoint-url'
 import { splitUrlUserinfo } from '../url-userinfo'
@@ -43,6 +43,17 @@ export interface MqttConnectorOptions {
 interface CompiledMapping extends MqttTagMapping {
   steps?: JsonPathStep[]
   timeSteps?: JsonPathStep[]
+}
+
+const PUBLISH_TIMEOUT_MS = 10_000
+
+/** Why a topic cannot be published to (wildcards, empty, too long, NUL); undefined when it can. */
+export function publishTopicProblem(topic: string): string | undefined {
+  if (topic === '') return 'the topic is empty'
+  if (/[#+]/.test(topic)) return 'a topic to publish to has no wildcards (+ or #)'
+  if (topic.includes('\u0000')) return 'the topic contains a NUL character'
+  if (new TextEncoder().encode(topic).length > 65_535) return 'the topic is longer than 65,535 bytes'
+  return undefined
 }
 
 export class MqttConnector implements Connector {
@@ -162,6 +173,29 @@ export class MqttConnector implements Connector {
     await client.publishAsync(`spBv1.0/${groupId}/NCMD/${edgeNodeId}`, Buffer.from(payload), { qos: 0 })
     this.rebirthAsked.set(`${groupId}/${edgeNodeId}`, Date.now())
     this.event(`Sparkplug ${groupId}/${edgeNodeId}: rebirth requested by hand`)
+  }
+
+  /** Publishes a message; QoS 1 and 2 wait for the broker's acknowledgement (a refusal reason comes back as an error). */
+  async publish(message: PublishMessage): Promise<void> {
+    const problem = publishTopicProblem(message.topic)
+    if (problem) throw new WorkbenchError('INVALID_INPUT', `MQTT ${this.url}: cannot publish to "${message.topic}": ${problem}`)
+    const client = this.client
+    if (!client?.connected) throw new WorkbenchError('UNAVAILABLE', `MQTT ${this.url}: not connected — connect first, then publish`)
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no acknowledgement from the broker within ${PUBLISH_TIMEOUT_MS / 1000} s (QoS ${message.qos})`)),
+        PUBLISH_TIMEOUT_MS,
+      )
+    })
+    try {
+      const packet = await Promise.race([client.publishAsync(message.topic, message.payload, { qos: message.qos, retain: message.retain }), timeout])
+      // MQTT 5 brokers refuse a publish in the PUBACK's reason code (0x87 not authorised, 0x10 no subscribers is fine).
+      const reason = (packet as { reasonCode?: number } | undefined)?.reasonCode
+      if (reason !== undefined && reason >= 0x80) throw new Error(`the broker refused it (reason 0x${reason.toString(16)})`)
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   private event(message: string): void {

@@ -26,7 +26,7 @@ export const opcua = {
         id: tagIdOf(id, tag.name),
         nodeId: tag.nodeId,
         name: tag.name,
-        path: [config.name],
+        path: [config.name, ...(tag.path ?? [])],
         unit: tag.unit,
         range: tag.range,
         dataType: tag.dataType,

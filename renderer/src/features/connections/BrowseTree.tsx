@@ -20,6 +20,7 @@ function BrowseNode({
   depth,
   selected,
   onSelect,
+  trail,
 }: {
   connectionId: string
   node: BrowseNodeInfo
@@ -28,12 +29,18 @@ function BrowseNode({
   depth: number
   selected?: string
   onSelect: Select
+  /** Display names of the folders above this node: the tag keeps them as its folders in Tags. */
+  trail: string[]
 }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
   const [open, setOpen] = useState(false)
   const addTag = useMutation({
-    mutationFn: () => client.call('connections.addTags', { id: connectionId, tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId }] }),
+    mutationFn: () =>
+      client.call('connections.addTags', {
+        id: connectionId,
+        tags: [{ name: node.displayName || node.browseName, nodeId: node.nodeId, path: trail.length > 0 ? trail.slice(-16) : undefined }],
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('connections.managed') }),
   })
   const isVariable = node.nodeClass === 'Variable'
@@ -73,7 +80,15 @@ function BrowseNode({
         )}
       </div>
       {open && (
-        <BrowseChildren connectionId={connectionId} nodeId={node.nodeId} tagNodeIds={tagNodeIds} depth={depth + 1} selected={selected} onSelect={onSelect} />
+        <BrowseChildren
+          connectionId={connectionId}
+          nodeId={node.nodeId}
+          tagNodeIds={tagNodeIds}
+          depth={depth + 1}
+          selected={selected}
+          onSelect={onSelect}
+          trail={[...trail, node.displayName]}
+        />
       )}
     </li>
   )
@@ -86,6 +101,7 @@ function BrowseChildren({
   depth,
   selected,
   onSelect,
+  trail,
 }: {
   connectionId: string
   nodeId?: string
@@ -93,6 +109,7 @@ function BrowseChildren({
   depth: number
   selected?: string
   onSelect: Select
+  trail: string[]
 }): React.JSX.Element {
   const client = useClient()
   const children = useQuery({
@@ -119,6 +136,7 @@ function BrowseChildren({
           depth={depth}
           selected={selected}
           onSelect={onSelect}
+          trail={trail}
         />
       ))}
     </ul>
@@ -133,7 +151,7 @@ export function BrowseTree({ connectionId, tagNodeIds }: { connectionId: string;
       <h3>Address space</h3>
       <div className="browse-layout">
         <div role="tree" aria-label="OPC UA address space" className="tree">
-          <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} selected={selection?.node.nodeId} onSelect={setSelection} />
+          <BrowseChildren connectionId={connectionId} tagNodeIds={tagNodeIds} depth={0} trail={[]} selected={selection?.node.nodeId} onSelect={setSelection} />
         </div>
         {selection && <NodeAttributesPane key={selection.node.nodeId} connectionId={connectionId} node={selection.node} objectId={selection.parentId} />}
       </div>

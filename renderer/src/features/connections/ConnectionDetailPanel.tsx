@@ -12,41 +12,8 @@ import { S7TagImport } from './S7TagImport'
 import { S7Tools } from './S7Tools'
 import { S7SettingsButton } from './S7SettingsDialog'
 import { SparkplugNodes } from './SparkplugNodes'
-import { formatCountdown, useCountdown } from './use-armed'
+import { ArmToggle } from './ArmToggle'
 import { queryKey } from '../../bridge/queries'
-
-function ArmToggle({ detail, armedUntil }: { detail: ConnectionDetail; armedUntil: number | undefined }): React.JSX.Element {
-  const client = useClient()
-  const queryClient = useQueryClient()
-  const left = useCountdown(armedUntil)
-  const toggle = useMutation({
-    mutationFn: () => (armedUntil ? client.call('connections.disarm', { id: detail.id }) : client.call('connections.arm', { id: detail.id, minutes: 5 })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('writes.armed') }),
-  })
-  if (detail.kind === 'mqtt') return <p className="muted">MQTT connections are read-only here.</p>
-  return (
-    <div className="toolbar">
-      <button
-        type="button"
-        role="switch"
-        aria-checked={Boolean(armedUntil)}
-        aria-label="Arm writes"
-        onClick={() => toggle.mutate()}
-        disabled={toggle.isPending}
-      >
-        {armedUntil ? 'Disarm writes' : 'Arm writes (5 min)'}
-      </button>
-      <span role="status" aria-label="Write arming" className={armedUntil ? 'armed' : 'muted'}>
-        {armedUntil ? `Armed for writes — disarms in ${formatCountdown(left)}` : 'Read-only (writes disarmed)'}
-      </span>
-      {toggle.isError && (
-        <span role="alert" className="error-text">
-          {toggle.error.message}
-        </span>
-      )}
-    </div>
-  )
-}
 
 function UntrustedCertificate({ detail }: { detail: ConnectionDetail }): React.JSX.Element | null {
   const client = useClient()
@@ -148,7 +115,7 @@ export function ConnectionDetailPanel({
         </p>
       )}
       <UntrustedCertificate detail={detail} />
-      <ArmToggle detail={detail} armedUntil={armedUntil} />
+      <ArmToggle id={detail.id} kind={detail.kind} armedUntil={armedUntil} />
       {detail.kind === 's7' && <S7CpuIdentity detail={detail} />}
       <h3>Tags</h3>
       {detail.tags.length === 0 ? (

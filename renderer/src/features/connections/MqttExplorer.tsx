@@ -1,11 +1,15 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
-import type { MqttExploreBatch, TopicStatsInfo } from '../../../../preload/contract'
+import { useEffect, useMemo, useState } from 'react'
+import type { TopicStatsInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatTime } from '../../app/format'
+import { ArmToggle } from './ArmToggle'
+import { naturalCompare, useExplorerSession } from './mqtt-explorer-session'
+import { MqttPublishForm, PublishConfirmDialog } from './MqttPublish'
 import { formatJsonPath, JsonPayloadTree } from './MqttPayloadView'
 import { MqttTagMapForm, type MapTarget } from './MqttTagMapForm'
 import './mqtt.css'
 import { useChannelQuery } from '../../bridge/queries'
+import { useArmed } from './use-armed'
 
 interface TopicNode {
   name: string
@@ -35,31 +39,50 @@ function TopicBranch({
   node,
   depth,
   selected,
+  expandAll,
   onSelect,
 }: {
   node: TopicNode
   depth: number
   selected?: string
+  /** While searching, every branch that leads to a match is open. */
+  expandAll: boolean
   onSelect(topic: string): void
 }): React.JSX.Element {
-  const [open, setOpen] = useState(depth < 6)
-  const children = [...node.children.values()].sort((a, b) => a.name.localeCompare(b.name))
+  const isOpen = useExplorerSession((s) => s.open.has(node.path))
+  const toggle = useExplorerSession((s) => s.toggle)
+  const open = expandAll || isOpen
+  const children = [...node.children.values()].sort((a, b) => naturalCompare(a.name, b.name))
   return (
     <li role="treeitem" aria-expanded={children.length > 0 ? open : undefined} aria-selected={selected === node.path} aria-label={node.path}>
-      <button
-        type="button"
-        className={`tree-row${selected === node.path ? ' selected' : ''}`}
-        style={{ paddingLeft: 6 + depth * 14 }}
-        onClick={() => (node.stats ? onSelect(node.path) : setOpen(!open))}
-      >
-        {children.length > 0 ? (open ? '▾ ' : '▸ ') : '• '}
-        {node.name || '(empty)'} <span className="muted">({node.total})</span>
-        {node.stats && <span className="muted mono"> = {node.stats.lastPayload.slice(0, 60)}</span>}
-      </button>
+      <div className="tree-line" style={{ paddingLeft: 6 + depth * 14 }}>
+        {children.length > 0 ? (
+          <button
+            type="button"
+            className="tree-caret"
+            aria-label={`${open ? 'Collapse' : 'Expand'} ${node.path}`}
+            tabIndex={-1}
+            disabled={expandAll}
+            onClick={() => toggle(node.path)}
+          >
+            {open ? '▾' : '▸'}
+          </button>
+        ) : (
+          <span className="tree-caret">•</span>
+        )}
+        <button
+          type="button"
+          className={`tree-row${selected === node.path ? ' selected' : ''}`}
+          onClick={() => (node.stats ? onSelect(node.path) : toggle(node.path))}
+        >
+          {node.name || '(empty)'} <span className="muted">({node.total})</span>
+          {node.stats && <span className="muted mono"> = {node.stats.lastPayload.slice(0, 60)}</span>}
+        </button>
+      </div>
       {open && children.length > 0 && (
         <ul role="group">
           {children.map((child) => (
-            <TopicBranch key={child.name} node={child} depth={depth + 1} selected={selected} onSelect={onSelect} />
+            <TopicBranch key={child.name} node={child} depth={depth + 1} selected={selected} expandAll={expandAll} onSelect={onSelect} />
           ))}
         </ul>
       )}
@@ -80,12 +103,14 @@ const TIME_KEYS = ['ts', 'timestamp', 'time', 'Timestamp', 'sourceTime']
 const FORMAT_NAMES = { json: 'JSON', text: 'text', sparkplug: 'Sparkplug B (decoded)', binary: 'binary (hex)' } as const
 
 /** The selected topic: its last payload as a clickable JSON tree (or text), and the form that maps a value to a tag. */
-function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: { id: string; name: string } }): React.JSX.Element {
+function TopicDetails({ current, source, armed }: { current: TopicStatsInfo; source?: { id: string; name: string }; armed: boolean }): React.JSX.Element {
   const [target, setTarget] = useState<MapTarget>()
   const [done, setDone] = useState<string>()
+  const [clearing, setClearing] = useState(false)
   useEffect(() => {
     setTarget(undefined)
     setDone(undefined)
+    setClearing(false)
   }, [current.topic])
   const format = current.format ?? 'text'
   const parsed = format === 'json' || format === 'sparkplug' ? parseJson(current.lastPayload) : { ok: false as const }
@@ -123,7 +148,26 @@ function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: {
         )}
         {format !== 'sparkplug' && !source && <span className="muted small">To map values to tags, explore a saved MQTT connection.</span>}
         {canMap && parsed.ok && <span className="muted small">Click a value to map it to a tag.</span>}
+        {source && current.retained && (
+          <button
+            type="button"
+            className="small"
+            disabled={!armed}
+            title={armed ? undefined : 'Arm publishing on this connection first'}
+            onClick={() => setClearing(true)}
+          >
+            Clear retained…
+          </button>
+        )}
       </div>
+      {clearing && source && (
+        <PublishConfirmDialog
+          connection={source}
+          message={{ topic: current.topic, payload: '', qos: 1, retain: true }}
+          clear
+          onClose={() => setClearing(false)}
+        />
+      )}
       {parsed.ok ? (
         <JsonPayloadTree document={document} selected={target?.jsonPath} onPick={(steps, value) => (canMap ? pick(formatJsonPath(steps), value) : undefined)} />
       ) : (
@@ -148,57 +192,28 @@ function TopicDetails({ current, source }: { current: TopicStatsInfo; source?: {
   )
 }
 
-/** MQTT Explorer in a panel: a live topic tree of any broker with counts and last payloads. */
+/** MQTT Explorer in a panel: a live topic tree of any broker with counts and last payloads; the session outlives the view. */
 export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX.Element {
   const client = useClient()
   const managed = useChannelQuery('connections.managed', undefined, { refetchInterval: 5000 })
   const saved = (managed.data ?? []).filter((c) => c.kind === 'mqtt')
-  const [sourceId, setSourceId] = useState('')
-  const [exploring, setExploring] = useState<{ id: string; name: string }>()
+  const session = useExplorerSession()
+  const { sourceId, url, filter, search, running, exploring, summary, selected, version, topics } = session
   const source = saved.find((c) => c.id === sourceId)
-  const [url, setUrl] = useState(defaultUrl ?? 'mqtt://127.0.0.1:1883')
-  const [filter, setFilter] = useState('#')
-  const [running, setRunning] = useState(false)
-  const [summary, setSummary] = useState<Omit<MqttExploreBatch, 'changes'>>()
-  const [selected, setSelected] = useState<string>()
-  const [version, setVersion] = useState(0)
-  const topics = useRef(new Map<string, TopicStatsInfo>())
-  const stop = useRef<(() => void) | null>(null)
+  const armed = useArmed()
 
   useEffect(() => {
-    if (defaultUrl && !running) setUrl(defaultUrl)
-  }, [defaultUrl, running])
-  useEffect(() => () => stop.current?.(), [])
+    if (defaultUrl && !running && !url) session.set({ url: defaultUrl })
+  }, [defaultUrl, running, url, session])
 
-  const start = (): void => {
-    topics.current = new Map()
-    setSelected(undefined)
-    setRunning(true)
-    setExploring(source ? { id: source.id, name: source.status.name } : undefined)
-    stop.current = client.subscribe(
-      'mqtt.explore',
-      source ? { connectionId: source.id, filter } : { url, filter },
-      (batch) => {
-        for (const change of batch.changes) topics.current.set(change.topic, change)
-        const { changes: _changes, ...rest } = batch
-        setSummary(rest)
-        setVersion((v) => v + 1)
-      },
-      (error) => {
-        if (error) setSummary({ topics: 0, messages: 0, droppedTopics: 0, state: 'closed', error: error.message })
-        setRunning(false)
-      },
-    )
-  }
-  const halt = (): void => {
-    stop.current?.()
-    stop.current = null
-    setRunning(false)
-  }
-
-  // `version` changes with every batch; the topics themselves live in a ref so batches do not copy the map.
-  const tree = useMemo(() => buildTree(topics.current.values()), [version])
-  const current = selected ? topics.current.get(selected) : undefined
+  const needle = search.trim().toLowerCase()
+  // `version` changes with every batch; the topics themselves live in the session's map so batches do not copy it.
+  const tree = useMemo(
+    () => buildTree(needle ? [...topics.values()].filter((t) => t.topic.toLowerCase().includes(needle)) : topics.values()),
+    [version, topics, needle],
+  )
+  const current = selected ? topics.get(selected) : undefined
+  const armedUntil = exploring ? armed.get(exploring.id) : undefined
 
   return (
     <section className="panel" aria-label="MQTT explorer">
@@ -206,7 +221,7 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
       <div className="toolbar wrap">
         <label className="explorer-source">
           <span className="muted">Explore</span>
-          <select aria-label="Explore" value={sourceId} onChange={(e) => setSourceId(e.target.value)} disabled={running}>
+          <select aria-label="Explore" value={sourceId} onChange={(e) => session.set({ sourceId: e.target.value })} disabled={running}>
             <option value="">a broker by URL</option>
             {saved.map((c) => (
               <option key={c.id} value={c.id}>
@@ -218,15 +233,34 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
         {source ? (
           <span className="mono muted">{source.status.endpoint}</span>
         ) : (
-          <input type="text" aria-label="Broker URL" value={url} onChange={(e) => setUrl(e.target.value)} disabled={running} />
+          <input
+            type="text"
+            aria-label="Broker URL"
+            value={url || defaultUrl || 'mqtt://127.0.0.1:1883'}
+            onChange={(e) => session.set({ url: e.target.value })}
+            disabled={running}
+          />
         )}
-        <input type="text" aria-label="Topic filter" value={filter} onChange={(e) => setFilter(e.target.value)} disabled={running} style={{ minWidth: 160 }} />
+        <input
+          type="text"
+          aria-label="Topic filter"
+          value={filter}
+          onChange={(e) => session.set({ filter: e.target.value })}
+          disabled={running}
+          style={{ minWidth: 160 }}
+        />
         {running ? (
-          <button type="button" onClick={halt}>
+          <button type="button" onClick={() => session.stop()}>
             Stop exploring
           </button>
         ) : (
-          <button type="button" onClick={start}>
+          <button
+            type="button"
+            onClick={() => {
+              if (!url) session.set({ url: defaultUrl ?? 'mqtt://127.0.0.1:1883' })
+              session.start(client, source ? { id: source.id, name: source.status.name } : undefined)
+            }}
+          >
             Explore broker
           </button>
         )}
@@ -243,15 +277,45 @@ export function MqttExplorer({ defaultUrl }: { defaultUrl?: string }): React.JSX
         </p>
       )}
       <div className="explorer">
-        <ul role="tree" aria-label="Topics" className="tree explorer-tree">
-          {[...tree.children.values()].map((node) => (
-            <TopicBranch key={node.name} node={node} depth={0} selected={selected} onSelect={setSelected} />
-          ))}
-        </ul>
+        <div className="explorer-topics">
+          <input
+            type="search"
+            aria-label="Search topics"
+            placeholder="Search topics"
+            value={search}
+            onChange={(e) => session.set({ search: e.target.value })}
+          />
+          {needle && tree.children.size === 0 && topics.size > 0 && <p className="muted small">No topic contains “{search.trim()}”.</p>}
+          <ul role="tree" aria-label="Topics" className="tree explorer-tree">
+            {[...tree.children.values()]
+              .sort((a, b) => naturalCompare(a.name, b.name))
+              .map((node) => (
+                <TopicBranch
+                  key={node.name}
+                  node={node}
+                  depth={0}
+                  selected={selected}
+                  expandAll={needle !== ''}
+                  onSelect={(t) => session.set({ selected: t })}
+                />
+              ))}
+          </ul>
+        </div>
         <aside className="detail" aria-label="Topic details">
-          {current ? <TopicDetails current={current} source={exploring} /> : <p className="muted">Pick a topic to see its last payload.</p>}
+          {current ? (
+            <TopicDetails current={current} source={exploring} armed={armedUntil !== undefined} />
+          ) : (
+            <p className="muted">Pick a topic to see its last payload.</p>
+          )}
         </aside>
       </div>
+      {exploring && (
+        <section className="publish-panel" aria-label="Publish">
+          <h3>Publish on {exploring.name}</h3>
+          <ArmToggle id={exploring.id} kind="mqtt" armedUntil={armedUntil} />
+          <MqttPublishForm key={exploring.id} connection={exploring} armed={armedUntil !== undefined} topic={selected} />
+        </section>
+      )}
     </section>
   )
 }

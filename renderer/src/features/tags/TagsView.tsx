@@ -8,6 +8,7 @@ import { useLive } from '../../live/live-store'
 import { TagRecording } from './TagRecording'
 import { buildFolderTree, inFolder, type FolderNode } from './tag-tree'
 import { useArmed } from '../connections/use-armed'
+import { ArmToggle } from '../connections/ArmToggle'
 import { WriteDialog } from './WriteDialog'
 import { TagImportDialog } from './TagImportDialog'
 import { UnitIdField } from './UnitIdField'
@@ -45,12 +46,15 @@ function FolderTree({
 function TagRow({ tag, selected, onSelect }: { tag: TagInfo; selected: boolean; onSelect(): void }): React.JSX.Element {
   const value = useLive((s) => s.values[tag.id])
   const quality = value ? (value.stale ? 'stale' : value.quality.status) : 'waiting'
+  const text = formatValue(value?.value, tag.unit, tag.enumLabels)
   return (
     <tr className={selected ? 'selected' : undefined} onClick={onSelect} aria-selected={selected}>
       <td>{tag.name}</td>
       <td className="path muted">{tag.path.slice(-2).join(' / ')}</td>
       <td className="num" data-tag-value={tag.id}>
-        {formatValue(value?.value, tag.unit, tag.enumLabels)}
+        <span className="clip-text" title={text}>
+          {text}
+        </span>
       </td>
       <td>
         <span className={`quality quality-${quality}`}>{quality}</span>
@@ -67,18 +71,22 @@ function TagDetail({ tag }: { tag: TagInfo }): React.JSX.Element {
   return (
     <aside className="detail" aria-label="Tag details">
       <h2>{tag.name}</h2>
-      {tag.access === 'read-write' &&
-        (armed.has(tag.connectionId) ? (
-          <button type="button" onClick={() => setWriting(true)}>
-            Write…
-          </button>
-        ) : (
-          <p className="muted small">Read-write tag: arm its connection in Connections to write.</p>
-        ))}
+      {tag.access === 'read-write' && (
+        <>
+          <ArmToggle id={tag.connectionId} kind="tag" armedUntil={armed.get(tag.connectionId)} />
+          {armed.has(tag.connectionId) ? (
+            <button type="button" onClick={() => setWriting(true)}>
+              Write…
+            </button>
+          ) : (
+            <p className="muted small">Read-write tag: arm its connection (here or in Connections) to write.</p>
+          )}
+        </>
+      )}
       {writing && <WriteDialog tag={tag} onClose={() => setWriting(false)} />}
       <dl>
         <dt>Value</dt>
-        <dd className="big">{formatValue(value?.value, tag.unit, tag.enumLabels)}</dd>
+        <dd className="big value-wrap">{formatValue(value?.value, tag.unit, tag.enumLabels)}</dd>
         <dt>Quality</dt>
         <dd>
           {value ? (value.stale ? 'stale (last known)' : value.quality.status) : 'waiting'}

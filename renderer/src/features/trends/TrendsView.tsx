@@ -4,7 +4,7 @@ import type uPlot from 'uplot'
 import type { NoDataSpan, TagInfo } from '../../../../preload/contract'
 import { downloadCanvas, titledCanvas } from '../../app/chart-png'
 import { useClient } from '../../app/client-context'
-import { formatTime, formatValue } from '../../app/format'
+import { formatTime, formatValue, tagDisplayName } from '../../app/format'
 import { HistoryExport } from './HistoryExport'
 import { RecordingPanel } from './RecordingPanel'
 import { TrendChart, type AlignedData } from './TrendChart'
@@ -40,7 +40,7 @@ function PenPicker({ tags }: { tags: TagInfo[] }): React.JSX.Element {
             <button type="button" className="ghost" aria-label={`Add ${t.id}`} disabled={penIds.length >= MAX_PENS} onClick={() => addPen(t.id)}>
               +
             </button>
-            <span>{t.id}</span>
+            <span title={t.id}>{tagDisplayName(t)}</span>
             {t.unit && <span className="muted"> [{t.unit}]</span>}
           </li>
         ))}
@@ -274,7 +274,7 @@ export function TrendsView(): React.JSX.Element {
                   return (
                     <tr key={pen.id}>
                       <td>
-                        <span className="swatch" style={{ background: PEN_COLORS[i % PEN_COLORS.length] }} /> {pen.id}
+                        <span className="swatch" style={{ background: PEN_COLORS[i % PEN_COLORS.length] }} /> <span title={pen.id}>{tagDisplayName(pen)}</span>
                       </td>
                       <td className="num">{formatValue(v ?? null, pen.unit, pen.enumLabels)}</td>
                       <td>

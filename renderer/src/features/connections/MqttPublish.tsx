@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'react'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
+import './connections.css'
+
+export interface PublishMessage {
+  topic: string
+  payload: string
+  qos: 0 | 1 | 2
+  retain: boolean
+}
+
+/** Why this topic cannot be published to, in the words the host would use; undefined when it can. */
+export function publishTopicProblem(topic: string): string | undefined {
+  if (topic.trim() === '') return 'Give the topic to publish to'
+  if (/[#+]/.test(topic)) return 'A topic to publish to has no wildcards (+ or #)'
+  return undefined
+}
+
+/** Topic, payload, QoS and retain; "Publish…" asks to confirm exactly this message. */
+export function MqttPublishForm({ connection, armed, topic }: { connection: { id: string; name: string }; armed: boolean; topic?: string }): React.JSX.Element {
+  const [message, setMessage] = useState<PublishMessage>({ topic: topic ?? '', payload: '', qos: 0, retain: false })
+  const [confirming, setConfirming] = useState<PublishMessage>()
+  useEffect(() => {
+    if (topic) setMessage((m) => ({ ...m, topic }))
+  }, [topic])
+  const problem = publishTopicProblem(message.topic)
+  return (
+    <form
+      className="form-grid publish-form"
+      aria-label="Message to publish"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (!problem && armed) setConfirming({ ...message })
+      }}
+    >
+      <label className="form-field">
+        <span>Topic</span>
+        <input type="text" className="mono" value={message.topic} onChange={(e) => setMessage({ ...message, topic: e.target.value })} />
+      </label>
+      <label className="form-field">
+        <span>Payload</span>
+        <textarea className="mono" rows={3} value={message.payload} onChange={(e) => setMessage({ ...message, payload: e.target.value })} />
+      </label>
+      <div className="toolbar">
+        <label>
+          QoS{' '}
+          <select aria-label="QoS" value={message.qos} onChange={(e) => setMessage({ ...message, qos: Number(e.target.value) as 0 | 1 | 2 })}>
+            <option value={0}>0 (at most once)</option>
+            <option value={1}>1 (at least once)</option>
+            <option value={2}>2 (exactly once)</option>
+          </select>
+        </label>
+        <label className="check-row">
+          <input type="checkbox" checked={message.retain} onChange={(e) => setMessage({ ...message, retain: e.target.checked })} /> Retain
+        </label>
+        <span className="spacer" />
+        <button type="submit" disabled={!armed || problem !== undefined}>
+          Publish…
+        </button>
+      </div>
+      {message.topic !== '' && problem && <p className="error-text small">{problem}</p>}
+      {!armed && <p className="muted small">Arm publishing on this connection to publish.</p>}
+      {confirming && <PublishConfirmDialog connection={connection} message={confirming} onClose={() => setConfirming(undefined)} />}
+    </form>
+  )
+}
+
+/** Shows exactly what will be sent and sends only that; the host checks arming and writes the audit row. */
+export function PublishConfirmDialog({
+  connection,
+  message,
+  clear,
+  onClose,
+}: {
+  connection: { id: string; name: string }
+  message: PublishMessage
+  /** Clearing a retained topic: an empty retained publish. */
+  clear?: boolean
+  onClose(): void
+}): React.JSX.Element {
+  const client = useClient()
+  const queryClient = useQueryClient()
+  const send = useMutation({
+    mutationFn: () =>
+      clear
+        ? client.call('mqtt.clearRetained', { id: connection.id, topic: message.topic })
+        : client.call('mqtt.publish', { id: connection.id, topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKey('audit.list') }),
+  })
+  const title = clear ? 'Clear retained message' : 'Publish message'
+  return (
+    <div className="dialog-backdrop">
+      <div role="dialog" aria-modal="true" aria-label={title} className="dialog">
+        <h2>{title}</h2>
+        {!send.isSuccess && (
+          <>
+            <dl className="endpoints" aria-label="Message to confirm">
+              <dt>Connection</dt>
+              <dd>{connection.name}</dd>
+              <dt>Topic</dt>
+              <dd className="mono" aria-label="Topic">
+                {message.topic}
+              </dd>
+              <dt>Payload</dt>
+              <dd aria-label="Payload">
+                {message.payload === '' ? (
+                  <span className="muted">(empty{clear ? ': removes the retained message' : ''})</span>
+                ) : (
+                  <pre className="payload">{message.payload}</pre>
+                )}
+              </dd>
+              <dt>QoS</dt>
+              <dd aria-label="QoS">{message.qos}</dd>
+              <dt>Retain</dt>
+              <dd aria-label="Retain">{message.retain ? 'yes' : 'no'}</dd>
+            </dl>
+            {send.isError && (
+              <p role="alert" className="error-text">
+                {send.error.message}
+              </p>
+            )}
+            <div className="toolbar">
+              <span className="spacer" />
+              <button type="button" className="ghost" onClick={onClose}>
+                Cancel
+              </button>
+              <button type="button" disabled={send.isPending} onClick={() => send.mutate()}>
+                {clear ? 'Confirm clear' : 'Confirm publish'}
+              </button>
+            </div>
+          </>
+        )}
+        {send.isSuccess && (
+          <>
+            <p role="status">{send.data.message[0]!.toUpperCase() + send.data.message.slice(1)}.</p>
+            <div className="toolbar">
+              <span className="spacer" />
+              <button type="button" onClick={onClose}>
+                Close
+              </button>
+            </div>
+          </>
+        )}
+      </div>
+    </div>
+  )
+}
