@@ -83,6 +83,16 @@ test('alarms: a webhook target is saved with a sealed signing key and its test m
       .click()
     await expect(editor.getByLabel('Signing key (blank keeps the sealed one)')).toHaveValue('')
     await screenshotBothThemes(page, 'alarms-notifications')
+    // Deleting a target asks first; Cancel keeps it, the second answer deletes it.
+    await editor.getByRole('button', { name: 'Delete target' }).click()
+    const confirm = editor.getByRole('group', { name: 'Confirm deleting the target' })
+    await expect(confirm).toContainText('Delete target ops-hook (Operations webhook)?')
+    await confirm.getByRole('button', { name: 'Cancel' }).click()
+    await expect(page.getByRole('list', { name: 'Notification targets' })).toContainText('Operations webhook')
+    await editor.getByRole('button', { name: 'Delete target' }).click()
+    await confirm.getByRole('button', { name: 'Delete ops-hook' }).click()
+    await expect(editor.getByRole('status')).toHaveText('Deleted target ops-hook')
+    await expect(page.getByRole('list', { name: 'Notification targets' })).not.toContainText('Operations webhook')
   } finally {
     await receiver.stop()
   }

@@ -4,7 +4,8 @@ import type { AlarmRule, AlarmRuleInput, OutputOf } from '../../../../preload/co
 import { useClient } from '../../app/client-context'
 import { downloadText } from '../oee/oee-range'
 import { AlarmPreviewChart } from './AlarmPreviewChart'
-import { errorText, STATE_WORDS } from './alarm-words'
+import { STATE_WORDS } from './alarm-words'
+import { ConfirmDelete, draftField, EditorList, StatusLine, useEditorStatus } from './editor-parts'
 import { queryKey } from '../../bridge/queries'
 
 type Kind = AlarmRule['condition']['kind']
@@ -164,34 +165,26 @@ export function AlarmRules(): React.JSX.Element {
   const [draft, setDraft] = useState<Draft>(EMPTY)
   const [hours, setHours] = useState(1)
   const [preview, setPreview] = useState<OutputOf<'alarms.preview'>>()
-  const [status, setStatus] = useState<{ text: string; error?: boolean }>()
+  const { status, run } = useEditorStatus()
   const [yaml, setYaml] = useState('')
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null)
-  const [deleteReason, setDeleteReason] = useState('')
   const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => setDraft((d) => ({ ...d, [key]: value }))
+  const field = draftField(draft, set)
   const unit = tags.data?.find((t) => t.id === draft.tagId)?.unit ?? ''
 
-  const run = async (what: string, work: () => Promise<string>): Promise<void> => {
-    try {
-      setStatus({ text: await work() })
-    } catch (error) {
-      setStatus({ text: `${what}: ${errorText(error)}`, error: true })
-    }
-  }
   const save = (): Promise<void> =>
     run('Not saved', async () => {
       const saved = await client.call('alarms.saveRule', { rule: ruleOf(draft) })
       await queries.invalidateQueries({ queryKey: queryKey('alarms.rules') })
       return `Saved rule ${saved.id}`
     })
-  const remove = (ruleId: string): Promise<void> =>
+  const remove = (ruleId: string, comment: string | undefined): Promise<void> =>
     run('Not deleted', async () => {
-      const { deleted } = await client.call('alarms.deleteRule', { ruleId, comment: deleteReason.trim() || undefined })
+      const { deleted } = await client.call('alarms.deleteRule', { ruleId, comment })
       await queries.invalidateQueries({ queryKey: queryKey('alarms.rules') })
       await queries.invalidateQueries({ queryKey: queryKey('alarms.journal') })
       setDraft(EMPTY)
       setConfirmDelete(null)
-      setDeleteReason('')
       return deleted ? `Deleted rule ${ruleId} (journaled with its definition)` : `Rule ${ruleId} did not exist`
     })
   const runPreview = (): Promise<void> =>
@@ -201,33 +194,23 @@ export function AlarmRules(): React.JSX.Element {
       return `Over the last ${hours} h (${result.samples} recorded value${result.samples === 1 ? '' : 's'}) it would have been raised ${result.raised} time${result.raised === 1 ? '' : 's'}`
     })
 
-  const field = (label: string, key: keyof Draft, extra: React.InputHTMLAttributes<HTMLInputElement> = {}): React.JSX.Element => (
-    <label>
-      {label}
-      <input value={String(draft[key])} onChange={(e) => set(key, e.target.value as never)} {...extra} />
-    </label>
-  )
-
   return (
     <div className="alarm-rules">
-      <div className="panel rule-list">
-        <div className="toolbar">
-          <h2>Rules</h2>
-          <span className="spacer" />
-          <button type="button" onClick={() => (setDraft(EMPTY), setPreview(undefined))}>
-            New rule
-          </button>
-        </div>
-        <ul aria-label="Alarm rules">
-          {(rules.data ?? []).map((r) => (
-            <li key={r.id}>
-              <button type="button" className={r.id === draft.id ? 'active' : undefined} onClick={() => (setDraft(draftOf(r)), setPreview(undefined))}>
-                <span>{r.name}</span> <span className="muted mono small">{r.tagId}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-        {rules.isSuccess && rules.data.length === 0 && <p className="empty">No rules yet.</p>}
+      <EditorList
+        title="Rules"
+        newLabel="New rule"
+        listLabel="Alarm rules"
+        items={rules.data?.map((r) => ({ id: r.id, name: r.name, detail: r.tagId, detailClassName: 'muted mono small' }))}
+        activeId={draft.id}
+        emptyText="No rules yet."
+        onNew={() => (setDraft(EMPTY), setPreview(undefined), setConfirmDelete(null))}
+        onPick={(id) => {
+          const rule = rules.data?.find((r) => r.id === id)
+          if (rule) setDraft(draftOf(rule))
+          setPreview(undefined)
+          setConfirmDelete(null)
+        }}
+      >
         <details>
           <summary>YAML import / export</summary>
           <textarea aria-label="Rules YAML" rows={8} value={yaml} onChange={(e) => setYaml(e.target.value)} />
@@ -256,7 +239,7 @@ export function AlarmRules(): React.JSX.Element {
             </button>
           </div>
         </details>
-      </div>
+      </EditorList>
       <form
         className="panel rule-editor"
         aria-label="Rule editor"
@@ -359,28 +342,17 @@ export function AlarmRules(): React.JSX.Element {
           </button>
         </div>
         {confirmDelete && (
-          <div className="toolbar wrap" role="group" aria-label="Confirm deleting the rule">
-            <span>
-              Delete rule <strong className="mono">{confirmDelete}</strong>
-              {rules.data?.find((r) => r.id === confirmDelete)?.name ? ` (${rules.data.find((r) => r.id === confirmDelete)!.name})` : ''}? The journal keeps
-              who, when and its whole definition.
-            </span>
-            <label>
-              Reason <input value={deleteReason} onChange={(e) => setDeleteReason(e.target.value)} placeholder="optional" />
-            </label>
-            <button type="button" className="danger" onClick={() => void remove(confirmDelete)}>
-              Delete {confirmDelete}
-            </button>
-            <button type="button" onClick={() => setConfirmDelete(null)}>
-              Cancel
-            </button>
-          </div>
+          <ConfirmDelete
+            what="rule"
+            id={confirmDelete}
+            name={rules.data?.find((r) => r.id === confirmDelete)?.name}
+            kept="The journal keeps who, when and its whole definition."
+            withReason
+            onDelete={(reason) => void remove(confirmDelete, reason)}
+            onCancel={() => setConfirmDelete(null)}
+          />
         )}
-        {status && (
-          <p role="status" className={status.error ? 'error-text' : 'muted'}>
-            {status.text}
-          </p>
-        )}
+        <StatusLine status={status} />
         {preview && (
           <div className="alarm-preview" aria-label="Rule preview">
             <AlarmPreviewChart preview={preview} limit={draft.kind === 'high' || draft.kind === 'low' ? Number(draft.limit) : null} unit={unit} />

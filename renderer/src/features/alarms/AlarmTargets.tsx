@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import type { AlarmTargetInfo, AlarmTargetInput } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
-import { errorText } from './alarm-words'
+import { ConfirmDelete, draftField, EditorList, StatusLine, useEditorStatus } from './editor-parts'
 import { queryKey } from '../../bridge/queries'
 
 interface TargetDraft {
@@ -99,47 +99,35 @@ export function AlarmTargets(): React.JSX.Element {
     refetchInterval: 5000,
   })
   const [draft, setDraft] = useState<TargetDraft>(EMPTY)
-  const [status, setStatus] = useState<{ text: string; error?: boolean }>()
-  const set = <K extends keyof TargetDraft>(key: K, value: TargetDraft[K]): void => setDraft((d) => ({ ...d, [key]: value }))
-  const stored = targets.data?.find((t) => t.id === draft.id)
-
-  const run = async (what: string, work: () => Promise<string>): Promise<void> => {
-    try {
-      setStatus({ text: await work() })
-    } catch (error) {
-      setStatus({ text: `${what}: ${errorText(error)}`, error: true })
-    }
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null)
+  const { status, setStatus, run } = useEditorStatus(async () => {
     await queries.invalidateQueries({ queryKey: queryKey('alarms.targets') })
     await queries.invalidateQueries({ queryKey: queryKey('alarms.deliveries') })
+  })
+  const set = <K extends keyof TargetDraft>(key: K, value: TargetDraft[K]): void => setDraft((d) => ({ ...d, [key]: value }))
+  const field = draftField(draft, set)
+  const stored = targets.data?.find((t) => t.id === draft.id)
+  const pick = (next: TargetDraft): void => {
+    setDraft(next)
+    setStatus(undefined)
+    setConfirmDelete(null)
   }
-  const field = (label: string, key: keyof TargetDraft, extra: React.InputHTMLAttributes<HTMLInputElement> = {}): React.JSX.Element => (
-    <label>
-      {label}
-      <input value={String(draft[key])} onChange={(e) => set(key, e.target.value as never)} {...extra} />
-    </label>
-  )
 
   return (
     <div className="alarm-rules">
-      <div className="panel rule-list">
-        <div className="toolbar">
-          <h2>Targets</h2>
-          <span className="spacer" />
-          <button type="button" onClick={() => (setDraft(EMPTY), setStatus(undefined))}>
-            New target
-          </button>
-        </div>
-        <ul aria-label="Notification targets">
-          {(targets.data ?? []).map((t) => (
-            <li key={t.id}>
-              <button type="button" className={t.id === draft.id ? 'active' : undefined} onClick={() => (setDraft(draftOf(t)), setStatus(undefined))}>
-                <span>{t.name}</span> <span className="muted small">{t.channel.kind === 'smtp' ? 'e-mail' : 'webhook'}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-        {targets.isSuccess && targets.data.length === 0 && <p className="empty">No targets: alarms are journaled, not sent.</p>}
-      </div>
+      <EditorList
+        title="Targets"
+        newLabel="New target"
+        listLabel="Notification targets"
+        items={targets.data?.map((t) => ({ id: t.id, name: t.name, detail: t.channel.kind === 'smtp' ? 'e-mail' : 'webhook' }))}
+        activeId={draft.id}
+        emptyText="No targets: alarms are journaled, not sent."
+        onNew={() => pick(EMPTY)}
+        onPick={(id) => {
+          const target = targets.data?.find((t) => t.id === id)
+          if (target) pick(draftOf(target))
+        }}
+      />
       <form
         className="panel rule-editor"
         aria-label="Target editor"
@@ -218,26 +206,28 @@ export function AlarmTargets(): React.JSX.Element {
             Send test
           </button>
           <span className="spacer" />
-          <button
-            type="button"
-            className="danger"
-            disabled={!stored}
-            onClick={() =>
-              void run('Not deleted', async () => {
-                await client.call('alarms.deleteTarget', { targetId: draft.id })
-                setDraft(EMPTY)
-                return `Deleted target ${draft.id}`
-              })
-            }
-          >
+          <button type="button" className="danger" disabled={!stored} onClick={() => setConfirmDelete(draft.id)}>
             Delete target
           </button>
         </div>
-        {status && (
-          <p role="status" className={status.error ? 'error-text' : 'muted'}>
-            {status.text}
-          </p>
+        {confirmDelete && (
+          <ConfirmDelete
+            what="target"
+            id={confirmDelete}
+            name={targets.data?.find((t) => t.id === confirmDelete)?.name}
+            kept="Alarms stop going there; its unsent messages are marked failed, its past deliveries stay listed."
+            onDelete={() =>
+              void run('Not deleted', async () => {
+                await client.call('alarms.deleteTarget', { targetId: confirmDelete })
+                setDraft(EMPTY)
+                setConfirmDelete(null)
+                return `Deleted target ${confirmDelete}`
+              })
+            }
+            onCancel={() => setConfirmDelete(null)}
+          />
         )}
+        <StatusLine status={status} />
         <h2>Recent deliveries</h2>
         <div className="table-scroll" role="region" aria-label="Recent deliveries" tabIndex={0}>
           <table className="grid">
