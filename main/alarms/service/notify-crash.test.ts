@@ -72,6 +72,29 @@ function deliveryRows(dir: string): Array<{ status: string; phase: string | null
 
 const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
+/**
+ * The dangerous moment of one run: `hold()` takes alarms.db's write lock from this process (the child cannot record
+ * what it just did) and `killAfter(ms)` fires `reached`, which kills the child.
+ */
+function dangerousMoment(dir: string): { reached: Promise<void>; hold(): void; killAfter(ms: number): void; release(): void } {
+  let fire!: () => void
+  const reached = new Promise<void>((r) => (fire = r))
+  let lock: { release(): void } | undefined
+  return {
+    reached,
+    hold: () => (lock = holdWriteLock(dir)),
+    killAfter: (ms) => void later(ms).then(fire),
+    release: () => lock!.release(),
+  }
+}
+
+const smtpTarget = (port: number): AlarmTargetInput => ({
+  id: 'ops',
+  name: 'Operations',
+  grouping,
+  channel: { kind: 'smtp', smtp: { host: '127.0.0.1', port, security: 'none', from: 'alarms@plant.example', to: ['ops@plant.example'] } },
+})
+
 function smtpServer(onMail: (mail: ParsedMail) => Promise<void> | void, onRcpt?: () => Promise<void> | void): Promise<{ port: number; server: SMTPServer }> {
   const server = new SMTPServer({
     secure: false,
@@ -105,9 +128,7 @@ describe('exactly-once notification across a crash (real child process killed wi
     cleanups.push(tmp.remove)
     const requests: string[] = []
     const acted = new Map<string, number>()
-    let dangerous!: () => void
-    const atDangerousMoment = new Promise<void>((r) => (dangerous = r))
-    let lock: { release(): void } | undefined
+    const moment = dangerousMoment(tmp.dir)
     const server: Server = createServer((request, response) => {
       request.resume()
       request.on('end', () => {
@@ -115,9 +136,9 @@ describe('exactly-once notification across a crash (real child process killed wi
         requests.push(key)
         // A receiver that does what the header asks: a key it has seen is answered 200 and not acted on again.
         if (!acted.has(key)) acted.set(key, 1)
-        if (requests.length === 1) lock = holdWriteLock(tmp.dir)
+        if (requests.length === 1) moment.hold()
         response.end('{}')
-        if (requests.length === 1) response.once('finish', () => void later(300).then(dangerous))
+        if (requests.length === 1) response.once('finish', () => moment.killAfter(300))
       })
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
@@ -128,8 +149,8 @@ describe('exactly-once notification across a crash (real child process killed wi
       grouping,
       channel: { kind: 'webhook', webhook: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alarms` } },
     }
-    expect(await runChild(tmp.dir, 'raise', target, 'hook key', atDangerousMoment)).toBe('killed')
-    lock!.release()
+    expect(await runChild(tmp.dir, 'raise', target, 'hook key', moment.reached)).toBe('killed')
+    moment.release()
     expect(deliveryRows(tmp.dir)).toEqual([{ status: 'sending', phase: null, attempts: 0 }])
     const deliveries = (await runChild(tmp.dir, 'resume', target, 'hook key')) as AlarmDelivery[]
     expect(requests).toHaveLength(2)
@@ -143,25 +164,18 @@ describe('exactly-once notification across a crash (real child process killed wi
     const tmp = tempDir()
     cleanups.push(tmp.remove)
     const mails: ParsedMail[] = []
-    let dangerous!: () => void
-    const atDangerousMoment = new Promise<void>((r) => (dangerous = r))
-    let lock: { release(): void } | undefined
+    const moment = dangerousMoment(tmp.dir)
     const { port } = await smtpServer((mail) => {
       mails.push(mail)
       if (mails.length === 1) {
-        lock = holdWriteLock(tmp.dir)
+        moment.hold()
         // 250 goes out once this returns; the child then tries to mark the delivery sent and waits for the lock.
-        setImmediate(() => void later(300).then(dangerous))
+        setImmediate(() => moment.killAfter(300))
       }
     })
-    const target: AlarmTargetInput = {
-      id: 'ops',
-      name: 'Operations',
-      grouping,
-      channel: { kind: 'smtp', smtp: { host: '127.0.0.1', port, security: 'none', from: 'alarms@plant.example', to: ['ops@plant.example'] } },
-    }
-    expect(await runChild(tmp.dir, 'raise', target, '', atDangerousMoment)).toBe('killed')
-    lock!.release()
+    const target = smtpTarget(port)
+    expect(await runChild(tmp.dir, 'raise', target, '', moment.reached)).toBe('killed')
+    moment.release()
     expect(deliveryRows(tmp.dir)).toEqual([{ status: 'sending', phase: 'end-of-data', attempts: 0 }])
     const deliveries = (await runChild(tmp.dir, 'resume', target, '')) as AlarmDelivery[]
     expect(mails).toHaveLength(2)
@@ -175,28 +189,21 @@ describe('exactly-once notification across a crash (real child process killed wi
     const tmp = tempDir()
     cleanups.push(tmp.remove)
     const mails: ParsedMail[] = []
-    let dangerous!: () => void
-    const atDangerousMoment = new Promise<void>((r) => (dangerous = r))
-    let lock: { release(): void } | undefined
+    const moment = dangerousMoment(tmp.dir)
     let rcpts = 0
     const { port } = await smtpServer(
       (mail) => void mails.push(mail),
       () => {
         // The first envelope: the child will block recording that it reached the end of data, before sending it.
         if (++rcpts === 1) {
-          lock = holdWriteLock(tmp.dir)
-          setImmediate(() => void later(500).then(dangerous))
+          moment.hold()
+          setImmediate(() => moment.killAfter(500))
         }
       },
     )
-    const target: AlarmTargetInput = {
-      id: 'ops',
-      name: 'Operations',
-      grouping,
-      channel: { kind: 'smtp', smtp: { host: '127.0.0.1', port, security: 'none', from: 'alarms@plant.example', to: ['ops@plant.example'] } },
-    }
-    expect(await runChild(tmp.dir, 'raise', target, '', atDangerousMoment)).toBe('killed')
-    lock!.release()
+    const target = smtpTarget(port)
+    expect(await runChild(tmp.dir, 'raise', target, '', moment.reached)).toBe('killed')
+    moment.release()
     expect(deliveryRows(tmp.dir)).toEqual([{ status: 'sending', phase: null, attempts: 0 }])
     await later(200)
     expect(mails).toHaveLength(0)
