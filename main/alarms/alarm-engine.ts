@@ -34,22 +34,32 @@ export { AlarmEngineError }
 
 const NONE = Infinity
 
+const HIGH = 1
+const LOW = 2
+
 /** One rule and its live state; numbers instead of optionals so the per-value path allocates nothing. */
 class RuleRuntime {
+  // First, what every value reads (one cache line of the object), copied from the rule once so that the hot path
+  // does not touch the rule and its condition (five shapes) at all.
+  readonly enabled: boolean
+  /** 1 high, 2 low, 0 any other kind (judged by the switch in `evaluate`). */
+  readonly limitKind: 0 | 1 | 2
+  readonly limit: number
+  readonly deadband: number
+  next = NONE
+  /** The condition as last evaluated (with the deadband's memory); false until a value says otherwise. */
+  condition = false
+  lastValue: AlarmValue = null
   state: AlarmStateName = 'normal'
   eventId: string | null = null
   eventSeq = 0
   activeSince: number | null = null
-  lastValue: AlarmValue = null
-  /** The condition as last evaluated (with the deadband's memory); false until a value says otherwise. */
-  condition = false
   suppressed = false
   onDeadline = NONE
   offDeadline = NONE
   reAlarmDeadline = NONE
   shelvedUntil = NONE
   staleDeadline = NONE
-  next = NONE
   rateRefTime = NaN
   rateRefValue = NaN
   readonly heldStates: Set<number | string> | null
@@ -61,6 +71,10 @@ class RuleRuntime {
 
   constructor(readonly rule: AlarmRule) {
     const c = rule.condition
+    this.enabled = rule.enabled
+    this.limitKind = c.kind === 'high' ? HIGH : c.kind === 'low' ? LOW : 0
+    this.limit = c.kind === 'high' || c.kind === 'low' ? c.limit : NaN
+    this.deadband = c.kind === 'high' || c.kind === 'low' ? c.deadband : NaN
     this.heldStates = c.kind === 'stateHeld' ? new Set(c.states) : null
     this.window = c.kind === 'anomaly' ? new Float64Array(ANOMALY_WINDOW_CAPACITY) : null
     // "Held longer than N" is an on-delay on "is in the state".
@@ -126,7 +140,7 @@ export class AlarmEngine {
     if (!list) return
     for (let i = 0; i < list.length; i++) {
       const r = list[i]!
-      if (!r.rule.enabled) continue
+      if (!r.enabled) continue
       if (r.next <= at) this.runDeadlines(r, at)
       const condition = this.evaluate(r, input, at)
       if (condition === undefined) continue
@@ -222,6 +236,14 @@ export class AlarmEngine {
 
   /** The rule's condition for this value, or undefined when the value cannot say (bad quality for a limit, NaN). */
   private evaluate(r: RuleRuntime, input: AlarmInput, at: number): boolean | undefined {
+    const limitKind = r.limitKind
+    if (limitKind !== 0) {
+      // Limits are most rules: judged from the runtime's own fields, without reading the rule.
+      const n = numeric(input)
+      if (n !== n) return undefined
+      if (limitKind === HIGH) return r.condition ? n >= r.limit - r.deadband : n > r.limit
+      return r.condition ? n <= r.limit + r.deadband : n < r.limit
+    }
     const c = r.rule.condition
     switch (c.kind) {
       case 'high':
@@ -370,9 +392,12 @@ export class AlarmEngine {
 
   private schedule(r: RuleRuntime): void {
     const next = Math.min(r.onDeadline, r.offDeadline, r.reAlarmDeadline, r.shelvedUntil, r.staleDeadline)
+    const was = r.next
     r.next = next
-    if (next === NONE) this.timed.delete(r)
-    else this.timed.add(r)
+    // A runtime is in `timed` exactly while its next deadline is set (a stale rule reschedules on every value).
+    if (next === NONE) {
+      if (was !== NONE) this.timed.delete(r)
+    } else if (was === NONE) this.timed.add(r)
   }
 
   private move(r: RuleRuntime, to: AlarmStateName, cause: AlarmCause, at: number, who: string | null, comment: string | null): void {
