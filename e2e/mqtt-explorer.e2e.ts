@@ -9,6 +9,9 @@ test('MQTT explorer: browse the demo broker live, with counts and the last paylo
   await explorer.getByRole('button', { name: 'Explore broker' }).click()
   await expect(explorer.getByRole('status', { name: 'Explorer status' })).toContainText('connected')
 
+  // The tree starts collapsed; searching opens the branches that lead to the topic.
+  const search = explorer.getByRole('searchbox', { name: 'Search topics' })
+  await search.fill('filler/telemetry')
   const telemetry = explorer.getByRole('treeitem', { name: 'acme/plant1/packaging/line1/filler/telemetry', exact: true })
   await expect(telemetry).toBeVisible()
   await telemetry.getByRole('button').first().click()
@@ -18,6 +21,7 @@ test('MQTT explorer: browse the demo broker live, with counts and the last paylo
   const first = await count()
   await expect.poll(count, { timeout: 15_000 }).toBeGreaterThan(first)
 
+  await search.fill('capper/status')
   await expect(explorer.getByRole('treeitem', { name: 'acme/plant1/packaging/line1/capper/status', exact: true })).toContainText('line1-capper')
   await page.screenshot({ path: 'test-results/screens/mqtt-explorer.png', fullPage: true })
   await explorer.getByRole('button', { name: 'Stop exploring' }).click()

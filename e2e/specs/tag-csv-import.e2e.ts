@@ -73,7 +73,8 @@ test('Kepware tag CSV: the mapping step, per-row errors, all-or-nothing import, 
   expect(csv.split('\n')[0]).toBe(
     'id,name,path,connectionId,address,dataType,byteOrder,engineeringUnit,rangeLow,rangeHigh,rawLow,rawHigh,engLow,engHigh,deadband,access,scanRateMs,stringLength,description',
   )
-  expect(csv).toContain('press-plc:Press.UInt16,Press.UInt16,Press PLC,press-plc,hr:16,uint16,ABCD,,,,,,,,,read-write,250,,')
+  // Imported tags sit under the connection's folder, then the Kepware group.
+  expect(csv).toContain('press-plc:Press.UInt16,Press.UInt16,Press PLC/Press,press-plc,hr:16,uint16,ABCD,,,,,,,,,read-write,250,,')
 
   // A second import of the same file clashes on every name: refused, nothing half-imported.
   const again = await openTagImport(page)

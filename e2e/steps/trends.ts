@@ -7,8 +7,12 @@ export async function addPen(page: Page, tagId: string): Promise<void> {
   await expect(readoutRow(page, tagId)).toBeVisible()
 }
 
+/** A pen's row in the cursor readout: the row shows the tag's name, with its id as the name's tooltip. */
 export function readoutRow(page: Page, tagId: string) {
-  return page.getByRole('table', { name: 'Cursor readout' }).getByRole('row').filter({ hasText: tagId })
+  return page
+    .getByRole('table', { name: 'Cursor readout' })
+    .getByRole('row')
+    .filter({ has: page.getByTitle(tagId, { exact: true }) })
 }
 
 export function trendChart(page: Page) {

@@ -1,51 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { AuditEntry, BrowseNodeInfo, ConnectionDetail, TagValue } from '../../preload/contract'
-import { PRESS, type PressPeer, pressPeerSpecs, startPressPeer } from '../connectors/opcua/press-peers.fixture'
-import { createWorkbench, type Workbench } from '../workbench'
+import { PRESS, pressPeerSpecs } from '../connectors/opcua/press-peers.fixture'
+import { usePressWorkbench, waitFor } from '../connectors/opcua/press-workbench.fixture'
 
 // A saved OPC UA connection against a real server that is shut down and started again on the same port: once values
 // flow again, browsing, attribute reads and method calls work too, without Disconnect/Connect. The same steps run
 // against open62541 (../shared/peers, written by nobody here; skipped where it is not beside the repository) and
 // node-opcua, each plain and Basic256Sha256/SignAndEncrypt, on the same address space.
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const result = await check()
-    if (result !== undefined) return result
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
 const names = (nodes: BrowseNodeInfo[]) => nodes.map((node) => node.browseName)
 
 describe.each(pressPeerSpecs())('OPC UA connection across a server restart ($label)', (spec) => {
-  let dataDir: string
-  let peer: PressPeer
-  let workbench: Workbench
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'otw-opcua-restart-'))
-    peer = await startPressPeer(spec, { dataDir: join(dataDir, 'server') })
-    workbench = createWorkbench({ dataDir, host: 'browser', demoPlant: false })
-    await workbench.start()
-  }, 900_000)
-
-  afterAll(async () => {
-    await workbench?.stop()
-    await peer?.close()
-    if (dataDir) await rm(dataDir, { recursive: true, force: true })
-  }, 60_000)
-
-  async function call<T>(channel: string, input: unknown): Promise<T> {
-    const result = (await workbench.router.call(channel, input)) as { ok: boolean; output?: T; error?: { code: string; message: string } }
-    if (!result.ok) throw Object.assign(new Error(`${channel}: ${result.error?.message}`), { code: result.error?.code })
-    return result.output as T
-  }
+  const bench = usePressWorkbench(spec, 'otw-opcua-restart-')
+  const call = bench.call
 
   /** A live (not stale) value of the tag received after `since`. */
   function freshValue(tagId: string, since: number): Promise<TagValue> {
@@ -57,7 +24,7 @@ describe.each(pressPeerSpecs())('OPC UA connection across a server restart ($lab
 
   /** A secured connection's first connect names the untrusted server certificate; trusting it lets it connect. */
   async function connect(id: string): Promise<void> {
-    if (peer.security !== 'None') {
+    if (bench.peer.security !== 'None') {
       await expect(call('connections.connect', { id })).rejects.toThrow(/is not trusted/)
       const { untrustedCertificate } = await call<ConnectionDetail>('connections.get', { id })
       await call('certificates.trust', { thumbprint: untrustedCertificate!.thumbprint })
@@ -70,9 +37,9 @@ describe.each(pressPeerSpecs())('OPC UA connection across a server restart ($lab
       config: {
         protocol: 'opcua',
         name: `Restarting ${spec.label}`,
-        endpointUrl: peer.endpointUrl,
-        securityPolicy: peer.securityPolicy,
-        securityMode: peer.securityMode,
+        endpointUrl: bench.peer.endpointUrl,
+        securityPolicy: bench.peer.securityPolicy,
+        securityMode: bench.peer.securityMode,
         tags: [{ name: 'Counter', nodeId: `${PRESS}.Counter`, samplingIntervalMs: 100 }],
       },
     })
@@ -109,12 +76,12 @@ describe.each(pressPeerSpecs())('OPC UA connection across a server restart ($lab
       ...(['log', 'warn', 'error', 'info'] as const).map((level) => vi.spyOn(console, level).mockImplementation((...args) => void capture(args.join(' ')))),
     ]
     try {
-      await peer.kill()
+      await bench.peer.kill()
       await waitFor('the reconnecting state', async () =>
         (await call<ConnectionDetail>('connections.get', { id })).status.state === 'reconnecting' ? true : undefined,
       )
       const restartedAt = Date.now()
-      await peer.restart()
+      await bench.peer.restart()
       await freshValue(`${id}:Counter`, restartedAt)
     } finally {
       for (const spy of spies) spy.mockRestore()
@@ -125,7 +92,7 @@ describe.each(pressPeerSpecs())('OPC UA connection across a server restart ($lab
     expect(names(await call<BrowseNodeInfo[]>('connections.browse', { id, nodeId: PRESS }))).toEqual(
       expect.arrayContaining(['1:Temperature', '1:Setpoint', '1:ResetCounter']),
     )
-    if (peer.sessionCount) expect(peer.sessionCount(), 'browsing rides on the connection’s own session').toBe(1)
+    if (bench.peer.sessionCount) expect(bench.peer.sessionCount(), 'browsing rides on the connection’s own session').toBe(1)
     expect((await reset(1)).outputs).toEqual([{ name: 'ok', value: true }])
     // Adding a tag reads its DataType and AccessLevel attributes from the server.
     const withTag = await call<ConnectionDetail>('connections.addTags', { id, tags: [{ name: 'Setpoint', nodeId: `${PRESS}.Setpoint` }] })
@@ -137,14 +104,14 @@ describe.each(pressPeerSpecs())('OPC UA connection across a server restart ($lab
       config: {
         protocol: 'opcua',
         name: `Browse only ${spec.label}`,
-        endpointUrl: peer.endpointUrl,
-        securityPolicy: peer.securityPolicy,
-        securityMode: peer.securityMode,
+        endpointUrl: bench.peer.endpointUrl,
+        securityPolicy: bench.peer.securityPolicy,
+        securityMode: bench.peer.securityMode,
       },
     })
     expect(names(await call<BrowseNodeInfo[]>('connections.browse', { id }))).toEqual(expect.arrayContaining(['1:Plant']))
-    await peer.kill()
-    await peer.restart()
+    await bench.peer.kill()
+    await bench.peer.restart()
     expect(names(await call<BrowseNodeInfo[]>('connections.browse', { id, nodeId: PRESS }))).toEqual(expect.arrayContaining(['1:Counter', '1:Profile']))
     expect((await call<ConnectionDetail>('connections.get', { id })).status.state).toBe('disconnected')
   }, 60_000)

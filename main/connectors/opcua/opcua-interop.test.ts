@@ -1,17 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ConnectionDetail, DiscoveredEndpointInfo, TagValue } from '../../../preload/contract'
 import { EXIT, main, type CliIo } from '../../cli'
-import { createWorkbench, type Workbench } from '../../workbench'
 import { browseChildren, readNodeAttributes } from './browse'
 import { firstCertificateDer } from './certificate-info'
 import { OpcUaCertificateStore } from './certificate-store'
 import { readRawHistory } from './history'
 import { readMethodSignature } from './methods'
 import { withOpcUaSession } from './open-session'
-import { PRESS, type PressPeer, pressPeerSpecs, startPressPeer } from './press-peers.fixture'
+import { PRESS, pressPeerSpecs, startPressPeer } from './press-peers.fixture'
+import { usePressWorkbench, waitFor } from './press-workbench.fixture'
 import { oneLine } from './quiet-logs'
 
 // The same steps as an engineer takes against an OPC UA server, run against open62541 (../shared/peers, a server
@@ -25,67 +24,40 @@ function captureIo() {
   return { io, out: () => out.join(''), err: () => err.join('') }
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const result = await check()
-    if (result !== undefined) return result
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolveLater) => setTimeout(resolveLater, 100))
-  }
-}
-
 describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
-  let dataDir: string
-  let peer: PressPeer
-  let workbench: Workbench
-
-  async function call<T>(channel: string, input: unknown): Promise<T> {
-    const result = (await workbench.router.call(channel, input)) as { ok: boolean; output?: T; error?: { code: string; message: string } }
-    if (!result.ok) throw Object.assign(new Error(`${channel}: ${result.error?.message}`), { code: result.error?.code })
-    return result.output as T
-  }
-  const security = () => (peer.security === 'None' ? [] : ['--policy', peer.securityPolicy, '--mode', peer.securityMode])
+  const bench = usePressWorkbench(spec, 'otw-opcua-interop-', async () => {
+    if (bench.peer.security === 'None') return
+    // A secured first connect records the server certificate as rejected; the command line trusts it.
+    const first = await cli(['read', bench.peer.endpointUrl, `${PRESS}.Temperature`, ...security()])
+    expect(first.code).toBe(EXIT.failed)
+    expect(first.err).toMatch(/is not trusted/)
+    const listed = await cli(['certs', 'list', '--json'])
+    const { servers } = JSON.parse(listed.out) as { servers: { thumbprint: string; trust: string }[] }
+    expect(servers).toHaveLength(1)
+    expect(servers[0].trust).toBe('rejected')
+    expect((await cli(['certs', 'trust', servers[0].thumbprint])).code).toBe(EXIT.ok)
+  })
+  const call = bench.call
+  const security = () => (bench.peer.security === 'None' ? [] : ['--policy', bench.peer.securityPolicy, '--mode', bench.peer.securityMode])
   const cli = async (args: string[]) => {
     const captured = captureIo()
-    const code = await main([...args, '--data-dir', dataDir], captured.io)
+    const code = await main([...args, '--data-dir', bench.dataDir], captured.io)
     return { code, out: captured.out(), err: captured.err() }
   }
   const session = <T>(use: Parameters<typeof withOpcUaSession<T>>[1]) =>
-    withOpcUaSession({ endpointUrl: peer.endpointUrl, dataDir, securityPolicy: peer.securityPolicy, securityMode: peer.securityMode }, use)
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'otw-opcua-interop-'))
-    peer = await startPressPeer(spec, { dataDir: join(dataDir, 'peer') })
-    workbench = createWorkbench({ dataDir, host: 'browser', demoPlant: false })
-    await workbench.start()
-    if (peer.security !== 'None') {
-      // A secured first connect records the server certificate as rejected; the command line trusts it.
-      const first = await cli(['read', peer.endpointUrl, `${PRESS}.Temperature`, ...security()])
-      expect(first.code).toBe(EXIT.failed)
-      expect(first.err).toMatch(/is not trusted/)
-      const listed = await cli(['certs', 'list', '--json'])
-      const { servers } = JSON.parse(listed.out) as { servers: { thumbprint: string; trust: string }[] }
-      expect(servers).toHaveLength(1)
-      expect(servers[0].trust).toBe('rejected')
-      expect((await cli(['certs', 'trust', servers[0].thumbprint])).code).toBe(EXIT.ok)
-    }
-  }, 900_000)
-
-  afterAll(async () => {
-    await workbench?.stop()
-    await peer?.close()
-    if (dataDir) await rm(dataDir, { recursive: true, force: true })
-  }, 60_000)
+    withOpcUaSession(
+      { endpointUrl: bench.peer.endpointUrl, dataDir: bench.dataDir, securityPolicy: bench.peer.securityPolicy, securityMode: bench.peer.securityMode },
+      use,
+    )
 
   it('a tag on a NodeId the server does not know shows bad quality with BadNodeIdUnknown and counts as an error', async () => {
     const { id } = await call<ConnectionDetail>('connections.add', {
       config: {
         protocol: 'opcua',
         name: `Unknown node ${spec.label}`,
-        endpointUrl: peer.endpointUrl,
-        securityPolicy: peer.securityPolicy,
-        securityMode: peer.securityMode,
+        endpointUrl: bench.peer.endpointUrl,
+        securityPolicy: bench.peer.securityPolicy,
+        securityMode: bench.peer.securityMode,
         tags: [
           { name: 'Counter', nodeId: `${PRESS}.Counter` },
           { name: 'Typo', nodeId: `${PRESS}.Countre` },
@@ -115,9 +87,9 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
       config: {
         protocol: 'opcua',
         name: `Arrays ${spec.label}`,
-        endpointUrl: peer.endpointUrl,
-        securityPolicy: peer.securityPolicy,
-        securityMode: peer.securityMode,
+        endpointUrl: bench.peer.endpointUrl,
+        securityPolicy: bench.peer.securityPolicy,
+        securityMode: bench.peer.securityMode,
         tags: [{ name: 'Profile', nodeId: profile }],
       },
       connect: true,
@@ -130,7 +102,7 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
     expect(live.value).toHaveLength(4)
     expect((live.value as number[]).every((item) => typeof item === 'number')).toBe(true)
 
-    const read = await cli(['read', peer.endpointUrl, profile, '--json', ...security()])
+    const read = await cli(['read', bench.peer.endpointUrl, profile, '--json', ...security()])
     expect(read.code).toBe(EXIT.ok)
     const [row] = JSON.parse(read.out) as TagValue[]
     expect(row.value).toHaveLength(4)
@@ -138,16 +110,16 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
 
     // The open62541 peer's Profile is read-only: the server itself refuses the array (before, the workbench refused
     // "[1,2,3,4]" as "not a number" without sending anything).
-    const refused = await cli(['write', peer.endpointUrl, profile, '[1, 2, 3, 4]', '--yes', ...security()])
+    const refused = await cli(['write', bench.peer.endpointUrl, profile, '[1, 2, 3, 4]', '--yes', ...security()])
     expect(refused.code).toBe(EXIT.failed)
     expect(refused.err).toMatch(/BadNotWritable|BadUserAccessDenied/)
-    if (peer.writableArray) {
-      const written = await cli(['write', peer.endpointUrl, peer.writableArray, '4.5, 5, 6', '--yes', '--json', ...security()])
+    if (bench.peer.writableArray) {
+      const written = await cli(['write', bench.peer.endpointUrl, bench.peer.writableArray, '4.5, 5, 6', '--yes', '--json', ...security()])
       expect(written.code, written.err).toBe(EXIT.ok)
       expect(JSON.parse(written.out)).toMatchObject({ old: [1, 2, 3], new: [4.5, 5, 6] })
       // Through the app: added from the server's attributes (an array of Double, writable), armed, prepared,
       // confirmed, read back element by element.
-      const withRecipe = await call<ConnectionDetail>('connections.addTags', { id, tags: [{ name: 'Recipe', nodeId: peer.writableArray }] })
+      const withRecipe = await call<ConnectionDetail>('connections.addTags', { id, tags: [{ name: 'Recipe', nodeId: bench.peer.writableArray }] })
       expect(withRecipe.tags.find((tag) => tag.name === 'Recipe')).toMatchObject({ dataType: 'Double[]', access: 'read-write' })
       await call('connections.arm', { id })
       const prepared = await call<{ id: string; ok: boolean; checks: unknown[] }>('writes.prepare', { tagId: `${id}:Recipe`, value: '[7, 8, 9]' })
@@ -165,11 +137,11 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
       await browseChildren(s, `${PRESS}.ResetCounter`),
     ])
     const idOf = (nodes: { browseName: string; nodeId: string }[], name: string) => nodes.find((node) => node.browseName.endsWith(name))!.nodeId
-    const range = await cli(['read', peer.endpointUrl, idOf(pressureProperties, 'EURange'), ...security()])
+    const range = await cli(['read', bench.peer.endpointUrl, idOf(pressureProperties, 'EURange'), ...security()])
     expect(range.code, range.err).toBe(EXIT.ok)
     expect(range.out).toContain('"0 … 250"')
     expect(range.out).not.toMatch(/\/\*/)
-    const units = await cli(['read', peer.endpointUrl, idOf(pressureProperties, 'EngineeringUnits'), '--json', ...security()])
+    const units = await cli(['read', bench.peer.endpointUrl, idOf(pressureProperties, 'EngineeringUnits'), '--json', ...security()])
     const [eu] = JSON.parse(units.out) as TagValue[]
     expect(eu.value).toMatch(/^bar/)
     expect(eu.value).not.toMatch(/\/\*/)
@@ -177,7 +149,7 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
     const signature = await session((s) => readMethodSignature(s, `${PRESS}.ResetCounter`))
     expect(signature.inputArguments).toEqual([expect.objectContaining({ name: 'start', dataType: 'Int32', valueRank: -1 })])
     expect(signature.outputArguments).toEqual([expect.objectContaining({ name: 'ok', dataType: 'Boolean' })])
-    const args = await cli(['read', peer.endpointUrl, idOf(methodProperties, 'InputArguments'), '--json', ...security()])
+    const args = await cli(['read', bench.peer.endpointUrl, idOf(methodProperties, 'InputArguments'), '--json', ...security()])
     expect((JSON.parse(args.out) as TagValue[])[0].value).toEqual(['start: Int32'])
 
     const attributes = await session((s) => readNodeAttributes(s, `${PRESS}.Profile`))
@@ -194,7 +166,7 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
   }, 60_000)
 
   it('discovery lists each user token type once per endpoint', async () => {
-    const endpoints = await call<DiscoveredEndpointInfo[]>('connections.discover', { endpointUrl: peer.endpointUrl })
+    const endpoints = await call<DiscoveredEndpointInfo[]>('connections.discover', { endpointUrl: bench.peer.endpointUrl })
     expect(endpoints.length).toBeGreaterThan(0)
     for (const endpoint of endpoints) {
       const types = endpoint.userTokens.map((token) => token.type)
@@ -206,11 +178,11 @@ describe.each(pressPeerSpecs())('OPC UA against $label', (spec) => {
   it.skipIf(spec.security === 'None')(
     'a server that rejects the workbench’s certificate: BadCertificateUntrusted, our thumbprint and what to do',
     async () => {
-      const strictDir = join(dataDir, 'strict-peer')
+      const strictDir = join(bench.dataDir, 'strict-peer')
       // The strict server trusts one client certificate only, and it is not ours: another workbench's.
-      const otherStore = new OpcUaCertificateStore(join(dataDir, 'other-workbench'))
+      const otherStore = new OpcUaCertificateStore(join(bench.dataDir, 'other-workbench'))
       await otherStore.ownCertificate()
-      const stranger = join(dataDir, 'stranger.der')
+      const stranger = join(bench.dataDir, 'stranger.der')
       await writeFile(stranger, firstCertificateDer(await readFile(join(otherStore.rootFolder, 'own/certs/client_certificate.pem'))))
       await otherStore.close()
       const strict = await startPressPeer(spec, { dataDir: strictDir, trustedClients: [stranger] })
