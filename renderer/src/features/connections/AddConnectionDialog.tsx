@@ -5,6 +5,7 @@ import { useClient } from '../../app/client-context'
 import { DEFAULT_MQTT_SETTINGS, MqttConnectionFields, mqttConfigOf } from './MqttConnectionFields'
 import { queryKey } from '../../bridge/queries'
 import { DEFAULT_S7_SETTINGS, S7ConnectionFields, s7ConfigOf } from './S7ConnectionFields'
+import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
 
 type Kind = ConnectionConfigInput['protocol']
 const KIND_NAMES: Record<Kind, string> = { 'modbus-tcp': 'Modbus TCP', 'modbus-rtu': 'Modbus RTU (serial)', opcua: 'OPC UA', mqtt: 'MQTT', s7: 'Siemens S7' }
@@ -73,137 +74,123 @@ export function AddConnectionDialog({ onClose, onAdded }: { onClose(): void; onA
   })
 
   return (
-    <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-label="Add connection" className="dialog">
-        <h2>Add connection</h2>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault()
-            add.mutate()
-          }}
-        >
-          <Field label="Protocol">
-            <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-              {Object.entries(KIND_NAMES).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Name">
-            <input type="text" value={name} placeholder={KIND_NAMES[kind]} onChange={(e) => setName(e.target.value)} />
-          </Field>
-          {kind === 'modbus-tcp' && (
-            <>
-              <Field label="Host">
-                <input type="text" value={host} onChange={(e) => setHost(e.target.value)} />
-              </Field>
-              <Field label="Port">
-                <input type="number" min={1} max={65535} value={port} onChange={(e) => setPort(e.target.value)} />
-              </Field>
-              <Field label="Framing">
-                <select value={framing} onChange={(e) => setFraming(e.target.value as 'tcp')}>
-                  <option value="tcp">Modbus TCP (MBAP header)</option>
-                  <option value="rtu-over-tcp">RTU over TCP (serial gateway, with CRC)</option>
-                </select>
-              </Field>
-            </>
-          )}
-          {kind === 'modbus-rtu' && (
-            <>
-              <Field label="Serial port">
-                <input type="text" value={serialPath} onChange={(e) => setSerialPath(e.target.value)} />
-              </Field>
-              <Field label="Baud rate">
-                <input type="number" value={baudRate} onChange={(e) => setBaudRate(e.target.value)} />
-              </Field>
-              <Field label="Parity">
-                <select value={parity} onChange={(e) => setParity(e.target.value as 'none')}>
-                  <option value="none">none</option>
-                  <option value="even">even</option>
-                  <option value="odd">odd</option>
-                </select>
-              </Field>
-              <Field label="Stop bits">
-                <select value={stopBits} onChange={(e) => setStopBits(e.target.value as '1')}>
-                  <option value="1">1</option>
-                  <option value="2">2</option>
-                </select>
-              </Field>
-            </>
-          )}
-          {(kind === 'modbus-tcp' || kind === 'modbus-rtu') && (
-            <Field label="Unit id">
-              <input type="number" min={0} max={255} value={unitId} onChange={(e) => setUnitId(e.target.value)} />
+    <Dialog label="Add connection" onClose={onClose}>
+      <h2>Add connection</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          add.mutate()
+        }}
+      >
+        <Field label="Protocol">
+          <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+            {Object.entries(KIND_NAMES).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Name">
+          <input type="text" value={name} placeholder={KIND_NAMES[kind]} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        {kind === 'modbus-tcp' && (
+          <>
+            <Field label="Host">
+              <input type="text" value={host} onChange={(e) => setHost(e.target.value)} />
             </Field>
-          )}
-          {kind === 'opcua' && (
-            <>
-              <Field label="Endpoint URL">
-                <input type="text" value={endpointUrl} onChange={(e) => setEndpointUrl(e.target.value)} />
-              </Field>
-              <button type="button" onClick={() => discover.mutate()} disabled={discover.isPending}>
-                {discover.isPending ? 'Discovering…' : 'Discover'}
-              </button>
-              {discover.isError && (
-                <p role="alert" className="error-text">
-                  {discover.error.message}
-                </p>
-              )}
-              {endpoints && (
-                <fieldset>
-                  <legend>Security (policy / mode)</legend>
-                  {endpoints.map((e) => {
-                    const value = `${e.securityPolicy}/${e.securityMode}`
-                    return (
-                      <label key={value} className="radio-row">
-                        <input type="radio" name="security" value={value} checked={security === value} onChange={() => setSecurity(value)} />
-                        {e.securityPolicy} / {e.securityMode}{' '}
-                        <span className="muted">
-                          (level {e.securityLevel}; {e.userTokens.map((t) => t.type).join(', ')})
-                        </span>
-                      </label>
-                    )
-                  })}
-                </fieldset>
-              )}
-              <Field label="Identity">
-                <select value={identity} onChange={(e) => setIdentity(e.target.value as 'anonymous')}>
-                  <option value="anonymous">Anonymous</option>
-                  <option value="username">User name and password</option>
-                </select>
-              </Field>
-            </>
-          )}
-          {kind === 'mqtt' && <MqttConnectionFields value={mqtt} onChange={setMqtt} />}
-          {kind === 's7' && <S7ConnectionFields value={s7} onChange={setS7} />}
-          {kind === 'opcua' && identity === 'username' && (
-            <>
-              <Field label="User name">
-                <input type="text" value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />
-              </Field>
-              <Field label="Password">
-                <input type="password" value={password} autoComplete="new-password" onChange={(e) => setPassword(e.target.value)} />
-              </Field>
-            </>
-          )}
-          {add.isError && (
-            <p role="alert" className="error-text">
-              {add.error.message}
-            </p>
-          )}
-          <div className="toolbar">
-            <span className="spacer" />
-            <button type="button" className="ghost" onClick={onClose}>
-              Cancel
+            <Field label="Port">
+              <input type="number" min={1} max={65535} value={port} onChange={(e) => setPort(e.target.value)} />
+            </Field>
+            <Field label="Framing">
+              <select value={framing} onChange={(e) => setFraming(e.target.value as 'tcp')}>
+                <option value="tcp">Modbus TCP (MBAP header)</option>
+                <option value="rtu-over-tcp">RTU over TCP (serial gateway, with CRC)</option>
+              </select>
+            </Field>
+          </>
+        )}
+        {kind === 'modbus-rtu' && (
+          <>
+            <Field label="Serial port">
+              <input type="text" value={serialPath} onChange={(e) => setSerialPath(e.target.value)} />
+            </Field>
+            <Field label="Baud rate">
+              <input type="number" value={baudRate} onChange={(e) => setBaudRate(e.target.value)} />
+            </Field>
+            <Field label="Parity">
+              <select value={parity} onChange={(e) => setParity(e.target.value as 'none')}>
+                <option value="none">none</option>
+                <option value="even">even</option>
+                <option value="odd">odd</option>
+              </select>
+            </Field>
+            <Field label="Stop bits">
+              <select value={stopBits} onChange={(e) => setStopBits(e.target.value as '1')}>
+                <option value="1">1</option>
+                <option value="2">2</option>
+              </select>
+            </Field>
+          </>
+        )}
+        {(kind === 'modbus-tcp' || kind === 'modbus-rtu') && (
+          <Field label="Unit id">
+            <input type="number" min={0} max={255} value={unitId} onChange={(e) => setUnitId(e.target.value)} />
+          </Field>
+        )}
+        {kind === 'opcua' && (
+          <>
+            <Field label="Endpoint URL">
+              <input type="text" value={endpointUrl} onChange={(e) => setEndpointUrl(e.target.value)} />
+            </Field>
+            <button type="button" onClick={() => discover.mutate()} disabled={discover.isPending}>
+              {discover.isPending ? 'Discovering…' : 'Discover'}
             </button>
-            <button type="submit" disabled={add.isPending}>
-              {add.isPending ? 'Adding…' : 'Add'}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+            <ErrorAlert error={discover.error} />
+            {endpoints && (
+              <fieldset>
+                <legend>Security (policy / mode)</legend>
+                {endpoints.map((e) => {
+                  const value = `${e.securityPolicy}/${e.securityMode}`
+                  return (
+                    <label key={value} className="radio-row">
+                      <input type="radio" name="security" value={value} checked={security === value} onChange={() => setSecurity(value)} />
+                      {e.securityPolicy} / {e.securityMode}{' '}
+                      <span className="muted">
+                        (level {e.securityLevel}; {e.userTokens.map((t) => t.type).join(', ')})
+                      </span>
+                    </label>
+                  )
+                })}
+              </fieldset>
+            )}
+            <Field label="Identity">
+              <select value={identity} onChange={(e) => setIdentity(e.target.value as 'anonymous')}>
+                <option value="anonymous">Anonymous</option>
+                <option value="username">User name and password</option>
+              </select>
+            </Field>
+          </>
+        )}
+        {kind === 'mqtt' && <MqttConnectionFields value={mqtt} onChange={setMqtt} />}
+        {kind === 's7' && <S7ConnectionFields value={s7} onChange={setS7} />}
+        {kind === 'opcua' && identity === 'username' && (
+          <>
+            <Field label="User name">
+              <input type="text" value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />
+            </Field>
+            <Field label="Password">
+              <input type="password" value={password} autoComplete="new-password" onChange={(e) => setPassword(e.target.value)} />
+            </Field>
+          </>
+        )}
+        <ErrorAlert error={add.error} />
+        <DialogButtons onCancel={onClose}>
+          <button type="submit" disabled={add.isPending}>
+            {add.isPending ? 'Adding…' : 'Add'}
+          </button>
+        </DialogButtons>
+      </form>
+    </Dialog>
   )
 }

@@ -4,6 +4,7 @@ import type { MethodArgumentInfo, NodeDetails } from '../../../../preload/contra
 import { useClient } from '../../app/client-context'
 import { formatValue } from '../../app/format'
 import { queryKey } from '../../bridge/queries'
+import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
 
 type Input = number | boolean | string | (number | boolean | string)[]
 
@@ -71,110 +72,92 @@ export function MethodCallDialog({
     }
   }
   return (
-    <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-label={`Call ${name}`} className="dialog">
-        <h2>Call {name}</h2>
-        <p className="muted mono">
-          {methodId} on {objectId}
-        </p>
-        {!toConfirm && (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault()
-              review()
-            }}
-          >
-            {signature.inputArguments.length === 0 && <p>This method takes no inputs.</p>}
-            {signature.inputArguments.map((argument, index) => {
-              const label = `${argument.name} (${argument.dataType}${argument.valueRank >= 1 ? '[], comma-separated' : ''})`
-              const set = (value: string) => setTexts(texts.map((t, i) => (i === index ? value : t)))
-              return (
-                <label key={argument.name || index} className="form-field">
-                  <span>{label}</span>
-                  {argument.dataType === 'Boolean' && argument.valueRank < 1 ? (
-                    <select aria-label={label} value={texts[index]} onChange={(e) => set(e.target.value)}>
-                      <option value="false">false</option>
-                      <option value="true">true</option>
-                    </select>
-                  ) : (
-                    <input
-                      aria-label={label}
-                      inputMode={INTEGER.test(argument.dataType) || FLOAT.test(argument.dataType) ? 'decimal' : undefined}
-                      value={texts[index]}
-                      onChange={(e) => set(e.target.value)}
-                    />
-                  )}
-                  {argument.description && <span className="muted">{argument.description}</span>}
-                </label>
-              )
-            })}
-            {error && (
-              <p role="alert" className="error-text">
-                {error}
-              </p>
-            )}
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" className="ghost" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="submit">Review call</button>
-            </div>
-          </form>
-        )}
-        {toConfirm && !call.isSuccess && (
-          <>
-            <dl className="endpoints" aria-label="Call to confirm">
-              {signature.inputArguments.map((argument, index) => (
-                <div key={argument.name || index} style={{ display: 'contents' }}>
-                  <dt>
-                    {argument.name} ({argument.dataType})
-                  </dt>
-                  <dd aria-label={`Input ${argument.name}`}>{formatValue(toConfirm[index])}</dd>
-                </div>
-              ))}
-            </dl>
-            {call.isError && (
-              <p role="alert" className="error-text">
-                {call.error.message}
-              </p>
-            )}
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" className="ghost" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="button" className="ghost" onClick={() => setToConfirm(undefined)}>
-                Change inputs
-              </button>
-              <button type="button" disabled={call.isPending} onClick={() => call.mutate(toConfirm)}>
-                Confirm call
-              </button>
-            </div>
-          </>
-        )}
-        {call.isSuccess && (
-          <>
-            <p role="status">
-              Called {name}: {call.data.status}.
-            </p>
-            <dl className="endpoints" aria-label="Outputs">
-              {call.data.outputs.map((output) => (
-                <div key={output.name} style={{ display: 'contents' }}>
-                  <dt>{output.name}</dt>
-                  <dd aria-label={`Output ${output.name}`}>{formatValue(output.value)}</dd>
-                </div>
-              ))}
-            </dl>
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" onClick={onClose}>
-                Close
-              </button>
-            </div>
-          </>
-        )}
-      </div>
-    </div>
+    <Dialog label={`Call ${name}`} onClose={onClose}>
+      <h2>Call {name}</h2>
+      <p className="muted mono">
+        {methodId} on {objectId}
+      </p>
+      {!toConfirm && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            review()
+          }}
+        >
+          {signature.inputArguments.length === 0 && <p>This method takes no inputs.</p>}
+          {signature.inputArguments.map((argument, index) => {
+            const label = `${argument.name} (${argument.dataType}${argument.valueRank >= 1 ? '[], comma-separated' : ''})`
+            const set = (value: string) => setTexts(texts.map((t, i) => (i === index ? value : t)))
+            return (
+              <label key={argument.name || index} className="form-field">
+                <span>{label}</span>
+                {argument.dataType === 'Boolean' && argument.valueRank < 1 ? (
+                  <select aria-label={label} value={texts[index]} onChange={(e) => set(e.target.value)}>
+                    <option value="false">false</option>
+                    <option value="true">true</option>
+                  </select>
+                ) : (
+                  <input
+                    aria-label={label}
+                    inputMode={INTEGER.test(argument.dataType) || FLOAT.test(argument.dataType) ? 'decimal' : undefined}
+                    value={texts[index]}
+                    onChange={(e) => set(e.target.value)}
+                  />
+                )}
+                {argument.description && <span className="muted">{argument.description}</span>}
+              </label>
+            )
+          })}
+          <ErrorAlert error={error} />
+          <DialogButtons onCancel={onClose}>
+            <button type="submit">Review call</button>
+          </DialogButtons>
+        </form>
+      )}
+      {toConfirm && !call.isSuccess && (
+        <>
+          <dl className="endpoints" aria-label="Call to confirm">
+            {signature.inputArguments.map((argument, index) => (
+              <div key={argument.name || index} style={{ display: 'contents' }}>
+                <dt>
+                  {argument.name} ({argument.dataType})
+                </dt>
+                <dd aria-label={`Input ${argument.name}`}>{formatValue(toConfirm[index])}</dd>
+              </div>
+            ))}
+          </dl>
+          <ErrorAlert error={call.error} />
+          <DialogButtons onCancel={onClose}>
+            <button type="button" className="ghost" onClick={() => setToConfirm(undefined)}>
+              Change inputs
+            </button>
+            <button type="button" disabled={call.isPending} onClick={() => call.mutate(toConfirm)}>
+              Confirm call
+            </button>
+          </DialogButtons>
+        </>
+      )}
+      {call.isSuccess && (
+        <>
+          <p role="status">
+            Called {name}: {call.data.status}.
+          </p>
+          <dl className="endpoints" aria-label="Outputs">
+            {call.data.outputs.map((output) => (
+              <div key={output.name} style={{ display: 'contents' }}>
+                <dt>{output.name}</dt>
+                <dd aria-label={`Output ${output.name}`}>{formatValue(output.value)}</dd>
+              </div>
+            ))}
+          </dl>
+          <div className="toolbar">
+            <span className="spacer" />
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
+      )}
+    </Dialog>
   )
 }

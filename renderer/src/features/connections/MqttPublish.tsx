@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useClient } from '../../app/client-context'
 import { queryKey } from '../../bridge/queries'
 import './connections.css'
+import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
 
 export interface PublishMessage {
   topic: string
@@ -91,59 +92,49 @@ export function PublishConfirmDialog({
   })
   const title = clear ? 'Clear retained message' : 'Publish message'
   return (
-    <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-label={title} className="dialog">
-        <h2>{title}</h2>
-        {!send.isSuccess && (
-          <>
-            <dl className="endpoints" aria-label="Message to confirm">
-              <dt>Connection</dt>
-              <dd>{connection.name}</dd>
-              <dt>Topic</dt>
-              <dd className="mono" aria-label="Topic">
-                {message.topic}
-              </dd>
-              <dt>Payload</dt>
-              <dd aria-label="Payload">
-                {message.payload === '' ? (
-                  <span className="muted">(empty{clear ? ': removes the retained message' : ''})</span>
-                ) : (
-                  <pre className="payload">{message.payload}</pre>
-                )}
-              </dd>
-              <dt>QoS</dt>
-              <dd aria-label="QoS">{message.qos}</dd>
-              <dt>Retain</dt>
-              <dd aria-label="Retain">{message.retain ? 'yes' : 'no'}</dd>
-            </dl>
-            {send.isError && (
-              <p role="alert" className="error-text">
-                {send.error.message}
-              </p>
-            )}
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" className="ghost" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="button" disabled={send.isPending} onClick={() => send.mutate()}>
-                {clear ? 'Confirm clear' : 'Confirm publish'}
-              </button>
-            </div>
-          </>
-        )}
-        {send.isSuccess && (
-          <>
-            <p role="status">{send.data.message[0]!.toUpperCase() + send.data.message.slice(1)}.</p>
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" onClick={onClose}>
-                Close
-              </button>
-            </div>
-          </>
-        )}
-      </div>
-    </div>
+    <Dialog label={title} onClose={onClose}>
+      <h2>{title}</h2>
+      {!send.isSuccess && (
+        <>
+          <dl className="endpoints" aria-label="Message to confirm">
+            <dt>Connection</dt>
+            <dd>{connection.name}</dd>
+            <dt>Topic</dt>
+            <dd className="mono" aria-label="Topic">
+              {message.topic}
+            </dd>
+            <dt>Payload</dt>
+            <dd aria-label="Payload">
+              {message.payload === '' ? (
+                <span className="muted">(empty{clear ? ': removes the retained message' : ''})</span>
+              ) : (
+                <pre className="payload">{message.payload}</pre>
+              )}
+            </dd>
+            <dt>QoS</dt>
+            <dd aria-label="QoS">{message.qos}</dd>
+            <dt>Retain</dt>
+            <dd aria-label="Retain">{message.retain ? 'yes' : 'no'}</dd>
+          </dl>
+          <ErrorAlert error={send.error} />
+          <DialogButtons onCancel={onClose}>
+            <button type="button" disabled={send.isPending} onClick={() => send.mutate()}>
+              {clear ? 'Confirm clear' : 'Confirm publish'}
+            </button>
+          </DialogButtons>
+        </>
+      )}
+      {send.isSuccess && (
+        <>
+          <p role="status">{send.data.message[0]!.toUpperCase() + send.data.message.slice(1)}.</p>
+          <div className="toolbar">
+            <span className="spacer" />
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
+      )}
+    </Dialog>
   )
 }

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { ConnectionConfigInput, ConnectionDetail } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { queryKey } from '../../bridge/queries'
+import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
 
 /**
  * Edit a saved connection: its name and the protocol's own fields (`children`), saved with `connections.update` (main
@@ -38,45 +39,27 @@ export function SettingsDialog({
     },
   })
   return (
-    <div className="dialog-backdrop">
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-label={`Edit ${protocolName} connection`}
-        className="dialog"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose()
+    <Dialog label={`Edit ${protocolName} connection`} onClose={onClose}>
+      <h2>Edit {detail.status.name}</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          save.mutate()
         }}
       >
-        <h2>Edit {detail.status.name}</h2>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault()
-            save.mutate()
-          }}
-        >
-          <label className="form-field">
-            <span>Name</span>
-            <input type="text" value={name} onChange={(e) => setName(e.target.value)} />
-          </label>
-          {children}
-          {save.isError && (
-            <p role="alert" className="error-text">
-              {save.error.message}
-            </p>
-          )}
-          <div className="toolbar">
-            <span className="spacer" />
-            <button type="button" className="ghost" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : 'Save and reconnect'}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+        <label className="form-field">
+          <span>Name</span>
+          <input type="text" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {children}
+        <ErrorAlert error={save.error} />
+        <DialogButtons onCancel={onClose}>
+          <button type="submit" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save and reconnect'}
+          </button>
+        </DialogButtons>
+      </form>
+    </Dialog>
   )
 }
 

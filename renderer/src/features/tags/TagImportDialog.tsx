@@ -4,6 +4,7 @@ import { TAG_CSV_FIELDS, type TagCsvFieldName, type TagCsvMapping, type TagCsvSo
 import { useClient } from '../../app/client-context'
 import '../connections/connections.css'
 import { useChannelQuery, queryKey } from '../../bridge/queries'
+import { Dialog, ErrorAlert } from '../../app/Dialog'
 
 // "Import CSV…": pick a file, check the column mapping against a preview, choose the connection, import all or nothing.
 
@@ -90,11 +91,7 @@ function FilePicker({ onSource }: { onSource(source: TagCsvSource): void }): Rea
           Read file
         </button>
       </form>
-      {problem && (
-        <p role="alert" className="error-text">
-          {problem}
-        </p>
-      )}
+      <ErrorAlert error={problem} />
     </div>
   )
 }
@@ -149,266 +146,248 @@ export function TagImportDialog({ onClose }: { onClose(): void }): React.JSX.Ele
   const target = targets.find((t) => t.id === connectionId)
 
   return (
-    <div className="dialog-backdrop">
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-label="Import tags from CSV"
-        className="dialog dialog-wide"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose()
-        }}
-      >
-        <div className="toolbar">
-          <h2>Import tags from CSV</h2>
-          <span className="spacer" />
-          <button type="button" className="ghost" onClick={onClose} aria-label="Close import">
-            ✕
-          </button>
-        </div>
-        {importing.isSuccess ? (
-          <div role="status" aria-label="Import result">
-            <p>
-              Imported {importing.data.imported} tags into <strong>{target?.status.name ?? importing.data.connectionId}</strong>
-              {importing.data.skipped > 0 ? `; left out ${importing.data.skipped} rows with errors` : ''}. They are in the tag tree now.
-            </p>
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" onClick={onClose}>
-                Done
-              </button>
-            </div>
+    <Dialog label="Import tags from CSV" wide onClose={onClose}>
+      <div className="toolbar">
+        <h2>Import tags from CSV</h2>
+        <span className="spacer" />
+        <button type="button" className="ghost" onClick={onClose} aria-label="Close import">
+          ✕
+        </button>
+      </div>
+      {importing.isSuccess ? (
+        <div role="status" aria-label="Import result">
+          <p>
+            Imported {importing.data.imported} tags into <strong>{target?.status.name ?? importing.data.connectionId}</strong>
+            {importing.data.skipped > 0 ? `; left out ${importing.data.skipped} rows with errors` : ''}. They are in the tag tree now.
+          </p>
+          <div className="toolbar">
+            <span className="spacer" />
+            <button type="button" onClick={onClose}>
+              Done
+            </button>
           </div>
-        ) : (
-          <>
-            <h3>1. File</h3>
-            {source && (
-              <p className="small">
-                <strong>{p?.fileName ?? (source.kind === 'path' ? source.path : source.fileName)}</strong>
-                {p && (
-                  <>
-                    {' '}
-                    — {p.rowCount} rows, {p.headers.length} columns, detected: <span aria-label="Detected format">{FORMAT_NAMES[p.detectedFormat]}</span>
-                  </>
-                )}{' '}
+        </div>
+      ) : (
+        <>
+          <h3>1. File</h3>
+          {source && (
+            <p className="small">
+              <strong>{p?.fileName ?? (source.kind === 'path' ? source.path : source.fileName)}</strong>
+              {p && (
+                <>
+                  {' '}
+                  — {p.rowCount} rows, {p.headers.length} columns, detected: <span aria-label="Detected format">{FORMAT_NAMES[p.detectedFormat]}</span>
+                </>
+              )}{' '}
+              <button
+                type="button"
+                className="ghost small"
+                onClick={() => {
+                  setSource(undefined)
+                  setMapping(undefined)
+                }}
+              >
+                Pick another file
+              </button>
+            </p>
+          )}
+          {!source && (
+            <FilePicker
+              onSource={(s) => {
+                setMapping(undefined)
+                setSource(s)
+              }}
+            />
+          )}
+          <ErrorAlert error={preview.error} />
+          {p && current && (
+            <>
+              <h3>2. Columns</h3>
+              <div className="toolbar wrap">
+                <label className="inline-label">
+                  Written by{' '}
+                  <select
+                    aria-label="Source format"
+                    value={current.format}
+                    onChange={(e) => setMapping({ ...current, format: e.target.value as TagCsvMapping['format'] })}
+                  >
+                    {Object.entries(FORMAT_NAMES).map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="inline-label">
+                  Byte order (when the file has none){' '}
+                  <select
+                    aria-label="Default byte order"
+                    value={current.byteOrder ?? 'ABCD'}
+                    onChange={(e) => setMapping({ ...current, byteOrder: e.target.value as 'ABCD' })}
+                  >
+                    {['ABCD', 'BADC', 'CDAB', 'DCBA'].map((o) => (
+                      <option key={o}>{o}</option>
+                    ))}
+                  </select>
+                </label>
+                {current.format === 'ignition' && (
+                  <label className="inline-label">
+                    <input
+                      type="checkbox"
+                      checked={current.ignitionZeroBased ?? false}
+                      onChange={(e) => setMapping({ ...current, ignitionZeroBased: e.target.checked })}
+                    />{' '}
+                    Device uses zero-based addressing
+                  </label>
+                )}
+              </div>
+              <div className="table-scroll mapping-table">
+                <table className="grid" aria-label="Column mapping">
+                  <thead>
+                    <tr>
+                      <th>Tag field</th>
+                      <th>CSV column</th>
+                      <th>First row</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {TAG_CSV_FIELDS.map((field) => {
+                      const header = current.columns[field] ?? ''
+                      const position = p.headers.indexOf(header)
+                      return (
+                        <tr key={field}>
+                          <td>{FIELD_NAMES[field]}</td>
+                          <td>
+                            <select
+                              aria-label={`Column for ${FIELD_NAMES[field].replace(' *', '')}`}
+                              value={header}
+                              onChange={(e) => setColumn(field, e.target.value)}
+                            >
+                              <option value="">— not imported —</option>
+                              {p.headers.map((h) => (
+                                <option key={h} value={h}>
+                                  {h}
+                                </option>
+                              ))}
+                            </select>
+                          </td>
+                          <td className="mono small muted">{position >= 0 ? (firstRow?.[position] ?? '') : ''}</td>
+                        </tr>
+                      )
+                    })}
+                  </tbody>
+                </table>
+              </div>
+
+              <h3>3. Connection</h3>
+              {targets.length === 0 ? (
+                <p className="error-text" role="alert">
+                  Add a Modbus or OPC UA connection first (Connections → Add connection); imported tags are read through it.
+                </p>
+              ) : (
+                <label className="form-field">
+                  <span>Import into</span>
+                  <select aria-label="Target connection" value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
+                    {targets.map((t) => (
+                      <option key={t.id} value={t.id}>
+                        {t.status.name} ({t.kind})
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+
+              <h3>4. Preview</h3>
+              <p aria-label="Preview summary" className={errorCount > 0 ? 'warn-text' : undefined}>
+                {p.rowCount} rows: {p.okCount} ready, {errorCount} with errors
+                {preview.isFetching ? ' (updating…)' : ''}
+              </p>
+              <div className="table-scroll preview-table">
+                <table className="grid" aria-label="Import preview">
+                  <thead>
+                    <tr>
+                      <th className="num">Line</th>
+                      <th>Tag name</th>
+                      <th>Address</th>
+                      <th>Type</th>
+                      <th>Byte order</th>
+                      <th>Access</th>
+                      <th>Unit</th>
+                      <th>Status</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.rows.map((row) => (
+                      <tr key={row.line} className={row.error ? 'row-error' : undefined}>
+                        <td className="num">{row.line}</td>
+                        {row.tag ? (
+                          <>
+                            <td>{row.tag.name}</td>
+                            <td className="mono">{row.tag.address}</td>
+                            <td>{row.tag.dataType}</td>
+                            <td>{row.tag.byteOrder}</td>
+                            <td>{row.tag.access}</td>
+                            <td>{row.tag.unit ?? ''}</td>
+                            <td className="check-ok">ok</td>
+                          </>
+                        ) : (
+                          <>
+                            <td colSpan={6} className="mono small muted">
+                              {row.cells.join(', ')}
+                            </td>
+                            <td className="check-failed">{row.error}</td>
+                          </>
+                        )}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {p.rowCount > p.rows.length && (
+                <p className="small muted">
+                  First {p.rows.length} of {p.rowCount} rows shown.
+                </p>
+              )}
+              {p.errors.filter((e) => !p.rows.some((r) => r.line === e.line)).length > 0 && (
+                <details>
+                  <summary>All {p.errors.length} errors</summary>
+                  <ul className="small">
+                    {p.errors.map((e) => (
+                      <li key={e.line}>
+                        line {e.line}: {e.message}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+              {errorCount > 0 && (
+                <label className="radio-row">
+                  <input type="checkbox" checked={skipErrors} onChange={(e) => setSkipErrors(e.target.checked)} /> Leave out the {errorCount} rows with errors
+                </label>
+              )}
+              <ErrorAlert error={importing.error} />
+              <div className="toolbar">
+                <span className="muted small">
+                  {errorCount > 0 && !skipErrors
+                    ? 'Nothing is imported while rows have errors: fix the mapping or leave them out.'
+                    : 'All rows go in with one change, or none does.'}
+                </span>
+                <span className="spacer" />
+                <button type="button" className="ghost" onClick={onClose}>
+                  Cancel
+                </button>
                 <button
                   type="button"
-                  className="ghost small"
-                  onClick={() => {
-                    setSource(undefined)
-                    setMapping(undefined)
-                  }}
+                  onClick={() => importing.mutate()}
+                  disabled={!target || importing.isPending || p.okCount === 0 || (errorCount > 0 && !skipErrors) || preview.isFetching}
                 >
-                  Pick another file
+                  {importing.isPending ? 'Importing…' : `Import ${p.okCount} tags`}
                 </button>
-              </p>
-            )}
-            {!source && (
-              <FilePicker
-                onSource={(s) => {
-                  setMapping(undefined)
-                  setSource(s)
-                }}
-              />
-            )}
-            {preview.isError && (
-              <p role="alert" className="error-text">
-                {preview.error.message}
-              </p>
-            )}
-            {p && current && (
-              <>
-                <h3>2. Columns</h3>
-                <div className="toolbar wrap">
-                  <label className="inline-label">
-                    Written by{' '}
-                    <select
-                      aria-label="Source format"
-                      value={current.format}
-                      onChange={(e) => setMapping({ ...current, format: e.target.value as TagCsvMapping['format'] })}
-                    >
-                      {Object.entries(FORMAT_NAMES).map(([value, label]) => (
-                        <option key={value} value={value}>
-                          {label}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label className="inline-label">
-                    Byte order (when the file has none){' '}
-                    <select
-                      aria-label="Default byte order"
-                      value={current.byteOrder ?? 'ABCD'}
-                      onChange={(e) => setMapping({ ...current, byteOrder: e.target.value as 'ABCD' })}
-                    >
-                      {['ABCD', 'BADC', 'CDAB', 'DCBA'].map((o) => (
-                        <option key={o}>{o}</option>
-                      ))}
-                    </select>
-                  </label>
-                  {current.format === 'ignition' && (
-                    <label className="inline-label">
-                      <input
-                        type="checkbox"
-                        checked={current.ignitionZeroBased ?? false}
-                        onChange={(e) => setMapping({ ...current, ignitionZeroBased: e.target.checked })}
-                      />{' '}
-                      Device uses zero-based addressing
-                    </label>
-                  )}
-                </div>
-                <div className="table-scroll mapping-table">
-                  <table className="grid" aria-label="Column mapping">
-                    <thead>
-                      <tr>
-                        <th>Tag field</th>
-                        <th>CSV column</th>
-                        <th>First row</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {TAG_CSV_FIELDS.map((field) => {
-                        const header = current.columns[field] ?? ''
-                        const position = p.headers.indexOf(header)
-                        return (
-                          <tr key={field}>
-                            <td>{FIELD_NAMES[field]}</td>
-                            <td>
-                              <select
-                                aria-label={`Column for ${FIELD_NAMES[field].replace(' *', '')}`}
-                                value={header}
-                                onChange={(e) => setColumn(field, e.target.value)}
-                              >
-                                <option value="">— not imported —</option>
-                                {p.headers.map((h) => (
-                                  <option key={h} value={h}>
-                                    {h}
-                                  </option>
-                                ))}
-                              </select>
-                            </td>
-                            <td className="mono small muted">{position >= 0 ? (firstRow?.[position] ?? '') : ''}</td>
-                          </tr>
-                        )
-                      })}
-                    </tbody>
-                  </table>
-                </div>
-
-                <h3>3. Connection</h3>
-                {targets.length === 0 ? (
-                  <p className="error-text" role="alert">
-                    Add a Modbus or OPC UA connection first (Connections → Add connection); imported tags are read through it.
-                  </p>
-                ) : (
-                  <label className="form-field">
-                    <span>Import into</span>
-                    <select aria-label="Target connection" value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
-                      {targets.map((t) => (
-                        <option key={t.id} value={t.id}>
-                          {t.status.name} ({t.kind})
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                )}
-
-                <h3>4. Preview</h3>
-                <p aria-label="Preview summary" className={errorCount > 0 ? 'warn-text' : undefined}>
-                  {p.rowCount} rows: {p.okCount} ready, {errorCount} with errors
-                  {preview.isFetching ? ' (updating…)' : ''}
-                </p>
-                <div className="table-scroll preview-table">
-                  <table className="grid" aria-label="Import preview">
-                    <thead>
-                      <tr>
-                        <th className="num">Line</th>
-                        <th>Tag name</th>
-                        <th>Address</th>
-                        <th>Type</th>
-                        <th>Byte order</th>
-                        <th>Access</th>
-                        <th>Unit</th>
-                        <th>Status</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.rows.map((row) => (
-                        <tr key={row.line} className={row.error ? 'row-error' : undefined}>
-                          <td className="num">{row.line}</td>
-                          {row.tag ? (
-                            <>
-                              <td>{row.tag.name}</td>
-                              <td className="mono">{row.tag.address}</td>
-                              <td>{row.tag.dataType}</td>
-                              <td>{row.tag.byteOrder}</td>
-                              <td>{row.tag.access}</td>
-                              <td>{row.tag.unit ?? ''}</td>
-                              <td className="check-ok">ok</td>
-                            </>
-                          ) : (
-                            <>
-                              <td colSpan={6} className="mono small muted">
-                                {row.cells.join(', ')}
-                              </td>
-                              <td className="check-failed">{row.error}</td>
-                            </>
-                          )}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-                {p.rowCount > p.rows.length && (
-                  <p className="small muted">
-                    First {p.rows.length} of {p.rowCount} rows shown.
-                  </p>
-                )}
-                {p.errors.filter((e) => !p.rows.some((r) => r.line === e.line)).length > 0 && (
-                  <details>
-                    <summary>All {p.errors.length} errors</summary>
-                    <ul className="small">
-                      {p.errors.map((e) => (
-                        <li key={e.line}>
-                          line {e.line}: {e.message}
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                )}
-                {errorCount > 0 && (
-                  <label className="radio-row">
-                    <input type="checkbox" checked={skipErrors} onChange={(e) => setSkipErrors(e.target.checked)} /> Leave out the {errorCount} rows with errors
-                  </label>
-                )}
-                {importing.isError && (
-                  <p role="alert" className="error-text">
-                    {importing.error.message}
-                  </p>
-                )}
-                <div className="toolbar">
-                  <span className="muted small">
-                    {errorCount > 0 && !skipErrors
-                      ? 'Nothing is imported while rows have errors: fix the mapping or leave them out.'
-                      : 'All rows go in with one change, or none does.'}
-                  </span>
-                  <span className="spacer" />
-                  <button type="button" className="ghost" onClick={onClose}>
-                    Cancel
-                  </button>
-                  <button
-                    type="button"
-                    onClick={() => importing.mutate()}
-                    disabled={!target || importing.isPending || p.okCount === 0 || (errorCount > 0 && !skipErrors) || preview.isFetching}
-                  >
-                    {importing.isPending ? 'Importing…' : `Import ${p.okCount} tags`}
-                  </button>
-                </div>
-              </>
-            )}
-          </>
-        )}
-      </div>
-    </div>
+              </div>
+            </>
+          )}
+        </>
+      )}
+    </Dialog>
   )
 }

@@ -5,6 +5,7 @@ import { useClient } from '../../app/client-context'
 import { formatValue } from '../../app/format'
 import '../connections/connections.css'
 import { queryKey } from '../../bridge/queries'
+import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
 
 const parseInput = (tag: TagInfo, text: string): number | boolean | string => {
   const type = tag.dataType.toLowerCase()
@@ -26,102 +27,84 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
     onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKey('audit.list') }),
   })
   return (
-    <div className="dialog-backdrop">
-      <div role="dialog" aria-modal="true" aria-label={`Write ${tag.name}`} className="dialog">
-        <h2>Write {tag.name}</h2>
-        {!prepared && (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault()
-              prepare.mutate()
-            }}
-          >
-            <label className="form-field">
-              <span>New value</span>
-              <input type="text" value={text} autoFocus onChange={(e) => setText(e.target.value)} />
-            </label>
-            <p className="muted small">
-              {tag.dataType}
-              {tag.range ? `, range ${tag.range.low} … ${tag.range.high}` : ''} {tag.unit ?? ''}
+    <Dialog label={`Write ${tag.name}`} onClose={onClose}>
+      <h2>Write {tag.name}</h2>
+      {!prepared && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            prepare.mutate()
+          }}
+        >
+          <label className="form-field">
+            <span>New value</span>
+            <input type="text" value={text} autoFocus onChange={(e) => setText(e.target.value)} />
+          </label>
+          <p className="muted small">
+            {tag.dataType}
+            {tag.range ? `, range ${tag.range.low} … ${tag.range.high}` : ''} {tag.unit ?? ''}
+          </p>
+          <ErrorAlert error={prepare.error} />
+          <DialogButtons onCancel={onClose}>
+            <button type="submit" disabled={prepare.isPending}>
+              Check
+            </button>
+          </DialogButtons>
+        </form>
+      )}
+      {prepared && !commit.isSuccess && (
+        <>
+          <dl className="endpoints" aria-label="Write to confirm">
+            <dt>Tag</dt>
+            <dd className="mono">{prepared.tag.id}</dd>
+            <dt>Address</dt>
+            <dd className="mono" aria-label="Address">
+              {prepared.address}
+            </dd>
+            <dt>Old value</dt>
+            <dd aria-label="Old value">{formatValue(prepared.oldValue, tag.unit, tag.enumLabels)}</dd>
+            <dt>New value</dt>
+            <dd aria-label="New value">{formatValue(prepared.newValue, tag.unit, tag.enumLabels)}</dd>
+          </dl>
+          <ul aria-label="Checks">
+            {prepared.checks.map((c) => (
+              <li key={c.name} className={c.ok ? 'check-ok' : 'check-failed'}>
+                {c.ok ? '✓' : '✗'} {c.name}: {c.message}
+              </li>
+            ))}
+          </ul>
+          <ErrorAlert error={commit.error} />
+          <DialogButtons onCancel={onClose}>
+            <button type="button" className="ghost" onClick={() => setPrepared(undefined)}>
+              Change value
+            </button>
+            <button type="button" disabled={!prepared.ok || commit.isPending} onClick={() => commit.mutate()}>
+              Confirm write
+            </button>
+          </DialogButtons>
+        </>
+      )}
+      {commit.isSuccess && (
+        <>
+          {commit.data.result === 'mismatch' ? (
+            <p role="alert" className="error-text" aria-label="Read-back mismatch">
+              Mismatch: {formatValue(commit.data.newValue, tag.unit)} was sent, but the device now reads {formatValue(commit.data.readBack, tag.unit)} — it
+              changed or limited the value; check it on the device.
             </p>
-            {prepare.isError && (
-              <p role="alert" className="error-text">
-                {prepare.error.message}
-              </p>
-            )}
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" className="ghost" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="submit" disabled={prepare.isPending}>
-                Check
-              </button>
-            </div>
-          </form>
-        )}
-        {prepared && !commit.isSuccess && (
-          <>
-            <dl className="endpoints" aria-label="Write to confirm">
-              <dt>Tag</dt>
-              <dd className="mono">{prepared.tag.id}</dd>
-              <dt>Address</dt>
-              <dd className="mono" aria-label="Address">
-                {prepared.address}
-              </dd>
-              <dt>Old value</dt>
-              <dd aria-label="Old value">{formatValue(prepared.oldValue, tag.unit, tag.enumLabels)}</dd>
-              <dt>New value</dt>
-              <dd aria-label="New value">{formatValue(prepared.newValue, tag.unit, tag.enumLabels)}</dd>
-            </dl>
-            <ul aria-label="Checks">
-              {prepared.checks.map((c) => (
-                <li key={c.name} className={c.ok ? 'check-ok' : 'check-failed'}>
-                  {c.ok ? '✓' : '✗'} {c.name}: {c.message}
-                </li>
-              ))}
-            </ul>
-            {commit.isError && (
-              <p role="alert" className="error-text">
-                {commit.error.message}
-              </p>
-            )}
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" className="ghost" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="button" className="ghost" onClick={() => setPrepared(undefined)}>
-                Change value
-              </button>
-              <button type="button" disabled={!prepared.ok || commit.isPending} onClick={() => commit.mutate()}>
-                Confirm write
-              </button>
-            </div>
-          </>
-        )}
-        {commit.isSuccess && (
-          <>
-            {commit.data.result === 'mismatch' ? (
-              <p role="alert" className="error-text" aria-label="Read-back mismatch">
-                Mismatch: {formatValue(commit.data.newValue, tag.unit)} was sent, but the device now reads {formatValue(commit.data.readBack, tag.unit)} — it
-                changed or limited the value; check it on the device.
-              </p>
-            ) : (
-              <p role="status">
-                Written: {formatValue(commit.data.oldValue, tag.unit)} → {formatValue(commit.data.newValue, tag.unit)}; the device now reads{' '}
-                {formatValue(commit.data.readBack, tag.unit)}.
-              </p>
-            )}
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" onClick={onClose}>
-                Close
-              </button>
-            </div>
-          </>
-        )}
-      </div>
-    </div>
+          ) : (
+            <p role="status">
+              Written: {formatValue(commit.data.oldValue, tag.unit)} → {formatValue(commit.data.newValue, tag.unit)}; the device now reads{' '}
+              {formatValue(commit.data.readBack, tag.unit)}.
+            </p>
+          )}
+          <div className="toolbar">
+            <span className="spacer" />
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
+      )}
+    </Dialog>
   )
 }
