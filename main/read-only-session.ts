@@ -22,6 +22,8 @@ export const READ_ONLY_REFUSED = [
   'mqtt.rebirth',
   'modbus.scanRange',
   'modbus.scanUnits',
+  'modbus.monitor',
+  'modbus.monitorWrite',
   'oee.code',
   'oee.comment',
   'oee.editReasons',

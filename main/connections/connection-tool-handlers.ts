@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import { WorkbenchError, type EventOf, type ParsedInputOf, type TagCsvMapping, type TagCsvSource, type TagInfo } from '../../preload/contract'
-import { modbusDriverOf, scanRegisterRange, scanUnitIds } from '../connectors/modbus'
+import { modbusDriverOf, scanRegisterRange, scanUnitIds, startRegisterMonitor } from '../connectors/modbus'
 import { checkS7Tag, previewS7TagSource, readS7TagSource, s7Device } from '../connectors/s7'
 import type { Handlers, StreamSink } from '../ipc/handlers'
 import { longTask, progressReporter } from '../ipc/long-task'
@@ -177,5 +177,18 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
         },
         { describeFailure: (error) => new WorkbenchError('UNAVAILABLE', `Modbus register scan on ${input.id}: ${describeError(error)}`) },
       ),
+
+    // Polls until the stream closes; a dropped link is a poll result (the monitor waits for the reconnect), a removed
+    // connection ends it.
+    'modbus.monitor': (input: ParsedInputOf<'modbus.monitor'>, sink: StreamSink<EventOf<'modbus.monitor'>>) => {
+      modbusDriverOf(manager.driver(input.id))
+      return startRegisterMonitor({
+        session: () => modbusDriverOf(manager.driver(input.id)).scanSession(),
+        range: { unitId: input.unitId, table: input.table, start: input.start, quantity: input.quantity },
+        pollMs: input.pollMs,
+        onPoll: (poll) => sink.emit(poll),
+        onEnd: (error) => sink.end(error),
+      })
+    },
   } satisfies Partial<Handlers>
 }

@@ -10,6 +10,7 @@ import type { ModbusEndpoint } from './modbus-endpoint'
 
 export { ModbusConnector } from './modbus-connector'
 export { scanRegisterRange, scanUnitIds, type ScanProgress } from './scan'
+export { describeMonitorTarget, startRegisterMonitor, writeMonitored } from './register-monitor'
 
 type ModbusConfig = ConfigOf<'modbus-tcp' | 'modbus-rtu'>
 
