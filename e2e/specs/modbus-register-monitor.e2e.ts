@@ -72,6 +72,7 @@ test('Register monitor: a polled range with a format per cell, exceptions named,
   // The second monitor moves to the writable registers; a cell is written through arming and confirmation.
   await secondForm.getByLabel('Address', { exact: true }).fill('hr:1000')
   await secondForm.getByLabel('Quantity').fill('4')
+  await secondForm.getByLabel('Poll rate (ms)').fill('3000')
   await secondForm.getByRole('button', { name: 'Apply' }).click()
   const secondGrid = second.getByRole('table', { name: 'Monitor 2 values' })
   await expect(secondGrid.getByRole('row', { name: '41001', exact: true }).getByRole('cell').nth(2)).toHaveText('0')
@@ -94,7 +95,11 @@ test('Register monitor: a polled range with a format per cell, exceptions named,
   await dialog.getByRole('button', { name: 'Confirm write' }).click()
   await expect(dialog.getByRole('status')).toHaveText('Written: wrote 0x04D2 to unit 1 41001 (FC6), read back 0x04D2')
   await dialog.getByRole('button', { name: 'Close' }).click()
-  await expect(secondGrid.getByRole('row', { name: '41001', exact: true }).getByRole('cell').nth(2)).toHaveText('0x04D2')
+  // The next poll brings the new value, marked as changed until the poll after it (3 s later).
+  const written = secondGrid.getByRole('row', { name: '41001', exact: true }).getByRole('cell').nth(2)
+  await expect(written).toHaveText('0x04D2')
+  await expect(written).toHaveAttribute('data-changed', 'true')
+  await expect(secondGrid.getByRole('row', { name: '41002', exact: true }).getByRole('cell').nth(2)).not.toHaveAttribute('data-changed')
   await secondGrid.getByLabel('Format 41001').selectOption('unsigned')
   await expect(secondGrid.getByRole('row', { name: '41001', exact: true }).getByRole('cell').nth(2)).toHaveText('1234')
 

@@ -66,6 +66,10 @@ function useMonitorPolls(connectionId: string, definition: Definition | undefine
     setEnded(undefined)
     if (!definition) return
     let previous: Value[] | undefined
+    // A change stays marked for about a second of polls (at least the next one), so fast polls do not flicker it away.
+    const hold = Math.max(1, Math.round(1000 / definition.pollMs))
+    const changedAt = new Map<number, number>()
+    let good = 0
     return client.subscribe(
       'modbus.monitor',
       { id: connectionId, ...definition },
@@ -73,7 +77,9 @@ function useMonitorPolls(connectionId: string, definition: Definition | undefine
         setPoll(event)
         if (!event.values) return
         const next = event.values
-        setChanged(new Set(previous ? next.flatMap((v, i) => (v !== previous![i] ? [i] : [])) : []))
+        good++
+        if (previous) next.forEach((v, i) => v !== previous![i] && changedAt.set(i, good))
+        setChanged(new Set([...changedAt].flatMap(([i, at]) => (good - at < hold ? [i] : []))))
         previous = next
         setValues(next)
       },
