@@ -69,7 +69,11 @@ describe('modbus.monitor and modbus.monitorWrite (pymodbus)', () => {
   it('polls several ranges on the running link: counters keep counting, the connection is not restarted; closing stops the polls', async () => {
     const before = await requests()
     const states: string[] = []
-    const status = workbench.router.open('connections.status', {}, { emit: (s) => states.push(JSON.stringify(s)), end: () => undefined, congested: () => false })
+    const status = workbench.router.open(
+      'connections.status',
+      {},
+      { emit: (s) => states.push(JSON.stringify(s)), end: () => undefined, congested: () => false },
+    )
     const a = open({ unitId: 1, table: 'hr', start: 600, quantity: 1, pollMs: 100 })
     const b = open({ unitId: 2, table: 'hr', start: 600, quantity: 1, pollMs: 100 })
     await vi.waitFor(() => expect(a.events.length).toBeGreaterThanOrEqual(3), { timeout: 5000 })
@@ -91,6 +95,22 @@ describe('modbus.monitor and modbus.monitorWrite (pymodbus)', () => {
     await vi.waitFor(() => expect(m.last()?.status).toBe('exception'), { timeout: 5000 })
     expect(m.last()).toMatchObject({ exceptionCode: 2, exceptionName: 'illegal data address' })
     m.close()
+  })
+
+  it('ends when its connection is removed', async () => {
+    const config = connectionConfigSchema.parse({ protocol: 'modbus-tcp', name: 'Short-lived', host: '127.0.0.1', port: server.tcpPort, unitId: 1 })
+    const other = (await call<{ id: string }>('connections.add', { config, connect: true })).id
+    const events: ModbusMonitorEvent[] = []
+    const ended: { code?: string; message?: string }[] = []
+    workbench.router.open(
+      'modbus.monitor',
+      { id: other, unitId: 1, table: 'hr', start: 0, quantity: 1, pollMs: 100 },
+      { emit: (e) => events.push(e as ModbusMonitorEvent), end: (e) => ended.push(e as { code?: string }), congested: () => false },
+    )
+    await vi.waitFor(() => expect(events.length).toBeGreaterThan(0), { timeout: 5000 })
+    await call('connections.remove', { id: other })
+    await vi.waitFor(() => expect(ended).toHaveLength(1), { timeout: 5000 })
+    expect(ended[0]!.code).toBe('NOT_FOUND')
   })
 
   it('writes a cell only when armed and when the device still holds what was shown; every attempt is audited', async () => {

@@ -61,7 +61,12 @@ describe('register monitor against pymodbus', () => {
     await vi.waitFor(() => expect(ir.last()?.status).toBe('ok'))
     expect(ir.last()!.values![2]).toBe(0xffd8) // ir_int16 = -40
     expect(c.counters().requests - before).toBeGreaterThanOrEqual(hr.polls.length + co.polls.length + ir.polls.length)
-    expect(c.trafficLog().entries().some((e) => e.direction === 'tx' && e.functionCode === 1)).toBe(true)
+    expect(
+      c
+        .trafficLog()
+        .entries()
+        .some((e) => e.direction === 'tx' && e.functionCode === 1),
+    ).toBe(true)
     expect(c.state()).toBe('connected')
   })
 
@@ -76,7 +81,12 @@ describe('register monitor against pymodbus', () => {
     expect(poll.counters.exceptions).toBe(poll.counters.polls)
     expect(poll.counters.errors).toBe(poll.counters.polls)
     expect(c.counters().exceptions).toBeGreaterThanOrEqual(2)
-    expect(c.trafficLog().entries().some((e) => e.result === 'exception 2 (illegal data address)')).toBe(true)
+    expect(
+      c
+        .trafficLog()
+        .entries()
+        .some((e) => e.result === 'exception 2 (illegal data address)'),
+    ).toBe(true)
   })
 
   it('says so when the link drops, waits, and polls again on the new link after the reconnect', async () => {

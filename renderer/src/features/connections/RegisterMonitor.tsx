@@ -39,8 +39,7 @@ function parseStart(text: string, table: ModbusTableName): { offset: number } | 
   const modiconMatch = /^([0134])(\d{4,5})$/.exec(input)
   let named: { table: ModbusTableName; offset: number } | undefined
   if (explicit) named = { table: explicit[1]!.toLowerCase() as ModbusTableName, offset: Number(explicit[2]) }
-  else if (modiconMatch && Number(modiconMatch[2]) >= 1)
-    named = { table: TABLE_BY_PREFIX[modiconMatch[1] as '0'], offset: Number(modiconMatch[2]) - 1 }
+  else if (modiconMatch && Number(modiconMatch[2]) >= 1) named = { table: TABLE_BY_PREFIX[modiconMatch[1] as '0'], offset: Number(modiconMatch[2]) - 1 }
   if (named) {
     if (named.table !== table) {
       const code = String(FUNCTION_OF[named.table]).padStart(2, '0')
@@ -134,9 +133,7 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
               ? 'Poll rate: 100 … 3600000 ms'
               : undefined
   const pending: Definition | undefined =
-    invalid || 'error' in parsedStart
-      ? undefined
-      : { table, unitId: parsedUnit!, start: parsedStart.offset, quantity: parsedQuantity!, pollMs: parsedRate! }
+    invalid || 'error' in parsedStart ? undefined : { table, unitId: parsedUnit!, start: parsedStart.offset, quantity: parsedQuantity!, pollMs: parsedRate! }
   const same = pending && definition && JSON.stringify(pending) === JSON.stringify(definition)
 
   const shown = definition
@@ -164,13 +161,7 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
       const format = formats.get(offset) ?? 'signed'
       const span = bits ? 1 : Math.min(wordsOf(format), shown.quantity - i)
       const words = values ? (values.slice(i, i + wordsOf(format)) as number[]) : []
-      const text = !values
-        ? undefined
-        : bits
-          ? values[i]
-            ? '1'
-            : '0'
-          : (formatCell(format, words) ?? `needs ${wordsOf(format)} registers — extend the range`)
+      const text = !values ? undefined : bits ? (values[i] ? '1' : '0') : (formatCell(format, words) ?? `needs ${wordsOf(format)} registers — extend the range`)
       rows.push({ offset, text, words, changed: [...Array(span).keys()].some((k) => changed.has(i + k)) })
       if (!bits && wordsOf(format) > 1) {
         coveredUntil = offset + wordsOf(format) - 1
@@ -384,8 +375,7 @@ function FormatOptions(): React.JSX.Element {
   )
 }
 
-const describeWords = (values: readonly Value[]): string =>
-  values.map((v) => (typeof v === 'boolean' ? (v ? '1 (on)' : '0 (off)') : `0x${hex16(v)}`)).join(' ')
+const describeWords = (values: readonly Value[]): string => values.map((v) => (typeof v === 'boolean' ? (v ? '1 (on)' : '0 (off)') : `0x${hex16(v)}`)).join(' ')
 const sameWords = (a: readonly Value[], b: readonly Value[]): boolean => a.length === b.length && a.every((v, i) => v === b[i])
 
 /**

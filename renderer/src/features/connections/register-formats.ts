@@ -85,7 +85,10 @@ export function formatCell(format: CellFormat, words: readonly number[]): string
     case 'hex':
       return `0x${hex16(word)}`
     case 'binary':
-      return word.toString(2).padStart(16, '0').replace(/(\d{4})(?=\d)/g, '$1 ')
+      return word
+        .toString(2)
+        .padStart(16, '0')
+        .replace(/(\d{4})(?=\d)/g, '$1 ')
     case 'ascii':
       return printable(word >> 8) + printable(word & 0xff)
   }
