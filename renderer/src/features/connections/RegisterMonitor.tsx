@@ -149,20 +149,20 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
   // Which rows a wide format of an earlier row takes (its second to last word), so they show as part of it.
   const cells = useMemo(() => {
     if (!shown) return []
-    const rows: { offset: number; coveredBy?: number; text?: string; words: number[]; changed: boolean }[] = []
+    const rows: { offset: number; coveredBy?: number; text?: string; complete: boolean; changed: boolean }[] = []
     let coveredUntil = -1
     let owner = -1
     for (let i = 0; i < shown.quantity; i++) {
       const offset = shown.start + i
       if (offset <= coveredUntil) {
-        rows.push({ offset, coveredBy: owner, words: [], changed: false })
+        rows.push({ offset, coveredBy: owner, complete: false, changed: false })
         continue
       }
       const format = formats.get(offset) ?? 'signed'
       const span = bits ? 1 : Math.min(wordsOf(format), shown.quantity - i)
       const words = values ? (values.slice(i, i + wordsOf(format)) as number[]) : []
       const text = !values ? undefined : bits ? (values[i] ? '1' : '0') : (formatCell(format, words) ?? `needs ${wordsOf(format)} registers — extend the range`)
-      rows.push({ offset, text, words, changed: [...Array(span).keys()].some((k) => changed.has(i + k)) })
+      rows.push({ offset, text, complete: bits || words.length === wordsOf(format), changed: [...Array(span).keys()].some((k) => changed.has(i + k)) })
       if (!bits && wordsOf(format) > 1) {
         coveredUntil = offset + wordsOf(format) - 1
         owner = offset
@@ -328,7 +328,7 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
                               type="button"
                               className="ghost small"
                               aria-label={`Write ${address}`}
-                              disabled={!values || Boolean(stale) || cell.text === undefined}
+                              disabled={!values || Boolean(stale) || !cell.complete}
                               onClick={() => setWriting(cell.offset)}
                             >
                               Write…
