@@ -4,6 +4,7 @@ import { MODBUS_MONITOR_MAX_QUANTITY, type ConnectionDetail, type EventOf, type 
 import { useClient } from '../../app/client-context'
 import { queryKey } from '../../bridge/queries'
 import { ArmToggle } from './ArmToggle'
+import { ConfirmAgainstShown } from './ConfirmAgainstShown'
 import { hex16, modicon, type ModbusTableName } from './register-decoding'
 import { FORMAT_GROUPS, formatCell, isCellFormat, parseCell, wordsOf, type CellFormat } from './register-formats'
 import { useArmed } from './use-armed'
@@ -480,23 +481,40 @@ function WriteCellDialog({
           </form>
         )}
         {toSend && !commit.isSuccess && (
-          <>
-            <dl className="endpoints" aria-label="Write to confirm">
-              <dt>Address</dt>
-              <dd className="mono" aria-label="Address">
-                unit {unitId} {address}
-              </dd>
-              <dt>Old value</dt>
-              <dd aria-label="Old value">
-                {shownText} <span className="muted mono">({describeWords(shown)})</span>
-              </dd>
-              <dt>New value</dt>
-              <dd aria-label="New value">
-                {format ? text.trim() : toSend[0] ? '1 (on)' : '0 (off)'} <span className="muted mono">({describeWords(toSend)})</span>
-              </dd>
-              <dt>Function</dt>
-              <dd>{table === 'co' ? 'FC5 write single coil' : toSend.length === 1 ? 'FC6 write single register' : 'FC16 write multiple registers'}</dd>
-            </dl>
+          <ConfirmAgainstShown
+            label="Write to confirm"
+            rows={[
+              { term: 'Address', value: `unit ${unitId} ${address}`, name: 'Address', mono: true },
+              {
+                term: 'Old value',
+                name: 'Old value',
+                value: (
+                  <>
+                    {shownText} <span className="muted mono">({describeWords(shown)})</span>
+                  </>
+                ),
+              },
+              {
+                term: 'New value',
+                name: 'New value',
+                value: (
+                  <>
+                    {format ? text.trim() : toSend[0] ? '1 (on)' : '0 (off)'} <span className="muted mono">({describeWords(toSend)})</span>
+                  </>
+                ),
+              },
+              {
+                term: 'Function',
+                value: table === 'co' ? 'FC5 write single coil' : toSend.length === 1 ? 'FC6 write single register' : 'FC16 write multiple registers',
+              },
+            ]}
+            error={commit.isError ? commit.error.message : undefined}
+            confirmLabel="Confirm write"
+            disabled={!armedUntil || commit.isPending}
+            onConfirm={() => commit.mutate(toSend)}
+            onCancel={onClose}
+            back={{ label: 'Change value', onClick: () => setToSend(undefined) }}
+          >
             {drifted && (
               <p role="alert" className="warn-text">
                 The device now shows {format ? formatCell(format, live as number[]) : live[0] ? '1' : '0'} ({describeWords(live)}), not the old value above: the
@@ -515,24 +533,7 @@ function WriteCellDialog({
             )}
             <ArmToggle id={detail.id} kind={detail.kind} armedUntil={armedUntil} />
             {!armedUntil && <p className="muted small">Arm writes to confirm: until then the connection is read-only.</p>}
-            {commit.isError && (
-              <p role="alert" className="error-text">
-                {commit.error.message}
-              </p>
-            )}
-            <div className="toolbar">
-              <span className="spacer" />
-              <button type="button" className="ghost" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="button" className="ghost" onClick={() => setToSend(undefined)}>
-                Change value
-              </button>
-              <button type="button" disabled={!armedUntil || commit.isPending} onClick={() => commit.mutate(toSend)}>
-                Confirm write
-              </button>
-            </div>
-          </>
+          </ConfirmAgainstShown>
         )}
         {commit.isSuccess && (
           <>
