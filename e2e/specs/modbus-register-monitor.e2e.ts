@@ -107,6 +107,16 @@ test('Register monitor: a polled range with a format per cell, exceptions named,
   await expect(connectionPanel(page, 'Poll PLC').getByText('connected', { exact: true })).toBeVisible()
   await second.getByRole('button', { name: 'Close monitor' }).click()
   await expect(second).toHaveCount(0)
+  // A new monitor over the same registers shows them in the formats picked before (remembered per connection).
+  await tools.getByRole('button', { name: 'New monitor' }).click()
+  const third = tools.getByRole('region', { name: 'Monitor 3' })
+  await third.getByLabel('Address', { exact: true }).fill('40097')
+  await third.getByLabel('Quantity').fill('2')
+  await third.getByRole('button', { name: 'Start polling' }).click()
+  await expect(third.getByRole('table', { name: 'Monitor 3 values' }).getByRole('row', { name: '40097', exact: true }).getByRole('cell').nth(2)).toHaveText(
+    '-1.5',
+  )
+  await third.getByRole('button', { name: 'Close monitor' }).click()
   await tools.getByRole('tab', { name: 'Traffic log' }).click()
   const log = tools.getByRole('table', { name: 'Traffic log' })
   await expect(log.getByRole('row').filter({ hasText: 'illegal data address' }).first()).toBeVisible()

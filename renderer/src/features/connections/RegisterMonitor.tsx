@@ -52,6 +52,23 @@ function parseStart(text: string, table: ModbusTableName): { offset: number } | 
   return plain === undefined ? { error: 'Address: a 0-based offset (0 … 65535), hr:0 or a Modicon number (40001)' } : { offset: plain }
 }
 
+const formatsKey = (connectionId: string): string => `otw.modbus.monitorFormats.${connectionId}`
+
+function loadFormats(connectionId: string): Map<string, CellFormat> {
+  try {
+    const saved = JSON.parse(globalThis.localStorage?.getItem(formatsKey(connectionId)) ?? '{}') as Record<string, string>
+    return new Map(Object.entries(saved).filter((entry): entry is [string, CellFormat] => isCellFormat(entry[1])))
+  } catch {
+    return new Map()
+  }
+}
+
+function saveFormats(connectionId: string, formats: ReadonlyMap<string, CellFormat>): void {
+  // Signed is the default: only the other formats need remembering.
+  const kept = Object.fromEntries([...formats].filter(([, format]) => format !== 'signed'))
+  globalThis.localStorage?.setItem(formatsKey(connectionId), JSON.stringify(kept))
+}
+
 /** Runs one definition until it changes or the monitor goes away (the stream closes, the host stops polling). */
 function useMonitorPolls(connectionId: string, definition: Definition | undefined) {
   const client = useClient()
@@ -112,7 +129,7 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
   const [quantity, setQuantity] = useState('10')
   const [pollMs, setPollMs] = useState('1000')
   const [definition, setDefinition] = useState<Definition>()
-  const [formats, setFormats] = useState<ReadonlyMap<number, CellFormat>>(new Map())
+  const [formats, setFormats] = useState<ReadonlyMap<string, CellFormat>>(() => loadFormats(detail.id))
   const [writing, setWriting] = useState<number>()
   const { poll, values, changed, ended } = useMonitorPolls(detail.id, definition)
 
@@ -139,11 +156,14 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
 
   const shown = definition
   const bits = shown ? isBits(shown.table) : false
-  const formatAt = (offset: number): CellFormat => formats.get(offset) ?? 'signed'
+  // Formats are remembered per connection, unit, table and offset: the register map as the person worked it out.
+  const cellKey = (offset: number): string => `${shown?.unitId}/${shown?.table}:${offset}`
+  const formatAt = (offset: number): CellFormat => formats.get(cellKey(offset)) ?? 'signed'
   const setFormat = (offsets: number[], format: CellFormat) =>
     setFormats((current) => {
       const next = new Map(current)
-      for (const offset of offsets) next.set(offset, format)
+      for (const offset of offsets) next.set(cellKey(offset), format)
+      saveFormats(detail.id, next)
       return next
     })
 
@@ -159,7 +179,7 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
         rows.push({ offset, coveredBy: owner, complete: false, changed: false })
         continue
       }
-      const format = formats.get(offset) ?? 'signed'
+      const format = formats.get(`${shown.unitId}/${shown.table}:${offset}`) ?? 'signed'
       const span = bits ? 1 : Math.min(wordsOf(format), shown.quantity - i)
       const words = values ? (values.slice(i, i + wordsOf(format)) as number[]) : []
       const text = !values ? undefined : bits ? (values[i] ? '1' : '0') : (formatCell(format, words) ?? `needs ${wordsOf(format)} registers — extend the range`)
