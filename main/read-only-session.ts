@@ -49,6 +49,7 @@ export const READ_ONLY_REFUSED = [
 const WHAT: Partial<Record<(typeof READ_ONLY_REFUSED)[number], string>> = {
   'writes.prepare': 'no value is written to a device',
   'writes.commit': 'no value is written to a device',
+  'modbus.monitorWrite': 'no value is written to a device',
   'connections.callMethod': 'no method is called on a device',
   'oee.code': 'stops are not coded or edited',
   'oee.comment': 'stops are not coded or edited',

@@ -108,6 +108,7 @@ export function startRegisterMonitor(options: RegisterMonitorOptions): () => voi
   const schedule = (started: number): void => {
     if (stopped) return
     timer = setTimeout(() => void poll(), Math.max(0, pollMs - (performance.now() - started)))
+    timer.unref?.()
   }
 
   void poll()
