@@ -1,5 +1,5 @@
 import { WorkbenchError, type ConnectionDetail, type ModbusMonitorWriteInput, type MqttPublishInput } from '../../preload/contract'
-import { describeMonitorTarget, modbusDriverOf, writeMonitored } from '../connectors/modbus'
+import { describeMonitorTarget } from '../connectors/modbus'
 import type { PublishMessage } from '../connectors/connector'
 import { trafficView } from '../connectors/traffic-diagnostics'
 import type { WriteAuditLog } from './writes/audit-log'
@@ -78,7 +78,7 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
         input.id,
         `${describeMonitorTarget(input.unitId, input.table, input.offset, input.values.length)} ${input.format}`,
         input.newText,
-        () => writeMonitored(modbusDriverOf(manager.driver(input.id)).scanSession(), input),
+        () => manager.tools['modbus-tcp'].monitorWrite(manager.driver(input.id), input),
         (result) => result.message,
         { oldValue: input.shownText, resultOf: (result) => result.result },
       ),

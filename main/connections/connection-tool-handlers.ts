@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import { WorkbenchError, type EventOf, type ParsedInputOf, type TagCsvMapping, type TagCsvSource, type TagInfo } from '../../preload/contract'
-import { modbusDriverOf, scanRegisterRange, scanUnitIds, startRegisterMonitor } from '../connectors/modbus'
+import { modbusDriverOf, scanRegisterRange, scanUnitIds } from '../connectors/modbus'
 import { checkS7Tag, previewS7TagSource, readS7TagSource, s7Device } from '../connectors/s7'
 import type { Handlers, StreamSink } from '../ipc/handlers'
 import { longTask, progressReporter } from '../ipc/long-task'
@@ -182,8 +182,8 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
     // connection ends it.
     'modbus.monitor': (input: ParsedInputOf<'modbus.monitor'>, sink: StreamSink<EventOf<'modbus.monitor'>>) => {
       modbusDriverOf(manager.driver(input.id))
-      return startRegisterMonitor({
-        session: () => modbusDriverOf(manager.driver(input.id)).scanSession(),
+      // One Modbus tools object serves modbus-tcp and modbus-rtu connections.
+      return manager.tools['modbus-tcp'].monitor(() => manager.driver(input.id), {
         range: { unitId: input.unitId, table: input.table, start: input.start, quantity: input.quantity },
         pollMs: input.pollMs,
         onPoll: (poll) => sink.emit(poll),
