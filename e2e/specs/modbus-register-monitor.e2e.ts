@@ -2,7 +2,7 @@ import { expect, test } from '../fixtures/workstation'
 import { startPymodbus } from '../peers/start-peer'
 import { goTo, openWorkstation } from '../steps/app'
 import { addModbusConnectionWithFraming, modbusTools, screenshotBothThemes } from '../steps/connection-tools'
-import { connectionPanel } from '../steps/connections'
+import { addModbusTag, connectionPanel } from '../steps/connections'
 
 // Modbus Poll's window in the Modbus tools, against pymodbus (map: main/connectors/modbus/fixtures/register-map.json):
 // hr 96 holds float32 -1.5 in ABCD, hr 100 the same in BADC, hr 504 does not exist, hr 1000… are writable.
@@ -53,6 +53,15 @@ test('Register monitor: a polled range with a format per cell, exceptions named,
   await expect(value('40100')).toHaveText('0000 0000 0000 0000')
   const status = monitor.getByRole('status', { name: 'Monitor 1 status' })
   await expect(status).toContainText(/Polls ([3-9]|\d\d+) · Errors 0 · Exceptions 0 · Timeouts 0 · unit 1 · FC03 · 200 ms/)
+  await expect(monitor.getByLabel('Monitor 1 last poll')).toContainText('OK')
+
+  // A tag added while the monitor polls: the link stays up, the monitor goes on, and the grid names the tag.
+  const polls = async () => Number(/Polls (\d+)/.exec((await status.textContent()) ?? '')![1])
+  const pollsBefore = await polls()
+  await addModbusTag(page, 'Poll PLC', { name: 'Pressure', address: '40097', dataType: 'float32' })
+  await expect.poll(polls).toBeGreaterThan(pollsBefore)
+  await expect(grid.getByRole('row', { name: '40097', exact: true })).toContainText('Pressure')
+  await expect(status).toContainText('Errors 0')
   await expect(monitor.getByLabel('Monitor 1 last poll')).toContainText('OK')
 
   // A second monitor on the same connection: a range across the missing hr 504 answers exception 2, named.

@@ -192,6 +192,19 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
     return rows
   }, [shown, values, changed, formats, bits])
 
+  // The connection's own tags at each register (the first register of a wider tag), so the grid reads like the tag list.
+  const tagsAt = useMemo(() => {
+    const fallbackUnit = (detail.config.unitId as number | undefined) ?? 1
+    const byPlace = new Map<string, string[]>()
+    for (const tag of detail.tags) {
+      const match = /^(hr|ir|co|di):(\d+)/.exec(tag.address)
+      if (!match) continue
+      const key = `${tag.unitId ?? fallbackUnit}/${match[1]}:${match[2]}`
+      byPlace.set(key, [...(byPlace.get(key) ?? []), tag.name])
+    }
+    return byPlace
+  }, [detail.tags, detail.config.unitId])
+
   const outcome = poll && describePoll(poll)
   const stale = poll && poll.status !== 'ok'
   const writable = shown && (shown.table === 'hr' || shown.table === 'co')
@@ -312,6 +325,7 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
                   <th className="num">Value</th>
                   {!bits && <th>Format</th>}
                   {writable && <th aria-label="Write" />}
+                  <th>Tags here</th>
                 </tr>
               </thead>
               <tbody>
@@ -357,6 +371,7 @@ export function RegisterMonitor({ detail, title, onClose }: { detail: Connection
                           )}
                         </td>
                       )}
+                      <td className="muted small">{tagsAt.get(`${shown.unitId}/${shown.table}:${cell.offset}`)?.join(', ')}</td>
                     </tr>
                   )
                 })}
