@@ -22,6 +22,8 @@ export const READ_ONLY_REFUSED = [
   'mqtt.rebirth',
   'modbus.scanRange',
   'modbus.scanUnits',
+  'modbus.monitor',
+  'modbus.monitorWrite',
   'oee.code',
   'oee.comment',
   'oee.editReasons',
@@ -47,6 +49,7 @@ export const READ_ONLY_REFUSED = [
 const WHAT: Partial<Record<(typeof READ_ONLY_REFUSED)[number], string>> = {
   'writes.prepare': 'no value is written to a device',
   'writes.commit': 'no value is written to a device',
+  'modbus.monitorWrite': 'no value is written to a device',
   'connections.callMethod': 'no method is called on a device',
   'oee.code': 'stops are not coded or edited',
   'oee.comment': 'stops are not coded or edited',

@@ -1,4 +1,5 @@
-import { WorkbenchError, type ConnectionDetail, type MqttPublishInput } from '../../preload/contract'
+import { WorkbenchError, type ConnectionDetail, type ModbusMonitorWriteInput, type MqttPublishInput } from '../../preload/contract'
+import { describeMonitorTarget } from '../connectors/modbus'
 import type { PublishMessage } from '../connectors/connector'
 import { trafficView } from '../connectors/traffic-diagnostics'
 import type { WriteAuditLog } from './writes/audit-log'
@@ -70,6 +71,16 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
         `clear retained ${input.topic}`,
         { topic: input.topic, payload: '', qos: 1, retain: true },
         `cleared the retained message of ${input.topic} (empty retained publish, QoS 1)`,
+      ),
+    // The register monitor's cell writes: armed, checked against what the cell showed, read back and audited.
+    'modbus.monitorWrite': (input: ModbusMonitorWriteInput) =>
+      guard.armedAction(
+        input.id,
+        `${describeMonitorTarget(input.unitId, input.table, input.offset, input.values.length)} ${input.format}`,
+        input.newText,
+        () => manager.tools['modbus-tcp'].monitorWrite(manager.driver(input.id), input),
+        (result) => result.message,
+        { oldValue: input.shownText, resultOf: (result) => result.result },
       ),
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),

@@ -177,5 +177,18 @@ export function connectionToolHandlers(manager: ConnectionManager, allTags: () =
         },
         { describeFailure: (error) => new WorkbenchError('UNAVAILABLE', `Modbus register scan on ${input.id}: ${describeError(error)}`) },
       ),
+
+    // Polls until the stream closes; a dropped link is a poll result (the monitor waits for the reconnect), a removed
+    // connection ends it.
+    'modbus.monitor': (input: ParsedInputOf<'modbus.monitor'>, sink: StreamSink<EventOf<'modbus.monitor'>>) => {
+      modbusDriverOf(manager.driver(input.id))
+      // One Modbus tools object serves modbus-tcp and modbus-rtu connections.
+      return manager.tools['modbus-tcp'].monitor(() => manager.driver(input.id), {
+        range: { unitId: input.unitId, table: input.table, start: input.start, quantity: input.quantity },
+        pollMs: input.pollMs,
+        onPoll: (poll) => sink.emit(poll),
+        onEnd: (error) => sink.end(error),
+      })
+    },
   } satisfies Partial<Handlers>
 }

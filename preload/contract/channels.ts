@@ -7,7 +7,7 @@ import { deployRequests, deployStreams } from './deploy'
 import { tenantRequests } from './tenant'
 import { reportExportEventSchema, reportExportInputSchema, reportRequests } from './report'
 import { connectionRequests } from './connections'
-import { connectionToolRequests, connectionToolStreams } from './connection-tools'
+import { connectionToolRequests, connectionToolStreams, modbusMonitorRequests, modbusMonitorStreams } from './connection-tools'
 import { s7Requests } from './s7'
 import { mqttExploreBatchSchema, mqttExploreInputSchema, mqttRequests } from './mqtt-explorer'
 import { visionModelsRequests, visionModelsStreams } from './vision-models'
@@ -99,8 +99,10 @@ export const channels = {
   'report.export': stream(reportExportInputSchema, reportExportEventSchema),
   ...requests(connectionRequests),
   ...requests(connectionToolRequests),
+  ...requests(modbusMonitorRequests),
   /** Modbus unit-id and register-range scans: progress and results as they come; closing the stream cancels. */
   ...connectionToolStreams,
+  ...modbusMonitorStreams,
   ...requests(s7Requests),
   ...requests(visionRequests),
   /** Progress, then the result: a YOLO export into <dataDir>/vision/exports/, or an anomaly model fitted on the good images. */

@@ -182,3 +182,90 @@ export const connectionToolStreams = {
   'modbus.scanUnits': { kind: 'stream' as const, input: modbusUnitScanInputSchema, event: modbusUnitScanEventSchema },
   'modbus.scanRange': { kind: 'stream' as const, input: modbusRangeScanInputSchema, event: modbusRangeScanEventSchema },
 }
+
+/** Modbus Application Protocol limits per read: 2000 bits (FC1/FC2), 125 registers (FC3/FC4). */
+export const MODBUS_MONITOR_MAX_QUANTITY = { co: 2000, di: 2000, hr: 125, ir: 125 } as const
+
+export const modbusMonitorInputSchema = z
+  .object({
+    id,
+    unitId: z.number().int().min(0).max(255),
+    table: z.enum(['hr', 'ir', 'co', 'di']),
+    /** First 0-based offset. */
+    start: z.number().int().min(0).max(65535),
+    quantity: z.number().int().min(1).max(2000),
+    pollMs: z.number().int().min(100).max(3_600_000).default(1000),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const max = MODBUS_MONITOR_MAX_QUANTITY[s.table]
+    if (s.quantity > max)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quantity'],
+        message: `at most ${max} ${s.table === 'co' || s.table === 'di' ? 'bits' : 'registers'} per read (function ${{ co: 1, di: 2, hr: 3, ir: 4 }[s.table]})`,
+      })
+    if (s.start + s.quantity - 1 > 65535) ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'start + quantity goes past offset 65535' })
+  })
+export type ModbusMonitorInput = z.input<typeof modbusMonitorInputSchema>
+
+const monitorCountersSchema = z.object({ polls: z.number(), ok: z.number(), errors: z.number(), exceptions: z.number(), timeouts: z.number() })
+
+/** One poll of a register monitor: the words or bits, or why not (exception code and name, timeout, no connection). */
+export const modbusMonitorEventSchema = z.object({
+  kind: z.literal('poll'),
+  seq: z.number(),
+  status: z.enum(['ok', 'exception', 'timeout', 'crc', 'disconnected', 'protocol']),
+  values: z.array(z.union([z.number(), z.boolean()])).optional(),
+  exceptionCode: z.number().optional(),
+  exceptionName: z.string().optional(),
+  message: z.string().optional(),
+  rttMs: z.number().optional(),
+  counters: monitorCountersSchema,
+})
+export type ModbusMonitorEvent = z.infer<typeof modbusMonitorEventSchema>
+
+const word = z.number().int().min(0).max(65535)
+/**
+ * A write from the register monitor: the words (or the coil) the cell showed and the ones to send. The host refuses,
+ * and sends nothing, when the device no longer holds what was shown; it is armed and audited like a tag write.
+ */
+export const modbusMonitorWriteInputSchema = z
+  .object({
+    id,
+    unitId: z.number().int().min(0).max(255),
+    table: z.enum(['hr', 'co']),
+    offset: z.number().int().min(0).max(65535),
+    shown: z.union([z.array(word).min(1).max(123), z.tuple([z.boolean()])]),
+    values: z.union([z.array(word).min(1).max(123), z.tuple([z.boolean()])]),
+    /** How the cell shows the value (`float32 CDAB`) and the value in that format, for the audit log. */
+    format: z.string().min(1).max(40),
+    shownText: z.string().max(200),
+    newText: z.string().max(200),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const bits = s.table === 'co'
+    if (bits !== (typeof s.values[0] === 'boolean') || bits !== (typeof s.shown[0] === 'boolean'))
+      ctx.addIssue({ code: 'custom', path: ['values'], message: bits ? 'a coil takes true or false' : 'holding registers take 16-bit words (0..65535)' })
+    if (s.shown.length !== s.values.length) ctx.addIssue({ code: 'custom', path: ['values'], message: 'as many values as were shown' })
+    if (s.offset + s.values.length - 1 > 65535) ctx.addIssue({ code: 'custom', path: ['values'], message: 'the write goes past offset 65535' })
+  })
+export type ModbusMonitorWriteInput = z.infer<typeof modbusMonitorWriteInputSchema>
+
+export const modbusMonitorRequests = {
+  'modbus.monitorWrite': {
+    input: modbusMonitorWriteInputSchema,
+    output: z.object({
+      result: z.enum(['ok', 'mismatch']),
+      readBack: z.array(z.union([z.number(), z.boolean()])),
+      message: z.string(),
+      auditId: z.number(),
+    }),
+  },
+} as const
+
+/** A polled view of one range; closing the stream stops the polls. Several per connection, on its own link. */
+export const modbusMonitorStreams = {
+  'modbus.monitor': { kind: 'stream' as const, input: modbusMonitorInputSchema, event: modbusMonitorEventSchema },
+}

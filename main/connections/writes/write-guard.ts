@@ -326,13 +326,15 @@ export class WriteGuard {
     input: unknown,
     run: () => Promise<T>,
     outcome: (result: T) => string,
+    /** What the person was shown before (a register monitor's cell) and how the outcome is audited (default ok). */
+    { oldValue = null, resultOf }: { oldValue?: unknown; resultOf?: (result: T) => AuditEntry['result'] } = {},
   ): Promise<T & { auditId: number }> {
     const connector = this.requireConnector(connectionId)
     const name = connector.status().name
     const place: KnownPlace = { connector, tagId: target, address: target }
     if (this.armedUntil(connectionId) === null) {
       const message = `${name} is not armed — arm it in Connections (Arm writes, ${DEFAULT_ARM_MINUTES} minutes) before calling ${target}`
-      this.audit(place, null, input, 'refused', message)
+      this.audit(place, oldValue, input, 'refused', message)
       throw new WorkbenchError('WRITE_REFUSED', message, { connectionId, target })
     }
     let result: T
@@ -340,10 +342,10 @@ export class WriteGuard {
       result = await run()
     } catch (error) {
       const message = `${name}: ${target} failed: ${error instanceof Error ? error.message : String(error)}`
-      this.audit(place, null, input, 'failed', message)
+      this.audit(place, oldValue, input, 'failed', message)
       throw error instanceof WorkbenchError ? new WorkbenchError(error.code, message, error.details) : new WorkbenchError('CONNECTION_FAILED', message)
     }
-    return { ...result, auditId: this.audit(place, null, input, 'ok', outcome(result)) }
+    return { ...result, auditId: this.audit(place, oldValue, input, resultOf?.(result) ?? 'ok', outcome(result)) }
   }
 
   close(): void {

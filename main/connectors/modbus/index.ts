@@ -7,9 +7,11 @@ import { tagIdOf, type Connector } from '../connector'
 import { noSecrets, type ConfigOf, type ProtocolModule, type ProtocolTools } from '../protocol-module'
 import { ModbusConnector } from './modbus-connector'
 import type { ModbusEndpoint } from './modbus-endpoint'
+import { startRegisterMonitor, writeMonitored, type MonitorWrite, type MonitorWriteResult, type RegisterMonitorOptions } from './register-monitor'
 
 export { ModbusConnector } from './modbus-connector'
 export { scanRegisterRange, scanUnitIds, type ScanProgress } from './scan'
+export { describeMonitorTarget } from './register-monitor'
 
 type ModbusConfig = ConfigOf<'modbus-tcp' | 'modbus-rtu'>
 
@@ -21,10 +23,22 @@ function modbusEndpoint(config: ModbusConfig): ModbusEndpoint {
   }
 }
 
-/** The traffic log and counters behind the shared traffic view (scans are the Modbus tool handlers' own). */
-const modbusTools = {
+/** The tools of Modbus connections: the traffic view's log and counters, and register monitors (scans are the tool handlers' own). */
+export interface ModbusTools extends ProtocolTools<ModbusConfig> {
+  /**
+   * Polls a range on the connection's own link until the returned stop() (`driver` is asked again before every poll: a
+   * reconfigured connection has a new one); a driver that is gone or not Modbus ends the monitor.
+   */
+  monitor(driver: () => Connector, options: Omit<RegisterMonitorOptions, 'session'>): () => void
+  /** A monitor cell write, checked against what the cell showed; arming and audit are the write guard's. */
+  monitorWrite(driver: Connector, write: MonitorWrite): Promise<MonitorWriteResult>
+}
+
+const modbusTools: ModbusTools = {
   diagnostics: (driver) => modbusDriverOf(driver).diagnostics(),
-} satisfies ProtocolTools<ModbusConfig>
+  monitor: (driver, options) => startRegisterMonitor({ ...options, session: () => modbusDriverOf(driver()).scanSession() }),
+  monitorWrite: (driver, write) => writeMonitored(modbusDriverOf(driver).scanSession(), write),
+}
 
 export const modbus = {
   build: (id, config) =>
@@ -64,7 +78,7 @@ export const modbus = {
     driver.adoptTags(next)
     return true
   },
-} satisfies ProtocolModule<ModbusConfig>
+} satisfies ProtocolModule<ModbusConfig, ModbusTools>
 
 /** The Modbus driver behind a connection, for scans, counters and the traffic log. */
 export function modbusDriverOf(connector: Connector): ModbusConnector {

@@ -4,6 +4,7 @@ import type { MethodArgumentInfo, NodeDetails } from '../../../../preload/contra
 import { useClient } from '../../app/client-context'
 import { formatValue } from '../../app/format'
 import { queryKey } from '../../bridge/queries'
+import { ConfirmAgainstShown } from './ConfirmAgainstShown'
 import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
 
 type Input = number | boolean | string | (number | boolean | string)[]
@@ -115,27 +116,20 @@ export function MethodCallDialog({
         </form>
       )}
       {toConfirm && !call.isSuccess && (
-        <>
-          <dl className="endpoints" aria-label="Call to confirm">
-            {signature.inputArguments.map((argument, index) => (
-              <div key={argument.name || index} style={{ display: 'contents' }}>
-                <dt>
-                  {argument.name} ({argument.dataType})
-                </dt>
-                <dd aria-label={`Input ${argument.name}`}>{formatValue(toConfirm[index])}</dd>
-              </div>
-            ))}
-          </dl>
-          <ErrorAlert error={call.error} />
-          <DialogButtons onCancel={onClose}>
-            <button type="button" className="ghost" onClick={() => setToConfirm(undefined)}>
-              Change inputs
-            </button>
-            <button type="button" disabled={call.isPending} onClick={() => call.mutate(toConfirm)}>
-              Confirm call
-            </button>
-          </DialogButtons>
-        </>
+        <ConfirmAgainstShown
+          label="Call to confirm"
+          rows={signature.inputArguments.map((argument, index) => ({
+            term: `${argument.name} (${argument.dataType})`,
+            value: formatValue(toConfirm[index]),
+            name: `Input ${argument.name}`,
+          }))}
+          error={call.isError ? call.error.message : undefined}
+          confirmLabel="Confirm call"
+          disabled={call.isPending}
+          onConfirm={() => call.mutate(toConfirm)}
+          onCancel={onClose}
+          back={{ label: 'Change inputs', onClick: () => setToConfirm(undefined) }}
+        />
       )}
       {call.isSuccess && (
         <>

@@ -4,10 +4,11 @@ import { MODBUS_BYTE_ORDERS, MODBUS_DATA_TYPES, type ConnectionDetail, type Even
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
 import { decodeRegister, modicon, type ModbusTableName, type ScanValue } from './register-decoding'
+import { RegisterMonitors } from './RegisterMonitor'
 import { TrafficControls, TrafficCounters, TrafficLogView, useConnectionTraffic } from './TrafficTools'
 import { queryKey } from '../../bridge/queries'
 
-// Modbus Poll's tools for one connection: register-range and unit-id scans, the counters and the hex traffic log
+// Modbus Poll's tools for one connection: register monitors (RegisterMonitor.tsx), register-range and unit-id scans, the counters and the hex traffic log
 // (TrafficTools.tsx, shared with S7).
 
 const TABLES: { value: ModbusTableName; label: string }[] = [
@@ -493,15 +494,16 @@ function UnitScan({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
   )
 }
 
-type Tab = 'scan' | 'units' | 'traffic'
+type Tab = 'monitor' | 'scan' | 'units' | 'traffic'
 
-/** Modbus Poll in a panel: counters always in view, then register scan, unit scan or traffic log. */
+/** Modbus Poll in a panel: counters always in view, then register monitors, register scan, unit scan or traffic log. */
 export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX.Element {
   const [tab, setTab] = useState<Tab>('scan')
   const connected = detail.status.state === 'connected' || detail.status.state === 'degraded'
   // The counters come with any call; the frames only matter while the log is on screen.
   const traffic = useConnectionTraffic(detail.id, tab === 'traffic')
   const tabs: { id: Tab; label: string }[] = [
+    { id: 'monitor', label: 'Register monitor' },
     { id: 'scan', label: 'Register scan' },
     { id: 'units', label: 'Unit id scan' },
     { id: 'traffic', label: 'Traffic log' },
@@ -521,7 +523,11 @@ export function ModbusTools({ detail }: { detail: ConnectionDetail }): React.JSX
           </button>
         ))}
       </div>
-      {!connected && tab !== 'traffic' && <p className="muted">Connect first: scans use this connection&apos;s link.</p>}
+      {!connected && (tab === 'scan' || tab === 'units') && <p className="muted">Connect first: scans use this connection&apos;s link.</p>}
+      {/* Mounted while the connection is on screen, so monitors keep polling during a look at the traffic log. */}
+      <div role="tabpanel" aria-label="Register monitor" hidden={tab !== 'monitor'}>
+        <RegisterMonitors detail={detail} />
+      </div>
       {/* Hidden rather than unmounted, so a running scan and its results survive a look at the traffic log. */}
       <div role="tabpanel" aria-label="Register scan" hidden={tab !== 'scan' || !connected}>
         <RegisterScan detail={detail} />

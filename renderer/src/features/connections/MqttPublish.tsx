@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useClient } from '../../app/client-context'
 import { queryKey } from '../../bridge/queries'
+import { ConfirmAgainstShown } from './ConfirmAgainstShown'
 import './connections.css'
-import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
+import { Dialog } from '../../app/Dialog'
 
 export interface PublishMessage {
   topic: string
@@ -95,34 +96,30 @@ export function PublishConfirmDialog({
     <Dialog label={title} onClose={onClose}>
       <h2>{title}</h2>
       {!send.isSuccess && (
-        <>
-          <dl className="endpoints" aria-label="Message to confirm">
-            <dt>Connection</dt>
-            <dd>{connection.name}</dd>
-            <dt>Topic</dt>
-            <dd className="mono" aria-label="Topic">
-              {message.topic}
-            </dd>
-            <dt>Payload</dt>
-            <dd aria-label="Payload">
-              {message.payload === '' ? (
-                <span className="muted">(empty{clear ? ': removes the retained message' : ''})</span>
-              ) : (
-                <pre className="payload">{message.payload}</pre>
-              )}
-            </dd>
-            <dt>QoS</dt>
-            <dd aria-label="QoS">{message.qos}</dd>
-            <dt>Retain</dt>
-            <dd aria-label="Retain">{message.retain ? 'yes' : 'no'}</dd>
-          </dl>
-          <ErrorAlert error={send.error} />
-          <DialogButtons onCancel={onClose}>
-            <button type="button" disabled={send.isPending} onClick={() => send.mutate()}>
-              {clear ? 'Confirm clear' : 'Confirm publish'}
-            </button>
-          </DialogButtons>
-        </>
+        <ConfirmAgainstShown
+          label="Message to confirm"
+          rows={[
+            { term: 'Connection', value: connection.name },
+            { term: 'Topic', value: message.topic, name: 'Topic', mono: true },
+            {
+              term: 'Payload',
+              name: 'Payload',
+              value:
+                message.payload === '' ? (
+                  <span className="muted">(empty{clear ? ': removes the retained message' : ''})</span>
+                ) : (
+                  <pre className="payload">{message.payload}</pre>
+                ),
+            },
+            { term: 'QoS', value: message.qos, name: 'QoS' },
+            { term: 'Retain', value: message.retain ? 'yes' : 'no', name: 'Retain' },
+          ]}
+          error={send.isError ? send.error.message : undefined}
+          confirmLabel={clear ? 'Confirm clear' : 'Confirm publish'}
+          disabled={send.isPending}
+          onConfirm={() => send.mutate()}
+          onCancel={onClose}
+        />
       )}
       {send.isSuccess && (
         <>

@@ -4,6 +4,7 @@ import type { PreparedWrite, TagInfo } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { formatValue } from '../../app/format'
 import '../connections/connections.css'
+import { ConfirmAgainstShown } from '../connections/ConfirmAgainstShown'
 import { queryKey } from '../../bridge/queries'
 import { Dialog, DialogButtons, ErrorAlert } from '../../app/Dialog'
 
@@ -53,19 +54,21 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
         </form>
       )}
       {prepared && !commit.isSuccess && (
-        <>
-          <dl className="endpoints" aria-label="Write to confirm">
-            <dt>Tag</dt>
-            <dd className="mono">{prepared.tag.id}</dd>
-            <dt>Address</dt>
-            <dd className="mono" aria-label="Address">
-              {prepared.address}
-            </dd>
-            <dt>Old value</dt>
-            <dd aria-label="Old value">{formatValue(prepared.oldValue, tag.unit, tag.enumLabels)}</dd>
-            <dt>New value</dt>
-            <dd aria-label="New value">{formatValue(prepared.newValue, tag.unit, tag.enumLabels)}</dd>
-          </dl>
+        <ConfirmAgainstShown
+          label="Write to confirm"
+          rows={[
+            { term: 'Tag', value: prepared.tag.id, mono: true },
+            { term: 'Address', value: prepared.address, name: 'Address', mono: true },
+            { term: 'Old value', value: formatValue(prepared.oldValue, tag.unit, tag.enumLabels), name: 'Old value' },
+            { term: 'New value', value: formatValue(prepared.newValue, tag.unit, tag.enumLabels), name: 'New value' },
+          ]}
+          error={commit.isError ? commit.error.message : undefined}
+          confirmLabel="Confirm write"
+          disabled={!prepared.ok || commit.isPending}
+          onConfirm={() => commit.mutate()}
+          onCancel={onClose}
+          back={{ label: 'Change value', onClick: () => setPrepared(undefined) }}
+        >
           <ul aria-label="Checks">
             {prepared.checks.map((c) => (
               <li key={c.name} className={c.ok ? 'check-ok' : 'check-failed'}>
@@ -73,16 +76,7 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
               </li>
             ))}
           </ul>
-          <ErrorAlert error={commit.error} />
-          <DialogButtons onCancel={onClose}>
-            <button type="button" className="ghost" onClick={() => setPrepared(undefined)}>
-              Change value
-            </button>
-            <button type="button" disabled={!prepared.ok || commit.isPending} onClick={() => commit.mutate()}>
-              Confirm write
-            </button>
-          </DialogButtons>
-        </>
+        </ConfirmAgainstShown>
       )}
       {commit.isSuccess && (
         <>
