@@ -56,6 +56,7 @@ export function visionHandlers(service: VisionService) {
     'vision.thumbnails': (input: InputOf<'vision.thumbnails'>) => service.thumbnails(input.datasetId, input.imageIds),
     'vision.image': (input: InputOf<'vision.image'>) => service.fullImage(input.datasetId, input.imageId),
     'vision.saveLabels': (input: InputOf<'vision.saveLabels'>) => service.saveLabels(input.datasetId, input.imageId, input),
+    'vision.split': (input: InputOf<'vision.split'>) => service.split(input.datasetId, input),
     'vision.datasetSettings': (input: InputOf<'vision.datasetSettings'>) => service.setImageClassMode(input.datasetId, input.imageClassMode),
     'vision.runAnomaly': (input: InputOf<'vision.runAnomaly'>) => service.runAnomaly(input.datasetId, input.imageId),
     'vision.cancelJob': (input: InputOf<'vision.cancelJob'>) => jobs.cancel(input.jobId),

@@ -30,7 +30,8 @@ import { exportYolo, importYolo } from '../formats/yolo'
 import { decodeRgb, encodePng } from '../image-codec'
 import { describeOnnxModel } from '../models/model-description'
 import { containedPath } from '../../files/contained-path'
-import { imageIndex } from './image-index'
+import { imageIndex, type ImageIndex } from './image-index'
+import { isSplittable, splitDataset, splitSummary, type SplitCounts } from './split'
 import { NewestFirstQueue } from './newest-first-queue'
 
 export interface TaskProgress {
@@ -203,7 +204,7 @@ export class VisionService {
   }
 
   /** What the grid scrolls on: the ids (and a status letter each) of the images matching `filter`, in dataset order. */
-  async imageIndex(datasetId: string, filter: VisionImageFilter = ALL_IMAGES): Promise<{ total: number; ids: string[]; status: string }> {
+  async imageIndex(datasetId: string, filter: VisionImageFilter = ALL_IMAGES): Promise<ImageIndex> {
     const opened = await this.load(datasetId)
     return imageIndex(opened.dataset.images, filter)
   }
@@ -214,6 +215,28 @@ export class VisionService {
     return imageIds.flatMap((id) => {
       const image = this.findImage(opened, id)
       return image ? [this.imageInfo(opened, image)] : []
+    })
+  }
+
+  /**
+   * Splits the labelled and reviewed images into train/val/test (stratified by class, seeded); images that take no part
+   * leave any split they had. Ratios are relative (70/20/10 or 0.7/0.2/0.1 alike).
+   */
+  split(
+    datasetId: string,
+    options: { ratios: { train: number; val: number; test: number }; seed: number; keepExisting?: boolean },
+  ): Promise<{ dataset: VisionDataset; byClass: (SplitCounts & { className: string })[] }> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const splittable = opened.dataset.images.filter(isSplittable).length
+      if (splittable === 0)
+        throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled or reviewed images to split — label some first`)
+      if (options.ratios.train <= 0)
+        throw new WorkbenchError('INVALID_INPUT', `Split of "${opened.dataset.name}": train must have a share above 0 — a model cannot learn from nothing`)
+      opened.dataset = splitDataset(opened.dataset, { ratios: options.ratios, seed: options.seed, keepExisting: options.keepExisting, clearOthers: true })
+      await this.save(opened)
+      const { byClass } = splitSummary(opened.dataset)
+      return { dataset: this.summary(opened), byClass: byClass.map((counts, c) => ({ className: opened.dataset.classes[c], ...counts })) }
     })
   }
 
@@ -570,6 +593,7 @@ export class VisionService {
       width: image.width,
       height: image.height,
       status: image.labels.status,
+      ...(image.split ? { split: image.split } : {}),
       boxes: image.labels.boxes.map(toContractBox),
       polygons: image.labels.polygons.map(toContractPolygon),
       classes: image.labels.classes,
@@ -580,7 +604,11 @@ export class VisionService {
 
   private summary(opened: OpenDataset): VisionDataset {
     const byStatus: Record<string, number> = { unlabeled: 0, labeled: 0, reviewed: 0, rejected: 0 }
-    for (const image of opened.dataset.images) byStatus[image.labels.status]++
+    const bySplit: SplitCounts = { train: 0, val: 0, test: 0, none: 0 }
+    for (const image of opened.dataset.images) {
+      byStatus[image.labels.status]++
+      if (isSplittable(image)) bySplit[image.split ?? 'none']++
+    }
     const model = opened.sidecar.anomalyModel
     return {
       id: opened.id,
@@ -589,6 +617,7 @@ export class VisionService {
       imageClassMode: opened.sidecar.imageClassMode ?? 'multi',
       images: opened.dataset.images.length,
       byStatus,
+      bySplit,
       anomalyModel: model ? { threshold: model.threshold, trainedOn: model.trainedOn, trainedAt: model.trainedAt } : null,
     }
   }

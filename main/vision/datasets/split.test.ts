@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Dataset } from './annotations'
-import { splitDataset } from './split'
+import { splitDataset, splitSummary } from './split'
 
 function dataset(): Dataset {
   const images = Array.from({ length: 100 }, (_, i) => ({
@@ -51,5 +51,32 @@ describe('splitDataset', () => {
     const d = dataset()
     d.images[0].split = 'test'
     expect(splitDataset(d, { keepExisting: true }).images[0].split).toBe('test')
+  })
+
+  it('splits labelled and reviewed images only, and a re-split takes the split off the others', () => {
+    const d = dataset()
+    d.images[0].labels.status = 'unlabeled'
+    d.images[1].labels.status = 'rejected'
+    d.images[2].labels.status = 'reviewed'
+    d.images[3].labels.status = 'unlabeled'
+    d.images[3].split = 'train'
+    const kept = splitDataset(d, { seed: 1 })
+    expect(kept.images[0].split).toBeUndefined()
+    expect(kept.images[1].split).toBeUndefined()
+    expect(kept.images[2].split).toBeDefined()
+    expect(kept.images[3].split).toBe('train')
+    const cleared = splitDataset(d, { seed: 1, clearOthers: true })
+    expect(cleared.images[3]).not.toHaveProperty('split')
+  })
+
+  it('counts each split overall and per class, leaving out images that take no part', () => {
+    const d = dataset()
+    d.images[50].labels.status = 'unlabeled'
+    const summary = splitSummary(splitDataset(d, { seed: 3, ratios: { train: 0.6, val: 0.2, test: 0.2 } }))
+    expect(summary.total.train + summary.total.val + summary.total.test).toBe(99)
+    expect(summary.total.none).toBe(0)
+    expect(summary.byClass[1]).toEqual({ train: 6, val: 2, test: 2, none: 0 })
+    expect(summary.byClass[0].train + summary.byClass[0].val + summary.byClass[0].test).toBe(40)
+    expect(splitSummary(d).total.none).toBe(99)
   })
 })

@@ -1,4 +1,5 @@
-// Train/val/test split stratified by class, so a rare defect lands in every split; same seed, same split.
+// Train/val/test split stratified by class, so a rare defect lands in every split; same seed, same split. Only labelled
+// (or reviewed) images take part: an unlabeled image in "test" would score as a background, a rejected one is no sample.
 import type { Dataset, DatasetImage, Split } from './annotations'
 import { createSeededRandom } from '../seeded-random'
 
@@ -7,12 +8,12 @@ export interface SplitOptions {
   seed?: number
   /** Keep splits already set on images (e.g. a frozen test set). */
   keepExisting?: boolean
+  /** Take the split off images that take no part (unlabeled, rejected), as a re-split from the UI does. */
+  clearOthers?: boolean
 }
 
 /** The class that decides an image's stratum: its rarest class, else "none" for good parts. */
 function strataKeys(images: readonly DatasetImage[]): Map<string, string> {
-  const classesOf = (image: DatasetImage) =>
-    new Set([...image.labels.classes, ...image.labels.boxes.map((b) => b.classId), ...image.labels.polygons.map((p) => p.classId)])
   const frequency = new Map<number, number>()
   for (const image of images) for (const c of classesOf(image)) frequency.set(c, (frequency.get(c) ?? 0) + 1)
   const keys = new Map<string, string>()
@@ -22,6 +23,30 @@ function strataKeys(images: readonly DatasetImage[]): Map<string, string> {
   }
   return keys
 }
+
+/** Whether an image takes part in a split: someone labelled it (or reviewed it). */
+export function isSplittable(image: DatasetImage): boolean {
+  return image.labels.status === 'labeled' || image.labels.status === 'reviewed'
+}
+
+export type SplitCounts = Record<Split | 'none', number>
+
+/** How many images each split holds, overall and per class (a class counts once per image that has it anywhere). */
+export function splitSummary(dataset: Dataset): { total: SplitCounts; byClass: SplitCounts[] } {
+  const empty = (): SplitCounts => ({ train: 0, val: 0, test: 0, none: 0 })
+  const total = empty()
+  const byClass = dataset.classes.map(empty)
+  for (const image of dataset.images) {
+    if (!isSplittable(image)) continue
+    const split = image.split ?? 'none'
+    total[split]++
+    for (const c of classesOf(image)) if (byClass[c]) byClass[c][split]++
+  }
+  return { total, byClass }
+}
+
+const classesOf = (image: DatasetImage): Set<number> =>
+  new Set([...image.labels.classes, ...image.labels.boxes.map((b) => b.classId), ...image.labels.polygons.map((p) => p.classId)])
 
 export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Dataset {
   const ratios = options.ratios ?? { train: 0.7, val: 0.2, test: 0.1 }
@@ -33,7 +58,7 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Data
     ['val', ratios.val / total],
     ['test', ratios.test / total],
   ]
-  const todo = dataset.images.filter((i) => !(options.keepExisting && i.split) && i.labels.status !== 'rejected')
+  const todo = dataset.images.filter((i) => !(options.keepExisting && i.split) && isSplittable(i))
   const keys = strataKeys(todo)
   const strata = new Map<string, DatasetImage[]>()
   for (const image of [...todo].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
@@ -53,7 +78,17 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Data
       assigned.set(image.id, best[0])
     })
   }
-  return { ...dataset, images: dataset.images.map((image) => (assigned.has(image.id) ? { ...image, split: assigned.get(image.id)! } : image)) }
+  return {
+    ...dataset,
+    images: dataset.images.map((image) => {
+      if (assigned.has(image.id)) return { ...image, split: assigned.get(image.id)! }
+      if (options.clearOthers && image.split && !isSplittable(image)) {
+        const { split: _dropped, ...rest } = image
+        return rest
+      }
+      return image
+    }),
+  }
 }
 
 function hashString(text: string): number {
