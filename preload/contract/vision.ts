@@ -178,7 +178,13 @@ export const visionRequests = {
         keepExisting: z.boolean().default(false),
       })
       .strict(),
-    output: z.object({ dataset: visionDatasetSchema, byClass: z.array(splitCountsSchema.extend({ className: z.string() })) }),
+    output: z.object({
+      dataset: visionDatasetSchema,
+      /** Images per split that have the class anywhere (box, polygon or image class). */
+      byClass: z.array(splitCountsSchema.extend({ className: z.string() })),
+      /** Images per split with nothing on them (good parts, confirmed backgrounds). */
+      withoutClass: splitCountsSchema,
+    }),
   },
   'vision.datasetSettings': {
     input: z.object({ datasetId, imageClassMode: visionImageClassModeSchema }).strict(),

@@ -225,7 +225,7 @@ export class VisionService {
   split(
     datasetId: string,
     options: { ratios: { train: number; val: number; test: number }; seed: number; keepExisting?: boolean },
-  ): Promise<{ dataset: VisionDataset; byClass: (SplitCounts & { className: string })[] }> {
+  ): Promise<{ dataset: VisionDataset; byClass: (SplitCounts & { className: string })[]; withoutClass: SplitCounts }> {
     return this.serial(async () => {
       const opened = await this.load(datasetId)
       const splittable = opened.dataset.images.filter(isSplittable).length
@@ -235,8 +235,8 @@ export class VisionService {
         throw new WorkbenchError('INVALID_INPUT', `Split of "${opened.dataset.name}": train must have a share above 0 — a model cannot learn from nothing`)
       opened.dataset = splitDataset(opened.dataset, { ratios: options.ratios, seed: options.seed, keepExisting: options.keepExisting, clearOthers: true })
       await this.save(opened)
-      const { byClass } = splitSummary(opened.dataset)
-      return { dataset: this.summary(opened), byClass: byClass.map((counts, c) => ({ className: opened.dataset.classes[c], ...counts })) }
+      const { byClass, withoutClass } = splitSummary(opened.dataset)
+      return { dataset: this.summary(opened), byClass: byClass.map((counts, c) => ({ className: opened.dataset.classes[c], ...counts })), withoutClass }
     })
   }
 

@@ -79,4 +79,16 @@ describe('splitDataset', () => {
     expect(summary.byClass[0].train + summary.byClass[0].val + summary.byClass[0].test).toBe(40)
     expect(splitSummary(d).total.none).toBe(99)
   })
+
+  it('keeps the totals on the ratios when many small classes each round down', () => {
+    // Five strata of four images: 60/20/20 of four rounds to 2/0/0 (or 3/1/0) in each; the whole must still be 12/4/4.
+    const d = dataset()
+    d.images = d.images.slice(0, 20).map((image, i) => ({ ...image, labels: { ...image.labels, boxes: [{ classId: i % 5, x: 0, y: 0, w: 1, h: 1 }] } }))
+    d.classes = ['a', 'b', 'c', 'd', 'e']
+    for (const seed of [0, 1, 2, 3]) {
+      const { total, byClass } = splitSummary(splitDataset(d, { seed, ratios: { train: 0.6, val: 0.2, test: 0.2 } }))
+      expect(total).toEqual({ train: 12, val: 4, test: 4, none: 0 })
+      for (const c of byClass) expect(c.train).toBeGreaterThanOrEqual(2)
+    }
+  })
 })

@@ -32,17 +32,20 @@ export function isSplittable(image: DatasetImage): boolean {
 export type SplitCounts = Record<Split | 'none', number>
 
 /** How many images each split holds, overall and per class (a class counts once per image that has it anywhere). */
-export function splitSummary(dataset: Dataset): { total: SplitCounts; byClass: SplitCounts[] } {
+export function splitSummary(dataset: Dataset): { total: SplitCounts; byClass: SplitCounts[]; withoutClass: SplitCounts } {
   const empty = (): SplitCounts => ({ train: 0, val: 0, test: 0, none: 0 })
   const total = empty()
+  const withoutClass = empty()
   const byClass = dataset.classes.map(empty)
   for (const image of dataset.images) {
     if (!isSplittable(image)) continue
     const split = image.split ?? 'none'
     total[split]++
-    for (const c of classesOf(image)) if (byClass[c]) byClass[c][split]++
+    const classes = classesOf(image)
+    if (classes.size === 0) withoutClass[split]++
+    for (const c of classes) if (byClass[c]) byClass[c][split]++
   }
-  return { total, byClass }
+  return { total, byClass, withoutClass }
 }
 
 const classesOf = (image: DatasetImage): Set<number> =>
@@ -66,17 +69,39 @@ export function splitDataset(dataset: Dataset, options: SplitOptions = {}): Data
     strata.set(key, [...(strata.get(key) ?? []), image])
   }
   const assigned = new Map<string, Split>()
+  // Every stratum gets floor(n × ratio) per split; its left-over images go where the whole split is shortest so far, so each
+  // class is within one image of its ratios and the totals are too (per-stratum rounding alone drifts: 13/4/3 for 60/20/20).
+  const overall: Record<Split, number> = { train: 0, val: 0, test: 0 }
+  let seen = 0
   for (const key of [...strata.keys()].sort()) {
-    const random = createSeededRandom((options.seed ?? 0) ^ hashString(key))
-    const members = random.shuffle([...strata.get(key)!])
+    const members = createSeededRandom((options.seed ?? 0) ^ hashString(key)).shuffle([...strata.get(key)!])
+    const n = members.length
+    seen += n
+    const quota = Object.fromEntries(target.map(([split, share]) => [split, Math.floor(n * share + 1e-9)])) as Record<Split, number>
+    for (let left = n - quota.train - quota.val - quota.test; left > 0; left--) {
+      // Largest shortfall of the whole split first, then the largest fractional share in this stratum; ties train, val, test.
+      const need = (split: Split, share: number) => share * seen - overall[split] - quota[split] + (n * share - quota[split]) * 1e-6
+      let best = target[0]
+      for (const candidate of target) if (candidate[1] > 0 && need(candidate[0], candidate[1]) > need(best[0], best[1]) + 1e-12) best = candidate
+      quota[best[0]]++
+    }
     const counts: Record<Split, number> = { train: 0, val: 0, test: 0 }
     members.forEach((image, i) => {
-      // Largest deficit first keeps every prefix of the stratum close to the ratios; ties go to the order train, val, test.
-      let best = target[0]
-      for (const candidate of target) if (candidate[1] * (i + 1) - counts[candidate[0]] > best[1] * (i + 1) - counts[best[0]] + 1e-9) best = candidate
-      counts[best[0]]++
-      assigned.set(image.id, best[0])
+      // Largest deficit against the quota first keeps every prefix of the stratum close to it.
+      let best: Split = 'train'
+      let bestDeficit = -Infinity
+      for (const [split] of target) {
+        if (counts[split] >= quota[split]) continue
+        const deficit = (quota[split] * (i + 1)) / n - counts[split]
+        if (deficit > bestDeficit + 1e-9) {
+          best = split
+          bestDeficit = deficit
+        }
+      }
+      counts[best]++
+      assigned.set(image.id, best)
     })
+    for (const [split] of target) overall[split] += counts[split]
   }
   return {
     ...dataset,

@@ -458,8 +458,9 @@ export function LabelingPanel({
         <button type="button" aria-label="Previous image" onClick={() => void step(-1)}>
           ← Prev
         </button>
-        <span className="mono">
-          {image.id} ({position})
+        <span className="mono" aria-label="Open image">
+          {position} · {image.id}
+          {image.split ? ` · ${image.split}` : ''}
         </span>
         <button type="button" aria-label="Next image" onClick={() => void step(1)}>
           Next →
