@@ -2,7 +2,7 @@
 import { type Dirent, constants as fsConstants } from 'node:fs'
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
+import { uprightSize } from '../image-codec'
 import { openCheckedFile } from '../../files/checked-file'
 import { type ContainedFolder, containedFolder } from '../../files/contained-path'
 import type { DatasetImage } from './annotations'
@@ -91,16 +91,16 @@ async function pngHeaderSize(file: string): Promise<{ width: number; height: num
 }
 
 /**
- * An image's size from its header: PNGs by their first 24 bytes (an import of 20,000 files checks each), others by sharp;
+ * An image's size from its header: PNGs by their first 24 bytes (an import of 20,000 files checks each), BMPs by theirs,
+ * others by sharp, upright by their EXIF orientation;
  * a path that is not a regular image file within the cap is refused first (RefusedFileError).
  */
 export async function imageSize(file: string): Promise<{ width: number; height: number }> {
   const png = await pngHeaderSize(file)
   if (png) return png
   try {
-    const meta = await sharp(file).metadata()
-    if (!meta.width || !meta.height) throw new Error('no width/height in the header')
-    return { width: meta.width, height: meta.height }
+    // Upright: a JPEG whose EXIF says "rotated 90°" is labelled as it is shown, as Ultralytics and CVAT see it.
+    return await uprightSize(file)
   } catch (error) {
     throw new Error(`Cannot read the size of image ${file}: ${error instanceof Error ? error.message : String(error)} — replace or remove the file`)
   }

@@ -27,7 +27,7 @@ import { exportClassFolders, importClassFolders } from '../formats/class-folders
 import { exportCoco, importCoco } from '../formats/coco'
 import { exportVoc, importVoc } from '../formats/voc'
 import { exportYolo, importYolo } from '../formats/yolo'
-import { decodeRgb, encodePng } from '../image-codec'
+import { decodeRgb, encodePng, isBmp, openImage, pngSize } from '../image-codec'
 import { describeOnnxModel } from '../models/model-description'
 import { containedPath } from '../../files/contained-path'
 import { imageIndex, type ImageIndex } from './image-index'
@@ -68,6 +68,24 @@ const FORMAT_NAMES: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco:
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 const dataUrl = (mime: string, bytes: Buffer): string => `data:${mime};base64,${bytes.toString('base64')}`
+
+/**
+ * The image as the canvas should show it: PNG and JPEG bytes as they are, unless EXIF turns them (the canvas gets them upright,
+ * so boxes drawn match the upright size stored); TIFF, BMP and turned images re-encoded upright as PNG.
+ */
+async function browserImage(bytes: Buffer, file: string): Promise<string> {
+  // Most datasets are PNGs (every demo and camera frame): no metadata read for them.
+  if (pngSize(bytes)) return dataUrl('image/png', bytes)
+  try {
+    if (!isBmp(bytes)) {
+      const meta = await sharp(bytes).metadata()
+      if ((meta.orientation ?? 1) === 1 && meta.format === 'jpeg') return dataUrl('image/jpeg', bytes)
+    }
+    return dataUrl('image/png', await (await openImage(bytes)).png().toBuffer())
+  } catch (error) {
+    throw new WorkbenchError('INVALID_INPUT', `Cannot decode image ${file}: ${message(error)} — replace the file or remove the image`)
+  }
+}
 
 /** Core and contract shapes differ only in which optional keys may be present; keep `confidence` and `draft` only when set. */
 function toCoreBox(b: VisionBox): Box {
@@ -274,7 +292,8 @@ export class VisionService {
 
   private async makeThumbnail(source: string, cached: string): Promise<Buffer> {
     await mkdir(path.dirname(cached), { recursive: true })
-    const bytes = await sharp(source).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
+    // Upright (EXIF orientation) and from any format the app reads, BMP included.
+    const bytes = await (await openImage(source)).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
     // Written under a temporary name first: a thumbnail read while it is being written is never half a JPEG.
     const partial = `${cached}.${process.pid}-${++this.thumbWrites}.tmp`
     await writeFile(partial, bytes)
@@ -285,8 +304,9 @@ export class VisionService {
   async fullImage(datasetId: string, imageId: string): Promise<{ url: string; image: VisionImage }> {
     const opened = await this.load(datasetId)
     const image = this.image(opened, imageId)
-    const bytes = await readFile(path.join(this.datasetDir(datasetId), image.file))
-    return { url: dataUrl(image.file.endsWith('.png') ? 'image/png' : 'image/jpeg', bytes), image: this.imageInfo(opened, image) }
+    const file = path.join(this.datasetDir(datasetId), image.file)
+    const bytes = await readFile(file)
+    return { url: await browserImage(bytes, image.file), image: this.imageInfo(opened, image) }
   }
 
   saveLabels(
