@@ -2,7 +2,7 @@
 import { open, readFile } from 'node:fs/promises'
 import { inflateSync } from 'node:zlib'
 import { decode as decodeBmp } from 'bmp-ts'
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import type { RgbImage } from './raster'
 
 /** "BM": a Windows bitmap. */
@@ -12,7 +12,7 @@ export const isBmp = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[
  * A sharp pipeline on any image the app reads — PNG, JPEG, WebP, TIFF, and BMP decoded by bmp-ts — turned upright by its
  * EXIF orientation (a camera held sideways), so the canvas, the thumbnails, training and inference all see the same pixels.
  */
-export async function openImage(input: Buffer | string): Promise<sharp.Sharp> {
+export async function openImage(input: Buffer | string): Promise<Sharp> {
   const bytes = typeof input === 'string' ? await readHead(input, 2) : input
   if (!isBmp(bytes)) return sharp(input).autoOrient()
   const whole = typeof input === 'string' ? await readFile(input) : input

@@ -240,11 +240,33 @@ export const visionExportAsEventSchema = z.discriminatedUnion('kind', [
 ])
 export type VisionExportAsEvent = z.infer<typeof visionExportAsEventSchema>
 
-/** Import a dataset folder in a format as a new dataset; all files are checked before anything is written. */
+/**
+ * Import a dataset folder in a format as a new dataset; all files are checked before anything is written. Entries that cannot
+ * be imported refuse the import (INVALID_INPUT, `details.failures` lists them) unless `importRest`: then they are left out and
+ * listed in the result.
+ */
 export const visionImportInputSchema = z
-  .object({ format: visionExchangeFormatSchema, dir: folderPath, name: z.string().trim().min(1).max(80), jobId: visionJobIdSchema.optional() })
+  .object({
+    format: visionExchangeFormatSchema,
+    dir: folderPath,
+    name: z.string().trim().min(1).max(80),
+    importRest: z.boolean().optional(),
+    jobId: visionJobIdSchema.optional(),
+  })
   .strict()
-export const visionImportEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), dataset: visionDatasetSchema })])
+/** An entry an import left out: the image as the folder names it, why, and the rule it broke (climbs-out, missing…). */
+export const visionImportFailureSchema = z.object({ entry: z.string(), reason: z.string(), rule: z.string().optional() })
+export type VisionImportFailure = z.infer<typeof visionImportFailureSchema>
+export const visionImportEventSchema = z.discriminatedUnion('kind', [
+  progressEvent,
+  z.object({
+    kind: z.literal('done'),
+    dataset: visionDatasetSchema,
+    /** Left out with `importRest` (the first 200); `skippedCount` counts them all. */
+    skipped: z.array(visionImportFailureSchema),
+    skippedCount: z.number(),
+  }),
+])
 export type VisionImportEvent = z.infer<typeof visionImportEventSchema>
 
 /** Export to / import from YOLO, COCO, Pascal VOC and class folders: progress, then the result; closing the stream or vision.cancelJob cancels. */

@@ -87,13 +87,17 @@ export function visionHandlers(service: VisionService) {
         })),
       })),
     'vision.import': (
-      input: { format: 'yolo' | 'coco' | 'voc' | 'class-folders'; dir: string; name: string; jobId?: string },
+      input: { format: 'yolo' | 'coco' | 'voc' | 'class-folders'; dir: string; name: string; importRest?: boolean; jobId?: string },
       sink: StreamSink<VisionImportEvent>,
     ) =>
-      jobs.run(sink, input.jobId, 'Import', async (signal) => ({
-        kind: 'done' as const,
-        dataset: await service.importDataset(input.format, input.dir, input.name, { signal, onProgress: progressReporter(sink) }),
-      })),
+      jobs.run(sink, input.jobId, 'Import', async (signal) => {
+        const { skipped, ...dataset } = await service.importDataset(input.format, input.dir, input.name, {
+          signal,
+          onProgress: progressReporter(sink),
+          importRest: input.importRest,
+        })
+        return { kind: 'done' as const, dataset, skipped: skipped.slice(0, 200), skippedCount: skipped.length }
+      }),
     'vision.trainAnomaly': (input: { datasetId: string; jobId?: string }, sink: StreamSink<VisionTrainEvent>) =>
       jobs.run(sink, input.jobId, 'Training', async (signal) => ({
         kind: 'done' as const,

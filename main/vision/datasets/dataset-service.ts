@@ -31,6 +31,7 @@ import { decodeRgb, encodePng, isBmp, openImage, pngSize } from '../image-codec'
 import { describeOnnxModel } from '../models/model-description'
 import { containedPath } from '../../files/contained-path'
 import { imageIndex, type ImageIndex } from './image-index'
+import { type ImportFailure, ImportReport } from './import-report'
 import { isSplittable, splitDataset, splitSummary, type SplitCounts } from './split'
 import { NewestFirstQueue } from './newest-first-queue'
 
@@ -62,6 +63,8 @@ interface OpenDataset {
 const THUMB_WIDTH = 120
 /** Files copied at once on import: enough to keep the disk busy, few enough to leave the event loop free. */
 const COPY_CONCURRENCY = 8
+/** Failures listed in an import's refusal or result; the count says how many there were in all. */
+const MAX_LISTED_FAILURES = 200
 const ALL_IMAGES: VisionImageFilter = { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1 }
 
 const FORMAT_NAMES: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco: 'COCO JSON', voc: 'Pascal VOC', 'class-folders': 'class folders' }
@@ -424,8 +427,15 @@ export class VisionService {
   /**
    * Imports a folder in `format` as a new dataset. Every label file is parsed and checked before anything is written; the
    * images are copied into a hidden folder that becomes the dataset only when all went well — nothing is imported half-way.
+   * An entry that cannot be imported (bad path, unreadable image, broken label) refuses the import with the list of them
+   * (details.failures); with `importRest` those are left out and listed in the result instead.
    */
-  async importDataset(format: VisionExchangeFormat, dir: string, name: string, task: LongTask = {}): Promise<VisionDataset> {
+  async importDataset(
+    format: VisionExchangeFormat,
+    dir: string,
+    name: string,
+    task: LongTask & { importRest?: boolean } = {},
+  ): Promise<VisionDataset & { skipped: ImportFailure[] }> {
     const formatName = FORMAT_NAMES[format]
     const source = path.resolve(dir)
     // A refused path or file keeps its code and details (entry, rule, size) under the import's own message.
@@ -446,7 +456,8 @@ export class VisionService {
       total = p.total
       task.onProgress?.({ done: p.done, total: p.total * 2 })
     }
-    const options = { name, signal: task.signal, onProgress: parseProgress }
+    const report = new ImportReport()
+    const options = { name, signal: task.signal, onProgress: parseProgress, report }
     let dataset: Dataset
     try {
       dataset =
@@ -462,34 +473,74 @@ export class VisionService {
       throw importFailed(error)
     }
     dataset = { ...dataset, name }
+    if (report.failures.length > 0 && !task.importRest) throw this.entriesRefused(formatName, source, report, dataset.images.length)
     if (dataset.images.length === 0)
-      throw new WorkbenchError('INVALID_INPUT', `${formatName} import: no images found in ${source} — check the format and folder`)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        report.failures.length > 0
+          ? `${formatName} import of ${source}: none of its ${report.failures.length} image(s) can be imported — first: ${report.failures[0].entry}: ${report.failures[0].reason}`
+          : `${formatName} import: no images found in ${source} — check the format and folder`,
+        report.failures.length > 0 ? { failures: report.failures.slice(0, MAX_LISTED_FAILURES), failureCount: report.failures.length } : undefined,
+      )
     total = dataset.images.length
     return this.serial(async () => {
       const id = await this.newId(name)
       const staging = path.join(this.root, 'datasets', `.importing-${id}-${Date.now()}`)
       try {
-        const copy = (image: DatasetImage) => copyInto(containedPath(source, image.file, formatName), containedPath(staging, image.file, formatName))
+        const uncopied = new Set<DatasetImage>()
+        const copy = async (image: DatasetImage) => {
+          const from = containedPath(source, image.file, formatName)
+          try {
+            await copyInto(from, containedPath(staging, image.file, formatName))
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code
+            // Never a bare ENOENT: which image, what happened, what to do.
+            const reason = new WorkbenchError(
+              'INVALID_INPUT',
+              `image ${image.file} cannot be copied from ${from} (${code === 'ENOENT' ? 'it is gone — removed or renamed during the import' : (code ?? message(error))}) — restore the file and import again`,
+              { entry: image.file, rule: code === 'ENOENT' ? 'missing' : 'unreadable' },
+            )
+            if (!task.importRest) throw reason
+            report.fail(image.file, reason)
+            uncopied.add(image)
+          }
+        }
         await forEachLimited(dataset.images, COPY_CONCURRENCY, copy, {
           signal: task.signal,
           onDone: (done) => task.onProgress?.({ done: total + done, total: total * 2 }),
         })
         task.signal?.throwIfAborted()
+        const kept = uncopied.size > 0 ? { ...dataset, images: dataset.images.filter((i) => !uncopied.has(i)) } : dataset
+        if (kept.images.length === 0) throw new WorkbenchError('INVALID_INPUT', `no image of ${source} could be copied — first: ${report.failures[0]?.reason}`)
         const opened: OpenDataset = {
           id,
-          dataset,
+          dataset: kept,
           sidecar: { reference: {}, anomalyModel: null, demoFrames: 0, imageClassMode: format === 'class-folders' ? 'single' : 'multi' },
         }
         await this.writeFiles(staging, opened)
         await rename(staging, this.datasetDir(id))
         this.open.set(id, opened)
-        return this.summary(opened)
+        return { ...this.summary(opened), skipped: report.failures }
       } catch (error) {
         await rm(staging, { recursive: true, force: true })
         if (task.signal?.aborted) throw error
         throw importFailed(error)
       }
     })
+  }
+
+  /** The refusal when some entries cannot be imported: the first one's error (code, entry, rule) and the list, capped. */
+  private entriesRefused(formatName: string, source: string, report: ImportReport, importable: number): WorkbenchError {
+    const first = report.firstError
+    const count = report.failures.length
+    const firstDetails = first instanceof WorkbenchError && first.details && typeof first.details === 'object' ? first.details : {}
+    return new WorkbenchError(
+      first instanceof WorkbenchError ? first.code : 'INVALID_INPUT',
+      `${formatName} import of ${source} failed, nothing was imported: ${count} ${count === 1 ? 'entry' : 'entries'} cannot be imported${
+        importable > 0 ? ` (${importable} can)` : ''
+      } — ${count > 1 ? 'first: ' : ''}${message(first)}${importable > 0 ? ' — fix them, or import the rest' : ''}`,
+      { ...firstDetails, failures: report.failures.slice(0, MAX_LISTED_FAILURES), failureCount: count, importable },
+    )
   }
 
   /** Fits the anomaly model on the confirmed good images (labelled or reviewed, no boxes, no image classes). */
