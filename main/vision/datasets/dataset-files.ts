@@ -42,23 +42,35 @@ async function entriesOf(dir: string): Promise<Dirent[]> {
  * Entries of `dir` of one type, sorted by name so imports are repeatable. Without `root` symbolic links are left out; with it
  * they are followed when they stay inside `root` and refused (UnsafePathError) when they lead out of it.
  */
-async function listOfType(dir: string, type: 'file' | 'directory', root: ContainedFolder | undefined, accept: (name: string) => boolean): Promise<string[]> {
+async function listOfType(
+  dir: string,
+  type: 'file' | 'directory',
+  root: ContainedFolder | undefined,
+  accept: (name: string) => boolean,
+  onRefused?: (name: string, error: unknown) => void,
+): Promise<string[]> {
   const names: string[] = []
   for (const entry of await entriesOf(dir)) {
     if (!accept(entry.name)) continue
     if (type === 'file' ? entry.isFile() : entry.isDirectory()) names.push(entry.name)
     else if (root && entry.isSymbolicLink()) {
-      const target = await root.resolve(path.relative(root.folder, path.join(dir, entry.name)).split(path.sep).join('/'), 'symbolic link')
-      const info = await stat(target)
-      if (type === 'file' ? info.isFile() : info.isDirectory()) names.push(entry.name)
+      try {
+        const target = await root.resolve(path.relative(root.folder, path.join(dir, entry.name)).split(path.sep).join('/'), 'symbolic link')
+        const info = await stat(target)
+        if (type === 'file' ? info.isFile() : info.isDirectory()) names.push(entry.name)
+      } catch (error) {
+        // "Import the rest": a link out of the folder (or to nothing) is one entry left out, not the end of the import.
+        if (!onRefused) throw error
+        onRefused(entry.name, error)
+      }
     }
   }
   return names.sort()
 }
 
-/** Image files directly inside `dir` (see listOfType for links); [] if the folder is missing. */
-export function listImages(dir: string, root?: ContainedFolder): Promise<string[]> {
-  return listOfType(dir, 'file', root, isImageFile)
+/** Image files directly inside `dir` (see listOfType for links; `onRefused` takes a refused link instead of throwing); [] if the folder is missing. */
+export function listImages(dir: string, root?: ContainedFolder, onRefused?: (name: string, error: unknown) => void): Promise<string[]> {
+  return listOfType(dir, 'file', root, isImageFile, onRefused)
 }
 
 export function listFolders(dir: string, root?: ContainedFolder): Promise<string[]> {

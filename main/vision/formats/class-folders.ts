@@ -59,7 +59,11 @@ export async function importClassFolders(dir: string, options: LongTaskOptions &
   const found: { file: string; classId: number; split: (typeof SPLITS)[number] | undefined }[] = []
   for (const root of roots)
     for (const [classId, className] of classes.entries())
-      for (const name of await listImages(path.join(dir, root.folder, className), contained)) {
+      for (const name of await listImages(
+        path.join(dir, root.folder, className),
+        contained,
+        options.report && ((name: string, error: unknown) => options.report!.fail(path.posix.join(root.folder, className, name), error)),
+      )) {
         const entry = path.posix.join(root.folder, className, name)
         const file = await perEntry(options.report, entry, () => containedRelativePath(entry, { folder: dir, source: 'class-folder image' }))
         if (file !== undefined) found.push({ file, classId, split: root.split })

@@ -155,6 +155,9 @@ async function findCocoFiles(dir: string, options: { annotationsFile?: string; i
   return found
 }
 
+/** Each imported image's file_name as the COCO file wrote it: what a failure is listed under. */
+const entryNames = new WeakMap<DatasetImage, string>()
+
 const SPLIT_OF_SUBSET: Record<string, Split> = { train: 'train', training: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test', testing: 'test' }
 
 /**
@@ -180,7 +183,9 @@ export async function importCoco(
     for (const image of read.failed) failed.add(image)
   }
   const kept = images.filter((i) => !failed.has(i))
-  return parseImported({ name: name ?? path.basename(path.resolve(dir)), classes, images: kept }, `COCO folder ${dir}`, options.report, (i) => kept[i].file)
+  return parseImported({ name: name ?? path.basename(path.resolve(dir)), classes, images: kept }, `COCO folder ${dir}`, options.report, (i) =>
+    entryNames.get(kept[i]) ?? kept[i].file,
+  )
 }
 
 async function readCocoFile(
@@ -264,6 +269,7 @@ async function readCocoFile(
           },
         }
         byImageId.set(entry.id, image)
+        entryNames.set(image, entry.file_name)
         return image
       },
       options.signal,
@@ -277,13 +283,14 @@ async function readCocoFile(
     const image = typeof imageId === 'number' ? byImageId.get(imageId) : undefined
     // An annotation of an image left out already (its entry was wrong) is left out with it.
     if (!image && report && listedIds.has(imageId)) continue
-    const ok = await perEntry(report, image ? path.posix.relative(imagesFolder, image.file) : `${source.annotations} annotations[${i}]`, () =>
+    const ok = await perEntry(report, image ? (entryNames.get(image) ?? image.file) : `${source.annotations} annotations[${i}]`, () =>
       addAnnotation(image, rawAnnotation, i, file, classOf),
     )
     // A half-labelled image would teach a model that the missing defect is background: it goes as a whole.
     if (ok === undefined && image) failed.add(image)
   }
-  return { name: coco.info?.description, images, failed }
+  // CVAT writes an empty description.
+  return { name: coco.info?.description || undefined, images, failed }
 }
 
 function addAnnotation(image: DatasetImage | undefined, rawAnnotation: unknown, i: number, file: string, classOf: Map<number, number>): true {

@@ -120,7 +120,11 @@ export async function importVoc(dir: string, options: LongTaskOptions & { name?:
     if (!(await exists(listFile))) continue
     for (const line of (await readCheckedText(listFile, 'labelFile')).split(/\r?\n/)) if (line.trim()) splitOf.set(line.trim(), split)
   }
-  const imageNames = await listImages(await root.resolve('JPEGImages', 'VOC images folder'), root)
+  const imageNames = await listImages(
+    await root.resolve('JPEGImages', 'VOC images folder'),
+    root,
+    options.report && ((name: string, error: unknown) => options.report!.fail(`JPEGImages/${name}`, error)),
+  )
   await root.resolve('Annotations', 'VOC annotations folder')
   if (imageNames.length === 0) throw new Error(`VOC import: no images in ${path.join(dir, 'JPEGImages')} — point at the VOC root folder`)
   const images: DatasetImage[] = []

@@ -233,7 +233,8 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
     const labelsDir = parts.join('/')
     await root.resolve(imagesDir, source)
     await root.resolve(labelsDir, `${source} (its labels folder)`)
-    for (const name of await listImages(path.join(dir, imagesDir), root)) {
+    const refusedLink = options.report && ((name: string, error: unknown) => options.report!.fail(path.posix.join(imagesDir, name), error))
+    for (const name of await listImages(path.join(dir, imagesDir), root, refusedLink)) {
       const safe = await perEntry(options.report, path.posix.join(imagesDir, name), () => containedFileName(name, { folder: path.join(dir, imagesDir) }))
       if (safe !== undefined) found.push({ split, imageRel: path.posix.join(imagesDir, name), labelRel: path.posix.join(labelsDir, `${stem(name)}.txt`) })
     }
