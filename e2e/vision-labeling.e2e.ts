@@ -365,4 +365,43 @@ test.describe('Vision labeling', () => {
       .poll(async () => (await grid.getByRole('button').evaluateAll((b) => b.map((e) => e.getAttribute('aria-label') ?? ''))).map((n) => n.split(',')[0]))
       .not.toEqual(testIds)
   })
+
+  test('import a COCO folder with bad entries: each is listed with its reason, then "Import the rest" brings in the good images', async ({
+    page,
+    workstation,
+  }: {
+    page: Page
+    workstation: Workstation
+  }) => {
+    test.setTimeout(120_000)
+    await openWorkstation(page, workstation)
+    await goTo(page, 'Vision')
+    await page.getByRole('textbox', { name: 'New dataset name' }).fill('Source line 4')
+    await page.getByRole('button', { name: 'Create dataset' }).click()
+    await expect(page.getByRole('combobox', { name: 'Dataset' })).toContainText('Source line 4')
+    await addDemoImages(page, 4, true)
+    const dir = join(out, 'coco-mixed')
+    await exportAs(page, /^COCO/, dir)
+    // Two entries as a broken or hostile file would have them: a path that climbs out, and an image nobody copied.
+    const coco = JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')) as { images: { id: number; file_name: string }[] }
+    coco.images.push({ ...coco.images[0], id: 901, file_name: '../../../../etc/passwd' }, { ...coco.images[0], id: 902, file_name: 'never-copied.png' })
+    writeFileSync(join(dir, 'annotations.json'), JSON.stringify(coco))
+
+    const panel = await importFolder(page, /^COCO/, dir, 'Mixed import')
+    await expect(panel.getByRole('alert')).toContainText('2 entries cannot be imported (4 can)')
+    const refused = panel.getByRole('list', { name: 'Entries that cannot be imported' })
+    await expect(refused.getByRole('listitem')).toHaveCount(2)
+    await expect(refused.getByRole('listitem').nth(0)).toContainText(/^\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd: .*climbs out of the folder/)
+    await expect(refused.getByRole('listitem').nth(1)).toContainText(/^never-copied\.png: .*never-copied\.png/)
+    await expect(refused).not.toContainText('ENOENT')
+    await panel.screenshot({ path: shot('vision-import-refused') })
+    await panel.getByRole('button', { name: 'Import the rest (4 images, leave these 2 out)' }).click()
+    await expect(panel.getByRole('status', { name: 'Import result' })).toHaveText(
+      'Imported "Mixed import": 4 images, 5 classes — 2 entries left out (listed below)',
+    )
+    await expect(panel.getByRole('list', { name: 'Entries left out' }).getByRole('listitem')).toHaveCount(2)
+    await expect(page.getByRole('combobox', { name: 'Dataset' })).toHaveValue('mixed-import')
+    await expect(page.getByRole('list', { name: 'Images' }).getByRole('listitem')).toHaveCount(4)
+    await panel.screenshot({ path: shot('vision-import-rest') })
+  })
 })
