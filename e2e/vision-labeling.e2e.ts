@@ -2,7 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { goTo, openWorkstation } from './steps/app'
-import { addDemoImages, clickCanvas, createDatasetWithDemoImages, dragOnCanvas, drawBox, drawPolygon, labelingCanvas, openedImageId, shapeList } from './steps/vision'
+import {
+  addDemoImages,
+  clickCanvas,
+  createDatasetWithDemoImages,
+  dragOnCanvas,
+  drawBox,
+  drawPolygon,
+  labelingCanvas,
+  openedImageId,
+  shapeList,
+} from './steps/vision'
 import { expect, test, type Workstation } from './fixtures/workstation'
 import type { Page } from '@playwright/test'
 

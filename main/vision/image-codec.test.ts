@@ -88,7 +88,9 @@ describe('images from elsewhere: BMP, TIFF and EXIF orientation', () => {
     for (let y = 0; y < 4; y++) for (let x = 0; x < 6; x++) data.set(x < 3 ? [255, 0, 0] : [0, 0, 255], (y * 6 + x) * 3)
     return data
   }
-  const at = (image: { width: number; data: Uint8Array }, x: number, y: number) => [...image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3)]
+  const at = (image: { width: number; data: Uint8Array }, x: number, y: number) => [
+    ...image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3),
+  ]
 
   it('decodes a 24-bit BMP written by bmp-ts (bottom-up rows, BGR) to the same pixels', async () => {
     const rgb = halves()

@@ -174,7 +174,11 @@ export const visionRequests = {
           .object({ train: z.number().min(0).max(100), val: z.number().min(0).max(100), test: z.number().min(0).max(100) })
           .strict()
           .refine((r) => r.train + r.val + r.test > 0, 'the ratios may not all be 0'),
-        seed: z.number().int().min(0).max(2 ** 31 - 1),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
         keepExisting: z.boolean().default(false),
       })
       .strict(),

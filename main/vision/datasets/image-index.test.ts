@@ -42,7 +42,9 @@ describe('image index', () => {
   })
 
   it('filters by split (none: not in one) and gives one split letter and the dataset number of each image', () => {
-    const split = images.map((i, n) => (n === 1 ? { ...i, split: 'train' as const } : n === 2 ? { ...i, split: 'test' as const } : n === 3 ? { ...i, split: 'val' as const } : i))
+    const split = images.map((i, n) =>
+      n === 1 ? { ...i, split: 'train' as const } : n === 2 ? { ...i, split: 'test' as const } : n === 3 ? { ...i, split: 'val' as const } : i,
+    )
     expect(imageIndex(split, ALL).split).toBe('-tsv--')
     expect(imageIndex(split, { ...ALL, split: 'test' })).toEqual({ total: 6, ids: ['c'], status: 'r', split: 's', numbers: [3] })
     expect(imageIndex(split, { ...ALL, split: 'none' }).ids).toEqual(['a', 'e', 'f'])

@@ -105,10 +105,14 @@ describe('imports as other tools write them', () => {
     write(path.join(dir, 'images', 'val', 'v1.png'), png)
     file('train', ['t1.png', 't2.png'])
     // Another id for the same class name, and a class only this subset has: merged by name.
-    file('val', ['v1.png'], [
-      { id: 7, name: 'dent' },
-      { id: 9, name: 'stain' },
-    ])
+    file(
+      'val',
+      ['v1.png'],
+      [
+        { id: 7, name: 'dent' },
+        { id: 9, name: 'stain' },
+      ],
+    )
     const imported = await service.importDataset('coco', dir, 'subsets')
     expect(imported.classes).toEqual(['stain', 'dent'])
     const images = await service.listImages(imported.id)
@@ -185,9 +189,17 @@ describe('import the rest', () => {
     const dir = mixedCoco(root)
     const error = await refusal(service.importDataset('coco', dir, 'mixed'))
     expect(error.code).toBe('INVALID_INPUT')
-    expect(error.message).toMatch(/nothing was imported: 5 entries cannot be imported \(2 can\) — first: .*images\[1\]\.file_name: path "\.\.\/\.\.\/secret\.png" climbs out/)
+    expect(error.message).toMatch(
+      /nothing was imported: 5 entries cannot be imported \(2 can\) — first: .*images\[1\]\.file_name: path "\.\.\/\.\.\/secret\.png" climbs out/,
+    )
     expect(error.message).toMatch(/fix them, or import the rest$/)
-    const details = error.details as { entry: string; rule: string; failures: { entry: string; reason: string; rule?: string }[]; failureCount: number; importable: number }
+    const details = error.details as {
+      entry: string
+      rule: string
+      failures: { entry: string; reason: string; rule?: string }[]
+      failureCount: number
+      importable: number
+    }
     // The first failure's own details stay on top, as a refused path always had them.
     expect(details).toMatchObject({ entry: '../../secret.png', rule: 'climbs-out', failureCount: 5, importable: 2 })
     expect(details.failures.map((f) => [f.entry, f.rule])).toEqual([

@@ -36,4 +36,3 @@ export function maskRuns(rows: number[][]): number[] {
   runs.push(run)
   return runs
 }
-

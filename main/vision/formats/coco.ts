@@ -2,7 +2,17 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { classDraftsOf, type Dataset, type DatasetImage, exportableBoxes, exportablePolygons, parseDataset, parseImported, type Polygon, type Split } from '../datasets/annotations'
+import {
+  classDraftsOf,
+  type Dataset,
+  type DatasetImage,
+  exportableBoxes,
+  exportablePolygons,
+  parseDataset,
+  parseImported,
+  type Polygon,
+  type Split,
+} from '../datasets/annotations'
 import { type ImportReport, perEntry } from '../datasets/import-report'
 import { rleBox } from './coco-rle'
 import { checkFile, readCheckedText } from '../../files/checked-file'
@@ -140,7 +150,10 @@ export async function exportCoco(input: Dataset, options: CocoExportOptions): Pr
 }
 
 /** Where the COCO files of a folder are: our annotations.json beside images/, or CVAT's and Datumaro's annotations/instances_<subset>.json. */
-async function findCocoFiles(dir: string, options: { annotationsFile?: string; imagesFolder?: string }): Promise<{ annotations: string; images: string; split?: Split }[]> {
+async function findCocoFiles(
+  dir: string,
+  options: { annotationsFile?: string; imagesFolder?: string },
+): Promise<{ annotations: string; images: string; split?: Split }[]> {
   if (options.annotationsFile) return [{ annotations: options.annotationsFile, images: options.imagesFolder ?? 'images' }]
   if (await exists(path.join(dir, 'annotations.json'))) return [{ annotations: 'annotations.json', images: options.imagesFolder ?? 'images' }]
   const instances = (await readdir(path.join(dir, 'annotations')).catch(() => [] as string[])).filter((n) => /^instances_.+\.json$/.test(n)).sort()
@@ -183,8 +196,11 @@ export async function importCoco(
     for (const image of read.failed) failed.add(image)
   }
   const kept = images.filter((i) => !failed.has(i))
-  return parseImported({ name: name ?? path.basename(path.resolve(dir)), classes, images: kept }, `COCO folder ${dir}`, options.report, (i) =>
-    entryNames.get(kept[i]) ?? kept[i].file,
+  return parseImported(
+    { name: name ?? path.basename(path.resolve(dir)), classes, images: kept },
+    `COCO folder ${dir}`,
+    options.report,
+    (i) => entryNames.get(kept[i]) ?? kept[i].file,
   )
 }
 
