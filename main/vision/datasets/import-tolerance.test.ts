@@ -151,6 +151,38 @@ describe('imports as other tools write them', () => {
   })
 })
 
+describe('EXIF orientation', () => {
+  it('labels, shows and thumbnails a JPEG from a camera held sideways upright', async () => {
+    const { root, service } = setup()
+    const dir = path.join(root, 'sideways')
+    // 60×40 as stored, red on the left; orientation 6 shows it 40×60 with the red on top.
+    const pixels = Buffer.alloc(60 * 40 * 3)
+    for (let i = 0; i < 60 * 40; i++) pixels.set(i % 60 < 30 ? [255, 0, 0] : [0, 0, 255], i * 3)
+    const jpeg = await sharp(pixels, { raw: { width: 60, height: 40, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer()
+    write(path.join(dir, 'good', 'turned.jpg'), jpeg)
+    const imported = await service.importDataset('class-folders', dir, 'sideways')
+    const [image] = await service.listImages(imported.id)
+    expect([image.width, image.height]).toEqual([40, 60])
+    const full = await service.fullImage(imported.id, image.id)
+    const shown = sharp(Buffer.from(full.url.split(',')[1], 'base64'))
+    expect(full.url).toMatch(/^data:image\/png;base64,/)
+    const { data, info } = await shown.raw().toBuffer({ resolveWithObject: true })
+    expect([info.width, info.height]).toEqual([40, 60])
+    expect(data[(5 * 40 + 20) * info.channels]).toBeGreaterThan(200) // red at the top
+    expect(data[(55 * 40 + 20) * info.channels]).toBeLessThan(60)
+    const [thumb] = await service.thumbnails(imported.id, [image.id])
+    const thumbMeta = await sharp(Buffer.from(thumb.url.split(',')[1], 'base64')).metadata()
+    expect([thumbMeta.width, thumbMeta.height]).toEqual([120, 180])
+    // A box drawn on the upright image fits it (it would leave a 60×40 one).
+    await service.saveLabels(imported.id, image.id, { boxes: [{ classId: 0, x: 5, y: 40, w: 30, h: 18 }], classes: [0], status: 'labeled' })
+    expect((await service.listImages(imported.id))[0].boxes).toEqual([{ classId: 0, x: 5, y: 40, w: 30, h: 18 }])
+    await service.close()
+  })
+})
+
 describe('import the rest', () => {
   /** A COCO folder with two good images and four bad entries of different kinds, and a secret beside it. */
   function mixedCoco(root: string): string {
