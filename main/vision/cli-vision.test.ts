@@ -52,7 +52,7 @@ describe('otw vision', () => {
     await writeFile(path.join(yolo, 'labels', 'train', label), '0 0.5 0.5\n')
     const refused = await otw('import', '--format', 'yolo', '--in', yolo)
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(/1 entries of .* cannot be imported \(19 can\), nothing was written:\n {2}images\/train\/.*: .*:1/)
+    expect(refused.stderr).toMatch(/1 entry of .* cannot be imported \(19 can\), nothing was written:\n {2}images\/train\/.*: .*:1/)
     const rest = await otw('import', '--format', 'yolo', '--in', yolo, '--import-rest', '--out', path.join(tmp.dir, 'rest.json'), '--json')
     expect(rest.code).toBe(0)
     expect(JSON.parse(rest.stdout)).toMatchObject({ images: 19, skipped: [{ entry: expect.stringMatching(/^images\/train\//) }] })

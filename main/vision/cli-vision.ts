@@ -209,11 +209,12 @@ async function run(command: string, values: Values, positionals: string[], io: V
       const report = new ImportReport()
       const dataset = await importer(values.in!, { onProgress: progress('imported'), report })
       const listed = report.failures.map((f) => `  ${f.entry}: ${f.reason}\n`).join('')
+      const entries = `${report.failures.length} ${report.failures.length === 1 ? 'entry' : 'entries'}`
       if (report.failures.length > 0 && !values['import-rest'])
         throw new Error(
-          `${report.failures.length} entries of ${values.in} cannot be imported (${dataset.images.length} can), nothing was written:\n${listed}fix them, or pass --import-rest to leave them out`,
+          `${entries} of ${values.in} cannot be imported (${dataset.images.length} can), nothing was written:\n${listed}fix them, or pass --import-rest to leave them out`,
         )
-      if (report.failures.length > 0) io.stderr(`left out ${report.failures.length} entries:\n${listed}`)
+      if (report.failures.length > 0) io.stderr(`left out ${entries}:\n${listed}`)
       // File paths in the dataset are relative to the imported folder; a dataset.json written elsewhere needs --source on export.
       if (values.out) {
         await mkdir(path.dirname(values.out), { recursive: true })
