@@ -12,7 +12,7 @@ import { actionFor, keyPressOf, type LabelAction, SHORTCUTS } from './label-keys
 import { acceptAllClassDrafts, acceptClassDraft, pendingClassDrafts, rejectAllClassDrafts, rejectClassDraft } from './label-class-drafts'
 import './label-class-drafts.css'
 import { boxFromDrag, type LabelState } from './label-history'
-import { useLabelSession } from './label-session'
+import { useLabelSession } from './use-label-session'
 import {
   acceptAllDrafts,
   acceptDraft,
