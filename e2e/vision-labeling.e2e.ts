@@ -400,7 +400,7 @@ test.describe('Vision labeling', () => {
     writeFileSync(join(dir, 'annotations.json'), JSON.stringify(coco))
 
     const panel = await importFolder(page, /^COCO/, dir, 'Mixed import')
-    await expect(panel.getByRole('alert')).toContainText('2 entries cannot be imported (4 can)')
+    await expect(panel.getByRole('alert')).toContainText('— 2 entries cannot be imported, 4 can: fix them, or import the rest')
     const refused = panel.getByRole('list', { name: 'Entries that cannot be imported' })
     await expect(refused.getByRole('listitem')).toHaveCount(2)
     await expect(refused.getByRole('listitem').nth(0)).toContainText(/^\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd: .*climbs out of the folder/)

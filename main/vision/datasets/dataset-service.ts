@@ -534,11 +534,13 @@ export class VisionService {
     const first = report.firstError
     const count = report.failures.length
     const firstDetails = first instanceof WorkbenchError && first.details && typeof first.details === 'object' ? first.details : {}
+    const entries = `${count} ${count === 1 ? 'entry' : 'entries'}`
     return new WorkbenchError(
       first instanceof WorkbenchError ? first.code : 'INVALID_INPUT',
-      `${formatName} import of ${source} failed, nothing was imported: ${count} ${count === 1 ? 'entry' : 'entries'} cannot be imported${
-        importable > 0 ? ` (${importable} can)` : ''
-      } — ${count > 1 ? 'first: ' : ''}${message(first)}${importable > 0 ? ' — fix them, or import the rest' : ''}`,
+      // The first entry's own message right after "nothing was imported:", as a refusal always read; then how many and what to do.
+      `${formatName} import of ${source} failed, nothing was imported: ${message(first)} — ${entries} cannot be imported${
+        importable > 0 ? `, ${importable} can: fix them, or import the rest` : ''
+      }`,
       { ...firstDetails, failures: report.failures.slice(0, MAX_LISTED_FAILURES), failureCount: count, importable },
     )
   }

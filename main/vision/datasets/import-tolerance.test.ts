@@ -221,10 +221,8 @@ describe('import the rest', () => {
     const dir = mixedCoco(root)
     const error = await refusal(service.importDataset('coco', dir, 'mixed'))
     expect(error.code).toBe('INVALID_INPUT')
-    expect(error.message).toMatch(
-      /nothing was imported: 5 entries cannot be imported \(2 can\) — first: .*images\[1\]\.file_name: path "\.\.\/\.\.\/secret\.png" climbs out/,
-    )
-    expect(error.message).toMatch(/fix them, or import the rest$/)
+    expect(error.message).toMatch(/nothing was imported: .*images\[1\]\.file_name: path "\.\.\/\.\.\/secret\.png" climbs out/)
+    expect(error.message).toMatch(/ — 5 entries cannot be imported, 2 can: fix them, or import the rest$/)
     const details = error.details as {
       entry: string
       rule: string
