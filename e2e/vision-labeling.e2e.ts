@@ -2,7 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { goTo, openWorkstation } from './steps/app'
-import { clickCanvas, createDatasetWithDemoImages, dragOnCanvas, drawBox, drawPolygon, labelingCanvas, openedImageId, shapeList } from './steps/vision'
+import {
+  addDemoImages,
+  clickCanvas,
+  createDatasetWithDemoImages,
+  dragOnCanvas,
+  drawBox,
+  drawPolygon,
+  labelingCanvas,
+  openedImageId,
+  shapeList,
+} from './steps/vision'
 import { expect, test, type Workstation } from './fixtures/workstation'
 import type { Page } from '@playwright/test'
 
@@ -274,5 +284,136 @@ test.describe('Vision labeling', () => {
       await exchange.screenshot({ path: shot(`vision-exchange-theme-${theme}`) })
       if (theme === 'a') await switchTheme(page)
     }
+  })
+
+  test('split the labelled images train/val/test, see the split in the grid, filter by it, re-split after a question; go to #N and keep the keys', async ({
+    page,
+    workstation,
+  }: {
+    page: Page
+    workstation: Workstation
+  }) => {
+    test.setTimeout(120_000)
+    await openWorkstation(page, workstation)
+    await goTo(page, 'Vision')
+    await page.getByRole('textbox', { name: 'New dataset name' }).fill('Split line 3')
+    await page.getByRole('button', { name: 'Create dataset' }).click()
+    await expect(page.getByRole('combobox', { name: 'Dataset' })).toContainText('Split line 3')
+    await addDemoImages(page, 20, true)
+    await addDemoImages(page, 4, false)
+
+    const panel = page.getByRole('region', { name: 'Train/val/test split' })
+    const summary = panel.getByRole('status', { name: 'Split summary' })
+    await expect(summary).toHaveText('train 0 · val 0 · test 0 · 20 not split')
+    // Shares that do not add up are refused before anything is asked of the host.
+    await panel.getByRole('spinbutton', { name: 'Train share (%)' }).fill('50')
+    await expect(panel.getByRole('alert')).toHaveText('The shares add up to 80 %, not 100 %')
+    await expect(panel.getByRole('button', { name: 'Split' })).toBeDisabled()
+    await panel.getByRole('spinbutton', { name: 'Train share (%)' }).fill('60')
+    await panel.getByRole('spinbutton', { name: 'Validation share (%)' }).fill('20')
+    await panel.getByRole('spinbutton', { name: 'Test share (%)' }).fill('20')
+    await panel.getByRole('button', { name: 'Split' }).click()
+    // Only the 20 labelled parts are split; the 4 unlabeled ones stay out.
+    await expect(summary).toHaveText('train 12 · val 4 · test 4')
+    await expect(page.getByRole('status', { name: 'Dataset summary' })).toContainText('split train 12 · val 4 · test 4')
+    const perClass = panel.getByRole('table', { name: 'Split per class' })
+    await expect(perClass.getByRole('rowheader')).toHaveCount(6)
+    // The good parts are split in proportion too: 60/20/20 of them, within one image.
+    const good = perClass.getByRole('row', { name: /^no defect/ }).getByRole('cell')
+    const [goodTrain, goodVal, goodTest] = (await good.allTextContents()).map(Number)
+    const goodParts = goodTrain + goodVal + goodTest
+    expect(goodParts).toBeGreaterThan(0)
+    expect(Math.abs(goodTrain - 0.6 * goodParts)).toBeLessThanOrEqual(1)
+    expect(Math.abs(goodTest - 0.2 * goodParts)).toBeLessThanOrEqual(1)
+
+    // The grid: each labelled thumbnail carries its split, the split filter narrows to one.
+    const browser = page.getByRole('region', { name: 'Image browser' })
+    const grid = browser.getByRole('list', { name: 'Images' })
+    await expect(grid.getByRole('button', { name: /, test split$/ })).toHaveCount(4)
+    await expect(grid.getByRole('button', { name: /unlabeled, .*#\d+$/ })).toHaveCount(4)
+    await browser.getByRole('combobox', { name: 'Split filter' }).selectOption('test')
+    await expect(browser.getByRole('status', { name: 'Images shown' })).toHaveText('4 of 24 shown')
+    await expect(grid.getByRole('listitem')).toHaveCount(4)
+    const testIds = (await grid.getByRole('button').evaluateAll((b) => b.map((e) => e.getAttribute('aria-label') ?? ''))).map((n) => n.split(',')[0])
+    await browser.screenshot({ path: shot('vision-split-grid') })
+    await panel.screenshot({ path: shot('vision-split-panel') })
+    await browser.getByRole('combobox', { name: 'Split filter' }).selectOption('none')
+    await expect(browser.getByRole('status', { name: 'Images shown' })).toHaveText('4 of 24 shown')
+
+    // One numbering: the grid caption, the selection and the labeling header all say #N of the whole dataset.
+    const selected = browser.getByLabel('Selected image')
+    await expect(selected).toHaveText('#21 of 24 selected')
+    await expect(page.getByLabel('Open image')).toContainText('#21 of 24 · 1 of 4 shown')
+    await expect(grid.getByRole('button').first()).toContainText('#21 · unlabeled')
+    // Go to a number the filter hides: said so; then without the filter it jumps, and the keys go on from there.
+    const goToField = browser.getByRole('spinbutton', { name: 'Go to image number' })
+    await goToField.fill('3')
+    await goToField.press('Enter')
+    await expect(browser.getByRole('alert')).toHaveText('Image #3 is hidden by the filters — clear them to go to it')
+    await browser.getByRole('button', { name: 'Clear filters' }).click()
+    await goToField.fill('3')
+    await goToField.press('Enter')
+    await expect(selected).toHaveText('#3 of 24 selected')
+    await expect(goToField).not.toBeFocused()
+    await page.keyboard.press('ArrowRight')
+    await expect(selected).toHaveText('#4 of 24 selected')
+    await expect(page.getByLabel('Open image')).toContainText('#4 of 24 · ')
+
+    // Re-split asks first (keeping the split is the default answer); another seed moves images.
+    await panel.getByRole('spinbutton', { name: 'Split seed' }).fill('5')
+    await panel.getByRole('button', { name: 'Re-split' }).click()
+    const question = panel.getByRole('alertdialog', { name: 'Confirm re-split' })
+    await expect(question).toContainText('Re-split 20 labelled images?')
+    await expect(question.getByRole('button', { name: 'Keep the split' })).toBeFocused()
+    await question.getByRole('button', { name: 'Keep the split' }).click()
+    await expect(question).toBeHidden()
+    await panel.getByRole('button', { name: 'Re-split' }).click()
+    await question.getByRole('button', { name: 'Re-split 20' }).click()
+    await expect(question).toBeHidden()
+    await expect(summary).toHaveText('train 12 · val 4 · test 4')
+    await browser.getByRole('combobox', { name: 'Split filter' }).selectOption('test')
+    await expect(grid.getByRole('listitem')).toHaveCount(4)
+    await expect
+      .poll(async () => (await grid.getByRole('button').evaluateAll((b) => b.map((e) => e.getAttribute('aria-label') ?? ''))).map((n) => n.split(',')[0]))
+      .not.toEqual(testIds)
+  })
+
+  test('import a COCO folder with bad entries: each is listed with its reason, then "Import the rest" brings in the good images', async ({
+    page,
+    workstation,
+  }: {
+    page: Page
+    workstation: Workstation
+  }) => {
+    test.setTimeout(120_000)
+    await openWorkstation(page, workstation)
+    await goTo(page, 'Vision')
+    await page.getByRole('textbox', { name: 'New dataset name' }).fill('Source line 4')
+    await page.getByRole('button', { name: 'Create dataset' }).click()
+    await expect(page.getByRole('combobox', { name: 'Dataset' })).toContainText('Source line 4')
+    await addDemoImages(page, 4, true)
+    const dir = join(out, 'coco-mixed')
+    await exportAs(page, /^COCO/, dir)
+    // Two entries as a broken or hostile file would have them: a path that climbs out, and an image nobody copied.
+    const coco = JSON.parse(readFileSync(join(dir, 'annotations.json'), 'utf8')) as { images: { id: number; file_name: string }[] }
+    coco.images.push({ ...coco.images[0], id: 901, file_name: '../../../../etc/passwd' }, { ...coco.images[0], id: 902, file_name: 'never-copied.png' })
+    writeFileSync(join(dir, 'annotations.json'), JSON.stringify(coco))
+
+    const panel = await importFolder(page, /^COCO/, dir, 'Mixed import')
+    await expect(panel.getByRole('alert')).toContainText('— 2 entries cannot be imported, 4 can: fix them, or import the rest')
+    const refused = panel.getByRole('list', { name: 'Entries that cannot be imported' })
+    await expect(refused.getByRole('listitem')).toHaveCount(2)
+    await expect(refused.getByRole('listitem').nth(0)).toContainText(/^\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd: .*climbs out of the folder/)
+    await expect(refused.getByRole('listitem').nth(1)).toContainText(/^never-copied\.png: .*never-copied\.png/)
+    await expect(refused).not.toContainText('ENOENT')
+    await panel.screenshot({ path: shot('vision-import-refused') })
+    await panel.getByRole('button', { name: 'Import the rest (4 images, leave these 2 out)' }).click()
+    await expect(panel.getByRole('status', { name: 'Import result' })).toHaveText(
+      'Imported "Mixed import": 4 images, 5 classes — 2 entries left out (listed below)',
+    )
+    await expect(panel.getByRole('list', { name: 'Entries left out' }).getByRole('listitem')).toHaveCount(2)
+    await expect(page.getByRole('combobox', { name: 'Dataset' })).toHaveValue('mixed-import')
+    await expect(page.getByRole('list', { name: 'Images' }).getByRole('listitem')).toHaveCount(4)
+    await panel.screenshot({ path: shot('vision-import-rest') })
   })
 })

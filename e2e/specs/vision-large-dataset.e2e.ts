@@ -100,10 +100,10 @@ test.describe('Vision: a 20,000-image dataset', () => {
     const browser = page.getByRole('region', { name: 'Image browser' })
     const grid = browser.getByRole('list', { name: 'Images' })
     const selected = browser.getByLabel('Selected image')
-    await expect(selected).toHaveText('#1 selected')
+    await expect(selected).toHaveText(`#1 of ${IMAGES} selected`)
     await grid.getByRole('button', { name: new RegExp(`^Image ${name(0)}, labeled`) }).click()
     await page.keyboard.press('End')
-    await expect(selected).toHaveText(`#${IMAGES} selected`)
+    await expect(selected).toHaveText(`#${IMAGES} of ${IMAGES} selected`)
     const last = grid.getByRole('button', { name: new RegExp(`^Image ${name(IMAGES - 1)}, labeled`) })
     await expect(last).toBeInViewport()
     await expect(last).toHaveAttribute('aria-pressed', 'true')
@@ -112,15 +112,20 @@ test.describe('Vision: a 20,000-image dataset', () => {
 
     // Home, Page Down (a page of rows further), and "go to" an image by its number.
     await page.keyboard.press('Home')
-    await expect(selected).toHaveText('#1 selected')
+    await expect(selected).toHaveText(`#1 of ${IMAGES} selected`)
     await page.keyboard.press('PageDown')
-    await expect(selected).not.toHaveText('#1 selected')
+    await expect(selected).not.toHaveText(`#1 of ${IMAGES} selected`)
     const jumped = Number((await selected.textContent())?.match(/#(\d+)/)?.[1])
     expect(jumped).toBeGreaterThan(1)
     await expect(grid.getByRole('button', { name: new RegExp(`^Image ${name(jumped - 1)}, `) })).toBeInViewport()
     await browser.getByRole('spinbutton', { name: 'Go to image number' }).fill('12345')
     await page.keyboard.press('Enter')
-    await expect(selected).toHaveText('#12345 selected')
+    await expect(selected).toHaveText(`#12345 of ${IMAGES} selected`)
+    // The jump hands the keys back to the grid: an arrow moves on from #12345, not the number in the field.
+    await expect(browser.getByRole('spinbutton', { name: 'Go to image number' })).not.toBeFocused()
+    await page.keyboard.press('ArrowRight')
+    await expect(selected).toHaveText(`#12346 of ${IMAGES} selected`)
+    await page.keyboard.press('ArrowLeft')
     await expect(grid.getByRole('button', { name: new RegExp(`^Image ${name(12344)}, `) })).toBeInViewport()
 
     // Filters over all 20,000: status, then a class.
@@ -141,7 +146,8 @@ test.describe('Vision: a 20,000-image dataset', () => {
     await grid.getByRole('button', { name: new RegExp(`^Image ${name(2)}, unlabeled`) }).click()
     await page.keyboard.press('End')
     const lastUnlabeled = name(IMAGES - 3)
-    await expect(selected).toHaveText(`#${unlabeled} selected`)
+    // #N is the image's place in the whole dataset, whatever the filter shows.
+    await expect(selected).toHaveText(`#${IMAGES - 2} of ${IMAGES} selected`)
     await expect(labelingCanvas(page)).toHaveAttribute('aria-label', new RegExp(`^Labeling canvas for ${lastUnlabeled}:`))
     await page.keyboard.press('1')
     await drawBox(page, [0.3, 0.3], [0.6, 0.6])
@@ -154,22 +160,21 @@ test.describe('Vision: a 20,000-image dataset', () => {
     await browser.getByRole('spinbutton', { name: 'Go to image number' }).fill(String(IMAGES - 2))
     await page.keyboard.press('Enter')
     await expect(grid.getByRole('button', { name: new RegExp(`^Image ${lastUnlabeled}, labeled, 1 box`) })).toBeVisible()
-    // Out of the number field, so the keys go to the labeling panel.
-    await page.getByRole('heading', { level: 1, name: 'Vision' }).click()
+    // The jump left the number field, so the keys go to the labeling panel.
     // Each step waits for the next image to open, as a hand does; at the end, next stays on the last image.
     const canvasShows = (i: number) => expect(labelingCanvas(page)).toHaveAttribute('aria-label', new RegExp(`^Labeling canvas for ${name(i)}:`))
     await canvasShows(IMAGES - 3)
     await page.keyboard.press('Shift+N')
-    await expect(selected).toHaveText(`#${IMAGES - 3} selected`)
+    await expect(selected).toHaveText(`#${IMAGES - 3} of ${IMAGES} selected`)
     await canvasShows(IMAGES - 4)
     for (let i = IMAGES - 3; i < IMAGES; i++) {
       await page.keyboard.press('ArrowRight')
       await canvasShows(i)
     }
-    await expect(selected).toHaveText(`#${IMAGES} selected`)
+    await expect(selected).toHaveText(`#${IMAGES} of ${IMAGES} selected`)
     await page.keyboard.press('n')
     await canvasShows(IMAGES - 1)
-    await expect(selected).toHaveText(`#${IMAGES} selected`)
+    await expect(selected).toHaveText(`#${IMAGES} of ${IMAGES} selected`)
 
     // The big grid in both themes, to look at.
     const firstTheme = (await page.locator('html').getAttribute('data-theme')) ?? 'default'

@@ -189,6 +189,8 @@ test.describe('Vision models', () => {
     await expect(rows.nth(1)).toHaveAccessibleName('Image class draft scratch 0.62 on part-00000')
     await expect(rows.nth(1)).toContainText('image class')
     await expect(rows.nth(1)).toContainText('whole image')
+    // The same #N as the grid and the labeling header: the image's place in the dataset.
+    await expect(rows.nth(1).getByRole('cell', { name: '#1 · part-00000', exact: true })).toBeVisible()
     await expect(panel.getByRole('img', { name: 'Thumbnail of part-00000' }).first()).toBeVisible()
     await shot(page, 'vision-models-class-drafts')
 

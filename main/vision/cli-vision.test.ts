@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runVisionCommand } from './cli-vision'
@@ -33,6 +33,29 @@ describe('otw vision', () => {
       images: 8,
       boxes: original.images.reduce((n: number, i: { labels: { boxes: unknown[] } }) => n + i.labels.boxes.length, 0),
     })
+  })
+
+  it('split writes train/val/test into dataset.json, stratified; import lists bad entries and --import-rest leaves them out', async () => {
+    const demo = path.join(tmp.dir, 'demo-split')
+    expect((await otw('demo', '--out', demo, '--count', '20', '--seed', '4', '--split', '1,0,0')).code).toBe(0)
+    const file = path.join(demo, 'dataset.json')
+    const split = await otw('split', '--dataset', file, '--split', '0.6,0.2,0.2', '--seed', '2', '--json')
+    expect(split.code).toBe(0)
+    expect(JSON.parse(split.stdout).splits).toEqual({ train: 12, val: 4, test: 4, none: 0 })
+    const written = JSON.parse(await readFile(file, 'utf8')) as { images: { split?: string }[] }
+    expect(written.images.filter((i) => i.split === 'test')).toHaveLength(4)
+    expect((await otw('split', '--dataset', file, '--split', '0,1,0')).code).toBe(2)
+
+    const yolo = path.join(tmp.dir, 'yolo-broken')
+    expect((await otw('export', '--dataset', file, '--format', 'yolo', '--out', yolo)).code).toBe(0)
+    const [label] = (await readdir(path.join(yolo, 'labels', 'train'))).sort()
+    await writeFile(path.join(yolo, 'labels', 'train', label), '0 0.5 0.5\n')
+    const refused = await otw('import', '--format', 'yolo', '--in', yolo)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/1 entry of .* cannot be imported \(19 can\), nothing was written:\n {2}images\/train\/.*: .*:1/)
+    const rest = await otw('import', '--format', 'yolo', '--in', yolo, '--import-rest', '--out', path.join(tmp.dir, 'rest.json'), '--json')
+    expect(rest.code).toBe(0)
+    expect(JSON.parse(rest.stdout)).toMatchObject({ images: 19, skipped: [{ entry: expect.stringMatching(/^images\/train\//) }] })
   })
 
   it('infer and eval a detector: a model that finds exactly the labelled box scores mAP 1', async () => {

@@ -17,7 +17,8 @@ import { exportYolo, importYolo } from './formats/yolo'
 import { type ApInterpolation, type DetectionMetrics, evaluateDetections } from './evaluation/metrics'
 import { describeOnnxModel, MODEL_KINDS, type ModelKind } from './models/model-description'
 import { readNamesFile } from './models/model-registry'
-import { splitDataset } from './datasets/split'
+import { ImportReport } from './datasets/import-report'
+import { splitDataset, splitSummary } from './datasets/split'
 
 export interface VisionCommandIo {
   stdout(s: string): void
@@ -35,7 +36,10 @@ export const VISION_USAGE = `Usage: otw vision <command> [options] [--json]
   export         --dataset <dataset.json> --format yolo|coco|voc|class-folders --out <dir>
                  [--source <dir of the images, default: the dataset file's folder>] [--include-drafts] [--background-class good]
                  [--segments] (YOLO: polygons as segmentation rows; unlabeled images are left out of YOLO)
-  import         --format yolo|coco|voc|class-folders --in <dir> [--out <dataset.json>]
+  import         --format yolo|coco|voc|class-folders --in <dir> [--out <dataset.json>] [--import-rest]
+                 (bad entries are listed and refuse the import; --import-rest leaves them out and lists them)
+  split          --dataset <dataset.json> [--split 0.7,0.2,0.1] [--seed 0] [--keep-existing]
+                 splits the labelled and reviewed images, stratified by class, and writes dataset.json back
   infer          --model <model.onnx> <image>... [--kind yolo-detector|classifier|anomaly] [--names <file>]
                  [--conf 0.25] [--iou 0.45]
   eval           --model <detector.onnx> --dataset <dataset.json> [--source <dir>] [--split val]
@@ -70,6 +74,8 @@ const OPTIONS = {
   'defect-rate': { type: 'string' },
   seed: { type: 'string' },
   'include-drafts': { type: 'boolean', default: false },
+  'import-rest': { type: 'boolean', default: false },
+  'keep-existing': { type: 'boolean', default: false },
   segments: { type: 'boolean', default: false },
   'background-class': { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -200,7 +206,15 @@ async function run(command: string, values: Values, positionals: string[], io: V
       required(values, 'format', 'in')
       const format = oneOf<Format>(values.format, FORMATS, 'format')!
       const importer = { yolo: importYolo, coco: importCoco, voc: importVoc, 'class-folders': importClassFolders }[format]
-      const dataset = await importer(values.in!, { onProgress: progress('imported') })
+      const report = new ImportReport()
+      const dataset = await importer(values.in!, { onProgress: progress('imported'), report })
+      const listed = report.failures.map((f) => `  ${f.entry}: ${f.reason}\n`).join('')
+      const entries = `${report.failures.length} ${report.failures.length === 1 ? 'entry' : 'entries'}`
+      if (report.failures.length > 0 && !values['import-rest'])
+        throw new Error(
+          `${entries} of ${values.in} cannot be imported (${dataset.images.length} can), nothing was written:\n${listed}fix them, or pass --import-rest to leave them out`,
+        )
+      if (report.failures.length > 0) io.stderr(`left out ${entries}:\n${listed}`)
       // File paths in the dataset are relative to the imported folder; a dataset.json written elsewhere needs --source on export.
       if (values.out) {
         await mkdir(path.dirname(values.out), { recursive: true })
@@ -208,8 +222,31 @@ async function run(command: string, values: Values, positionals: string[], io: V
       }
       const summary = summarise(dataset)
       print(
-        values.out ? { ...summary, written: values.out } : dataset,
+        values.out ? { ...summary, written: values.out, skipped: report.failures } : dataset,
         `${summary.images} images, ${summary.boxes} boxes, classes: ${dataset.classes.join(', ')}${values.out ? ` → ${values.out}` : ''}\n`,
+      )
+      return EXIT.ok
+    }
+    case 'split': {
+      required(values, 'dataset')
+      const ratios = (values.split ?? '0.7,0.2,0.1').split(',').map(Number)
+      if (ratios.length !== 3 || ratios.some((r) => !(r >= 0)) || !(ratios[0] > 0))
+        throw new UsageError(`--split "${values.split}" must be three ratios train,val,test such as 0.7,0.2,0.1, train above 0`)
+      const seed = number(values, 'seed', 0, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0')
+      const dataset = splitDataset(await loadDataset(values.dataset!), {
+        seed,
+        ratios: { train: ratios[0], val: ratios[1], test: ratios[2] },
+        keepExisting: values['keep-existing'],
+        clearOthers: true,
+      })
+      await writeFile(values.dataset!, JSON.stringify(dataset, null, 2) + '\n')
+      const { total, byClass, withoutClass } = splitSummary(dataset)
+      const row = (name: string, c: { train: number; val: number; test: number }) =>
+        `${name.padEnd(16)} ${String(c.train).padStart(6)} ${String(c.val).padStart(6)} ${String(c.test).padStart(6)}\n`
+      print(
+        { dataset: values.dataset, splits: total, byClass: Object.fromEntries(dataset.classes.map((c, i) => [c, byClass[i]])), withoutClass },
+        `${'class'.padEnd(16)} ${'train'.padStart(6)} ${'val'.padStart(6)} ${'test'.padStart(6)}\n${dataset.classes.map((c, i) => row(c, byClass[i])).join('')}${row('(nothing on it)', withoutClass)}${row('all', total)}` +
+          (total.none > 0 ? `${total.none} labelled images kept out of a split\n` : ''),
       )
       return EXIT.ok
     }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { decodePlainPng, pngSize } from './image-codec'
+import { encode as encodeBmp } from 'bmp-ts'
+import { decodePlainPng, decodeRgb, openImage, pngSize, uprightSize } from './image-codec'
 import { letterboxImage } from './inference/preprocess'
 import { createSeededRandom } from './seeded-random'
 
@@ -77,5 +78,56 @@ describe('plain PNG decoding', () => {
     } finally {
       rmSync(file, { force: true })
     }
+  })
+})
+
+describe('images from elsewhere: BMP, TIFF and EXIF orientation', () => {
+  // 6×4, red left half, blue right half: where the red ends up tells which way the image was turned.
+  const halves = (): Buffer => {
+    const data = Buffer.alloc(6 * 4 * 3)
+    for (let y = 0; y < 4; y++) for (let x = 0; x < 6; x++) data.set(x < 3 ? [255, 0, 0] : [0, 0, 255], (y * 6 + x) * 3)
+    return data
+  }
+  const at = (image: { width: number; data: Uint8Array }, x: number, y: number) => [
+    ...image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3),
+  ]
+
+  it('decodes a 24-bit BMP written by bmp-ts (bottom-up rows, BGR) to the same pixels', async () => {
+    const rgb = halves()
+    // bmp-ts takes ABGR pixels.
+    const abgr = Buffer.alloc(6 * 4 * 4)
+    for (let i = 0; i < 24; i++) abgr.set([0, rgb[i * 3 + 2], rgb[i * 3 + 1], rgb[i * 3]], i * 4)
+    const file = path.join(tmpdir(), `otw-codec-${process.pid}.bmp`)
+    writeFileSync(file, encodeBmp({ width: 6, height: 4, data: abgr, bitPP: 24 }).data)
+    try {
+      expect(await uprightSize(file)).toEqual({ width: 6, height: 4 })
+      const decoded = await decodeRgb(file)
+      expect([decoded.width, decoded.height]).toEqual([6, 4])
+      expect(Buffer.from(decoded.data)).toEqual(rgb)
+      // Thumbnails and the canvas go through the same door.
+      const png = await (await openImage(file)).png().toBuffer()
+      expect(pngSize(png)).toEqual({ width: 6, height: 4 })
+    } finally {
+      rmSync(file, { force: true })
+    }
+  })
+
+  it('reads TIFF, and turns a JPEG upright by its EXIF orientation (size and pixels)', async () => {
+    const raw = { raw: { width: 6, height: 4, channels: 3 as const } }
+    const tiff = await sharp(halves(), raw).tiff({ compression: 'lzw' }).toBuffer()
+    expect(await uprightSize(tiff)).toEqual({ width: 6, height: 4 })
+    expect(at(await decodeRgb(tiff), 0, 0)).toEqual([255, 0, 0])
+    // Orientation 6: the camera was turned; shown rotated 90° clockwise, so 4×6 with the red half on top.
+    const turned = await sharp(halves(), raw).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer()
+    expect((await sharp(turned).metadata()).orientation).toBe(6)
+    expect(await uprightSize(turned)).toEqual({ width: 4, height: 6 })
+    const upright = await decodeRgb(turned)
+    expect([upright.width, upright.height]).toEqual([4, 6])
+    const [r0, , b0] = at(upright, 1, 0)
+    const [r1, , b1] = at(upright, 1, 5)
+    expect(r0).toBeGreaterThan(200)
+    expect(b0).toBeLessThan(60)
+    expect(b1).toBeGreaterThan(200)
+    expect(r1).toBeLessThan(60)
   })
 })

@@ -1,7 +1,54 @@
-// PNG/JPEG in and out through sharp, with errors that name the file.
+// PNG/JPEG in and out through sharp, with errors that name the file; BMP (which libvips does not read) through bmp-ts.
+import { open, readFile } from 'node:fs/promises'
 import { inflateSync } from 'node:zlib'
-import sharp from 'sharp'
+import { decode as decodeBmp } from 'bmp-ts'
+import sharp, { type Sharp } from 'sharp'
 import type { RgbImage } from './raster'
+
+/** "BM": a Windows bitmap. */
+export const isBmp = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d
+
+/**
+ * A sharp pipeline on any image the app reads — PNG, JPEG, WebP, TIFF, and BMP decoded by bmp-ts — turned upright by its
+ * EXIF orientation (a camera held sideways), so the canvas, the thumbnails, training and inference all see the same pixels.
+ */
+export async function openImage(input: Buffer | string): Promise<Sharp> {
+  const bytes = typeof input === 'string' ? await readHead(input, 2) : input
+  if (!isBmp(bytes)) return sharp(input).autoOrient()
+  const whole = typeof input === 'string' ? await readFile(input) : input
+  const bmp = decodeBmp(whole, { toRGBA: true })
+  // bmp-ts leaves the alpha of 24-bit files at 0: dropped, or every pixel would be transparent.
+  return sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } }).removeAlpha()
+}
+
+async function readHead(file: string, length: number): Promise<Buffer> {
+  const handle = await open(file, 'r')
+  try {
+    const head = Buffer.alloc(length)
+    const { bytesRead } = await handle.read(head, 0, length, 0)
+    return head.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Width and height as the image shows upright (EXIF orientation 5–8 swaps them); BMPs from their header. */
+export async function uprightSize(input: Buffer | string): Promise<{ width: number; height: number }> {
+  const head = typeof input === 'string' ? await readHead(input, 26) : input
+  if (isBmp(head)) {
+    if (head.length < 26) throw new Error(`BMP header is short (${head.length} bytes)`)
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
+    // BITMAPINFOHEADER and later: signed 32-bit width and height (negative height: rows top-down); the old core header is 16-bit.
+    const core = view.getUint32(14, true) === 12
+    const width = core ? view.getUint16(18, true) : view.getInt32(18, true)
+    const height = core ? view.getUint16(20, true) : Math.abs(view.getInt32(22, true))
+    if (!(width > 0 && height > 0)) throw new Error(`BMP header gives ${width}×${height}`)
+    return { width, height }
+  }
+  const meta = await sharp(input).metadata()
+  if (!meta.width || !meta.height) throw new Error('no width/height in the header')
+  return (meta.orientation ?? 1) >= 5 ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height }
+}
 
 export async function encodePng(image: RgbImage): Promise<Buffer> {
   return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
@@ -17,16 +64,16 @@ export class ImageDecodeError extends Error {
     cause: unknown,
   ) {
     super(
-      `Cannot decode image ${source}: ${cause instanceof Error ? cause.message : String(cause)} — check that the file is a complete PNG/JPEG/WebP/TIFF image`,
+      `Cannot decode image ${source}: ${cause instanceof Error ? cause.message : String(cause)} — check that the file is a complete PNG/JPEG/WebP/TIFF/BMP image`,
     )
     this.name = 'ImageDecodeError'
   }
 }
 
-/** Decodes any image sharp reads into 8-bit RGB (alpha dropped, greyscale expanded). */
+/** Decodes any image the app reads (openImage) into upright 8-bit RGB (alpha dropped, greyscale expanded). */
 export async function decodeRgb(input: Buffer | string, source = typeof input === 'string' ? input : 'image buffer'): Promise<RgbImage> {
   try {
-    const { data, info } = await sharp(input).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await (await openImage(input)).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
     if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`)
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }
   } catch (error) {

@@ -5,6 +5,12 @@ export const visionStatuses = ['unlabeled', 'labeled', 'reviewed', 'rejected'] a
 export const visionStatusSchema = z.enum(visionStatuses)
 export type VisionStatus = z.infer<typeof visionStatusSchema>
 
+/** Training splits; only labelled (or reviewed) images take part in one. */
+export const visionSplits = ['train', 'val', 'test'] as const
+export const visionSplitSchema = z.enum(visionSplits)
+export type VisionSplit = z.infer<typeof visionSplitSchema>
+const splitCountsSchema = z.object({ train: z.number(), val: z.number(), test: z.number(), none: z.number() })
+
 const datasetId = z
   .string()
   .min(1)
@@ -59,6 +65,8 @@ export const visionDatasetSchema = z.object({
   imageClassMode: visionImageClassModeSchema,
   images: z.number(),
   byStatus: z.record(z.string(), z.number()),
+  /** Labelled and reviewed images per split; `none`: not split yet. */
+  bySplit: splitCountsSchema,
   /** Set once an anomaly model was trained on this dataset. */
   anomalyModel: z.object({ threshold: z.number(), trainedOn: z.number(), trainedAt: z.string() }).nullable(),
 })
@@ -69,6 +77,8 @@ export const visionImageSchema = z.object({
   width: z.number(),
   height: z.number(),
   status: visionStatusSchema,
+  /** Absent: in no split (unlabeled, rejected, or not split yet). */
+  split: visionSplitSchema.optional(),
   boxes: z.array(visionBoxSchema),
   polygons: z.array(visionPolygonSchema),
   /** Image-level classes. */
@@ -87,6 +97,8 @@ export const visionImageFilterSchema = z
     classId: z.union([z.number().int().min(0).max(99), z.literal('any')]),
     minConfidence: z.number().min(0).max(1),
     maxConfidence: z.number().min(0).max(1),
+    /** 'none': labelled images not in a split yet, and images that take no part. Absent: any. */
+    split: z.union([visionSplitSchema, z.literal('none'), z.literal('all')]).optional(),
   })
   .strict()
 export type VisionImageFilter = z.infer<typeof visionImageFilterSchema>
@@ -113,7 +125,15 @@ export const visionRequests = {
    */
   'vision.imageIndex': {
     input: z.object({ datasetId, filter: visionImageFilterSchema.optional() }).strict(),
-    output: z.object({ total: z.number(), ids: z.array(z.string()), status: z.string() }),
+    output: z.object({
+      total: z.number(),
+      ids: z.array(z.string()),
+      status: z.string(),
+      /** One letter per id: t train, v val, s test, - none. */
+      split: z.string(),
+      /** Each id's place in the whole dataset, 1-based: the #N shown everywhere ("#N of total"). */
+      numbers: z.array(z.number()),
+    }),
   },
   /** The label records of these images, in the order asked; unknown ids are left out. */
   'vision.imagesById': {
@@ -141,6 +161,34 @@ export const visionRequests = {
       })
       .strict(),
     output: visionImageSchema,
+  },
+  /**
+   * Splits the labelled and reviewed images into train/val/test, stratified by each image's rarest class, with this seed
+   * (same seed, same split); unlabeled and rejected images leave any split. `keepExisting` re-splits only images without one.
+   */
+  'vision.split': {
+    input: z
+      .object({
+        datasetId,
+        ratios: z
+          .object({ train: z.number().min(0).max(100), val: z.number().min(0).max(100), test: z.number().min(0).max(100) })
+          .strict()
+          .refine((r) => r.train + r.val + r.test > 0, 'the ratios may not all be 0'),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+        keepExisting: z.boolean().default(false),
+      })
+      .strict(),
+    output: z.object({
+      dataset: visionDatasetSchema,
+      /** Images per split that have the class anywhere (box, polygon or image class). */
+      byClass: z.array(splitCountsSchema.extend({ className: z.string() })),
+      /** Images per split with nothing on them (good parts, confirmed backgrounds). */
+      withoutClass: splitCountsSchema,
+    }),
   },
   'vision.datasetSettings': {
     input: z.object({ datasetId, imageClassMode: visionImageClassModeSchema }).strict(),
@@ -196,11 +244,33 @@ export const visionExportAsEventSchema = z.discriminatedUnion('kind', [
 ])
 export type VisionExportAsEvent = z.infer<typeof visionExportAsEventSchema>
 
-/** Import a dataset folder in a format as a new dataset; all files are checked before anything is written. */
+/**
+ * Import a dataset folder in a format as a new dataset; all files are checked before anything is written. Entries that cannot
+ * be imported refuse the import (INVALID_INPUT, `details.failures` lists them) unless `importRest`: then they are left out and
+ * listed in the result.
+ */
 export const visionImportInputSchema = z
-  .object({ format: visionExchangeFormatSchema, dir: folderPath, name: z.string().trim().min(1).max(80), jobId: visionJobIdSchema.optional() })
+  .object({
+    format: visionExchangeFormatSchema,
+    dir: folderPath,
+    name: z.string().trim().min(1).max(80),
+    importRest: z.boolean().optional(),
+    jobId: visionJobIdSchema.optional(),
+  })
   .strict()
-export const visionImportEventSchema = z.discriminatedUnion('kind', [progressEvent, z.object({ kind: z.literal('done'), dataset: visionDatasetSchema })])
+/** An entry an import left out: the image as the folder names it, why, and the rule it broke (climbs-out, missing…). */
+export const visionImportFailureSchema = z.object({ entry: z.string(), reason: z.string(), rule: z.string().optional() })
+export type VisionImportFailure = z.infer<typeof visionImportFailureSchema>
+export const visionImportEventSchema = z.discriminatedUnion('kind', [
+  progressEvent,
+  z.object({
+    kind: z.literal('done'),
+    dataset: visionDatasetSchema,
+    /** Left out with `importRest` (the first 200); `skippedCount` counts them all. */
+    skipped: z.array(visionImportFailureSchema),
+    skippedCount: z.number(),
+  }),
+])
 export type VisionImportEvent = z.infer<typeof visionImportEventSchema>
 
 /** Export to / import from YOLO, COCO, Pascal VOC and class folders: progress, then the result; closing the stream or vision.cancelJob cancels. */

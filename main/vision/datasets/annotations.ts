@@ -123,6 +123,29 @@ export function parseDataset(input: unknown, source = 'dataset'): Dataset {
   throw new Error(`Invalid ${source}:\n${problems}\nFix these fields and load it again.`)
 }
 
+/**
+ * parseDataset for importers: with a report, an image the schema refuses (a box outside it, an unknown class, a duplicate id)
+ * is recorded under its entry name and left out; problems outside the images still refuse the whole dataset.
+ */
+export function parseImported(
+  input: { name: string; classes: string[]; images: DatasetImage[] },
+  source: string,
+  report: { fail(entry: string, error: unknown): void } | undefined,
+  entryOf: (index: number) => string = (i) => input.images[i].file,
+): Dataset {
+  if (!report) return parseDataset(input, source)
+  const result = DatasetSchema.safeParse(input)
+  if (result.success) return result.data
+  const bad = new Map<number, string[]>()
+  for (const issue of result.error.issues) {
+    const [where, index] = issue.path
+    if (where !== 'images' || typeof index !== 'number') return parseDataset(input, source)
+    bad.set(index, [...(bad.get(index) ?? []), `${issue.path.slice(2).join('.')}: ${issue.message}`])
+  }
+  for (const [index, problems] of bad) report.fail(entryOf(index), new Error(`${source}: ${problems.join('; ')}`))
+  return parseDataset({ ...input, images: input.images.filter((_, i) => !bad.has(i)) }, source)
+}
+
 /** The labels an export writes: confirmed ones, plus drafts only on request. */
 export function exportableBoxes(image: DatasetImage, includeDrafts = false): Box[] {
   return image.labels.boxes.filter((b) => includeDrafts || !b.draft)

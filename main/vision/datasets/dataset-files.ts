@@ -2,7 +2,7 @@
 import { type Dirent, constants as fsConstants } from 'node:fs'
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
+import { uprightSize } from '../image-codec'
 import { openCheckedFile } from '../../files/checked-file'
 import { type ContainedFolder, containedFolder } from '../../files/contained-path'
 import type { DatasetImage } from './annotations'
@@ -42,23 +42,35 @@ async function entriesOf(dir: string): Promise<Dirent[]> {
  * Entries of `dir` of one type, sorted by name so imports are repeatable. Without `root` symbolic links are left out; with it
  * they are followed when they stay inside `root` and refused (UnsafePathError) when they lead out of it.
  */
-async function listOfType(dir: string, type: 'file' | 'directory', root: ContainedFolder | undefined, accept: (name: string) => boolean): Promise<string[]> {
+async function listOfType(
+  dir: string,
+  type: 'file' | 'directory',
+  root: ContainedFolder | undefined,
+  accept: (name: string) => boolean,
+  onRefused?: (name: string, error: unknown) => void,
+): Promise<string[]> {
   const names: string[] = []
   for (const entry of await entriesOf(dir)) {
     if (!accept(entry.name)) continue
     if (type === 'file' ? entry.isFile() : entry.isDirectory()) names.push(entry.name)
     else if (root && entry.isSymbolicLink()) {
-      const target = await root.resolve(path.relative(root.folder, path.join(dir, entry.name)).split(path.sep).join('/'), 'symbolic link')
-      const info = await stat(target)
-      if (type === 'file' ? info.isFile() : info.isDirectory()) names.push(entry.name)
+      try {
+        const target = await root.resolve(path.relative(root.folder, path.join(dir, entry.name)).split(path.sep).join('/'), 'symbolic link')
+        const info = await stat(target)
+        if (type === 'file' ? info.isFile() : info.isDirectory()) names.push(entry.name)
+      } catch (error) {
+        // "Import the rest": a link out of the folder (or to nothing) is one entry left out, not the end of the import.
+        if (!onRefused) throw error
+        onRefused(entry.name, error)
+      }
     }
   }
   return names.sort()
 }
 
-/** Image files directly inside `dir` (see listOfType for links); [] if the folder is missing. */
-export function listImages(dir: string, root?: ContainedFolder): Promise<string[]> {
-  return listOfType(dir, 'file', root, isImageFile)
+/** Image files directly inside `dir` (see listOfType for links; `onRefused` takes a refused link instead of throwing); [] if the folder is missing. */
+export function listImages(dir: string, root?: ContainedFolder, onRefused?: (name: string, error: unknown) => void): Promise<string[]> {
+  return listOfType(dir, 'file', root, isImageFile, onRefused)
 }
 
 export function listFolders(dir: string, root?: ContainedFolder): Promise<string[]> {
@@ -91,16 +103,16 @@ async function pngHeaderSize(file: string): Promise<{ width: number; height: num
 }
 
 /**
- * An image's size from its header: PNGs by their first 24 bytes (an import of 20,000 files checks each), others by sharp;
+ * An image's size from its header: PNGs by their first 24 bytes (an import of 20,000 files checks each), BMPs by theirs,
+ * others by sharp, upright by their EXIF orientation;
  * a path that is not a regular image file within the cap is refused first (RefusedFileError).
  */
 export async function imageSize(file: string): Promise<{ width: number; height: number }> {
   const png = await pngHeaderSize(file)
   if (png) return png
   try {
-    const meta = await sharp(file).metadata()
-    if (!meta.width || !meta.height) throw new Error('no width/height in the header')
-    return { width: meta.width, height: meta.height }
+    // Upright: a JPEG whose EXIF says "rotated 90°" is labelled as it is shown, as Ultralytics and CVAT see it.
+    return await uprightSize(file)
   } catch (error) {
     throw new Error(`Cannot read the size of image ${file}: ${error instanceof Error ? error.message : String(error)} — replace or remove the file`)
   }

@@ -56,6 +56,7 @@ export function visionHandlers(service: VisionService) {
     'vision.thumbnails': (input: InputOf<'vision.thumbnails'>) => service.thumbnails(input.datasetId, input.imageIds),
     'vision.image': (input: InputOf<'vision.image'>) => service.fullImage(input.datasetId, input.imageId),
     'vision.saveLabels': (input: InputOf<'vision.saveLabels'>) => service.saveLabels(input.datasetId, input.imageId, input),
+    'vision.split': (input: InputOf<'vision.split'>) => service.split(input.datasetId, input),
     'vision.datasetSettings': (input: InputOf<'vision.datasetSettings'>) => service.setImageClassMode(input.datasetId, input.imageClassMode),
     'vision.runAnomaly': (input: InputOf<'vision.runAnomaly'>) => service.runAnomaly(input.datasetId, input.imageId),
     'vision.cancelJob': (input: InputOf<'vision.cancelJob'>) => jobs.cancel(input.jobId),
@@ -86,13 +87,17 @@ export function visionHandlers(service: VisionService) {
         })),
       })),
     'vision.import': (
-      input: { format: 'yolo' | 'coco' | 'voc' | 'class-folders'; dir: string; name: string; jobId?: string },
+      input: { format: 'yolo' | 'coco' | 'voc' | 'class-folders'; dir: string; name: string; importRest?: boolean; jobId?: string },
       sink: StreamSink<VisionImportEvent>,
     ) =>
-      jobs.run(sink, input.jobId, 'Import', async (signal) => ({
-        kind: 'done' as const,
-        dataset: await service.importDataset(input.format, input.dir, input.name, { signal, onProgress: progressReporter(sink) }),
-      })),
+      jobs.run(sink, input.jobId, 'Import', async (signal) => {
+        const { skipped, ...dataset } = await service.importDataset(input.format, input.dir, input.name, {
+          signal,
+          onProgress: progressReporter(sink),
+          importRest: input.importRest,
+        })
+        return { kind: 'done' as const, dataset, skipped: skipped.slice(0, 200), skippedCount: skipped.length }
+      }),
     'vision.trainAnomaly': (input: { datasetId: string; jobId?: string }, sink: StreamSink<VisionTrainEvent>) =>
       jobs.run(sink, input.jobId, 'Training', async (signal) => ({
         kind: 'done' as const,

@@ -389,6 +389,43 @@ describe('VisionService', () => {
     await service.close()
   })
 
+  it('splits the labelled images stratified by class, shows the split on each image and in the index filter, re-splits on request, and exports by it', async () => {
+    const { dataDir, service } = open()
+    const { id } = await service.createDataset('split me')
+    await service.addDemoImages(id, 30, true)
+    const images = await service.listImages(id)
+    await service.saveLabels(id, images[0].id, { boxes: [], classes: [], status: 'unlabeled' })
+    await service.saveLabels(id, images[1].id, { boxes: [], classes: [], status: 'rejected' })
+    await expect(service.split(id, { ratios: { train: 0, val: 1, test: 1 }, seed: 1 })).rejects.toThrow(/train must have a share above 0/)
+
+    const first = await service.split(id, { ratios: { train: 60, val: 20, test: 20 }, seed: 1 })
+    expect(first.dataset.bySplit.train + first.dataset.bySplit.val + first.dataset.bySplit.test).toBe(28)
+    expect(first.dataset.bySplit).toMatchObject({ train: 17, none: 0 })
+    for (const c of first.byClass) if (c.train + c.val + c.test >= 5) expect(c.train).toBeGreaterThan(c.val)
+    const [unlabeled, rejected] = await service.imagesById(id, [images[0].id, images[1].id])
+    expect(unlabeled.split).toBeUndefined()
+    expect(rejected.split).toBeUndefined()
+    const test = await service.imageIndex(id, { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1, split: 'test' })
+    expect(test.ids).toHaveLength(first.dataset.bySplit.test)
+    expect(test.split).toBe('s'.repeat(test.ids.length))
+    expect((await service.imagesById(id, test.ids)).every((i) => i.split === 'test')).toBe(true)
+
+    // Same seed, same split; another seed moves images; a split image that becomes unlabeled leaves its split on the next run.
+    const again = await service.split(id, { ratios: { train: 60, val: 20, test: 20 }, seed: 1 })
+    expect(again.dataset.bySplit).toEqual(first.dataset.bySplit)
+    await service.saveLabels(id, test.ids[0], { boxes: [], classes: [], status: 'unlabeled' })
+    await service.split(id, { ratios: { train: 60, val: 20, test: 20 }, seed: 2 })
+    expect((await service.imagesById(id, [test.ids[0]]))[0].split).toBeUndefined()
+    const moved = await service.imageIndex(id, { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1, split: 'test' })
+    expect(moved.ids).not.toEqual(test.ids.slice(1))
+
+    const out = path.join(dataDir, 'yolo-split')
+    await service.exportAs(id, 'yolo', { dir: out })
+    const { bySplit } = (await service.listDatasets())[0]
+    for (const split of ['train', 'val', 'test'] as const) expect(readdirSync(path.join(out, 'images', split))).toHaveLength(bySplit[split])
+    await service.close()
+  })
+
   it('keeps one image class in single-label datasets', async () => {
     const { service } = open()
     const { id } = await service.createDataset('classify')

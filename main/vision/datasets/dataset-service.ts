@@ -27,10 +27,12 @@ import { exportClassFolders, importClassFolders } from '../formats/class-folders
 import { exportCoco, importCoco } from '../formats/coco'
 import { exportVoc, importVoc } from '../formats/voc'
 import { exportYolo, importYolo } from '../formats/yolo'
-import { decodeRgb, encodePng } from '../image-codec'
+import { decodeRgb, encodePng, isBmp, openImage, pngSize } from '../image-codec'
 import { describeOnnxModel } from '../models/model-description'
 import { containedPath } from '../../files/contained-path'
-import { imageIndex } from './image-index'
+import { imageIndex, type ImageIndex } from './image-index'
+import { type ImportFailure, ImportReport } from './import-report'
+import { isSplittable, splitDataset, splitSummary, type SplitCounts } from './split'
 import { NewestFirstQueue } from './newest-first-queue'
 
 export interface TaskProgress {
@@ -61,12 +63,32 @@ interface OpenDataset {
 const THUMB_WIDTH = 120
 /** Files copied at once on import: enough to keep the disk busy, few enough to leave the event loop free. */
 const COPY_CONCURRENCY = 8
+/** Failures listed in an import's refusal or result; the count says how many there were in all. */
+const MAX_LISTED_FAILURES = 200
 const ALL_IMAGES: VisionImageFilter = { status: 'all', classId: 'any', minConfidence: 0, maxConfidence: 1 }
 
 const FORMAT_NAMES: Record<VisionExchangeFormat, string> = { yolo: 'YOLO', coco: 'COCO JSON', voc: 'Pascal VOC', 'class-folders': 'class folders' }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 const dataUrl = (mime: string, bytes: Buffer): string => `data:${mime};base64,${bytes.toString('base64')}`
+
+/**
+ * The image as the canvas should show it: PNG and JPEG bytes as they are, unless EXIF turns them (the canvas gets them upright,
+ * so boxes drawn match the upright size stored); TIFF, BMP and turned images re-encoded upright as PNG.
+ */
+async function browserImage(bytes: Buffer, file: string): Promise<string> {
+  // Most datasets are PNGs (every demo and camera frame): no metadata read for them.
+  if (pngSize(bytes)) return dataUrl('image/png', bytes)
+  try {
+    if (!isBmp(bytes)) {
+      const meta = await sharp(bytes).metadata()
+      if ((meta.orientation ?? 1) === 1 && meta.format === 'jpeg') return dataUrl('image/jpeg', bytes)
+    }
+    return dataUrl('image/png', await (await openImage(bytes)).png().toBuffer())
+  } catch (error) {
+    throw new WorkbenchError('INVALID_INPUT', `Cannot decode image ${file}: ${message(error)} — replace the file or remove the image`)
+  }
+}
 
 /** Core and contract shapes differ only in which optional keys may be present; keep `confidence` and `draft` only when set. */
 function toCoreBox(b: VisionBox): Box {
@@ -203,7 +225,7 @@ export class VisionService {
   }
 
   /** What the grid scrolls on: the ids (and a status letter each) of the images matching `filter`, in dataset order. */
-  async imageIndex(datasetId: string, filter: VisionImageFilter = ALL_IMAGES): Promise<{ total: number; ids: string[]; status: string }> {
+  async imageIndex(datasetId: string, filter: VisionImageFilter = ALL_IMAGES): Promise<ImageIndex> {
     const opened = await this.load(datasetId)
     return imageIndex(opened.dataset.images, filter)
   }
@@ -214,6 +236,28 @@ export class VisionService {
     return imageIds.flatMap((id) => {
       const image = this.findImage(opened, id)
       return image ? [this.imageInfo(opened, image)] : []
+    })
+  }
+
+  /**
+   * Splits the labelled and reviewed images into train/val/test (stratified by class, seeded); images that take no part
+   * leave any split they had. Ratios are relative (70/20/10 or 0.7/0.2/0.1 alike).
+   */
+  split(
+    datasetId: string,
+    options: { ratios: { train: number; val: number; test: number }; seed: number; keepExisting?: boolean },
+  ): Promise<{ dataset: VisionDataset; byClass: (SplitCounts & { className: string })[]; withoutClass: SplitCounts }> {
+    return this.serial(async () => {
+      const opened = await this.load(datasetId)
+      const splittable = opened.dataset.images.filter(isSplittable).length
+      if (splittable === 0)
+        throw new WorkbenchError('INVALID_INPUT', `Dataset "${opened.dataset.name}" has no labelled or reviewed images to split — label some first`)
+      if (options.ratios.train <= 0)
+        throw new WorkbenchError('INVALID_INPUT', `Split of "${opened.dataset.name}": train must have a share above 0 — a model cannot learn from nothing`)
+      opened.dataset = splitDataset(opened.dataset, { ratios: options.ratios, seed: options.seed, keepExisting: options.keepExisting, clearOthers: true })
+      await this.save(opened)
+      const { byClass, withoutClass } = splitSummary(opened.dataset)
+      return { dataset: this.summary(opened), byClass: byClass.map((counts, c) => ({ className: opened.dataset.classes[c], ...counts })), withoutClass }
     })
   }
 
@@ -251,7 +295,8 @@ export class VisionService {
 
   private async makeThumbnail(source: string, cached: string): Promise<Buffer> {
     await mkdir(path.dirname(cached), { recursive: true })
-    const bytes = await sharp(source).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
+    // Upright (EXIF orientation) and from any format the app reads, BMP included.
+    const bytes = await (await openImage(source)).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer()
     // Written under a temporary name first: a thumbnail read while it is being written is never half a JPEG.
     const partial = `${cached}.${process.pid}-${++this.thumbWrites}.tmp`
     await writeFile(partial, bytes)
@@ -262,8 +307,9 @@ export class VisionService {
   async fullImage(datasetId: string, imageId: string): Promise<{ url: string; image: VisionImage }> {
     const opened = await this.load(datasetId)
     const image = this.image(opened, imageId)
-    const bytes = await readFile(path.join(this.datasetDir(datasetId), image.file))
-    return { url: dataUrl(image.file.endsWith('.png') ? 'image/png' : 'image/jpeg', bytes), image: this.imageInfo(opened, image) }
+    const file = path.join(this.datasetDir(datasetId), image.file)
+    const bytes = await readFile(file)
+    return { url: await browserImage(bytes, image.file), image: this.imageInfo(opened, image) }
   }
 
   saveLabels(
@@ -381,8 +427,15 @@ export class VisionService {
   /**
    * Imports a folder in `format` as a new dataset. Every label file is parsed and checked before anything is written; the
    * images are copied into a hidden folder that becomes the dataset only when all went well — nothing is imported half-way.
+   * An entry that cannot be imported (bad path, unreadable image, broken label) refuses the import with the list of them
+   * (details.failures); with `importRest` those are left out and listed in the result instead.
    */
-  async importDataset(format: VisionExchangeFormat, dir: string, name: string, task: LongTask = {}): Promise<VisionDataset> {
+  async importDataset(
+    format: VisionExchangeFormat,
+    dir: string,
+    name: string,
+    task: LongTask & { importRest?: boolean } = {},
+  ): Promise<VisionDataset & { skipped: ImportFailure[] }> {
     const formatName = FORMAT_NAMES[format]
     const source = path.resolve(dir)
     // A refused path or file keeps its code and details (entry, rule, size) under the import's own message.
@@ -403,7 +456,8 @@ export class VisionService {
       total = p.total
       task.onProgress?.({ done: p.done, total: p.total * 2 })
     }
-    const options = { name, signal: task.signal, onProgress: parseProgress }
+    const report = new ImportReport()
+    const options = { name, signal: task.signal, onProgress: parseProgress, report }
     let dataset: Dataset
     try {
       dataset =
@@ -419,34 +473,76 @@ export class VisionService {
       throw importFailed(error)
     }
     dataset = { ...dataset, name }
+    if (report.failures.length > 0 && !task.importRest) throw this.entriesRefused(formatName, source, report, dataset.images.length)
     if (dataset.images.length === 0)
-      throw new WorkbenchError('INVALID_INPUT', `${formatName} import: no images found in ${source} — check the format and folder`)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        report.failures.length > 0
+          ? `${formatName} import of ${source}: none of its ${report.failures.length} image(s) can be imported — first: ${report.failures[0].entry}: ${report.failures[0].reason}`
+          : `${formatName} import: no images found in ${source} — check the format and folder`,
+        report.failures.length > 0 ? { failures: report.failures.slice(0, MAX_LISTED_FAILURES), failureCount: report.failures.length } : undefined,
+      )
     total = dataset.images.length
     return this.serial(async () => {
       const id = await this.newId(name)
       const staging = path.join(this.root, 'datasets', `.importing-${id}-${Date.now()}`)
       try {
-        const copy = (image: DatasetImage) => copyInto(containedPath(source, image.file, formatName), containedPath(staging, image.file, formatName))
+        const uncopied = new Set<DatasetImage>()
+        const copy = async (image: DatasetImage) => {
+          const from = containedPath(source, image.file, formatName)
+          try {
+            await copyInto(from, containedPath(staging, image.file, formatName))
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code
+            // Never a bare ENOENT: which image, what happened, what to do.
+            const reason = new WorkbenchError(
+              'INVALID_INPUT',
+              `image ${image.file} cannot be copied from ${from} (${code === 'ENOENT' ? 'it is gone — removed or renamed during the import' : (code ?? message(error))}) — restore the file and import again`,
+              { entry: image.file, rule: code === 'ENOENT' ? 'missing' : 'unreadable' },
+            )
+            if (!task.importRest) throw reason
+            report.fail(image.file, reason)
+            uncopied.add(image)
+          }
+        }
         await forEachLimited(dataset.images, COPY_CONCURRENCY, copy, {
           signal: task.signal,
           onDone: (done) => task.onProgress?.({ done: total + done, total: total * 2 }),
         })
         task.signal?.throwIfAborted()
+        const kept = uncopied.size > 0 ? { ...dataset, images: dataset.images.filter((i) => !uncopied.has(i)) } : dataset
+        if (kept.images.length === 0) throw new WorkbenchError('INVALID_INPUT', `no image of ${source} could be copied — first: ${report.failures[0]?.reason}`)
         const opened: OpenDataset = {
           id,
-          dataset,
+          dataset: kept,
           sidecar: { reference: {}, anomalyModel: null, demoFrames: 0, imageClassMode: format === 'class-folders' ? 'single' : 'multi' },
         }
         await this.writeFiles(staging, opened)
         await rename(staging, this.datasetDir(id))
         this.open.set(id, opened)
-        return this.summary(opened)
+        return { ...this.summary(opened), skipped: report.failures }
       } catch (error) {
         await rm(staging, { recursive: true, force: true })
         if (task.signal?.aborted) throw error
         throw importFailed(error)
       }
     })
+  }
+
+  /** The refusal when some entries cannot be imported: the first one's error (code, entry, rule) and the list, capped. */
+  private entriesRefused(formatName: string, source: string, report: ImportReport, importable: number): WorkbenchError {
+    const first = report.firstError
+    const count = report.failures.length
+    const firstDetails = first instanceof WorkbenchError && first.details && typeof first.details === 'object' ? first.details : {}
+    const entries = `${count} ${count === 1 ? 'entry' : 'entries'}`
+    return new WorkbenchError(
+      first instanceof WorkbenchError ? first.code : 'INVALID_INPUT',
+      // The first entry's own message right after "nothing was imported:", as a refusal always read; then how many and what to do.
+      `${formatName} import of ${source} failed, nothing was imported: ${message(first)} — ${entries} cannot be imported${
+        importable > 0 ? `, ${importable} can: fix them, or import the rest` : ''
+      }`,
+      { ...firstDetails, failures: report.failures.slice(0, MAX_LISTED_FAILURES), failureCount: count, importable },
+    )
   }
 
   /** Fits the anomaly model on the confirmed good images (labelled or reviewed, no boxes, no image classes). */
@@ -570,6 +666,7 @@ export class VisionService {
       width: image.width,
       height: image.height,
       status: image.labels.status,
+      ...(image.split ? { split: image.split } : {}),
       boxes: image.labels.boxes.map(toContractBox),
       polygons: image.labels.polygons.map(toContractPolygon),
       classes: image.labels.classes,
@@ -580,7 +677,11 @@ export class VisionService {
 
   private summary(opened: OpenDataset): VisionDataset {
     const byStatus: Record<string, number> = { unlabeled: 0, labeled: 0, reviewed: 0, rejected: 0 }
-    for (const image of opened.dataset.images) byStatus[image.labels.status]++
+    const bySplit: SplitCounts = { train: 0, val: 0, test: 0, none: 0 }
+    for (const image of opened.dataset.images) {
+      byStatus[image.labels.status]++
+      if (isSplittable(image)) bySplit[image.split ?? 'none']++
+    }
     const model = opened.sidecar.anomalyModel
     return {
       id: opened.id,
@@ -589,6 +690,7 @@ export class VisionService {
       imageClassMode: opened.sidecar.imageClassMode ?? 'multi',
       images: opened.dataset.images.length,
       byStatus,
+      bySplit,
       anomalyModel: model ? { threshold: model.threshold, trainedOn: model.trainedOn, trainedAt: model.trainedAt } : null,
     }
   }

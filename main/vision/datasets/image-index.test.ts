@@ -38,13 +38,23 @@ describe('image index', () => {
   ]
 
   it('lists every image in dataset order with one status letter each', () => {
-    expect(imageIndex(images, ALL)).toEqual({ total: 6, ids: ['a', 'b', 'c', 'd', 'e', 'f'], status: 'ulrlxu' })
+    expect(imageIndex(images, ALL)).toEqual({ total: 6, ids: ['a', 'b', 'c', 'd', 'e', 'f'], status: 'ulrlxu', split: '------', numbers: [1, 2, 3, 4, 5, 6] })
+  })
+
+  it('filters by split (none: not in one) and gives one split letter and the dataset number of each image', () => {
+    const split = images.map((i, n) =>
+      n === 1 ? { ...i, split: 'train' as const } : n === 2 ? { ...i, split: 'test' as const } : n === 3 ? { ...i, split: 'val' as const } : i,
+    )
+    expect(imageIndex(split, ALL).split).toBe('-tsv--')
+    expect(imageIndex(split, { ...ALL, split: 'test' })).toEqual({ total: 6, ids: ['c'], status: 'r', split: 's', numbers: [3] })
+    expect(imageIndex(split, { ...ALL, split: 'none' }).ids).toEqual(['a', 'e', 'f'])
+    expect(imageIndex(split, { ...ALL, split: 'all' }).ids).toHaveLength(6)
   })
 
   it('filters by status, by a class on boxes, polygons, the image or a draft image class, and by a confidence range', () => {
     expect(imageIndex(images, { ...ALL, status: 'labeled' }).ids).toEqual(['b', 'd'])
     expect(imageIndex(images, { ...ALL, classId: 1 }).ids).toEqual(['b', 'd'])
-    expect(imageIndex(images, { ...ALL, classId: 3 })).toEqual({ total: 6, ids: ['c'], status: 'r' })
+    expect(imageIndex(images, { ...ALL, classId: 3 })).toEqual({ total: 6, ids: ['c'], status: 'r', split: '-', numbers: [3] })
     // A classifier's draft image class counts for the class and confidence filters, as draft boxes do.
     expect(imageIndex(images, { ...ALL, classId: 4 }).ids).toEqual(['f'])
     expect(imageIndex(images, { ...ALL, minConfidence: 0.5 }).ids).toEqual(['e', 'f'])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Dataset } from './annotations'
-import { splitDataset } from './split'
+import { splitDataset, splitSummary } from './split'
 
 function dataset(): Dataset {
   const images = Array.from({ length: 100 }, (_, i) => ({
@@ -51,5 +51,44 @@ describe('splitDataset', () => {
     const d = dataset()
     d.images[0].split = 'test'
     expect(splitDataset(d, { keepExisting: true }).images[0].split).toBe('test')
+  })
+
+  it('splits labelled and reviewed images only, and a re-split takes the split off the others', () => {
+    const d = dataset()
+    d.images[0].labels.status = 'unlabeled'
+    d.images[1].labels.status = 'rejected'
+    d.images[2].labels.status = 'reviewed'
+    d.images[3].labels.status = 'unlabeled'
+    d.images[3].split = 'train'
+    const kept = splitDataset(d, { seed: 1 })
+    expect(kept.images[0].split).toBeUndefined()
+    expect(kept.images[1].split).toBeUndefined()
+    expect(kept.images[2].split).toBeDefined()
+    expect(kept.images[3].split).toBe('train')
+    const cleared = splitDataset(d, { seed: 1, clearOthers: true })
+    expect(cleared.images[3]).not.toHaveProperty('split')
+  })
+
+  it('counts each split overall and per class, leaving out images that take no part', () => {
+    const d = dataset()
+    d.images[50].labels.status = 'unlabeled'
+    const summary = splitSummary(splitDataset(d, { seed: 3, ratios: { train: 0.6, val: 0.2, test: 0.2 } }))
+    expect(summary.total.train + summary.total.val + summary.total.test).toBe(99)
+    expect(summary.total.none).toBe(0)
+    expect(summary.byClass[1]).toEqual({ train: 6, val: 2, test: 2, none: 0 })
+    expect(summary.byClass[0].train + summary.byClass[0].val + summary.byClass[0].test).toBe(40)
+    expect(splitSummary(d).total.none).toBe(99)
+  })
+
+  it('keeps the totals on the ratios when many small classes each round down', () => {
+    // Five strata of four images: 60/20/20 of four rounds to 2/0/0 (or 3/1/0) in each; the whole must still be 12/4/4.
+    const d = dataset()
+    d.images = d.images.slice(0, 20).map((image, i) => ({ ...image, labels: { ...image.labels, boxes: [{ classId: i % 5, x: 0, y: 0, w: 1, h: 1 }] } }))
+    d.classes = ['a', 'b', 'c', 'd', 'e']
+    for (const seed of [0, 1, 2, 3]) {
+      const { total, byClass } = splitSummary(splitDataset(d, { seed, ratios: { train: 0.6, val: 0.2, test: 0.2 } }))
+      expect(total).toEqual({ train: 12, val: 4, test: 4, none: 0 })
+      for (const c of byClass) expect(c.train).toBeGreaterThanOrEqual(2)
+    }
   })
 })

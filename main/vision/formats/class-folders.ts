@@ -1,7 +1,8 @@
 // Image classification layout (ImageNet/Ultralytics classify): <split>/<class name>/<image>, one class per image.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { type Dataset, type DatasetImage, parseDataset, SPLITS } from '../datasets/annotations'
+import { type Dataset, type DatasetImage, parseDataset, parseImported, SPLITS } from '../datasets/annotations'
+import { type ImportReport, perEntry } from '../datasets/import-report'
 import { containedFileName, containedRelativePath } from '../../files/contained-path'
 import { copyInto, datasetFolder, imageSize, listFolders, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
 
@@ -43,7 +44,7 @@ export async function exportClassFolders(input: Dataset, options: ClassFoldersEx
 }
 
 /** Class ids are the sorted folder names, as classifier trainers number them. */
-export async function importClassFolders(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
+export async function importClassFolders(dir: string, options: LongTaskOptions & { name?: string; report?: ImportReport } = {}): Promise<Dataset> {
   const contained = await datasetFolder(dir, 'Class-folder')
   const present = (await listFolders(dir, contained)).filter((f): f is (typeof SPLITS)[number] => (SPLITS as readonly string[]).includes(f))
   const roots = present.length > 0 ? present.map((split) => ({ split, folder: split })) : [{ split: undefined, folder: '' }]
@@ -58,24 +59,29 @@ export async function importClassFolders(dir: string, options: LongTaskOptions &
   const found: { file: string; classId: number; split: (typeof SPLITS)[number] | undefined }[] = []
   for (const root of roots)
     for (const [classId, className] of classes.entries())
-      for (const name of await listImages(path.join(dir, root.folder, className), contained))
-        found.push({
-          file: containedRelativePath(path.posix.join(root.folder, className, name), { folder: dir, source: 'class-folder image' }),
-          classId,
-          split: root.split,
-        })
+      for (const name of await listImages(
+        path.join(dir, root.folder, className),
+        contained,
+        options.report && ((name: string, error: unknown) => options.report!.fail(path.posix.join(root.folder, className, name), error)),
+      )) {
+        const entry = path.posix.join(root.folder, className, name)
+        const file = await perEntry(options.report, entry, () => containedRelativePath(entry, { folder: dir, source: 'class-folder image' }))
+        if (file !== undefined) found.push({ file, classId, split: root.split })
+      }
   const images: DatasetImage[] = []
   for (const [done, item] of found.entries()) {
     options.signal?.throwIfAborted()
-    images.push({
-      id: stem(item.file),
-      file: item.file,
-      ...(await imageSize(path.join(dir, item.file))),
-      context: {},
-      ...(item.split ? { split: item.split } : {}),
-      labels: { classes: [item.classId], boxes: [], polygons: [], status: 'labeled' },
-    })
+    const size = await perEntry(options.report, item.file, () => imageSize(path.join(dir, item.file)), options.signal)
+    if (size)
+      images.push({
+        id: stem(item.file),
+        file: item.file,
+        ...size,
+        context: {},
+        ...(item.split ? { split: item.split } : {}),
+        labels: { classes: [item.classId], boxes: [], polygons: [], status: 'labeled' },
+      })
     options.onProgress?.({ done: done + 1, total: found.length })
   }
-  return parseDataset({ name: options.name ?? path.basename(path.resolve(dir)), classes, images }, `class-folder dataset ${dir}`)
+  return parseImported({ name: options.name ?? path.basename(path.resolve(dir)), classes, images }, `class-folder dataset ${dir}`, options.report)
 }

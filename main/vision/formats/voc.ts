@@ -2,7 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
-import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, type Split, SPLITS } from '../datasets/annotations'
+import { type Box, type Dataset, type DatasetImage, exportableBoxes, parseDataset, parseImported, type Split, SPLITS } from '../datasets/annotations'
+import { type ImportReport, perEntry } from '../datasets/import-report'
 import { checkFile, readCheckedText } from '../../files/checked-file'
 import { containedRelativePath } from '../../files/contained-path'
 import { copyInto, datasetFolder, exists, imageSize, LabelFileError, listImages, type LongTaskOptions, stem, uniqueBaseNames } from '../datasets/dataset-files'
@@ -103,7 +104,7 @@ export async function exportVoc(input: Dataset, options: VocExportOptions): Prom
   return { files: files.sort() }
 }
 
-export async function importVoc(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
+export async function importVoc(dir: string, options: LongTaskOptions & { name?: string; report?: ImportReport } = {}): Promise<Dataset> {
   const root = await datasetFolder(dir, 'VOC')
   const classesFile = await root.resolve('classes.txt', 'VOC class list')
   const hasClassList = await exists(classesFile)
@@ -119,26 +120,40 @@ export async function importVoc(dir: string, options: LongTaskOptions & { name?:
     if (!(await exists(listFile))) continue
     for (const line of (await readCheckedText(listFile, 'labelFile')).split(/\r?\n/)) if (line.trim()) splitOf.set(line.trim(), split)
   }
-  const imageNames = await listImages(await root.resolve('JPEGImages', 'VOC images folder'), root)
+  const imageNames = await listImages(
+    await root.resolve('JPEGImages', 'VOC images folder'),
+    root,
+    options.report && ((name: string, error: unknown) => options.report!.fail(`JPEGImages/${name}`, error)),
+  )
   await root.resolve('Annotations', 'VOC annotations folder')
   if (imageNames.length === 0) throw new Error(`VOC import: no images in ${path.join(dir, 'JPEGImages')} — point at the VOC root folder`)
   const images: DatasetImage[] = []
   for (const [done, name] of imageNames.entries()) {
     options.signal?.throwIfAborted()
-    const file = containedRelativePath(`JPEGImages/${name}`, { folder: dir, source: 'VOC image' })
-    const xmlFile = await root.resolve(`Annotations/${stem(name)}.xml`, 'VOC annotation file')
-    const split = splitOf.get(stem(name))
-    const base = { id: stem(name), file, context: {}, ...(split ? { split } : {}) }
-    if (await exists(xmlFile)) {
-      const parsed = parseVocXml(await readCheckedText(xmlFile, 'labelFile'), xmlFile, classes, !hasClassList)
-      // Its size comes from the XML, so the image is checked here rather than by reading its header.
-      await checkFile(path.join(dir, file), 'image')
-      images.push({ ...base, width: parsed.width, height: parsed.height, labels: { classes: [], boxes: parsed.boxes, polygons: [], status: 'labeled' } })
-    } else {
-      images.push({ ...base, ...(await imageSize(path.join(dir, 'JPEGImages', name))), labels: { classes: [], boxes: [], polygons: [], status: 'unlabeled' } })
-    }
+    const image = await perEntry(
+      options.report,
+      `JPEGImages/${name}`,
+      async (): Promise<DatasetImage> => {
+        const file = containedRelativePath(`JPEGImages/${name}`, { folder: dir, source: 'VOC image' })
+        const xmlFile = await root.resolve(`Annotations/${stem(name)}.xml`, 'VOC annotation file')
+        const split = splitOf.get(stem(name))
+        const base = { id: stem(name), file, context: {}, ...(split ? { split } : {}) }
+        if (await exists(xmlFile)) {
+          // Parsed on a copy of the class list: a file left out must not leave its new class names behind.
+          const known = [...classes]
+          const parsed = parseVocXml(await readCheckedText(xmlFile, 'labelFile'), xmlFile, known, !hasClassList)
+          // Its size comes from the XML, so the image is checked here rather than by reading its header.
+          await checkFile(path.join(dir, file), 'image')
+          classes.splice(0, classes.length, ...known)
+          return { ...base, width: parsed.width, height: parsed.height, labels: { classes: [], boxes: parsed.boxes, polygons: [], status: 'labeled' } }
+        }
+        return { ...base, ...(await imageSize(path.join(dir, 'JPEGImages', name))), labels: { classes: [], boxes: [], polygons: [], status: 'unlabeled' } }
+      },
+      options.signal,
+    )
+    if (image) images.push(image)
     options.onProgress?.({ done: done + 1, total: imageNames.length })
   }
   if (classes.length === 0) throw new Error(`VOC import: ${dir} has no classes.txt and no labelled objects — add classes.txt with one class name per line`)
-  return parseDataset({ name: options.name ?? path.basename(path.resolve(dir)), classes, images }, `VOC dataset ${dir}`)
+  return parseImported({ name: options.name ?? path.basename(path.resolve(dir)), classes, images }, `VOC dataset ${dir}`, options.report)
 }

@@ -11,10 +11,12 @@ import {
   exportablePolygons,
   groundTruthBoxes,
   parseDataset,
+  parseImported,
   type Polygon,
   type Split,
   SPLITS,
 } from '../datasets/annotations'
+import { type ImportReport, perEntry } from '../datasets/import-report'
 import { readCheckedText, RefusedFileError } from '../../files/checked-file'
 import { containedFileName, containedRelativePath } from '../../files/contained-path'
 import {
@@ -191,7 +193,7 @@ function readNames(doc: unknown, file: string): string[] {
   throw new LabelFileError(file, undefined, '`names` must be a list of class names or a map {0: name, 1: name, ...} without gaps — fix data.yaml')
 }
 
-export async function importYolo(dir: string, options: LongTaskOptions & { name?: string } = {}): Promise<Dataset> {
+export async function importYolo(dir: string, options: LongTaskOptions & { name?: string; report?: ImportReport } = {}): Promise<Dataset> {
   const root = await datasetFolder(dir, 'YOLO')
   const yamlFile = path.join(dir, 'data.yaml')
   if (!(await exists(yamlFile))) throw new Error(`YOLO import: no data.yaml in ${dir} — point at the folder that holds data.yaml`)
@@ -231,33 +233,42 @@ export async function importYolo(dir: string, options: LongTaskOptions & { name?
     const labelsDir = parts.join('/')
     await root.resolve(imagesDir, source)
     await root.resolve(labelsDir, `${source} (its labels folder)`)
-    for (const name of await listImages(path.join(dir, imagesDir), root)) {
-      containedFileName(name, { folder: path.join(dir, imagesDir) })
-      found.push({ split, imageRel: path.posix.join(imagesDir, name), labelRel: path.posix.join(labelsDir, `${stem(name)}.txt`) })
+    const refusedLink = options.report && ((name: string, error: unknown) => options.report!.fail(path.posix.join(imagesDir, name), error))
+    for (const name of await listImages(path.join(dir, imagesDir), root, refusedLink)) {
+      const safe = await perEntry(options.report, path.posix.join(imagesDir, name), () => containedFileName(name, { folder: path.join(dir, imagesDir) }))
+      if (safe !== undefined) found.push({ split, imageRel: path.posix.join(imagesDir, name), labelRel: path.posix.join(labelsDir, `${stem(name)}.txt`) })
     }
   }
   const images: DatasetImage[] = []
   for (const [done, item] of found.entries()) {
     options.signal?.throwIfAborted()
-    const { width, height } = await imageSize(path.join(dir, item.imageRel))
-    const labelFile = await root.resolve(item.labelRel, 'YOLO label file')
-    // No label file is an unlabeled image; read at once rather than checked first, as 20,000 files may be imported.
-    const text = await readCheckedText(labelFile, 'labelFile').catch((error: unknown) => {
-      if (error instanceof RefusedFileError && error.details.rule === 'missing') return undefined
-      throw error
-    })
-    const labelled = text !== undefined
-    const { boxes, polygons } = labelled ? parseYoloLabelFile(text, labelFile, width, height, classes.length) : { boxes: [], polygons: [] }
-    images.push({
-      id: stem(item.imageRel),
-      file: item.imageRel,
-      width,
-      height,
-      context: {},
-      split: item.split,
-      labels: { classes: [], boxes, polygons, status: labelled ? 'labeled' : 'unlabeled' },
-    })
+    const image = await perEntry(
+      options.report,
+      item.imageRel,
+      async (): Promise<DatasetImage> => {
+        const { width, height } = await imageSize(path.join(dir, item.imageRel))
+        const labelFile = await root.resolve(item.labelRel, 'YOLO label file')
+        // No label file is an unlabeled image; read at once rather than checked first, as 20,000 files may be imported.
+        const text = await readCheckedText(labelFile, 'labelFile').catch((error: unknown) => {
+          if (error instanceof RefusedFileError && error.details.rule === 'missing') return undefined
+          throw error
+        })
+        const labelled = text !== undefined
+        const { boxes, polygons } = labelled ? parseYoloLabelFile(text, labelFile, width, height, classes.length) : { boxes: [], polygons: [] }
+        return {
+          id: stem(item.imageRel),
+          file: item.imageRel,
+          width,
+          height,
+          context: {},
+          split: item.split,
+          labels: { classes: [], boxes, polygons, status: labelled ? 'labeled' : 'unlabeled' },
+        }
+      },
+      options.signal,
+    )
+    if (image) images.push(image)
     options.onProgress?.({ done: done + 1, total: found.length })
   }
-  return parseDataset({ name: options.name ?? path.basename(path.resolve(dir)), classes, images }, `YOLO dataset ${dir}`)
+  return parseImported({ name: options.name ?? path.basename(path.resolve(dir)), classes, images }, `YOLO dataset ${dir}`, options.report)
 }

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
-import { decodePlainPng, ImageDecodeError, pngSize } from '../image-codec'
+import { decodePlainPng, ImageDecodeError, openImage, pngSize } from '../image-codec'
 import type { BoxGeometry } from './nms'
 import type { RgbImage } from '../raster'
 
@@ -297,7 +297,7 @@ function integerFactor(size: { width: number; height: number }, plan: Letterbox)
 }
 
 async function decodeToRgb(input: Buffer | string): Promise<{ data: Uint8Array; width: number; height: number }> {
-  const { data, info } = await sharp(input).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
+  const { data, info } = await (await openImage(input)).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
   if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`)
   return { data, width: info.width, height: info.height }
 }

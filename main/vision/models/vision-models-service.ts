@@ -18,7 +18,7 @@ import type { DatasetDoor, LivePort, LongTask } from './model-ports'
 import { Prelabeling } from './prelabel-service'
 import { ProcessContextTags } from './process-context'
 import { ModelRegistryService } from './registry-service'
-import { splitDataset } from '../datasets/split'
+import { isSplittable, splitDataset } from '../datasets/split'
 
 export type { DatasetDoor, LivePort, LongTask, TaskProgress } from './model-ports'
 
@@ -81,7 +81,7 @@ export class VisionModelsService {
     const model = await this.registry.model(ref)
     // Images without a split get one (stratified, seed 0): the same images stay the test set from run to run.
     const dataset = await this.options.datasets.editForModels(datasetId, (d) => {
-      if (d.images.some((i) => !i.split && i.labels.status !== 'rejected')) {
+      if (d.images.some((i) => !i.split && isSplittable(i))) {
         const assigned = new Map(splitDataset(d, { seed: 0, keepExisting: true }).images.map((i) => [i.id, i.split]))
         for (const image of d.images) image.split ??= assigned.get(image.id)
       }

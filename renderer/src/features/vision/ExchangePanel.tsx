@@ -1,6 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
-import { visionExchangeFormats, type LongTaskProgress, type VisionDataset, type VisionExchangeFormat } from '../../../../preload/contract'
+import {
+  visionExchangeFormats,
+  type LongTaskProgress,
+  type VisionDataset,
+  type VisionExchangeFormat,
+  type VisionImportFailure,
+} from '../../../../preload/contract'
 import type { HostError } from '../../bridge/client'
 import { useClient } from '../../app/client-context'
 import { formatDuration } from '../../app/format'
@@ -23,6 +29,21 @@ export type Run =
   | { phase: 'done'; text: string }
   | { phase: 'cancelled'; text: string }
   | { phase: 'failed'; message: string }
+
+type ImportRefusal = { items: VisionImportFailure[]; count: number; importable: number }
+type Failures =
+  | ({ kind: 'refused'; request: { format: VisionExchangeFormat; dir: string; name: string } } & ImportRefusal)
+  | { kind: 'skipped'; items: VisionImportFailure[]; count: number }
+
+/** The entries an import refused, from its error's details (`failures`, `failureCount`, `importable`); null for other errors. */
+export function importRefusal(details: unknown): ImportRefusal | null {
+  const d = details as { failures?: unknown; failureCount?: unknown; importable?: unknown } | undefined
+  if (!d || !Array.isArray(d.failures) || d.failures.length === 0) return null
+  const items = d.failures.filter(
+    (f): f is VisionImportFailure => !!f && typeof (f as VisionImportFailure).entry === 'string' && typeof (f as VisionImportFailure).reason === 'string',
+  )
+  return { items, count: typeof d.failureCount === 'number' ? d.failureCount : items.length, importable: typeof d.importable === 'number' ? d.importable : 0 }
+}
 
 /** Where a path typed by hand is obviously wrong; the service checks the rest (exists, empty, readable). */
 export function pathProblem(value: string, required: boolean): string | null {
@@ -196,6 +217,7 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
   const [importName, setImportName] = useState('Imported dataset')
   const exporting = useCancellableJob()
   const importing = useCancellableJob()
+  const [failures, setFailures] = useState<Failures | null>(null)
   const exportButton = useRef<HTMLButtonElement>(null)
   const importButton = useRef<HTMLButtonElement>(null)
   // When a job ends, focus goes back from the vanished Cancel button to the button that starts the next one.
@@ -241,26 +263,38 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
       ),
     )
   }
-  const startImport = (): void => {
+  const startImport = (importRest = false): void => {
     const dir = importDir.trim()
+    const request = { format: importFormat, dir, name: importName.trim() }
+    setFailures(null)
     importing.start((jobId) =>
       client.subscribe(
         'vision.import',
-        { format: importFormat, dir, name: importName.trim(), jobId },
+        { ...request, ...(importRest ? { importRest: true } : {}), jobId },
         (event) => {
           if (event.kind === 'progress') importing.progress(event)
           else {
-            importing.finish({ text: `Imported "${event.dataset.name}": ${event.dataset.images} images, ${event.dataset.classes.length} classes` })
+            const left = event.skippedCount
+            importing.finish({
+              text: `Imported "${event.dataset.name}": ${event.dataset.images} images, ${event.dataset.classes.length} classes${
+                left > 0 ? ` — ${left} ${left === 1 ? 'entry' : 'entries'} left out (listed below)` : ''
+              }`,
+            })
+            if (left > 0) setFailures({ kind: 'skipped', items: event.skipped, count: left })
             void queryClient.invalidateQueries({ queryKey: queryKey('vision') })
             onImported(event.dataset.id)
           }
         },
         (error) => {
-          if (error) importing.finish({ error, cancelledText: `Import cancelled — no dataset was created, no image of ${dir} was imported` })
+          if (!error) return
+          importing.finish({ error, cancelledText: `Import cancelled — no dataset was created, no image of ${dir} was imported` })
+          const refused = importRefusal(error.details)
+          if (refused) setFailures({ kind: 'refused', ...refused, request })
         },
       ),
     )
   }
+  const sameRequest = failures?.kind === 'refused' && failures.request.dir === importDir.trim() && failures.request.format === importFormat
 
   return (
     <section className="panel vision-exchange" aria-label="Export and import">
@@ -315,11 +349,33 @@ export function ExchangePanel({ dataset, onImported }: { dataset: VisionDataset;
           onChange={(e) => setImportDir(e.target.value)}
         />
         <input aria-label="Imported dataset name" value={importName} onChange={(e) => setImportName(e.target.value)} size={16} />
-        <button ref={importButton} type="button" disabled={!!importProblem || !importName.trim() || importBusy} onClick={startImport}>
+        <button ref={importButton} type="button" disabled={!!importProblem || !importName.trim() || importBusy} onClick={() => startImport()}>
           Import
         </button>
         {importDir && importProblem && <span className="error-text">{importProblem}</span>}
         <RunStatus label="Import" run={importing.run} onCancel={importing.cancel} describe={importSteps} />
+        {failures && (
+          <div className="vision-import-failures" style={{ flexBasis: '100%' }}>
+            <ul aria-label={failures.kind === 'refused' ? 'Entries that cannot be imported' : 'Entries left out'}>
+              {failures.items.map((f) => (
+                <li key={f.entry}>
+                  <span className="mono">{f.entry}</span>: {f.reason}
+                </li>
+              ))}
+            </ul>
+            {failures.count > failures.items.length && (
+              <p className="muted">
+                … and {(failures.count - failures.items.length).toLocaleString('en-US')} more ({failures.count.toLocaleString('en-US')} in all)
+              </p>
+            )}
+            {failures.kind === 'refused' && sameRequest && failures.importable > 0 && (
+              <button type="button" disabled={importBusy || !importName.trim()} onClick={() => startImport(true)}>
+                Import the rest ({failures.importable.toLocaleString('en-US')} {failures.importable === 1 ? 'image' : 'images'}, leave these{' '}
+                {failures.count.toLocaleString('en-US')} out)
+              </button>
+            )}
+          </div>
+        )}
       </fieldset>
     </section>
   )

@@ -11,7 +11,8 @@ import { classColour, LabelCanvas } from './label-canvas'
 import { actionFor, keyPressOf, type LabelAction, SHORTCUTS } from './label-keys'
 import { acceptAllClassDrafts, acceptClassDraft, pendingClassDrafts, rejectAllClassDrafts, rejectClassDraft } from './label-class-drafts'
 import './label-class-drafts.css'
-import { boxFromDrag, edit, redo, startHistory, undo, type LabelHistory, type LabelState } from './label-history'
+import { boxFromDrag, type LabelState } from './label-history'
+import { useLabelSession } from './use-label-session'
 import {
   acceptAllDrafts,
   acceptDraft,
@@ -19,7 +20,6 @@ import {
   draftCount,
   dragShape,
   grabAt,
-  hasLabels,
   polygonFromClicks,
   rejectAllDrafts,
   removeShape,
@@ -64,25 +64,6 @@ const typing = (target: EventTarget | null): boolean =>
 type Interaction =
   { kind: 'draw'; a: Point; b: Point } | { kind: 'edit'; grab: Grab; start: Point; original: VisionBox | VisionPolygon; current: VisionBox | VisionPolygon }
 
-/** The labels an image holds, as the labeling state. */
-const stateOf = (image: VisionImage): LabelState => ({
-  boxes: image.boxes,
-  polygons: image.polygons,
-  classes: image.classes,
-  classDrafts: image.classDrafts ?? [],
-  status: image.status,
-})
-
-/** Compares label states by content (key order and absent optional fields aside). */
-const contentKey = (l: LabelState): string =>
-  JSON.stringify([
-    l.boxes.map((b) => [b.classId, b.x, b.y, b.w, b.h, b.confidence ?? null, !!b.draft]),
-    l.polygons.map((p) => [p.classId, p.points, p.confidence ?? null, !!p.draft]),
-    l.classes,
-    (l.classDrafts ?? []).map((d) => [d.classId, d.confidence]),
-    l.status,
-  ])
-
 const describeShape = (shape: VisionBox | VisionPolygon, classes: string[]): string => {
   const name = classes[shape.classId] ?? `class ${shape.classId}`
   const where = 'points' in shape ? `${name}, ${shape.points.length} points` : `${name} at ${shape.x},${shape.y} ${shape.w}×${shape.h}`
@@ -104,23 +85,19 @@ export function LabelingPanel({
   previous,
   aside,
 }: Props): React.JSX.Element {
-  const [history, setHistory] = useState<LabelHistory>(() => startHistory(stateOf(image)))
+  const { session, labels, dirty, history, saving, error: saveError } = useLabelSession(image, save)
   const [selected, setSelected] = useState<ShapeRef | null>(null)
   /** An image-class draft picked by click; with nothing picked and no shape selected, A/X act on the first one. */
   const [pickedClassDraft, setPickedClassDraft] = useState<number | null>(null)
   const [tool, setTool] = useState<Tool>('box')
   const [drawing, setDrawing] = useState<Point[]>([])
   const [help, setHelp] = useState(false)
-  const [saveState, setSaveState] = useState<{ saving: boolean; error?: string; savedAt?: number }>({ saving: false })
-  const [savedHistory, setSavedHistory] = useState<LabelState>(history.present)
   const surface = useRef<HTMLDivElement>(null)
   const baseLayer = useRef<HTMLCanvasElement>(null)
   const overlayLayer = useRef<HTMLCanvasElement>(null)
   const canvas = useRef<LabelCanvas | null>(null)
   const interaction = useRef<Interaction | null>(null)
   const cursor = useRef<Point | null>(null)
-  const labels = history.present
-  const dirty = labels !== savedHistory
   const [zoom, setZoom] = useState(1)
   const viewport = useRef<HTMLDivElement>(null)
   const pan = useRef<{ x: number; y: number; left: number; top: number } | null>(null)
@@ -132,69 +109,13 @@ export function LabelingPanel({
   const currentClassDraft = selected ? undefined : (classDrafts.find((d) => d.classId === pickedClassDraft) ?? classDrafts[0])
   const drafts = draftCount(labels) + classDrafts.length
 
-  const apply = (next: LabelState): void => setHistory((h) => edit(h, next))
-  /** What the host has, updated as soon as a save returns (the state above follows on the next render). */
-  const savedRef = useRef<LabelState>(history.present)
-  const persist = async (state: LabelState): Promise<boolean> => {
-    setSaveState({ saving: true })
-    try {
-      await save(state)
-      savedRef.current = state
-      setSavedHistory(state)
-      setSaveState({ saving: false, savedAt: Date.now() })
-      return true
-    } catch (error) {
-      setSaveState({ saving: false, error: error instanceof Error ? error.message : String(error) })
-      return false
-    }
-  }
-  /** An unlabeled image that got confirmed labels becomes labeled when saved. */
-  const withStatus = (state: LabelState): LabelState => {
-    const confirmed = { boxes: state.boxes.filter((b) => !b.draft), polygons: state.polygons.filter((p) => !p.draft), classes: state.classes }
-    return state.status === 'unlabeled' && hasLabels(confirmed) ? { ...state, status: 'labeled' } : state
-  }
-  const saveNow = async (): Promise<boolean> => {
-    const state = withStatus(labels)
-    if (state !== labels) setHistory((h) => ({ ...h, present: state }))
-    return persist(state)
-  }
-  // Opening another image (a thumbnail, another dataset) saves unsaved edits rather than dropping them.
-  const unsaved = useRef<LabelState | null>(null)
-  unsaved.current = labels
-  const saveRef = useRef(save)
-  saveRef.current = save
-  useEffect(
-    () => () => {
-      const last = unsaved.current
-      if (!last || last === savedRef.current) return
-      saveRef.current(withStatus(last)).catch((error: unknown) => console.error(`Labels of ${image.id} were not saved on leaving the image:`, error))
-    },
-    // Runs once, on unmount; the refs carry the latest labels.
-    [],
-  )
-  // Labels changed elsewhere (drafts accepted in the review list, a new pre-label run) show here when nothing is unsaved.
-  useEffect(() => {
-    const host = stateOf(image)
-    if (unsaved.current !== savedRef.current || contentKey(host) === contentKey(savedRef.current)) return
-    savedRef.current = host
-    setHistory(startHistory(host))
-    setSavedHistory(host)
-  }, [image])
-  // Closing the window or reloading with unsaved edits asks first.
-  useEffect(() => {
-    if (!dirty) return
-    const warn = (event: BeforeUnloadEvent): void => event.preventDefault()
-    window.addEventListener('beforeunload', warn)
-    return () => window.removeEventListener('beforeunload', warn)
-  }, [dirty])
+  const apply = (next: LabelState): void => session.apply(next)
   const step = async (direction: -1 | 1): Promise<void> => {
-    if (dirty && !(await saveNow())) return
+    if (dirty && !(await session.save())) return
     onStep(direction)
   }
   const setStatus = (status: VisionStatus): void => {
-    const next = { ...labels, status }
-    apply(next)
-    void persist(next)
+    void session.setStatus(status)
   }
   const setClass = (classId: number): void => {
     if (classId >= classes.length) return
@@ -300,9 +221,9 @@ export function LabelingPanel({
     const run: Record<LabelAction, () => void> = {
       toggleHelp: () => setHelp((h) => !h),
       copyPrevious,
-      undo: () => setHistory(undo),
-      redo: () => setHistory(redo),
-      save: () => void saveNow(),
+      undo: () => session.undo(),
+      redo: () => session.redo(),
+      save: () => void session.save(),
       toggleImageClass: () => apply(toggleImageClass(labels, press.digit! - 1, imageClassMode)),
       setClass: () => setClass(press.digit! - 1),
       zoomIn: () => zoomBy(1.25),
@@ -325,7 +246,7 @@ export function LabelingPanel({
       statusGood: () => {
         const empty = labels.boxes.length === 0 && labels.polygons.length === 0 && labels.classes.length === 0
         if (empty) setStatus('labeled')
-        else setSaveState((s) => ({ ...s, error: 'G marks a good part: this image has labels — delete them first, or press L for labeled' }))
+        else session.complain('G marks a good part: this image has labels — delete them first, or press L for labeled')
       },
       statusLabeled: () => setStatus('labeled'),
       statusReviewed: () => setStatus('reviewed'),
@@ -458,8 +379,9 @@ export function LabelingPanel({
         <button type="button" aria-label="Previous image" onClick={() => void step(-1)}>
           ← Prev
         </button>
-        <span className="mono">
-          {image.id} ({position})
+        <span className="mono" aria-label="Open image">
+          {position} · {image.id}
+          {image.split ? ` · ${image.split}` : ''}
         </span>
         <button type="button" aria-label="Next image" onClick={() => void step(1)}>
           Next →
@@ -479,10 +401,10 @@ export function LabelingPanel({
             ⬠ Polygon <kbd>P</kbd>
           </button>
         </div>
-        <button type="button" aria-label="Undo" disabled={history.past.length === 0} onClick={() => setHistory(undo)}>
+        <button type="button" aria-label="Undo" disabled={history.past.length === 0} onClick={() => session.undo()}>
           Undo
         </button>
-        <button type="button" aria-label="Redo" disabled={history.future.length === 0} onClick={() => setHistory(redo)}>
+        <button type="button" aria-label="Redo" disabled={history.future.length === 0} onClick={() => session.redo()}>
           Redo
         </button>
         <button type="button" disabled={!previous} onClick={copyPrevious} title="Ctrl+Shift+V">
@@ -492,11 +414,11 @@ export function LabelingPanel({
           ? Keys
         </button>
         <span role="status" className="muted" aria-label="Save state">
-          {saveState.saving ? 'Saving…' : saveState.error ? '' : dirty ? 'Unsaved changes (saved on next/previous)' : 'Saved'}
+          {saving ? 'Saving…' : saveError ? '' : dirty ? 'Unsaved changes (saved on next/previous)' : 'Saved'}
         </span>
-        {saveState.error && (
+        {saveError && (
           <span role="alert" className="error-text">
-            {saveState.error}
+            {saveError}
           </span>
         )}
       </div>

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
-import { memo, useEffect, useMemo, useRef, useState } from 'react'
-import type { VisionImage, VisionStatus } from '../../../../preload/contract'
+import { memo, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react'
+import type { VisionImage, VisionSplit, VisionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { visibleRows } from './label-history'
 import { queryKey } from '../../bridge/queries'
@@ -17,15 +17,18 @@ const SETTLE_MS = 90
 const THUMB_CACHE_MS = 30_000
 
 const STATUS_OF_LETTER: Record<string, VisionStatus> = { u: 'unlabeled', l: 'labeled', r: 'reviewed', x: 'rejected' }
+const SPLIT_OF_LETTER: Record<string, VisionSplit> = { t: 'train', v: 'val', s: 'test' }
 
 const drafts = (image: VisionImage): number => image.boxes.filter((b) => b.draft).length + image.polygons.filter((p) => p.draft).length
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
-function describe(id: string, status: VisionStatus, image: VisionImage | undefined): string {
-  if (!image) return `Image ${id}, ${status}`
+/** "Image part-00012, labeled, 1 box, #13, train split": the id first (what a person searches by), then the one #N. */
+function describe(number: number, id: string, status: VisionStatus, split: VisionSplit | undefined, image: VisionImage | undefined): string {
+  const tail = `, #${number}${split ? `, ${split} split` : ''}`
+  if (!image) return `Image ${id}, ${status}${tail}`
   return `Image ${id}, ${status}, ${plural(image.boxes.length, 'box', 'boxes')}${
     image.polygons.length > 0 ? `, ${plural(image.polygons.length, 'polygon')}` : ''
-  }${image.classes.length > 0 ? `, ${plural(image.classes.length, 'image class', 'image classes')}` : ''}${drafts(image) > 0 ? `, ${drafts(image)} drafts` : ''}`
+  }${image.classes.length > 0 ? `, ${plural(image.classes.length, 'image class', 'image classes')}` : ''}${drafts(image) > 0 ? `, ${drafts(image)} drafts` : ''}${tail}`
 }
 
 const ThumbnailRow = memo(
@@ -35,6 +38,8 @@ const ThumbnailRow = memo(
     a.datasetId === b.datasetId &&
     a.ids.join(',') === b.ids.join(',') &&
     a.status === b.status &&
+    a.split === b.split &&
+    a.numbers.join(',') === b.numbers.join(',') &&
     a.top === b.top &&
     a.settled === b.settled &&
     a.onOpen === b.onOpen &&
@@ -45,6 +50,8 @@ function ThumbnailRowView({
   datasetId,
   ids,
   status,
+  split,
+  numbers,
   top,
   current,
   settled,
@@ -53,6 +60,8 @@ function ThumbnailRowView({
   datasetId: string
   ids: string[]
   status: string
+  split: string
+  numbers: number[]
   top: number
   current: string | null
   settled: boolean
@@ -81,6 +90,7 @@ function ThumbnailRowView({
       {ids.map((id, i) => {
         const image = record.get(id)
         const imageStatus = image?.status ?? STATUS_OF_LETTER[status[i]] ?? 'unlabeled'
+        const imageSplit = image ? image.split : SPLIT_OF_LETTER[split[i]]
         return (
           // Keyed by place, not id: a row scrolled to new images keeps its elements and only changes their text and pictures.
           <div role="listitem" key={i}>
@@ -89,12 +99,17 @@ function ThumbnailRowView({
               tabIndex={-1}
               className={`vision-thumb status-${imageStatus}`}
               aria-pressed={id === current}
-              aria-label={describe(id, imageStatus, image)}
+              aria-label={describe(numbers[i], id, imageStatus, imageSplit, image)}
               onClick={() => onOpen(id)}
             >
               {url.get(id) ? <img src={url.get(id)} alt="" width={120} height={90} /> : <span className="vision-thumb-empty" />}
+              {imageSplit && (
+                <span className={`vision-split-badge split-${imageSplit}`} aria-hidden>
+                  {imageSplit}
+                </span>
+              )}
               <span className="vision-thumb-caption">
-                {id.replace(/^part-0*(?=\d)/, '#')} · {imageStatus}
+                #{numbers[i]} · {imageStatus}
               </span>
               <span className="vision-thumb-counts" aria-hidden>
                 {image && image.boxes.length > 0 ? `${image.boxes.length}▢ ` : ''}
@@ -146,16 +161,26 @@ export function ThumbnailGrid({
   datasetId,
   ids,
   status,
+  split,
+  numbers,
   current,
   onOpen,
+  ref,
 }: {
   datasetId: string
   ids: string[]
   status: string
+  /** One split letter per id (t train, v val, s test, - none), as the index sends it. */
+  split: string
+  /** Each id's #N in the whole dataset. */
+  numbers: number[]
   current: string | null
   onOpen: (id: string) => void
+  /** The grid's focusable element, for "Go to" to hand the keys back after its jump. */
+  ref?: React.Ref<HTMLDivElement | null>
 }): React.JSX.Element {
   const viewport = useRef<HTMLDivElement>(null)
+  useImperativeHandle(ref, () => viewport.current!, [])
   const [size, setSize] = useState({ width: 600, height: 240 })
   const [scrollTop, setScrollTop] = useState(0)
   const [settled, setSettled] = useState(true)
@@ -233,6 +258,8 @@ export function ThumbnailGrid({
         datasetId={datasetId}
         ids={slice}
         status={status.slice(from, from + columns)}
+        split={split.slice(from, from + columns)}
+        numbers={numbers.slice(from, from + columns)}
         top={r * ROW_HEIGHT}
         current={current}
         settled={settled}
@@ -245,7 +272,7 @@ export function ThumbnailGrid({
       className="vision-grid"
       ref={viewport}
       tabIndex={0}
-      aria-label={`Image grid, ${ids.length} images${currentIndex >= 0 ? `, image ${currentIndex + 1} selected` : ''} — arrow keys, Page Up/Down, Home/End`}
+      aria-label={`Image grid, ${ids.length} images${currentIndex >= 0 ? `, image #${numbers[currentIndex]} selected` : ''} — arrow keys, Page Up/Down, Home/End`}
       style={{ height: Math.min(MAX_HEIGHT, Math.max(1, rowCount) * ROW_HEIGHT + 4) }}
       onScroll={onScroll}
       onKeyDown={onKeyDown}

@@ -1,11 +1,12 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
-import { visionStatuses, type VisionImage, type VisionImageClassMode, type VisionStatus } from '../../../../preload/contract'
+import { useEffect, useRef, useState } from 'react'
+import { visionSplits, visionStatuses, type VisionImage, type VisionImageClassMode, type VisionStatus } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import type { LabelState } from './label-history'
 import { ExchangePanel } from './ExchangePanel'
 import { LabelingPanel } from './LabelingPanel'
 import { NO_FILTER, type ImageFilter } from './shapes'
+import { describeSplit, SplitPanel } from './SplitPanel'
 import { ThumbnailGrid } from './ThumbnailGrid'
 import { VisionTasks } from './VisionTasks'
 import { ProcessContext } from './models/ImagePreview'
@@ -30,6 +31,8 @@ export function VisionView(): React.JSX.Element {
   const datasets = useQuery({ queryKey: queryKey('vision', 'datasets'), queryFn: () => client.call('vision.datasets') })
   const dataset = datasets.data?.find((d) => d.id === datasetId) ?? datasets.data?.[0]
   const [goTo, setGoTo] = useState('')
+  const [goToProblem, setGoToProblem] = useState<string | null>(null)
+  const grid = useRef<HTMLDivElement | null>(null)
   // The selection belongs to one dataset: whenever the dataset shown changes (picked, created, imported, or the list fell
   // back to another while it refreshed), it starts again from that dataset's first image.
   const [selectionOf, setSelectionOf] = useState(dataset?.id)
@@ -46,6 +49,7 @@ export function VisionView(): React.JSX.Element {
     placeholderData: keepPreviousData,
   })
   const ids = index.data?.ids ?? []
+  const numbers = index.data?.numbers ?? []
   const total = index.data?.total ?? 0
   const open = useQuery({
     queryKey: queryKey('vision', 'image', dataset?.id, current),
@@ -59,7 +63,11 @@ export function VisionView(): React.JSX.Element {
     if (!current && ids.length > 0 && !index.isPlaceholderData) setCurrent(ids[0])
   }, [current, ids, index.isPlaceholderData])
   const setFilterPart = (part: Partial<ImageFilter>): void => {
-    setFilter((f) => ({ ...f, ...part }))
+    setFilter((f) => {
+      const { split, ...rest } = { ...f, ...part }
+      // "All splits" is no filter: left out, so "Clear filters" hides again.
+      return split && split !== 'all' ? { ...rest, split } : rest
+    })
     setCurrent(null)
   }
 
@@ -96,7 +104,8 @@ export function VisionView(): React.JSX.Element {
     const next = ids[Math.max(0, Math.min(ids.length - 1, at + direction))]
     if (next) setCurrent(next)
   }
-  const position = `${at + 1} of ${ids.length}`
+  // One numbering everywhere: #N is the image's place in the whole dataset, N of total, whatever the filters show.
+  const position = at >= 0 ? `#${numbers[at]} of ${total}${ids.length < total ? ` · ${at + 1} of ${ids.length} shown` : ''}` : ''
   const previousId = at > 0 ? ids[at - 1] : undefined
   const nextId = at >= 0 && at + 1 < ids.length ? ids[at + 1] : undefined
   // The neighbours are fetched ahead, so next/previous opens at once instead of waiting for the host.
@@ -118,10 +127,26 @@ export function VisionView(): React.JSX.Element {
     enabled: !!dataset && !!previousId,
   })
   const previous = previousRecord.data?.[0]?.id === previousId ? previousRecord.data?.[0] : undefined
-  const jump = (): void => {
-    const n = Math.round(Number(goTo))
-    if (n >= 1 && n <= ids.length) setCurrent(ids[n - 1])
-  }
+  // A number asked for while the index still shows the last filter's images waits for the fresh one.
+  const [jumpTo, setJumpTo] = useState<number | null>(null)
+  useEffect(() => {
+    if (jumpTo === null || index.isPlaceholderData || !index.data) return
+    setJumpTo(null)
+    if (!(jumpTo >= 1 && jumpTo <= total)) {
+      setGoToProblem(`There is no image #${jumpTo} — the dataset has images #1 to #${total}`)
+      return
+    }
+    const where = numbers.indexOf(jumpTo)
+    if (where < 0) {
+      setGoToProblem(`Image #${jumpTo} is hidden by the filters — clear them to go to it`)
+      return
+    }
+    setGoToProblem(null)
+    setCurrent(ids[where])
+    // The keys go back to the grid (arrows, Page Up/Down) and the labeling panel, not to the number field.
+    grid.current?.focus({ preventScroll: true })
+  }, [jumpTo, index.isPlaceholderData, index.data, ids, numbers, total])
+  const jump = (): void => setJumpTo(Math.round(Number(goTo)))
   const mutationError = create.error ?? addDemo.error ?? settings.error
 
   return (
@@ -165,6 +190,7 @@ export function VisionView(): React.JSX.Element {
         {dataset && (
           <span className="muted" role="status" aria-label="Dataset summary">
             {dataset.images} images · {visionStatuses.map((s) => `${dataset.byStatus[s] ?? 0} ${s}`).join(' · ')}
+            {dataset.bySplit.train + dataset.bySplit.val + dataset.bySplit.test > 0 ? ` · split ${describeSplit(dataset.bySplit)}` : ''}
           </span>
         )}
         {mutationError && (
@@ -186,6 +212,19 @@ export function VisionView(): React.JSX.Element {
                     {s}
                   </option>
                 ))}
+              </select>
+              <select
+                aria-label="Split filter"
+                value={filter.split ?? 'all'}
+                onChange={(e) => setFilterPart({ split: e.target.value as NonNullable<ImageFilter['split']> })}
+              >
+                <option value="all">All splits</option>
+                {visionSplits.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
+                <option value="none">not in a split</option>
               </select>
               <select
                 aria-label="Class filter"
@@ -222,7 +261,13 @@ export function VisionView(): React.JSX.Element {
                 />
               </label>
               {JSON.stringify(filter) !== JSON.stringify(NO_FILTER) && (
-                <button type="button" onClick={() => setFilterPart(NO_FILTER)}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setFilter(NO_FILTER)
+                    setCurrent(null)
+                  }}
+                >
                   Clear filters
                 </button>
               )}
@@ -232,10 +277,13 @@ export function VisionView(): React.JSX.Element {
                   aria-label="Go to image number"
                   type="number"
                   min={1}
-                  max={Math.max(1, ids.length)}
+                  max={Math.max(1, total)}
                   placeholder="#"
                   value={goTo}
-                  onChange={(e) => setGoTo(e.target.value)}
+                  onChange={(e) => {
+                    setGoTo(e.target.value)
+                    setGoToProblem(null)
+                  }}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter') jump()
                   }}
@@ -246,7 +294,12 @@ export function VisionView(): React.JSX.Element {
               </span>
               {at >= 0 && (
                 <span className="muted" aria-label="Selected image">
-                  #{at + 1} selected
+                  #{numbers[at]} of {total} selected
+                </span>
+              )}
+              {goToProblem && (
+                <span role="alert" className="error-text">
+                  {goToProblem}
                 </span>
               )}
               {index.error && (
@@ -255,7 +308,16 @@ export function VisionView(): React.JSX.Element {
                 </span>
               )}
             </div>
-            <ThumbnailGrid datasetId={dataset.id} ids={ids} status={index.data?.status ?? ''} current={current} onOpen={setCurrent} />
+            <ThumbnailGrid
+              ref={grid}
+              datasetId={dataset.id}
+              ids={ids}
+              status={index.data?.status ?? ''}
+              split={index.data?.split ?? ''}
+              numbers={numbers}
+              current={current}
+              onOpen={setCurrent}
+            />
           </section>
           {open.data && open.data.image.id === current && (
             <LabelingPanel
@@ -279,6 +341,7 @@ export function VisionView(): React.JSX.Element {
               {open.error.message}
             </p>
           )}
+          <SplitPanel dataset={dataset} />
           <VisionTasks dataset={dataset} imageId={current} />
           <ExchangePanel
             dataset={dataset}

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useMemo, useRef, useState } from 'react'
 import type { VisionDataset, VisionDraft, VisionDraftKind, VisionModelKind } from '../../../../../preload/contract'
 import { useClient } from '../../../app/client-context'
+import { useImageNumbers } from '../image-numbers'
 import { ImageDialog, ImagePreview } from './ImagePreview'
 import { TaskProgress } from './TaskProgress'
 import { useLongTask } from './use-long-task'
@@ -25,6 +26,7 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
   const client = useClient()
   const queryClient = useQueryClient()
   const models = useModels()
+  const { numberOf } = useImageNumbers(dataset.id)
   const usable = models.data?.models ?? []
   const threshold = models.data?.settings.confidenceThreshold ?? 0.25
   const [chosen, setChosen] = useState('')
@@ -277,7 +279,10 @@ export function PrelabelTab({ dataset }: { dataset: VisionDataset }): React.JSX.
                       )}
                     </button>
                   </td>
-                  <td>{d.imageId}</td>
+                  <td>
+                    {numberOf(d.imageId) !== undefined && <span className="vm-mono">#{numberOf(d.imageId)} · </span>}
+                    {d.imageId}
+                  </td>
                   <td>
                     <span className={`vm-kind vm-kind-${d.kind}`}>{d.kind === 'class' ? 'image class' : 'box'}</span>
                   </td>
