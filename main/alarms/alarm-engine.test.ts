@@ -235,3 +235,28 @@ describe('alarm engine, hand-worked', () => {
     expect(steps).toEqual(['hot 1000 pending', 'hot 2500 active-unacknowledged', 'gone 4000 active-unacknowledged'])
   })
 })
+
+describe('alarm engine, batches (rules remembered by batch position)', () => {
+  it('a rule added, removed or a tag moved to another position between batches is judged as a fresh lookup would', () => {
+    const transitions: AlarmTransition[] = []
+    const engine = new AlarmEngine({ onTransition: (t) => transitions.push(t) })
+    const high = (id: string, tagId: string) => alarmRuleSchema.parse({ id, name: id, tagId, condition: { kind: 'high', limit: 10, deadband: 0 } })
+    const value = (tagId: string, v: number) => ({ tagId, value: v, quality: { status: 'good' as const } })
+    engine.upsertRule(high('a-high', 'A'), 0)
+    engine.ingest([value('A', 1), value('B', 20)], 1000) // B has no rule yet: position 1 remembers none
+    engine.upsertRule(high('b-high', 'B'), 1000)
+    engine.ingest([value('A', 1), value('B', 20)], 2000)
+    // The same tags in another order: each position looks its tag up again.
+    engine.ingest([value('B', 1), value('A', 20)], 3000)
+    engine.removeRule('a-high')
+    engine.ingest([value('B', 1), value('A', 1)], 4000)
+    // The same content in new string objects finds the same rules.
+    engine.ingest([value(['B'].join(''), 30)], 5000)
+    expect(transitions.filter((t) => t.cause === 'condition').map((t) => `${t.at} ${t.ruleId} ${t.to}`)).toEqual([
+      '2000 b-high active-unacknowledged',
+      '3000 b-high cleared-unacknowledged',
+      '3000 a-high active-unacknowledged',
+      '5000 b-high active-unacknowledged',
+    ])
+  })
+})

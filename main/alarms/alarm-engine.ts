@@ -49,7 +49,11 @@ class RuleRuntime {
   next = NONE
   /** The condition as last evaluated (with the deadband's memory); false until a value says otherwise. */
   condition = false
-  lastValue: AlarmValue = null
+  // The last value judged. A number is kept unboxed, in place: storing each new value's heap number here would give
+  // the collector an old→young pointer per rule and value and keep every value alive past its batch.
+  private lastNumber = NaN
+  private lastIsNumber = false
+  private lastOther: AlarmValue = null
   state: AlarmStateName = 'normal'
   eventId: string | null = null
   eventSeq = 0
@@ -68,6 +72,20 @@ class RuleRuntime {
   readonly window: Float64Array | null
   windowStart = NaN
   windowCount = 0
+
+  get lastValue(): AlarmValue {
+    return this.lastIsNumber ? this.lastNumber : this.lastOther
+  }
+
+  set lastValue(value: AlarmValue) {
+    if (typeof value === 'number') {
+      this.lastNumber = value
+      this.lastIsNumber = true
+    } else {
+      this.lastIsNumber = false
+      this.lastOther = value
+    }
+  }
 
   constructor(readonly rule: AlarmRule) {
     const c = rule.condition
@@ -93,6 +111,9 @@ export interface AlarmEngineOptions {
 export class AlarmEngine {
   private readonly runtimes = new Map<string, RuleRuntime>()
   private readonly byTag = new Map<string, RuleRuntime[]>()
+  /** The tag id and rules last seen at each batch position (see `ingestOne`); forgotten whenever a rule comes or goes. */
+  private readonly memoIds: string[] = []
+  private readonly memoLists: Array<RuleRuntime[] | undefined> = []
   private readonly timed = new Set<RuleRuntime>()
   private readonly anomalyScratch = new Float64Array(ANOMALY_WINDOW_CAPACITY)
   private readonly anomalyFeatures = new Float64Array(2)
@@ -110,6 +131,7 @@ export class AlarmEngine {
     const list = this.byTag.get(rule.tagId)
     if (list) list.push(runtime)
     else this.byTag.set(rule.tagId, [runtime])
+    this.forgetPositions()
     if (rule.condition.kind === 'stale' && runtime.staleDeadline === NONE) runtime.staleDeadline = now + rule.condition.afterMs
     if (!rule.enabled && runtime.state !== 'normal') this.toNormalBecauseDisabled(runtime, now)
     this.schedule(runtime)
@@ -132,11 +154,23 @@ export class AlarmEngine {
 
   /** Evaluates every rule on each value's tag at time `at` (the value's receive time live, its recorded time in a replay). */
   ingest(values: readonly AlarmInput[], at: number): void {
-    for (let i = 0; i < values.length; i++) this.ingestOne(values[i]!, at)
+    for (let i = 0; i < values.length; i++) this.ingestOne(values[i]!, at, i)
   }
 
-  ingestOne(input: AlarmInput, at: number): void {
-    const list = this.byTag.get(input.tagId)
+  /**
+   * Judges one value. `position` is its place in the caller's batch: live batches carry the same tags in the same order
+   * with the same id strings, so the rules of a position are remembered and found again by one string compare (a pointer
+   * compare for the same string) instead of a hash lookup whose table and keys are out of the cache by the next batch.
+   */
+  ingestOne(input: AlarmInput, at: number, position = -1): void {
+    let list: RuleRuntime[] | undefined
+    if (position < 0) list = this.byTag.get(input.tagId)
+    else if (this.memoIds[position] === input.tagId) list = this.memoLists[position]
+    else {
+      list = this.byTag.get(input.tagId)
+      this.memoIds[position] = input.tagId
+      this.memoLists[position] = list
+    }
     if (!list) return
     for (let i = 0; i < list.length; i++) {
       const r = list[i]!
@@ -224,7 +258,13 @@ export class AlarmEngine {
     return r
   }
 
+  private forgetPositions(): void {
+    this.memoIds.length = 0
+    this.memoLists.length = 0
+  }
+
   private detach(r: RuleRuntime): void {
+    this.forgetPositions()
     this.runtimes.delete(r.rule.id)
     this.timed.delete(r)
     const list = this.byTag.get(r.rule.tagId)

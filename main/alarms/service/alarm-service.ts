@@ -111,7 +111,7 @@ export class AlarmService {
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!
       // An array tag is judged by its JSON text (rules compare scalars).
-      this.engine.ingestOne(Array.isArray(value.value) ? { ...value, value: scalarTagValue(value.value) } : (value as AlarmInput), value.receiveTime)
+      this.engine.ingestOne(Array.isArray(value.value) ? { ...value, value: scalarTagValue(value.value) } : (value as AlarmInput), value.receiveTime, i)
     }
     if (this.pending.length > 0) this.commit()
   }
