@@ -54,9 +54,13 @@ export class TenantService {
     this.holdRefreshed = this.refreshHold().catch(() => undefined)
     this.retentionTimer = setInterval(() => void this.checkRetention().catch(() => undefined), 60_000)
     this.retentionTimer.unref()
+    // The historian's retention runs every 10 s; what it held shows as soon as it held it.
+    this.heldTimer = setInterval(() => void this.checkHeld().catch(() => undefined), 10_000)
+    this.heldTimer.unref()
   }
 
   private readonly retentionTimer: NodeJS.Timeout
+  private readonly heldTimer: NodeJS.Timeout
   private lastRetentionNotice = 0
   private lastHeldNotice = 0
   private held: RetentionHeld | null = null
@@ -292,6 +296,7 @@ export class TenantService {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer)
+    clearInterval(this.heldTimer)
     await this.holdRefreshed
     await this.sync?.stop()
     this.store.close()
