@@ -8,7 +8,10 @@ const TOPIC = 'e2e/backlog/flow'
 const T0 = Math.floor(Date.now() / 1000) * 1000 - 3 * 86_400_000
 const message = (i: number) => JSON.stringify({ v: i, ts: new Date(T0 + i * 1000).toISOString() })
 
-test('Deploy → Tenant: with the tenant away, retention holds back what it has not got, says so, and deletes it only when confirmed', async ({ page, workstation }) => {
+test('Deploy → Tenant: with the tenant away, retention holds back what it has not got, says so, and deletes it only when confirmed', async ({
+  page,
+  workstation,
+}) => {
   test.setTimeout(180_000)
   await openWorkstation(page, workstation)
   await goTo(page, 'Connections')

@@ -158,9 +158,11 @@ export class RetentionWorker {
       this.lastHeld = this.assess(this.ctx.now())
       return { deleted, held }
     })()
-    this.running = work.then((r) => r.deleted).finally(() => {
-      this.running = null
-    })
+    this.running = work
+      .then((r) => r.deleted)
+      .finally(() => {
+        this.running = null
+      })
     return work
   }
 

@@ -235,7 +235,15 @@ async function forceRetentionCommand(values: { 'data-dir'?: string; yes?: boolea
     }
     const db = openWorkbenchDb(dataDir)
     try {
-      const result = await forceHeldRetention({ historian, store: cursors, audit: new WriteAuditLog(db), user: cliUser(), at: now, confirmedPoints: held.points, now })
+      const result = await forceHeldRetention({
+        historian,
+        store: cursors,
+        audit: new WriteAuditLog(db),
+        user: cliUser(),
+        at: now,
+        confirmedPoints: held.points,
+        now,
+      })
       io.stdout(values.json ? `${JSON.stringify({ ...result, deleted: true })}\n` : `${result.message} (audit entry ${result.auditId})\n`)
       return 0
     } catch (error) {

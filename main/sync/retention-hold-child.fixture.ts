@@ -10,7 +10,14 @@ const historian = openHistorian({ file: process.env.OTW_HOLD_HISTORIAN!, flushIn
 const cursors = new SyncCursorStore(process.env.OTW_HOLD_SYNC_DB!)
 await refreshRetentionHold(historian, cursors)
 process.stdout.write('held\n')
-const sync = new TenantSync({ source: historian, cursors, target: JSON.parse(process.env.OTW_HOLD_TARGET!), batchRows: 500, horizonMs: 0, rateLimitRowsPerSecond: 2000 })
+const sync = new TenantSync({
+  source: historian,
+  cursors,
+  target: JSON.parse(process.env.OTW_HOLD_TARGET!),
+  batchRows: 500,
+  horizonMs: 0,
+  rateLimitRowsPerSecond: 2000,
+})
 for (;;) {
   const r = await sync.syncOnce()
   process.stdout.write(`pass ${r.rowsSent}\n`)

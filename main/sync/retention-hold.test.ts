@@ -84,7 +84,14 @@ describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync c
   async function freshTenant(): Promise<TenantTarget> {
     const database = `hold${++n}`
     await server.sql(`CREATE DATABASE ${database}`)
-    const target: TenantTarget = { host: server.host, port: server.port, database, user: server.superuser, password: server.superPassword, tls: { mode: 'disable' } }
+    const target: TenantTarget = {
+      host: server.host,
+      port: server.port,
+      database,
+      user: server.superuser,
+      password: server.superPassword,
+      tls: { mode: 'disable' },
+    }
     const client = await connectTenant(target)
     await provisionTenant(client, target, await planTenant(client, target))
     await client.end()
@@ -93,7 +100,10 @@ describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync c
 
   async function tenantRows(target: TenantTarget, tag?: string): Promise<{ rows: number; keys: number }> {
     const where = tag ? `WHERE device_id || '/' || tag_name = '${tag}'` : ''
-    const r = await server.sql(`SELECT count(*)::int AS rows, count(DISTINCT (device_id, tag_name, time, seq))::int AS keys FROM sensor_data ${where}`, target.database)
+    const r = await server.sql(
+      `SELECT count(*)::int AS rows, count(DISTINCT (device_id, tag_name, time, seq))::int AS keys FROM sensor_data ${where}`,
+      target.database,
+    )
     return r.rows[0]
   }
 
@@ -228,9 +238,18 @@ describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync c
     expect(forced).toMatchObject({ points: view.points, tags: 1, from: view.from, to: view.to })
     expect(samplesOf(historian, 'plc/b')[0]).toBeGreaterThanOrEqual(view.at - DAY - HOUR)
     const [entry] = audit.list()
-    expect(entry).toMatchObject({ id: forced.auditId, user: 'tester', connectionId: 'historian', connectionName: 'Historian retention', tagId: 'plc/b', result: 'ok' })
+    expect(entry).toMatchObject({
+      id: forced.auditId,
+      user: 'tester',
+      connectionId: 'historian',
+      connectionName: 'Historian retention',
+      tagId: 'plc/b',
+      result: 'ok',
+    })
     expect(entry.time).toBeGreaterThanOrEqual(view.at)
-    expect(entry.message).toContain(`Forced retention: deleted ${view.points} held samples of 1 tags (${new Date(view.from!).toISOString()} to ${new Date(view.to!).toISOString()})`)
+    expect(entry.message).toContain(
+      `Forced retention: deleted ${view.points} held samples of 1 tags (${new Date(view.from!).toISOString()} to ${new Date(view.to!).toISOString()})`,
+    )
     expect(JSON.parse(entry.newValue!)).toMatchObject({ points: view.points, tags: 1, from: new Date(view.from!).toISOString() })
     expect(await h['sync.retentionHeld'](undefined)).toBeNull()
 

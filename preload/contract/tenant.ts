@@ -179,7 +179,14 @@ export const tenantRequests = {
   /** Deletes the held samples anyway: `at` and `points` are what the person saw and confirmed (more held now is refused); audited. */
   'sync.forceRetention': {
     input: z.object({ at: z.number().int().min(0), points: z.number().int().min(0) }).strict(),
-    output: z.object({ points: z.number(), tags: z.number(), from: z.number().nullable(), to: z.number().nullable(), auditId: z.number(), message: z.string() }),
+    output: z.object({
+      points: z.number(),
+      tags: z.number(),
+      from: z.number().nullable(),
+      to: z.number().nullable(),
+      auditId: z.number(),
+      message: z.string(),
+    }),
   },
   'sync.reconcile': {
     input: z.object({ range: timeRange, tagIds: z.array(z.string().max(500)).max(100_000).optional(), resend: z.boolean().optional() }).strict(),

@@ -62,8 +62,8 @@ function RetentionHeldNotice({ held, onDelete }: { held: RetentionHeldView; onDe
   return (
     <div role="alert" aria-label="Retention held" className="banner banner-warning">
       <p>
-        Historian retention is holding back {held.points.toLocaleString('en-US')} samples of {held.tagCount} tag{held.tagCount === 1 ? '' : 's'} ({heldTags(held)};{' '}
-        {iso(held.from)} to {iso(held.to)}) that the tenant has not got yet
+        Historian retention is holding back {held.points.toLocaleString('en-US')} samples of {held.tagCount} tag{held.tagCount === 1 ? '' : 's'} (
+        {heldTags(held)}; {iso(held.from)} to {iso(held.to)}) that the tenant has not got yet
         {held.overSizeCapBytes > 0 ? `, and keeps the file ${Math.ceil(held.overSizeCapBytes / 1_048_576)} MB over its size cap` : ''}. They stay until the sync
         sends them; the historian grows past its retention meanwhile. Bring the tenant back, or delete them anyway.
       </p>
