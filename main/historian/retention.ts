@@ -12,6 +12,13 @@ export interface RetentionContext {
   onError: (cause: unknown) => void
 }
 
+function sameHold(a: { holder: string; syncedBefore: Map<number, number> } | null, b: typeof a): boolean {
+  if (a === null || b === null) return a === b
+  if (a.holder !== b.holder || a.syncedBefore.size !== b.syncedBefore.size) return false
+  for (const [id, t] of a.syncedBefore) if (b.syncedBefore.get(id) !== t) return false
+  return true
+}
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class RetentionWorker {
@@ -61,6 +68,8 @@ export class RetentionWorker {
 
   /** Replaces the hold (per tag id: synced before), in one transaction; null lifts it. */
   setHold(hold: { holder: string; syncedBefore: Map<number, number> } | null): void {
+    // Unchanged (most refreshes of a caught-up or idle sync, no tenant at all): nothing is written.
+    if (sameHold(this.hold, hold)) return
     this.db.transaction(() => {
       this.db.exec('DELETE FROM retention_hold')
       if (!hold) {
