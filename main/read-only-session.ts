@@ -35,6 +35,7 @@ export const READ_ONLY_REFUSED = [
   'oee.saveRules',
   'history.setRetention',
   'history.setTagConfig',
+  'sync.forceRetention',
   'alarms.saveRule',
   'alarms.deleteRule',
   'alarms.importRules',

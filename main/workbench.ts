@@ -112,6 +112,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       return meta
     },
     onNotice: (level, message, code) => notices.post(level, message, code),
+    // A forced deletion of samples the tenant has not got goes to the audit log (workbench.db, opened below).
+    audit: () => connectivity.audit,
+    user: options.user ?? osUser(),
   })
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   // A machine in a planned stop (its OEE state map says so) raises no alarm until it leaves it.

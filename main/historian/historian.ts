@@ -20,6 +20,9 @@ import type {
   HistorianStats,
   RawSeries,
   RetentionPolicy,
+  RetentionHold,
+  RetentionHeld,
+  ForcedRetention,
   Sample,
   TagConfig,
   ValueAt,
@@ -125,7 +128,7 @@ export class Historian {
       batchRows: opts.retentionBatchRows ?? 500,
       intervalMs: opts.retentionIntervalMs ?? 10_000,
       now: opts.now ?? Date.now,
-      tagRetention: () => [...this.tagRows.values()].map((r) => ({ id: r.id, retentionMs: r.retention_ms })),
+      tagRetention: () => [...this.tagRows.values()].map((r) => ({ id: r.id, name: r.name, retentionMs: r.retention_ms })),
       onError: (cause) => this.report(describeFailure('retention', this.file, cause, this.buffered, opts.retentionIntervalMs ?? 10_000)),
     })
     const interval = opts.flushIntervalMs ?? 1000
@@ -444,6 +447,46 @@ export class Historian {
   async enforceRetention(): Promise<number> {
     this.assertOpen()
     return this.retention.runNow()
+  }
+
+  /**
+   * Holds back from retention what a consumer (the tenant sync) has not got: per tag, blocks ending at or after its
+   * time, and every block of a tag it does not list. Persisted; null lifts the hold (retention as before).
+   */
+  setRetentionHold(hold: RetentionHold | null): void {
+    this.assertOpen()
+    if (!hold) return this.retention.setHold(null)
+    const syncedBefore = new Map<number, number>()
+    for (const [name, t] of Object.entries(hold.syncedBefore)) {
+      const row = this.tagRows.get(name)
+      if (row && Number.isFinite(t)) syncedBefore.set(row.id, t)
+    }
+    this.retention.setHold({ holder: hold.holder, syncedBefore })
+  }
+
+  getRetentionHold(): RetentionHold | null {
+    const hold = this.retention.getHold()
+    if (!hold) return null
+    const names = new Map([...this.tagRows.values()].map((r) => [r.id, r.name]))
+    const syncedBefore: Record<string, number> = {}
+    for (const [id, t] of hold.syncedBefore) {
+      const name = names.get(id)
+      if (name !== undefined) syncedBefore[name] = t
+    }
+    return { holder: hold.holder, syncedBefore }
+  }
+
+  /** What retention holds back for the holder: the last pass's report, or (`now` given, or no pass yet) assessed now without deleting. */
+  retentionHeld(now?: number): RetentionHeld | null {
+    this.assertOpen()
+    if (now === undefined) return this.retention.held() ?? this.retention.assess(this.opts.now?.() ?? Date.now())
+    return this.retention.assess(now)
+  }
+
+  /** Deletes what retention at `at` deletes with no hold, held samples included (confirmed and audited by the caller). */
+  async forceRetention(at: number): Promise<ForcedRetention> {
+    this.assertOpen()
+    return this.retention.force(at)
   }
 
   exportRange(options: ExportOptions): Promise<ExportResult> {

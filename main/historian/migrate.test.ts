@@ -34,9 +34,11 @@ describe('historian migrations (shared numbered runner)', () => {
     const latest = migrations[migrations.length - 1].version
     expect(migrate(db, migrations, VERSION_TABLE)).toBe(latest)
     expect(schemaVersion(db, VERSION_TABLE)).toBe(latest)
-    expect(tables(db)).toEqual(['blocks', 'rollups', 'schema_version', 'settings', 'tags'])
+    expect(tables(db)).toEqual(['blocks', 'retention_hold', 'rollups', 'schema_version', 'settings', 'tags'])
     expect(columns(db, 'blocks')).toContain('rollup')
     expect(indexes(db)).toContain('blocks_no_data')
+    expect(migrate(db, migrations, VERSION_TABLE, 5)).toBe(5)
+    expect(tables(db)).toEqual(['blocks', 'rollups', 'schema_version', 'settings', 'tags'])
     expect(migrate(db, migrations, VERSION_TABLE, 4)).toBe(4)
     expect(indexes(db)).not.toContain('blocks_no_data')
     expect(migrate(db, migrations, VERSION_TABLE, 3)).toBe(3)

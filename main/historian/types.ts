@@ -95,6 +95,44 @@ export interface RetentionPolicy {
   rollupMaxAgeMs?: Record<number, number>
 }
 
+/**
+ * A consumer that copies the historian elsewhere (the cloud tenant sync) and has not got every sample yet: retention
+ * keeps what it has not got. Persisted in the file, so a restart (or a crash) before the consumer speaks again holds too.
+ */
+export interface RetentionHold {
+  /** Who holds, in words (notices, audit): `tenant PostgreSQL user@host:5432/db`. */
+  holder: string
+  /** Per tag: the holder has every sample before this time, so blocks ending before it may go. A tag not listed is held whole. */
+  syncedBefore: Record<string, number>
+}
+
+/** Samples of one tag that retention would delete but keeps for the holder. */
+export interface HeldTag {
+  tagId: string
+  points: number
+  /** Times of the oldest and newest held sample (ms). */
+  from: number
+  to: number
+}
+
+export interface RetentionHeld {
+  holder: string
+  /** The retention pass's "now" (its cutoffs); pass it to `forceRetention` to delete exactly this. */
+  at: number
+  /** Samples held back: by age (older than the tag's or the global max age) and by the size cap. */
+  points: number
+  tags: HeldTag[]
+  /** How far the file is over its size cap (maxBytes) because only held blocks are left to delete; 0 otherwise. */
+  overSizeCapBytes: number
+}
+
+export interface ForcedRetention {
+  /** Rows deleted (blocks and rollup buckets). */
+  deleted: number
+  /** What was held and is now deleted (null: no hold). */
+  held: RetentionHeld | null
+}
+
 export interface HistorianErrorEvent {
   operation: 'flush' | 'retention'
   file: string

@@ -1,5 +1,6 @@
 // `otw tenant plan|provision|status` and `otw sync`: the same core as the app, a password only from the environment.
 import { existsSync, readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { defaultDataDir } from '../data-dir'
@@ -9,8 +10,11 @@ import { latestTenantVersion } from '../deploy/tenant/tenant-migrations'
 import { planTenant, provisionTenant, tenantVersion } from '../deploy/tenant/tenant-provision'
 import { targetFromUrl, type TenantTarget } from '../deploy/tenant/tenant-target'
 import type { TenantPlan } from '../../preload/contract/tenant'
+import { openWorkbenchDb } from '../connections/workbench-db'
+import { WriteAuditLog } from '../connections/writes/audit-log'
 import { SyncCursorStore } from './sync-cursor-store'
 import { TenantSync } from './tenant-sync'
+import { describeHeld, forceHeldRetention, heldRange, refreshRetentionHold, RetentionHoldError } from './retention-hold'
 
 export interface TenantCliIo {
   stdout(text: string): void
@@ -25,9 +29,12 @@ export const TENANT_USAGE = `Usage: otw tenant plan|provision|status --pg postgr
 A password is never taken on the command line: put it in an environment variable and name it with --password-env.
 `
 export const SYNC_USAGE = `Usage: otw sync --pg postgres://user@host:5432/db [--password-env VAR] [--data-dir D] [--from T --to T] [--once] [--json]
+       otw sync --force-retention [--data-dir D] [--yes] [--json]
   Sends the historian of the data folder (<D>/historian/default.otwh) to the tenant from its durable cursors (<D>/sync.db).
-  --once           send what is recorded and exit; without it, keep syncing until Ctrl+C
-  --from/--to      backfill that range again (ISO time or epoch ms); the tenant skips what it has
+  --once             send what is recorded and exit; without it, keep syncing until Ctrl+C
+  --from/--to        backfill that range again (ISO time or epoch ms); the tenant skips what it has
+  --force-retention  the historian's retention holds back what the tenant set up in the app has not got; this lists
+                     those samples and, with --yes, deletes them anyway (written to the audit log)
 `
 
 class TenantUsageError extends Error {}
@@ -131,12 +138,21 @@ export function runSyncCommand(args: string[], io: TenantCliIo): Promise<number>
     try {
       values = parseArgs({
         args,
-        options: { ...common, 'data-dir': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, once: { type: 'boolean' } },
+        options: {
+          ...common,
+          'data-dir': { type: 'string' },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          once: { type: 'boolean' },
+          'force-retention': { type: 'boolean' },
+          yes: { type: 'boolean' },
+        },
         strict: true,
       }).values
     } catch (error) {
       throw new TenantUsageError((error as Error).message)
     }
+    if (values['force-retention']) return forceRetentionCommand(values, io)
     const target = targetOf(values)
     const from = timeOption(values.from, 'from')
     const to = timeOption(values.to, 'to')
@@ -152,7 +168,16 @@ export function runSyncCommand(args: string[], io: TenantCliIo): Promise<number>
       await sync.measureLag().catch(() => undefined)
       const st = sync.status()
       const lag = st.lagMs === null ? 'lag unknown' : `lag ${Math.round(st.lagMs / 1000)} s, ${st.lagPoints ?? '?'} points`
-      io.stdout(values.json ? `${JSON.stringify({ ...st, ...result })}\n` : `${st.target}: ${JSON.stringify(result)}; ${lag}\n`)
+      // The app's tenant holds the historian's retention at its cursors: moved up to what was just sent, and what is still held.
+      await refreshRetentionHold(historian, cursors)
+      const held = historian.retentionHeld()
+      const holding = held && (held.points > 0 || held.overSizeCapBytes > 0) ? held : null
+      io.stdout(
+        values.json
+          ? `${JSON.stringify({ ...st, ...result, retentionHeld: holding && { ...holding, ...heldRange(holding), tagCount: holding.tags.length } })}\n`
+          : `${st.target}: ${JSON.stringify(result)}; ${lag}\n`,
+      )
+      if (holding && !values.json) io.stdout(`${describeHeld(holding, st.state)}\n`)
     }
     try {
       if (from !== undefined && to !== undefined) {
@@ -177,4 +202,69 @@ export function runSyncCommand(args: string[], io: TenantCliIo): Promise<number>
       historian.close()
     }
   })
+}
+
+function iso(t: number | null): string {
+  return t === null ? '?' : new Date(t).toISOString()
+}
+
+/** `otw sync --force-retention`: lists what the historian's retention holds for the tenant; with --yes deletes it, audited. */
+async function forceRetentionCommand(values: { 'data-dir'?: string; yes?: boolean; json?: boolean }, io: TenantCliIo): Promise<number> {
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
+  const file = join(dataDir, 'historian', 'default.otwh')
+  if (!existsSync(file)) throw new Error(`${file}: no historian here — pass the app's data folder with --data-dir`)
+  const historian = openHistorian({ file, flushIntervalMs: 0, retentionIntervalMs: 0 })
+  const cursors = new SyncCursorStore(join(dataDir, 'sync.db'))
+  try {
+    const hold = await refreshRetentionHold(historian, cursors)
+    const now = Date.now()
+    const held = hold ? historian.retentionHeld(now) : null
+    if (!held || (held.points === 0 && held.overSizeCapBytes === 0)) {
+      const why = hold ? `retention holds nothing back for the ${hold.holder}` : 'no tenant sync is set up, so retention holds nothing back'
+      io.stdout(values.json ? `${JSON.stringify({ held: null, deleted: false, message: why })}\n` : `${why}; nothing to delete\n`)
+      return 0
+    }
+    if (!values.yes) {
+      if (values.json) io.stdout(`${JSON.stringify({ held: { ...held, ...heldRange(held), tagCount: held.tags.length }, deleted: false })}\n`)
+      else {
+        io.stdout(`${describeHeld(held, 'see otw sync')}\n`)
+        for (const t of held.tags) io.stdout(`  ${t.tagId}: ${t.points} samples, ${iso(t.from)} to ${iso(t.to)}\n`)
+      }
+      io.stderr(`otw sync --force-retention: nothing deleted — add --yes to delete these ${held.points} samples anyway (written to the audit log)\n`)
+      return 1
+    }
+    const db = openWorkbenchDb(dataDir)
+    try {
+      const result = await forceHeldRetention({
+        historian,
+        store: cursors,
+        audit: new WriteAuditLog(db),
+        user: cliUser(),
+        at: now,
+        confirmedPoints: held.points,
+        now,
+      })
+      io.stdout(values.json ? `${JSON.stringify({ ...result, deleted: true })}\n` : `${result.message} (audit entry ${result.auditId})\n`)
+      return 0
+    } catch (error) {
+      if (error instanceof RetentionHoldError) {
+        io.stderr(`otw sync --force-retention: ${error.message}\n`)
+        return 1
+      }
+      throw error
+    } finally {
+      db.close()
+    }
+  } finally {
+    cursors.close()
+    historian.close()
+  }
+}
+
+function cliUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'unknown'
+  }
 }

@@ -32,6 +32,8 @@ export function tenantHandlers(service: TenantService) {
     'sync.resume': guarded(() => service.resume()),
     'sync.setRateLimit': guarded((input: InputOf<'sync.setRateLimit'>) => service.setRateLimit(input.rowsPerSecond)),
     'sync.backfill': guarded((input: InputOf<'sync.backfill'>) => service.backfill(input.range.from, input.range.to, input.tagIds)),
+    'sync.retentionHeld': guarded(() => service.retentionHeld()),
+    'sync.forceRetention': guarded((input: InputOf<'sync.forceRetention'>) => service.forceRetention(input.at, input.points)),
     'sync.reconcile': guarded((input: InputOf<'sync.reconcile'>) => service.reconcile(input.range.from, input.range.to, input.tagIds, input.resend)),
   } satisfies Partial<Handlers>
 }

@@ -3,7 +3,8 @@
 // thread only relays them) and the tag model (ISA-95 path, unit, range… for the tenant's `tags`).
 import { join } from 'node:path'
 import type { SecretBox } from '../secrets/secret-box'
-import type { SyncStatus, TenantPlan, TenantStatus, TenantTarget, TenantTargetView } from '../../preload/contract/tenant'
+import type { RetentionHeldView, SyncStatus, TenantPlan, TenantStatus, TenantTarget, TenantTargetView } from '../../preload/contract/tenant'
+import type { RetentionHeld } from '../historian'
 import { connectTenant, explainTenantError, TenantError, withTenant } from '../deploy/tenant/tenant-connection'
 import { latestTenantVersion } from '../deploy/tenant/tenant-migrations'
 import { planTenant, provisionTenant, tenantVersion } from '../deploy/tenant/tenant-provision'
@@ -12,6 +13,21 @@ import { SyncCursorStore } from './sync-cursor-store'
 import type { HistorianSource, TenantTagMeta } from './tenant-sync'
 import { ThreadedSync } from './threaded-sync'
 import { unsyncedBeforeRetention, type RetentionSource, type UnsyncedAtRisk } from './retention-guard'
+import {
+  describeHeld,
+  forceHeldRetention,
+  heldRange,
+  refreshRetentionHold,
+  RetentionHoldError,
+  type ForcedRetentionResult,
+  type HoldingHistorian,
+  type RetentionAudit,
+} from './retention-hold'
+
+/** The held samples as the contract shows them (`maxTags` most held tags listed). */
+export function heldView(held: RetentionHeld, maxTags = Number.POSITIVE_INFINITY): RetentionHeldView {
+  return { ...held, ...heldRange(held), tagCount: held.tags.length, tags: held.tags.slice(0, maxTags) }
+}
 
 export class TenantService {
   private readonly store: SyncCursorStore
@@ -21,7 +37,10 @@ export class TenantService {
     private readonly options: {
       dataDir: string
       box: SecretBox
-      historian: HistorianSource & Partial<RetentionSource>
+      historian: HistorianSource & Partial<RetentionSource> & Partial<HoldingHistorian>
+      /** The app's audit log (a forced retention is written there) and who the app runs as. */
+      audit?: () => RetentionAudit
+      user?: string
       /** The tag model's description of tags (the workbench's connections). */
       tagMeta?: (tagIds: readonly string[]) => Record<string, TenantTagMeta>
       onNotice?: (level: 'error' | 'warning' | 'info', message: string, code: string) => void
@@ -31,18 +50,83 @@ export class TenantService {
   ) {
     this.store = new SyncCursorStore(join(options.dataDir, 'sync.db'))
     if (this.store.getTarget()) this.startSync()
+    // The historian's stored hold already applies; this brings it up to the cursors (or lifts it: no tenant set up).
+    this.holdRefreshed = this.refreshHold().catch(() => undefined)
     this.retentionTimer = setInterval(() => void this.checkRetention().catch(() => undefined), 60_000)
     this.retentionTimer.unref()
+    // The historian's retention runs every 10 s; what it held shows as soon as it held it.
+    this.heldTimer = setInterval(() => void this.checkHeld().catch(() => undefined), 10_000)
+    this.heldTimer.unref()
   }
 
   private readonly retentionTimer: NodeJS.Timeout
+  private readonly heldTimer: NodeJS.Timeout
   private lastRetentionNotice = 0
+  private lastHeldNotice = 0
+  private held: RetentionHeld | null = null
+  private holdRefreshed: Promise<unknown>
+
+  private holding(): HoldingHistorian | null {
+    const h = this.options.historian
+    return h.setRetentionHold && h.retentionHeld && h.forceRetention ? (h as HoldingHistorian) : null
+  }
+
+  /** Moves the historian's retention hold to the tenant's committed cursors (samples before them may go). */
+  async refreshHold(): Promise<void> {
+    const h = this.holding()
+    if (!h) return
+    await refreshRetentionHold(h, this.store)
+  }
+
+  /**
+   * What retention holds back for the tenant, from the historian's last pass: a warning notice (at once, then at
+   * most hourly while it lasts) says how many samples of which tags, for whom, and what to do.
+   */
+  async checkHeld(now = Date.now()): Promise<RetentionHeld | null> {
+    const h = this.holding()
+    if (!h) return null
+    const held = await h.retentionHeld()
+    this.held = held && (held.points > 0 || held.overSizeCapBytes > 0) ? held : null
+    if (!this.held) this.lastHeldNotice = 0
+    else if (now - this.lastHeldNotice >= 3_600_000) {
+      this.lastHeldNotice = now
+      this.options.onNotice?.('warning', describeHeld(this.held, this.syncStatus().state), 'SYNC_RETENTION_HELD')
+    }
+    return this.held
+  }
+
+  /** Every held tag, assessed now. */
+  async retentionHeld(): Promise<RetentionHeldView | null> {
+    const h = this.holding()
+    if (!h || !this.store.getTarget()) return null
+    await this.refreshHold()
+    const held = await h.retentionHeld(Date.now())
+    return held && (held.points > 0 || held.overSizeCapBytes > 0) ? heldView(held) : null
+  }
+
+  /** Deletes the held samples anyway (the person confirmed `points` of the report at `at`); written to the audit log. */
+  async forceRetention(at: number, points: number): Promise<ForcedRetentionResult> {
+    const h = this.holding()
+    const audit = this.options.audit?.()
+    if (!h || !audit) throw new TenantError('other', 'This workstation cannot force retention (no historian hold or audit log)')
+    try {
+      const result = await forceHeldRetention({ historian: h, store: this.store, audit, user: this.options.user ?? 'unknown', at, confirmedPoints: points })
+      await this.checkHeld()
+      this.options.onNotice?.('info', result.message, 'SYNC_RETENTION_FORCED')
+      return result
+    } catch (error) {
+      if (error instanceof RetentionHoldError) throw new TenantError('other', error.message)
+      throw error
+    }
+  }
 
   /**
    * Samples not yet in the tenant that the historian's retention deletes within a day: a warning notice (at most
    * hourly) says how many, of which tags, and from when — before anything is deleted.
    */
   async checkRetention(now = Date.now()): Promise<UnsyncedAtRisk | null> {
+    await this.refreshHold()
+    await this.checkHeld(now)
     const stored = this.store.getTarget()
     const h = this.options.historian
     if (!stored || !h.getRetention || !h.getTagConfig || !h.countRaw) return null
@@ -54,7 +138,7 @@ export class TenantService {
       const names = risk.tags.slice(0, 5).join(', ') + (risk.tags.length > 5 ? ` and ${risk.tags.length - 5} more` : '')
       this.options.onNotice?.(
         'warning',
-        `Historian retention deletes ${risk.points} samples not yet sent to the tenant ${describeTarget(target)} (${names}) ${when} — bring the tenant back (sync state: ${this.syncStatus().state}) or lengthen the retention before they go`,
+        `Historian retention reaches ${risk.points} samples not yet sent to the tenant ${describeTarget(target)} (${names}) ${when}: it will hold them back until they are sent, and the historian grows meanwhile — bring the tenant back (sync state: ${this.syncStatus().state}) or lengthen the retention`,
         'SYNC_RETENTION',
       )
     }
@@ -85,6 +169,8 @@ export class TenantService {
     // An empty password field keeps the stored one, so the form never has to show it.
     const password = target.password ?? (previous?.passwordSealed ? this.options.box.open(previous.passwordSealed) : undefined)
     this.store.setTarget(sealTarget({ ...target, password }, this.options.box))
+    // Held from now on: the new tenant's cursors (none yet: every tag held whole until it is sent).
+    await this.refreshHold()
     await this.sync?.stop()
     this.sync = null
     this.startSync()
@@ -174,8 +260,9 @@ export class TenantService {
         lastError: null,
         rateLimitRowsPerSecond: null,
         backfill: null,
+        retentionHeld: null,
       }
-    return this.sync.status()
+    return { ...this.sync.status(), retentionHeld: this.held ? heldView(this.held, 20) : null }
   }
 
   startSyncNow(): SyncStatus {
@@ -209,6 +296,8 @@ export class TenantService {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer)
+    clearInterval(this.heldTimer)
+    await this.holdRefreshed
     await this.sync?.stop()
     this.store.close()
   }

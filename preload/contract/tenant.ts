@@ -106,6 +106,20 @@ export type TenantStatus = z.infer<typeof tenantStatusSchema>
 export const syncStateSchema = z.enum(['idle', 'syncing', 'caught-up', 'offline', 'paused', 'stopped', 'not-configured'])
 export type SyncState = z.infer<typeof syncStateSchema>
 
+/** Samples the historian's retention keeps because the tenant has not got them (most held first). */
+export const retentionHeldSchema = z.object({
+  holder: z.string(),
+  /** The retention pass's time: force with it to delete exactly what was shown. */
+  at: z.number(),
+  points: z.number(),
+  tagCount: z.number(),
+  tags: z.array(z.object({ tagId: z.string(), points: z.number(), from: z.number(), to: z.number() })),
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  overSizeCapBytes: z.number(),
+})
+export type RetentionHeldView = z.infer<typeof retentionHeldSchema>
+
 export const syncStatusSchema = z.object({
   state: syncStateSchema,
   target: z.string().nullable(),
@@ -121,6 +135,8 @@ export const syncStatusSchema = z.object({
   lastError: z.object({ kind: tenantFailureKindSchema, message: z.string(), at: z.number() }).nullable(),
   rateLimitRowsPerSecond: z.number().nullable(),
   backfill: z.object({ from: z.number(), to: z.number(), done: z.number(), total: z.number() }).nullable(),
+  /** What retention holds back for the tenant (at most 20 tags listed); null: nothing held. */
+  retentionHeld: retentionHeldSchema.nullable().optional(),
 })
 export type SyncStatus = z.infer<typeof syncStatusSchema>
 
@@ -157,6 +173,20 @@ export const tenantRequests = {
   'sync.backfill': {
     input: z.object({ range: timeRange, tagIds: z.array(z.string().max(500)).max(100_000).optional() }).strict(),
     output: z.object({ rowsSent: z.number(), rowsSkipped: z.number() }),
+  },
+  /** Every held tag, assessed now. */
+  'sync.retentionHeld': { input: z.object({}).strict().optional(), output: retentionHeldSchema.nullable() },
+  /** Deletes the held samples anyway: `at` and `points` are what the person saw and confirmed (more held now is refused); audited. */
+  'sync.forceRetention': {
+    input: z.object({ at: z.number().int().min(0), points: z.number().int().min(0) }).strict(),
+    output: z.object({
+      points: z.number(),
+      tags: z.number(),
+      from: z.number().nullable(),
+      to: z.number().nullable(),
+      auditId: z.number(),
+      message: z.string(),
+    }),
   },
   'sync.reconcile': {
     input: z.object({ range: timeRange, tagIds: z.array(z.string().max(500)).max(100_000).optional(), resend: z.boolean().optional() }).strict(),

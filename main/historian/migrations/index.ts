@@ -7,6 +7,7 @@ import * as m0002 from './0002_rollups'
 import * as m0003 from './0003_settings'
 import * as m0004 from './0004_block_rollups'
 import * as m0005 from './0005_no_data_index'
+import * as m0006 from './0006_retention_hold'
 
 export type Migration = NumberedMigration
 
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { name: '0003_settings', ...m0003 },
   { name: '0004_block_rollups', ...m0004 },
   { name: '0005_no_data_index', ...m0005 },
+  { name: '0006_retention_hold', ...m0006 },
 ]

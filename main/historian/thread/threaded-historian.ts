@@ -9,6 +9,9 @@ import type {
   HistorianStats,
   RawSeries,
   RetentionPolicy,
+  RetentionHold,
+  RetentionHeld,
+  ForcedRetention,
   TagConfig,
   ValueAt,
   ValueAtMode,
@@ -145,6 +148,22 @@ export class ThreadedHistorian {
 
   enforceRetention(): Promise<number> {
     return this.call('enforceRetention', []) as Promise<number>
+  }
+
+  async setRetentionHold(hold: RetentionHold | null): Promise<void> {
+    await this.call('setRetentionHold', [hold])
+  }
+
+  getRetentionHold(): Promise<RetentionHold | null> {
+    return this.call('getRetentionHold', []) as Promise<RetentionHold | null>
+  }
+
+  retentionHeld(now?: number): Promise<RetentionHeld | null> {
+    return this.call('retentionHeld', now === undefined ? [] : [now]) as Promise<RetentionHeld | null>
+  }
+
+  forceRetention(at: number): Promise<ForcedRetention> {
+    return this.call('forceRetention', [at]) as Promise<ForcedRetention>
   }
 
   /** Ids of every tag the file holds (the cloud sync walks them). */

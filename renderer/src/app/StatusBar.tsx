@@ -45,6 +45,7 @@ export function StatusBar(): React.JSX.Element {
       {sync.data && sync.data.state !== 'not-configured' && (
         <span className={`sync sync-${sync.data.state}`} role="status" aria-label="Tenant sync" title={sync.data.lastError?.message ?? sync.data.target ?? ''}>
           Sync: {sync.data.state}, {formatLag(sync.data)}
+          {sync.data.retentionHeld ? `, ${sync.data.retentionHeld.points.toLocaleString('en-US')} held from retention` : ''}
         </span>
       )}
       <span className="spacer" />

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { SyncStatus, TenantPlan, TenantTarget } from '../../../../preload/contract'
+import type { RetentionHeldView, SyncStatus, TenantPlan, TenantTarget } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { queryKey } from '../../bridge/queries'
 
@@ -50,6 +50,100 @@ function PlanView({ plan }: { plan: TenantPlan }): React.JSX.Element {
   )
 }
 
+const iso = (t: number | null) => (t === null ? '?' : new Date(t).toISOString().replace('.000Z', 'Z'))
+
+function heldTags(held: RetentionHeldView): string {
+  const names = held.tags.slice(0, 5).map((t) => t.tagId)
+  return names.join(', ') + (held.tagCount > names.length ? ` and ${held.tagCount - names.length} more` : '')
+}
+
+/** What retention holds back for the tenant, and the deliberate way to delete it anyway. */
+function RetentionHeldNotice({ held, onDelete }: { held: RetentionHeldView; onDelete(): void }): React.JSX.Element {
+  return (
+    <div role="alert" aria-label="Retention held" className="banner banner-warning">
+      <p>
+        Historian retention is holding back {held.points.toLocaleString('en-US')} samples of {held.tagCount} tag{held.tagCount === 1 ? '' : 's'} (
+        {heldTags(held)}; {iso(held.from)} to {iso(held.to)}) that the tenant has not got yet
+        {held.overSizeCapBytes > 0 ? `, and keeps the file ${Math.ceil(held.overSizeCapBytes / 1_048_576)} MB over its size cap` : ''}. They stay until the sync
+        sends them; the historian grows past its retention meanwhile. Bring the tenant back, or delete them anyway.
+      </p>
+      <button type="button" onClick={onDelete}>
+        Delete held samples…
+      </button>
+    </div>
+  )
+}
+
+/** Shows every held tag, assessed now, and deletes exactly that when confirmed; the host writes the audit row. */
+function ForceRetentionDialog({ onClose }: { onClose(): void }): React.JSX.Element {
+  const client = useClient()
+  const queries = useQueryClient()
+  const held = useQuery({ queryKey: queryKey('sync.retentionHeld'), queryFn: () => client.call('sync.retentionHeld') })
+  const force = useMutation({
+    mutationFn: (h: RetentionHeldView) => client.call('sync.forceRetention', { at: h.at, points: h.points }),
+    onSettled: () => {
+      void queries.invalidateQueries({ queryKey: queryKey('sync.status') })
+      void queries.invalidateQueries({ queryKey: queryKey('audit.list') })
+    },
+  })
+  const h = held.data
+  return (
+    <div className="dialog-backdrop">
+      <div role="dialog" aria-modal="true" aria-label="Delete held samples" className="dialog">
+        <h2>Delete held samples</h2>
+        {force.isSuccess ? (
+          <p role="status">{force.data.message}.</p>
+        ) : h ? (
+          <>
+            <p>
+              These {h.points.toLocaleString('en-US')} samples are not in the {h.holder}. Deleted, they are gone from this workstation and the tenant never gets
+              them. The deletion is written to the audit log.
+            </p>
+            <table aria-label="Held samples">
+              <thead>
+                <tr>
+                  <th>Tag</th>
+                  <th>Samples</th>
+                  <th>From</th>
+                  <th>To</th>
+                </tr>
+              </thead>
+              <tbody>
+                {h.tags.map((t) => (
+                  <tr key={t.tagId}>
+                    <td className="mono">{t.tagId}</td>
+                    <td>{t.points.toLocaleString('en-US')}</td>
+                    <td>{iso(t.from)}</td>
+                    <td>{iso(t.to)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : (
+          <p>{held.isLoading ? 'Looking at what is held…' : 'Nothing is held back any more: the sync sent it.'}</p>
+        )}
+        {(force.isError || held.isError) && (
+          <p role="alert" className="error-text">
+            {(force.error ?? held.error)?.message}
+          </p>
+        )}
+        <div className="toolbar">
+          <span className="spacer" />
+          <button type="button" className="ghost" onClick={onClose}>
+            {force.isSuccess ? 'Close' : 'Cancel'}
+          </button>
+          {!force.isSuccess && (
+            <button type="button" disabled={!h || force.isPending} onClick={() => h && force.mutate(h)}>
+              Confirm delete
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  )
+}
+
 /** Deploy → Tenant: the PostgreSQL target, its plan and provisioning, and the historian sync's state. */
 export function TenantPanel(): React.JSX.Element {
   const client = useClient()
@@ -59,6 +153,7 @@ export function TenantPanel(): React.JSX.Element {
   const [form, setForm] = useState({ host: '', port: '5432', database: '', user: '', password: '', tls: 'require' as TlsMode, ca: '' })
   const [plan, setPlan] = useState<TenantPlan | null>(null)
   const [message, setMessage] = useState<string | null>(null)
+  const [forcing, setForcing] = useState(false)
   const fail = (error: unknown) => setMessage(error instanceof Error ? error.message : String(error))
   const save = useMutation({
     mutationFn: () =>
@@ -159,6 +254,9 @@ export function TenantPanel(): React.JSX.Element {
           </p>
           {s.backfill && <progress max={s.backfill.total} value={s.backfill.done} aria-label="Backfill progress" />}
           {s.lastError && <p className="error">{s.lastError.message}</p>}
+          {s.retentionHeld && <RetentionHeldNotice held={s.retentionHeld} onDelete={() => setForcing(true)} />}
+          {/* Outside the notice: it goes once the samples are deleted, the dialog stays to say so. */}
+          {forcing && <ForceRetentionDialog onClose={() => setForcing(false)} />}
           {s.state !== 'not-configured' && (
             <button type="button" onClick={() => toggle.mutate()}>
               {s.state === 'paused' ? 'Resume sync' : 'Pause sync'}
