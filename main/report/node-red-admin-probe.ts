@@ -45,8 +45,9 @@ export async function probeNodeRedAdmin(rawUrl: string, source: string, timeoutM
   try {
     login = await getJson(`${url}/auth/login`, signal)
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name
-    return { url, source, result: 'unreachable', evidence: `GET ${url}/auth/login: no answer (${cause === 'TimeoutError' ? `nothing within ${timeoutMs / 1000} s` : cause})` }
+    const e = error as Error & { cause?: { code?: string; message?: string } }
+    const why = e.name === 'TimeoutError' ? `nothing within ${timeoutMs / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message)
+    return { url, source, result: 'unreachable', evidence: `GET ${url}/auth/login: no answer (${why})` }
   }
   const scheme = login.body as { type?: unknown; prompts?: unknown } | null
   if (login.status !== 200 || scheme === null || typeof scheme !== 'object' || Array.isArray(scheme))

@@ -64,7 +64,7 @@ function machineTable(period: OeePeriod, before: OeePeriod | undefined): string 
     .join('')
   const l = period.line
   const lb = before?.line
-  const lineRow = `<tr><th>Line (at ${h(l.measuredAt ?? '—')})</th>${(['availability', 'performance', 'quality', 'oee'] as const).map((k) => `<th class="num" data-figure="line.${k}" data-value="${l[k] ?? ''}">${vs(l[k], lb ? lb[k] : undefined, percent, pp)}</th>`).join('')}<th class="num">${period.output.good.toLocaleString('en')}</th><th class="num">${(period.output.total - period.output.good).toLocaleString('en')}</th></tr>`
+  const lineRow = `<tr><th>Line (at ${h(period.machines.find((m) => m.machine === l.measuredAt)?.name ?? l.measuredAt ?? '—')})</th>${(['availability', 'performance', 'quality', 'oee'] as const).map((k) => `<th class="num" data-figure="line.${k}" data-value="${l[k] ?? ''}">${vs(l[k], lb ? lb[k] : undefined, percent, pp)}</th>`).join('')}<th class="num">${period.output.good.toLocaleString('en')}</th><th class="num">${(period.output.total - period.output.good).toLocaleString('en')}</th></tr>`
   return `<table><thead><tr><th>Machine</th><th>Availability</th><th>Performance</th><th>Quality</th><th>OEE</th><th>Good</th><th>Reject</th></tr></thead><tbody>${rows}${lineRow}</tbody></table>`
 }
 
@@ -128,7 +128,7 @@ const HOURS = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0'))
 const seconds = (s: number): string => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`)
 
 /** Per machine: how many minor stops, their time, the typical and longest one, what they were; then when in the day. */
-function minorStopSection(model: ReportModel, period: string): string {
+function minorStopSection(model: ReportModel, lines: string, period: string): string {
   const stops = model.minorStops!
   if (stops.machines.length === 0) return '<p>No minor stops in this period.</p>'
   const rows = stops.machines
@@ -141,9 +141,8 @@ function minorStopSection(model: ReportModel, period: string): string {
     )
     .join('')
   const table = `<table><thead><tr><th>Machine</th><th>Minor stops</th><th>Time lost</th><th>Average</th><th>Longest</th><th>Most frequent</th></tr></thead><tbody>${rows}</tbody></table>`
-  const names = stops.machines.map((m) => m.name).join(', ')
   return `${table}${heatmap(
-    `Minor stops by hour of day (${stops.timeZone}) — ${names} — ${period}`,
+    `Minor stops by hour of day — ${lines} — ${period}`,
     HOURS,
     stops.machines.map((m) => ({ label: m.name, cells: m.byHour })),
   )}`
@@ -214,7 +213,7 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   s.push(
     `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => c.reasons.map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
   )
-  if (model.minorStops) s.push(`<h3>Minor stops</h3>${minorStopSection(model, period)}`)
+  if (model.minorStops) s.push(`<h3>Minor stops</h3>${minorStopSection(model, scopeLines.join(', '), period)}`)
   s.push(
     stateTimeline(
       `State timeline — ${oee.line} — ${period}`,
@@ -225,7 +224,7 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   )
 
   s.push(
-    `<h2>5. Security observations</h2><p>From what the workstation saw while recording and what the Node-RED editors answered when asked for their login; nothing was attacked or scanned.</p><table><thead><tr><th>Observation</th><th>Where</th><th>Evidence</th><th>Severity</th><th>IEC 62443-3-3</th></tr></thead><tbody>${input.observations.map((o) => `<tr><td>${h(o.title)}</td><td>${h(o.connection)}</td><td>${h(o.evidence)}</td><td class="sev-${o.severity}">${o.severity}</td><td>${h(o.requirements.join(', '))}</td></tr>`).join('')}</tbody></table>`,
+    `<h2>5. Security observations</h2><p>From what the workstation saw while recording and what the Node-RED editors answered when asked for their login; nothing was attacked or scanned.</p><table><thead><tr><th>Observation</th><th>Where</th><th>Evidence</th><th>Severity</th><th>IEC 62443-3-3</th></tr></thead><tbody>${input.observations.length === 0 ? '<tr><td colspan="5">Nothing to report from the connections, certificates and editors seen.</td></tr>' : ''}${input.observations.map((o) => `<tr><td>${h(o.title)}</td><td>${h(o.connection)}</td><td>${h(o.evidence)}</td><td class="sev-${o.severity}">${o.severity}</td><td>${h(o.requirements.join(', '))}</td></tr>`).join('')}</tbody></table>`,
   )
   if (input.nodeRedChecks?.length)
     s.push(

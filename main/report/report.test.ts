@@ -160,7 +160,7 @@ describe('assessment report from a seeded three-day recording', () => {
       expect(m.byHour[hour]).toBe(mine.filter((e) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(e.start)) === hour).length)
     }
     const html = await service.html(request)
-    expect(html).toContain('Minor stops by hour of day (Europe/Berlin) — ')
+    expect(html).toContain('Minor stops by hour of day — Packaging line — 2024-05-06 02:00 – 2024-05-09 02:00 (Europe/Berlin)')
   }, 60_000)
 
   it('covers only the machines picked: their own figures as the OEE service computes them for that part, the rest named as left out', async () => {

@@ -18,10 +18,18 @@ export function MinorStopsPanel({ stops, period }: { stops: ReportMinorStops; pe
             <thead>
               <tr>
                 <th scope="col">Machine</th>
-                <th scope="col">Minor stops</th>
-                <th scope="col">Time lost</th>
-                <th scope="col">Average</th>
-                <th scope="col">Longest</th>
+                <th scope="col" className="num">
+                  Minor stops
+                </th>
+                <th scope="col" className="num">
+                  Time lost
+                </th>
+                <th scope="col" className="num">
+                  Average
+                </th>
+                <th scope="col" className="num">
+                  Longest
+                </th>
                 <th scope="col">Most frequent</th>
               </tr>
             </thead>

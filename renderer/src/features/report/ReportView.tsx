@@ -146,10 +146,8 @@ export function ReportView(): React.JSX.Element {
               <option value="Letter">Letter</option>
             </select>
           </label>
-          <label>
-            <span>
-              <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> Compare with another period
-            </span>
+          <label className="report-check">
+            <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> Compare with another period
           </label>
           {compare && field('Compare from', compareFrom, setCompareFrom, 'datetime-local')}
           {compare && field('Compare to', compareTo, setCompareTo, 'datetime-local')}
