@@ -4,6 +4,15 @@ const HOURS = Array.from({ length: 24 }, (_, i) => i)
 const duration = (s: number): string => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`)
 const minutes = (s: number): string => `${(s / 60).toLocaleString('en', { maximumFractionDigits: 0 })} min`
 
+// Opaque, the same in both themes: from a pale to a deep brick red, with the number dark or white to stay readable.
+const PALE = [251, 227, 218]
+const DEEP = [176, 58, 30]
+function shade(share: number): React.CSSProperties {
+  const k = 0.15 + 0.85 * share
+  const [r, g, b] = PALE.map((p, i) => Math.round(p + (DEEP[i] - p) * k))
+  return { background: `rgb(${r}, ${g}, ${b})`, color: k > 0.55 ? '#fff' : '#1b2430' }
+}
+
 /** The report's minor stops (same figures as its HTML): a table to read, and when in the day they start, to look at. */
 export function MinorStopsPanel({ stops, period }: { stops: ReportMinorStops; period: string }): React.JSX.Element {
   const max = Math.max(1, ...stops.machines.flatMap((m) => m.byHour))
@@ -72,7 +81,7 @@ export function MinorStopsPanel({ stops, period }: { stops: ReportMinorStops; pe
                     key={`${m.machine}-${h}`}
                     className="report-heatmap-cell"
                     title={`${m.name}, ${String(h).padStart(2, '0')}:00–${String(h).padStart(2, '0')}:59: ${n} minor stop(s)`}
-                    style={{ background: n === 0 ? undefined : `rgba(208, 96, 63, ${(0.15 + (0.85 * n) / max).toFixed(2)})` }}
+                    style={n === 0 ? undefined : shade(n / max)}
                   >
                     {n > 0 ? n : ''}
                   </span>
