@@ -59,7 +59,13 @@ describe('otw report', () => {
     const args = ['report', '--data-dir', join(dir, 'data'), '--from', '2024-05-06T00:00:00Z', '--to', '2024-05-07T00:00:00Z', '--out', join(dir, 'part.pdf')]
     expect(await main([...args, '--html', html, '--line', 'Line1', '--machine', 'Line1.Filler', '--machine', 'Line1.Capper', '--json'], cli)).toBe(0)
     const json = JSON.parse(out.stdout) as { scope: { lines: string[]; machines: { id: string; name: string }[] }; machines: { machine: string }[] }
-    expect(json.scope).toEqual({ lines: ['Line1'], machines: [{ id: 'Line1.Filler', name: 'Filler' }, { id: 'Line1.Capper', name: 'Capper' }] })
+    expect(json.scope).toEqual({
+      lines: ['Line1'],
+      machines: [
+        { id: 'Line1.Filler', name: 'Filler' },
+        { id: 'Line1.Capper', name: 'Capper' },
+      ],
+    })
     expect(json.machines.map((m) => m.machine)).toEqual(['Line1.Filler', 'Line1.Capper'])
     expect(readFileSync(html, 'utf8')).toContain('<b>Machines:</b> Filler, Capper <span class="diff">(left out: Labeler)</span>')
     const wrong = io()

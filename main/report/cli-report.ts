@@ -96,14 +96,16 @@ export async function runReportCommand(
     if (parsed.json) {
       const oee = await call<OeeReport>('oee.report', { from: request.from, to: request.to, by: 'shift' })
       const covered = new Set(preview.scope.machines.map((m) => m.id))
-      const machines = oee.summary.machines.filter((m) => covered.has(m.machine)).map(({ machine, name, availability, performance, quality, oee: value }) => ({
-        machine,
-        name,
-        availability,
-        performance,
-        quality,
-        oee: value,
-      }))
+      const machines = oee.summary.machines
+        .filter((m) => covered.has(m.machine))
+        .map(({ machine, name, availability, performance, quality, oee: value }) => ({
+          machine,
+          name,
+          availability,
+          performance,
+          quality,
+          oee: value,
+        }))
       io.stdout(
         `${JSON.stringify({ pdf: parsed.out, pdfBytes: pdf.byteLength, html: parsed.html ?? null, scope: preview.scope, line: oee.summary.line, bottleneck: oee.summary.bottleneck, machines })}\n`,
       )

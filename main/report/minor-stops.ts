@@ -9,11 +9,7 @@ const causeOf = (e: OeeEvent): string => e.reasonLabel ?? `${e.state}${e.faultCo
  * Minor stops per machine: how many, their time, the typical and longest one, what they were and when in the day
  * they start (plant time). The report HTML and the Report view both show these figures.
  */
-export function summarizeMinorStops(
-  events: readonly OeeEvent[],
-  machines: readonly { machine: string; name: string }[],
-  timeZone: string,
-): ReportMinorStops {
+export function summarizeMinorStops(events: readonly OeeEvent[], machines: readonly { machine: string; name: string }[], timeZone: string): ReportMinorStops {
   const byMachine = new Map<string, OeeEvent[]>()
   for (const e of events) if (e.minor) byMachine.set(e.machine, [...(byMachine.get(e.machine) ?? []), e])
   const rows = [...byMachine].map(([machine, stops]) => {

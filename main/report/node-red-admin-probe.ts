@@ -52,8 +52,7 @@ export async function probeNodeRedAdmin(rawUrl: string, source: string, timeoutM
   const scheme = login.body as { type?: unknown; prompts?: unknown } | null
   if (login.status !== 200 || scheme === null || typeof scheme !== 'object' || Array.isArray(scheme))
     return { url, source, result: 'not-node-red', evidence: `GET ${url}/auth/login answered HTTP ${login.status} without a Node-RED login scheme` }
-  if (typeof scheme.type === 'string')
-    return { url, source, result: 'login', evidence: `GET ${url}/auth/login asks for a login (type "${scheme.type}")` }
+  if (typeof scheme.type === 'string') return { url, source, result: 'login', evidence: `GET ${url}/auth/login asks for a login (type "${scheme.type}")` }
   const parts = [`GET ${url}/auth/login answered {} (no login configured)`]
   let version: string | undefined
   try {

@@ -67,15 +67,21 @@ describe('Node-RED admin API without a login, against real Node-RED', () => {
       to: Date.now(),
       nodeRedUrls: [secured.url],
     })
-    const row = /<tr><td>Node-RED admin API without a login<\/td><td>([^<]+)<\/td><td>([^<]+)<\/td><td class="sev-(\w+)">\w+<\/td><td>([^<]+)<\/td><\/tr>/.exec(preview.html)
+    const row = /<tr><td>Node-RED admin API without a login<\/td><td>([^<]+)<\/td><td>([^<]+)<\/td><td class="sev-(\w+)">\w+<\/td><td>([^<]+)<\/td><\/tr>/.exec(
+      preview.html,
+    )
     expect(row, 'finding row').not.toBeNull()
     expect(row![1]).toBe('deploy target Line 1 gateway')
     expect(row![2]).toContain(`GET ${open.url}/auth/login answered {}`)
     expect(row![3]).toBe('high')
     expect(row![4]).toBe('SR 1.1, SR 1.2, SR 2.1')
     expect(preview.html.match(/Node-RED admin API without a login<\/td>/g)).toHaveLength(1)
-    expect(preview.html).toContain(`<tr data-node-red="${secured.url}"><td><code>${secured.url}</code></td><td>listed by the consultant</td><td class="">login required</td>`)
-    expect(preview.html).toContain(`<tr data-node-red="${open.url}"><td><code>${open.url}</code></td><td>deploy target Line 1 gateway</td><td class="sev-high">open, no login</td>`)
+    expect(preview.html).toContain(
+      `<tr data-node-red="${secured.url}"><td><code>${secured.url}</code></td><td>listed by the consultant</td><td class="">login required</td>`,
+    )
+    expect(preview.html).toContain(
+      `<tr data-node-red="${open.url}"><td><code>${open.url}</code></td><td>deploy target Line 1 gateway</td><td class="sev-high">open, no login</td>`,
+    )
     expect(preview.recommendations.some((r) => r.startsWith('Node-RED admin API without a login (SR 1.1, SR 1.2, SR 2.1): turn on adminAuth'))).toBe(true)
   }, 60_000)
 

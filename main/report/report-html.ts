@@ -181,7 +181,9 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   s.push(
     `<div class="cover"><h1>OT assessment report</h1><p><b>Site:</b> ${h(meta.site)}<br><b>Customer:</b> ${h(meta.customer)}<br><b>Consultant:</b> ${h(meta.consultant)}<br><b>${scopeLines.length > 1 ? 'Lines' : 'Line'}:</b> ${h(scopeLines.join(', '))}<br><b>Machines:</b> ${h(machineNames)}${leftOut ? ` <span class="diff">(left out: ${h(leftOut)})</span>` : ''}<br><b>Recording window:</b> ${h(period)}${input.compare ? `<br><b>Compared with:</b> ${h(beforeText)}` : ''}<br><b>Made:</b> ${h(new Date(meta.generatedAt).toISOString())}</p></div>`,
   )
-  s.push(`<h2 class="first">1. Scope</h2><p>${h(scopeLines.join(', '))}: ${summary.machines.length} machine(s) (${h(machineNames)})${leftOut ? `; left out at the consultant's choice: ${h(leftOut)}` : ''}. ${input.connections.length} connection(s) and ${input.tags.length} tag(s) were recorded; the inventory and the security observations cover every connection the workstation saw.</p>`)
+  s.push(
+    `<h2 class="first">1. Scope</h2><p>${h(scopeLines.join(', '))}: ${summary.machines.length} machine(s) (${h(machineNames)})${leftOut ? `; left out at the consultant's choice: ${h(leftOut)}` : ''}. ${input.connections.length} connection(s) and ${input.tags.length} tag(s) were recorded; the inventory and the security observations cover every connection the workstation saw.</p>`,
+  )
   s.push(
     `<h3>Data completeness (share of planned time with data)</h3><table><thead><tr><th>Machine</th><th>Planned time</th><th>With data</th></tr></thead><tbody>${model.completeness.map((c) => `<tr><td>${h(c.name)}</td><td class="num">${minutes(c.plannedMin)}</td><td class="num" data-figure="${h(c.machine)}.completeness">${percent(c.share)}</td></tr>`).join('')}</tbody></table>`,
   )

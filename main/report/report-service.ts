@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { WorkbenchError, type AuditEntry, type CertificateEntry, type ConnectionDetail, type OeeEvent, type OeePareto, type OeeReport } from '../../preload/contract'
+import {
+  WorkbenchError,
+  type AuditEntry,
+  type CertificateEntry,
+  type ConnectionDetail,
+  type OeeEvent,
+  type OeePareto,
+  type OeeReport,
+} from '../../preload/contract'
 import { cleanNodeRedUrl, probeNodeRedAdmin, type NodeRedAdminCheck } from './node-red-admin-probe'
 import { buildReportModel, type DataFile, type InventoryDevice, type LossValue, type ReportMeta, type ReportModel } from './report-model'
 import { renderReportHtml } from './report-html'
@@ -132,14 +140,13 @@ export class ReportService {
     const all = lines.filter((l) => chosenLines.includes(l.name)).flatMap((l) => l.machines)
     const unknownMachine = request.machines?.find((id) => !all.some((m) => m.id === id))
     if (unknownMachine !== undefined)
-      throw new WorkbenchError(
-        'INVALID_INPUT',
-        `No machine "${unknownMachine}" on ${chosenLines.join(', ')} — pick from ${all.map((m) => m.id).join(', ')}`,
-        { machines: all.map((m) => m.id) },
-      )
+      throw new WorkbenchError('INVALID_INPUT', `No machine "${unknownMachine}" on ${chosenLines.join(', ')} — pick from ${all.map((m) => m.id).join(', ')}`, {
+        machines: all.map((m) => m.id),
+      })
     const chosen = request.machines ? all.filter((m) => request.machines!.includes(m.id)) : all
     const partial = config !== undefined && chosen.length < all.length
-    if (partial && !this.sources.oee.compute) throw new WorkbenchError('UNAVAILABLE', 'This OEE source cannot leave machines out of a report — pick the whole line')
+    if (partial && !this.sources.oee.compute)
+      throw new WorkbenchError('UNAVAILABLE', 'This OEE source cannot leave machines out of a report — pick the whole line')
     return { lines: chosenLines, chosen, leftOut: all.filter((m) => !chosen.includes(m)), partial }
   }
 

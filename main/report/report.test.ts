@@ -157,7 +157,10 @@ describe('assessment report from a seeded three-day recording', () => {
       expect(m.causes.reduce((a, c) => a + c.count, 0)).toBe(mine.length)
       expect(m.longestS).toBe(Math.max(...mine.map((e) => e.durationS)))
       const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(mine[0].start))
-      expect(m.byHour[hour]).toBe(mine.filter((e) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(e.start)) === hour).length)
+      expect(m.byHour[hour]).toBe(
+        mine.filter((e) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(e.start)) === hour)
+          .length,
+      )
     }
     const html = await service.html(request)
     expect(html).toContain('Minor stops by hour of day — Packaging line — 2024-05-06 02:00 – 2024-05-09 02:00 (Europe/Berlin)')

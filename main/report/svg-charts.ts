@@ -105,7 +105,9 @@ export function heatmap(title: string, columns: readonly string[], rows: readonl
   const left = 120
   const cw = (W - left - 10) / Math.max(1, columns.length)
   const max = Math.max(1, ...rows.flatMap((r) => r.cells))
-  const head = columns.map((c, i) => `<text x="${(left + (i + 0.5) * cw).toFixed(1)}" y="36" text-anchor="middle" class="lbl small">${escapeHtml(c)}</text>`).join('')
+  const head = columns
+    .map((c, i) => `<text x="${(left + (i + 0.5) * cw).toFixed(1)}" y="36" text-anchor="middle" class="lbl small">${escapeHtml(c)}</text>`)
+    .join('')
   const body = rows
     .map((r, j) => {
       const y = 42 + j * ROW

@@ -29,7 +29,14 @@ export const reportRequestSchema = z
     machines: z.array(text('machine')).min(1, 'pick at least one machine').max(500).optional(),
     /** Node-RED editors to check for an admin API without a login, besides the deploy targets. */
     nodeRedUrls: z
-      .array(z.string().trim().url('a Node-RED URL must be a full URL such as http://10.0.0.5:1880').regex(/^https?:\/\//i, 'a Node-RED URL starts with http:// or https://').max(500))
+      .array(
+        z
+          .string()
+          .trim()
+          .url('a Node-RED URL must be a full URL such as http://10.0.0.5:1880')
+          .regex(/^https?:\/\//i, 'a Node-RED URL starts with http:// or https://')
+          .max(500),
+      )
       .max(50)
       .optional(),
   })

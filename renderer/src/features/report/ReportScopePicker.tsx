@@ -6,11 +6,7 @@ export interface ScopeLine {
 }
 
 /** Which lines and machines the report covers: a line's box picks or drops all its machines; a machine's box just that one. */
-export function ReportScopePicker(props: {
-  lines: readonly ScopeLine[]
-  picked: ReadonlySet<string>
-  onChange(picked: Set<string>): void
-}): React.JSX.Element {
+export function ReportScopePicker(props: { lines: readonly ScopeLine[]; picked: ReadonlySet<string>; onChange(picked: Set<string>): void }): React.JSX.Element {
   const { lines, picked, onChange } = props
   return (
     <fieldset className="report-scope">
@@ -32,8 +28,9 @@ function LineBoxes({ line, picked, onChange }: { line: ScopeLine; picked: Readon
   }, [count, all])
   const setLine = (on: boolean) => {
     const next = new Set(picked)
-    for (const m of line.machines) if (on) next.add(m.id)
-    else next.delete(m.id)
+    for (const m of line.machines)
+      if (on) next.add(m.id)
+      else next.delete(m.id)
     onChange(next)
   }
   return (
