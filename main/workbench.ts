@@ -290,6 +290,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         connections: connectivity.manager,
         audit: connectivity.audit,
         devices: () => deviceStore.inventory?.list() ?? [],
+        // An imported session asks no gateway: today's answer is not what was recorded.
+        gateways: imported ? undefined : () => deploy.targets().map((t) => ({ name: t.name, url: t.url })),
       }),
       options.renderPdf ?? chromiumPdfRenderer(),
       join(options.dataDir, 'exports'),

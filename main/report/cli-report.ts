@@ -14,6 +14,10 @@ Makes the assessment report of a recording: one HTML document and its PDF (Chrom
   --html FILE           also write the HTML
   --compare-from T, --compare-to T   a second period shown beside every figure
   --site S, --customer S, --consultant S   the cover (default: "Site", "Customer", the OS user)
+  --line NAME           a line the report covers (repeat for more; default: every configured line)
+  --machine ID          only these machines of those lines (repeat; default: all of them)
+  --node-red URL        also ask this Node-RED editor whether its admin API wants a login (repeat; the deploy
+                        targets are always asked)
   --paper A4|Letter     default A4
   --json                print the line's figures and the files written as one JSON object
 `
@@ -51,6 +55,9 @@ export async function runReportCommand(
         customer: { type: 'string' },
         consultant: { type: 'string' },
         paper: { type: 'string' },
+        line: { type: 'string', multiple: true },
+        machine: { type: 'string', multiple: true },
+        'node-red': { type: 'string', multiple: true },
         json: { type: 'boolean' },
       },
     }).values
@@ -70,6 +77,9 @@ export async function runReportCommand(
     from: time('from', parsed.from),
     to: time('to', parsed.to),
     paper: (parsed.paper ?? 'A4') as 'A4' | 'Letter',
+    ...(parsed.line ? { lines: parsed.line } : {}),
+    ...(parsed.machine ? { machines: parsed.machine } : {}),
+    ...(parsed['node-red'] ? { nodeRedUrls: parsed['node-red'] } : {}),
     ...(hasCompare ? { compare: { from: time('compare-from', parsed['compare-from']), to: time('compare-to', parsed['compare-to']) } } : {}),
   }
   const workbench = open(dataDir)
@@ -85,16 +95,19 @@ export async function runReportCommand(
     if (parsed.html) await writeFile(parsed.html, preview.html)
     if (parsed.json) {
       const oee = await call<OeeReport>('oee.report', { from: request.from, to: request.to, by: 'shift' })
-      const machines = oee.summary.machines.map(({ machine, name, availability, performance, quality, oee: value }) => ({
-        machine,
-        name,
-        availability,
-        performance,
-        quality,
-        oee: value,
-      }))
+      const covered = new Set(preview.scope.machines.map((m) => m.id))
+      const machines = oee.summary.machines
+        .filter((m) => covered.has(m.machine))
+        .map(({ machine, name, availability, performance, quality, oee: value }) => ({
+          machine,
+          name,
+          availability,
+          performance,
+          quality,
+          oee: value,
+        }))
       io.stdout(
-        `${JSON.stringify({ pdf: parsed.out, pdfBytes: pdf.byteLength, html: parsed.html ?? null, line: oee.summary.line, bottleneck: oee.summary.bottleneck, machines })}\n`,
+        `${JSON.stringify({ pdf: parsed.out, pdfBytes: pdf.byteLength, html: parsed.html ?? null, scope: preview.scope, line: oee.summary.line, bottleneck: oee.summary.bottleneck, machines })}\n`,
       )
     } else io.stdout(`Wrote ${parsed.out} (${Math.round(pdf.byteLength / 1024)} KiB)${parsed.html ? ` and ${parsed.html}` : ''}\n`)
     return 0

@@ -26,7 +26,15 @@ export function reportHandlers(service: ReportService, renderPdf: PdfRenderer, e
   return {
     'report.preview': async (input: Parsed) => {
       const model = await service.model(toReportRequest(input))
-      return { html: renderReportHtml(model, { paper: input.paper }), recommendations: model.recommendations }
+      return {
+        html: renderReportHtml(model, { paper: input.paper }),
+        recommendations: model.recommendations,
+        scope: {
+          lines: [...(model.input.scope?.lines ?? [model.input.oee.line])],
+          machines: model.input.oee.summary.machines.map((m) => ({ id: m.machine, name: m.name })),
+        },
+        minorStops: model.minorStops ?? { timeZone: model.input.oee.timeZone, machines: [] },
+      }
     },
     'report.export': (input: ParsedInputOf<'report.export'>, sink: StreamSink<ReportExportEvent>) =>
       longTask(sink, async (signal) => {

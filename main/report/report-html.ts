@@ -1,7 +1,7 @@
-import type { ConnectionDetail, OeeEvent, OeeMachineResult, OeePeriod } from '../../preload/contract'
+import type { ConnectionDetail, OeeMachineResult, OeePeriod } from '../../preload/contract'
 import { LOSS_NAMES, minutes, money, percent, type ReportModel } from './report-model'
 import type { Paper } from './pdf-renderer'
-import { barChart, escapeHtml as h, stateTimeline, waterfall } from './svg-charts'
+import { barChart, escapeHtml as h, heatmap, stateTimeline, waterfall } from './svg-charts'
 
 const style = (paper: Paper, footer: string) => `
 @page { size: ${paper}; margin: 16mm 14mm 18mm 14mm; @bottom-left { content: "${footer.replace(/["\\\n]/g, '')}"; font: 8pt sans-serif; color: #5a6573; } @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #5a6573; } }
@@ -64,7 +64,7 @@ function machineTable(period: OeePeriod, before: OeePeriod | undefined): string 
     .join('')
   const l = period.line
   const lb = before?.line
-  const lineRow = `<tr><th>Line (at ${h(l.measuredAt ?? '—')})</th>${(['availability', 'performance', 'quality', 'oee'] as const).map((k) => `<th class="num" data-figure="line.${k}" data-value="${l[k] ?? ''}">${vs(l[k], lb ? lb[k] : undefined, percent, pp)}</th>`).join('')}<th class="num">${period.output.good.toLocaleString('en')}</th><th class="num">${(period.output.total - period.output.good).toLocaleString('en')}</th></tr>`
+  const lineRow = `<tr><th>Line (at ${h(period.machines.find((m) => m.machine === l.measuredAt)?.name ?? l.measuredAt ?? '—')})</th>${(['availability', 'performance', 'quality', 'oee'] as const).map((k) => `<th class="num" data-figure="line.${k}" data-value="${l[k] ?? ''}">${vs(l[k], lb ? lb[k] : undefined, percent, pp)}</th>`).join('')}<th class="num">${period.output.good.toLocaleString('en')}</th><th class="num">${(period.output.total - period.output.good).toLocaleString('en')}</th></tr>`
   return `<table><thead><tr><th>Machine</th><th>Availability</th><th>Performance</th><th>Quality</th><th>OEE</th><th>Good</th><th>Reject</th></tr></thead><tbody>${rows}${lineRow}</tbody></table>`
 }
 
@@ -122,26 +122,30 @@ const KIND_NAMES: Record<string, string> = {
   's7-cpu': 'S7 CPU',
 }
 
-/** Per machine: how many minor stops, their time, the typical one and what they were (state and fault code). */
-function minorStopTable(input: ReportModel['input'], name: (id: string) => string): string {
-  const stops = input.minorStops ?? []
-  if (stops.length === 0) return '<p>No minor stops in this period.</p>'
-  const byMachine = new Map<string, OeeEvent[]>()
-  for (const e of stops) byMachine.set(e.machine, [...(byMachine.get(e.machine) ?? []), e])
-  const rows = [...byMachine]
-    .sort((a, b) => b[1].length - a[1].length)
-    .map(([machine, events]) => {
-      const totalS = events.reduce((sum, e) => sum + e.durationS, 0)
-      const causes = new Map<string, number>()
-      for (const e of events) {
-        const cause = e.reasonLabel ?? `${e.state}${e.faultCode !== undefined ? ` (fault ${e.faultCode})` : ''}`
-        causes.set(cause, (causes.get(cause) ?? 0) + 1)
-      }
-      const top = [...causes].sort((a, b) => b[1] - a[1]).slice(0, 3)
-      return `<tr data-minor="${h(machine)}"><td>${h(name(machine))}</td><td class="num">${events.length.toLocaleString('en')}</td><td class="num">${minutes(totalS / 60)}</td><td class="num">${(totalS / events.length).toFixed(0)} s</td><td>${top.map(([c, n]) => `${h(c)}: ${n}`).join('<br>')}</td></tr>`
-    })
+const NODE_RED_RESULT = { open: 'open, no login', login: 'login required', unreachable: 'no answer', 'not-node-red': 'not a Node-RED editor' } as const
+
+const HOURS = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0'))
+const seconds = (s: number): string => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`)
+
+/** Per machine: how many minor stops, their time, the typical and longest one, what they were; then when in the day. */
+function minorStopSection(model: ReportModel, lines: string, period: string): string {
+  const stops = model.minorStops!
+  if (stops.machines.length === 0) return '<p>No minor stops in this period.</p>'
+  const rows = stops.machines
+    .map(
+      (m) =>
+        `<tr data-minor="${h(m.machine)}"><td>${h(m.name)}</td><td class="num">${m.count.toLocaleString('en')}</td><td class="num">${minutes(m.totalS / 60)}</td><td class="num">${seconds(m.averageS)}</td><td class="num">${seconds(m.longestS)}</td><td>${m.causes
+          .slice(0, 3)
+          .map((c) => `${h(c.cause)}: ${c.count}`)
+          .join('<br>')}</td></tr>`,
+    )
     .join('')
-  return `<table><thead><tr><th>Machine</th><th>Minor stops</th><th>Time lost</th><th>Average</th><th>Most frequent</th></tr></thead><tbody>${rows}</tbody></table>`
+  const table = `<table><thead><tr><th>Machine</th><th>Minor stops</th><th>Time lost</th><th>Average</th><th>Longest</th><th>Most frequent</th></tr></thead><tbody>${rows}</tbody></table>`
+  return `${table}${heatmap(
+    `Minor stops by hour of day — ${lines} — ${period}`,
+    HOURS,
+    stops.machines.map((m) => ({ label: m.name, cells: m.byHour })),
+  )}`
 }
 
 function deviceTable(input: ReportModel['input'], tz: string): string {
@@ -169,12 +173,17 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   const beforeText = input.compare ? periodText(input.compare.oee.from, input.compare.oee.to, input.compare.oee.timeZone) : ''
   const cur = input.lossValue?.currency ?? ''
   const name = (id: string) => summary.machines.find((m) => m.machine === id)?.name ?? id
+  const scopeLines = input.scope?.lines ?? [oee.line]
+  const machineNames = summary.machines.map((m) => m.name).join(', ')
+  const leftOut = input.scope?.leftOut.join(', ') ?? ''
   const s: string[] = []
 
   s.push(
-    `<div class="cover"><h1>OT assessment report</h1><p><b>Site:</b> ${h(meta.site)}<br><b>Customer:</b> ${h(meta.customer)}<br><b>Consultant:</b> ${h(meta.consultant)}<br><b>Line:</b> ${h(oee.line)}<br><b>Recording window:</b> ${h(period)}${input.compare ? `<br><b>Compared with:</b> ${h(beforeText)}` : ''}<br><b>Made:</b> ${h(new Date(meta.generatedAt).toISOString())}</p></div>`,
+    `<div class="cover"><h1>OT assessment report</h1><p><b>Site:</b> ${h(meta.site)}<br><b>Customer:</b> ${h(meta.customer)}<br><b>Consultant:</b> ${h(meta.consultant)}<br><b>${scopeLines.length > 1 ? 'Lines' : 'Line'}:</b> ${h(scopeLines.join(', '))}<br><b>Machines:</b> ${h(machineNames)}${leftOut ? ` <span class="diff">(left out: ${h(leftOut)})</span>` : ''}<br><b>Recording window:</b> ${h(period)}${input.compare ? `<br><b>Compared with:</b> ${h(beforeText)}` : ''}<br><b>Made:</b> ${h(new Date(meta.generatedAt).toISOString())}</p></div>`,
   )
-  s.push(`<h2 class="first">1. Scope</h2><p>${input.connections.length} connection(s) and ${input.tags.length} tag(s) were recorded.</p>`)
+  s.push(
+    `<h2 class="first">1. Scope</h2><p>${h(scopeLines.join(', '))}: ${summary.machines.length} machine(s) (${h(machineNames)})${leftOut ? `; left out at the consultant's choice: ${h(leftOut)}` : ''}. ${input.connections.length} connection(s) and ${input.tags.length} tag(s) were recorded; the inventory and the security observations cover every connection the workstation saw.</p>`,
+  )
   s.push(
     `<h3>Data completeness (share of planned time with data)</h3><table><thead><tr><th>Machine</th><th>Planned time</th><th>With data</th></tr></thead><tbody>${model.completeness.map((c) => `<tr><td>${h(c.name)}</td><td class="num">${minutes(c.plannedMin)}</td><td class="num" data-figure="${h(c.machine)}.completeness">${percent(c.share)}</td></tr>`).join('')}</tbody></table>`,
   )
@@ -206,7 +215,7 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   s.push(
     `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => c.reasons.map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
   )
-  if (input.minorStops) s.push(`<h3>Minor stops</h3>${minorStopTable(input, name)}`)
+  if (model.minorStops) s.push(`<h3>Minor stops</h3>${minorStopSection(model, scopeLines.join(', '), period)}`)
   s.push(
     stateTimeline(
       `State timeline — ${oee.line} — ${period}`,
@@ -217,8 +226,12 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   )
 
   s.push(
-    `<h2>5. Security observations</h2><p>From what the workstation saw while recording; nothing was attacked or scanned.</p><table><thead><tr><th>Observation</th><th>Where</th><th>Evidence</th><th>Severity</th><th>IEC 62443-3-3</th></tr></thead><tbody>${input.observations.map((o) => `<tr><td>${h(o.title)}</td><td>${h(o.connection)}</td><td>${h(o.evidence)}</td><td class="sev-${o.severity}">${o.severity}</td><td>${h(o.requirements.join(', '))}</td></tr>`).join('')}</tbody></table>`,
+    `<h2>5. Security observations</h2><p>From what the workstation saw while recording and what the Node-RED editors answered when asked for their login; nothing was attacked or scanned.</p><table><thead><tr><th>Observation</th><th>Where</th><th>Evidence</th><th>Severity</th><th>IEC 62443-3-3</th></tr></thead><tbody>${input.observations.length === 0 ? '<tr><td colspan="5">Nothing to report from the connections, certificates and editors seen.</td></tr>' : ''}${input.observations.map((o) => `<tr><td>${h(o.title)}</td><td>${h(o.connection)}</td><td>${h(o.evidence)}</td><td class="sev-${o.severity}">${o.severity}</td><td>${h(o.requirements.join(', '))}</td></tr>`).join('')}</tbody></table>`,
   )
+  if (input.nodeRedChecks?.length)
+    s.push(
+      `<h3>Node-RED editors checked</h3><p>Asked as the editor asks before it shows a login (GET /auth/login, /settings, /flows, no credentials sent); nothing was changed.</p><table><thead><tr><th>Editor</th><th>Known as</th><th>Admin API</th><th>Answer</th></tr></thead><tbody>${input.nodeRedChecks.map((c) => `<tr data-node-red="${h(c.url)}"><td><code>${h(c.url)}</code></td><td>${h(c.source)}</td><td class="${c.result === 'open' ? 'sev-high' : ''}">${NODE_RED_RESULT[c.result]}</td><td>${h(c.evidence)}</td></tr>`).join('')}</tbody></table>`,
+    )
   s.push(`<h2>6. Recommendations</h2><ol class="recs">${model.recommendations.map((r) => `<li>${h(r)}</li>`).join('')}</ol>`)
   s.push(
     `<h2>7. Appendix</h2><h3>Tag list</h3><table><thead><tr><th>Tag</th><th>Connection</th><th>Address</th><th>Type</th><th>Unit</th></tr></thead><tbody>${input.tags.map((t) => `<tr><td>${h(t.id)}</td><td>${h(t.connectionId)}</td><td><code>${h(t.address)}</code></td><td>${h(t.dataType)}</td><td>${h(t.unit ?? '')}</td></tr>`).join('')}</tbody></table>`,

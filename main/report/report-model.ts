@@ -1,4 +1,6 @@
-import type { ConnectionDetail, OeeEvent, OeeMachineResult, OeePareto, OeeReport, OeeSixLosses, TagInfo } from '../../preload/contract'
+import type { ConnectionDetail, OeeEvent, OeeMachineResult, OeePareto, OeeReport, OeeSixLosses, ReportMinorStops, TagInfo } from '../../preload/contract'
+import { summarizeMinorStops } from './minor-stops'
+import type { NodeRedAdminCheck } from './node-red-admin-probe'
 import type { SecurityObservation } from './security-observations'
 
 export interface ReportMeta {
@@ -44,12 +46,16 @@ export interface ReportInput {
   /** The minor stops of the period (short stops below the line's threshold), where the OEE service lists events. */
   minorStops?: readonly OeeEvent[]
   observations: readonly SecurityObservation[]
+  /** Every Node-RED editor asked about its admin login, with the answer. */
+  nodeRedChecks?: readonly NodeRedAdminCheck[]
   dataFiles: readonly DataFile[]
   lossValue?: LossValue
   /** Recommendations the consultant edited; prefilled from findings and losses when absent. */
   recommendations?: readonly string[]
   /** A second period (before an improvement) shown beside every figure. */
   compare?: { oee: OeeReport; pareto: OeePareto }
+  /** The lines covered, and the machines of them the consultant left out (by name). */
+  scope?: { lines: readonly string[]; leftOut: readonly string[] }
 }
 
 export const LOSS_NAMES: Record<keyof OeeSixLosses, string> = {
@@ -85,6 +91,8 @@ export interface ReportModel {
   largestLosses: RankedLoss[]
   findings: string[]
   recommendations: string[]
+  /** Per machine, when the OEE service listed the period's events; null otherwise. */
+  minorStops: ReportMinorStops | null
 }
 
 /** Share of planned calendar time with data, per machine. */
@@ -140,6 +148,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
     largestLosses,
     findings: findings.slice(0, 3),
     recommendations: [...(input.recommendations ?? prefilledRecommendations(largestLosses, input.observations))],
+    minorStops: input.minorStops
+      ? summarizeMinorStops(
+          input.minorStops,
+          summary.machines.map((m) => ({ machine: m.machine, name: m.name })),
+          input.oee.timeZone,
+        )
+      : null,
   }
 }
 
@@ -168,6 +183,8 @@ function securityAdvice(title: string): string {
   if (title.includes('anonymous login')) return 'turn off anonymous login and give each client its own user or certificate'
   if (title.includes('plain TCP')) return 'move clients to MQTT over TLS (port 8883) and close 1883'
   if (title.includes('anonymous clients')) return 'set allow_anonymous false and give each client its own credentials and ACL'
+  if (title.includes('Node-RED'))
+    return 'turn on adminAuth in settings.js (a user per person, bcrypt hashes, read-only users where enough), serve the editor over HTTPS only and reach it through the VPN, never from the plant network at large'
   if (title.includes('Modbus'))
     return 'put Modbus devices in their own zone behind a conduit that allows only the engineering station, and block writes from elsewhere'
   return 'replace with certificates from the plant CA and renew before expiry'

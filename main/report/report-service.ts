@@ -1,18 +1,40 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import type { AuditEntry, CertificateEntry, ConnectionDetail, OeeEvent, OeePareto, OeeReport } from '../../preload/contract'
+import {
+  WorkbenchError,
+  type AuditEntry,
+  type CertificateEntry,
+  type ConnectionDetail,
+  type OeeEvent,
+  type OeePareto,
+  type OeeReport,
+} from '../../preload/contract'
+import { cleanNodeRedUrl, probeNodeRedAdmin, type NodeRedAdminCheck } from './node-red-admin-probe'
 import { buildReportModel, type DataFile, type InventoryDevice, type LossValue, type ReportMeta, type ReportModel } from './report-model'
 import { renderReportHtml } from './report-html'
 import type { Paper, PdfRenderer } from './pdf-renderer'
 import { observeSecurity } from './security-observations'
+
+/** The part of the OEE config the report scopes: a line and its machines (the rest is passed through untouched). */
+export interface ScopableOeeConfig {
+  line: { name: string; machines: readonly { id: string; name?: string }[] }
+  calendar: { timeZone: string }
+  noDataTime?: 'exclude' | 'breakdown'
+}
+
+type OeeComputed = Pick<OeeReport, 'summary' | 'periods' | 'timeline' | 'warnings'> & { range: { from: number; to: number } }
 
 /** What the report reads: the OEE service's own results, the connection inventory, the write audit log. */
 export interface ReportSources {
   dataDir: string
   oee: {
     report(input: { from: number; to: number; by: 'shift' | 'day' | 'week' }): Promise<OeeReport>
-    pareto(input: { from: number; to: number }): OeePareto
+    pareto(input: { from: number; to: number; machine?: string }): OeePareto
+    /** The configured line; with compute, a report can leave machines of it out. */
+    readonly config?: ScopableOeeConfig
+    /** The service's computation on a config we pass: its own, with machines left out (typed as the service's config). */
+    compute?(input: { from: number; to: number; by?: 'shift' | 'day' | 'week'; timeline?: boolean }, config: never): Promise<OeeComputed>
     /** Downtime events; the report lists the minor stops among them. */
     listEvents?(filter: { from: number; to: number; includeMinor?: boolean }): Promise<OeeEvent[]>
   }
@@ -21,6 +43,10 @@ export interface ReportSources {
   certificates?: () => CertificateEntry[]
   /** The device inventory: what each device said about itself, first and last seen. */
   devices?: () => InventoryDevice[]
+  /** Node-RED deploy targets (gateways) whose editors the report asks about their admin login. */
+  gateways?: () => { name: string; url: string }[]
+  /** Asks one editor; the real HTTP check unless a test passes another. */
+  probeNodeRed?: (url: string, source: string) => Promise<NodeRedAdminCheck>
   now?: () => number
 }
 
@@ -33,6 +59,45 @@ export interface ReportRequest {
   lossValue?: LossValue
   recommendations?: string[]
   paper?: Paper
+  /** Lines by name and machines by id the report covers (default: all). */
+  lines?: string[]
+  machines?: string[]
+  /** Node-RED editors to check besides the deploy targets. */
+  nodeRedUrls?: string[]
+}
+
+/** The lines a workstation knows, with their machines: what the Report view and `otw report --line` pick from. */
+export function knownLines(config: ScopableOeeConfig | undefined, fallback: string): { name: string; machines: { id: string; name: string }[] }[] {
+  if (!config) return [{ name: fallback, machines: [] }]
+  return [{ name: config.line.name, machines: config.line.machines.map((m) => ({ id: m.id, name: m.name ?? m.id })) }]
+}
+
+interface Scope {
+  lines: string[]
+  chosen: { id: string; name: string }[]
+  leftOut: { id: string; name: string }[]
+  partial: boolean
+}
+
+/** Sums per-machine Pareto lists into one, largest first. */
+function mergePareto(lists: readonly OeePareto[]): OeePareto {
+  const byCategory = new Map<string | null, OeePareto[number]>()
+  for (const c of lists.flat()) {
+    const into = byCategory.get(c.categoryId) ?? { ...c, minutes: 0, events: 0, reasons: [] }
+    into.minutes += c.minutes
+    into.events += c.events
+    for (const r of c.reasons) {
+      const same = into.reasons.find((x) => x.reasonId === r.reasonId)
+      if (same) {
+        same.minutes += r.minutes
+        same.events += r.events
+      } else into.reasons.push({ ...r })
+    }
+    byCategory.set(c.categoryId, into)
+  }
+  const list = [...byCategory.values()]
+  for (const c of list) c.reasons.sort((a, b) => b.minutes - a.minutes)
+  return list.sort((a, b) => b.minutes - a.minutes)
 }
 
 // The recording's own files; exports and caches are not part of the evidence.
@@ -61,19 +126,88 @@ export async function listDataFiles(dataDir: string): Promise<DataFile[]> {
 export class ReportService {
   constructor(private readonly sources: ReportSources) {}
 
+  /** The chosen lines and machines, checked against the configuration (a name it does not know is refused). */
+  private scope(request: ReportRequest): Scope {
+    const config = this.sources.oee.config
+    const lines = knownLines(config, 'the line')
+    const names = lines.map((l) => l.name)
+    const chosenLines = request.lines ?? names
+    const unknownLine = chosenLines.find((l) => !names.includes(l))
+    if (unknownLine !== undefined)
+      throw new WorkbenchError('INVALID_INPUT', `No line "${unknownLine}" — this workstation's OEE settings have ${names.map((n) => `"${n}"`).join(', ')}`, {
+        lines: names,
+      })
+    const all = lines.filter((l) => chosenLines.includes(l.name)).flatMap((l) => l.machines)
+    const unknownMachine = request.machines?.find((id) => !all.some((m) => m.id === id))
+    if (unknownMachine !== undefined)
+      throw new WorkbenchError('INVALID_INPUT', `No machine "${unknownMachine}" on ${chosenLines.join(', ')} — pick from ${all.map((m) => m.id).join(', ')}`, {
+        machines: all.map((m) => m.id),
+      })
+    const chosen = request.machines ? all.filter((m) => request.machines!.includes(m.id)) : all
+    const partial = config !== undefined && chosen.length < all.length
+    if (partial && !this.sources.oee.compute)
+      throw new WorkbenchError('UNAVAILABLE', 'This OEE source cannot leave machines out of a report — pick the whole line')
+    return { lines: chosenLines, chosen, leftOut: all.filter((m) => !chosen.includes(m)), partial }
+  }
+
+  /** The OEE report of the chosen machines: the service's own report for a whole line, its computation on the part otherwise. */
+  private async oeeFor(range: { from: number; to: number }, by: 'shift' | 'day' | 'week', scope: Scope): Promise<OeeReport> {
+    const { oee } = this.sources
+    if (!scope.partial) return oee.report({ ...range, by })
+    const config = oee.config!
+    const ids = new Set(scope.chosen.map((m) => m.id))
+    const part = { ...config, line: { ...config.line, machines: config.line.machines.filter((m) => ids.has(m.id)) } }
+    // The config is the service's own object with a shorter machine list, so its type is the service's.
+    const computed = await oee.compute!({ ...range, by, timeline: true }, part as never)
+    return {
+      line: config.line.name,
+      timeZone: config.calendar.timeZone,
+      from: computed.range.from,
+      to: computed.range.to,
+      by,
+      noDataTime: config.noDataTime ?? 'exclude',
+      summary: computed.summary,
+      periods: computed.periods,
+      timeline: computed.timeline,
+      warnings: computed.warnings,
+    }
+  }
+
+  private paretoFor(range: { from: number; to: number }, scope: Scope): OeePareto {
+    const { oee } = this.sources
+    if (!scope.partial) return oee.pareto(range)
+    return mergePareto(scope.chosen.map((m) => oee.pareto({ ...range, machine: m.id })))
+  }
+
+  /** Every deploy target and listed URL asked once (the same editor under two names is asked once). */
+  private async nodeRedChecks(request: ReportRequest): Promise<NodeRedAdminCheck[]> {
+    const probe = this.sources.probeNodeRed ?? probeNodeRedAdmin
+    const wanted = new Map<string, string>()
+    const add = (url: string, source: string) => {
+      const clean = cleanNodeRedUrl(url)
+      if (!wanted.has(clean)) wanted.set(clean, source)
+    }
+    for (const g of this.sources.gateways?.() ?? []) add(g.url, `deploy target ${g.name}`)
+    for (const url of request.nodeRedUrls ?? []) add(url, 'listed by the consultant')
+    return Promise.all([...wanted].map(([url, source]) => probe(url, source)))
+  }
+
   async model(request: ReportRequest): Promise<ReportModel> {
     const { sources } = this
     const by = request.by ?? 'shift'
-    const oee = await sources.oee.report({ from: request.from, to: request.to, by })
-    const pareto = sources.oee.pareto({ from: oee.from, to: oee.to })
+    const scope = this.scope(request)
+    const oee = await this.oeeFor({ from: request.from, to: request.to }, by, scope)
+    const pareto = this.paretoFor({ from: oee.from, to: oee.to }, scope)
     let compare: ReportModel['input']['compare']
     if (request.compare) {
-      const before = await sources.oee.report({ ...request.compare, by })
-      compare = { oee: before, pareto: sources.oee.pareto({ from: before.from, to: before.to }) }
+      const before = await this.oeeFor(request.compare, by, scope)
+      compare = { oee: before, pareto: this.paretoFor({ from: before.from, to: before.to }, scope) }
     }
+    const covered = new Set(oee.summary.machines.map((m) => m.machine))
     const minorStops = sources.oee.listEvents
-      ? (await sources.oee.listEvents({ from: oee.from, to: oee.to, includeMinor: true })).filter((e) => e.minor)
+      ? (await sources.oee.listEvents({ from: oee.from, to: oee.to, includeMinor: true })).filter((e) => e.minor && covered.has(e.machine))
       : undefined
+    const nodeRed = await this.nodeRedChecks(request)
     const connections = sources.connections.list()
     const at = (sources.now ?? Date.now)()
     const devices = sources.devices?.() ?? []
@@ -82,6 +216,7 @@ export class ReportService {
       audit: sources.audit.list({ limit: 10_000 }),
       certificates: sources.certificates?.() ?? [],
       devices,
+      nodeRed,
       at,
     })
     return buildReportModel({
@@ -97,6 +232,8 @@ export class ReportService {
       lossValue: request.lossValue,
       recommendations: request.recommendations,
       compare,
+      nodeRedChecks: nodeRed,
+      scope: { lines: scope.lines, leftOut: scope.leftOut.map((m) => m.name) },
     })
   }
 

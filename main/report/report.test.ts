@@ -145,6 +145,45 @@ describe('assessment report from a seeded three-day recording', () => {
     }
   }, 60_000)
 
+  it('gives the same minor-stop figures to the view as the HTML: per machine, per cause and per hour of day in plant time', async () => {
+    const events = (await oee.listEvents({ from: request.from, to: request.to, includeMinor: true })).filter((e) => e.minor)
+    const model = await service.model(request)
+    const stops = model.minorStops!
+    expect(stops.timeZone).toBe('Europe/Berlin')
+    for (const m of stops.machines) {
+      const mine = events.filter((e) => e.machine === m.machine)
+      expect(m.count).toBe(mine.length)
+      expect(m.byHour.reduce((a, n) => a + n, 0)).toBe(mine.length)
+      expect(m.causes.reduce((a, c) => a + c.count, 0)).toBe(mine.length)
+      expect(m.longestS).toBe(Math.max(...mine.map((e) => e.durationS)))
+      const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(mine[0].start))
+      expect(m.byHour[hour]).toBe(
+        mine.filter((e) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(e.start)) === hour)
+          .length,
+      )
+    }
+    const html = await service.html(request)
+    expect(html).toContain('Minor stops by hour of day — Packaging line — 2024-05-06 02:00 – 2024-05-09 02:00 (Europe/Berlin)')
+  }, 60_000)
+
+  it('covers only the machines picked: their own figures as the OEE service computes them for that part, the rest named as left out', async () => {
+    const part = { ...oee.config, line: { ...oee.config.line, machines: oee.config.line.machines.filter((m) => m.id === 'M2') } }
+    const expected = await oee.compute({ from: request.from, to: request.to, by: 'shift', timeline: true }, part)
+    const model = await service.model({ ...request, lines: ['Packaging line'], machines: ['M2'] })
+    expect(model.input.oee.summary).toEqual(expected.summary)
+    expect(model.input.oee.summary.machines.map((m) => m.machine)).toEqual(['M2'])
+    expect(model.input.oee.timeline.map((t) => t.machine)).toEqual(['M2'])
+    expect(model.completeness.map((c) => c.machine)).toEqual(['M2'])
+    expect(model.minorStops!.machines.every((m) => m.machine === 'M2')).toBe(true)
+    expect(model.input.pareto).toEqual(oee.pareto({ from: model.input.oee.from, to: model.input.oee.to, machine: 'M2' }))
+    const html = await service.html({ ...request, machines: ['M2'] })
+    expect(html).toContain('<b>Machines:</b> Capper <span class="diff">(left out: Filler)</span>')
+    expect(html).not.toContain('data-figure="M1.oee"')
+    expect(html).not.toContain('data-minor="M1"')
+    await expect(service.model({ ...request, lines: ['Line 9'] })).rejects.toThrow('No line "Line 9" — this workstation\'s OEE settings have "Packaging line"')
+    await expect(service.model({ ...request, machines: ['M7'] })).rejects.toThrow('No machine "M7" on Packaging line — pick from M1, M2')
+  }, 60_000)
+
   it('measures data completeness, ranks the losses in minutes and money, and names the bottleneck', async () => {
     const model = await service.model(request)
     const [m1, m2] = model.completeness

@@ -1,4 +1,5 @@
 import type { AuditEntry, CertificateEntry, ConnectionDetail } from '../../preload/contract'
+import type { NodeRedAdminCheck } from './node-red-admin-probe'
 import type { InventoryDevice } from './report-model'
 
 export type Severity = 'high' | 'medium' | 'low'
@@ -20,6 +21,8 @@ export interface ObservedFacts {
   certificates: readonly CertificateEntry[]
   /** What the devices answered when asked what they are (OPC UA GetEndpoints, MQTT $SYS): the servers' own word. */
   devices?: readonly InventoryDevice[]
+  /** Node-RED editors asked whether their admin API wants a login (deploy targets and URLs the consultant listed). */
+  nodeRed?: readonly NodeRedAdminCheck[]
   /** When the facts were read, for certificate expiry. */
   at: number
 }
@@ -28,7 +31,7 @@ const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '')
 
-/** Observations from configurations the devices accepted, the audit log and the certificates seen: never by probing. */
+/** Observations from configurations the devices accepted, the audit log, the certificates seen and the editors' own login answers: never by attacking. */
 export function observeSecurity(facts: ObservedFacts): SecurityObservation[] {
   const found: SecurityObservation[] = []
   for (const c of facts.connections) {
@@ -122,6 +125,15 @@ export function observeSecurity(facts: ObservedFacts): SecurityObservation[] {
         requirements: ['SR 1.2', 'SR 1.9'],
       })
   }
+  for (const check of facts.nodeRed ?? [])
+    if (check.result === 'open')
+      found.push({
+        title: 'Node-RED admin API without a login',
+        connection: check.source,
+        evidence: check.evidence,
+        severity: 'high',
+        requirements: ['SR 1.1', 'SR 1.2', 'SR 2.1'],
+      })
   return found.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
 }
 

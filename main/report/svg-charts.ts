@@ -93,3 +93,33 @@ export function stateTimeline(title: string, from: number, to: number, rows: rea
 function svg(title: string, height: number, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title><text x="0" y="16" class="ttl">${escapeHtml(title)}</text>${body}</svg>`
 }
+
+export interface HeatRow {
+  label: string
+  /** One count per column. */
+  cells: readonly number[]
+}
+
+/** A grid of counts (rows × columns), darker for more; each cell carries its number. */
+export function heatmap(title: string, columns: readonly string[], rows: readonly HeatRow[]): string {
+  const left = 120
+  const cw = (W - left - 10) / Math.max(1, columns.length)
+  const max = Math.max(1, ...rows.flatMap((r) => r.cells))
+  const head = columns
+    .map((c, i) => `<text x="${(left + (i + 0.5) * cw).toFixed(1)}" y="36" text-anchor="middle" class="lbl small">${escapeHtml(c)}</text>`)
+    .join('')
+  const body = rows
+    .map((r, j) => {
+      const y = 42 + j * ROW
+      const cells = r.cells
+        .map((n, i) => {
+          const x = left + i * cw
+          const shade = n === 0 ? '#f4f6f9' : `rgba(208, 96, 63, ${(0.15 + (0.85 * n) / max).toFixed(2)})`
+          return `<rect x="${x.toFixed(1)}" y="${y}" width="${(cw - 1).toFixed(1)}" height="${ROW - 2}" fill="${shade}"/>${n > 0 ? `<text x="${(x + cw / 2).toFixed(1)}" y="${y + 14}" text-anchor="middle" class="val small">${n}</text>` : ''}`
+        })
+        .join('')
+      return `<text x="${left - 6}" y="${y + 14}" text-anchor="end" class="lbl">${escapeHtml(r.label)}</text>${cells}`
+    })
+    .join('')
+  return svg(title, 42 + rows.length * ROW + 6, head + body)
+}

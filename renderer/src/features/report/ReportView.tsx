@@ -1,6 +1,10 @@
-import { useRef, useState } from 'react'
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
 import type { ReportExportEvent, ReportPreview, ReportRequestInput } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { queryKey } from '../../bridge/queries'
+import { MinorStopsPanel } from './MinorStopsPanel'
+import { ReportScopePicker, type ScopeLine } from './ReportScopePicker'
 import './report.css'
 
 const DAY = 86_400_000
@@ -43,6 +47,20 @@ export function ReportView(): React.JSX.Element {
   const [busy, setBusy] = useState(false)
   const [exporting, setExporting] = useState<ExportState>({ phase: 'idle' })
   const close = useRef<(() => void) | null>(null)
+  const [nodeRedUrls, setNodeRedUrls] = useState('')
+  const settings = useQuery({ queryKey: queryKey('oee', 'settings'), queryFn: () => client.call('oee.settings') })
+  const lines: ScopeLine[] = settings.data
+    ? [{ name: settings.data.line.name, machines: settings.data.line.machines.map((m) => ({ id: m.id, name: m.name || m.id })) }]
+    : []
+  const [picked, setPicked] = useState<Set<string> | null>(null)
+  // Every machine is in the report until the consultant leaves one out.
+  useEffect(() => {
+    if (picked === null && settings.data) setPicked(new Set(settings.data.line.machines.map((m) => m.id)))
+  }, [picked, settings.data])
+  const chosen = picked ?? new Set<string>()
+  const chosenLines = lines.filter((l) => l.machines.some((m) => chosen.has(m.id)))
+  const wholeLines = chosenLines.every((l) => l.machines.every((m) => chosen.has(m.id)))
+  const nothingPicked = settings.data !== undefined && chosenLines.length === 0
 
   const request = (): ReportRequestInput => ({
     site,
@@ -53,6 +71,16 @@ export function ReportView(): React.JSX.Element {
     paper,
     ...(compare ? { compare: { from: fromLocalInput(compareFrom), to: fromLocalInput(compareTo) } } : {}),
     ...(recommendations ? { recommendations } : {}),
+    ...(chosenLines.length > 0 ? { lines: chosenLines.map((l) => l.name) } : {}),
+    ...(!wholeLines ? { machines: chosenLines.flatMap((l) => l.machines.filter((m) => chosen.has(m.id)).map((m) => m.id)) } : {}),
+    ...(nodeRedUrls.trim()
+      ? {
+          nodeRedUrls: nodeRedUrls
+            .split(/[\s,]+/)
+            .map((u) => u.trim())
+            .filter(Boolean),
+        }
+      : {}),
   })
 
   const makePreview = async (): Promise<void> => {
@@ -118,18 +146,29 @@ export function ReportView(): React.JSX.Element {
               <option value="Letter">Letter</option>
             </select>
           </label>
-          <label>
-            <span>
-              <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> Compare with another period
-            </span>
+          <label className="report-check">
+            <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> Compare with another period
           </label>
           {compare && field('Compare from', compareFrom, setCompareFrom, 'datetime-local')}
           {compare && field('Compare to', compareTo, setCompareTo, 'datetime-local')}
         </div>
+        <div className="report-scope-row">
+          <ReportScopePicker lines={lines} picked={chosen} onChange={setPicked} />
+          <label className="report-node-red">
+            Node-RED editors to check (one URL a line; the deploy targets are checked too)
+            <textarea value={nodeRedUrls} placeholder="http://10.0.0.5:1880" onChange={(e) => setNodeRedUrls(e.target.value)} />
+          </label>
+        </div>
         <div className="report-actions">
-          <button type="button" onClick={() => void makePreview()} disabled={busy}>
+          <button type="button" onClick={() => void makePreview()} disabled={busy || nothingPicked}>
             {preview ? 'Update preview' : 'Make report'}
           </button>
+          {nothingPicked && <span className="muted">Pick at least one line or machine.</span>}
+          {preview && (
+            <span role="status" aria-label="Report covers">
+              Covers {preview.scope.lines.join(', ')}: {preview.scope.machines.map((m) => m.name).join(', ')}
+            </span>
+          )}
           {exporting.phase === 'running' ? (
             <>
               <progress aria-label="Export progress" max={exporting.total || 1} value={exporting.done} />
@@ -180,6 +219,7 @@ export function ReportView(): React.JSX.Element {
           </button>
         </div>
       )}
+      {preview && <MinorStopsPanel stops={preview.minorStops} period={`${from.replace('T', ' ')} – ${to.replace('T', ' ')}`} />}
       {preview && <iframe className="report-preview" title="Report preview" sandbox="" srcDoc={preview.html} />}
     </section>
   )
