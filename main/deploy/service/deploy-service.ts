@@ -26,7 +26,7 @@ import {
   type BrokerSecurity,
 } from '../mosquitto/broker-security'
 import { DynsecClient } from '../mosquitto/dynsec-client'
-import { parseFlowFile } from '../node-red/flow-file'
+import { COMMAND_NODE_TYPES, foreignIds, parseFlowFile } from '../node-red/flow-file'
 import { generateGatewayFlow, workbenchTabId, type DeployedTag, type GatewaySettings, type SourceConnection } from '../node-red/gateway-flow'
 import { NodeRedClient, type NodeRedAuth } from '../node-red/node-red-client'
 import { applyNodeRedPlan, planNodeRedDeploy, type DriftChoice, type NodeRedApplyResult, type NodeRedPlan } from '../node-red/node-red-deploy'
@@ -199,12 +199,32 @@ export class DeployService {
     } else {
       nodes = parseFlowFile(source.json, { tabId, tabLabel: `OT Workbench: ${target.config.name}`, label: client.label })
       summary = `flow file (${nodes.length - 1} node(s))`
+      const commands = nodes.filter((n) => COMMAND_NODE_TYPES.has(n.type))
+      if (commands.length > 0)
+        warnings.push(
+          `The flow file runs commands or touches files on the gateway: ${commands.map((n) => `${n.type} "${typeof n.name === 'string' && n.name ? n.name : n.id}"`).join(', ')} — read them before applying.`,
+        )
     }
     const credentials: Record<string, Record<string, unknown>> = {}
     for (const node of nodes) if (node.credentials) credentials[node.id] = node.credentials
     const last = this.store.latest(target.config.id)
     const plan = await planNodeRedDeploy(client, nodes, { tabId, lastDeployed: last?.tab, modules })
-    if (source.kind === 'flow') await this.checkNodeTypes(client, plan)
+    if (source.kind === 'flow') {
+      const taken = foreignIds(plan.desired, plan.running, tabId)
+      if (taken.length > 0) {
+        const tabs = new Map(plan.running.filter((n) => n.type === 'tab').map((n) => [n.id, typeof n.label === 'string' ? n.label : n.id]))
+        const named = taken
+          .slice(0, 5)
+          .map((n) => `${n.type} ${n.id}${n.z ? ` on "${tabs.get(n.z) ?? n.z}"` : ''}`)
+          .join(', ')
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `${client.label} (plan): the flow file reuses ${taken.length} node id(s) of other flows on the gateway (${named}${taken.length > 5 ? ', …' : ''}); deploying it would take them over — import it in Node-RED as a copy (new ids) and export that, then plan again`,
+          { takenIds: taken.map((n) => n.id) },
+        )
+      }
+      await this.checkNodeTypes(client, plan)
+    }
     const view: DeployPlanView = {
       planId: randomUUID(),
       targetId: target.config.id,
