@@ -58,7 +58,9 @@ test('a person deploys two picked tags through a secured broker, watches each st
   const gatewayRole = changes.getByRole('listitem', { name: 'added role otw-gateway-gw-line1', exact: true })
   await expect(gatewayRole).toContainText(`publishClientSend allow ${UNS}.Line1.Filler.Speed`)
   await expect(gatewayRole).toContainText(`publishClientSend allow ${UNS}.Line1.Filler.GoodCount`)
-  await expect(changes.getByRole('listitem', { name: 'added role otw-reader-gw-line1', exact: true })).toContainText(`subscribePattern allow ${UNS}.Line1.Filler.Speed`)
+  await expect(changes.getByRole('listitem', { name: 'added role otw-reader-gw-line1', exact: true })).toContainText(
+    `subscribePattern allow ${UNS}.Line1.Filler.Speed`,
+  )
   await expect(changes.getByRole('listitem', { name: 'added client otw-bridge-gw-line1', exact: true })).toBeVisible()
   await screenshotInTheme(page, 'deploy-broker-plan')
   await changes.getByRole('button', { name: 'Apply broker security…' }).click()
@@ -86,8 +88,14 @@ test('a person deploys two picked tags through a secured broker, watches each st
 
   // A third tag the broker does not allow yet: the apply stops before the deploy and says which topic and what to do.
   await page.getByRole('button', { name: '2. What' }).click()
-  await page.getByRole('list', { name: 'Connections to deploy' }).getByText(/^Pick tags of Line1 /).click()
-  await page.getByRole('list', { name: 'Tags of Line1' }).getByRole('checkbox', { name: /^Line1\.Filler\.Vibration / }).check()
+  await page
+    .getByRole('list', { name: 'Connections to deploy' })
+    .getByText(/^Pick tags of Line1 /)
+    .click()
+  await page
+    .getByRole('list', { name: 'Tags of Line1' })
+    .getByRole('checkbox', { name: /^Line1\.Filler\.Vibration / })
+    .check()
   await page.getByRole('button', { name: 'Plan (nothing is changed)' }).click()
   await expect(diffCounts(page)).toContainText('1 added')
   await page.getByRole('button', { name: 'Apply and verify' }).click()

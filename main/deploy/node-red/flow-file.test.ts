@@ -36,7 +36,13 @@ describe('a flow file a person brings', () => {
     [[{ id: 'a', type: 'inject', wires: [['b']] }], /node a is wired to b, which is not in the file/],
     [[{ id: 'a', type: 'inject', z: 'someone-elses-tab' }], /node a sits on someone-elses-tab, which is not in the file/],
     [[{ id: 'g', type: 'global-config', env: [] }], /node g is the instance's global-config/],
-    [[{ id: 'a', type: 'inject' }, { id: 'a', type: 'debug' }], /node id a appears twice/],
+    [
+      [
+        { id: 'a', type: 'inject' },
+        { id: 'a', type: 'debug' },
+      ],
+      /node id a appears twice/,
+    ],
     [
       [
         { id: 't1', type: 'tab' },
@@ -57,7 +63,10 @@ describe('a flow file a person brings', () => {
   })
 
   it('names the ids that belong to other flows on the gateway', () => {
-    const desired = parse([{ id: 'shared', type: 'inject' }, { id: 'own', type: 'debug' }])
+    const desired = parse([
+      { id: 'shared', type: 'inject' },
+      { id: 'own', type: 'debug' },
+    ])
     const running = [
       { id: 'flow1', type: 'tab' },
       { id: 'shared', type: 'inject', z: 'flow1' },

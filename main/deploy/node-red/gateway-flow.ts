@@ -147,7 +147,8 @@ export function generateGatewayFlow(options: {
     const { config } = connection
     const cell = config.name
     // Every source wires its nodes into one envelope function per connection, which publishes through the one MQTT out.
-    const envelopeOf = (connectionId: string) => sourceEnvelope({ settings, cell, connectionId, functionId: id(connectionId, 'envelope'), tabId, mqttOutId, tags })
+    const envelopeOf = (connectionId: string) =>
+      sourceEnvelope({ settings, cell, connectionId, functionId: id(connectionId, 'envelope'), tabId, mqttOutId, tags })
     const wanted = <T extends { name: string }>(list: readonly T[]): T[] =>
       list.filter((t) => options.tagIds === undefined || options.tagIds.has(`${connection.id}:${t.name}`)).sort((a, b) => a.name.localeCompare(b.name))
     if (config.protocol === 'modbus-tcp') {

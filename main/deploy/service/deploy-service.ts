@@ -374,9 +374,7 @@ export class DeployService {
       changes: applied.changes,
       passwords: Object.entries(applied.passwords).map(([username, password]) => ({ username, password, sealed: sealed.has(username) })),
       readBack,
-      ...(view.bridge
-        ? { bridgeConf: cloudBridgeConf({ gatewayId: view.gatewayId, topics: view.topics, edgeAddress: new URL(view.brokerUrl).host }) }
-        : {}),
+      ...(view.bridge ? { bridgeConf: cloudBridgeConf({ gatewayId: view.gatewayId, topics: view.topics, edgeAddress: new URL(view.brokerUrl).host }) } : {}),
     }
   }
 

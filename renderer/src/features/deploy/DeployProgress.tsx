@@ -140,7 +140,9 @@ export function DeployProgress({ run, onCancel, onDismiss }: { run: DeployRun; o
         <p role="alert" className={run.phase === 'cancelled' ? 'banner banner-warning' : 'banner banner-error'}>
           {run.message}
         </p>
-        {run.phase === 'cancelled' && <p className="muted">The history shows every version the gateway ran, the restored one included. Plan again to deploy.</p>}
+        {run.phase === 'cancelled' && (
+          <p className="muted">The history shows every version the gateway ran, the restored one included. Plan again to deploy.</p>
+        )}
         <div className="toolbar">
           <button type="button" onClick={onDismiss}>
             Close

@@ -212,8 +212,7 @@ function ConnectionChoice({
   return (
     <li>
       <label>
-        <input ref={box} type="checkbox" checked={chosen} onChange={(e) => onConnection(e.target.checked)} />{' '}
-        {name}{' '}
+        <input ref={box} type="checkbox" checked={chosen} onChange={(e) => onConnection(e.target.checked)} /> {name}{' '}
         <span className="muted">
           ({connection.kind}, {connection.tags.length} tags)
         </span>
