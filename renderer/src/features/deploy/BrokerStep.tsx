@@ -60,31 +60,30 @@ export function BrokerStep({ target, plan, onDone }: { target: DeployTarget; pla
         login is used for this plan and its apply only; it is never stored.
       </p>
       <form
-        className="form-grid"
         aria-label="Broker admin"
         onSubmit={(event) => {
           event.preventDefault()
           planBroker.mutate()
         }}
       >
-        <label>
-          Mosquitto URL
-          <input type="text" value={url} onChange={(e) => setUrl(e.target.value)} required />
-        </label>
-        <label>
-          Admin user
-          <input type="text" value={adminUsername} onChange={(e) => setAdminUsername(e.target.value)} required autoComplete="off" />
-        </label>
-        <label>
-          Admin password
-          <input type="password" value={adminPassword} onChange={(e) => setAdminPassword(e.target.value)} required autoComplete="off" />
-        </label>
-        <label className="inline-check">
-          <span>
-            <input type="checkbox" checked={bridge} onChange={(e) => setBridge(e.target.checked)} /> Also a cloud-bridge client (subscribe only)
-          </span>
-        </label>
+        <div className="form-grid">
+          <label>
+            Mosquitto URL
+            <input type="text" value={url} onChange={(e) => setUrl(e.target.value)} required />
+          </label>
+          <label>
+            Admin user
+            <input type="text" value={adminUsername} onChange={(e) => setAdminUsername(e.target.value)} required autoComplete="off" />
+          </label>
+          <label>
+            Admin password
+            <input type="password" value={adminPassword} onChange={(e) => setAdminPassword(e.target.value)} required autoComplete="off" />
+          </label>
+        </div>
         <div className="toolbar">
+          <label>
+            <input type="checkbox" checked={bridge} onChange={(e) => setBridge(e.target.checked)} /> Also a cloud-bridge client (subscribe only)
+          </label>
           <button type="submit" className="primary" disabled={planBroker.isPending || !adminPassword}>
             {planBroker.isPending ? 'Reading the broker…' : 'Plan broker security (nothing is changed)'}
           </button>
