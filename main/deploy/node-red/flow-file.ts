@@ -18,8 +18,8 @@ export function foreignIds(desired: readonly NodeRedNode[], running: readonly No
 }
 
 export function parseFlowFile(json: string, options: { tabId: string; tabLabel: string; label: string }): NodeRedNode[] {
-  const broken = (what: string): DeployError =>
-    new DeployError('INVALID_INPUT', options.label, 'plan', `the flow file is broken: ${what}`, 'export the flow again from Node-RED (Export → JSON) and retry')
+  const broken = (what: string, whatToDo = 'export the flow again from Node-RED (Export → JSON) and retry'): DeployError =>
+    new DeployError('INVALID_INPUT', options.label, 'plan', `the flow file is broken: ${what}`, whatToDo)
   let parsed: unknown
   try {
     parsed = JSON.parse(json)
@@ -42,7 +42,11 @@ export function parseFlowFile(json: string, options: { tabId: string; tabLabel: 
       throw broken(`node ${id} has wires that are not a list of outputs, each a list of node ids`)
     }
     // global-config holds the whole instance's environment: it belongs to the gateway, never to one deployed tab.
-    if (type === 'global-config') throw broken(`node ${id} is the instance's global-config (its environment variables), which a deploy must not replace`)
+    if (type === 'global-config')
+      throw broken(
+        `node ${id} is the instance's global-config (its environment variables), which a deploy must not replace`,
+        'export only the flow you deploy (Export → current flow), not all flows, and retry',
+      )
     if (ids.has(id)) throw broken(`node id ${id} appears twice`)
     ids.add(id)
   }
