@@ -13,7 +13,8 @@ export async function addNodeRedTarget(
   await form.getByLabel('Password', { exact: true }).fill(target.password)
   await form.getByLabel('Broker URL', { exact: true }).fill(target.brokerUrl)
   await form.getByRole('button', { name: 'Save target' }).click()
-  await expect(page.getByRole('radiogroup', { name: 'Targets' }).getByRole('radio')).toBeChecked()
+  // The workstation is shared between specs: other targets may be listed; the one just saved is chosen.
+  await expect(page.getByRole('radiogroup', { name: 'Targets' }).getByRole('radio', { name: `${target.name} ${target.url}` })).toBeChecked()
 }
 
 export function diffCounts(page: Page, region: 'Changes' | 'Drift' = 'Changes') {

@@ -159,7 +159,21 @@ export async function openDataCheck(options: DataCheckOptions): Promise<OpenData
       gateway.set(tag.tagId, list)
       recheck(tag.tagId)
     })
-    await client.subscribeAsync([...byTopic.keys()], { qos: 1 })
+    await client.subscribeAsync([...byTopic.keys()], { qos: 1 }).catch(async (error: unknown) => {
+      // A SUBACK failure says only "Unspecified error" for the lot: ask topic by topic which ones the broker refuses.
+      const topics = [...byTopic.keys()]
+      const tried = await Promise.allSettled(topics.map((topic) => client.subscribeAsync(topic, { qos: 1 })))
+      const refused = topics.filter((_, i) => tried[i]!.status === 'rejected')
+      if (refused.length === 0) throw error
+      throw new DeployError(
+        'AUTH_FAILED',
+        label,
+        'data check',
+        `the broker refused the reader${options.broker.username ? ` ${options.broker.username}` : ''} the subscription to ${refused.length} topic(s): ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ', …' : ''} (nothing was deployed)`,
+        "allow the gateway's new topics on the broker first (the Deploy view's broker step, or otw deploy broker), then plan again",
+        { refusedTopics: refused },
+      )
+    })
   } catch (error) {
     stopWatching()
     await client.endAsync(true).catch(() => undefined)

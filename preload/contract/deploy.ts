@@ -220,6 +220,61 @@ const verifyOptions = z
   })
   .strict()
 
+/** Chosen by the UI when it starts an apply or a rollback, so deploy.cancel can stop it while its stream stays open. */
+export const deployJobIdSchema = z
+  .string()
+  .min(8)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a job id uses letters, digits, - and _')
+
+/** The Mosquitto (Dynamic Security) the gateway publishes to, with its admin login (used for this plan only, never stored). */
+export const deployBrokerAdminSchema = z
+  .object({
+    url: z
+      .string()
+      .trim()
+      .max(1000)
+      .regex(/^mqtts?:\/\/[^\s]+$/i, 'a broker URL looks like mqtt://host:1883'),
+    adminUsername: z.string().min(1).max(200),
+    adminPassword: secret.min(1),
+  })
+  .strict()
+
+export const brokerChangeSchema = z.object({
+  kind: z.enum(['client', 'role']),
+  name: z.string(),
+  change: z.enum(['added', 'changed', 'removed']),
+  /** Roles: ACLs (`<type> allow|deny <topic>`); clients: role names. */
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+})
+export type BrokerChangeView = z.infer<typeof brokerChangeSchema>
+
+export const brokerPlanSchema = z.object({
+  brokerPlanId: z.string(),
+  targetId: z.string(),
+  brokerUrl: z.string(),
+  gatewayId: z.string(),
+  /** The gateway's topics the roles are made for (from the flow plan, or the version that runs). */
+  topics: z.array(z.string()),
+  /** Where the topics come from, in words. */
+  source: z.string(),
+  bridge: z.boolean(),
+  changes: z.array(brokerChangeSchema),
+})
+export type BrokerPlanView = z.infer<typeof brokerPlanSchema>
+
+export const brokerApplyResultSchema = z.object({
+  changes: z.array(brokerChangeSchema),
+  /** New clients and their generated passwords: shown this once; the gateway's and the reader's are sealed into the target. */
+  passwords: z.array(z.object({ username: z.string(), password: z.string(), sealed: z.boolean() })),
+  /** The broker read back after the apply: what still differs from the plan (empty: equal). */
+  readBack: z.array(brokerChangeSchema),
+  /** With a cloud bridge: the tenant broker's mosquitto.conf section (the password goes in by hand). */
+  bridgeConf: z.string().optional(),
+})
+export type BrokerApplyResult = z.infer<typeof brokerApplyResultSchema>
+
 export const deployRequests = {
   'deploy.targets': { input: z.object({}).strict().optional(), output: z.array(deployTargetSchema) },
   /** Saves a target (new or updated); secrets are sealed and never come back. */
@@ -250,6 +305,21 @@ export const deployRequests = {
       .strict(),
     output: deployVersionSchema,
   },
+  /** Cancels an apply or rollback started with this job id; its stream then ends with what the gateway was left running. */
+  'deploy.cancel': { input: z.object({ jobId: deployJobIdSchema }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  /**
+   * Broker security for the target's gateway (Mosquitto Dynamic Security): a gateway client and role (publish its topics
+   * only), a reader (subscribe), optionally a cloud bridge. Reads the broker and returns the changes; nothing is changed.
+   * The topics are the flow plan's (planId) or the running version's.
+   */
+  'deploy.brokerPlan': {
+    input: z
+      .object({ targetId: id, broker: deployBrokerAdminSchema, bridge: z.boolean().default(false), planId: z.string().min(1).max(100).optional() })
+      .strict(),
+    output: brokerPlanSchema,
+  },
+  /** Applies exactly the broker plan's changes (the broker changed since: CONFLICT, plan again), reads back, seals the new passwords. */
+  'deploy.brokerApply': { input: z.object({ brokerPlanId: z.string().min(1).max(100) }).strict(), output: brokerApplyResultSchema },
 } as const
 
 /** The steps of an apply or a rollback, in order. */
@@ -267,6 +337,14 @@ export type DeployProgressEvent = z.infer<typeof deployProgressEventSchema>
  * before the deploy nothing changes; after it the previous flows are deployed again (the gateway runs what it ran).
  */
 export const deployStreams = {
-  'deploy.applyWithProgress': { kind: 'stream' as const, input: deployRequests['deploy.apply'].input, event: deployProgressEventSchema },
-  'deploy.rollbackWithProgress': { kind: 'stream' as const, input: deployRequests['deploy.rollback'].input, event: deployProgressEventSchema },
+  'deploy.applyWithProgress': {
+    kind: 'stream' as const,
+    input: deployRequests['deploy.apply'].input.extend({ jobId: deployJobIdSchema.optional() }),
+    event: deployProgressEventSchema,
+  },
+  'deploy.rollbackWithProgress': {
+    kind: 'stream' as const,
+    input: deployRequests['deploy.rollback'].input.extend({ jobId: deployJobIdSchema.optional() }),
+    event: deployProgressEventSchema,
+  },
 }

@@ -146,6 +146,9 @@ export function generateGatewayFlow(options: {
   for (const connection of [...options.connections].sort((a, b) => a.id.localeCompare(b.id))) {
     const { config } = connection
     const cell = config.name
+    // Every source wires its nodes into one envelope function per connection, which publishes through the one MQTT out.
+    const envelopeOf = (connectionId: string) =>
+      sourceEnvelope({ settings, cell, connectionId, functionId: id(connectionId, 'envelope'), tabId, mqttOutId, tags })
     const wanted = <T extends { name: string }>(list: readonly T[]): T[] =>
       list.filter((t) => options.tagIds === undefined || options.tagIds.has(`${connection.id}:${t.name}`)).sort((a, b) => a.name.localeCompare(b.name))
     if (config.protocol === 'modbus-tcp') {
@@ -153,49 +156,36 @@ export function generateGatewayFlow(options: {
       if (chosen.length === 0) continue
       modules.add(MODBUS_MODULE)
       const clientId = id(connection.id, 'modbus-client')
-      const functionId = id(connection.id, 'envelope')
-      const table: EnvelopeTag[] = []
+      const envelope = envelopeOf(connection.id)
       nodes.push(modbusClientNode(clientId, tabId, connection.id, config))
       for (const tag of chosen) {
-        const topic = tagTopic(settings, cell, tag.name)
         const readId = id(connection.id, tag.name, 'read')
-        nodes.push(modbusReadNode(readId, tabId, clientId, functionId, config.unitId, config.scanRateMs, tag, place().y))
-        table.push(envelopeTag(settings, tag.name, topic, tag.name, tag.unit, modbusDecoding(tag)))
-        tags.push({
-          tagId: `${connection.id}:${tag.name}`,
-          connectionId: connection.id,
-          name: tag.name,
-          topic,
-          intervalMs: tag.scanRateMs ?? config.scanRateMs,
-          unit: tag.unit,
-        })
+        nodes.push(modbusReadNode(readId, tabId, clientId, envelope.functionId, config.unitId, config.scanRateMs, tag, place().y))
+        envelope.add(tag.name, tag, tag.scanRateMs ?? config.scanRateMs, { modbus: modbusDecoding(tag) })
       }
-      nodes.push(functionNode(functionId, tabId, mqttOutId, config.name, table))
+      nodes.push(envelope.functionNode())
     } else if (config.protocol === 'opcua') {
       const chosen = wanted(config.tags)
       if (chosen.length === 0) continue
       modules.add(OPCUA_MODULE)
       const endpointId = id(connection.id, 'opcua-endpoint')
-      const functionId = id(connection.id, 'envelope')
+      const envelope = envelopeOf(connection.id)
       const startId = id(connection.id, 'subscribe-at-start')
-      const table: EnvelopeTag[] = []
       const itemIds: string[] = []
       nodes.push(opcuaEndpointNode(endpointId, tabId, config))
       for (const tag of chosen) {
-        const topic = tagTopic(settings, cell, tag.name)
         const itemId = id(connection.id, tag.name, 'item')
         const intervalMs = tag.samplingIntervalMs ?? 1000
         // One client (one session) per sampling interval: per-tag sessions raced to connect and lost subscriptions.
         const clientId = id(connection.id, 'subscribe', String(intervalMs))
         itemIds.push(itemId)
-        const [item, subscriber] = opcuaSubscribeNodes(itemId, clientId, tabId, endpointId, functionId, tag, intervalMs, place().y)
+        const [item, subscriber] = opcuaSubscribeNodes(itemId, clientId, tabId, endpointId, envelope.functionId, tag, intervalMs, place().y)
         nodes.push(item!)
         if (!nodes.some((n) => n.id === clientId)) nodes.push({ ...subscriber!, name: `subscribe every ${intervalMs} ms` })
         // The OPC UA client node sends each value with the item's node id as msg.topic.
-        table.push(envelopeTag(settings, tag.nodeId, topic, tag.name, tag.unit))
-        tags.push({ tagId: `${connection.id}:${tag.name}`, connectionId: connection.id, name: tag.name, topic, intervalMs, unit: tag.unit })
+        envelope.add(tag.nodeId, tag, intervalMs)
       }
-      nodes.push(functionNode(functionId, tabId, mqttOutId, config.name, table))
+      nodes.push(envelope.functionNode())
       // An OPC UA client node subscribes when a message names the item: one inject at deploy starts them all.
       nodes.push({
         id: startId,
@@ -214,8 +204,7 @@ export function generateGatewayFlow(options: {
       })
     } else if (config.protocol === 's7') {
       const chosen = wanted(config.tags)
-      const table: EnvelopeTag[] = []
-      const functionId = id(connection.id, 'envelope')
+      const envelope = envelopeOf(connection.id)
       const endpoints = new Map<number, NodeRedNode>()
       for (const tag of chosen) {
         const tagId = `${connection.id}:${tag.name}`
@@ -232,7 +221,6 @@ export function generateGatewayFlow(options: {
           endpoints.set(intervalMs, endpoint)
         }
         ;(endpoint.vartable as Array<{ name: string; addr: string }>).push({ name: tag.name, addr: translated.address })
-        const topic = tagTopic(settings, cell, tag.name)
         nodes.push({
           id: id(connection.id, tag.name, 's7-in'),
           type: 's7 in',
@@ -245,19 +233,17 @@ export function generateGatewayFlow(options: {
           name: tag.name,
           x: 160,
           y: place().y,
-          wires: [[functionId]],
+          wires: [[envelope.functionId]],
         })
         // node-red-contrib-s7 sends the variable's name as msg.topic.
-        table.push(envelopeTag(settings, tag.name, topic, tag.name, tag.unit))
-        tags.push({ tagId, connectionId: connection.id, name: tag.name, topic, intervalMs, unit: tag.unit })
+        envelope.add(tag.name, tag, intervalMs)
       }
-      if (table.length === 0) continue
+      if (envelope.empty()) continue
       modules.add(S7_MODULE)
-      nodes.push(...endpoints.values(), functionNode(functionId, tabId, mqttOutId, config.name, table))
+      nodes.push(...endpoints.values(), envelope.functionNode())
     } else if (config.protocol === 'mqtt') {
       const chosen = wanted(config.tags)
-      const table: EnvelopeTag[] = []
-      const functionId = id(connection.id, 'envelope')
+      const envelope = envelopeOf(connection.id)
       const sourceBrokerId = id(connection.id, 'source-broker')
       const topics = new Set<string>()
       const url = new URL(config.url)
@@ -282,15 +268,12 @@ export function generateGatewayFlow(options: {
           skipped.push({ tagId, reason: (error as Error).message })
           continue
         }
-        const topic = tagTopic(settings, cell, tag.name)
         topics.add(tag.topic)
-        table.push({
-          ...envelopeTag(settings, tag.topic, topic, tag.name, tag.unit),
+        envelope.add(tag.topic, tag, 1000, {
           mqtt: { ...(steps && steps.length > 0 ? { steps } : {}), ...(tag.dataType ? { dataType: tag.dataType } : {}) },
         })
-        tags.push({ tagId, connectionId: connection.id, name: tag.name, topic, intervalMs: 1000, unit: tag.unit })
       }
-      if (table.length === 0) continue
+      if (envelope.empty()) continue
       nodes.push(sourceBrokerNode(sourceBrokerId, tabId, connection.id, config, url))
       for (const sourceTopic of [...topics].sort()) {
         nodes.push({
@@ -308,10 +291,10 @@ export function generateGatewayFlow(options: {
           inputs: 0,
           x: 160,
           y: place().y,
-          wires: [[functionId]],
+          wires: [[envelope.functionId]],
         })
       }
-      nodes.push(functionNode(functionId, tabId, mqttOutId, config.name, table))
+      nodes.push(envelope.functionNode())
     }
   }
   nodes.push(mqttBrokerNode(brokerId, tabId, settings), {
@@ -333,6 +316,34 @@ export function generateGatewayFlow(options: {
     wires: [],
   })
   return { tabId, nodes, tags, modules: [...modules].sort(), skipped }
+}
+
+/**
+ * The envelope wiring of one connection, whatever its protocol: each tag goes into the function's table under the key its
+ * source node sends as msg.topic, and into the deployed tags with its UNS (or devices/…) topic; then the function node.
+ */
+function sourceEnvelope(options: {
+  settings: GatewaySettings
+  cell: string
+  connectionId: string
+  functionId: string
+  tabId: string
+  mqttOutId: string
+  /** The flow's deployed tags, in order: each added tag is appended. */
+  tags: DeployedTag[]
+}) {
+  const { settings, cell, connectionId, functionId } = options
+  const table: EnvelopeTag[] = []
+  return {
+    functionId,
+    add(source: string, tag: { name: string; unit?: string }, intervalMs: number, decoding: Pick<EnvelopeTag, 'modbus' | 'mqtt'> = {}): void {
+      const topic = tagTopic(settings, cell, tag.name)
+      table.push({ ...envelopeTag(settings, source, topic, tag.name, tag.unit, decoding.modbus), ...(decoding.mqtt ? { mqtt: decoding.mqtt } : {}) })
+      options.tags.push({ tagId: `${connectionId}:${tag.name}`, connectionId, name: tag.name, topic, intervalMs, unit: tag.unit })
+    },
+    empty: (): boolean => table.length === 0,
+    functionNode: (): NodeRedNode => functionNode(functionId, options.tabId, options.mqttOutId, cell, table),
+  }
 }
 
 function envelopeTag(
@@ -524,6 +535,19 @@ function functionNode(nodeId: string, tabId: string, mqttOutId: string, connecti
   }
 }
 
+/** Both broker config nodes (the gateway's and a forwarded source's) send no birth, close or will message. */
+const NO_BIRTH_CLOSE_OR_WILL = {
+  birthTopic: '',
+  birthQos: '0',
+  birthPayload: '',
+  closeTopic: '',
+  closeQos: '0',
+  closePayload: '',
+  willTopic: '',
+  willQos: '0',
+  willPayload: '',
+} as const
+
 function mqttBrokerNode(nodeId: string, tabId: string, settings: GatewaySettings): NodeRedNode {
   const { broker } = settings
   return {
@@ -541,15 +565,7 @@ function mqttBrokerNode(nodeId: string, tabId: string, settings: GatewaySettings
     keepalive: '60',
     cleansession: true,
     autoUnsubscribe: true,
-    birthTopic: '',
-    birthQos: '0',
-    birthPayload: '',
-    closeTopic: '',
-    closeQos: '0',
-    closePayload: '',
-    willTopic: '',
-    willQos: '0',
-    willPayload: '',
+    ...NO_BIRTH_CLOSE_OR_WILL,
     ...(broker.username ? { credentials: { user: broker.username, password: broker.password ?? '' } } : {}),
   }
 }
@@ -600,15 +616,7 @@ function sourceBrokerNode(nodeId: string, tabId: string, connectionId: string, c
     keepalive: String(config.keepaliveSeconds),
     cleansession: true,
     autoUnsubscribe: true,
-    birthTopic: '',
-    birthQos: '0',
-    birthPayload: '',
-    closeTopic: '',
-    closeQos: '0',
-    closePayload: '',
-    willTopic: '',
-    willQos: '0',
-    willPayload: '',
+    ...NO_BIRTH_CLOSE_OR_WILL,
     ...(config.username ? { credentials: { user: config.username, password: config.password ?? '' } } : {}),
   }
 }

@@ -13,6 +13,7 @@ import { directSamplesOf } from '../direct-samples.fixture'
 import { startMosquitto, type MosquittoPeer } from '../mosquitto-peer.fixture'
 import { nodesOfTab } from '../node-red/flow-diff'
 import { workbenchTabId } from '../node-red/gateway-flow'
+import { DynsecClient } from '../mosquitto/dynsec-client'
 import { NodeRedClient } from '../node-red/node-red-client'
 import { startNodeRed, type NodeRedPeer } from '../node-red/node-red-peer.fixture'
 import { DeployService } from './deploy-service'
@@ -144,6 +145,92 @@ describe('DeployService on real Node-RED, Mosquitto and the demo plant', () => {
     await service.rollback(target.id, 0)
     service.removeTarget(target.id)
   }, 60_000)
+
+  it('broker step: plans the gateway security for the plan topics, refuses a broker changed since, applies exactly the plan, seals the logins the deploy then uses', async () => {
+    const secured = await startMosquitto({ dynsec: { adminUser: 'dyn-admin', adminPassword: 'dyn-pass-1' } })
+    try {
+      const admin = { url: secured.url, adminUsername: 'dyn-admin', adminPassword: 'dyn-pass-1' }
+      const target = service.saveTarget(targetInput(secured.url))
+      const plan = await service.plan(target.id, {
+        kind: 'connections',
+        connectionIds: ['line1'],
+        tagIds: ['line1:Line1.Filler.Speed', 'line1:Line1.Filler.State'],
+      })
+      await expect(service.brokerPlan(target.id, { ...admin, adminPassword: 'wrong' }, { planId: plan.planId })).rejects.toMatchObject({
+        code: 'AUTH_FAILED',
+        message: expect.stringContaining('the admin login was refused'),
+      })
+      const first = await service.brokerPlan(target.id, admin, { planId: plan.planId, bridge: true })
+      expect(first.topics).toEqual(plan.tags.map((t) => t.topic).sort())
+      expect(first.changes.map((c) => `${c.change} ${c.kind} ${c.name}`).sort()).toEqual([
+        'added client otw-bridge-gw-line1',
+        'added client otw-gateway-gw-line1',
+        'added client otw-reader-gw-line1',
+        'added role otw-bridge-gw-line1',
+        'added role otw-gateway-gw-line1',
+        'added role otw-reader-gw-line1',
+      ])
+      // Someone adds one of our roles between plan and apply: the apply refuses and changes nothing.
+      const dynsec = await DynsecClient.connect({ url: secured.url, username: 'dyn-admin', password: 'dyn-pass-1' })
+      await dynsec.run([{ command: 'createRole', rolename: 'otw-reader-gw-line1' }])
+      await dynsec.close()
+      await expect(service.brokerApply(first.brokerPlanId)).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining('changed since the plan'),
+      })
+      const second = await service.brokerPlan(target.id, admin, { planId: plan.planId, bridge: true })
+      expect(second.changes.find((c) => c.name === 'otw-reader-gw-line1' && c.kind === 'role')?.change).toBe('changed')
+      const applied = await service.brokerApply(second.brokerPlanId)
+      expect(applied.readBack).toEqual([])
+      expect(applied.passwords.map((p) => [p.username, p.sealed]).sort()).toEqual([
+        ['otw-bridge-gw-line1', false],
+        ['otw-gateway-gw-line1', true],
+        ['otw-reader-gw-line1', true],
+      ])
+      expect(applied.bridgeConf).toContain('remote_username otw-bridge-gw-line1')
+      await expect(service.brokerApply(second.brokerPlanId)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+      const saved = service.targets().find((t) => t.id === target.id)!
+      expect(saved.broker).toMatchObject({
+        gatewayUsername: 'otw-gateway-gw-line1',
+        hasGatewayPassword: true,
+        readerUsername: 'otw-reader-gw-line1',
+        hasReaderPassword: true,
+      })
+      expect((await service.brokerPlan(target.id, admin, { planId: plan.planId, bridge: true })).changes).toEqual([])
+      // The deploy logs in as the sealed gateway client; the data check reads as the sealed reader.
+      const version = await service.apply(plan.planId, fast)
+      expect(version.status).toBe('verified')
+      await service.rollback(target.id, 0)
+      service.removeTarget(target.id)
+    } finally {
+      await secured.stop()
+    }
+  }, 90_000)
+
+  it('refuses a flow file that reuses node ids of other flows on the gateway', async () => {
+    const target = service.saveTarget(targetInput(broker.url))
+    const admin = new NodeRedClient({ url: nodeRed.url, auth: { kind: 'password', ...login } })
+    const { rev, flows } = await admin.getFlows()
+    await admin.setFlows(rev, [
+      ...flows,
+      { id: 'their-tab', type: 'tab', label: 'Their flow' },
+      { id: 'their-inject', type: 'inject', z: 'their-tab', wires: [] },
+    ])
+    try {
+      const file = JSON.stringify([{ id: 'their-inject', type: 'inject', wires: [] }])
+      await expect(service.plan(target.id, { kind: 'flow', json: file })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('the flow file reuses 1 node id(s) of other flows on the gateway (inject their-inject on "Their flow")'),
+      })
+    } finally {
+      const now = await admin.getFlows()
+      await admin.setFlows(
+        now.rev,
+        now.flows.filter((n) => n.id !== 'their-tab' && n.z !== 'their-tab'),
+      )
+      service.removeTarget(target.id)
+    }
+  })
 
   it('refuses a broken flow file with what is wrong and what to do, and deploys a good one', async () => {
     const target = service.saveTarget(targetInput(broker.url))

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto'
 import {
   WorkbenchError,
+  type BrokerApplyResult,
+  type BrokerPlanView,
   type DeploySource,
   type DeployPlanView,
   type DeployTarget,
@@ -14,7 +16,17 @@ import {
 import type { Database } from '../../database/sqlite'
 import type { SecretBox } from '../../secrets/secret-box'
 import type { DirectSamples } from '../data-check'
-import { parseFlowFile } from '../node-red/flow-file'
+import {
+  applyBrokerSecurity,
+  cloudBridgeConf,
+  diffBrokerSecurity,
+  gatewaySecurity,
+  readBrokerSecurity,
+  type BrokerChange,
+  type BrokerSecurity,
+} from '../mosquitto/broker-security'
+import { DynsecClient } from '../mosquitto/dynsec-client'
+import { COMMAND_NODE_TYPES, foreignIds, parseFlowFile } from '../node-red/flow-file'
 import { generateGatewayFlow, workbenchTabId, type DeployedTag, type GatewaySettings, type SourceConnection } from '../node-red/gateway-flow'
 import { NodeRedClient, type NodeRedAuth } from '../node-red/node-red-client'
 import { applyNodeRedPlan, planNodeRedDeploy, type DriftChoice, type NodeRedApplyResult, type NodeRedPlan } from '../node-red/node-red-deploy'
@@ -58,6 +70,20 @@ export interface ApplyOptions extends VerifyWindows {
   onStep?: (step: DeployStepName) => void
 }
 
+interface PendingBrokerPlan {
+  view: BrokerPlanView
+  createdAt: number
+  admin: { url: string; username: string; password: string }
+  desired: BrokerSecurity
+}
+
+/** The broker's admin login used for one plan and its apply: kept in memory only, never stored. */
+export interface BrokerAdminLogin {
+  url: string
+  adminUsername: string
+  adminPassword: string
+}
+
 const PLAN_LIFETIME_MS = 30 * 60_000
 const DEPLOYABLE_PROTOCOLS: readonly string[] = ['modbus-tcp', 'opcua', 's7', 'mqtt']
 /** A gateway value may differ from a direct read by this share of the tag's engineering range (noise between two polls). */
@@ -66,6 +92,7 @@ const TOLERANCE_SHARE_OF_RANGE = 0.005
 export class DeployService {
   private readonly store: DeployVersionsStore
   private readonly pending = new Map<string, PendingPlan>()
+  private readonly brokerPlans = new Map<string, PendingBrokerPlan>()
   private readonly now: () => number
 
   constructor(private readonly options: DeployServiceOptions) {
@@ -172,12 +199,32 @@ export class DeployService {
     } else {
       nodes = parseFlowFile(source.json, { tabId, tabLabel: `OT Workbench: ${target.config.name}`, label: client.label })
       summary = `flow file (${nodes.length - 1} node(s))`
+      const commands = nodes.filter((n) => COMMAND_NODE_TYPES.has(n.type))
+      if (commands.length > 0)
+        warnings.push(
+          `The flow file runs commands or touches files on the gateway: ${commands.map((n) => `${n.type} "${typeof n.name === 'string' && n.name ? n.name : n.id}"`).join(', ')} — read them before applying.`,
+        )
     }
     const credentials: Record<string, Record<string, unknown>> = {}
     for (const node of nodes) if (node.credentials) credentials[node.id] = node.credentials
     const last = this.store.latest(target.config.id)
     const plan = await planNodeRedDeploy(client, nodes, { tabId, lastDeployed: last?.tab, modules })
-    if (source.kind === 'flow') await this.checkNodeTypes(client, plan)
+    if (source.kind === 'flow') {
+      const taken = foreignIds(plan.desired, plan.running, tabId)
+      if (taken.length > 0) {
+        const tabs = new Map(plan.running.filter((n) => n.type === 'tab').map((n) => [n.id, typeof n.label === 'string' ? n.label : n.id]))
+        const named = taken
+          .slice(0, 5)
+          .map((n) => `${n.type} ${n.id}${n.z ? ` on "${tabs.get(n.z) ?? n.z}"` : ''}`)
+          .join(', ')
+        throw new WorkbenchError(
+          'INVALID_INPUT',
+          `${client.label} (plan): the flow file reuses ${taken.length} node id(s) of other flows on the gateway (${named}${taken.length > 5 ? ', …' : ''}); deploying it would take them over — import it in Node-RED as a copy (new ids) and export that, then plan again`,
+          { takenIds: taken.map((n) => n.id) },
+        )
+      }
+      await this.checkNodeTypes(client, plan)
+    }
     const view: DeployPlanView = {
       planId: randomUUID(),
       targetId: target.config.id,
@@ -232,6 +279,112 @@ export class DeployService {
       return publicVersion(this.store.version(target.config.id, version.version)!)
     }
     return publicVersion(version)
+  }
+
+  /**
+   * Broker security for this target's gateway: read what the broker has (only otw-…-<device id> clients and roles are
+   * ours), diff with what the gateway's topics need. The topics are the flow plan's, or the version that runs.
+   */
+  async brokerPlan(targetId: string, admin: BrokerAdminLogin, options: { bridge?: boolean; planId?: string } = {}): Promise<BrokerPlanView> {
+    this.forgetOldPlans()
+    const target = this.target(targetId)
+    let topics: string[]
+    let source: string
+    if (options.planId) {
+      const pending = this.pending.get(options.planId)
+      if (!pending || pending.view.targetId !== target.config.id)
+        throw new WorkbenchError('NOT_FOUND', `Plan ${options.planId} is unknown or older than 30 min (or already applied) — plan again`)
+      topics = pending.tags.map((t) => t.topic)
+      source = `the plan (${pending.summary})`
+    } else {
+      const latest = this.store.latest(target.config.id)
+      topics = latest?.tags.map((t) => t.topic) ?? []
+      source = latest ? `v${latest.version} (${latest.summary})` : ''
+    }
+    if (topics.length === 0)
+      throw new WorkbenchError(
+        'INVALID_INPUT',
+        `${target.config.name} (broker): no gateway topics to secure — plan a deploy of connections first (a flow file's topics are its own)`,
+      )
+    const gatewayId = target.config.deviceId
+    const desired = gatewaySecurity({ gatewayId, topics, bridge: options.bridge === true })
+    const changes = await this.withDynsec(admin, async (dynsec) => diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, ownedBy(gatewayId)))
+    const view: BrokerPlanView = {
+      brokerPlanId: randomUUID(),
+      targetId: target.config.id,
+      brokerUrl: admin.url,
+      gatewayId,
+      topics: [...new Set(topics)].sort(),
+      source,
+      bridge: options.bridge === true,
+      changes,
+    }
+    this.brokerPlans.set(view.brokerPlanId, {
+      view,
+      admin: { url: admin.url, username: admin.adminUsername, password: admin.adminPassword },
+      desired,
+      createdAt: this.now(),
+    })
+    return view
+  }
+
+  /**
+   * Applies exactly the changes the broker plan showed: the broker is read again first and a difference is a CONFLICT.
+   * New passwords come back once; the gateway's and the reader's are sealed into the target for the deploy and the data check.
+   */
+  async brokerApply(brokerPlanId: string): Promise<BrokerApplyResult> {
+    const pending = this.brokerPlans.get(brokerPlanId)
+    if (!pending) throw new WorkbenchError('NOT_FOUND', `Broker plan ${brokerPlanId} is unknown, older than 30 min or already applied — plan again`)
+    this.brokerPlans.delete(brokerPlanId)
+    const { view, desired } = pending
+    const target = this.target(view.targetId)
+    const scope = ownedBy(view.gatewayId)
+    const admin = { url: pending.admin.url, adminUsername: pending.admin.username, adminPassword: pending.admin.password }
+    const { applied, readBack } = await this.withDynsec(admin, async (dynsec) => {
+      const now = diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, scope)
+      if (changeKeys(now) !== changeKeys(view.changes)) {
+        throw new WorkbenchError(
+          'CONFLICT',
+          `${target.config.name} (broker): ${view.brokerUrl} changed since the plan (${now.length} change(s) now, ${view.changes.length} planned) — plan the broker again and check the diff`,
+        )
+      }
+      const applied = await applyBrokerSecurity(dynsec, desired, view.changes)
+      return { applied, readBack: diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, scope) }
+    })
+    const gatewayUser = desired.clients[0]!.username
+    const readerUser = desired.clients[1]!.username
+    const sealed = new Set<string>()
+    if (applied.passwords[gatewayUser] !== undefined || applied.passwords[readerUser] !== undefined) {
+      const latest = this.target(view.targetId)
+      const broker = { ...latest.config.broker }
+      const secrets = { ...latest.secrets }
+      if (applied.passwords[gatewayUser] !== undefined) {
+        broker.gatewayUsername = gatewayUser
+        secrets.gatewayPassword = applied.passwords[gatewayUser]
+        sealed.add(gatewayUser)
+      }
+      if (applied.passwords[readerUser] !== undefined) {
+        broker.readerUsername = readerUser
+        secrets.readerPassword = applied.passwords[readerUser]
+        sealed.add(readerUser)
+      }
+      this.store.saveTarget({ config: { ...latest.config, broker }, secrets }, this.now())
+    }
+    return {
+      changes: applied.changes,
+      passwords: Object.entries(applied.passwords).map(([username, password]) => ({ username, password, sealed: sealed.has(username) })),
+      readBack,
+      ...(view.bridge ? { bridgeConf: cloudBridgeConf({ gatewayId: view.gatewayId, topics: view.topics, edgeAddress: new URL(view.brokerUrl).host }) } : {}),
+    }
+  }
+
+  private async withDynsec<T>(admin: BrokerAdminLogin, work: (dynsec: DynsecClient) => Promise<T>): Promise<T> {
+    const dynsec = await DynsecClient.connect({ url: admin.url, username: admin.adminUsername, password: admin.adminPassword })
+    try {
+      return await work(dynsec)
+    } finally {
+      await dynsec.close()
+    }
   }
 
   history(targetId: string, limit?: number): DeployVersion[] {
@@ -434,8 +587,18 @@ export class DeployService {
   private forgetOldPlans(): void {
     const oldest = this.now() - PLAN_LIFETIME_MS
     for (const [id, entry] of this.pending) if (entry.view.createdAt < oldest) this.pending.delete(id)
+    for (const [id, entry] of this.brokerPlans) if (entry.createdAt < oldest) this.brokerPlans.delete(id)
   }
 }
+
+/** Only this gateway's clients and roles may be removed by its plan (another gateway's otw-… entries stay). */
+const ownedBy = (gatewayId: string) => {
+  const names = new Set(['gateway', 'reader', 'bridge'].map((role) => `otw-${role}-${gatewayId}`))
+  return (name: string): boolean => names.has(name)
+}
+
+const changeKeys = (changes: readonly BrokerChange[]): string =>
+  JSON.stringify(changes.map((c) => [c.kind, c.name, c.change, [...c.added].sort(), [...c.removed].sort()]).sort())
 
 function clientOf(target: StoredTarget): NodeRedClient {
   const { auth } = target.config

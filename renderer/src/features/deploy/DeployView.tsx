@@ -1,17 +1,20 @@
 import { useEffect, useState } from 'react'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import type { DeployPlanView, DeployTarget, DeployVersion, VerifyReport } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
+import { BrokerStep } from './BrokerStep'
+import { DeployProgress, deployBusy, useDeployRun, type DeployRunRequest } from './DeployProgress'
 import { DiffView } from './DiffView'
 import { TargetForm } from './TargetForm'
 import './deploy.css'
 import { TenantPanel } from './TenantPanel'
+import { WhatStep, type DeployChoice } from './WhatStep'
 import { queryKey } from '../../bridge/queries'
 
-const STEPS = ['Target', 'What', 'Diff', 'Apply', 'Verify'] as const
+const STEPS = ['Target', 'What', 'Diff', 'Broker', 'Apply', 'Verify'] as const
 type Step = (typeof STEPS)[number]
 
-/** The deploy wizard: target → what → diff → apply → verify, and the target's history with rollback. */
+/** The deploy wizard: target → what → diff (→ broker) → apply → verify, and the target's history with rollback. */
 export function DeployView(): React.JSX.Element {
   const client = useClient()
   const targets = useQuery({ queryKey: queryKey('deploy.targets'), queryFn: () => client.call('deploy.targets') })
@@ -20,12 +23,34 @@ export function DeployView(): React.JSX.Element {
   const [step, setStep] = useState<Step>('Target')
   const [plan, setPlan] = useState<DeployPlanView>()
   const [result, setResult] = useState<DeployVersion>()
-  const [chosen, setChosen] = useState<string[]>([])
+  const [choice, setChoice] = useState<DeployChoice>({ connections: [], tags: {} })
   const target = targets.data?.find((t) => t.id === targetId)
   useEffect(() => {
     if (!targetId && targets.data?.length) setTargetId(targets.data[0]!.id)
   }, [targetId, targets.data])
-  const reached: Record<Step, boolean> = { Target: true, What: Boolean(target), Diff: Boolean(plan), Apply: Boolean(plan), Verify: Boolean(result) }
+  const deploy = useDeployRun((version) => {
+    setResult(version)
+    setPlan(undefined)
+    setStep('Verify')
+  })
+  const busy = deployBusy(deploy.run)
+  const start = (request: DeployRunRequest): void => {
+    setResult(undefined)
+    // An apply uses its plan up: whatever happens, the next deploy starts from a fresh plan.
+    if (request.kind === 'apply') {
+      setPlan(undefined)
+      setStep('What')
+    }
+    deploy.start(request)
+  }
+  const reached: Record<Step, boolean> = {
+    Target: true,
+    What: Boolean(target),
+    Diff: Boolean(plan),
+    Broker: Boolean(target),
+    Apply: Boolean(plan),
+    Verify: Boolean(result),
+  }
 
   return (
     <div className="page deploy-view">
@@ -40,7 +65,7 @@ export function DeployView(): React.JSX.Element {
               type="button"
               className={step === name ? 'active' : undefined}
               aria-current={step === name ? 'step' : undefined}
-              disabled={!reached[name]}
+              disabled={!reached[name] || busy}
               onClick={() => setStep(name)}
             >
               {index + 1}. {name}
@@ -50,7 +75,8 @@ export function DeployView(): React.JSX.Element {
       </ol>
       <div className="deploy-columns">
         <div className="deploy-main">
-          {step === 'Target' && (
+          <DeployProgress run={deploy.run} onCancel={deploy.cancel} onDismiss={deploy.dismiss} />
+          {!busy && step === 'Target' && (
             <section className="panel" aria-label="Choose a target">
               <h2>Gateway</h2>
               {targets.data?.length === 0 && !editing && <p className="muted">No gateway yet: add the Node-RED instance you deploy to.</p>}
@@ -93,11 +119,11 @@ export function DeployView(): React.JSX.Element {
               )}
             </section>
           )}
-          {step === 'What' && target && (
+          {!busy && step === 'What' && target && (
             <WhatStep
               target={target}
-              chosen={chosen}
-              setChosen={setChosen}
+              choice={choice}
+              setChoice={setChoice}
               onPlanned={(planned) => {
                 setPlan(planned)
                 setResult(undefined)
@@ -105,146 +131,60 @@ export function DeployView(): React.JSX.Element {
               }}
             />
           )}
-          {(step === 'Diff' || step === 'Apply') && target && plan && (
+          {!busy && (step === 'Diff' || step === 'Apply') && target && plan && (
             <DiffStep
               target={target}
               plan={plan}
-              onApplied={(version) => {
-                setResult(version)
-                setPlan(undefined)
-                setStep('Verify')
-              }}
+              onApply={(driftChoice) =>
+                start({
+                  kind: 'apply',
+                  targetId: target.id,
+                  input: { planId: plan.planId, driftChoice },
+                  installsModules: plan.missingModules.length > 0,
+                  what: `Applying to ${target.name}`,
+                })
+              }
+              onBroker={() => setStep('Broker')}
               onReplan={() => setStep('What')}
             />
           )}
-          {step === 'Verify' && result && <VersionResult version={result} />}
+          {!busy && step === 'Broker' && target && <BrokerStep target={target} plan={plan} onDone={() => setStep(plan ? 'Diff' : 'What')} />}
+          {!busy && step === 'Verify' && result && <VersionResult version={result} />}
         </div>
-        {target && <History target={target} onRolledBack={(version) => (setResult(version), setStep('Verify'))} />}
+        {target && (
+          <History
+            target={target}
+            busy={busy}
+            onRollback={(version) =>
+              start({
+                kind: 'rollback',
+                targetId: target.id,
+                input: { targetId: target.id, version, driftChoice: 'overwrite' },
+                what: `Rolling ${target.name} back to v${version}`,
+              })
+            }
+          />
+        )}
       </div>
       <TenantPanel />
     </div>
   )
 }
 
-function WhatStep({
-  target,
-  chosen,
-  setChosen,
-  onPlanned,
-}: {
-  target: DeployTarget
-  /** Kept by the wizard, so planning again after an apply starts from the same choice. */
-  chosen: string[]
-  setChosen: React.Dispatch<React.SetStateAction<string[]>>
-  onPlanned(plan: DeployPlanView): void
-}): React.JSX.Element {
-  const client = useClient()
-  const queries = useQueryClient()
-  const managed = useQuery({ queryKey: queryKey('connections.managed'), queryFn: () => client.call('connections.managed') })
-  const deployable = (managed.data ?? []).filter((c) => c.kind === 'modbus-tcp' || c.kind === 'opcua' || c.kind === 's7' || c.kind === 'mqtt')
-  const [flowText, setFlowText] = useState('')
-  const [source, setSource] = useState<'connections' | 'flow'>('connections')
-  const demoLine = useMutation({
-    mutationFn: () => client.call('deploy.addDemoLine'),
-    onSuccess: async (added) => {
-      await queries.invalidateQueries({ queryKey: queryKey('connections.managed') })
-      setChosen((list) => (list.includes(added.connectionId) ? list : [...list, added.connectionId]))
-    },
-  })
-  const plan = useMutation({
-    mutationFn: () =>
-      client.call('deploy.plan', {
-        targetId: target.id,
-        source: source === 'flow' ? { kind: 'flow', json: flowText } : { kind: 'connections', connectionIds: chosen },
-      }),
-    onSuccess: onPlanned,
-  })
-  return (
-    <section className="panel" aria-label="What to deploy">
-      <h2>What goes to {target.name}</h2>
-      <div className="toolbar" role="radiogroup" aria-label="Source">
-        <label>
-          <input type="radio" checked={source === 'connections'} onChange={() => setSource('connections')} /> Workbench connections and their tags
-        </label>
-        <label>
-          <input type="radio" checked={source === 'flow'} onChange={() => setSource('flow')} /> A Node-RED flow file
-        </label>
-      </div>
-      {source === 'connections' ? (
-        <>
-          {deployable.length === 0 && <p className="muted">No Modbus TCP or OPC UA connection yet.</p>}
-          <ul className="target-list" aria-label="Connections to deploy">
-            {deployable.map((c) => (
-              <li key={c.id}>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={chosen.includes(c.id)}
-                    onChange={(e) => setChosen((list) => (e.target.checked ? [...list, c.id] : list.filter((id) => id !== c.id)))}
-                  />{' '}
-                  {String(c.config.name)}{' '}
-                  <span className="muted">
-                    ({c.kind}, {c.tags.length} tags)
-                  </span>
-                </label>
-              </li>
-            ))}
-          </ul>
-          <button type="button" onClick={() => demoLine.mutate()} disabled={demoLine.isPending}>
-            Add the demo line as a Modbus connection
-          </button>
-          {demoLine.error && (
-            <p role="alert" className="error-text">
-              {demoLine.error.message}
-            </p>
-          )}
-        </>
-      ) : (
-        <label className="flow-file">
-          Flow file (Node-RED export JSON)
-          <textarea value={flowText} onChange={(e) => setFlowText(e.target.value)} rows={10} spellCheck={false} />
-        </label>
-      )}
-      {plan.error && (
-        <p role="alert" className="error-text">
-          {plan.error.message}
-        </p>
-      )}
-      <div className="toolbar">
-        <button
-          type="button"
-          className="primary"
-          disabled={plan.isPending || (source === 'connections' ? chosen.length === 0 : flowText.trim() === '')}
-          onClick={() => plan.mutate()}
-        >
-          {plan.isPending ? 'Reading the gateway…' : 'Plan (nothing is changed)'}
-        </button>
-      </div>
-    </section>
-  )
-}
-
 function DiffStep({
   target,
   plan,
-  onApplied,
+  onApply,
+  onBroker,
   onReplan,
 }: {
   target: DeployTarget
   plan: DeployPlanView
-  onApplied(version: DeployVersion): void
+  onApply(driftChoice: 'keep-theirs' | 'overwrite' | undefined): void
+  onBroker(): void
   onReplan(): void
 }): React.JSX.Element {
-  const client = useClient()
-  const queries = useQueryClient()
   const [driftChoice, setDriftChoice] = useState<'keep-theirs' | 'overwrite' | 'cancel'>()
-  const apply = useMutation({
-    mutationFn: () => client.call('deploy.apply', { planId: plan.planId, driftChoice }),
-    onSuccess: (version) => {
-      void queries.invalidateQueries({ queryKey: queryKey('deploy.history', target.id) })
-      onApplied(version)
-    },
-  })
   const nothing = plan.diff.nodes.length === 0 && !plan.drift
   return (
     <section className="panel" aria-label="Plan">
@@ -277,29 +217,28 @@ function DiffStep({
         </div>
       )}
       <DiffView diff={plan.diff} label="Changes" />
-      {apply.error && (
-        <p role="alert" className="error-text">
-          {apply.error.message}
-        </p>
-      )}
       <div className="toolbar">
         <button
           type="button"
           className="primary"
-          disabled={apply.isPending || (plan.drift !== null && (driftChoice === undefined || driftChoice === 'cancel'))}
-          onClick={() => apply.mutate()}
+          disabled={plan.drift !== null && (driftChoice === undefined || driftChoice === 'cancel')}
+          onClick={() => onApply(driftChoice === 'cancel' ? undefined : driftChoice)}
         >
-          {apply.isPending ? 'Applying and verifying…' : nothing ? 'Apply anyway and verify' : 'Apply and verify'}
+          {nothing ? 'Apply anyway and verify' : 'Apply and verify'}
         </button>
-        <button type="button" onClick={onReplan} disabled={apply.isPending}>
+        <button type="button" onClick={onReplan}>
           Plan again
         </button>
+        {plan.tags.length > 0 && (
+          <button type="button" onClick={onBroker}>
+            Broker security for these topics…
+          </button>
+        )}
       </div>
-      {apply.isPending && (
-        <p className="muted" role="status">
-          Deploying with the revision the plan was made against, then reading back, watching node health and comparing the published values with direct reads.
-        </p>
-      )}
+      <p className="muted small">
+        Deploys with the revision this plan was made against (a change since is refused: plan again), then reads back, watches node health and compares the
+        published values with direct reads; every step shows its progress and can be cancelled.
+      </p>
     </section>
   )
 }
@@ -389,19 +328,10 @@ function VersionResult({ version }: { version: DeployVersion }): React.JSX.Eleme
   )
 }
 
-function History({ target, onRolledBack }: { target: DeployTarget; onRolledBack(version: DeployVersion): void }): React.JSX.Element {
+function History({ target, busy, onRollback }: { target: DeployTarget; busy: boolean; onRollback(version: number): void }): React.JSX.Element {
   const client = useClient()
-  const queries = useQueryClient()
   const history = useQuery({ queryKey: queryKey('deploy.history', target.id), queryFn: () => client.call('deploy.history', { targetId: target.id }) })
   const [confirming, setConfirming] = useState<number>()
-  const rollback = useMutation({
-    mutationFn: (version: number) => client.call('deploy.rollback', { targetId: target.id, version, driftChoice: 'overwrite' }),
-    onSuccess: (version) => {
-      setConfirming(undefined)
-      void queries.invalidateQueries({ queryKey: queryKey('deploy.history', target.id) })
-      onRolledBack(version)
-    },
-  })
   const versions = history.data ?? []
   return (
     <aside className="panel deploy-history" aria-label="History">
@@ -424,26 +354,29 @@ function History({ target, onRolledBack }: { target: DeployTarget; onRolledBack(
             {v.version !== versions[0]?.version &&
               (confirming === v.version ? (
                 <div className="toolbar">
-                  <button type="button" className="primary" disabled={rollback.isPending} onClick={() => rollback.mutate(v.version)}>
-                    {rollback.isPending ? 'Rolling back…' : `Deploy v${v.version} again`}
+                  <button
+                    type="button"
+                    className="primary"
+                    disabled={busy}
+                    onClick={() => {
+                      setConfirming(undefined)
+                      onRollback(v.version)
+                    }}
+                  >
+                    Deploy v{v.version} again
                   </button>
                   <button type="button" onClick={() => setConfirming(undefined)}>
                     Keep
                   </button>
                 </div>
               ) : (
-                <button type="button" onClick={() => setConfirming(v.version)}>
+                <button type="button" onClick={() => setConfirming(v.version)} disabled={busy}>
                   Roll back to v{v.version}
                 </button>
               ))}
           </li>
         ))}
       </ol>
-      {rollback.error && (
-        <p role="alert" className="error-text">
-          {rollback.error.message}
-        </p>
-      )}
     </aside>
   )
 }
