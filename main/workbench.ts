@@ -205,6 +205,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 
   const deploy = new DeployService({
     db: connectivity.db,
+    audit: connectivity.audit,
     box: options.secretBox ?? KeyFileSecretBox.inDataDir(options.dataDir),
     user: options.user ?? osUser(),
     connection: (id) => (connectivity.manager.ids().includes(id) ? { id, config: connectivity.manager.config(id) } : undefined),

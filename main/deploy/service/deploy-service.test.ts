@@ -6,6 +6,7 @@ import type { ConnectionConfig } from '../../../preload/contract'
 import { modbus } from '../../connectors/modbus'
 import type { Connector } from '../../connectors/connector'
 import { openWorkbenchDb, type Database } from '../../connections/workbench-db'
+import { WriteAuditLog } from '../../connections/writes/audit-log'
 import { KeyFileSecretBox } from '../../secrets/secret-box'
 import { startDemoPlant, type DemoPlant } from '../../simulator'
 import { demoLineModbusConnection } from '../demo-line'
@@ -30,6 +31,7 @@ let connector: Connector
 let line: ConnectionConfig
 let db: Database
 let service: DeployService
+let audit: WriteAuditLog
 const login = { username: 'admin', password: 'gateway-pass-2' }
 const FEW = ['Line1.Filler.State', 'Line1.Filler.Speed', 'Line1.Capper.HeadTemperature', 'Line1.Labeler.GoodCount']
 // Windows wide enough for a loaded 2-core CI box (the gateway and the workbench poll on their own clocks); a tag that never comes still fails.
@@ -49,6 +51,7 @@ beforeAll(async () => {
   const direct = directSamplesOf(connector)
   await connector.connect()
   db = openWorkbenchDb(dir)
+  audit = new WriteAuditLog(db)
   service = new DeployService({
     db,
     box: KeyFileSecretBox.inDataDir(dir),
@@ -56,6 +59,7 @@ beforeAll(async () => {
     connection: (id) => (id === 'line1' ? { id, config: line } : undefined),
     isConnected: (id) => id === 'line1',
     direct,
+    audit,
   })
 }, 120_000)
 
@@ -189,6 +193,15 @@ describe('DeployService on real Node-RED, Mosquitto and the demo plant', () => {
       ])
       expect(applied.bridgeConf).toContain('remote_username otw-bridge-gw-line1')
       await expect(service.brokerApply(second.brokerPlanId)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+      // Both attempts are in the audit log: who, the broker, what changed and the outcome; never a password.
+      const entries = audit.list({ connectionId: `deploy:${target.id}` })
+      expect(entries.map((e) => [e.user, e.tagId, e.address, e.result])).toEqual([
+        ['test-engineer', 'broker security', secured.url, 'ok'],
+        ['test-engineer', 'broker security', secured.url, 'refused'],
+      ])
+      expect(entries[0]!.newValue).toContain('added client otw-gateway-gw-line1')
+      expect(entries[1]!.message).toContain('changed since the plan')
+      for (const p of applied.passwords) expect(JSON.stringify(entries)).not.toContain(p.password)
       const saved = service.targets().find((t) => t.id === target.id)!
       expect(saved.broker).toMatchObject({
         gatewayUsername: 'otw-gateway-gw-line1',

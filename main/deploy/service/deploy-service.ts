@@ -13,6 +13,7 @@ import {
   type VerifyReport,
   deployTargetInputSchema,
 } from '../../../preload/contract'
+import type { WriteAuditLog } from '../../connections/writes/audit-log'
 import type { Database } from '../../database/sqlite'
 import type { SecretBox } from '../../secrets/secret-box'
 import type { DirectSamples } from '../data-check'
@@ -44,6 +45,8 @@ export interface DeployServiceOptions {
   /** Whether the workbench reads that connection now (the data check compares with its reads). */
   isConnected(id: string): boolean
   direct: DirectSamples
+  /** The app's audit log: every broker security apply is written there, applied, refused or failed (names, never passwords). */
+  audit?: Pick<WriteAuditLog, 'append'>
   now?: () => number
 }
 
@@ -340,17 +343,36 @@ export class DeployService {
     const target = this.target(view.targetId)
     const scope = ownedBy(view.gatewayId)
     const admin = { url: pending.admin.url, adminUsername: pending.admin.username, adminPassword: pending.admin.password }
-    const { applied, readBack } = await this.withDynsec(admin, async (dynsec) => {
-      const now = diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, scope)
-      if (changeKeys(now) !== changeKeys(view.changes)) {
-        throw new WorkbenchError(
-          'CONFLICT',
-          `${target.config.name} (broker): ${view.brokerUrl} changed since the plan (${now.length} change(s) now, ${view.changes.length} planned) — plan the broker again and check the diff`,
-        )
-      }
-      const applied = await applyBrokerSecurity(dynsec, desired, view.changes)
-      return { applied, readBack: diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, scope) }
-    })
+    const audit = (result: 'ok' | 'refused' | 'failed', message: string, changes = view.changes): void => {
+      this.options.audit?.append({
+        time: this.now(),
+        user: this.options.user,
+        connectionId: `deploy:${target.config.id}`,
+        connectionName: `${target.config.name} (broker)`,
+        tagId: 'broker security',
+        address: view.brokerUrl,
+        oldValue: null,
+        // Names and counts: the ACLs themselves were in the plan's diff and would not fit an audit row.
+        newValue: changes.map((c) => `${c.change} ${c.kind} ${c.name} (+${c.added.length}/-${c.removed.length} ${c.kind === 'role' ? 'ACLs' : 'roles'})`),
+        result,
+        message,
+      })
+    }
+    let outcome: Awaited<ReturnType<DeployService['brokerApplyChanges']>>
+    try {
+      outcome = await this.brokerApplyChanges(admin, view, desired, scope, target.config.name)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      audit(error instanceof WorkbenchError && error.code === 'CONFLICT' ? 'refused' : 'failed', message)
+      throw error
+    }
+    const { applied, readBack } = outcome
+    audit(
+      'ok',
+      `${applied.changes.length} change(s) applied by admin ${pending.admin.username}; read back ${readBack.length === 0 ? 'equal to the plan' : `${readBack.length} difference(s)`}`,
+      applied.changes,
+    )
+
     const gatewayUser = desired.clients[0]!.username
     const readerUser = desired.clients[1]!.username
     const sealed = new Set<string>()
@@ -376,6 +398,21 @@ export class DeployService {
       readBack,
       ...(view.bridge ? { bridgeConf: cloudBridgeConf({ gatewayId: view.gatewayId, topics: view.topics, edgeAddress: new URL(view.brokerUrl).host }) } : {}),
     }
+  }
+
+  /** Reads the broker again (a difference from the plan is a CONFLICT), applies the planned changes and reads back. */
+  private brokerApplyChanges(admin: BrokerAdminLogin, view: BrokerPlanView, desired: BrokerSecurity, scope: (name: string) => boolean, targetName: string) {
+    return this.withDynsec(admin, async (dynsec) => {
+      const now = diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, scope)
+      if (changeKeys(now) !== changeKeys(view.changes)) {
+        throw new WorkbenchError(
+          'CONFLICT',
+          `${targetName} (broker): ${view.brokerUrl} changed since the plan (${now.length} change(s) now, ${view.changes.length} planned) — plan the broker again and check the diff`,
+        )
+      }
+      const applied = await applyBrokerSecurity(dynsec, desired, view.changes)
+      return { applied, readBack: diffBrokerSecurity(await readBrokerSecurity(dynsec), desired, scope) }
+    })
   }
 
   private async withDynsec<T>(admin: BrokerAdminLogin, work: (dynsec: DynsecClient) => Promise<T>): Promise<T> {
