@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs'
-import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { ConnectionStatus, DemoPlantStatus, TagInfo } from '../preload/contract'
 import { scalarTagValue, WorkbenchError } from '../preload/contract'
@@ -37,6 +36,7 @@ import { visionModelsHandlers } from './vision/models/vision-models-handlers'
 import { DeployService } from './deploy/service/deploy-service'
 import { deployHandlers } from './deploy/service/deploy-handlers'
 import { demoLineModbusConnection } from './deploy/demo-line'
+import { osUser } from './os-user'
 
 export interface WorkbenchOptions {
   dataDir: string
@@ -375,14 +375,6 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         )
       }
     },
-  }
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return 'unknown user'
   }
 }
 

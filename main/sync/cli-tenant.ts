@@ -1,6 +1,5 @@
 // `otw tenant plan|provision|status` and `otw sync`: the same core as the app, a password only from the environment.
 import { existsSync, readFileSync } from 'node:fs'
-import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { defaultDataDir } from '../data-dir'
@@ -15,6 +14,7 @@ import { WriteAuditLog } from '../connections/writes/audit-log'
 import { SyncCursorStore } from './sync-cursor-store'
 import { TenantSync } from './tenant-sync'
 import { describeHeld, forceHeldRetention, heldRange, refreshRetentionHold, RetentionHoldError } from './retention-hold'
+import { osUser } from '../os-user'
 
 export interface TenantCliIo {
   stdout(text: string): void
@@ -239,7 +239,7 @@ async function forceRetentionCommand(values: { 'data-dir'?: string; yes?: boolea
         historian,
         store: cursors,
         audit: new WriteAuditLog(db),
-        user: cliUser(),
+        user: osUser(),
         at: now,
         confirmedPoints: held.points,
         now,
@@ -258,13 +258,5 @@ async function forceRetentionCommand(values: { 'data-dir'?: string; yes?: boolea
   } finally {
     cursors.close()
     historian.close()
-  }
-}
-
-function cliUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return 'unknown'
   }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { userInfo } from 'node:os'
 import {
   WorkbenchError,
   writeValueSchema,
@@ -13,6 +12,7 @@ import {
 import type { Connector, WriteTarget } from '../../connectors/connector'
 import type { WriteAuditLog } from './audit-log'
 import { checkWriteValue } from './value-checks'
+import { osUser } from '../../os-user'
 
 export const DEFAULT_ARM_MINUTES = 5
 /** A prepared write not confirmed within this long must be prepared again (the old value may have changed). */
@@ -105,14 +105,6 @@ function expectedReadBack(driver: Connector, tagId: string, value: number | bool
 function describeValue(value: unknown): string {
   const text = value === undefined ? 'no value' : (JSON.stringify(value) ?? String(value))
   return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} characters)` : text
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown'
-  }
 }
 
 /**

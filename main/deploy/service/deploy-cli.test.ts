@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT, main, type CliIo } from '../../cli'
+import { openWorkbenchDb } from '../../connections/workbench-db'
+import { WriteAuditLog } from '../../connections/writes/audit-log'
 import { startDemoPlant, type DemoPlant } from '../../simulator'
 import { createWorkbench } from '../../workbench'
 import { demoLineModbusConnection } from '../demo-line'
@@ -143,16 +145,40 @@ describe('otw deploy broker', () => {
     process.env.OTW_TEST_DYNSEC = 'dynsec-cli-5'
     const planFile = join(dir, 'broker-plan.json')
     writeFileSync(planFile, JSON.stringify({ gatewayId: 'gw-cli', topics: ['devices/gw-cli/telemetry'] }))
-    const args = ['deploy', 'broker', '--mosquitto', dynsecBroker.url, '--admin-user', 'admin', '--admin-password-env', 'OTW_TEST_DYNSEC', '--plan', planFile]
+    const dataDir = join(dir, 'broker-cli-data')
+    const args = [
+      'deploy',
+      'broker',
+      '--mosquitto',
+      dynsecBroker.url,
+      '--admin-user',
+      'admin',
+      '--admin-password-env',
+      'OTW_TEST_DYNSEC',
+      '--plan',
+      planFile,
+      '--data-dir',
+      dataDir,
+    ]
     try {
       let io = captureIo()
       expect(await main(args, io)).toBe(EXIT.ok)
       expect(io.out).toContain('4 change(s)')
       expect(io.out).toContain('+ role otw-gateway-gw-cli  + publishClientSend allow devices/gw-cli/#')
       io = captureIo()
-      expect(await main([...args, '--yes'], io)).toBe(EXIT.ok)
+      expect(await main([...args, '--yes'], io), io.err).toBe(EXIT.ok)
       expect(io.out).toContain('read back equal')
       expect(io.out).toMatch(/New passwords \(shown this once\):\n {2}otw-gateway-gw-cli {2}\S{32}\n/)
+      // The apply is in the data folder's audit log, as from the Deploy view; the plan alone writes nothing.
+      const db = openWorkbenchDb(dataDir)
+      try {
+        const entries = new WriteAuditLog(db).list()
+        expect(entries.map((e) => [e.connectionId, e.tagId, e.address, e.result])).toEqual([['deploy:command-line', 'broker security', dynsecBroker.url, 'ok']])
+        expect(entries[0]!.newValue).toContain('added role otw-gateway-gw-cli (+')
+        expect(JSON.stringify(entries)).not.toContain(/otw-gateway-gw-cli {2}(\S{32})/.exec(io.out)![1])
+      } finally {
+        db.close()
+      }
       io = captureIo()
       expect(await main(args, io)).toBe(EXIT.ok)
       expect(io.out).toContain('0 change(s)')

@@ -1,7 +1,18 @@
 // `otw deploy plan|apply|history|rollback`: the deploy wizard over the same core and the same validated contract calls.
+import { mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import type { DeployPlanView, DeployProgressEvent, DeployTarget, DeployVersion, FlowDiffView, InputOf, OutputOf, RequestName } from '../../../preload/contract'
+import type {
+  BrokerChangeView,
+  DeployPlanView,
+  DeployProgressEvent,
+  DeployTarget,
+  DeployVersion,
+  FlowDiffView,
+  InputOf,
+  OutputOf,
+  RequestName,
+} from '../../../preload/contract'
 import type { Router } from '../../ipc/router'
 
 export interface DeployCliIo {
@@ -272,8 +283,20 @@ async function brokerCommand(values: Values, io: DeployCliIo, openCore: (dataDir
       )
       return EXIT.ok
     }
-    const applied = await security.applyBrokerSecurity(dynsec, desired, changes)
+    let applied: Awaited<ReturnType<typeof security.applyBrokerSecurity>>
+    try {
+      applied = await security.applyBrokerSecurity(dynsec, desired, changes)
+    } catch (error) {
+      await auditCliBrokerApply(values, changes, 'failed', error instanceof Error ? error.message : String(error))
+      throw error
+    }
     const readBack = security.diffBrokerSecurity(await security.readBrokerSecurity(dynsec), desired, (name) => name.endsWith(`-${wanted.gatewayId as string}`))
+    await auditCliBrokerApply(
+      values,
+      applied.changes,
+      'ok',
+      `${applied.changes.length} change(s) applied from the command line by admin ${values['admin-user']}; read back ${readBack.length === 0 ? 'equal to the plan' : `${readBack.length} difference(s)`}`,
+    )
     if (values['node-red'] && Object.keys(applied.passwords).length > 0) {
       const core = await openCore(values['data-dir'])
       try {
@@ -321,6 +344,34 @@ async function brokerCommand(values: Values, io: DeployCliIo, openCore: (dataDir
     return readBack.length === 0 ? EXIT.ok : EXIT.failed
   } finally {
     await dynsec?.close()
+  }
+}
+
+/** `otw deploy broker --yes` writes its apply to the audit log of the data folder, as the Deploy view does. */
+async function auditCliBrokerApply(values: Values, changes: readonly BrokerChangeView[], result: 'ok' | 'failed', message: string): Promise<void> {
+  const [{ resolve }, { openWorkbenchDb }, { WriteAuditLog }, { defaultDataDir }, { osUser }, { auditBrokerApply }] = await Promise.all([
+    import('node:path'),
+    import('../../connections/workbench-db'),
+    import('../../connections/writes/audit-log'),
+    import('../../data-dir'),
+    import('../../os-user'),
+    import('./broker-audit'),
+  ])
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
+  mkdirSync(dataDir, { recursive: true })
+  const db = openWorkbenchDb(dataDir)
+  try {
+    auditBrokerApply(new WriteAuditLog(db), {
+      time: Date.now(),
+      user: osUser(),
+      targetName: values['node-red'] ?? 'command line',
+      brokerUrl: values.mosquitto!,
+      changes,
+      result,
+      message,
+    })
+  } finally {
+    db.close()
   }
 }
 

@@ -33,6 +33,7 @@ import { NodeRedClient, type NodeRedAuth } from '../node-red/node-red-client'
 import { applyNodeRedPlan, planNodeRedDeploy, type DriftChoice, type NodeRedApplyResult, type NodeRedPlan } from '../node-red/node-red-deploy'
 import type { NodeRedNode } from '../node-red/node-red-flow'
 import { startDataCheck, verifyNodeRedDeploy, type VerifyWindows } from '../node-red/verify-deploy'
+import { auditBrokerApply, type BrokerAuditResult } from './broker-audit'
 import { DeployVersionsStore, type StoredTarget, type StoredVersion } from './deploy-versions-store'
 
 export interface DeployServiceOptions {
@@ -343,21 +344,17 @@ export class DeployService {
     const target = this.target(view.targetId)
     const scope = ownedBy(view.gatewayId)
     const admin = { url: pending.admin.url, adminUsername: pending.admin.username, adminPassword: pending.admin.password }
-    const audit = (result: 'ok' | 'refused' | 'failed', message: string, changes = view.changes): void => {
-      this.options.audit?.append({
+    const audit = (result: BrokerAuditResult, message: string, changes = view.changes): void =>
+      auditBrokerApply(this.options.audit, {
         time: this.now(),
         user: this.options.user,
-        connectionId: `deploy:${target.config.id}`,
-        connectionName: `${target.config.name} (broker)`,
-        tagId: 'broker security',
-        address: view.brokerUrl,
-        oldValue: null,
-        // Names and counts: the ACLs themselves were in the plan's diff and would not fit an audit row.
-        newValue: changes.map((c) => `${c.change} ${c.kind} ${c.name} (+${c.added.length}/-${c.removed.length} ${c.kind === 'role' ? 'ACLs' : 'roles'})`),
+        targetId: target.config.id,
+        targetName: target.config.name,
+        brokerUrl: view.brokerUrl,
+        changes,
         result,
         message,
       })
-    }
     let outcome: Awaited<ReturnType<DeployService['brokerApplyChanges']>>
     try {
       outcome = await this.brokerApplyChanges(admin, view, desired, scope, target.config.name)
