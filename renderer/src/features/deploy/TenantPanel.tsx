@@ -6,6 +6,17 @@ import { queryKey } from '../../bridge/queries'
 
 type TlsMode = TenantTarget['tls']['mode']
 
+/** The sync's state as the panel says it. */
+const SYNC_STATE_WORDS: Record<string, string> = {
+  idle: 'idle',
+  syncing: 'syncing',
+  'caught-up': 'caught up',
+  offline: 'offline (the tenant does not answer; the historian keeps the backlog)',
+  paused: 'paused',
+  stopped: 'stopped',
+  'not-configured': 'not configured (save a tenant above)',
+}
+
 export function formatLag(status: SyncStatus): string {
   if (status.lagMs === null) return 'lag unknown'
   const seconds = Math.round(status.lagMs / 1000)
@@ -207,6 +218,7 @@ export function TenantPanel(): React.JSX.Element {
         </p>
       )}
       <form
+        className="tenant-form"
         onSubmit={(e) => {
           e.preventDefault()
           save.mutate()
@@ -250,7 +262,7 @@ export function TenantPanel(): React.JSX.Element {
         <section aria-label="Sync">
           <h4>Sync</h4>
           <p>
-            {s.state}, {formatLag(s)}, {s.rowsPerSecond} rows/s, {s.rowsSent} rows sent ({s.rowsSkipped} already there), {s.tags} tags
+            {SYNC_STATE_WORDS[s.state]}, {formatLag(s)}, {s.rowsPerSecond} rows/s, {s.rowsSent} rows sent ({s.rowsSkipped} already there), {s.tags} tags
           </p>
           {s.backfill && <progress max={s.backfill.total} value={s.backfill.done} aria-label="Backfill progress" />}
           {s.lastError && <p className="error">{s.lastError.message}</p>}
