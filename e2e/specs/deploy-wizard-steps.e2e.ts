@@ -111,7 +111,9 @@ test('a person deploys two picked tags through a secured broker, watches each st
   // The broker step again: one role changes, no client is new, so no password is shown.
   await page.getByRole('button', { name: 'Plan (nothing is changed)' }).click()
   await page.getByRole('button', { name: 'Broker security for these topics…' }).click()
-  await security.getByLabel('Admin user').fill(broker!.adminUser)
+  // The step remembers the broker and the admin user (never the password) from the first time.
+  await expect(security.getByLabel('Admin user')).toHaveValue(broker!.adminUser)
+  await expect(security.getByLabel('Admin password')).toHaveValue('')
   await security.getByLabel('Admin password').fill(broker!.adminPassword)
   await security.getByLabel('Also a cloud-bridge client (subscribe only)').check()
   await security.getByRole('button', { name: 'Plan broker security (nothing is changed)' }).click()
@@ -163,4 +165,10 @@ test('a person deploys two picked tags through a secured broker, watches each st
   await what.getByRole('button', { name: 'Plan (nothing is changed)' }).click()
   await expect(what.getByRole('alert')).toContainText("node g is the instance's global-config")
   await screenshotInTheme(page, 'deploy-flow-file-refused')
+  // Back to the target and forward again: the flow file is still there.
+  const steps = page.getByRole('list', { name: 'Deploy steps' })
+  await steps.getByRole('button', { name: '1. Target' }).click()
+  await steps.getByRole('button', { name: '2. What' }).click()
+  await expect(what.getByLabel('A Node-RED flow file')).toBeChecked()
+  await expect(what.getByLabel('Or paste the export')).toHaveValue(/global-config/)
 })

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useDeployDrafts } from './deploy-drafts'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { BrokerApplyResult, BrokerChangeView, BrokerPlanView, DeployPlanView, DeployTarget } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
@@ -14,10 +15,14 @@ const MARK = { added: '+', removed: '−', changed: '~' } as const
 export function BrokerStep({ target, plan, onDone }: { target: DeployTarget; plan?: DeployPlanView; onDone(): void }): React.JSX.Element {
   const client = useClient()
   const queries = useQueryClient()
-  const [url, setUrl] = useState(target.broker.url)
-  const [adminUsername, setAdminUsername] = useState('admin')
+  const initial = { url: target.broker.url, adminUsername: 'admin', bridge: false }
+  const draft = useDeployDrafts((s) => s.broker[target.id]) ?? initial
+  const setBrokerDraft = useDeployDrafts((s) => s.setBroker)
+  const { url, adminUsername, bridge } = draft
+  const setUrl = (url: string): void => setBrokerDraft(target.id, { url }, initial)
+  const setAdminUsername = (adminUsername: string): void => setBrokerDraft(target.id, { adminUsername }, initial)
+  const setBridge = (bridge: boolean): void => setBrokerDraft(target.id, { bridge }, initial)
   const [adminPassword, setAdminPassword] = useState('')
-  const [bridge, setBridge] = useState(false)
   const [brokerPlan, setBrokerPlan] = useState<BrokerPlanView>()
   const [confirming, setConfirming] = useState(false)
   const [result, setResult] = useState<BrokerApplyResult>()

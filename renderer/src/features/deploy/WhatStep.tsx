@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { useDeployDrafts } from './deploy-drafts'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { ConnectionDetail, DeployPlanView, DeploySource, DeployTarget } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
@@ -50,10 +51,12 @@ export function WhatStep({
   const queries = useQueryClient()
   const managed = useQuery({ queryKey: queryKey('connections.managed'), queryFn: () => client.call('connections.managed') })
   const deployable = (managed.data ?? []).filter((c) => c.kind === 'modbus-tcp' || c.kind === 'opcua' || c.kind === 's7' || c.kind === 'mqtt')
-  const [flowText, setFlowText] = useState('')
-  const [flowName, setFlowName] = useState<string>()
+  const drafts = useDeployDrafts()
+  const { flowText, flowName, source } = drafts
+  const setFlowText = (flowText: string): void => drafts.set({ flowText })
+  const setFlowName = (flowName: string | undefined): void => drafts.set({ flowName })
+  const setSource = (source: 'connections' | 'flow'): void => drafts.set({ source })
   const [fileProblem, setFileProblem] = useState<string>()
-  const [source, setSource] = useState<'connections' | 'flow'>('connections')
   const toggleConnection = (id: string, on: boolean): void =>
     setChoice((c) => {
       const tags = { ...c.tags }
