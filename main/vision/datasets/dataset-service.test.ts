@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkCocoAnnotations, checkUltralyticsDataset } from '../formats/format-rules.fixture'
-import { VisionService } from './dataset-service'
+import { THUMBS_FOLDER, VisionService } from './dataset-service'
 
 describe('VisionService', () => {
   const dirs: string[] = []
@@ -38,7 +38,7 @@ describe('VisionService', () => {
     expect((await again.listDatasets()).map((d) => d.byStatus.labeled)).toEqual([1])
     const [thumb] = await again.thumbnails(created.id, [images[0].id])
     expect(thumb.url).toMatch(/^data:image\/jpeg;base64,/)
-    expect(existsSync(path.join(dataDir, 'vision', 'datasets', created.id, 'thumbs', `${images[0].id}.jpg`))).toBe(true)
+    expect(existsSync(path.join(dataDir, 'vision', 'datasets', created.id, THUMBS_FOLDER, `${images[0].id}.jpg`))).toBe(true)
     await expect(again.listImages('nope')).rejects.toThrow(/does not exist/)
     await again.close()
   })
@@ -384,7 +384,7 @@ describe('VisionService', () => {
     const [first, second] = await Promise.all([service.thumbnails(imported.id, ids), service.thumbnails(imported.id, ids)])
     expect(first.map((t) => t.id)).toEqual(ids)
     expect(second.map((t) => t.url)).toEqual(first.map((t) => t.url))
-    const thumbs = readdirSync(path.join(dataDir, 'vision', 'datasets', imported.id, 'thumbs'))
+    const thumbs = readdirSync(path.join(dataDir, 'vision', 'datasets', imported.id, THUMBS_FOLDER))
     expect(thumbs.sort()).toEqual(ids.map((id) => `${id}.jpg`))
     await service.close()
   })

@@ -110,6 +110,9 @@ function markers(label: { confidence?: number; draft?: boolean }): { confidence?
   }
 }
 
+/** Where a dataset's thumbnails are cached (named anew when EXIF orientation came in, so no sideways one is reused). */
+export const THUMBS_FOLDER = 'thumbs-upright'
+
 export class VisionService {
   private readonly root: string
   private readonly open = new Map<string, OpenDataset>()
@@ -267,7 +270,7 @@ export class VisionService {
    */
   async thumbnails(datasetId: string, imageIds: string[]): Promise<{ id: string; url: string }[]> {
     const opened = await this.load(datasetId)
-    const cacheDir = path.join(this.datasetDir(datasetId), 'thumbs')
+    const cacheDir = path.join(this.datasetDir(datasetId), THUMBS_FOLDER)
     const images = imageIds.map((imageId) => this.image(opened, imageId))
     let madeDir = false
     return Promise.all(
@@ -281,6 +284,8 @@ export class VisionService {
             if (!madeDir) {
               madeDir = true
               await mkdir(cacheDir, { recursive: true })
+              // Thumbnails cached before EXIF orientation was honoured may be sideways: that old cache goes.
+              await rm(path.join(this.datasetDir(datasetId), 'thumbs'), { recursive: true, force: true })
             }
             const source = path.join(this.datasetDir(datasetId), image.file)
             making = this.thumbQueue.run(() => this.makeThumbnail(source, cached)).finally(() => this.making.delete(key))
