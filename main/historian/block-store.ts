@@ -39,6 +39,7 @@ export class BlockStore {
   readonly selectAtOrAfter: Statement<unknown[]>
   readonly selectBefore: Statement<unknown[]>
   private readonly selectLastTime: Statement<{ t: number | null }>
+  private readonly selectFirstTime: Statement<{ t: number | null }>
   private readonly countInside: Statement<{ n: number }>
   private readonly selectEdges: Statement<unknown[]>
 
@@ -75,6 +76,7 @@ export class BlockStore {
     this.countInside = db.prepare('SELECT coalesce(sum(count), 0) AS n FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_last <= ? AND t_first >= ?')
     this.selectEdges = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last >= ? AND t_first <= ? AND (t_first < ? OR t_last > ?)').raw(true)
     this.selectLastTime = db.prepare('SELECT max(t_last) AS t FROM blocks WHERE tag_id = ?')
+    this.selectFirstTime = db.prepare('SELECT min(t_first) AS t FROM blocks WHERE tag_id = ?')
     this.selectBefore = db.prepare('SELECT data FROM blocks WHERE tag_id = ? AND t_last < ? ORDER BY t_last DESC, id DESC LIMIT 1').raw(true)
   }
 
@@ -105,6 +107,11 @@ export class BlockStore {
       none ? null : a.first,
       none ? null : a.last,
     )
+  }
+
+  /** Time of the tag's first stored sample, or null. */
+  firstTime(tagDbId: number): number | null {
+    return this.selectFirstTime.get(tagDbId)?.t ?? null
   }
 
   /** Time of the tag's last stored sample, or null. */

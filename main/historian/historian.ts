@@ -381,6 +381,18 @@ export class Historian {
     return items.map(([id, from]) => this.store.countRange(this.dbIdOf(id), this.buffers.get(id), from, to))
   }
 
+  /** Per tag: the time of its oldest sample kept (stored or still buffered), or null when it has none. */
+  firstTimes(tagIds: readonly string[]): (number | null)[] {
+    this.assertOpen()
+    return tagIds.map((id) => {
+      const dbId = this.dbIdOf(id)
+      const stored = dbId === null ? null : this.store.firstTime(dbId)
+      const b = this.buffers.get(id)
+      const buffered = b && b.length > 0 ? b.columns().t[0]! : null
+      return stored === null ? buffered : buffered === null ? stored : Math.min(stored, buffered)
+    })
+  }
+
   queryBuckets(tagIds: readonly string[], from: number, to: number, buckets: number, options?: BucketQueryOptions): BucketSeries[] {
     this.assertOpen()
     return tagIds.map((id) => {

@@ -15,7 +15,7 @@ export interface SyncThreadInit {
 }
 
 /** What the thread asks of the historian and the tag model, which stay on the main side. */
-export type SourceMethod = 'tagIds' | 'queryRaw' | 'countRaw' | 'tagMeta'
+export type SourceMethod = 'tagIds' | 'queryRaw' | 'countRaw' | 'firstTimes' | 'tagMeta'
 /** What the main side asks of the sync. */
 export type SyncMethod = 'backfill' | 'reconcile' | 'pause' | 'resume' | 'setRateLimit'
 

@@ -26,6 +26,7 @@ const source: HistorianSource = {
   tagIds: () => ask('tagIds', []) as Promise<string[]>,
   queryRaw: (tagIds, from, to) => ask('queryRaw', [tagIds, from, to]) as ReturnType<HistorianSource['queryRaw']>,
   countRaw: (items, to) => ask('countRaw', [items, to]) as Promise<number[]>,
+  firstTimes: (tagIds) => ask('firstTimes', [tagIds]) as Promise<(number | null)[]>,
   tagMeta: (tagIds) => ask('tagMeta', [tagIds]) as ReturnType<NonNullable<HistorianSource['tagMeta']>>,
 }
 

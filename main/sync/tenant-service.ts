@@ -235,6 +235,7 @@ export class TenantService {
       tagIds: () => h.tagIds(),
       queryRaw: (tagIds, from, to) => h.queryRaw(tagIds, from, to),
       countRaw: h.countRaw ? (items, to) => h.countRaw!(items, to) : undefined,
+      firstTimes: h.firstTimes ? (tagIds) => h.firstTimes!(tagIds) : undefined,
       tagMeta: this.options.tagMeta ?? h.tagMeta?.bind(h),
     }
     this.sync = new ThreadedSync({ dataDir: this.options.dataDir, target: this.target(), source, onNotice: this.options.onNotice, ...this.options.sync })

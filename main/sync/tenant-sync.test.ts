@@ -201,6 +201,23 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
     expect(after).toEqual({ rows: samples, keys: samples, hourly: samples - 1 })
   }, 120_000)
 
+  it('a tenant not reached since the first sample: the lag of tags never synced is as old as their oldest sample kept', async () => {
+    // The tenant is provisioned, then the workstation cannot reach it (a closed port) before its first sync.
+    const target = { ...(await freshTenant()), port: 1 }
+    const historian: Historian = openHistorian({ file: join(dir, `never${n}.otwh`), flushIntervalMs: 0, retentionIntervalMs: 0 })
+    let clock = T0
+    const cursors = new SyncCursorStore(join(dir, `never${n}.sync.db`))
+    const sync = new TenantSync({ source: historian, cursors, target, batchRows: 1000, horizonMs: 0, intervalMs: 50, now: () => clock })
+    for (let s = 0; s < 600; s++, clock += 1000) for (const tag of TAGS) historian.append(tag, clock, s)
+    historian.flush()
+    sync.start()
+    for (let i = 0; i < 600 && sync.status().lagPoints !== 2400; i++) await new Promise((r) => setTimeout(r, 50))
+    expect(sync.status()).toMatchObject({ state: 'offline', lagPoints: 2400, lagMs: 600_000 })
+    await sync.stop()
+    cursors.close()
+    historian.close()
+  }, 120_000)
+
   it('PostgreSQL stopped mid-sync: the sync goes offline, the lag grows, and it catches up in order when the server is back', async () => {
     const target = await freshTenant()
     const file = join(dir, `c${n}.otwh`)

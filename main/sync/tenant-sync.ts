@@ -20,6 +20,8 @@ export interface HistorianSource {
   queryRaw(tagIds: readonly string[], from: number, to: number): RawSeries[] | Promise<RawSeries[]>
   /** Samples (NaN marks included) of each [tagId, from] with from <= t <= to: the lag in points. */
   countRaw?(items: readonly (readonly [string, number])[], to: number): number[] | Promise<number[]>
+  /** Each tag's oldest sample kept, or null: how old the lag of a tag never synced is. */
+  firstTimes?(tagIds: readonly string[]): (number | null)[] | Promise<(number | null)[]>
   /** The tag model's description of these tags (ISA-95 path, unit, range…), for the tenant's `tags` rows. */
   tagMeta?(tagIds: readonly string[]): Record<string, TenantTagMeta> | Promise<Record<string, TenantTagMeta>>
 }
@@ -152,11 +154,16 @@ function addSeries(batch: Batch, series: RawSeries, start: number, count: number
 }
 
 /** ms from the oldest tag's committed cursor to the horizon (a tag never sent counts from its first sample: unknown → horizon). */
-function lagOf(tags: readonly string[], cursors: ReadonlyMap<string, SyncCursor>, horizon: number): number {
+/**
+ * How far behind the tenant is: from the oldest cursor, or for a tag never synced from its oldest sample kept (a site
+ * offline for three days before its first sync is three days behind, not zero).
+ */
+function lagOf(tags: readonly string[], cursors: ReadonlyMap<string, SyncCursor>, horizon: number, firstKept?: ReadonlyMap<string, number>): number {
   let oldest = horizon
   for (const t of tags) {
     const c = cursors.get(t)
-    if (c && c.lastT < oldest) oldest = c.lastT
+    const from = c ? c.lastT : firstKept?.get(t)
+    if (from !== undefined && from < oldest) oldest = from
   }
   return Math.max(0, horizon - oldest)
 }
@@ -178,6 +185,8 @@ export class TenantSync {
   private lastSyncAt: number | null = null
   private lastError: SyncStatus['lastError'] = null
   private lagMs: number | null = null
+  /** Oldest sample kept of each tag that has no cursor yet (see `lagOf`), as last measured. */
+  private firstKept = new Map<string, number>()
   private lagPoints: number | null = null
   private rate = { rows: 0, since: 0, perSecond: 0 }
   private tagCount = 0
@@ -309,10 +318,10 @@ export class TenantSync {
         skipped += batch.rows - inserted
         this.count(inserted, batch.rows - inserted)
         if (this.lagPoints !== null) this.lagPoints = Math.max(0, this.lagPoints - batch.rows)
-        this.lagMs = lagOf(tags, committed, horizon)
+        this.lagMs = lagOf(tags, committed, horizon, this.firstKept)
         await this.throttle(batch.rows)
       }
-      this.lagMs = lagOf(tags, committed, horizon)
+      this.lagMs = lagOf(tags, committed, horizon, this.firstKept)
       if (done.size === tags.length) this.lagPoints = 0
       this.state = this.paused ? 'paused' : 'caught-up'
       this.lastSyncAt = this.now()
@@ -332,7 +341,14 @@ export class TenantSync {
     const at = cursors ?? this.options.cursors.all(this.key)
     const until = horizon ?? this.now() - (this.options.horizonMs ?? 5000)
     this.tagCount = list.length
-    this.lagMs = lagOf(list, at, until)
+    const uncursored = list.filter((tagId) => !at.has(tagId))
+    const firsts = uncursored.length > 0 && this.options.source.firstTimes ? await this.options.source.firstTimes(uncursored) : []
+    this.firstKept = new Map()
+    uncursored.forEach((tagId, i) => {
+      const first = firsts[i]
+      if (first !== null && first !== undefined) this.firstKept.set(tagId, first)
+    })
+    this.lagMs = lagOf(list, at, until, this.firstKept)
     if (!this.options.source.countRaw) return this.lagPoints
     const counts = await this.options.source.countRaw(
       list.map((tagId) => [tagId, at.get(tagId)?.lastT ?? 0] as [string, number]),

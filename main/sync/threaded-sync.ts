@@ -141,6 +141,7 @@ export class ThreadedSync {
       if (method === 'tagIds') value = await s.tagIds()
       else if (method === 'queryRaw') value = await s.queryRaw(args[0] as string[], args[1] as number, args[2] as number)
       else if (method === 'countRaw') value = s.countRaw ? await s.countRaw(args[0] as [string, number][], args[1] as number) : null
+      else if (method === 'firstTimes') value = s.firstTimes ? await s.firstTimes(args[0] as string[]) : (args[0] as string[]).map(() => null)
       else value = s.tagMeta ? await s.tagMeta(args[0] as string[]) : {}
       worker.postMessage({ kind: 'source-result', id, ok: true, value } satisfies ToSyncThread)
     } catch (error) {

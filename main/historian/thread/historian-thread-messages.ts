@@ -34,6 +34,7 @@ export interface SampleColumns {
 export type HistorianMethod =
   | 'queryRaw'
   | 'countRaw'
+  | 'firstTimes'
   | 'queryBuckets'
   | 'valueAt'
   | 'getRetention'

@@ -130,6 +130,11 @@ export class ThreadedHistorian {
     return this.call('countRaw', [items, to]) as Promise<number[]>
   }
 
+  /** Per tag: the time of its oldest sample kept, or null. */
+  firstTimes(tagIds: readonly string[]): Promise<(number | null)[]> {
+    return this.call('firstTimes', [tagIds]) as Promise<(number | null)[]>
+  }
+
   queryBuckets(tagIds: readonly string[], from: number, to: number, buckets: number, options?: BucketQueryOptions): Promise<BucketSeries[]> {
     return this.call('queryBuckets', [tagIds, from, to, buckets, options]) as Promise<BucketSeries[]>
   }
