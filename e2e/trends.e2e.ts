@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures/workstation'
-import { goTo, openWorkstation } from './steps/app'
+import { dismissNotices, goTo, openWorkstation } from './steps/app'
 import { addModbusConnection, addModbusTag, connectionPanel, demoEndpoints, selectConnection } from './steps/connections'
 import { addPen, readoutRow, trendChart } from './steps/trends'
 
@@ -37,7 +37,9 @@ test('trends: add two pens from the demo plant, see them move, zoom into the pas
   )
   await page.getByRole('group', { name: 'Export history' }).screenshot({ path: 'test-results/screens/trends-export-parquet.png' })
 
-  // Zoom into the past with the mouse wheel: the view leaves live mode and shows recorded history.
+  // Zoom into the past with the mouse wheel: the view leaves live mode and shows recorded history. A notice from an
+  // earlier step may sit over the chart's right edge: closed first, as a person would.
+  await dismissNotices(page)
   const chart = trendChart(page)
   const box = (await chart.boundingBox())!
   // Zoom around the newest samples (near the right edge) so the zoomed window still holds this short recording.

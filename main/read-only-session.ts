@@ -36,6 +36,7 @@ export const READ_ONLY_REFUSED = [
   'history.setRetention',
   'history.setTagConfig',
   'sync.forceRetention',
+  'tenant.removeTarget',
   'alarms.saveRule',
   'alarms.deleteRule',
   'alarms.importRules',

@@ -1,6 +1,7 @@
 import { expect, test } from '../fixtures/workstation'
 import { postgresInstalled, startTestPostgres, type TestPostgres } from '../peers/postgres'
 import { goTo, openWorkstation } from '../steps/app'
+import { removeTenant } from '../steps/tenant'
 
 let server: TestPostgres | undefined
 test.beforeAll(async () => {
@@ -38,4 +39,6 @@ test('Deploy → Tenant: a wrong password says so; the right one plans, provisio
   await expect(page.getByRole('status', { name: 'Tenant sync' })).toContainText(/Sync: (caught-up|syncing)/, { timeout: 30_000 })
   await panel.getByRole('button', { name: 'Pause sync' }).click()
   await expect(page.getByRole('status', { name: 'Tenant sync' })).toContainText('Sync: paused')
+  // The engagement ends: the tenant is removed (asked first), the sync stops and the status bar no longer shows it.
+  await removeTenant(page)
 })

@@ -2,6 +2,7 @@ import mqtt from 'mqtt'
 import { expect, test } from '../fixtures/workstation'
 import { goTo, openWorkstation } from '../steps/app'
 import { addMqttConnection, demoMqttUrl, exploreTopic } from '../steps/mqtt'
+import { removeTenant } from '../steps/tenant'
 
 const TOPIC = 'e2e/backlog/flow'
 // A gateway's backlog: samples stamped three days ago by the device, arriving now.
@@ -78,4 +79,9 @@ test('Deploy → Tenant: with the tenant away, retention holds back what it has 
   const audit = page.getByRole('region', { name: 'Audit log' })
   await expect(audit.getByRole('table', { name: 'Write audit entries' })).toContainText('Historian retention')
   await expect(audit.getByRole('table', { name: 'Write audit entries' })).toContainText('Forced retention: deleted')
+
+  // The tenant is given up: removed, the sync stops, and retention holds nothing for it any more.
+  await goTo(page, 'Deploy')
+  await removeTenant(page)
+  await expect(page.getByRole('region', { name: 'Tenant' }).getByRole('alert', { name: 'Retention held' })).toHaveCount(0)
 })

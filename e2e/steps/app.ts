@@ -22,3 +22,9 @@ export function tagValueCell(page: Page, machine: string, tagName: string) {
     .getByRole('cell')
     .nth(2)
 }
+
+/** Closes every notice on screen, as a person does before working under them. */
+export async function dismissNotices(page: Page): Promise<void> {
+  const notices = page.getByRole('region', { name: 'Notifications' })
+  while ((await notices.getByRole('button', { name: 'Dismiss' }).count()) > 0) await notices.getByRole('button', { name: 'Dismiss' }).first().click()
+}

@@ -268,6 +268,18 @@ describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync c
     const left = samplesOf(historian, 'plc/b').length
     await until(async () => (await tenantRows(target, 'plc/b')).rows === left, 'the rest of plc/b in the tenant')
     expect(await tenantRows(target, 'plc/b')).toEqual({ rows: left, keys: left })
+
+    // The tenant removed: the sync stops, and plc/d, recorded old and never sent, is no longer held.
+    service.pause()
+    await until(() => service.syncStatus().state === 'paused', 'the sync to pause again')
+    record(historian, ['plc/d'])
+    expect(await h['tenant.removeTarget'](undefined)).toEqual({ removed: true })
+    expect(service.syncStatus().state).toBe('not-configured')
+    expect(service.getTarget()).toBeNull()
+    await historian.enforceRetention()
+    expect(samplesOf(historian, 'plc/d')[0]).toBeGreaterThanOrEqual(Date.now() - DAY - HOUR)
+    expect(await h['sync.retentionHeld'](undefined)).toBeNull()
+    expect(await h['tenant.removeTarget'](undefined)).toEqual({ removed: false })
     await service.close()
     db.close()
     historian.close()

@@ -72,6 +72,11 @@ export class SyncCursorStore {
     this.db.prepare('INSERT INTO tenant_target (id, stored) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET stored = excluded.stored').run(JSON.stringify(stored))
   }
 
+  /** Forgets the tenant; true when one was set up. The per-tag cursors stay (the same tenant set up again resumes). */
+  removeTarget(): boolean {
+    return this.db.prepare('DELETE FROM tenant_target WHERE id = 1').run().changes > 0
+  }
+
   close(): void {
     this.db.close()
   }

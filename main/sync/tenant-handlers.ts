@@ -23,6 +23,7 @@ export function tenantHandlers(service: TenantService) {
   return {
     'tenant.getTarget': guarded(() => service.getTarget()),
     'tenant.setTarget': guarded((input: InputOf<'tenant.setTarget'>) => service.setTarget(input)),
+    'tenant.removeTarget': guarded(() => service.removeTarget()),
     'tenant.test': guarded(() => service.test()),
     'tenant.plan': guarded(() => service.plan()),
     'tenant.provision': guarded((input: InputOf<'tenant.provision'>) => service.provision(input?.targetVersion)),

@@ -177,6 +177,20 @@ export class TenantService {
     return this.getTarget()!
   }
 
+  /**
+   * Stops syncing to the tenant and forgets it (its sealed password too). What it has got stays in it; the historian's
+   * retention no longer waits for it: the hold is lifted.
+   */
+  async removeTarget(): Promise<{ removed: boolean }> {
+    await this.sync?.stop()
+    this.sync = null
+    const removed = this.store.removeTarget()
+    this.held = null
+    this.lastHeldNotice = 0
+    await this.refreshHold()
+    return { removed }
+  }
+
   async test(): Promise<TenantStatus> {
     const target = this.target()
     try {

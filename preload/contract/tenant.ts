@@ -156,6 +156,8 @@ const timeRange = z
 export const tenantRequests = {
   'tenant.getTarget': { input: z.object({}).strict().optional(), output: tenantTargetViewSchema.nullable() },
   'tenant.setTarget': { input: tenantTargetSchema, output: tenantTargetViewSchema },
+  /** Stops syncing and forgets the tenant (what it got stays there); the historian's retention no longer waits for it. */
+  'tenant.removeTarget': { input: z.object({}).strict().optional(), output: z.object({ removed: z.boolean() }) },
   'tenant.test': { input: z.object({}).strict().optional(), output: tenantStatusSchema },
   'tenant.plan': { input: z.object({}).strict().optional(), output: tenantPlanSchema },
   'tenant.provision': {

@@ -182,6 +182,18 @@ export function TenantPanel(): React.JSX.Element {
     },
     onError: fail,
   })
+  const [confirmRemove, setConfirmRemove] = useState(false)
+  const remove = useMutation({
+    mutationFn: () => client.call('tenant.removeTarget'),
+    onSuccess: () => {
+      setConfirmRemove(false)
+      setPlan(null)
+      setMessage('Tenant removed: the sync stopped, and retention no longer waits for it')
+      void queries.invalidateQueries({ queryKey: queryKey('tenant.getTarget') })
+      void queries.invalidateQueries({ queryKey: queryKey('sync.status') })
+    },
+    onError: fail,
+  })
   const test = useMutation({
     mutationFn: () => client.call('tenant.test'),
     onSuccess: (s) => setMessage(s.error ? s.error.message : `Connected: PostgreSQL ${s.serverVersion}, schema version ${s.version} of ${s.latestVersion}`),
@@ -255,7 +267,27 @@ export function TenantPanel(): React.JSX.Element {
         <button type="button" onClick={() => provision.mutate()} disabled={!plan || plan.migrations.length === 0}>
           Provision
         </button>
+        <button type="button" className="danger" onClick={() => setConfirmRemove(true)} disabled={!stored.data}>
+          Remove tenant…
+        </button>
       </div>
+      {confirmRemove && stored.data && (
+        <div className="toolbar wrap" role="group" aria-label="Confirm removing the tenant">
+          <span>
+            Stop syncing to{' '}
+            <strong className="mono">
+              {stored.data.user}@{stored.data.host}:{stored.data.port}/{stored.data.database}
+            </strong>{' '}
+            and forget it? What it has got stays there; the historian's retention no longer waits for it.
+          </span>
+          <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
+            Remove tenant
+          </button>
+          <button type="button" autoFocus onClick={() => setConfirmRemove(false)}>
+            Keep it
+          </button>
+        </div>
+      )}
       {message && <p role="status">{message}</p>}
       {plan && <PlanView plan={plan} />}
       {s && (
