@@ -105,7 +105,8 @@ test('trends: a connection lost and back leaves a gap in the trend, live and in 
   await expect(quality).toHaveText('good')
   await stretch()
 
-  // Zoom to the last minute by dragging over it: recorded history, no longer moving.
+  // Zoom to the last minute by dragging over it: recorded history, no longer moving. Notices closed first (see above).
+  await dismissNotices(page)
   const chart = trendChart(page)
   const box = (await chart.boundingBox())!
   const at = (fraction: number): [number, number] => [box.x + box.width * fraction, box.y + box.height / 2]

@@ -14,6 +14,11 @@ export class NoticeCenter {
     return notice
   }
 
+  /** Takes back the kept notices of these codes (their cause is gone): a window opened later does not show them. */
+  withdraw(codes: readonly string[]): void {
+    for (let i = this.recent.length - 1; i >= 0; i--) if (codes.includes(this.recent[i]!.code ?? '')) this.recent.splice(i, 1)
+  }
+
   list(): Notice[] {
     return [...this.recent]
   }

@@ -112,6 +112,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       return meta
     },
     onNotice: (level, message, code) => notices.post(level, message, code),
+    withdrawNotices: (codes) => notices.withdraw(codes),
     // A forced deletion of samples the tenant has not got goes to the audit log (workbench.db, opened below).
     audit: () => connectivity.audit,
     user: options.user ?? osUser(),

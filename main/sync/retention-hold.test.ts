@@ -16,6 +16,7 @@ import { KeyFileSecretBox } from '../secrets/secret-box'
 import { SyncCursorStore } from './sync-cursor-store'
 import { tenantHandlers } from './tenant-handlers'
 import { TenantService } from './tenant-service'
+import { NoticeCenter } from '../notices'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -193,7 +194,17 @@ describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync c
     historian.setRetention({ maxAgeMs: DAY })
     const db = openWorkbenchDb(dir)
     const audit = new WriteAuditLog(db)
-    const service = new TenantService({ dataDir: dir, box, historian, audit: () => audit, user: 'tester', sync: { intervalMs: 100, horizonMs: 0 } })
+    const notices = new NoticeCenter()
+    const service = new TenantService({
+      dataDir: dir,
+      box,
+      historian,
+      audit: () => audit,
+      user: 'tester',
+      sync: { intervalMs: 100, horizonMs: 0 },
+      onNotice: (level, message, code) => notices.post(level, message, code),
+      withdrawNotices: (codes) => notices.withdraw(codes),
+    })
     await until(async () => (await tenantRows(target)).rows === synced, 'plc/a in the tenant')
     service.pause()
     await until(() => service.syncStatus().state === 'paused', 'the sync to pause')
@@ -273,9 +284,19 @@ describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync c
     service.pause()
     await until(() => service.syncStatus().state === 'paused', 'the sync to pause again')
     record(historian, ['plc/d'])
+    await service.refreshHold()
+    await historian.enforceRetention()
+    expect((await service.checkHeld())?.points).toBeGreaterThan(0)
+    expect(notices.list().map((n) => n.code)).toContain('SYNC_RETENTION_HELD')
+    notices.post('info', 'another subject', 'OTHER')
     expect(await h['tenant.removeTarget'](undefined)).toEqual({ removed: true })
+    // Its retention notices are taken back (a window opened later does not show them); others stay.
+    expect(notices.list().map((n) => n.code)).not.toContain('SYNC_RETENTION_HELD')
+    expect(notices.list().map((n) => n.code)).toContain('OTHER')
     expect(service.syncStatus().state).toBe('not-configured')
     expect(service.getTarget()).toBeNull()
+    // The historian's last pass still reports the hold, but no notice is raised for a tenant that is gone.
+    expect(await service.checkHeld()).toBeNull()
     await historian.enforceRetention()
     expect(samplesOf(historian, 'plc/d')[0]).toBeGreaterThanOrEqual(Date.now() - DAY - HOUR)
     expect(await h['sync.retentionHeld'](undefined)).toBeNull()

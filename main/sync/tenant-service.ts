@@ -44,6 +44,8 @@ export class TenantService {
       /** The tag model's description of tags (the workbench's connections). */
       tagMeta?: (tagIds: readonly string[]) => Record<string, TenantTagMeta>
       onNotice?: (level: 'error' | 'warning' | 'info', message: string, code: string) => void
+      /** Takes back kept notices of these codes (a removed tenant's retention warnings). */
+      withdrawNotices?: (codes: readonly string[]) => void
       /** Tests: a faster loop. */
       sync?: { intervalMs?: number; horizonMs?: number; batchRows?: number }
     },
@@ -85,7 +87,8 @@ export class TenantService {
   async checkHeld(now = Date.now()): Promise<RetentionHeld | null> {
     const h = this.holding()
     if (!h) return null
-    const held = await h.retentionHeld()
+    // The historian's last pass may still report a hold for a tenant removed since: no tenant, nothing held for it.
+    const held = this.store.getTarget() ? await h.retentionHeld() : null
     this.held = held && (held.points > 0 || held.overSizeCapBytes > 0) ? held : null
     if (!this.held) this.lastHeldNotice = 0
     else if (now - this.lastHeldNotice >= 3_600_000) {
@@ -188,6 +191,8 @@ export class TenantService {
     this.held = null
     this.lastHeldNotice = 0
     await this.refreshHold()
+    // Its retention warnings no longer hold: a window opened from now on does not show them.
+    this.options.withdrawNotices?.(['SYNC_RETENTION', 'SYNC_RETENTION_HELD'])
     return { removed }
   }
 
