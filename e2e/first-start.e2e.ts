@@ -48,4 +48,20 @@ test.describe('first start', () => {
     await goTo(page, 'Tags')
     await page.screenshot({ path: 'test-results/screens/tags-other-theme.png' })
   })
+
+  test('a narrow window does not scroll sideways: the status bar and the views scroll inside their own boxes', async ({ page, workstation }) => {
+    await page.setViewportSize({ width: 640, height: 600 })
+    await openWorkstation(page, workstation)
+    const bar = page.getByRole('contentinfo', { name: 'Status bar' })
+    for (const view of ['Connections', 'Trends', 'Tags'] as const) {
+      await goTo(page, view)
+      await expect(bar).toContainText('Demo plant: connected')
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+    }
+    // The theme switch at the bar's far end stays within the window.
+    const theme = page.getByRole('button', { name: /Switch to (dark|light) theme/ })
+    const box = (await theme.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(640)
+    await page.screenshot({ path: 'test-results/screens/narrow-window.png' })
+  })
 })
