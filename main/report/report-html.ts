@@ -210,10 +210,12 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
     const steps = (Object.keys(LOSS_NAMES) as (keyof typeof LOSS_NAMES)[]).map((k) => ({ label: LOSS_NAMES[k].split(' ')[0], minutes: m.lossMin[k] }))
     s.push(waterfall(`Loss waterfall — ${m.name} — ${period}`, m.plannedProductionMin, steps))
   }
-  const bars = input.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...c.reasons.map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
+  // Uncoded and no-data stops have no level 2: their one bar is the category (a level-2 "Uncoded" would draw it twice).
+  const levelTwo = (c: (typeof input.pareto)[number]) => (c.categoryId === null ? [] : c.reasons)
+  const bars = input.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...levelTwo(c).map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
   s.push(barChart(`Downtime Pareto with level-2 reasons — ${oee.line} — ${period}`, bars))
   s.push(
-    `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => c.reasons.map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
+    `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => (c.categoryId === null ? [{ reason: '— (not coded)', minutes: c.minutes, events: c.events }] : c.reasons).map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
   )
   if (model.minorStops) s.push(`<h3>Minor stops</h3>${minorStopSection(model, scopeLines.join(', '), period)}`)
   s.push(
