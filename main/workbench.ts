@@ -8,6 +8,7 @@ import { createRouter, type Router } from './ipc/router'
 import { mqttExplorerHandlers } from './connectors/mqtt/mqtt-explorer'
 import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
+import { noticeHandlers } from './notices-handlers'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
 import { historyHandlers } from './historian/thread/history-handlers'
 import { connectionHandlers, KeyFileSecretBox, openConnectivity, type SecretBox } from './connections'
@@ -273,10 +274,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       sink.emit(allStatus())
       return () => statusListeners.delete(listener)
     },
-    notices: (_input, sink) => {
-      for (const notice of notices.list()) sink.emit(notice)
-      return notices.subscribe((notice) => sink.emit(notice))
-    },
+    ...noticeHandlers(notices),
     ...mqttExplorerHandlers(
       (id) => connectivity.manager.config(id),
       (id) => connectors.get(id),
