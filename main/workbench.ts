@@ -27,6 +27,7 @@ import type { PdfRenderer } from './report/pdf-renderer'
 import { reportHandlers } from './report/report-handlers'
 import { ReportService } from './report/report-service'
 import { importedSession } from './report/session-bundle'
+import { NodeRedCheckLog } from './report/node-red-check-log'
 import { DeviceInventory } from './connections/device-inventory'
 import { readOnlyHandlers } from './read-only-session'
 import { APP_NAME, APP_VERSION } from './version'
@@ -292,6 +293,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         devices: () => deviceStore.inventory?.list() ?? [],
         // An imported session asks no gateway: today's answer is not what was recorded.
         gateways: imported ? undefined : () => deploy.targets().map((t) => ({ name: t.name, url: t.url })),
+        nodeRedLog: new NodeRedCheckLog(options.dataDir, imported !== undefined),
       }),
       options.renderPdf ?? chromiumPdfRenderer(),
       join(options.dataDir, 'exports'),

@@ -232,7 +232,7 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   )
   if (input.nodeRedChecks?.length)
     s.push(
-      `<h3>Node-RED editors checked</h3><p>Asked as the editor asks before it shows a login (GET /auth/login, /settings, /flows, no credentials sent); nothing was changed.</p><table><thead><tr><th>Editor</th><th>Known as</th><th>Admin API</th><th>Answer</th></tr></thead><tbody>${input.nodeRedChecks.map((c) => `<tr data-node-red="${h(c.url)}"><td><code>${h(c.url)}</code></td><td>${h(c.source)}</td><td class="${c.result === 'open' ? 'sev-high' : ''}">${NODE_RED_RESULT[c.result]}</td><td>${h(c.evidence)}</td></tr>`).join('')}</tbody></table>`,
+      `<h3>Node-RED editors checked</h3><p>Asked as the editor asks before it shows a login (GET /auth/login, /settings, /flows, no credentials sent); nothing was changed.</p><table><thead><tr><th>Editor</th><th>Known as</th><th>Admin API</th><th>Answer</th><th>Asked (${h(tz)})</th></tr></thead><tbody>${input.nodeRedChecks.map((c) => `<tr data-node-red="${h(c.url)}"><td><code>${h(c.url)}</code></td><td>${h(c.source)}</td><td class="${c.result === 'open' ? 'sev-high' : ''}">${NODE_RED_RESULT[c.result]}</td><td>${h(c.evidence)}</td><td>${at(c.checkedAt, tz)}${c.whileRecording ? ' while recording' : ''}</td></tr>`).join('')}</tbody></table>`,
     )
   s.push(`<h2>6. Recommendations</h2><ol class="recs">${model.recommendations.map((r) => `<li>${h(r)}</li>`).join('')}</ol>`)
   s.push(
