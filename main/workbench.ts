@@ -8,6 +8,7 @@ import { createRouter, type Router } from './ipc/router'
 import { mqttExplorerHandlers } from './connectors/mqtt/mqtt-explorer'
 import { LiveBus } from './live/live-bus'
 import { NoticeCenter } from './notices'
+import { noticeHandlers } from './notices-handlers'
 import type { EmbeddedDemoPlant } from './demo-plant-connection'
 import { historyHandlers } from './historian/thread/history-handlers'
 import { connectionHandlers, KeyFileSecretBox, openConnectivity, type SecretBox } from './connections'
@@ -26,6 +27,7 @@ import type { PdfRenderer } from './report/pdf-renderer'
 import { reportHandlers } from './report/report-handlers'
 import { ReportService } from './report/report-service'
 import { importedSession } from './report/session-bundle'
+import { NodeRedCheckLog } from './report/node-red-check-log'
 import { DeviceInventory } from './connections/device-inventory'
 import { readOnlyHandlers } from './read-only-session'
 import { APP_NAME, APP_VERSION } from './version'
@@ -273,10 +275,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       sink.emit(allStatus())
       return () => statusListeners.delete(listener)
     },
-    notices: (_input, sink) => {
-      for (const notice of notices.list()) sink.emit(notice)
-      return notices.subscribe((notice) => sink.emit(notice))
-    },
+    ...noticeHandlers(notices),
     ...mqttExplorerHandlers(
       (id) => connectivity.manager.config(id),
       (id) => connectors.get(id),
@@ -294,6 +293,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         devices: () => deviceStore.inventory?.list() ?? [],
         // An imported session asks no gateway: today's answer is not what was recorded.
         gateways: imported ? undefined : () => deploy.targets().map((t) => ({ name: t.name, url: t.url })),
+        nodeRedLog: new NodeRedCheckLog(options.dataDir, imported !== undefined),
       }),
       options.renderPdf ?? chromiumPdfRenderer(),
       join(options.dataDir, 'exports'),

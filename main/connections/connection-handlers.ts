@@ -3,16 +3,16 @@ import { describeMonitorTarget } from '../connectors/modbus'
 import type { PublishMessage } from '../connectors/connector'
 import { trafficView } from '../connectors/traffic-diagnostics'
 import type { WriteAuditLog } from './writes/audit-log'
-import type { WriteGuard } from './writes/write-guard'
+import type { ArmedAction, WriteGuard } from './writes/write-guard'
 import type { ConnectionManager } from './connection-manager'
 import type { Handlers } from '../ipc/handlers'
 
 /** The connection, write and audit channels of the contract. */
 export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard, audit: WriteAuditLog) {
-  const publish = (id: string, target: string, message: PublishMessage, done: string) =>
+  const publish = (id: string, action: ArmedAction, message: PublishMessage, done: string) =>
     guard.armedAction(
       id,
-      target,
+      action,
       message.payload,
       async () => {
         const driver = manager.driver(id)
@@ -53,7 +53,7 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     }) =>
       guard.armedAction(
         input.id,
-        `method ${input.methodId}`,
+        { kind: 'call', target: `method ${input.methodId}`, method: input.methodId },
         input.inputs,
         () => manager.callMethod(input.id, input.objectId, input.methodId, input.inputs),
         (result) => `called on ${input.objectId}: ${result.status}, outputs ${JSON.stringify(result.outputs.map((o) => o.value))}`,
@@ -61,27 +61,29 @@ export function connectionHandlers(manager: ConnectionManager, guard: WriteGuard
     'mqtt.publish': (input: MqttPublishInput) =>
       publish(
         input.id,
-        `publish ${input.topic}`,
+        { kind: 'publish', target: `publish ${input.topic}`, topic: input.topic },
         input,
         `published to ${input.topic} (QoS ${input.qos}${input.retain ? ', retained' : ''}, ${input.payload.length} characters)`,
       ),
     'mqtt.clearRetained': (input: { id: string; topic: string }) =>
       publish(
         input.id,
-        `clear retained ${input.topic}`,
+        { kind: 'publish', target: `clear retained ${input.topic}`, topic: input.topic, clearsRetained: true },
         { topic: input.topic, payload: '', qos: 1, retain: true },
         `cleared the retained message of ${input.topic} (empty retained publish, QoS 1)`,
       ),
     // The register monitor's cell writes: armed, checked against what the cell showed, read back and audited.
-    'modbus.monitorWrite': (input: ModbusMonitorWriteInput) =>
-      guard.armedAction(
+    'modbus.monitorWrite': (input: ModbusMonitorWriteInput) => {
+      const where = describeMonitorTarget(input.unitId, input.table, input.offset, input.values.length)
+      return guard.armedAction(
         input.id,
-        `${describeMonitorTarget(input.unitId, input.table, input.offset, input.values.length)} ${input.format}`,
+        { kind: 'write', target: `${where} ${input.format}`, value: `${input.newText} (${input.format})`, where },
         input.newText,
         () => manager.tools['modbus-tcp'].monitorWrite(manager.driver(input.id), input),
         (result) => result.message,
         { oldValue: input.shownText, resultOf: (result) => result.result },
-      ),
+      )
+    },
     'connections.addTags': async (input: { id: string; tags: Parameters<ConnectionManager['addTags']>[1] }) =>
       withArm(await manager.addTags(input.id, input.tags)),
     'connections.removeTags': async (input: { id: string; names: string[] }) => withArm(await manager.removeTags(input.id, input.names)),

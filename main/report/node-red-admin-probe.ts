@@ -8,7 +8,13 @@ export interface NodeRedAdminCheck {
   /** What was asked and answered, for the report's evidence column. */
   evidence: string
   version?: string
+  /** When it was asked (ms since 1970). */
+  checkedAt: number
+  /** Asked while the session was recorded, not now (a report on an imported session). */
+  whileRecording?: boolean
 }
+
+type Answer = Omit<NodeRedAdminCheck, 'checkedAt' | 'whileRecording'>
 
 const TIMEOUT_MS = 4000
 
@@ -39,7 +45,11 @@ async function getJson(url: string, signal: AbortSignal): Promise<{ status: numb
  * and /flows (answered without a token only when the admin API is open). Nothing is written or deployed.
  */
 export async function probeNodeRedAdmin(rawUrl: string, source: string, timeoutMs = TIMEOUT_MS): Promise<NodeRedAdminCheck> {
-  const url = cleanNodeRedUrl(rawUrl)
+  const checkedAt = Date.now()
+  return { ...(await ask(cleanNodeRedUrl(rawUrl), source, timeoutMs)), checkedAt }
+}
+
+async function ask(url: string, source: string, timeoutMs: number): Promise<Answer> {
   const signal = AbortSignal.timeout(timeoutMs)
   let login
   try {

@@ -210,10 +210,12 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
     const steps = (Object.keys(LOSS_NAMES) as (keyof typeof LOSS_NAMES)[]).map((k) => ({ label: LOSS_NAMES[k].split(' ')[0], minutes: m.lossMin[k] }))
     s.push(waterfall(`Loss waterfall — ${m.name} — ${period}`, m.plannedProductionMin, steps))
   }
-  const bars = input.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...c.reasons.map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
+  // Uncoded and no-data stops have no level 2: their one bar is the category (a level-2 "Uncoded" would draw it twice).
+  const levelTwo = (c: (typeof input.pareto)[number]) => (c.categoryId === null ? [] : c.reasons)
+  const bars = input.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...levelTwo(c).map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
   s.push(barChart(`Downtime Pareto with level-2 reasons — ${oee.line} — ${period}`, bars))
   s.push(
-    `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => c.reasons.map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
+    `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => (c.categoryId === null ? [{ reason: '— (not coded)', minutes: c.minutes, events: c.events }] : c.reasons).map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
   )
   if (model.minorStops) s.push(`<h3>Minor stops</h3>${minorStopSection(model, scopeLines.join(', '), period)}`)
   s.push(
@@ -230,7 +232,7 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   )
   if (input.nodeRedChecks?.length)
     s.push(
-      `<h3>Node-RED editors checked</h3><p>Asked as the editor asks before it shows a login (GET /auth/login, /settings, /flows, no credentials sent); nothing was changed.</p><table><thead><tr><th>Editor</th><th>Known as</th><th>Admin API</th><th>Answer</th></tr></thead><tbody>${input.nodeRedChecks.map((c) => `<tr data-node-red="${h(c.url)}"><td><code>${h(c.url)}</code></td><td>${h(c.source)}</td><td class="${c.result === 'open' ? 'sev-high' : ''}">${NODE_RED_RESULT[c.result]}</td><td>${h(c.evidence)}</td></tr>`).join('')}</tbody></table>`,
+      `<h3>Node-RED editors checked</h3><p>Asked as the editor asks before it shows a login (GET /auth/login, /settings, /flows, no credentials sent); nothing was changed.</p><table><thead><tr><th>Editor</th><th>Known as</th><th>Admin API</th><th>Answer</th><th>Asked (${h(tz)})</th></tr></thead><tbody>${input.nodeRedChecks.map((c) => `<tr data-node-red="${h(c.url)}"><td><code>${h(c.url)}</code></td><td>${h(c.source)}</td><td class="${c.result === 'open' ? 'sev-high' : ''}">${NODE_RED_RESULT[c.result]}</td><td>${h(c.evidence)}</td><td>${at(c.checkedAt, tz)}${c.whileRecording ? ' while recording' : ''}</td></tr>`).join('')}</tbody></table>`,
     )
   s.push(`<h2>6. Recommendations</h2><ol class="recs">${model.recommendations.map((r) => `<li>${h(r)}</li>`).join('')}</ol>`)
   s.push(

@@ -45,6 +45,8 @@ export interface ReportSources {
   devices?: () => InventoryDevice[]
   /** Node-RED deploy targets (gateways) whose editors the report asks about their admin login. */
   gateways?: () => { name: string; url: string }[]
+  /** Where the answers are kept with the recording; read-only in an imported session, whose report shows them. */
+  nodeRedLog?: { readonly readOnly: boolean; list(): NodeRedAdminCheck[]; record(checks: readonly NodeRedAdminCheck[]): void }
   /** Asks one editor; the real HTTP check unless a test passes another. */
   probeNodeRed?: (url: string, source: string) => Promise<NodeRedAdminCheck>
   now?: () => number
@@ -179,7 +181,10 @@ export class ReportService {
     return mergePareto(scope.chosen.map((m) => oee.pareto({ ...range, machine: m.id })))
   }
 
-  /** Every deploy target and listed URL asked once (the same editor under two names is asked once). */
+  /**
+   * Every deploy target and listed URL asked once (the same editor under two names is asked once), the answers kept
+   * with the recording; an imported session adds the answers recorded for editors it did not ask now.
+   */
   private async nodeRedChecks(request: ReportRequest): Promise<NodeRedAdminCheck[]> {
     const probe = this.sources.probeNodeRed ?? probeNodeRedAdmin
     const wanted = new Map<string, string>()
@@ -189,7 +194,15 @@ export class ReportService {
     }
     for (const g of this.sources.gateways?.() ?? []) add(g.url, `deploy target ${g.name}`)
     for (const url of request.nodeRedUrls ?? []) add(url, 'listed by the consultant')
-    return Promise.all([...wanted].map(([url, source]) => probe(url, source)))
+    const asked = await Promise.all([...wanted].map(([url, source]) => probe(url, source)))
+    const log = this.sources.nodeRedLog
+    if (!log) return asked
+    if (!log.readOnly) {
+      log.record(asked)
+      return asked
+    }
+    const recorded = log.list().filter((c) => !wanted.has(c.url))
+    return [...asked, ...recorded.map((c) => ({ ...c, whileRecording: true }))]
   }
 
   async model(request: ReportRequest): Promise<ReportModel> {

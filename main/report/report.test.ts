@@ -223,6 +223,24 @@ describe('assessment report from a seeded three-day recording', () => {
     expect(html).toContain('historian/default.otwh')
   }, 60_000)
 
+  it('draws uncoded downtime once in the Pareto: one "Uncoded" bar, no level-2 "Uncoded" under it; coded categories keep their reasons', async () => {
+    const model = await service.model(request)
+    const uncoded = model.input.pareto.find((c) => c.categoryId === null && c.category === 'Uncoded')
+    expect(uncoded, 'the recording has uncoded stops').toBeDefined()
+    const coded = model.input.pareto.find((c) => c.categoryId !== null)
+    expect(coded, 'the recording has stops coded by the fault-code rules').toBeDefined()
+    const html = await service.html(request)
+    const chart = /<svg[^>]*aria-label="Downtime Pareto with level-2 reasons[^"]*">.*?<\/svg>/.exec(html)![0]
+    const labels = [...chart.matchAll(/class="lbl">([^<]*)<\/text>/g)].map((m) => m[1].trim())
+    expect(labels.filter((l) => l === 'Uncoded')).toHaveLength(1)
+    expect(labels).toEqual(model.input.pareto.flatMap((c) => [c.category, ...(c.categoryId === null ? [] : c.reasons.map((r) => r.reason))]))
+    expect(html).toContain(
+      `<tr><td>Uncoded</td><td>— (not coded)</td><td class="num">${minutes(uncoded!.minutes)}</td><td class="num">${uncoded!.events}</td></tr>`,
+    )
+    expect(html).not.toContain('<tr><td>Uncoded</td><td>Uncoded</td>')
+    expect(html).toContain(`<tr><td>${coded!.category}</td><td>${coded!.reasons[0].reason}</td>`)
+  }, 60_000)
+
   it('puts every figure of a comparison beside its counterpart with the difference', async () => {
     const html = await service.html({ ...request, from: FROM + DAY, to: FROM + 2 * DAY, compare: { from: FROM, to: FROM + DAY } })
     const before = (await oee.report({ from: FROM, to: FROM + DAY, by: 'shift' })).summary.machines[0]

@@ -1,5 +1,14 @@
 import { z } from 'zod'
-import { appInfoSchema, connectionStatusSchema, demoPlantStatusSchema, noticeSchema, tagIdSchema, tagInfoSchema, tagValueSchema } from './schemas'
+import {
+  appInfoSchema,
+  connectionStatusSchema,
+  demoPlantStatusSchema,
+  noticeDismissInputSchema,
+  noticeEventSchema,
+  tagIdSchema,
+  tagInfoSchema,
+  tagValueSchema,
+} from './schemas'
 import { historyExportEventSchema, historyExportInputSchema, historyRequests } from './history'
 import { oeeRequests } from './oee'
 import { alarmCountSchema, alarmsNotifyRequests, alarmsRequests } from './alarms'
@@ -81,7 +90,10 @@ export const channels = {
     z.array(tagValueSchema),
   ),
   'connections.status': stream(none, z.array(connectionStatusSchema)),
-  notices: stream(none, noticeSchema),
+  /** The kept notices, then each new one and each dismissal (by id), so every window shows the same. */
+  notices: stream(none, noticeEventSchema),
+  /** Dismissed here, gone in every window and in windows opened later; a notice posted again later shows again. */
+  'notices.dismiss': request(noticeDismissInputSchema, z.object({ dismissed: z.array(z.string()) })),
   ...requests(historyRequests),
   /** Streams progress of a history export, then where the file was written. */
   'history.export': stream(historyExportInputSchema, historyExportEventSchema),

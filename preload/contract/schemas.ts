@@ -101,6 +101,16 @@ export const noticeSchema = z.object({
 })
 export type Notice = z.infer<typeof noticeSchema>
 
+/** What the notices stream carries: a notice, or the ids of notices dismissed (in any window) or withdrawn by the host. */
+export const noticeEventSchema = z.union([noticeSchema, z.object({ dismissed: z.array(z.string()) }).strict()])
+export type NoticeEvent = z.infer<typeof noticeEventSchema>
+
+/** Dismisses one notice by id, or all of them, for every window: one opened later does not show them again. */
+export const noticeDismissInputSchema = z.union([
+  z.object({ id: z.string().min(1, 'a notice id').max(64) }).strict(),
+  z.object({ all: z.literal(true) }).strict(),
+])
+
 /** A tag id as the contract accepts it: bounded so nobody sends a megabyte of name. */
 export const tagIdSchema = z.string().min(1).max(512)
 

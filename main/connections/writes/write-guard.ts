@@ -107,6 +107,25 @@ function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} characters)` : text
 }
 
+/** An armed action other than a tag write, as the audit log names it (`target`) and as a refusal words it. */
+export type ArmedAction =
+  | { kind: 'write'; target: string; value: string; where: string }
+  | { kind: 'call'; target: string; method: string }
+  | { kind: 'publish'; target: string; topic: string; clearsRetained?: boolean }
+
+/** Why an unarmed connection refused, in the words of what was asked: writing, calling or publishing. */
+export function armRefusal(name: string, action: ArmedAction): string {
+  const doing =
+    action.kind === 'write'
+      ? `writing ${action.value} to ${action.where}`
+      : action.kind === 'call'
+        ? `calling method ${action.method}`
+        : action.clearsRetained
+          ? `clearing the retained message of ${action.topic}`
+          : `publishing to ${action.topic}`
+  return `${name} is not armed — arm it in Connections (Arm writes, ${DEFAULT_ARM_MINUTES} minutes) before ${doing}`
+}
+
 /**
  * Connections are read-only until armed for a while; each write is prepared (read the current value, check type and
  * range) and then committed with the prepared id. Every attempt lands in the audit log.
@@ -310,11 +329,11 @@ export class WriteGuard {
 
   /**
    * An action on the device other than a tag write (an OPC UA method call): refused unless the connection is armed,
-   * and audited with what was asked (`target`, `input`) and what came of it.
+   * and audited with what was asked (`action.target`, `input`) and what came of it.
    */
   async armedAction<T>(
     connectionId: string,
-    target: string,
+    action: ArmedAction,
     input: unknown,
     run: () => Promise<T>,
     outcome: (result: T) => string,
@@ -323,9 +342,10 @@ export class WriteGuard {
   ): Promise<T & { auditId: number }> {
     const connector = this.requireConnector(connectionId)
     const name = connector.status().name
+    const target = action.target
     const place: KnownPlace = { connector, tagId: target, address: target }
     if (this.armedUntil(connectionId) === null) {
-      const message = `${name} is not armed — arm it in Connections (Arm writes, ${DEFAULT_ARM_MINUTES} minutes) before calling ${target}`
+      const message = armRefusal(name, action)
       this.audit(place, oldValue, input, 'refused', message)
       throw new WorkbenchError('WRITE_REFUSED', message, { connectionId, target })
     }

@@ -25,17 +25,19 @@ const VIEW_COMPONENTS: Record<View, ComponentType> = {
 function useHostStreams(): void {
   const client = useClient()
   const pushNotice = useUi((s) => s.pushNotice)
+  const dropNotices = useUi((s) => s.dropNotices)
   useEffect(() => {
     const apply = createFrameApplier(useLive.getState().apply)
     const closeLive = client.subscribe('live.values', { intervalMs: 16 }, apply, (error) => {
-      if (error) pushNotice({ id: `live-${Date.now()}`, level: 'error', code: error.code, message: error.message, time: Date.now() })
+      if (error) pushNotice({ id: `live-${Date.now()}`, level: 'error', code: error.code, message: error.message, time: Date.now(), local: true })
     })
-    const closeNotices = client.subscribe('notices', undefined, (notice) => pushNotice(notice))
+    // Dismissed in any window (or withdrawn by the host): gone here too.
+    const closeNotices = client.subscribe('notices', undefined, (event) => ('dismissed' in event ? dropNotices(event.dismissed) : pushNotice(event)))
     return () => {
       closeLive()
       closeNotices()
     }
-  }, [client, pushNotice])
+  }, [client, pushNotice, dropNotices])
 }
 
 export function App(): React.JSX.Element {

@@ -7,6 +7,8 @@ export type Theme = 'dark' | 'light'
 
 export interface UiNotice extends Omit<Notice, 'level'> {
   level: Notice['level']
+  /** Raised in this window (a stream that failed here), not kept by the host: dismissed here only. */
+  local?: boolean
 }
 
 interface UiState {
@@ -18,7 +20,8 @@ interface UiState {
   toggleTheme(): void
   selectTag(tagId: string | undefined): void
   pushNotice(notice: UiNotice): void
-  dismissNotice(id: string): void
+  /** Drops notices from this window (the host's dismissal, or a local one); the host is told by NoticeArea. */
+  dropNotices(ids: readonly string[] | 'all'): void
 }
 
 const initialTheme = (): Theme => {
@@ -49,5 +52,5 @@ export const useUi = create<UiState>((set) => ({
     }),
   selectTag: (selectedTagId) => set({ selectedTagId }),
   pushNotice: (notice) => set((state) => (state.notices.some((n) => n.id === notice.id) ? state : { notices: [...state.notices.slice(-4), notice] })),
-  dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
+  dropNotices: (ids) => set((state) => ({ notices: ids === 'all' ? [] : state.notices.filter((n) => !ids.includes(n.id)) })),
 }))
