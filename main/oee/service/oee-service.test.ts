@@ -378,7 +378,7 @@ describe('OEE settings in production.db', () => {
     service.code([fault.id], null)
     service.saveRules([{ faultCodes: [101], reason: { categoryId: 'electrical', reasonId: 'drive' } }], 'anna')
     expect((await service.listEvents({ from: FROM, to: TO }))[0].reasonLabel).toBe('Electrical / Drive / motor')
-    expect(() => service.saveRules([{ machine: 'M9', reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/machine "M9" is not in the line/)
+    expect(() => service.saveRules([{ machine: 'M9', reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/machine "M9" is on no line/)
     expect(() => service.saveRules([{ reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/no condition/)
   })
 
