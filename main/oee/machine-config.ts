@@ -97,7 +97,9 @@ export const LineConfigSchema = z
   .transform((l) => ({ ...l, id: l.id ?? lineIdFromName(l.name) }))
 
 /** Line ids and names unique, machine ids unique across the workstation (a stop belongs to one machine of one line). */
-export function lineUniquenessProblems(lines: readonly { id: string; name: string; machines: readonly { id: string }[] }[]): { path: (string | number)[]; message: string }[] {
+export function lineUniquenessProblems(
+  lines: readonly { id: string; name: string; machines: readonly { id: string }[] }[],
+): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = []
   const ctx = { addIssue: (i: { code: 'custom'; path: (string | number)[]; message: string }) => problems.push({ path: i.path, message: i.message }) }
   const lineById = new Map<string, string>()
@@ -106,11 +108,19 @@ export function lineUniquenessProblems(lines: readonly { id: string; name: strin
   lines.forEach((l, i) => {
     const other = lineById.get(l.id)
     if (other !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['lines', i, 'id'], message: `line "${l.name}": id "${l.id}" is already used by line "${other}" — line ids must be unique` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lines', i, 'id'],
+        message: `line "${l.name}": id "${l.id}" is already used by line "${other}" — line ids must be unique`,
+      })
     lineById.set(l.id, l.name)
     const key = l.name.trim().toLowerCase()
     if (lineByName.has(key))
-      ctx.addIssue({ code: 'custom', path: ['lines', i, 'name'], message: `line "${l.name}": the name is used by line ${lineByName.get(key)! + 1} too — give each line its own name` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lines', i, 'name'],
+        message: `line "${l.name}": the name is used by line ${lineByName.get(key)! + 1} too — give each line its own name`,
+      })
     else lineByName.set(key, i)
     l.machines.forEach((m, k) => {
       const on = machineLine.get(m.id)

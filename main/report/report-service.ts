@@ -93,7 +93,6 @@ interface Scope {
   leftOut: { id: string; name: string }[]
 }
 
-
 /** Sums per-machine Pareto lists into one, largest first. */
 function mergePareto(lists: readonly OeePareto[]): OeePareto {
   const byCategory = new Map<string | null, OeePareto[number]>()

@@ -303,7 +303,10 @@ export const oeeRequests = {
   /** Machine configuration, shift calendar and fault-code rules, with who changed them last. */
   'oee.settings': { input: z.object({}).strict().optional(), output: oeeSettingsSchema },
   /** Saves every line with its machines (checked against the tag list; a line left out is removed); OEE is recomputed from the next report on. */
-  'oee.saveLines': { input: z.object({ lines: z.array(oeeLineConfigSchema).min(1, 'keep at least one line').max(50), who }).strict(), output: oeeSettingsSchema },
+  'oee.saveLines': {
+    input: z.object({ lines: z.array(oeeLineConfigSchema).min(1, 'keep at least one line').max(50), who }).strict(),
+    output: oeeSettingsSchema,
+  },
   /** Saves the shift calendar (no overlapping shifts, breaks inside their shifts, a known time zone). */
   'oee.saveCalendar': { input: z.object({ calendar: oeeCalendarSchema, who }).strict(), output: oeeSettingsSchema },
   /** Saves the fault-code → reason rules and codes uncoded stops with them. */

@@ -31,16 +31,16 @@ export function demoLineConfig(timeZone = localTimeZone()): OeeConfig {
     },
     lines: [
       {
-      id: 'line1',
-      name: 'Line1',
-      machines: MACHINE_IDS.map((id) => ({
-        id: `Line1.${id}`,
-        name: id,
-        state: { kind: 'enum' as const, tag: `Line1.${id}.State`, map: DEMO_STATE_MAP, faultCodeTag: `Line1.${id}.FaultCode` },
-        counters: { goodTag: `Line1.${id}.GoodCount`, rejectTag: `Line1.${id}.RejectCount`, bitWidth: 32 as const },
-        idealRatePerMin: MACHINE_PROFILES[id].nominalSpeedBpm,
-        minorStopThresholdS: 120,
-      })),
+        id: 'line1',
+        name: 'Line1',
+        machines: MACHINE_IDS.map((id) => ({
+          id: `Line1.${id}`,
+          name: id,
+          state: { kind: 'enum' as const, tag: `Line1.${id}.State`, map: DEMO_STATE_MAP, faultCodeTag: `Line1.${id}.FaultCode` },
+          counters: { goodTag: `Line1.${id}.GoodCount`, rejectTag: `Line1.${id}.RejectCount`, bitWidth: 32 as const },
+          idealRatePerMin: MACHINE_PROFILES[id].nominalSpeedBpm,
+          minorStopThresholdS: 120,
+        })),
       },
     ],
   }

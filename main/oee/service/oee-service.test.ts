@@ -321,13 +321,30 @@ describe('OEE settings in production.db', () => {
       { path: 'lines.0.machines.1.id', message: 'line "L": machine id "M1" is already used on this line — machine ids must be unique across the workstation' },
     ])
     // Unique across lines: the same machine on two lines, and two lines of one name, are refused, naming line and field.
-    expect(problemsOf(() => service.saveLines([{ name: 'Line 1', machines: [m] }, { name: 'Line 2', machines: [m] }]))).toEqual([
-      { path: 'lines.1.machines.0.id', message: 'line "Line 2": machine id "M1" is already used on line "Line 1" — machine ids must be unique across the workstation' },
+    expect(
+      problemsOf(() =>
+        service.saveLines([
+          { name: 'Line 1', machines: [m] },
+          { name: 'Line 2', machines: [m] },
+        ]),
+      ),
+    ).toEqual([
+      {
+        path: 'lines.1.machines.0.id',
+        message: 'line "Line 2": machine id "M1" is already used on line "Line 1" — machine ids must be unique across the workstation',
+      },
     ])
-    expect(problemsOf(() => service.saveLines([{ id: 'a', name: 'Line 1', machines: [m] }, { id: 'b', name: 'line 1', machines: [{ ...m, id: 'M9' }] }]))).toEqual([
-      { path: 'lines.1.name', message: 'line "line 1": the name is used by line 1 too — give each line its own name' },
+    expect(
+      problemsOf(() =>
+        service.saveLines([
+          { id: 'a', name: 'Line 1', machines: [m] },
+          { id: 'b', name: 'line 1', machines: [{ ...m, id: 'M9' }] },
+        ]),
+      ),
+    ).toEqual([{ path: 'lines.1.name', message: 'line "line 1": the name is used by line 1 too — give each line its own name' }])
+    expect(problemsOf(() => service.saveLines([{ name: '', machines: [m] }]))).toEqual([
+      { path: 'lines.0.name', message: 'line 1: name: line name must not be empty' },
     ])
-    expect(problemsOf(() => service.saveLines([{ name: '', machines: [m] }]))).toEqual([{ path: 'lines.0.name', message: 'line 1: name: line name must not be empty' }])
     expect(problemsOf(() => service.saveLines([]))).toEqual([{ path: 'lines', message: 'no line — keep at least one line with one machine' }])
     expect(() => service.saveLines([{ name: 'L', machines: [{ ...m, idealRatePerMin: undefined }] }])).toThrow(/no ideal speed/)
     // Nothing was saved.

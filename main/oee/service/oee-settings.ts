@@ -63,7 +63,8 @@ export function checkLines(input: unknown, knownTags: ReadonlySet<string> | null
     const label = named ? `line "${named}"` : `line ${i + 1}`
     const parsed = LineConfigSchema.safeParse(raw)
     if (!parsed.success) {
-      for (const p of zodProblems(parsed.error)) problems.push({ path: `lines.${i}${p.path ? `.${p.path}` : ''}`, message: `${label}: ${p.path ? `${p.path}: ` : ''}${p.message}` })
+      for (const p of zodProblems(parsed.error))
+        problems.push({ path: `lines.${i}${p.path ? `.${p.path}` : ''}`, message: `${label}: ${p.path ? `${p.path}: ` : ''}${p.message}` })
       return
     }
     lines.push(parsed.data)
@@ -72,7 +73,11 @@ export function checkLines(input: unknown, knownTags: ReadonlySet<string> | null
   if (problems.length) throw new OeeSettingsError('Machine configuration', problems)
   // Ids, names and machine ids across lines: the workstation schema's own check, so a config file and the editor agree.
   const across = lineUniquenessProblems(lines)
-  if (across.length) throw new OeeSettingsError('Machine configuration', across.map((p) => ({ path: p.path.join('.'), message: p.message })))
+  if (across.length)
+    throw new OeeSettingsError(
+      'Machine configuration',
+      across.map((p) => ({ path: p.path.join('.'), message: p.message })),
+    )
   return lines
 }
 

@@ -29,6 +29,13 @@ export function siteOee(lines: readonly LineSummary[]): OeeSite {
     quality: ratio(full, net),
     oee: ratio(full, planned),
     plannedProductionMin: planned,
-    lines: lines.map(({ id, name, summary }) => ({ id, name, line: summary.line, bottleneck: summary.bottleneck, output: summary.output, machines: summary.machines })),
+    lines: lines.map(({ id, name, summary }) => ({
+      id,
+      name,
+      line: summary.line,
+      bottleneck: summary.bottleneck,
+      output: summary.output,
+      machines: summary.machines,
+    })),
   }
 }
