@@ -83,7 +83,12 @@ function LineTable({ label, period: summary, lineLabel = 'Line' }: { label: stri
           <td>
             {summary.output.good} good of {summary.output.total}
           </td>
-          <td colSpan={2}>Bottleneck: {summary.bottleneck ? `${summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)` : '—'}</td>
+          <td colSpan={2}>
+            Bottleneck:{' '}
+            {summary.bottleneck
+              ? `${summary.machines.find((m) => m.machine === summary.bottleneck!.machine)?.name ?? summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)`
+              : '—'}
+          </td>
         </tr>
       </tbody>
     </table>
