@@ -212,7 +212,8 @@ export function OeeView(): React.JSX.Element {
     enabled: uncoded.isSuccess,
   })
   const reasons = useQuery({ queryKey: queryKey('oee', 'reasons'), queryFn: () => client.call('oee.reasons') })
-  const exportEvents = async (): Promise<void> => downloadText('oee-events.csv', eventsCsv(await client.call('oee.events', { ...window, includeMinor: true, ...lineInput })))
+  const exportEvents = async (): Promise<void> =>
+    downloadText('oee-events.csv', eventsCsv(await client.call('oee.events', { ...window, includeMinor: true, ...lineInput })))
 
   const summary = r?.summary
   // The period as the PNG headings name it: a chart saved from here says what and when on its own.
