@@ -30,7 +30,7 @@ export const READ_ONLY_REFUSED = [
   'oee.merge',
   'oee.split',
   'oee.saveCalendar',
-  'oee.saveLine',
+  'oee.saveLines',
   'oee.saveNoDataTime',
   'oee.saveRules',
   'history.setRetention',

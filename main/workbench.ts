@@ -121,7 +121,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   })
   const oee = new OeeService({ dataDir: options.dataDir, historian, knownTags: () => allTags().map((t) => t.id) })
   // A machine in a planned stop (its OEE state map says so) raises no alarm until it leaves it.
-  const plannedStops = new PlannedStopSuppression(alarms, () => plannedStopMachines(oee.settings().line.machines))
+  const plannedStops = new PlannedStopSuppression(alarms, () => plannedStopMachines(oee.settings().lines.flatMap((l) => l.machines)))
   detach.push(
     live.onRaw((values) => {
       plannedStops.ingest(values)

@@ -68,4 +68,58 @@ describe('otw oee', () => {
     expect(badCsv.code).toBe(1)
     expect(badCsv.stderr).toMatch(/recording.csv: 1 malformed row\(s\)[\s\S]*line 3: value "one" for tag a/)
   })
+
+  describe('several lines ({ lines: [...] })', () => {
+    const twoLines = async (): Promise<string> => {
+      const old = JSON.parse(await readFile(examples + 'machine.json', 'utf8')) as { line: { name: string; machines: { id: string }[] } }
+      const { line, ...rest } = old
+      return JSON.stringify({
+        ...rest,
+        lines: [
+          { name: 'Line 1', machines: line.machines.filter((m) => m.id === 'filler') },
+          { id: 'l2', name: 'Line 2', machines: line.machines.filter((m) => m.id === 'capper') },
+        ],
+      })
+    }
+    const args = ['--config', 'lines.json', '--data', 'recording.csv', '--from', '2024-01-10', '--to', '2024-01-11']
+
+    it('computes every line, one table each; --json gives { lines: [...] }', async () => {
+      const files = { 'lines.json': await twoLines() }
+      const table = await otw(args, files)
+      expect(table.code).toBe(0)
+      expect(table.stdout).toContain('OEE Line 1 —')
+      expect(table.stdout).toContain('OEE Line 2 —')
+      const json = await otw([...args, '--json'], files)
+      const out = JSON.parse(json.stdout) as { lines: LineOeeReport[] }
+      expect(out.lines.map((r) => [r.line, r.periods[0].machines.map((m) => m.machine)])).toEqual([
+        ['Line 1', ['filler']],
+        ['Line 2', ['capper']],
+      ])
+      // Each line alone gives the same figures as the one-line example gives that machine.
+      const one = JSON.parse((await otw([...base, '--json'])).stdout) as LineOeeReport
+      expect(out.lines[1].periods[0].machines[0].oee).toBeCloseTo(one.periods[0].machines.find((m) => m.machine === 'capper')!.oee!, 12)
+    })
+
+    it('--line picks one line by name or id; an unknown line is a usage error naming the lines', async () => {
+      const files = { 'lines.json': await twoLines() }
+      for (const pick of ['Line 2', 'l2']) {
+        const r = await otw([...args, '--json', '--line', pick], files)
+        expect(r.code).toBe(0)
+        expect((JSON.parse(r.stdout) as LineOeeReport).line).toBe('Line 2')
+      }
+      const bad = await otw([...args, '--line', 'Line 9'], files)
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain('--line "Line 9" is not in lines.json — its lines: "Line 1", "Line 2"')
+    })
+
+    it('refuses a machine id used on two lines, and both line and lines, naming the line and field', async () => {
+      const config = JSON.parse(await twoLines()) as { lines: { machines: { id: string }[] }[]; line?: unknown }
+      config.lines[1].machines[0].id = 'filler'
+      const dup = await otw(args, { 'lines.json': JSON.stringify(config) })
+      expect(dup.code).toBe(1)
+      expect(dup.stderr).toContain('lines.1.machines.0.id: line "Line 2": machine id "filler" is already used on line "Line 1"')
+      const both = await otw(args, { 'lines.json': JSON.stringify({ ...config, line: config.lines[0] }) })
+      expect(both.stderr).toContain('line: give "lines" (several lines) or "line" (one line), not both')
+    })
+  })
 })

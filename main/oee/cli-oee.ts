@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import { parseArgs } from 'node:util'
 import { computeLineOee } from './line-oee'
-import { OeeConfigSchema } from './machine-config'
+import { findLine, OeeConfigSchema } from './machine-config'
 import { formatOeeTable } from './oee-report-table'
 import { parseRecordingCsv } from './recording-csv'
 import type { NoDataTime } from './machine-state'
@@ -16,9 +16,10 @@ export interface OeeCommandIo {
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const
 
 export const OEE_USAGE = `Usage: otw oee --config machine.json --data recording.csv --from <ISO> --to <ISO> [--json] [--by shift|day|week]
-               [--no-data exclude|breakdown]
+               [--no-data exclude|breakdown] [--line NAME]
 
-  --config  line and shift calendar (JSON, see main/oee/examples/machine.json)
+  --config  lines and shift calendar (JSON, see main/oee/examples/machine.json): { "lines": [ … ] }, or one
+            line as { "line": { … } }
   --data    recording as CSV: long (time,tag,value), or the workstation's own exports: the historian's long
             (time,tag,value,quality,reason) and wide (time,<tag>,<tag> quality,<tag> reason,…) CSV, or the
             Trends CSV (time,<pen>,<pen> quality,…); see main/oee/README.md
@@ -27,7 +28,9 @@ export const OEE_USAGE = `Usage: otw oee --config machine.json --data recording.
   --by      one result per shift, production day or ISO week (default: the whole range)
   --no-data time with nothing recorded (before the first sample, NaN values): left out of planned time
             (exclude, the default) or counted as breakdown; overrides "noDataTime" in the config
-  --json    print the full report as JSON instead of a table
+  --line    only this line (name or id); default every line of the config, one table each
+  --json    print the full report as JSON instead of a table: one line's report, or { "lines": [ … ] } when
+            the config has several lines and no --line picks one
 `
 
 class UsageError extends Error {}
@@ -49,6 +52,7 @@ function parseCommandLine(argv: string[]) {
       to: { type: 'string' },
       by: { type: 'string' },
       'no-data': { type: 'string' },
+      line: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -72,6 +76,7 @@ function parseCommandLine(argv: string[]) {
     by: by as PeriodKind,
     json: values.json!,
     noData: noData as NoDataTime | undefined,
+    line: values.line,
   }
 }
 
@@ -114,9 +119,16 @@ export async function runOeeCommand(argv: string[], io: OeeCommandIo): Promise<n
     const to = DateTime.fromISO(args.to, { zone }).toMillis()
     if (!(to > from)) return usage(io, `--to (${args.to}) must be after --from (${args.from})`)
     const series = parseRecordingCsv(await read(io, args.data, 'recording'), args.data)
-    const report = computeLineOee({ config, series, range: { from, to }, by: args.by })
-    for (const w of report.warnings) io.stderr(`warning: ${w}\n`)
-    io.stdout(args.json ? JSON.stringify(report, null, 2) + '\n' : formatOeeTable(report))
+    let lines = config.lines
+    if (args.line !== undefined) {
+      const one = findLine(config.lines, args.line)
+      if (!one) return usage(io, `--line "${args.line}" is not in ${args.config} — its lines: ${config.lines.map((l) => `"${l.name}"`).join(', ')}`)
+      lines = [one]
+    }
+    const reports = lines.map((l) => computeLineOee({ config, series, range: { from, to }, by: args.by, line: l.id }))
+    for (const w of new Set(reports.flatMap((r) => r.warnings))) io.stderr(`warning: ${w}\n`)
+    if (args.json) io.stdout(JSON.stringify(reports.length === 1 ? reports[0] : { lines: reports }, null, 2) + '\n')
+    else io.stdout(reports.map((r) => formatOeeTable(r)).join('\n'))
     return EXIT.ok
   } catch (err) {
     io.stderr(`otw oee failed: ${(err as Error).message}\n`)

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { OeeConfigSchema, type OeeConfig, type OeeConfigInput } from './machine-config'
+import { findLine, OeeConfigSchema, type OeeConfig, type OeeConfigInput } from './machine-config'
 import { calendarContext, computeMachinePeriod, prepareMachine, reportableEvents } from './machine-oee'
 import type { SampleColumns } from './counter-totalizer'
 import type { TagSeries, TimeRange } from './machine-state'
@@ -15,6 +15,8 @@ export interface LineOeeRequest {
   counterColumns?: Record<string, SampleColumns>
   /** More period kinds computed on the same prepared machines (one read, one preparation), in `alsoPeriods`. */
   alsoBy?: PeriodKind[]
+  /** Which line of the config (id or name); the first when not given. */
+  line?: string
 }
 
 /** Loss a machine causes itself; blocked/starved and quality are left out because others or later steps cause them. */
@@ -40,13 +42,15 @@ export function findBottleneck(results: readonly MachineOeeResult[]): Bottleneck
   return best ? { machine: best.machine, ownLossMin: ownLossMinutes(best) } : null
 }
 
-/** OEE for every machine of the line and the line itself, per reporting period. */
+/** OEE for every machine of one line (the first unless `line` names another) and the line itself, per reporting period. */
 export function computeLineOee(request: LineOeeRequest): LineOeeReport & { alsoPeriods?: Partial<Record<PeriodKind, LinePeriodResult[]>> } {
   const config = OeeConfigSchema.parse(request.config)
   const { range } = request
   const by = request.by ?? 'range'
   if (!(range.to > range.from)) throw new RangeError(`OEE range is empty: to (${range.to}) must be after from (${range.from})`)
-  const prepared = config.line.machines.map((m) => prepareMachine(m, request.series, range, request.counterColumns, config.noDataTime))
+  const line = request.line === undefined ? config.lines[0] : findLine(config.lines, request.line)
+  if (!line) throw new RangeError(`No line "${request.line}" in the OEE config — it has ${config.lines.map((l) => `"${l.name}"`).join(', ')}`)
+  const prepared = line.machines.map((m) => prepareMachine(m, request.series, range, request.counterColumns, config.noDataTime))
   const cal = calendarContext(config.calendar, range)
   const linePeriod = (period: Period): LinePeriodResult => {
     const machines = prepared.map((m) => computeMachinePeriod(m, cal, period))
@@ -72,7 +76,7 @@ export function computeLineOee(request: LineOeeRequest): LineOeeReport & { alsoP
   for (const kind of request.alsoBy ?? []) alsoPeriods[kind] = reportingPeriods(config.calendar, range, kind).map(linePeriod)
   const zone = config.calendar.timeZone
   return {
-    line: config.line.name,
+    line: line.name,
     timeZone: zone,
     range: {
       from: DateTime.fromMillis(range.from, { zone }).toISO() ?? '',

@@ -75,19 +75,90 @@ export const MachineConfigSchema = z
       })
   })
 
-export const LineConfigSchema = z.object({
-  name: z.string().min(1),
-  // Order is material flow: first machine is the infeed, last is the line output.
-  machines: z.array(MachineConfigSchema).min(1),
-})
+/** A line id from its name when none is given: "Packaging Line 2" → "packaging-line-2". */
+export function lineIdFromName(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'line'
+  )
+}
 
-/** What `otw oee --config` reads: the plant calendar and one line of machines. */
-export const OeeConfigSchema = z.object({
-  calendar: ShiftCalendarSchema,
-  line: LineConfigSchema,
-  // Time with no recorded state: left out of planned production time, or counted as a breakdown (the plant decides).
-  noDataTime: NoDataTimeSchema.default('exclude'),
-})
+export const LineConfigSchema = z
+  .object({
+    // Stable while the line is renamed; derived from the name when a config file gives none.
+    id: z.string().min(1, 'line id must not be empty').max(100).optional(),
+    name: z.string().min(1, 'line name must not be empty'),
+    // Order is material flow: first machine is the infeed, last is the line output.
+    machines: z.array(MachineConfigSchema).min(1, 'a line needs at least one machine'),
+  })
+  .transform((l) => ({ ...l, id: l.id ?? lineIdFromName(l.name) }))
+
+/** Line ids and names unique, machine ids unique across the workstation (a stop belongs to one machine of one line). */
+export function lineUniquenessProblems(
+  lines: readonly { id: string; name: string; machines: readonly { id: string }[] }[],
+): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = []
+  const ctx = { addIssue: (i: { code: 'custom'; path: (string | number)[]; message: string }) => problems.push({ path: i.path, message: i.message }) }
+  const lineById = new Map<string, string>()
+  const lineByName = new Map<string, number>()
+  const machineLine = new Map<string, string>()
+  lines.forEach((l, i) => {
+    const other = lineById.get(l.id)
+    if (other !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lines', i, 'id'],
+        message: `line "${l.name}": id "${l.id}" is already used by line "${other}" — line ids must be unique`,
+      })
+    lineById.set(l.id, l.name)
+    const key = l.name.trim().toLowerCase()
+    if (lineByName.has(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lines', i, 'name'],
+        message: `line "${l.name}": the name is used by line ${lineByName.get(key)! + 1} too — give each line its own name`,
+      })
+    else lineByName.set(key, i)
+    l.machines.forEach((m, k) => {
+      const on = machineLine.get(m.id)
+      if (on !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lines', i, 'machines', k, 'id'],
+          message: `line "${l.name}": machine id "${m.id}" is already used ${on === l.name ? 'on this line' : `on line "${on}"`} — machine ids must be unique across the workstation`,
+        })
+      else machineLine.set(m.id, l.name)
+    })
+  })
+  return problems
+}
+
+/**
+ * What `otw oee --config` reads and the workstation stores: the plant calendar and its lines of machines. The older
+ * one-line shape `{ line }` is read too and becomes `{ lines: [line] }`.
+ */
+export const OeeConfigSchema = z
+  .object({
+    calendar: ShiftCalendarSchema,
+    line: LineConfigSchema.optional(),
+    lines: z.array(LineConfigSchema).min(1, 'give at least one line').max(50).optional(),
+    // Time with no recorded state: left out of planned production time, or counted as a breakdown (the plant decides).
+    noDataTime: NoDataTimeSchema.default('exclude'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.line && c.lines) ctx.addIssue({ code: 'custom', path: ['line'], message: 'give "lines" (several lines) or "line" (one line), not both' })
+    else if (!c.line && !c.lines) ctx.addIssue({ code: 'custom', path: ['lines'], message: 'no line — give "lines": [{ "name": …, "machines": [...] }]' })
+    else for (const p of lineUniquenessProblems(c.lines ?? [c.line!])) ctx.addIssue({ code: 'custom', ...p })
+  })
+  .transform(({ calendar, line, lines, noDataTime }) => ({ calendar, lines: lines ?? [line!], noDataTime }))
+
+/** The line with this id or name (ids first); undefined when none has it. */
+export function findLine<L extends { id: string; name: string }>(lines: readonly L[], idOrName: string): L | undefined {
+  return lines.find((l) => l.id === idOrName) ?? lines.find((l) => l.name === idOrName)
+}
 
 export type MachineConfigInput = z.input<typeof MachineConfigSchema>
 export type MachineConfig = z.output<typeof MachineConfigSchema>

@@ -19,7 +19,7 @@ Makes the assessment report of a recording: one HTML document and its PDF (Chrom
   --node-red URL        also ask this Node-RED editor whether its admin API wants a login (repeat; the deploy
                         targets are always asked)
   --paper A4|Letter     default A4
-  --json                print the line's figures and the files written as one JSON object
+  --json                print each line's figures (the first one's at the top) and the files written as one JSON object
 `
 
 export class ReportUsageError extends Error {}
@@ -94,20 +94,29 @@ export async function runReportCommand(
     await writeFile(parsed.out, pdf)
     if (parsed.html) await writeFile(parsed.html, preview.html)
     if (parsed.json) {
-      const oee = await call<OeeReport>('oee.report', { from: request.from, to: request.to, by: 'shift' })
+      // Each line of the report, as the OEE service computes it: its own figures, bottleneck and covered machines.
       const covered = new Set(preview.scope.machines.map((m) => m.id))
-      const machines = oee.summary.machines
-        .filter((m) => covered.has(m.machine))
-        .map(({ machine, name, availability, performance, quality, oee: value }) => ({
-          machine,
-          name,
-          availability,
-          performance,
-          quality,
-          oee: value,
-        }))
+      const lines = []
+      for (const name of preview.scope.lines) {
+        const oee = await call<OeeReport>('oee.report', { from: request.from, to: request.to, by: 'shift', line: name })
+        const machines = oee.summary.machines
+          .filter((m) => covered.has(m.machine))
+          .map(({ machine, name, availability, performance, quality, oee: value }) => ({ machine, name, availability, performance, quality, oee: value }))
+        lines.push({ name: oee.line, id: oee.lineId, line: oee.summary.line, bottleneck: oee.summary.bottleneck, machines })
+      }
+      const [first] = lines
       io.stdout(
-        `${JSON.stringify({ pdf: parsed.out, pdfBytes: pdf.byteLength, html: parsed.html ?? null, scope: preview.scope, line: oee.summary.line, bottleneck: oee.summary.bottleneck, machines })}\n`,
+        `${JSON.stringify({
+          pdf: parsed.out,
+          pdfBytes: pdf.byteLength,
+          html: parsed.html ?? null,
+          scope: preview.scope,
+          // The first line's figures at the top (as with one line), then every line's.
+          line: first?.line ?? null,
+          bottleneck: first?.bottleneck ?? null,
+          machines: lines.flatMap((l) => l.machines),
+          lines,
+        })}\n`,
       )
     } else io.stdout(`Wrote ${parsed.out} (${Math.round(pdf.byteLength / 1024)} KiB)${parsed.html ? ` and ${parsed.html}` : ''}\n`)
     return 0

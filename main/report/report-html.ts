@@ -1,5 +1,6 @@
 import type { ConnectionDetail, OeeMachineResult, OeePeriod } from '../../preload/contract'
-import { LOSS_NAMES, minutes, money, percent, type ReportModel } from './report-model'
+import { lineSections, LOSS_NAMES, minutes, money, percent, type LineSection, type ReportModel } from './report-model'
+import { siteOee } from '../oee/service/site-oee'
 import type { Paper } from './pdf-renderer'
 import { barChart, escapeHtml as h, heatmap, stateTimeline, waterfall } from './svg-charts'
 
@@ -52,7 +53,8 @@ function endpointOf(c: ConnectionDetail): string {
   return `${String(k.serialPath ?? '')} ${String(k.baudRate ?? '')} baud`
 }
 
-function machineTable(period: OeePeriod, before: OeePeriod | undefined): string {
+/** Machines of one line and the line; `lineKey` names the line's figures (`line` when the report has one line). */
+function machineTable(period: OeePeriod, before: OeePeriod | undefined, lineKey = 'line'): string {
   const other = (m: OeeMachineResult) => before?.machines.find((b) => b.machine === m.machine)
   const rows = period.machines
     .map((m) => {
@@ -64,7 +66,7 @@ function machineTable(period: OeePeriod, before: OeePeriod | undefined): string 
     .join('')
   const l = period.line
   const lb = before?.line
-  const lineRow = `<tr><th>Line (at ${h(period.machines.find((m) => m.machine === l.measuredAt)?.name ?? l.measuredAt ?? '—')})</th>${(['availability', 'performance', 'quality', 'oee'] as const).map((k) => `<th class="num" data-figure="line.${k}" data-value="${l[k] ?? ''}">${vs(l[k], lb ? lb[k] : undefined, percent, pp)}</th>`).join('')}<th class="num">${period.output.good.toLocaleString('en')}</th><th class="num">${(period.output.total - period.output.good).toLocaleString('en')}</th></tr>`
+  const lineRow = `<tr><th>Line (at ${h(period.machines.find((m) => m.machine === l.measuredAt)?.name ?? l.measuredAt ?? '—')})</th>${(['availability', 'performance', 'quality', 'oee'] as const).map((k) => `<th class="num" data-figure="${h(lineKey)}.${k}" data-value="${l[k] ?? ''}">${vs(l[k], lb ? lb[k] : undefined, percent, pp)}</th>`).join('')}<th class="num">${period.output.good.toLocaleString('en')}</th><th class="num">${(period.output.total - period.output.good).toLocaleString('en')}</th></tr>`
   return `<table><thead><tr><th>Machine</th><th>Availability</th><th>Performance</th><th>Quality</th><th>OEE</th><th>Good</th><th>Reject</th></tr></thead><tbody>${rows}${lineRow}</tbody></table>`
 }
 
@@ -78,6 +80,26 @@ function lossTable(period: OeePeriod, before: OeePeriod | undefined): string {
     })
     .join('')
   return `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`
+}
+
+/** Every line's own figures (at its measuring machine) and the site's, weighted by planned production time. */
+function siteTable(sections: readonly LineSection[]): string {
+  const summaries = (pick: (l: LineSection) => OeePeriod | undefined) =>
+    sections.flatMap((l) => {
+      const summary = pick(l)
+      return summary ? [{ id: l.oee.lineId, name: l.oee.line, summary }] : []
+    })
+  const site = siteOee(summaries((l) => l.oee.summary))
+  const before = sections.every((l) => l.compare) ? siteOee(summaries((l) => l.compare?.oee.summary)) : undefined
+  const keys = ['availability', 'performance', 'quality', 'oee'] as const
+  const rows = site.lines
+    .map((l) => {
+      const was = before?.lines.find((b) => b.id === l.id)
+      return `<tr><td>${h(l.name)}</td>${keys.map((k) => `<td class="num" data-figure="line:${h(l.id)}.${k}" data-value="${l.line[k] ?? ''}">${vs(l.line[k], was ? was.line[k] : undefined, percent, pp)}</td>`).join('')}<td>${h(l.bottleneck ? (l.machines.find((m) => m.machine === l.bottleneck!.machine)?.name ?? l.bottleneck.machine) : '—')}</td></tr>`
+    })
+    .join('')
+  const siteRow = `<tr><th>Site</th>${keys.map((k) => `<th class="num" data-figure="site.${k}" data-value="${site[k] ?? ''}">${vs(site[k], before ? before[k] : undefined, percent, pp)}</th>`).join('')}<th></th></tr>`
+  return `<table><thead><tr><th>Line</th><th>Availability</th><th>Performance</th><th>Quality</th><th>OEE</th><th>Bottleneck</th></tr></thead><tbody>${rows}${siteRow}</tbody></table><p class="diff">Site figures weigh each line by the planned production time of the machine its figures are measured at.</p>`
 }
 
 const FACT_LABELS: Record<string, string> = {
@@ -168,13 +190,14 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
   const { meta, oee } = input
   const tz = oee.timeZone
   const period = periodText(oee.from, oee.to, tz)
-  const summary = oee.summary
-  const before = input.compare?.oee.summary
   const beforeText = input.compare ? periodText(input.compare.oee.from, input.compare.oee.to, input.compare.oee.timeZone) : ''
   const cur = input.lossValue?.currency ?? ''
-  const name = (id: string) => summary.machines.find((m) => m.machine === id)?.name ?? id
-  const scopeLines = input.scope?.lines ?? [oee.line]
-  const machineNames = summary.machines.map((m) => m.name).join(', ')
+  const sections = lineSections(input)
+  const several = sections.length > 1
+  const allMachines = sections.flatMap((l) => l.oee.summary.machines)
+  const name = (id: string) => allMachines.find((m) => m.machine === id)?.name ?? id
+  const scopeLines = input.scope?.lines ?? sections.map((l) => l.oee.line)
+  const machineNames = allMachines.map((m) => m.name).join(', ')
   const leftOut = input.scope?.leftOut.join(', ') ?? ''
   const s: string[] = []
 
@@ -182,16 +205,20 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
     `<div class="cover"><h1>OT assessment report</h1><p><b>Site:</b> ${h(meta.site)}<br><b>Customer:</b> ${h(meta.customer)}<br><b>Consultant:</b> ${h(meta.consultant)}<br><b>${scopeLines.length > 1 ? 'Lines' : 'Line'}:</b> ${h(scopeLines.join(', '))}<br><b>Machines:</b> ${h(machineNames)}${leftOut ? ` <span class="diff">(left out: ${h(leftOut)})</span>` : ''}<br><b>Recording window:</b> ${h(period)}${input.compare ? `<br><b>Compared with:</b> ${h(beforeText)}` : ''}<br><b>Made:</b> ${h(new Date(meta.generatedAt).toISOString())}</p></div>`,
   )
   s.push(
-    `<h2 class="first">1. Scope</h2><p>${h(scopeLines.join(', '))}: ${summary.machines.length} machine(s) (${h(machineNames)})${leftOut ? `; left out at the consultant's choice: ${h(leftOut)}` : ''}. ${input.connections.length} connection(s) and ${input.tags.length} tag(s) were recorded; the inventory and the security observations cover every connection the workstation saw.</p>`,
+    `<h2 class="first">1. Scope</h2><p>${h(scopeLines.join(', '))}: ${allMachines.length} machine(s) (${h(machineNames)})${leftOut ? `; left out at the consultant's choice: ${h(leftOut)}` : ''}. ${input.connections.length} connection(s) and ${input.tags.length} tag(s) were recorded; the inventory and the security observations cover every connection the workstation saw.</p>`,
   )
   s.push(
     `<h3>Data completeness (share of planned time with data)</h3><table><thead><tr><th>Machine</th><th>Planned time</th><th>With data</th></tr></thead><tbody>${model.completeness.map((c) => `<tr><td>${h(c.name)}</td><td class="num">${minutes(c.plannedMin)}</td><td class="num" data-figure="${h(c.machine)}.completeness">${percent(c.share)}</td></tr>`).join('')}</tbody></table>`,
   )
 
-  s.push(`<h2>2. Executive summary</h2><p>Period ${h(period)}.</p>${machineTable(summary, before)}`)
-  s.push(
-    `<p><b>Bottleneck:</b> ${summary.bottleneck ? `${h(name(summary.bottleneck.machine))} (${minutes(summary.bottleneck.ownLossMin)} own losses)` : 'none (no planned production time)'}</p>`,
-  )
+  s.push(`<h2>2. Executive summary</h2><p>Period ${h(period)}.</p>`)
+  if (several) s.push(`<h3>Lines and site</h3>${siteTable(sections)}`)
+  for (const l of sections) {
+    const ls = l.oee.summary
+    s.push(
+      `${several ? `<h3>${h(l.oee.line)}</h3>` : ''}${machineTable(ls, l.compare?.oee.summary, several ? `line:${l.oee.lineId}` : 'line')}<p><b>Bottleneck${several ? ` of ${h(l.oee.line)}` : ''}:</b> ${ls.bottleneck ? `${h(name(ls.bottleneck.machine))} (${minutes(ls.bottleneck.ownLossMin)} own losses)` : 'none (no planned production time)'}</p>`,
+    )
+  }
   s.push(
     `<h3>The three largest losses</h3><table><thead><tr><th>Machine</th><th>Loss</th><th>Minutes</th>${input.lossValue ? '<th>Value</th>' : ''}</tr></thead><tbody>${model.largestLosses.map((l) => `<tr><td>${h(l.machineName)}</td><td>${LOSS_NAMES[l.loss]}</td><td class="num">${minutes(l.minutes)}</td>${input.lossValue ? `<td class="num">${l.money === null ? '—' : h(money(l.money, cur))}</td>` : ''}</tr>`).join('')}</tbody></table>`,
   )
@@ -203,29 +230,37 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
 
   s.push(`<h3>Devices, as they describe themselves</h3>${deviceTable(input, tz)}`)
 
-  s.push(`<h2>4. OEE and downtime</h2><h3>Per machine and ${h(oee.by)}</h3>`)
-  for (const p of oee.periods) s.push(`<p><b>${h(p.label)}</b> (${h(periodText(p.start, p.end, tz))})</p>${machineTable(p, undefined)}`)
-  s.push(`<h3>Six big losses (minutes)</h3>${lossTable(summary, before)}`)
-  for (const m of summary.machines) {
-    const steps = (Object.keys(LOSS_NAMES) as (keyof typeof LOSS_NAMES)[]).map((k) => ({ label: LOSS_NAMES[k].split(' ')[0], minutes: m.lossMin[k] }))
-    s.push(waterfall(`Loss waterfall — ${m.name} — ${period}`, m.plannedProductionMin, steps))
+  s.push(`<h2>4. OEE and downtime</h2>`)
+  for (const l of sections) {
+    const lo = l.oee
+    const ls = lo.summary
+    const lb = l.compare?.oee.summary
+    const named = several ? `${lo.line}: ` : ''
+    if (several) s.push(`<h3>${h(lo.line)}</h3>`)
+    s.push(`<h3>${h(named)}Per machine and ${h(lo.by)}</h3>`)
+    for (const p of lo.periods) s.push(`<p><b>${h(p.label)}</b> (${h(periodText(p.start, p.end, tz))})</p>${machineTable(p, undefined)}`)
+    s.push(`<h3>${h(named)}Six big losses (minutes)</h3>${lossTable(ls, lb)}`)
+    for (const m of ls.machines) {
+      const steps = (Object.keys(LOSS_NAMES) as (keyof typeof LOSS_NAMES)[]).map((k) => ({ label: LOSS_NAMES[k].split(' ')[0], minutes: m.lossMin[k] }))
+      s.push(waterfall(`Loss waterfall — ${m.name} — ${period}`, m.plannedProductionMin, steps))
+    }
+    // Uncoded and no-data stops have no level 2: their one bar is the category (a level-2 "Uncoded" would draw it twice).
+    const levelTwo = (c: (typeof l.pareto)[number]) => (c.categoryId === null ? [] : c.reasons)
+    const bars = l.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...levelTwo(c).map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
+    s.push(barChart(`Downtime Pareto with level-2 reasons — ${lo.line} — ${period}`, bars))
+    s.push(
+      `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${l.pareto.flatMap((c) => (c.categoryId === null ? [{ reason: '— (not coded)', minutes: c.minutes, events: c.events }] : c.reasons).map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
+    )
+    s.push(
+      stateTimeline(
+        `State timeline — ${lo.line} — ${period}`,
+        lo.from,
+        lo.to,
+        lo.timeline.map((t) => ({ label: name(t.machine), segments: t.segments })),
+      ),
+    )
   }
-  // Uncoded and no-data stops have no level 2: their one bar is the category (a level-2 "Uncoded" would draw it twice).
-  const levelTwo = (c: (typeof input.pareto)[number]) => (c.categoryId === null ? [] : c.reasons)
-  const bars = input.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...levelTwo(c).map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
-  s.push(barChart(`Downtime Pareto with level-2 reasons — ${oee.line} — ${period}`, bars))
-  s.push(
-    `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${input.pareto.flatMap((c) => (c.categoryId === null ? [{ reason: '— (not coded)', minutes: c.minutes, events: c.events }] : c.reasons).map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,
-  )
   if (model.minorStops) s.push(`<h3>Minor stops</h3>${minorStopSection(model, scopeLines.join(', '), period)}`)
-  s.push(
-    stateTimeline(
-      `State timeline — ${oee.line} — ${period}`,
-      oee.from,
-      oee.to,
-      oee.timeline.map((t) => ({ label: name(t.machine), segments: t.segments })),
-    ),
-  )
 
   s.push(
     `<h2>5. Security observations</h2><p>From what the workstation saw while recording and what the Node-RED editors answered when asked for their login; nothing was attacked or scanned.</p><table><thead><tr><th>Observation</th><th>Where</th><th>Evidence</th><th>Severity</th><th>IEC 62443-3-3</th></tr></thead><tbody>${input.observations.length === 0 ? '<tr><td colspan="5">Nothing to report from the connections, certificates and editors seen.</td></tr>' : ''}${input.observations.map((o) => `<tr><td>${h(o.title)}</td><td>${h(o.connection)}</td><td>${h(o.evidence)}</td><td class="sev-${o.severity}">${o.severity}</td><td>${h(o.requirements.join(', '))}</td></tr>`).join('')}</tbody></table>`,

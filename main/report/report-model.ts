@@ -35,10 +35,20 @@ export interface InventoryDevice {
   lastSeen: number
 }
 
-export interface ReportInput {
-  meta: ReportMeta
+/** One line's figures in the report. */
+export interface LineSection {
   oee: OeeReport
   pareto: OeePareto
+  compare?: { oee: OeeReport; pareto: OeePareto }
+}
+
+export interface ReportInput {
+  meta: ReportMeta
+  /** The first line's report: its period and time zone are the report's. */
+  oee: OeeReport
+  pareto: OeePareto
+  /** Every line the report covers, in the settings' order (the first is `oee`, `pareto`, `compare`); one line when absent. */
+  lines?: readonly LineSection[]
   connections: readonly ConnectionDetail[]
   tags: readonly TagInfo[]
   /** What each device said about itself, first and last seen. */
@@ -121,37 +131,52 @@ export const percent = (r: number | null): string => (r === null ? '—' : `${(r
 export const minutes = (m: number): string => `${m.toLocaleString('en', { maximumFractionDigits: 0 })} min`
 export const money = (v: number, currency: string): string => `${currency} ${v.toLocaleString('en', { maximumFractionDigits: 0 })}`
 
+/** The report's lines: `lines`, or the one line of `oee`. */
+export function lineSections(input: ReportInput): readonly LineSection[] {
+  return input.lines ?? [{ oee: input.oee, pareto: input.pareto, ...(input.compare ? { compare: input.compare } : {}) }]
+}
+
 export function buildReportModel(input: ReportInput): ReportModel {
-  const summary = input.oee.summary
-  const largestLosses = rankLosses(summary.machines, input.lossValue).slice(0, 3)
+  const sections = lineSections(input)
+  const several = sections.length > 1
+  const machines = sections.flatMap((l) => l.oee.summary.machines)
+  const largestLosses = rankLosses(machines, input.lossValue).slice(0, 3)
   const findings: string[] = []
-  const bottleneck = summary.bottleneck && summary.machines.find((m) => m.machine === summary.bottleneck!.machine)
-  if (bottleneck)
+  // The bottleneck of each line (one finding for one line; the worst of them first when there are several).
+  const bottlenecks = sections
+    .map((l) => ({ line: l.oee.line, b: l.oee.summary.bottleneck, m: l.oee.summary.machines.find((m) => m.machine === l.oee.summary.bottleneck?.machine) }))
+    .filter((x) => x.b && x.m)
+    .sort((a, b) => b.b!.ownLossMin - a.b!.ownLossMin)
+  const first = bottlenecks[0]
+  if (first)
     findings.push(
-      `${bottleneck.name} is the bottleneck: ${minutes(summary.bottleneck!.ownLossMin)} of its own losses, OEE ${percent(bottleneck.oee)} (A ${percent(bottleneck.availability)}, P ${percent(bottleneck.performance)}, Q ${percent(bottleneck.quality)}).`,
+      `${first.m!.name}${several ? ` (${first.line})` : ''} is the bottleneck${several ? ` of ${first.line}, the line losing the most at its bottleneck` : ''}: ${minutes(first.b!.ownLossMin)} of its own losses, OEE ${percent(first.m!.oee)} (A ${percent(first.m!.availability)}, P ${percent(first.m!.performance)}, Q ${percent(first.m!.quality)}).`,
     )
   const top = largestLosses[0]
   if (top)
     findings.push(
       `The largest loss is ${LOSS_NAMES[top.loss].toLowerCase()} on ${top.machineName}: ${minutes(top.minutes)}${top.money !== null ? ` (${money(top.money, input.lossValue!.currency)})` : ''}.`,
     )
-  const topReason = input.pareto.find((c) => c.categoryId !== null)
+  const topCoded = sections
+    .flatMap((l) => l.pareto.filter((c) => c.categoryId !== null).map((c) => ({ line: l.oee.line, c })))
+    .sort((a, b) => b.c.minutes - a.c.minutes)[0]
+  const topReason = topCoded?.c
   if (topReason)
     findings.push(
-      `Most downtime is coded ${topReason.category}${topReason.reasons[0] ? ` / ${topReason.reasons[0].reason}` : ''}: ${minutes(topReason.minutes)} in ${topReason.events} stops.`,
+      `Most downtime${several ? ` on ${topCoded.line}` : ''} is coded ${topReason.category}${topReason.reasons[0] ? ` / ${topReason.reasons[0].reason}` : ''}: ${minutes(topReason.minutes)} in ${topReason.events} stops.`,
     )
   const high = input.observations.filter((o) => o.severity === 'high')
   if (high.length > 0) findings.push(`${high.length} high-severity security observation(s), first: ${high[0].title} (${high[0].connection}).`)
   return {
     input,
-    completeness: dataCompleteness(summary.machines),
+    completeness: dataCompleteness(machines),
     largestLosses,
     findings: findings.slice(0, 3),
     recommendations: [...(input.recommendations ?? prefilledRecommendations(largestLosses, input.observations))],
     minorStops: input.minorStops
       ? summarizeMinorStops(
           input.minorStops,
-          summary.machines.map((m) => ({ machine: m.machine, name: m.name })),
+          machines.map((m) => ({ machine: m.machine, name: m.name })),
           input.oee.timeZone,
         )
       : null,

@@ -11,14 +11,15 @@ import {
   type OeeReport,
 } from '../../preload/contract'
 import { cleanNodeRedUrl, probeNodeRedAdmin, type NodeRedAdminCheck } from './node-red-admin-probe'
-import { buildReportModel, type DataFile, type InventoryDevice, type LossValue, type ReportMeta, type ReportModel } from './report-model'
+import { buildReportModel, type DataFile, type LineSection, type InventoryDevice, type LossValue, type ReportMeta, type ReportModel } from './report-model'
 import { renderReportHtml } from './report-html'
 import type { Paper, PdfRenderer } from './pdf-renderer'
 import { observeSecurity } from './security-observations'
+import { siteOee } from '../oee/service/site-oee'
 
-/** The part of the OEE config the report scopes: a line and its machines (the rest is passed through untouched). */
+/** The part of the OEE config the report scopes: the lines and their machines (the rest is passed through untouched). */
 export interface ScopableOeeConfig {
-  line: { name: string; machines: readonly { id: string; name?: string }[] }
+  lines: readonly { id: string; name: string; machines: readonly { id: string; name?: string }[] }[]
   calendar: { timeZone: string }
   noDataTime?: 'exclude' | 'breakdown'
 }
@@ -29,12 +30,13 @@ type OeeComputed = Pick<OeeReport, 'summary' | 'periods' | 'timeline' | 'warning
 export interface ReportSources {
   dataDir: string
   oee: {
-    report(input: { from: number; to: number; by: 'shift' | 'day' | 'week' }): Promise<OeeReport>
-    pareto(input: { from: number; to: number; machine?: string }): OeePareto
-    /** The configured line; with compute, a report can leave machines of it out. */
+    /** One line's report (by id; the first line without one). */
+    report(input: { from: number; to: number; by: 'shift' | 'day' | 'week'; line?: string }): Promise<OeeReport>
+    pareto(input: { from: number; to: number; machine?: string; line?: string }): OeePareto
+    /** The configured lines; with compute, a report can leave machines of them out. */
     readonly config?: ScopableOeeConfig
-    /** The service's computation on a config we pass: its own, with machines left out (typed as the service's config). */
-    compute?(input: { from: number; to: number; by?: 'shift' | 'day' | 'week'; timeline?: boolean }, config: never): Promise<OeeComputed>
+    /** The service's computation of one line on a config we pass: its own, with machines left out (typed as the service's config). */
+    compute?(input: { from: number; to: number; by?: 'shift' | 'day' | 'week'; timeline?: boolean; line?: string }, config: never): Promise<OeeComputed>
     /** Downtime events; the report lists the minor stops among them. */
     listEvents?(filter: { from: number; to: number; includeMinor?: boolean }): Promise<OeeEvent[]>
   }
@@ -69,16 +71,28 @@ export interface ReportRequest {
 }
 
 /** The lines a workstation knows, with their machines: what the Report view and `otw report --line` pick from. */
-export function knownLines(config: ScopableOeeConfig | undefined, fallback: string): { name: string; machines: { id: string; name: string }[] }[] {
-  if (!config) return [{ name: fallback, machines: [] }]
-  return [{ name: config.line.name, machines: config.line.machines.map((m) => ({ id: m.id, name: m.name ?? m.id })) }]
+export function knownLines(
+  config: ScopableOeeConfig | undefined,
+  fallback: string,
+): { id: string | undefined; name: string; machines: { id: string; name: string }[] }[] {
+  if (!config) return [{ id: undefined, name: fallback, machines: [] }]
+  return config.lines.map((l) => ({ id: l.id, name: l.name, machines: l.machines.map((m) => ({ id: m.id, name: m.name ?? m.id })) }))
+}
+
+interface ScopedLine {
+  /** undefined: the source's only line (a source without a config). */
+  id: string | undefined
+  name: string
+  chosen: { id: string; name: string }[]
+  /** Some of its machines are left out: computed on the part, not the service's own report. */
+  partial: boolean
 }
 
 interface Scope {
   lines: string[]
+  perLine: ScopedLine[]
   chosen: { id: string; name: string }[]
   leftOut: { id: string; name: string }[]
-  partial: boolean
 }
 
 /** Sums per-machine Pareto lists into one, largest first. */
@@ -146,23 +160,33 @@ export class ReportService {
         machines: all.map((m) => m.id),
       })
     const chosen = request.machines ? all.filter((m) => request.machines!.includes(m.id)) : all
-    const partial = config !== undefined && chosen.length < all.length
-    if (partial && !this.sources.oee.compute)
-      throw new WorkbenchError('UNAVAILABLE', 'This OEE source cannot leave machines out of a report — pick the whole line')
-    return { lines: chosenLines, chosen, leftOut: all.filter((m) => !chosen.includes(m)), partial }
+    const perLine: ScopedLine[] = []
+    for (const l of lines) {
+      if (!chosenLines.includes(l.name)) continue
+      const mine = l.machines.filter((m) => chosen.includes(m))
+      // A line whose machines were all left out is not in the report.
+      if (config !== undefined && mine.length === 0) continue
+      perLine.push({ id: l.id, name: l.name, chosen: mine, partial: config !== undefined && mine.length < l.machines.length })
+    }
+    if (perLine.some((l) => l.partial) && !this.sources.oee.compute)
+      throw new WorkbenchError('UNAVAILABLE', 'This OEE source cannot leave machines out of a report — pick whole lines')
+    return { lines: perLine.map((l) => l.name), perLine, chosen, leftOut: all.filter((m) => !chosen.includes(m)) }
   }
 
-  /** The OEE report of the chosen machines: the service's own report for a whole line, its computation on the part otherwise. */
-  private async oeeFor(range: { from: number; to: number }, by: 'shift' | 'day' | 'week', scope: Scope): Promise<OeeReport> {
+  /** One line's OEE report of its chosen machines: the service's own report for a whole line, its computation on the part otherwise. */
+  private async oeeFor(range: { from: number; to: number }, by: 'shift' | 'day' | 'week', line: ScopedLine): Promise<OeeReport> {
     const { oee } = this.sources
-    if (!scope.partial) return oee.report({ ...range, by })
+    if (!line.partial) return oee.report({ ...range, by, ...(line.id !== undefined ? { line: line.id } : {}) })
     const config = oee.config!
-    const ids = new Set(scope.chosen.map((m) => m.id))
-    const part = { ...config, line: { ...config.line, machines: config.line.machines.filter((m) => ids.has(m.id)) } }
+    const ids = new Set(line.chosen.map((m) => m.id))
+    const lines = config.lines.map((l) => (l.id === line.id ? { ...l, machines: l.machines.filter((m) => ids.has(m.id)) } : l))
     // The config is the service's own object with a shorter machine list, so its type is the service's.
-    const computed = await oee.compute!({ ...range, by, timeline: true }, part as never)
+    const computed = await oee.compute!({ ...range, by, timeline: true, line: line.id }, { ...config, lines } as never)
+    const summary = computed.summary
     return {
-      line: config.line.name,
+      line: line.name,
+      lineId: line.id ?? line.name,
+      site: siteOee([{ id: line.id ?? line.name, name: line.name, summary }]),
       timeZone: config.calendar.timeZone,
       from: computed.range.from,
       to: computed.range.to,
@@ -175,10 +199,25 @@ export class ReportService {
     }
   }
 
-  private paretoFor(range: { from: number; to: number }, scope: Scope): OeePareto {
+  private paretoFor(range: { from: number; to: number }, line: ScopedLine): OeePareto {
     const { oee } = this.sources
-    if (!scope.partial) return oee.pareto(range)
-    return mergePareto(scope.chosen.map((m) => oee.pareto({ ...range, machine: m.id })))
+    if (!line.partial) return oee.pareto({ ...range, ...(line.id !== undefined ? { line: line.id } : {}) })
+    return mergePareto(line.chosen.map((m) => oee.pareto({ ...range, machine: m.id })))
+  }
+
+  /** Every chosen line over the period (and the comparison period), one after another. */
+  private async sections(request: ReportRequest, by: 'shift' | 'day' | 'week', scope: Scope): Promise<LineSection[]> {
+    const sections: LineSection[] = []
+    for (const line of scope.perLine) {
+      const oee = await this.oeeFor({ from: request.from, to: request.to }, by, line)
+      const section: LineSection = { oee, pareto: this.paretoFor({ from: oee.from, to: oee.to }, line) }
+      if (request.compare) {
+        const before = await this.oeeFor(request.compare, by, line)
+        section.compare = { oee: before, pareto: this.paretoFor({ from: before.from, to: before.to }, line) }
+      }
+      sections.push(section)
+    }
+    return sections
   }
 
   /**
@@ -209,14 +248,10 @@ export class ReportService {
     const { sources } = this
     const by = request.by ?? 'shift'
     const scope = this.scope(request)
-    const oee = await this.oeeFor({ from: request.from, to: request.to }, by, scope)
-    const pareto = this.paretoFor({ from: oee.from, to: oee.to }, scope)
-    let compare: ReportModel['input']['compare']
-    if (request.compare) {
-      const before = await this.oeeFor(request.compare, by, scope)
-      compare = { oee: before, pareto: this.paretoFor({ from: before.from, to: before.to }, scope) }
-    }
-    const covered = new Set(oee.summary.machines.map((m) => m.machine))
+    const lines = await this.sections(request, by, scope)
+    if (lines.length === 0) throw new WorkbenchError('INVALID_INPUT', 'The report covers no machine — pick at least one machine of a line')
+    const [{ oee, pareto, compare }] = lines
+    const covered = new Set(lines.flatMap((l) => l.oee.summary.machines.map((m) => m.machine)))
     const minorStops = sources.oee.listEvents
       ? (await sources.oee.listEvents({ from: oee.from, to: oee.to, includeMinor: true })).filter((e) => e.minor && covered.has(e.machine))
       : undefined
@@ -236,6 +271,7 @@ export class ReportService {
       meta: { ...request.meta, generatedAt: at },
       oee,
       pareto,
+      lines,
       connections,
       tags: connections.flatMap((c) => c.tags),
       devices,

@@ -167,7 +167,7 @@ describe('assessment report from a seeded three-day recording', () => {
   }, 60_000)
 
   it('covers only the machines picked: their own figures as the OEE service computes them for that part, the rest named as left out', async () => {
-    const part = { ...oee.config, line: { ...oee.config.line, machines: oee.config.line.machines.filter((m) => m.id === 'M2') } }
+    const part = { ...oee.config, lines: oee.config.lines.map((l) => ({ ...l, machines: l.machines.filter((m) => m.id === 'M2') })) }
     const expected = await oee.compute({ from: request.from, to: request.to, by: 'shift', timeline: true }, part)
     const model = await service.model({ ...request, lines: ['Packaging line'], machines: ['M2'] })
     expect(model.input.oee.summary).toEqual(expected.summary)

@@ -64,8 +64,23 @@ export type OeePeriod = z.infer<typeof oeePeriodSchema>
 export const oeeSegmentSchema = z.object({ start: z.number(), end: z.number(), state: oeeMachineStateSchema, faultCode: z.number().optional() })
 export type OeeSegment = z.infer<typeof oeeSegmentSchema>
 
+const lineResult = oeePeriodSchema.pick({ line: true, bottleneck: true, output: true, machines: true })
+
+/** Every configured line over the whole range, and the site: each figure weighted by the lines' planned production time. */
+export const oeeSiteSchema = z.object({
+  availability: ratio,
+  performance: ratio,
+  quality: ratio,
+  oee: ratio,
+  plannedProductionMin: z.number(),
+  lines: z.array(lineResult.extend({ id: z.string(), name: z.string() })),
+})
+export type OeeSite = z.infer<typeof oeeSiteSchema>
+
 export const oeeReportSchema = z.object({
+  /** The line this report is of (its name and id); `site` has every line. */
   line: z.string(),
+  lineId: z.string(),
   timeZone: z.string(),
   from: z.number(),
   to: z.number(),
@@ -78,6 +93,7 @@ export const oeeReportSchema = z.object({
   periods: z.array(oeePeriodSchema),
   timeline: z.array(z.object({ machine: z.string(), segments: z.array(oeeSegmentSchema) })),
   warnings: z.array(z.string()),
+  site: oeeSiteSchema,
 })
 export type OeeReport = z.infer<typeof oeeReportSchema>
 
@@ -159,7 +175,9 @@ export const oeeMachineConfigSchema = z.object({
 export type OeeMachineConfig = z.infer<typeof oeeMachineConfigSchema>
 
 export const oeeLineConfigSchema = z.object({
-  name: z.string().min(1).max(200),
+  /** Stays when the line is renamed; made from the name for a new line. */
+  id: z.string().min(1, 'line id is empty').max(100).optional(),
+  name: z.string().min(1, 'line name is empty').max(200),
   machines: z.array(oeeMachineConfigSchema).min(1, 'a line needs at least one machine').max(100),
 })
 export type OeeLineConfig = z.infer<typeof oeeLineConfigSchema>
@@ -190,7 +208,8 @@ export type OeeReasonRule = z.infer<typeof oeeReasonRuleSchema>
 
 const settingsChange = z.object({ at: z.number(), who: z.string() })
 export const oeeSettingsSchema = z.object({
-  line: oeeLineConfigSchema,
+  /** The workstation's lines, each with its machines in material-flow order. */
+  lines: z.array(oeeLineConfigSchema.extend({ id: z.string() })),
   calendar: oeeCalendarSchema,
   rules: z.array(oeeReasonRuleSchema),
   noDataTime: oeeNoDataTimeSchema,
@@ -243,12 +262,13 @@ const ordered = (input: { from: number; to: number }): boolean => input.from < i
 const rangeMessage = { message: '"from" must be before "to"' }
 const eventId = z.string().min(1).max(300)
 const who = z.string().min(1).max(100).optional()
+const lineId = z.string().min(1).max(200)
 
 export const oeeRequests = {
-  /** A, P, Q, OEE, losses, bottleneck and state timeline for a range, with a trend per shift, day or week. */
+  /** One line's A, P, Q, OEE, losses, bottleneck and state timeline for a range (the first line unless `line` names one), its trend per shift, day or week, and every line with the site. */
   'oee.report': {
     input: z
-      .object({ ...range, by: z.enum(['shift', 'day', 'week']).default('shift') })
+      .object({ ...range, by: z.enum(['shift', 'day', 'week']).default('shift'), line: lineId.optional() })
       .strict()
       .refine(ordered, rangeMessage),
     output: oeeReportSchema,
@@ -259,6 +279,7 @@ export const oeeRequests = {
       .object({
         ...range,
         machine: z.string().max(200).optional(),
+        line: lineId.optional(),
         uncodedOnly: z.boolean().optional(),
         includeMinor: z.boolean().optional(),
         states: z.array(oeeMachineStateSchema).optional(),
@@ -281,8 +302,11 @@ export const oeeRequests = {
   'oee.history': { input: z.object({ eventId }).strict(), output: oeeEventHistorySchema },
   /** Machine configuration, shift calendar and fault-code rules, with who changed them last. */
   'oee.settings': { input: z.object({}).strict().optional(), output: oeeSettingsSchema },
-  /** Saves the line's machines (checked against the tag list); OEE is recomputed from the next report on. */
-  'oee.saveLine': { input: z.object({ line: oeeLineConfigSchema, who }).strict(), output: oeeSettingsSchema },
+  /** Saves every line with its machines (checked against the tag list; a line left out is removed); OEE is recomputed from the next report on. */
+  'oee.saveLines': {
+    input: z.object({ lines: z.array(oeeLineConfigSchema).min(1, 'keep at least one line').max(50), who }).strict(),
+    output: oeeSettingsSchema,
+  },
   /** Saves the shift calendar (no overlapping shifts, breaks inside their shifts, a known time zone). */
   'oee.saveCalendar': { input: z.object({ calendar: oeeCalendarSchema, who }).strict(), output: oeeSettingsSchema },
   /** Saves the fault-code → reason rules and codes uncoded stops with them. */
@@ -296,7 +320,7 @@ export const oeeRequests = {
   /** Downtime by reason category, ranked by minutes lost (minor and planned stops left out). */
   'oee.pareto': {
     input: z
-      .object({ ...range, machine: z.string().max(200).optional() })
+      .object({ ...range, machine: z.string().max(200).optional(), line: lineId.optional() })
       .strict()
       .refine(ordered, rangeMessage),
     output: oeeParetoSchema,

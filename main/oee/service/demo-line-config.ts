@@ -29,25 +29,38 @@ export function demoLineConfig(timeZone = localTimeZone()): OeeConfig {
       ],
       productionDayStart: '06:00',
     },
-    line: {
-      name: 'Line1',
-      machines: MACHINE_IDS.map((id) => ({
-        id: `Line1.${id}`,
-        name: id,
-        state: { kind: 'enum' as const, tag: `Line1.${id}.State`, map: DEMO_STATE_MAP, faultCodeTag: `Line1.${id}.FaultCode` },
-        counters: { goodTag: `Line1.${id}.GoodCount`, rejectTag: `Line1.${id}.RejectCount`, bitWidth: 32 as const },
-        idealRatePerMin: MACHINE_PROFILES[id].nominalSpeedBpm,
-        minorStopThresholdS: 120,
-      })),
-    },
+    lines: [
+      {
+        id: 'line1',
+        name: 'Line1',
+        machines: MACHINE_IDS.map((id) => ({
+          id: `Line1.${id}`,
+          name: id,
+          state: { kind: 'enum' as const, tag: `Line1.${id}.State`, map: DEMO_STATE_MAP, faultCodeTag: `Line1.${id}.FaultCode` },
+          counters: { goodTag: `Line1.${id}.GoodCount`, rejectTag: `Line1.${id}.RejectCount`, bitWidth: 32 as const },
+          idealRatePerMin: MACHINE_PROFILES[id].nominalSpeedBpm,
+          minorStopThresholdS: 120,
+        })),
+      },
+    ],
   }
   return OeeConfigSchema.parse(input)
 }
 
-/** Every tag the line config reads. */
+/** The config with only one of its lines (what one line's computation reads). */
+export function lineOnly(config: OeeConfig, lineId: string): OeeConfig {
+  return { ...config, lines: config.lines.filter((l) => l.id === lineId) }
+}
+
+/** Every machine of every line, in line order then material-flow order. */
+export function allMachines(config: OeeConfig): OeeConfig['lines'][number]['machines'] {
+  return config.lines.flatMap((l) => l.machines)
+}
+
+/** Every tag the config reads (all its lines). */
 export function configTags(config: OeeConfig): string[] {
   const tags = new Set<string>()
-  for (const m of config.line.machines) {
+  for (const m of allMachines(config)) {
     const s = m.state
     for (const t of s.kind === 'enum'
       ? [s.tag, s.faultCodeTag]

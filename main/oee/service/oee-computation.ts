@@ -12,7 +12,7 @@ import {
   type TimeRange,
 } from '..'
 import { buildStateTimeline, timelineSpan } from '../state-timeline'
-import { configTags } from './demo-line-config'
+import { allMachines, configTags } from './demo-line-config'
 
 /** One tag's raw samples as columns (what the historian's queryRaw answers). */
 export interface RawColumns {
@@ -33,6 +33,8 @@ export interface OeeHistoryRead {
 export interface OeeComputationInput {
   config: OeeConfig
   range: TimeRange
+  /** The config's line to compute (its first when not given); give a config of that line alone to read less. */
+  line?: string
   /** The trend's periods besides the whole range; none for a stop list. */
   by?: 'shift' | 'day' | 'week'
   /** Whether to build the per-machine state timeline (the report shows it, a stop list does not). */
@@ -53,7 +55,7 @@ const minutes = (s: number): number => s / 60
 
 /** The tags each machine's counters read: these come back as columns, never as one object per sample. */
 function counterTags(config: OeeConfig): Set<string> {
-  return new Set(config.line.machines.flatMap((m) => [m.counters.totalTag, m.counters.goodTag, m.counters.rejectTag].filter((t): t is string => !!t)))
+  return new Set(allMachines(config).flatMap((m) => [m.counters.totalTag, m.counters.goodTag, m.counters.rejectTag].filter((t): t is string => !!t)))
 }
 
 /**
@@ -63,7 +65,7 @@ function counterTags(config: OeeConfig): Set<string> {
 export function historySeries(config: OeeConfig, history: OeeHistoryRead): { series: TagSeries; counterColumns: Record<string, SampleColumns> } {
   const { start, before, raw } = history
   const counters = counterTags(config)
-  const stateTags = new Set(config.line.machines.flatMap((m) => (m.state.kind === 'enum' ? [m.state.tag] : [m.state.runningTag])))
+  const stateTags = new Set(allMachines(config).flatMap((m) => (m.state.kind === 'enum' ? [m.state.tag] : [m.state.runningTag])))
   const series: TagSeries = {}
   const counterColumns: Record<string, SampleColumns> = {}
   configTags(config).forEach((tag, i) => {
@@ -95,7 +97,7 @@ function machineResult(config: OeeConfig, m: MachineOeeResult): OeeMachineResult
   const plannedProductionMin = minutes(m.plannedProductionS)
   return {
     machine: m.machine,
-    name: config.line.machines.find((x) => x.id === m.machine)?.name ?? m.machine,
+    name: allMachines(config).find((x) => x.id === m.machine)?.name ?? m.machine,
     availability: m.availability,
     performance: m.performance,
     quality: m.quality,
@@ -135,10 +137,12 @@ function period(config: OeeConfig, p: LinePeriodResult): OeePeriod {
 export function computeOee(input: OeeComputationInput): OeeComputation {
   const { config, range } = input
   const { series, counterColumns } = historySeries(config, input.history)
-  const result = computeLineOee({ config, series, counterColumns, range, by: 'range', ...(input.by ? { alsoBy: [input.by] } : {}) })
+  const line = input.line === undefined ? config.lines[0] : config.lines.find((l) => l.id === input.line)
+  if (!line) throw new RangeError(`No line "${input.line}" in the OEE settings`)
+  const result = computeLineOee({ config, series, counterColumns, range, by: 'range', line: line.id, ...(input.by ? { alsoBy: [input.by] } : {}) })
   const timeline = !input.timeline
     ? []
-    : config.line.machines.map((m) => {
+    : line.machines.map((m) => {
         const segments = buildStateTimeline(m.state, series, timelineSpan(m.state, series, range))
         const clipped: OeeSegment[] = []
         for (const s of segments) {

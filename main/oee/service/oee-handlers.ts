@@ -22,7 +22,7 @@ function guarded<I, O>(work: (input: I) => O | Promise<O>): (input: I) => Promis
 /** The oee.* channels of the contract, answered by one OEE service. */
 export function oeeHandlers(service: OeeService) {
   return {
-    'oee.report': guarded((input: { from: number; to: number; by: 'shift' | 'day' | 'week' }) => service.report(input)),
+    'oee.report': guarded((input: InputOf<'oee.report'>) => service.report({ ...input, by: input.by ?? 'shift' })),
     'oee.events': guarded((input: InputOf<'oee.events'>) => service.listEvents(input)),
     'oee.code': guarded((input: InputOf<'oee.code'>) => service.code(input.eventIds, input.reason, input.who)),
     'oee.comment': guarded((input: InputOf<'oee.comment'>) => service.comment(input.eventId, input.text, input.who)),
@@ -31,7 +31,7 @@ export function oeeHandlers(service: OeeService) {
     'oee.reasons': guarded(() => service.reasons()),
     'oee.history': guarded((input: InputOf<'oee.history'>) => service.history(input.eventId)),
     'oee.settings': guarded(() => service.settings()),
-    'oee.saveLine': guarded((input: InputOf<'oee.saveLine'>) => service.saveLine(input.line, input.who)),
+    'oee.saveLines': guarded((input: InputOf<'oee.saveLines'>) => service.saveLines(input.lines, input.who)),
     'oee.saveCalendar': guarded((input: InputOf<'oee.saveCalendar'>) => service.saveCalendar(input.calendar, input.who)),
     'oee.saveNoDataTime': guarded((input: InputOf<'oee.saveNoDataTime'>) => service.saveNoDataTime(input.noDataTime, input.who)),
     'oee.saveRules': guarded((input: InputOf<'oee.saveRules'>) => service.saveRules(input.rules, input.who)),

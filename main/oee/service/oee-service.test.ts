@@ -177,13 +177,13 @@ describe('production.db migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otw-production-db-'))
     const db = openDatabase(join(dir, 'production.db'))
     try {
-      expect(migrateProductionDb(db)).toBe(3)
-      expect(productionDbVersion(db)).toBe(3)
+      expect(migrateProductionDb(db)).toBe(4)
+      expect(productionDbVersion(db)).toBe(4)
       expect(migrateProductionDb(db, 1)).toBe(1)
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'production_settings_history'").get()).toBeUndefined()
       expect(migrateProductionDb(db, 0)).toBe(0)
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'downtime_events'").get()).toBeUndefined()
-      expect(migrateProductionDb(db)).toBe(3)
+      expect(migrateProductionDb(db)).toBe(4)
     } finally {
       db.close()
       rmSync(dir, { recursive: true, force: true })
@@ -212,7 +212,7 @@ describe('production.db migration 3 (no-data state)', () => {
         JSON.stringify([{ state: 'no-data', reason: { categoryId: 'organisational', reasonId: 'no-operator' } }]),
       )
 
-      expect(migrateProductionDb(db)).toBe(3)
+      expect(migrateProductionDb(db)).toBe(4)
       const ids = () =>
         db
           .prepare<{ id: string }>('SELECT id FROM downtime_events ORDER BY id')
@@ -238,7 +238,7 @@ describe('production.db migration 3 (no-data state)', () => {
         JSON.parse(db.prepare<{ value: string }>('SELECT value FROM production_settings WHERE key = ?').get(key)!.value) as unknown
       expect(setting('line-config')).not.toHaveProperty('noDataTime')
       expect(setting('reason-rules')).toEqual([{ state: 'unknown', reason: { categoryId: 'organisational', reasonId: 'no-operator' } }])
-      expect(migrateProductionDb(db)).toBe(3)
+      expect(migrateProductionDb(db)).toBe(4)
     } finally {
       db.close()
       rmSync(dir, { recursive: true, force: true })
@@ -270,12 +270,12 @@ describe('OEE settings in production.db', () => {
     const before = (await service.report({ from: FROM, to: TO, by: 'shift' })).summary.machines[0]
     expect(before.performance).toBeCloseTo(2500 / 2700, 12)
     const machine = { ...configInput.line.machines[0], idealRatePerMin: 120, minorStopThresholdS: 1200 }
-    const saved = service.saveLine({ name: 'Test line', machines: [machine] }, 'anna')
-    expect(saved.line.machines[0]).toMatchObject({ idealRatePerMin: 120, minorStopThresholdS: 1200 })
+    const saved = service.saveLines([{ name: 'Test line', machines: [machine] }], 'anna')
+    expect(saved.lines[0].machines[0]).toMatchObject({ idealRatePerMin: 120, minorStopThresholdS: 1200 })
     expect(saved.changes.line).toEqual([{ at: T('2024-01-11T00:00:00Z'), who: 'anna' }])
     await service.close()
     service = open()
-    expect(service.settings().line.machines[0].idealRatePerMin).toBe(120)
+    expect(service.settings().lines[0].machines[0].idealRatePerMin).toBe(120)
     const after = (await service.report({ from: FROM, to: TO, by: 'shift' })).summary.machines[0]
     // Ideal 2 units/s: performance halves; the 15 min fault is now a minor stop (threshold 20 min): run time is 60 min.
     expect(after.performance).toBeCloseTo(1250 / 3600, 12)
@@ -303,22 +303,53 @@ describe('OEE settings in production.db', () => {
 
   it('refuses unknown tags, duplicate ids and a state map without running, listing every problem', async () => {
     const m = configInput.line.machines[0]
-    expect(() => service.saveLine({ name: 'L', machines: [{ ...m, state: { ...m.state, tag: 'M1.Stat' } }] })).toThrow(
-      'Machine configuration not saved: machines.0.state.tag: M1: unknown tag "M1.Stat" — pick one from the tag list (is its connection up?)',
+    expect(() => service.saveLines([{ name: 'L', machines: [{ ...m, state: { ...m.state, tag: 'M1.Stat' } }] }])).toThrow(
+      'Machine configuration not saved: lines.0.machines.0.state.tag: line "L", M1: unknown tag "M1.Stat" — pick one from the tag list (is its connection up?)',
     )
-    let problems: unknown
-    try {
-      service.saveLine({ name: 'L', machines: [{ ...m, state: { ...m.state, map: { '2': 'idle' } } }, { ...m }] })
-    } catch (error) {
-      problems = (error as OeeSettingsError).problems
+    const problemsOf = (work: () => unknown): unknown => {
+      try {
+        work()
+      } catch (error) {
+        return (error as OeeSettingsError).problems
+      }
+      return undefined
     }
-    expect(problems).toEqual([
-      { path: 'machines.0.state.map', message: 'M1: no value of M1.State means "running" — map the running value' },
-      { path: 'machines.1.id', message: 'machine id "M1" is used twice — ids must be unique' },
+    expect(problemsOf(() => service.saveLines([{ name: 'L', machines: [{ ...m, state: { ...m.state, map: { '2': 'idle' } } }] }]))).toEqual([
+      { path: 'lines.0.machines.0.state.map', message: 'line "L", M1: no value of M1.State means "running" — map the running value' },
     ])
-    expect(() => service.saveLine({ name: 'L', machines: [{ ...m, idealRatePerMin: undefined }] })).toThrow(/no ideal speed/)
+    expect(problemsOf(() => service.saveLines([{ name: 'L', machines: [m, { ...m }] }]))).toEqual([
+      { path: 'lines.0.machines.1.id', message: 'line "L": machine id "M1" is already used on this line — machine ids must be unique across the workstation' },
+    ])
+    // Unique across lines: the same machine on two lines, and two lines of one name, are refused, naming line and field.
+    expect(
+      problemsOf(() =>
+        service.saveLines([
+          { name: 'Line 1', machines: [m] },
+          { name: 'Line 2', machines: [m] },
+        ]),
+      ),
+    ).toEqual([
+      {
+        path: 'lines.1.machines.0.id',
+        message: 'line "Line 2": machine id "M1" is already used on line "Line 1" — machine ids must be unique across the workstation',
+      },
+    ])
+    expect(
+      problemsOf(() =>
+        service.saveLines([
+          { id: 'a', name: 'Line 1', machines: [m] },
+          { id: 'b', name: 'line 1', machines: [{ ...m, id: 'M9' }] },
+        ]),
+      ),
+    ).toEqual([{ path: 'lines.1.name', message: 'line "line 1": the name is used by line 1 too — give each line its own name' }])
+    expect(problemsOf(() => service.saveLines([{ name: '', machines: [m] }]))).toEqual([
+      { path: 'lines.0.name', message: 'line 1: name: line name must not be empty' },
+    ])
+    expect(problemsOf(() => service.saveLines([]))).toEqual([{ path: 'lines', message: 'no line — keep at least one line with one machine' }])
+    expect(() => service.saveLines([{ name: 'L', machines: [{ ...m, idealRatePerMin: undefined }] }])).toThrow(/no ideal speed/)
     // Nothing was saved.
-    expect(service.settings().line.machines).toHaveLength(1)
+    expect(service.settings().lines).toHaveLength(1)
+    expect(service.settings().lines[0].machines).toHaveLength(1)
     expect(service.settings().changes.line).toEqual([])
   })
 
@@ -364,7 +395,7 @@ describe('OEE settings in production.db', () => {
     service.code([fault.id], null)
     service.saveRules([{ faultCodes: [101], reason: { categoryId: 'electrical', reasonId: 'drive' } }], 'anna')
     expect((await service.listEvents({ from: FROM, to: TO }))[0].reasonLabel).toBe('Electrical / Drive / motor')
-    expect(() => service.saveRules([{ machine: 'M9', reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/machine "M9" is not in the line/)
+    expect(() => service.saveRules([{ machine: 'M9', reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/machine "M9" is on no line/)
     expect(() => service.saveRules([{ reason: { categoryId: 'electrical', reasonId: 'drive' } }])).toThrow(/no condition/)
   })
 

@@ -12,12 +12,15 @@ import {
   rankDowntimeByReason,
   type DowntimeEvent,
   type OeeConfig,
+  OeeConfigSchema,
   type PeriodKind,
+  findLine,
 } from '..'
-import { configTags, demoLineConfig } from './demo-line-config'
+import { allMachines, configTags, demoLineConfig, lineOnly } from './demo-line-config'
+import { siteOee } from './site-oee'
 import { DEFAULT_REASON_RULES, DEFAULT_REASON_TREE } from './default-reasons'
 import type { OeeHistoryRead, RawColumns } from './oee-computation'
-import { checkCalendar, checkLine, checkRules, OeeSettingsError } from './oee-settings'
+import { checkCalendar, checkLines, checkRules, OeeSettingsError } from './oee-settings'
 import { OeeThread } from './oee-thread-client'
 import { openProductionDb } from './production-db'
 import { SqliteDowntimeEventStore } from './sqlite-downtime-event-store'
@@ -41,7 +44,7 @@ export const MAX_OEE_RANGE_DAYS = 400
 export interface OeeServiceOptions {
   dataDir: string
   historian: OeeHistorySource
-  /** Line config to use the first time (default: the demo plant's Line1); stored in production.db afterwards. */
+  /** Lines and calendar to use the first time (default: the demo plant's Line1); stored in production.db afterwards. */
   config?: OeeConfig
   now?: () => number
   /** Tag ids the workstation knows now (the tag list); settings naming other tags are refused. */
@@ -52,6 +55,8 @@ export interface EventFilter {
   from: number
   to: number
   machine?: string
+  /** Only stops of this line's machines (id or name). */
+  line?: string
   uncodedOnly?: boolean
   includeMinor?: boolean
   states?: DowntimeEvent['state'][]
@@ -78,7 +83,7 @@ export function queryStart(from: number): number {
   return Math.floor((from - 6 * HOUR) / DAY) * DAY
 }
 
-/** OEE of the line from the historian on demand, with downtime events stored in production.db. */
+/** OEE of every line and the site from the historian on demand, with downtime events stored in production.db. */
 export class OeeService {
   private current: OeeConfig
   private readonly db: Database
@@ -96,7 +101,10 @@ export class OeeService {
       this.store.putReasonTree(DEFAULT_REASON_TREE)
       this.store.putRules(DEFAULT_REASON_RULES)
     }
-    const stored = this.store.getSetting<OeeConfig>(CONFIG_KEY)
+    const raw = this.store.getSetting<unknown>(CONFIG_KEY)
+    // Migration 4 stored the lines shape; a value the schema refuses is still used as stored (a person can fix it).
+    const parsed = raw === undefined ? undefined : OeeConfigSchema.safeParse(raw)
+    const stored = parsed === undefined ? undefined : parsed.success ? parsed.data : (raw as OeeConfig)
     this.current = stored ?? options.config ?? demoLineConfig()
     if (!stored) this.store.putSetting(CONFIG_KEY, this.current)
   }
@@ -113,7 +121,7 @@ export class OeeService {
   settings(): OeeSettings {
     const changes = (key: string) => this.store.settingsHistory(key, 5).map(({ at, who }) => ({ at, who }))
     return {
-      line: this.current.line,
+      lines: this.current.lines,
       calendar: this.current.calendar,
       rules: this.store.getRules(),
       noDataTime: this.noDataTime,
@@ -140,11 +148,23 @@ export class OeeService {
     this.current = next
   }
 
-  saveLine(input: unknown, who = OPERATOR): OeeSettings {
+  /** Saves every line (a line left out is removed, a new id is a new line); history keeps the lines before and after. */
+  saveLines(input: unknown, who = OPERATOR): OeeSettings {
     const known = this.options.knownTags ? new Set(this.options.knownTags()) : null
-    const line = checkLine(input, known, new Set(configTags(this.current)))
-    this.saveConfig({ ...this.current, line }, LINE_KEY, this.current.line, line, who)
+    const lines = checkLines(input, known, new Set(configTags(this.current)))
+    this.saveConfig({ ...this.current, lines }, LINE_KEY, this.current.lines, lines, who)
     return this.settings()
+  }
+
+  /** The line with this id (or name); the first line when none is asked for. */
+  line(idOrName?: string): OeeConfig['lines'][number] {
+    if (idOrName === undefined) return this.current.lines[0]
+    const found = findLine(this.current.lines, idOrName)
+    if (!found)
+      throw new WorkbenchError('NOT_FOUND', `No line "${idOrName}" — the OEE settings have ${this.current.lines.map((l) => `"${l.name}"`).join(', ')}`, {
+        lines: this.current.lines.map((l) => ({ id: l.id, name: l.name })),
+      })
+    return found
   }
 
   saveCalendar(input: unknown, who = OPERATOR): OeeSettings {
@@ -172,7 +192,7 @@ export class OeeService {
     const checked = checkRules(
       rules,
       this.store.getReasonTree(),
-      this.current.line.machines.map((m) => m.id),
+      allMachines(this.current).map((m) => m.id),
     )
     this.store.transaction(() => {
       this.store.recordSettingChange(RULES_KEY, this.store.getRules(), checked, this.now(), who)
@@ -216,13 +236,23 @@ export class OeeService {
   }
 
   /**
-   * Reads the range from the historian and computes the line on the OEE thread: the whole range, and per shift, day
-   * or week. Nothing is stored.
+   * Reads the range from the historian and computes one line (the config's first unless `line` names one) on the OEE
+   * thread: the whole range, and per shift, day or week. Only that line's tags are read. Nothing is stored.
    */
-  async compute(input: { from: number; to: number; by?: Exclude<PeriodKind, 'range'>; timeline?: boolean }, config = this.current) {
+  async compute(input: { from: number; to: number; by?: Exclude<PeriodKind, 'range'>; timeline?: boolean; line?: string }, config = this.current) {
     const range = this.clampRange(input.from, input.to)
-    const history = await this.readHistory(config, range.from, range.to)
-    return { range, ...(await this.thread.compute({ config, range, by: input.by, timeline: input.timeline ?? false, history })) }
+    const line = input.line === undefined ? config.lines[0] : findLine(config.lines, input.line)
+    if (!line) throw new WorkbenchError('NOT_FOUND', `No line "${input.line}" in the OEE settings`)
+    const one = lineOnly(config, line.id)
+    const history = await this.readHistory(one, range.from, range.to)
+    return { range, line, ...(await this.thread.compute({ config: one, range, by: input.by, timeline: input.timeline ?? false, history })) }
+  }
+
+  /** Every line of the config over the range, one after another on the OEE thread. */
+  private async computeAll(input: { from: number; to: number; by?: Exclude<PeriodKind, 'range'>; timeline?: boolean }, config: OeeConfig) {
+    const results = []
+    for (const l of config.lines) results.push(await this.compute({ ...input, line: l.id }, config))
+    return results
   }
 
   /** The range asked for, ending now at the latest, and refused when one computation would cover too long a time. */
@@ -241,12 +271,26 @@ export class OeeService {
     return range
   }
 
-  async report(input: { from: number; to: number; by: Exclude<PeriodKind, 'range'> }): Promise<OeeReport> {
+  /**
+   * One line's report (the first unless `line` names one) with every other line's summary and the site: all lines are
+   * computed, so every line's stops are detected and stored.
+   */
+  async report(input: { from: number; to: number; by: Exclude<PeriodKind, 'range'>; line?: string }): Promise<OeeReport> {
     const config = this.current
-    const { range, summary, periods, timeline, warnings, events } = await this.compute({ ...input, timeline: true }, config)
-    await this.upsertDetected(events, config)
+    const chosen = this.line(input.line)
+    const { from, to, by } = input
+    const results = []
+    for (const l of config.lines)
+      results.push(await this.compute(l.id === chosen.id ? { from, to, by, timeline: true, line: l.id } : { from, to, line: l.id }, config))
+    const mine = results.find((r) => r.line.id === chosen.id)!
+    await this.upsertDetected(
+      results.flatMap((r) => r.events),
+      config,
+    )
+    const { range, summary, periods, timeline, warnings } = mine
     return {
-      line: config.line.name,
+      line: chosen.name,
+      lineId: chosen.id,
       timeZone: config.calendar.timeZone,
       from: range.from,
       to: range.to,
@@ -256,6 +300,7 @@ export class OeeService {
       periods,
       timeline,
       warnings,
+      site: siteOee(results.map((r) => ({ id: r.line.id, name: r.line.name, summary: r.summary }))),
     }
   }
 
@@ -295,12 +340,17 @@ export class OeeService {
   /** Detects events in the range (so new stops appear) and lists the stored ones. */
   async listEvents(filter: EventFilter): Promise<OeeEvent[]> {
     const config = this.current
-    const { events } = await this.compute({ from: filter.from, to: filter.to }, config)
-    await this.upsertDetected(events, config)
+    const onLine = filter.line === undefined ? null : new Set(this.line(filter.line).machines.map((m) => m.id))
+    const results = await this.computeAll({ from: filter.from, to: filter.to }, config)
+    await this.upsertDetected(
+      results.flatMap((r) => r.events),
+      config,
+    )
     return this.store
       .listEvents({ from: filter.from, to: filter.to, machine: filter.machine })
       .filter(
         (e) =>
+          (!onLine || onLine.has(e.machine)) &&
           e.state !== 'running' &&
           (e.state !== 'no-data' || this.noDataTime === 'breakdown') &&
           (filter.includeMinor || !e.minor) &&
@@ -348,10 +398,11 @@ export class OeeService {
   }
 
   /** Downtime by reason within the range (events clipped to it), ranked by minutes. */
-  pareto(input: { from: number; to: number; machine?: string }): OeePareto {
+  pareto(input: { from: number; to: number; machine?: string; line?: string }): OeePareto {
+    const onLine = input.line === undefined ? null : new Set(this.line(input.line).machines.map((m) => m.id))
     const events = this.store
       .listEvents({ from: input.from, to: input.to, machine: input.machine })
-      .filter((e) => e.state !== 'no-data' || this.noDataTime === 'breakdown')
+      .filter((e) => (!onLine || onLine.has(e.machine)) && (e.state !== 'no-data' || this.noDataTime === 'breakdown'))
       .map((e) => ({ ...e, durationS: (Math.min(e.end, input.to) - Math.max(e.start, input.from)) / 1000 }))
     return rankDowntimeByReason(events, this.store.getReasonTree())
   }

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { CheckedShiftCalendarSchema, LineConfigSchema, type LineConfig, type ReasonRule, type ReasonTree, type ShiftCalendar } from '..'
+import { CheckedShiftCalendarSchema, LineConfigSchema, lineUniquenessProblems, type LineConfig, type ReasonRule, type ReasonTree, type ShiftCalendar } from '..'
 import { assertReasonActive, ReasonTreeError } from '../reason-tree'
 
 export interface SettingsProblem {
@@ -49,20 +49,44 @@ function machineTags(m: LineConfig['machines'][number]): [string, string | undef
 }
 
 /**
- * Checks a line's machines: the engine's schema, unique ids, a state map that knows "running", products only with a
- * product tag, and every tag known (in the tag list now, or already configured — a connection may be down).
+ * Checks the workstation's lines: each line's machines by the engine's schema, a state map that knows "running",
+ * products only with a product tag, every tag known (in the tag list now, or already configured — a connection may
+ * be down); line ids and names unique, machine ids unique across all lines. Every problem names its line and field.
  */
-export function checkLine(input: unknown, knownTags: ReadonlySet<string> | null, configuredTags: ReadonlySet<string>): LineConfig {
-  const parsed = LineConfigSchema.safeParse(input)
-  if (!parsed.success) throw new OeeSettingsError('Machine configuration', zodProblems(parsed.error))
-  const line = parsed.data
+export function checkLines(input: unknown, knownTags: ReadonlySet<string> | null, configuredTags: ReadonlySet<string>): LineConfig[] {
+  if (!Array.isArray(input) || input.length === 0)
+    throw new OeeSettingsError('Machine configuration', [{ path: 'lines', message: 'no line — keep at least one line with one machine' }])
   const problems: SettingsProblem[] = []
-  const ids = new Set<string>()
+  const lines: LineConfig[] = []
+  input.forEach((raw: unknown, i) => {
+    const named = raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : ''
+    const label = named ? `line "${named}"` : `line ${i + 1}`
+    const parsed = LineConfigSchema.safeParse(raw)
+    if (!parsed.success) {
+      for (const p of zodProblems(parsed.error))
+        problems.push({ path: `lines.${i}${p.path ? `.${p.path}` : ''}`, message: `${label}: ${p.path ? `${p.path}: ` : ''}${p.message}` })
+      return
+    }
+    lines.push(parsed.data)
+    for (const p of lineProblems(parsed.data, knownTags, configuredTags)) problems.push({ path: `lines.${i}.${p.path}`, message: `${label}, ${p.message}` })
+  })
+  if (problems.length) throw new OeeSettingsError('Machine configuration', problems)
+  // Ids, names and machine ids across lines: the workstation schema's own check, so a config file and the editor agree.
+  const across = lineUniquenessProblems(lines)
+  if (across.length)
+    throw new OeeSettingsError(
+      'Machine configuration',
+      across.map((p) => ({ path: p.path.join('.'), message: p.message })),
+    )
+  return lines
+}
+
+/** One line's own problems (paths inside the line, messages starting with the machine). */
+function lineProblems(line: LineConfig, knownTags: ReadonlySet<string> | null, configuredTags: ReadonlySet<string>): SettingsProblem[] {
+  const problems: SettingsProblem[] = []
   line.machines.forEach((m, i) => {
     const at = (p: string) => `machines.${i}.${p}`
     const label = m.name ?? m.id
-    if (ids.has(m.id)) problems.push({ path: at('id'), message: `machine id "${m.id}" is used twice — ids must be unique` })
-    ids.add(m.id)
     if (m.state.kind === 'enum') {
       if (Object.keys(m.state.map).length === 0)
         problems.push({ path: at('state.map'), message: `${label}: the state map is empty — map each value of ${m.state.tag} to a state` })
@@ -85,8 +109,7 @@ export function checkLine(input: unknown, knownTags: ReadonlySet<string> | null,
         if (tag && !knownTags.has(tag) && !configuredTags.has(tag))
           problems.push({ path: at(field), message: `${label}: unknown tag "${tag}" — pick one from the tag list (is its connection up?)` })
   })
-  if (problems.length) throw new OeeSettingsError('Machine configuration', problems)
-  return line
+  return problems
 }
 
 export function checkCalendar(input: unknown): ShiftCalendar {
@@ -106,7 +129,7 @@ export function checkRules(rules: readonly ReasonRule[], tree: ReasonTree, machi
       problems.push({ path: `${i}.reason`, message: error.message })
     }
     if (r.machine !== undefined && !machines.includes(r.machine))
-      problems.push({ path: `${i}.machine`, message: `rule ${i + 1}: machine "${r.machine}" is not in the line — known: ${machines.join(', ')}` })
+      problems.push({ path: `${i}.machine`, message: `rule ${i + 1}: machine "${r.machine}" is on no line — known: ${machines.join(', ')}` })
     if (r.faultCodes === undefined && r.machine === undefined && r.state === undefined)
       problems.push({ path: `${i}`, message: `rule ${i + 1} has no condition and would code every stop — give fault codes, a machine or a state` })
     if (r.faultCodes !== undefined && r.faultCodes.length === 0)

@@ -9,7 +9,7 @@ const FROM = Date.parse('2024-01-10T06:00:00Z')
 /** The demo line over an hour with one machine's state recorded: running, then faulted for 15 min. */
 function input(): OeeComputationInput {
   const config = demoLineConfig('UTC')
-  const state = config.line.machines[0].state
+  const state = config.lines[0].machines[0].state
   const stateTag = state.kind === 'enum' ? state.tag : state.runningTag
   const raw = [{ tagId: stateTag, t: Float64Array.of(FROM, FROM + HOUR / 4, FROM + HOUR / 2), v: Float64Array.of(1, 5, 1) }]
   return {

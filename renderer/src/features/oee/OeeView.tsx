@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import type { OeeEvent } from '../../../../preload/contract'
+import type { OeeEvent, OeePeriod, OeeSite } from '../../../../preload/contract'
 import { useClient } from '../../app/client-context'
 import { ChartPanel, Gauge, Pareto, StateTimeline, TrendBars, Waterfall } from './OeeCharts'
 import type { OeeRanges } from '../../../../preload/contract'
@@ -30,6 +30,130 @@ function eventsCsv(events: OeeEvent[]): string {
   return [head, ...rows].join('\n') + '\n'
 }
 
+type LineFigures = Pick<OeePeriod, 'machines' | 'line' | 'bottleneck' | 'output'>
+
+/** One line's machines and the line itself (figures at its bottleneck). */
+function LineTable({ label, period: summary, lineLabel = 'Line' }: { label: string; period: LineFigures; lineLabel?: string }): React.JSX.Element {
+  return (
+    <table className="oee-table oee-overview" aria-label={label}>
+      <thead>
+        <tr>
+          <th>Machine</th>
+          <th>Availability</th>
+          <th>Performance</th>
+          <th>Quality</th>
+          <th>OEE</th>
+          <th>Planned</th>
+          <th>No data</th>
+          <th>Good / reject</th>
+          <th>Blocked+starved</th>
+          <th>Flags</th>
+        </tr>
+      </thead>
+      <tbody>
+        {summary.machines.map((m) => (
+          <tr key={m.machine}>
+            <th scope="row">
+              {m.name}
+              {summary.bottleneck?.machine === m.machine && <span className="oee-badge">bottleneck</span>}
+            </th>
+            {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
+              <td key={k}>
+                <Gauge label={`${m.name} ${k}`} value={m[k]} size={48} /> <span>{pct(m[k])}</span>
+              </td>
+            ))}
+            <td>{mins(m.plannedProductionMin)}</td>
+            <td>{hoursMinutes(m.noDataMin)}</td>
+            <td>
+              {m.counts.good} / {m.counts.reject}
+            </td>
+            <td>{mins(m.blockedStarvedMin)}</td>
+            <td>{m.flags.join(', ')}</td>
+          </tr>
+        ))}
+        <tr className="oee-line-row">
+          <th scope="row">Line {summary.bottleneck ? `(at ${summary.bottleneck.machine.replace(/^.*\./, '')})` : ''}</th>
+          {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
+            <td key={k}>
+              <Gauge label={`${lineLabel} ${k}`} value={summary.line[k]} size={56} /> <strong>{pct(summary.line[k])}</strong>
+            </td>
+          ))}
+          <td />
+          <td />
+          <td>
+            {summary.output.good} good of {summary.output.total}
+          </td>
+          <td colSpan={2}>
+            Bottleneck:{' '}
+            {summary.bottleneck
+              ? `${summary.machines.find((m) => m.machine === summary.bottleneck!.machine)?.name ?? summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)`
+              : '—'}
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  )
+}
+
+/** Every line's own figures and the site's, then each line's machines. */
+function AllLines({ site }: { site: OeeSite }): React.JSX.Element {
+  const keys = ['availability', 'performance', 'quality', 'oee'] as const
+  return (
+    <>
+      <table className="oee-table oee-overview" aria-label="OEE per line and site">
+        <thead>
+          <tr>
+            <th>Line</th>
+            <th>Availability</th>
+            <th>Performance</th>
+            <th>Quality</th>
+            <th>OEE</th>
+            <th>Output</th>
+            <th>Bottleneck</th>
+          </tr>
+        </thead>
+        <tbody>
+          {site.lines.map((l) => (
+            <tr key={l.id}>
+              <th scope="row">{l.name}</th>
+              {keys.map((k) => (
+                <td key={k}>
+                  <Gauge label={`${l.name} ${k}`} value={l.line[k]} size={48} /> <span>{pct(l.line[k])}</span>
+                </td>
+              ))}
+              <td>
+                {l.output.good} good of {l.output.total}
+              </td>
+              <td>
+                {l.bottleneck
+                  ? `${l.machines.find((m) => m.machine === l.bottleneck!.machine)?.name ?? l.bottleneck.machine} (${mins(l.bottleneck.ownLossMin)} own loss)`
+                  : '—'}
+              </td>
+            </tr>
+          ))}
+          <tr className="oee-line-row">
+            <th scope="row">Site</th>
+            {keys.map((k) => (
+              <td key={k}>
+                <Gauge label={`Site ${k}`} value={site[k]} size={56} /> <strong>{pct(site[k])}</strong>
+              </td>
+            ))}
+            <td colSpan={2} className="muted small">
+              Each line weighted by its planned production time ({mins(site.plannedProductionMin)})
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {site.lines.map((l) => (
+        <div key={l.id}>
+          <h2 className="oee-line-heading">{l.name}</h2>
+          <LineTable label={`OEE of ${l.name}`} period={l} lineLabel={`${l.name} line`} />
+        </div>
+      ))}
+    </>
+  )
+}
+
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'stops', label: 'Stops' },
@@ -37,7 +161,7 @@ const TABS = [
 ] as const
 type Tab = (typeof TABS)[number]['id']
 
-/** OEE of the line from the historian: overview (numbers, gauges, trend, losses, Pareto, states, uncoded queue), stops (split, merge, history) and settings. */
+/** OEE of the lines and the site from the historian (a line picker when there are several): overview (numbers, gauges, trend, losses, Pareto, states, uncoded queue), stops (split, merge, history) and settings. */
 export function OeeView(): React.JSX.Element {
   const client = useClient()
   const [tab, setTab] = useState<Tab>('overview')
@@ -50,6 +174,14 @@ export function OeeView(): React.JSX.Element {
   const [by, setBy] = useState<'shift' | 'day' | 'week'>('shift')
   const [paretoBy, setParetoBy] = useState<'minutes' | 'count'>('minutes')
   const [waterfallMachine, setWaterfallMachine] = useState<string | null>(null)
+  // null: the default — all lines when there are several; 'all', or a line id.
+  const [lineChoice, setLineChoice] = useState<string | null>(null)
+  const settings = useQuery({ queryKey: queryKey('oee', 'settings'), queryFn: () => client.call('oee.settings') })
+  const lines = settings.data?.lines.map((l) => ({ id: l.id, name: l.name })) ?? []
+  const several = lines.length > 1
+  const chosen = lineChoice !== null && lineChoice !== 'all' && lines.some((l) => l.id === lineChoice) ? lineChoice : null
+  const allLines = several && chosen === null
+  const lineInput = chosen !== null ? { line: chosen } : {}
   const ranges = useQuery({ queryKey: queryKey('oee', 'ranges'), queryFn: () => client.call('oee.ranges'), refetchInterval: 60_000 })
   const timeZone = ranges.data?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
   const range = (): { from: number; to: number } | null =>
@@ -58,8 +190,8 @@ export function OeeView(): React.JSX.Element {
   const rangeKey = [preset, preset === 'custom' ? custom : preset === 'pick' ? picked : ranges.data?.currentShift?.from, ranges.dataUpdatedAt]
 
   const report = useQuery({
-    queryKey: queryKey('oee', 'report', ...rangeKey, by),
-    queryFn: () => client.call('oee.report', { ...range()!, by }),
+    queryKey: queryKey('oee', 'report', ...rangeKey, by, chosen),
+    queryFn: () => client.call('oee.report', { ...range()!, by, ...lineInput }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
     enabled: range() !== null,
@@ -67,20 +199,21 @@ export function OeeView(): React.JSX.Element {
   const r = report.data
   const window = r ? { from: r.from, to: r.to } : (range() ?? { from: Date.now() - 3_600_000, to: Date.now() })
   const uncoded = useQuery({
-    queryKey: queryKey('oee', 'uncoded', ...rangeKey),
-    queryFn: () => client.call('oee.events', { ...range()!, uncodedOnly: true }),
+    queryKey: queryKey('oee', 'uncoded', ...rangeKey, chosen),
+    queryFn: () => client.call('oee.events', { ...range()!, uncodedOnly: true, ...lineInput }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
     enabled: range() !== null,
   })
   const pareto = useQuery({
-    queryKey: queryKey('oee', 'pareto', window.from, window.to, uncoded.dataUpdatedAt),
-    queryFn: () => client.call('oee.pareto', window),
+    queryKey: queryKey('oee', 'pareto', window.from, window.to, uncoded.dataUpdatedAt, chosen),
+    queryFn: () => client.call('oee.pareto', { ...window, ...lineInput }),
     placeholderData: keepPreviousData,
     enabled: uncoded.isSuccess,
   })
   const reasons = useQuery({ queryKey: queryKey('oee', 'reasons'), queryFn: () => client.call('oee.reasons') })
-  const exportEvents = async (): Promise<void> => downloadText('oee-events.csv', eventsCsv(await client.call('oee.events', { ...window, includeMinor: true })))
+  const exportEvents = async (): Promise<void> =>
+    downloadText('oee-events.csv', eventsCsv(await client.call('oee.events', { ...window, includeMinor: true, ...lineInput })))
 
   const summary = r?.summary
   // The period as the PNG headings name it: a chart saved from here says what and when on its own.
@@ -113,6 +246,16 @@ export function OeeView(): React.JSX.Element {
         </div>
         {tab !== 'settings' && (
           <>
+            {several && (
+              <select aria-label="Line" value={chosen ?? 'all'} onChange={(e) => setLineChoice(e.target.value)}>
+                <option value="all">All lines</option>
+                {lines.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            )}
             <div role="group" aria-label="Range">
               {PRESETS.map((p) => (
                 <button
@@ -192,6 +335,7 @@ export function OeeView(): React.JSX.Element {
           live={live}
           splitRequest={splitRequest}
           onSplitRequestHandled={() => setSplitRequest(null)}
+          line={chosen ?? undefined}
         />
       )}
       {tab === 'overview' && (
@@ -220,64 +364,11 @@ export function OeeView(): React.JSX.Element {
                   </button>
                 </p>
               )}
-              <table className="oee-table oee-overview" aria-label="OEE per machine and line">
-                <thead>
-                  <tr>
-                    <th>Machine</th>
-                    <th>Availability</th>
-                    <th>Performance</th>
-                    <th>Quality</th>
-                    <th>OEE</th>
-                    <th>Planned</th>
-                    <th>No data</th>
-                    <th>Good / reject</th>
-                    <th>Blocked+starved</th>
-                    <th>Flags</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {summary.machines.map((m) => (
-                    <tr key={m.machine}>
-                      <th scope="row">
-                        {m.name}
-                        {summary.bottleneck?.machine === m.machine && <span className="oee-badge">bottleneck</span>}
-                      </th>
-                      {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
-                        <td key={k}>
-                          <Gauge label={`${m.name} ${k}`} value={m[k]} size={48} /> <span>{pct(m[k])}</span>
-                        </td>
-                      ))}
-                      <td>{mins(m.plannedProductionMin)}</td>
-                      <td>{hoursMinutes(m.noDataMin)}</td>
-                      <td>
-                        {m.counts.good} / {m.counts.reject}
-                      </td>
-                      <td>{mins(m.blockedStarvedMin)}</td>
-                      <td>{m.flags.join(', ')}</td>
-                    </tr>
-                  ))}
-                  <tr className="oee-line-row">
-                    <th scope="row">Line {summary.bottleneck ? `(at ${summary.bottleneck.machine.replace(/^.*\./, '')})` : ''}</th>
-                    {(['availability', 'performance', 'quality', 'oee'] as const).map((k) => (
-                      <td key={k}>
-                        <Gauge label={`Line ${k}`} value={summary.line[k]} size={56} /> <strong>{pct(summary.line[k])}</strong>
-                      </td>
-                    ))}
-                    <td />
-                    <td />
-                    <td>
-                      {summary.output.good} good of {summary.output.total}
-                    </td>
-                    <td colSpan={2}>
-                      Bottleneck: {summary.bottleneck ? `${summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)` : '—'}
-                    </td>
-                  </tr>
-                </tbody>
-              </table>
+              {allLines ? <AllLines site={r.site} /> : <LineTable label="OEE per machine and line" period={summary} />}
               {r.warnings.length > 0 && <p className="muted small">{r.warnings.join(' · ')}</p>}
             </section>
           )}
-          {r && summary && (
+          {r && summary && !allLines && (
             <div className="oee-grid">
               <ChartPanel title={`OEE trend per ${by}`} file="oee-trend.png" heading={{ title: `OEE trend per ${by} — ${r.line}`, subtitle: pngPeriod }}>
                 {(ref) => <TrendBars periods={r.periods} svgRef={ref} />}

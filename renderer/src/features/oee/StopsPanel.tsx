@@ -19,8 +19,11 @@ export function StopsPanel({
   live,
   splitRequest,
   onSplitRequestHandled,
+  line,
 }: {
   range: { from: number; to: number }
+  /** Only this line's stops (its id); every line's when not given. */
+  line?: string
   timeZone: string
   live: boolean
   /** A stop picked on the state timeline (machine and time): its split dialog opens at that time. */
@@ -37,8 +40,8 @@ export function StopsPanel({
   const tableRef = useRef<HTMLTableElement>(null)
 
   const events = useQuery({
-    queryKey: queryKey('oee', 'stops', range.from, range.to, includeMinor),
-    queryFn: () => client.call('oee.events', { ...range, includeMinor }),
+    queryKey: queryKey('oee', 'stops', range.from, range.to, includeMinor, line),
+    queryFn: () => client.call('oee.events', { ...range, includeMinor, ...(line !== undefined ? { line } : {}) }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 10_000 : false,
   })

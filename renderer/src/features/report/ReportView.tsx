@@ -49,13 +49,11 @@ export function ReportView(): React.JSX.Element {
   const close = useRef<(() => void) | null>(null)
   const [nodeRedUrls, setNodeRedUrls] = useState('')
   const settings = useQuery({ queryKey: queryKey('oee', 'settings'), queryFn: () => client.call('oee.settings') })
-  const lines: ScopeLine[] = settings.data
-    ? [{ name: settings.data.line.name, machines: settings.data.line.machines.map((m) => ({ id: m.id, name: m.name || m.id })) }]
-    : []
+  const lines: ScopeLine[] = settings.data?.lines.map((l) => ({ name: l.name, machines: l.machines.map((m) => ({ id: m.id, name: m.name || m.id })) })) ?? []
   const [picked, setPicked] = useState<Set<string> | null>(null)
   // Every machine is in the report until the consultant leaves one out.
   useEffect(() => {
-    if (picked === null && settings.data) setPicked(new Set(settings.data.line.machines.map((m) => m.id)))
+    if (picked === null && settings.data) setPicked(new Set(settings.data.lines.flatMap((l) => l.machines.map((m) => m.id))))
   }, [picked, settings.data])
   const chosen = picked ?? new Set<string>()
   const chosenLines = lines.filter((l) => l.machines.some((m) => chosen.has(m.id)))

@@ -21,18 +21,37 @@ const newMachine = (n: number): Machine => ({
   startupWindowS: 300,
 })
 
-/** The machines of the line, in material-flow order: state source, counters, ideal speed, thresholds. */
+/** A line id from its name, as main makes it ("Packaging Line 2" → "packaging-line-2"), unique among `taken`. */
+function newLineId(name: string, taken: readonly string[]): string {
+  const base =
+    name
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'line'
+  let id = base
+  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`
+  return id
+}
+
+/** The workstation's lines and their machines, in material-flow order: state source, counters, ideal speed, thresholds. */
 export function MachineSettings({ settings }: { settings: OeeSettings }): React.JSX.Element {
   const client = useClient()
   const queryClient = useQueryClient()
-  const [line, setLine] = useState<OeeLineConfig>(settings.line)
+  const [lines, setLines] = useState<OeeLineConfig[]>(settings.lines)
+  const [lineIndex, setLineIndex] = useState(0)
   const [index, setIndex] = useState(0)
-  useEffect(() => setLine(settings.line), [settings.line])
+  const [confirmRemove, setConfirmRemove] = useState(false)
+  useEffect(() => setLines(settings.lines), [settings.lines])
   const save = useMutation({
-    mutationFn: () => client.call('oee.saveLine', { line }),
+    mutationFn: () => client.call('oee.saveLines', { lines }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKey('oee') }),
   })
-  const dirty = JSON.stringify(line) !== JSON.stringify(settings.line)
+  const dirty = JSON.stringify(lines) !== JSON.stringify(settings.lines)
+  const li = Math.min(lineIndex, lines.length - 1)
+  const line = lines[li]
+  const setLine = (next: OeeLineConfig | ((l: OeeLineConfig) => OeeLineConfig)): void =>
+    setLines((all) => all.map((l, k) => (k === li ? (typeof next === 'function' ? next(l) : next) : l)))
   const m = line.machines[Math.min(index, line.machines.length - 1)]
   const setMachine = (p: Partial<Machine>): void => setLine((l) => ({ ...l, machines: l.machines.map((x, k) => (k === index ? { ...x, ...p } : x)) }))
   const move = (d: -1 | 1): void =>
@@ -44,6 +63,48 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
       setIndex(j)
       return { ...l, machines: ms }
     })
+  const pickLine = (k: number): void => {
+    setLineIndex(k)
+    setIndex(0)
+    setConfirmRemove(false)
+  }
+  const addLine = (): void => {
+    const taken = lines.map((l) => l.name)
+    let n = lines.length + 1
+    while (taken.includes(`Line ${n}`)) n++
+    const name = `Line ${n}`
+    setLines((all) => [
+      ...all,
+      {
+        id: newLineId(
+          name,
+          all.map((l) => l.id ?? ''),
+        ),
+        name,
+        machines: [],
+      },
+    ])
+    pickLine(lines.length)
+  }
+  const removeLine = (): void => {
+    setLines((all) => all.filter((_, k) => k !== li))
+    pickLine(0)
+  }
+  /** Moves the shown machine to the end of another line's flow (machine ids stay unique: it leaves this line). */
+  const assignTo = (target: number): void => {
+    if (target === li || !m) return
+    setLines((all) =>
+      all.map((l, k) => (k === li ? { ...l, machines: l.machines.filter((_, j) => j !== index) } : k === target ? { ...l, machines: [...l.machines, m] } : l)),
+    )
+    setIndex(0)
+  }
+  const allIds = lines.flatMap((l) => l.machines.map((x) => x.id))
+  const addMachine = (): void => {
+    let n = allIds.length + 1
+    while (allIds.includes(`Machine${n}`)) n++
+    setLine((l) => ({ ...l, machines: [...l.machines, newMachine(n)] }))
+    setIndex(line.machines.length)
+  }
 
   // Ctrl+S (⌘S) saves, as in any editor; hands stay on the keyboard while filling the form.
   const onKeyDown = (e: React.KeyboardEvent): void => {
@@ -54,16 +115,47 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
   }
   return (
     <div className="oee-settings-stack" onKeyDown={onKeyDown}>
-      <section className="panel" aria-label="Line">
+      <section className="panel" aria-label="Lines">
         <div className="oee-chart-head">
-          <h2>Machines</h2>
+          <h2>Lines and machines</h2>
           <LastChange changes={settings.changes.line} />
+        </div>
+        <div className="oee-form-row">
+          <div role="tablist" aria-label="Line" className="oee-machine-tabs">
+            {lines.map((l, k) => (
+              <button key={l.id ?? k} type="button" role="tab" aria-selected={k === li} className={k === li ? 'active' : undefined} onClick={() => pickLine(k)}>
+                {l.name || `Line ${k + 1}`} ({l.machines.length})
+              </button>
+            ))}
+          </div>
+          <button type="button" className="ghost" onClick={addLine}>
+            Add line
+          </button>
         </div>
         <div className="oee-form-row">
           <label className="oee-field">
             <span>Line name</span>
             <input type="text" aria-label="Line name" value={line.name} onChange={(e) => setLine({ ...line, name: e.target.value })} />
           </label>
+          <button type="button" className="danger" disabled={lines.length <= 1} onClick={() => setConfirmRemove(true)}>
+            Remove line…
+          </button>
+        </div>
+        {confirmRemove && (
+          <div className="toolbar wrap" role="group" aria-label="Confirm removing the line">
+            <span>
+              Remove <strong>{line.name}</strong> and its {line.machines.length} machine(s) from the OEE settings? Its recorded data and coded stops stay; it is
+              gone once you save.
+            </span>
+            <button type="button" className="danger" onClick={removeLine}>
+              Remove line
+            </button>
+            <button type="button" autoFocus onClick={() => setConfirmRemove(false)}>
+              Keep it
+            </button>
+          </div>
+        )}
+        <div className="oee-form-row">
           <div role="tablist" aria-label="Machine" className="oee-machine-tabs">
             {line.machines.map((x, k) => (
               <button key={k} type="button" role="tab" aria-selected={k === index} className={k === index ? 'active' : undefined} onClick={() => setIndex(k)}>
@@ -71,11 +163,17 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
               </button>
             ))}
           </div>
-          <button type="button" className="ghost" onClick={() => setLine((l) => ({ ...l, machines: [...l.machines, newMachine(l.machines.length + 1)] }))}>
+          <button type="button" className="ghost" onClick={addMachine}>
             Add machine
           </button>
         </div>
-        <p className="muted small">Material-flow order: the first machine is the infeed, the last one counts the line&apos;s output.</p>
+        {line.machines.length === 0 ? (
+          <p className="muted small" role="note">
+            {line.name} has no machine yet: add one, or open a machine of another line and pick {line.name} as its line.
+          </p>
+        ) : (
+          <p className="muted small">Material-flow order: the first machine is the infeed, the last one counts the line&apos;s output.</p>
+        )}
       </section>
       {m && (
         <div className="oee-settings-grid" role="tabpanel" aria-label={`Machine ${m.name || m.id}`}>
@@ -89,6 +187,18 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
               <label className="oee-field">
                 <span>Name</span>
                 <input type="text" aria-label="Machine name" value={m.name ?? ''} onChange={(e) => setMachine({ name: e.target.value || undefined })} />
+              </label>
+            </div>
+            <div className="oee-form-row">
+              <label className="oee-field">
+                <span>Line</span>
+                <select aria-label="Machine's line" value={li} onChange={(e) => assignTo(Number(e.target.value))}>
+                  {lines.map((l, k) => (
+                    <option key={l.id ?? k} value={k}>
+                      {l.name || `Line ${k + 1}`}
+                    </option>
+                  ))}
+                </select>
               </label>
             </div>
             <div className="oee-form-row">
@@ -156,7 +266,10 @@ export function MachineSettings({ settings }: { settings: OeeSettings }): React.
         what="Machine configuration"
         save={save}
         dirty={dirty}
-        onDiscard={() => setLine(settings.line)}
+        onDiscard={() => {
+          setLines(settings.lines)
+          pickLine(0)
+        }}
         saveLabel="Save machines"
         savedText="Machines saved; OEE recomputed with them."
       />

@@ -210,11 +210,14 @@ function RuleEditor({ settings, tree }: { settings: OeeSettings; tree: OeeReason
               <td>
                 <select aria-label={`Rule ${i + 1} machine`} value={r.machine} onChange={(e) => set(i, { machine: e.target.value })}>
                   <option value="">any machine</option>
-                  {settings.line.machines.map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {m.name ?? m.id}
-                    </option>
-                  ))}
+                  {settings.lines.flatMap((l) =>
+                    l.machines.map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.name ?? m.id}
+                        {settings.lines.length > 1 ? ` (${l.name})` : ''}
+                      </option>
+                    )),
+                  )}
                 </select>
               </td>
               <td>
