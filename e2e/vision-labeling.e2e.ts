@@ -11,9 +11,10 @@ import {
   drawPolygon,
   labelingCanvas,
   openedImageId,
+  openVisionWithNewDataset,
   shapeList,
 } from './steps/vision'
-import { expect, test, type Workstation } from './fixtures/workstation'
+import { expect, test } from './fixtures/workstation'
 import type { Page } from '@playwright/test'
 
 /** Screenshots go to test-results/screens, or to $OTW_SCREENS (other runs clear test-results while you look). */
@@ -59,9 +60,6 @@ test.describe('Vision labeling', () => {
   test('label three images with a box, a polygon and an image class by keyboard and mouse, export COCO and VOC, import back, review drafts', async ({
     page,
     workstation,
-  }: {
-    page: Page
-    workstation: Workstation
   }) => {
     test.setTimeout(180_000)
     await openWorkstation(page, workstation)
@@ -289,16 +287,9 @@ test.describe('Vision labeling', () => {
   test('split the labelled images train/val/test, see the split in the grid, filter by it, re-split after a question; go to #N and keep the keys', async ({
     page,
     workstation,
-  }: {
-    page: Page
-    workstation: Workstation
   }) => {
     test.setTimeout(120_000)
-    await openWorkstation(page, workstation)
-    await goTo(page, 'Vision')
-    await page.getByRole('textbox', { name: 'New dataset name' }).fill('Split line 3')
-    await page.getByRole('button', { name: 'Create dataset' }).click()
-    await expect(page.getByRole('combobox', { name: 'Dataset' })).toContainText('Split line 3')
+    await openVisionWithNewDataset(page, workstation, 'Split line 3')
     await addDemoImages(page, 20, true)
     await addDemoImages(page, 4, false)
 
@@ -381,16 +372,9 @@ test.describe('Vision labeling', () => {
   test('import a COCO folder with bad entries: each is listed with its reason, then "Import the rest" brings in the good images', async ({
     page,
     workstation,
-  }: {
-    page: Page
-    workstation: Workstation
   }) => {
     test.setTimeout(120_000)
-    await openWorkstation(page, workstation)
-    await goTo(page, 'Vision')
-    await page.getByRole('textbox', { name: 'New dataset name' }).fill('Source line 4')
-    await page.getByRole('button', { name: 'Create dataset' }).click()
-    await expect(page.getByRole('combobox', { name: 'Dataset' })).toContainText('Source line 4')
+    await openVisionWithNewDataset(page, workstation, 'Source line 4')
     await addDemoImages(page, 4, true)
     const dir = join(out, 'coco-mixed')
     await exportAs(page, /^COCO/, dir)

@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures/workstation'
-import { startMosquittoDynsec, type DynsecMosquitto } from '../peers/mosquitto-dynsec'
+import { startMosquittoDynsec, type DynsecMosquitto } from '../peers/mosquitto'
 import { startNodeRedGateway, type NodeRedGateway } from '../peers/node-red'
 import { goTo, openWorkstation } from '../steps/app'
 import { addNodeRedTarget, diffCounts, screenshotInTheme } from '../steps/deploy'

@@ -1,36 +1,20 @@
 import { expect, test } from '../fixtures/workstation'
-import { startOpen62541Peer } from '../peers/start-peer'
-import { goTo, openWorkstation } from '../steps/app'
+import { goTo } from '../steps/app'
 import { screenshotBothThemes } from '../steps/connection-tools'
-import { addOpcUaConnection, connectionPanel } from '../steps/connections'
 import { trendChart } from '../steps/trends'
+import { browseToOpen62541Press, useOpen62541Peer } from '../steps/open62541'
 
 // One element of an OPC UA array becomes its own tag and is trended like any other: against open62541, whose
 // Plant/Line2/Press/Profile is a Double[4] holding [t, sin t, cos t, Setpoint]. The demo
 // plant's OPC UA server has no arrays, so the foreign peer serves them.
 
-let peer: Awaited<ReturnType<typeof startOpen62541Peer>>
-
-test.beforeAll(async () => {
-  test.setTimeout(900_000)
-  peer = await startOpen62541Peer()
-})
-
-test.afterAll(async () => {
-  await peer?.stop()
-})
+const open62541 = useOpen62541Peer()
 
 test('OPC UA array: one element added as a tag and shown in Trends (open62541)', async ({ page, workstation }) => {
+  const peer = open62541()
   test.skip(!peer, 'the open62541 peer is not beside this repository (shared/peers/open62541)')
   test.setTimeout(120_000)
-  await openWorkstation(page, workstation)
-  await goTo(page, 'Connections')
-  await addOpcUaConnection(page, 'Press array', peer!.endpointUrl)
-  const panel = connectionPanel(page, 'Press array')
-  await expect(panel.getByText('connected', { exact: true })).toBeVisible({ timeout: 30_000 })
-
-  const tree = panel.getByRole('tree', { name: 'OPC UA address space' })
-  for (const folder of ['Plant', 'Line2', 'Press']) await tree.getByRole('button', { name: `Expand ${folder}`, exact: true }).click()
+  const { panel, tree } = await browseToOpen62541Press(page, workstation, 'Press array', peer!)
   await tree.getByRole('button', { name: 'Select Profile', exact: true }).click()
   const attributes = panel.getByRole('region', { name: 'Attributes' })
   await expect(attributes.getByLabel('Data type')).toHaveText('Double[4]')

@@ -1,35 +1,19 @@
 import { expect, test } from '../fixtures/workstation'
-import { startOpen62541Peer } from '../peers/start-peer'
-import { goTo, openWorkstation } from '../steps/app'
 import { screenshotBothThemes } from '../steps/connection-tools'
-import { addOpcUaConnection, armWrites, connectionPanel } from '../steps/connections'
+import { armWrites } from '../steps/connections'
+import { browseToOpen62541Press, useOpen62541Peer } from '../steps/open62541'
 
 // Against open62541 (a server nobody here wrote): a person selects a node in the browse tree and reads its attributes,
 // expands an array and adds one element as a tag, then calls a method with a typed input, confirmed and audited.
 
-let peer: Awaited<ReturnType<typeof startOpen62541Peer>>
-
-test.beforeAll(async () => {
-  test.setTimeout(900_000)
-  peer = await startOpen62541Peer()
-})
-
-test.afterAll(async () => {
-  await peer?.stop()
-})
+const open62541 = useOpen62541Peer()
 
 test('OPC UA attributes pane, an array expanded, a method called with typed inputs (open62541)', async ({ page, workstation }) => {
+  const peer = open62541()
   test.skip(!peer, 'the open62541 peer is not beside this repository (shared/peers/open62541)')
   test.setTimeout(180_000)
   const name = `Press o62 ${Date.now().toString(36)}`
-  await openWorkstation(page, workstation)
-  await goTo(page, 'Connections')
-  await addOpcUaConnection(page, name, peer!.endpointUrl)
-  const panel = connectionPanel(page, name)
-  await expect(panel.getByText('connected', { exact: true })).toBeVisible({ timeout: 30_000 })
-
-  const tree = panel.getByRole('tree', { name: 'OPC UA address space' })
-  for (const folder of ['Plant', 'Line2', 'Press']) await tree.getByRole('button', { name: `Expand ${folder}`, exact: true }).click()
+  const { panel, tree } = await browseToOpen62541Press(page, workstation, name, peer!)
 
   // A scalar: value, data type, access level, minimum sampling.
   await tree.getByRole('button', { name: 'Select Setpoint', exact: true }).click()

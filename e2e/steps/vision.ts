@@ -1,10 +1,23 @@
 import { expect, type Page } from '@playwright/test'
+import type { Workstation } from '../fixtures/workstation'
+import { goTo, openWorkstation } from './app'
 
 /** Scenario steps for the Vision view. */
-export async function createDatasetWithDemoImages(page: Page, name: string, count: number): Promise<void> {
+export async function createDataset(page: Page, name: string): Promise<void> {
   await page.getByRole('textbox', { name: 'New dataset name' }).fill(name)
   await page.getByRole('button', { name: 'Create dataset' }).click()
   await expect(page.getByRole('combobox', { name: 'Dataset' })).toContainText(name)
+}
+
+/** From a fresh window: the Vision view with a new, empty dataset open. */
+export async function openVisionWithNewDataset(page: Page, workstation: Workstation, name: string): Promise<void> {
+  await openWorkstation(page, workstation)
+  await goTo(page, 'Vision')
+  await createDataset(page, name)
+}
+
+export async function createDatasetWithDemoImages(page: Page, name: string, count: number): Promise<void> {
+  await createDataset(page, name)
   await addDemoImages(page, count, false)
 }
 

@@ -11,11 +11,11 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { openHistorian } from '../historian'
 import { connectTenant } from '../deploy/tenant/tenant-connection'
 import { startTestPostgres } from '../deploy/tenant/postgres-server.fixture'
-import { planTenant, provisionTenant } from '../deploy/tenant/tenant-provision'
 import { ensurePartitions } from '../deploy/tenant/tenant-partitions'
 import type { TenantTarget } from '../deploy/tenant/tenant-target'
 import { SyncCursorStore } from '../sync/sync-cursor-store'
 import { TenantSync } from '../sync/tenant-sync'
+import { provisionedTenant } from '../deploy/tenant/provisioned-tenant.fixture'
 
 const TAGS = Number(process.env.BENCH_TAGS ?? 1000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3600)
@@ -41,22 +41,8 @@ async function main(): Promise<void> {
   const server = await startTestPostgres({ durable: process.env.BENCH_FSYNC === 'on' })
   const dir = mkdtempSync(join(tmpdir(), 'otw-bench-sync-'))
   try {
-    const tenant = async (database: string): Promise<TenantTarget> => {
-      await server.sql(`CREATE DATABASE ${database}`)
-      const target: TenantTarget = {
-        host: server.host,
-        port: server.port,
-        database,
-        user: server.superuser,
-        password: server.superPassword,
-        tls: { mode: 'disable' },
-      }
-      const c = await connectTenant(target)
-      await provisionTenant(c, target, await planTenant(c, target))
-      await ensurePartitions(c, T0, T0 + SECONDS * 1000, 1)
-      await c.end()
-      return target
-    }
+    const tenant = (database: string): Promise<TenantTarget> =>
+      provisionedTenant(server, database, async (c) => void (await ensurePartitions(c, T0, T0 + SECONDS * 1000, 1)))
     const file = join(dir, 'plant.otwh')
     log(`recording ${TAGS} tags × ${SECONDS} s`)
     const samples = record(file, TAGS, SECONDS, T0)

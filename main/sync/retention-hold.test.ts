@@ -2,14 +2,12 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { WorkbenchError } from '../../preload/contract'
 import { main } from '../cli'
 import { openWorkbenchDb } from '../connections/workbench-db'
 import { WriteAuditLog } from '../connections/writes/audit-log'
-import { connectTenant } from '../deploy/tenant/tenant-connection'
-import { postgresInstalled, startTestPostgres, type TestPostgres } from '../deploy/tenant/postgres-server.fixture'
-import { planTenant, provisionTenant } from '../deploy/tenant/tenant-provision'
+import { postgresInstalled } from '../deploy/tenant/postgres-server.fixture'
 import { sealTarget, type TenantTarget } from '../deploy/tenant/tenant-target'
 import { openHistorian, type Historian } from '../historian'
 import { KeyFileSecretBox } from '../secrets/secret-box'
@@ -17,6 +15,7 @@ import { SyncCursorStore } from './sync-cursor-store'
 import { tenantHandlers } from './tenant-handlers'
 import { TenantService } from './tenant-service'
 import { NoticeCenter } from '../notices'
+import { usePostgresTenants } from './tenant-postgres.fixture'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -69,39 +68,15 @@ describe('retention with no tenant sync set up (a real historian file)', () => {
 })
 
 describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync cursors, real PostgreSQL 15 and a real historian', () => {
-  let server: TestPostgres
-  let root: string
-  let n = 0
-  beforeAll(async () => {
-    server = await startTestPostgres()
-    root = mkdtempSync(join(tmpdir(), 'otw-hold-'))
-    process.env.OTW_TEST_HOLD_PG_PASSWORD = server.superPassword
-  }, 60_000)
-  afterAll(() => {
-    server?.destroy()
-    rmSync(root, { recursive: true, force: true })
+  const tenants = usePostgresTenants('hold')
+  beforeAll(() => {
+    process.env.OTW_TEST_HOLD_PG_PASSWORD = tenants.server.superPassword
   })
-
-  async function freshTenant(): Promise<TenantTarget> {
-    const database = `hold${++n}`
-    await server.sql(`CREATE DATABASE ${database}`)
-    const target: TenantTarget = {
-      host: server.host,
-      port: server.port,
-      database,
-      user: server.superuser,
-      password: server.superPassword,
-      tls: { mode: 'disable' },
-    }
-    const client = await connectTenant(target)
-    await provisionTenant(client, target, await planTenant(client, target))
-    await client.end()
-    return target
-  }
+  const freshTenant = tenants.freshTenant
 
   async function tenantRows(target: TenantTarget, tag?: string): Promise<{ rows: number; keys: number }> {
     const where = tag ? `WHERE device_id || '/' || tag_name = '${tag}'` : ''
-    const r = await server.sql(
+    const r = await tenants.server.sql(
       `SELECT count(*)::int AS rows, count(DISTINCT (device_id, tag_name, time, seq))::int AS keys FROM sensor_data ${where}`,
       target.database,
     )
@@ -110,7 +85,7 @@ describe.skipIf(!postgresInstalled)('retention held for the tenant at its sync c
 
   /** A data folder with a historian and the tenant set up in sync.db (sealed, as the app stores it). */
   function dataDir(target: TenantTarget) {
-    const dir = join(root, `d${n}`)
+    const dir = join(tenants.dir, `d${tenants.count}`)
     mkdirSync(join(dir, 'historian'), { recursive: true })
     const box = KeyFileSecretBox.inDataDir(dir)
     const store = new SyncCursorStore(join(dir, 'sync.db'))

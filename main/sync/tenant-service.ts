@@ -10,6 +10,7 @@ import { latestTenantVersion } from '../deploy/tenant/tenant-migrations'
 import { planTenant, provisionTenant, tenantVersion } from '../deploy/tenant/tenant-provision'
 import { describeTarget, openTarget, sealTarget, targetKey } from '../deploy/tenant/tenant-target'
 import { SyncCursorStore } from './sync-cursor-store'
+import { syncStatusAtStart } from './sync-status'
 import type { HistorianSource, TenantTagMeta } from './tenant-sync'
 import { ThreadedSync } from './threaded-sync'
 import { unsyncedBeforeRetention, type RetentionSource, type UnsyncedAtRisk } from './retention-guard'
@@ -266,22 +267,7 @@ export class TenantService {
   }
 
   syncStatus(): SyncStatus {
-    if (!this.sync)
-      return {
-        state: 'not-configured',
-        target: null,
-        lagMs: null,
-        lagPoints: null,
-        rowsPerSecond: 0,
-        rowsSent: 0,
-        rowsSkipped: 0,
-        tags: 0,
-        lastSyncAt: null,
-        lastError: null,
-        rateLimitRowsPerSecond: null,
-        backfill: null,
-        retentionHeld: null,
-      }
+    if (!this.sync) return { ...syncStatusAtStart('not-configured', null, null), retentionHeld: null }
     return { ...this.sync.status(), retentionHeld: this.held ? heldView(this.held, 20) : null }
   }
 

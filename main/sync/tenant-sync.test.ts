@@ -1,15 +1,12 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openHistorian, type Historian } from '../historian'
-import { connectTenant } from '../deploy/tenant/tenant-connection'
-import { postgresInstalled, startTestPostgres, type TestPostgres } from '../deploy/tenant/postgres-server.fixture'
-import { planTenant, provisionTenant } from '../deploy/tenant/tenant-provision'
+import { postgresInstalled } from '../deploy/tenant/postgres-server.fixture'
 import type { TenantTarget } from '../deploy/tenant/tenant-target'
 import { SyncCursorStore } from './sync-cursor-store'
 import { TenantSync } from './tenant-sync'
+import { usePostgresTenants } from './tenant-postgres.fixture'
 
 const T0 = Date.UTC(2026, 10, 30, 22, 0, 0)
 const TAGS = ['plc1/speed', 'plc1/temp', 'plc2/count', 'loose']
@@ -38,38 +35,11 @@ function recordPlant(file: string, seconds = 7200): number {
 }
 
 describe.skipIf(!postgresInstalled)('historian → tenant sync against a real PostgreSQL 15', () => {
-  let server: TestPostgres
-  let dir: string
-  let n = 0
-
-  beforeAll(async () => {
-    server = await startTestPostgres()
-    dir = mkdtempSync(join(tmpdir(), 'otw-sync-'))
-  }, 60_000)
-  afterAll(() => {
-    server?.destroy()
-    rmSync(dir, { recursive: true, force: true })
-  })
-
-  async function freshTenant(): Promise<TenantTarget> {
-    const database = `sync${++n}`
-    await server.sql(`CREATE DATABASE ${database}`)
-    const target: TenantTarget = {
-      host: server.host,
-      port: server.port,
-      database,
-      user: server.superuser,
-      password: server.superPassword,
-      tls: { mode: 'disable' },
-    }
-    const client = await connectTenant(target)
-    await provisionTenant(client, target, await planTenant(client, target))
-    await client.end()
-    return target
-  }
+  const tenants = usePostgresTenants('sync')
+  const freshTenant = tenants.freshTenant
 
   async function tenantCounts(target: TenantTarget): Promise<{ rows: number; keys: number; hourly: number }> {
-    const r = await server.sql(
+    const r = await tenants.server.sql(
       `SELECT count(*)::int AS rows, count(DISTINCT (device_id, tag_name, time, seq))::int AS keys, (SELECT sum(count)::int FROM sensor_data_hourly) AS hourly FROM sensor_data`,
       target.database,
     )
@@ -78,10 +48,10 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
 
   it('sends every sample once, with the same-time pair numbered by seq, rollups from what was new, and a second pass sends nothing', async () => {
     const target = await freshTenant()
-    const file = join(dir, `a${n}.otwh`)
+    const file = join(tenants.dir, `a${tenants.count}.otwh`)
     const samples = recordPlant(file)
     const historian = openHistorian({ file, flushIntervalMs: 0, retentionIntervalMs: 0 })
-    const cursors = new SyncCursorStore(join(dir, `a${n}.sync.db`))
+    const cursors = new SyncCursorStore(join(tenants.dir, `a${tenants.count}.sync.db`))
     // The tag model as the workbench gives it: ISA-95 path, unit, range, type, protocol, address.
     const source = {
       tagIds: () => historian.tagIds(),
@@ -114,7 +84,7 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
     expect(counts.rows).toBe(samples)
     expect(counts.keys).toBe(samples)
     expect(counts.hourly).toBe(samples - 1) // the NaN mark has no value to roll up
-    const tagRows = await server.sql(
+    const tagRows = await tenants.server.sql(
       `SELECT t.device_id, tag_name, isa95_path, unit, range_low, range_high, data_type, source_protocol, source_address, d.protocol FROM tags t JOIN devices d USING (device_id) ORDER BY 1, 2`,
       target.database,
     )
@@ -133,25 +103,31 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
     })
     // Cursors lost (a crash between the tenant's commit and sync.db's, here all of them): the direct COPY meets the
     // unique key, the batch goes again through the temporary table with ON CONFLICT DO NOTHING; nothing counts twice.
-    const forgetful = new TenantSync({ source, cursors: new SyncCursorStore(join(dir, `a${n}.lost.db`)), target, batchRows: 5000, horizonMs: 0 })
+    const forgetful = new TenantSync({
+      source,
+      cursors: new SyncCursorStore(join(tenants.dir, `a${tenants.count}.lost.db`)),
+      target,
+      batchRows: 5000,
+      horizonMs: 0,
+    })
     expect(await forgetful.syncOnce()).toEqual({ rowsSent: 0, rowsSkipped: samples })
     expect(await tenantCounts(target)).toEqual(counts)
-    const pair = await server.sql(
+    const pair = await tenants.server.sql(
       `SELECT value, seq FROM sensor_data WHERE device_id = 'plc2' AND tag_name = 'count' AND time = '${new Date(T0 + 50_000).toISOString()}' ORDER BY seq`,
       target.database,
     )
     expect(pair.rows.map((r) => r.seq)).toEqual([0, 1])
-    const mark = await server.sql(
+    const mark = await tenants.server.sql(
       `SELECT value::text AS v, quality FROM sensor_data WHERE tag_name = 'speed' AND time = '${new Date(T0 + 100_000).toISOString()}'`,
       target.database,
     )
     expect(mark.rows[0]).toEqual({ v: 'NaN', quality: 2 })
-    const loose = await server.sql(`SELECT count(*)::int AS n FROM sensor_data WHERE device_id = 'workstation' AND tag_name = 'loose'`, target.database)
+    const loose = await tenants.server.sql(`SELECT count(*)::int AS n FROM sensor_data WHERE device_id = 'workstation' AND tag_name = 'loose'`, target.database)
     expect(loose.rows[0].n).toBe(7200)
     const reconcile = await sync.reconcile(T0, T0 + 7200_000)
     expect(reconcile.mismatches).toEqual([])
     expect(reconcile.hours).toBe(TAGS.length * 2)
-    await server.sql(`DELETE FROM sensor_data WHERE tag_name = 'temp' AND time < '${new Date(T0 + 600_000).toISOString()}'`, target.database)
+    await tenants.server.sql(`DELETE FROM sensor_data WHERE tag_name = 'temp' AND time < '${new Date(T0 + 600_000).toISOString()}'`, target.database)
     const broken = await sync.reconcile(T0, T0 + 7200_000, undefined, true)
     expect(broken.mismatches).toEqual([{ tagId: 'plc1/temp', hour: T0, local: 3600, tenant: 3000 }])
     expect(broken.resent).toBe(600)
@@ -164,12 +140,12 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
 
   it('kill -9 of the sync process mid-run, then a restart: the tenant holds exactly the historian samples, no duplicate key', async () => {
     const target = await freshTenant()
-    const file = join(dir, `b${n}.otwh`)
+    const file = join(tenants.dir, `b${tenants.count}.otwh`)
     const samples = recordPlant(file)
     const env = {
       ...process.env,
       OTW_SYNC_HISTORIAN: file,
-      OTW_SYNC_DB: join(dir, `b${n}.sync.db`),
+      OTW_SYNC_DB: join(tenants.dir, `b${tenants.count}.sync.db`),
       OTW_SYNC_TARGET: JSON.stringify(target),
       OTW_SYNC_BATCH: '500',
     }
@@ -182,7 +158,7 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
         let polling: NodeJS.Timeout | undefined
         if (killAfterRows !== null)
           polling = setInterval(() => {
-            void server.sql('SELECT count(*)::int AS n FROM sensor_data', target.database).then((r) => {
+            void tenants.server.sql('SELECT count(*)::int AS n FROM sensor_data', target.database).then((r) => {
               if (r.rows[0].n >= killAfterRows) child.kill('SIGKILL')
             })
           }, 20)
@@ -204,9 +180,9 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
   it('a tenant not reached since the first sample: the lag of tags never synced is as old as their oldest sample kept', async () => {
     // The tenant is provisioned, then the workstation cannot reach it (a closed port) before its first sync.
     const target = { ...(await freshTenant()), port: 1 }
-    const historian: Historian = openHistorian({ file: join(dir, `never${n}.otwh`), flushIntervalMs: 0, retentionIntervalMs: 0 })
+    const historian: Historian = openHistorian({ file: join(tenants.dir, `never${tenants.count}.otwh`), flushIntervalMs: 0, retentionIntervalMs: 0 })
     let clock = T0
-    const cursors = new SyncCursorStore(join(dir, `never${n}.sync.db`))
+    const cursors = new SyncCursorStore(join(tenants.dir, `never${tenants.count}.sync.db`))
     const sync = new TenantSync({ source: historian, cursors, target, batchRows: 1000, horizonMs: 0, intervalMs: 50, now: () => clock })
     for (let s = 0; s < 600; s++, clock += 1000) for (const tag of TAGS) historian.append(tag, clock, s)
     historian.flush()
@@ -220,10 +196,10 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
 
   it('PostgreSQL stopped mid-sync: the sync goes offline, the lag grows, and it catches up in order when the server is back', async () => {
     const target = await freshTenant()
-    const file = join(dir, `c${n}.otwh`)
+    const file = join(tenants.dir, `c${tenants.count}.otwh`)
     const historian: Historian = openHistorian({ file, flushIntervalMs: 0, retentionIntervalMs: 0 })
     let clock = T0
-    const cursors = new SyncCursorStore(join(dir, `c${n}.sync.db`))
+    const cursors = new SyncCursorStore(join(tenants.dir, `c${tenants.count}.sync.db`))
     const sync = new TenantSync({ source: historian, cursors, target, batchRows: 1000, horizonMs: 0, intervalMs: 50, now: () => clock })
     const record = (seconds: number) => {
       for (let s = 0; s < seconds; s++, clock += 1000) for (const tag of TAGS) historian.append(tag, clock, s)
@@ -236,14 +212,14 @@ describe.skipIf(!postgresInstalled)('historian → tenant sync against a real Po
       expect(check()).toBe(true)
     }
     await until(() => sync.status().state === 'caught-up')
-    server.stop('immediate')
+    tenants.server.stop('immediate')
     record(600)
     await until(() => sync.status().state === 'offline')
     expect(sync.status().lastError?.kind).toBe('unreachable')
     // Offline, the lag is still known in points (counted in the historian): the 600 s × 4 tags not sent.
     await until(() => sync.status().lagPoints === 2400)
     expect(sync.status().lagMs).toBe(601_000)
-    server.start()
+    tenants.server.start()
     await until(() => sync.status().state === 'caught-up' && sync.status().rowsSent === 4800)
     expect(sync.status().lagMs).toBe(1000)
     expect(sync.status().lagPoints).toBe(0)

@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openHistorian } from '../historian'
-import { connectTenant } from '../deploy/tenant/tenant-connection'
 import { postgresInstalled, startTestPostgres, type TestPostgres } from '../deploy/tenant/postgres-server.fixture'
-import { planTenant, provisionTenant } from '../deploy/tenant/tenant-provision'
-import type { TenantTarget } from '../deploy/tenant/tenant-target'
 import { ThreadedSync } from './threaded-sync'
+import { provisionedTenant } from '../deploy/tenant/provisioned-tenant.fixture'
 
 const T0 = Date.UTC(2026, 10, 30, 6, 0, 0)
 const TAGS = ['plc1/speed', 'plc1/temp', 'plc2/count']
@@ -26,18 +24,7 @@ describe.skipIf(!postgresInstalled)('the sync on its own worker thread, against 
   })
 
   it('the thread is killed mid-sync: a notice, a new thread, and the tenant ends with exactly the historian samples', async () => {
-    await server.sql(`CREATE DATABASE crash`)
-    const target: TenantTarget = {
-      host: server.host,
-      port: server.port,
-      database: 'crash',
-      user: server.superuser,
-      password: server.superPassword,
-      tls: { mode: 'disable' },
-    }
-    const c = await connectTenant(target)
-    await provisionTenant(c, target, await planTenant(c, target))
-    await c.end()
+    const target = await provisionedTenant(server, 'crash')
     const historian = openHistorian({ file: join(dir, 'plant.otwh'), flushIntervalMs: 0, retentionIntervalMs: 0 })
     const seconds = 20_000
     for (let s = 0; s < seconds; s++) for (const [k, tag] of TAGS.entries()) historian.append(tag, T0 + s * 1000, s + k)

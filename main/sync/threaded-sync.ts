@@ -8,6 +8,7 @@ import type { SyncStatus } from '../../preload/contract/tenant'
 import { TenantError } from '../deploy/tenant/tenant-connection'
 import { describeTarget, type TenantTarget } from '../deploy/tenant/tenant-target'
 import { threadEntry } from '../thread-entry'
+import { syncStatusAtStart } from './sync-status'
 import type { FromSyncThread, SourceMethod, SyncMethod, SyncThreadError, SyncThreadInit, ToSyncThread } from './sync-thread-messages'
 import type { HistorianSource, TenantSync } from './tenant-sync'
 
@@ -43,20 +44,7 @@ export class ThreadedSync {
 
   constructor(private readonly options: ThreadedSyncOptions) {
     this.rateLimit = options.rateLimitRowsPerSecond ?? null
-    this.last = {
-      state: 'idle',
-      target: describeTarget(options.target),
-      lagMs: null,
-      lagPoints: null,
-      rowsPerSecond: 0,
-      rowsSent: 0,
-      rowsSkipped: 0,
-      tags: 0,
-      lastSyncAt: null,
-      lastError: null,
-      rateLimitRowsPerSecond: this.rateLimit,
-      backfill: null,
-    }
+    this.last = syncStatusAtStart('idle', describeTarget(options.target), this.rateLimit)
     this.spawn()
   }
 
