@@ -13,7 +13,7 @@ table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9p
 th { background: #eef2f7; } td.num { text-align: right; font-variant-numeric: tabular-nums; } .diff { color: #5a6573; font-size: 8pt; }
 .cover { border: 1px solid #c9d1db; padding: 6mm; margin-bottom: 6mm; } .sev-high { color: #b3261e; font-weight: bold; } .sev-medium { color: #a05a00; font-weight: bold; } .sev-low { color: #35608f; }
 svg { margin: 2mm 0 4mm; break-inside: avoid; } svg .ttl { font: bold 12px sans-serif; fill: #1b2430; } svg .lbl { font: 10px sans-serif; fill: #1b2430; } svg .small { font-size: 8px; } svg .val { font: 9px sans-serif; fill: #3c4652; }
-svg .bar { fill: #2f6db3; } svg .loss { fill: #d0603f; } svg .good { fill: #3f9a5b; }
+svg .bar { fill: #2f6db3; } svg .bar.sub { fill: #8fb3dd; } svg .lbl.sub { font-style: italic; fill: #55606c; } svg .loss { fill: #d0603f; } svg .good { fill: #3f9a5b; }
 .st-running { fill: #3f9a5b; } .st-idle { fill: #c9b037; } .st-starved { fill: #7fa7d6; } .st-blocked { fill: #8c6bb1; } .st-faulted { fill: #c8372d; } .st-setup { fill: #e08a2c; } .st-planned-stop { fill: #9aa5b1; } .st-unknown { fill: #555; } .st-no-data { fill: #fff; stroke: #bbb; stroke-width: .5; }
 ol.recs li { margin-bottom: 1.5mm; } code { font-size: 8.5pt; word-break: break-all; }
 `
@@ -246,7 +246,10 @@ export function renderReportHtml(model: ReportModel, options: { paper?: Paper } 
     }
     // Uncoded and no-data stops have no level 2: their one bar is the category (a level-2 "Uncoded" would draw it twice).
     const levelTwo = (c: (typeof l.pareto)[number]) => (c.categoryId === null ? [] : c.reasons)
-    const bars = l.pareto.flatMap((c) => [{ label: c.category, value: c.minutes }, ...levelTwo(c).map((r) => ({ label: `  ${r.reason}`, value: r.minutes }))])
+    const bars = l.pareto.flatMap((c) => [
+      { label: c.category, value: c.minutes },
+      ...levelTwo(c).map((r) => ({ label: r.reason, value: r.minutes, level: 2 as const })),
+    ])
     s.push(barChart(`Downtime Pareto with level-2 reasons — ${lo.line} — ${period}`, bars))
     s.push(
       `<table><thead><tr><th>Category</th><th>Reason</th><th>Minutes</th><th>Stops</th></tr></thead><tbody>${l.pareto.flatMap((c) => (c.categoryId === null ? [{ reason: '— (not coded)', minutes: c.minutes, events: c.events }] : c.reasons).map((r) => `<tr><td>${h(c.category)}</td><td>${h(r.reason)}</td><td class="num">${minutes(r.minutes)}</td><td class="num">${r.events}</td></tr>`)).join('')}</tbody></table>`,

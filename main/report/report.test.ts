@@ -231,9 +231,16 @@ describe('assessment report from a seeded three-day recording', () => {
     expect(coded, 'the recording has stops coded by the fault-code rules').toBeDefined()
     const html = await service.html(request)
     const chart = /<svg[^>]*aria-label="Downtime Pareto with level-2 reasons[^"]*">.*?<\/svg>/.exec(html)![0]
-    const labels = [...chart.matchAll(/class="lbl">([^<]*)<\/text>/g)].map((m) => m[1].trim())
-    expect(labels.filter((l) => l === 'Uncoded')).toHaveLength(1)
-    expect(labels).toEqual(model.input.pareto.flatMap((c) => [c.category, ...(c.categoryId === null ? [] : c.reasons.map((r) => r.reason))]))
+    const drawn = [...chart.matchAll(/class="lbl( sub)?">([^<]*)<\/text>/g)].map((m) => ({ label: m[2], level: m[1] ? 2 : 1 }))
+    expect(drawn.filter((l) => l.label === 'Uncoded')).toHaveLength(1)
+    // Level-2 reasons are told apart by their style, not by leading spaces (which SVG collapses).
+    expect(drawn).toEqual(
+      model.input.pareto.flatMap((c) => [
+        { label: c.category, level: 1 },
+        ...(c.categoryId === null ? [] : c.reasons.map((r) => ({ label: r.reason, level: 2 }))),
+      ]),
+    )
+    expect(chart).toMatch(/class="bar sub"/)
     expect(html).toContain(
       `<tr><td>Uncoded</td><td>— (not coded)</td><td class="num">${minutes(uncoded!.minutes)}</td><td class="num">${uncoded!.events}</td></tr>`,
     )

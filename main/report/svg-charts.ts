@@ -10,6 +10,8 @@ export interface Bar {
   value: number
   /** A second, lighter bar (level-2 reasons, or the other period). */
   detail?: string
+  /** 2: a level-2 reason under the level-1 bar before it, drawn lighter with its label in italics (SVG collapses indenting spaces). */
+  level?: 1 | 2
 }
 
 /** Horizontal bars, largest first as given; values in minutes. */
@@ -21,7 +23,8 @@ export function barChart(title: string, bars: readonly Bar[], unit = 'min'): str
     .map((b, i) => {
       const y = 30 + i * ROW
       const w = ((W - left - 80) * b.value) / max
-      return `<text x="${left - 6}" y="${y + 14}" text-anchor="end" class="lbl">${escapeHtml(b.label)}</text><rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 6}" class="bar"/><text x="${(left + w + 4).toFixed(1)}" y="${y + 14}" class="val">${b.value.toFixed(0)} ${unit}</text>`
+      const sub = b.level === 2 ? ' sub' : ''
+      return `<text x="${left - 6}" y="${y + 14}" text-anchor="end" class="lbl${sub}">${escapeHtml(b.label)}</text><rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 6}" class="bar${sub}"/><text x="${(left + w + 4).toFixed(1)}" y="${y + 14}" class="val">${b.value.toFixed(0)} ${unit}</text>`
     })
     .join('')
   return svg(title, h, rows)
