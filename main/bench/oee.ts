@@ -14,7 +14,7 @@ import { OeeConfigSchema } from '../oee/machine-config'
 import type { Sample } from '../oee/machine-state'
 import { naiveMachineOee } from '../oee/naive-oee-reference'
 import { reportingPeriods, type ShiftCalendarInput } from '../oee/shift-calendar'
-import { SYNTHETIC_STATE_MAP, syntheticMachineColumns } from '../oee/synthetic-machine-history'
+import { SYNTHETIC_STATE_MAP, syntheticMachineColumns, syntheticMachineConfig } from '../oee/synthetic-machine-history'
 
 v8.setFlagsFromString('--expose-gc')
 const fullGc = vm.runInNewContext('gc') as () => void
@@ -52,12 +52,7 @@ const config = OeeConfigSchema.parse({
   calendar,
   line: {
     name: 'Bench line',
-    machines: ids.map((id) => ({
-      id,
-      state: { kind: 'enum', tag: `${id}.State`, map: SYNTHETIC_STATE_MAP },
-      counters: { totalTag: `${id}.Total`, rejectTag: `${id}.Reject`, bitWidth: 16 },
-      idealCycleS: IDEAL_CYCLE_S,
-    })),
+    machines: ids.map((id) => syntheticMachineConfig(id, IDEAL_CYCLE_S)),
   },
 })
 

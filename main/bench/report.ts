@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks'
 import { openHistorian } from '../historian'
 import { OeeConfigSchema } from '../oee/machine-config'
 import { OeeService } from '../oee/service/oee-service'
-import { SYNTHETIC_STATE_MAP, syntheticMachineColumns } from '../oee/synthetic-machine-history'
+import { syntheticMachineColumns, syntheticMachineConfig } from '../oee/synthetic-machine-history'
 import { chromiumPdfRenderer } from '../report/chromium-pdf'
 import { ReportService } from '../report/report-service'
 
@@ -31,13 +31,7 @@ const config = OeeConfigSchema.parse({
   },
   line: {
     name: 'Bench line',
-    machines: ids.map((id, i) => ({
-      id,
-      name: `Machine ${i + 1}`,
-      state: { kind: 'enum', tag: `${id}.State`, map: SYNTHETIC_STATE_MAP },
-      counters: { totalTag: `${id}.Total`, rejectTag: `${id}.Reject`, bitWidth: 16 },
-      idealCycleS: 1.2,
-    })),
+    machines: ids.map((id, i) => syntheticMachineConfig(id, 1.2, `Machine ${i + 1}`)),
   },
 })
 

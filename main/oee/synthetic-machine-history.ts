@@ -1,3 +1,4 @@
+import type { MachineConfigInput } from './machine-config'
 import type { Sample, TagSeries } from './machine-state'
 
 export interface SyntheticHistoryOptions {
@@ -11,6 +12,17 @@ export interface SyntheticHistoryOptions {
 
 /** State values written by the synthetic PLC (an enum tag). */
 export const SYNTHETIC_STATE_MAP = { '1': 'running', '2': 'idle', '3': 'faulted', '4': 'setup', '6': 'blocked', '7': 'starved' } as const
+
+/** The machine config that reads what `syntheticMachineHistory` writes for `machine`: its state enum, total and reject counters. */
+export function syntheticMachineConfig(machine: string, idealCycleS: number, name?: string): MachineConfigInput {
+  return {
+    id: machine,
+    ...(name !== undefined && { name }),
+    state: { kind: 'enum', tag: `${machine}.State`, map: SYNTHETIC_STATE_MAP },
+    counters: { totalTag: `${machine}.Total`, rejectTag: `${machine}.Reject`, bitWidth: 16 },
+    idealCycleS,
+  }
+}
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0

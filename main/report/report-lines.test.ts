@@ -4,20 +4,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openHistorian, type Historian } from '../historian'
 import { OeeConfigSchema } from '../oee'
-import { SYNTHETIC_STATE_MAP, syntheticMachineHistory } from '../oee/synthetic-machine-history'
+import { syntheticMachineConfig, syntheticMachineHistory } from '../oee/synthetic-machine-history'
 import { OeeService } from '../oee/service/oee-service'
 import { ReportService } from './report-service'
 
 const DAY = 86_400_000
 const FROM = Date.parse('2024-05-06T00:00:00Z')
 
-const machine = (id: string, name: string) => ({
-  id,
-  name,
-  state: { kind: 'enum', tag: `${id}.State`, map: SYNTHETIC_STATE_MAP },
-  counters: { totalTag: `${id}.Total`, rejectTag: `${id}.Reject`, bitWidth: 16 },
-  idealCycleS: 1.2,
-})
+const machine = (id: string, name: string) => syntheticMachineConfig(id, 1.2, name)
 const config = OeeConfigSchema.parse({
   calendar: { timeZone: 'Europe/Berlin', shifts: [{ name: 'early', start: '06:00', end: '14:00' }] },
   lines: [

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEntry, ConnectionDetail, OeeReport } from '../../preload/contract'
 import { openHistorian, type Historian } from '../historian'
 import { OeeConfigSchema } from '../oee'
-import { SYNTHETIC_STATE_MAP, syntheticMachineHistory } from '../oee/synthetic-machine-history'
+import { syntheticMachineConfig, syntheticMachineHistory } from '../oee/synthetic-machine-history'
 import { OeeService } from '../oee/service/oee-service'
 import { chromiumPdfRenderer, PdfError } from './chromium-pdf'
 import { minutes } from './report-model'
@@ -18,13 +18,7 @@ const DAYS = 3
 // M2 records nothing for two hours on the second day (a switched-off gateway).
 const GAP = { from: FROM + DAY + 8 * 3_600_000, to: FROM + DAY + 10 * 3_600_000 }
 
-const machine = (id: string, name: string) => ({
-  id,
-  name,
-  state: { kind: 'enum', tag: `${id}.State`, map: SYNTHETIC_STATE_MAP },
-  counters: { totalTag: `${id}.Total`, rejectTag: `${id}.Reject`, bitWidth: 16 },
-  idealCycleS: 1.2,
-})
+const machine = (id: string, name: string) => syntheticMachineConfig(id, 1.2, name)
 const config = OeeConfigSchema.parse({
   calendar: {
     timeZone: 'Europe/Berlin',
