@@ -32,6 +32,12 @@ function eventsCsv(events: OeeEvent[]): string {
 
 type LineFigures = Pick<OeePeriod, 'machines' | 'line' | 'bottleneck' | 'output'>
 
+/** The bottleneck machine by its name, with its own loss; a dash when the line has none. */
+function bottleneckText({ bottleneck, machines }: LineFigures): string {
+  if (!bottleneck) return '—'
+  return `${machines.find((m) => m.machine === bottleneck.machine)?.name ?? bottleneck.machine} (${mins(bottleneck.ownLossMin)} own loss)`
+}
+
 /** One line's machines and the line itself (figures at its bottleneck). */
 function LineTable({ label, period: summary, lineLabel = 'Line' }: { label: string; period: LineFigures; lineLabel?: string }): React.JSX.Element {
   return (
@@ -83,12 +89,7 @@ function LineTable({ label, period: summary, lineLabel = 'Line' }: { label: stri
           <td>
             {summary.output.good} good of {summary.output.total}
           </td>
-          <td colSpan={2}>
-            Bottleneck:{' '}
-            {summary.bottleneck
-              ? `${summary.machines.find((m) => m.machine === summary.bottleneck!.machine)?.name ?? summary.bottleneck.machine} (${mins(summary.bottleneck.ownLossMin)} own loss)`
-              : '—'}
-          </td>
+          <td colSpan={2}>Bottleneck: {bottleneckText(summary)}</td>
         </tr>
       </tbody>
     </table>
@@ -124,11 +125,7 @@ function AllLines({ site }: { site: OeeSite }): React.JSX.Element {
               <td>
                 {l.output.good} good of {l.output.total}
               </td>
-              <td>
-                {l.bottleneck
-                  ? `${l.machines.find((m) => m.machine === l.bottleneck!.machine)?.name ?? l.bottleneck.machine} (${mins(l.bottleneck.ownLossMin)} own loss)`
-                  : '—'}
-              </td>
+              <td>{bottleneckText(l)}</td>
             </tr>
           ))}
           <tr className="oee-line-row">
