@@ -156,6 +156,11 @@ export class OeeService {
     return this.settings()
   }
 
+  /** The machine ids of this line (id or name), to keep a list to it; null when no line is asked for (every machine). */
+  private machineIdsOf(idOrName: string | undefined): ReadonlySet<string> | null {
+    return idOrName === undefined ? null : new Set(this.line(idOrName).machines.map((m) => m.id))
+  }
+
   /** The line with this id (or name); the first line when none is asked for. */
   line(idOrName?: string): OeeConfig['lines'][number] {
     if (idOrName === undefined) return this.current.lines[0]
@@ -340,7 +345,7 @@ export class OeeService {
   /** Detects events in the range (so new stops appear) and lists the stored ones. */
   async listEvents(filter: EventFilter): Promise<OeeEvent[]> {
     const config = this.current
-    const onLine = filter.line === undefined ? null : new Set(this.line(filter.line).machines.map((m) => m.id))
+    const onLine = this.machineIdsOf(filter.line)
     const results = await this.computeAll({ from: filter.from, to: filter.to }, config)
     await this.upsertDetected(
       results.flatMap((r) => r.events),
@@ -399,7 +404,7 @@ export class OeeService {
 
   /** Downtime by reason within the range (events clipped to it), ranked by minutes. */
   pareto(input: { from: number; to: number; machine?: string; line?: string }): OeePareto {
-    const onLine = input.line === undefined ? null : new Set(this.line(input.line).machines.map((m) => m.id))
+    const onLine = this.machineIdsOf(input.line)
     const events = this.store
       .listEvents({ from: input.from, to: input.to, machine: input.machine })
       .filter((e) => (!onLine || onLine.has(e.machine)) && (e.state !== 'no-data' || this.noDataTime === 'breakdown'))
